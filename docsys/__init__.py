@@ -1,0 +1,30 @@
+"""docsys: drafting, review, signing and archive of municipal norms."""
+from __future__ import annotations
+
+from flask import Flask
+
+from docsys.config import PROJECT_ROOT, load_config
+from docsys.db import make_engine, make_session_factory
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: settings from the environment, overridden by ``config``."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["docsys.engine"] = engine
+    app.extensions["docsys.sessions"] = make_session_factory(engine)
+
+    from docsys.web import register_web
+    register_web(app)
+
+    from docsys.cli import register_cli
+    register_cli(app)
+    return app

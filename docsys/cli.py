@@ -1,0 +1,106 @@
+"""`flask --app wsgi docsys ...`: the operator's commands. Each calls the domain functions
+the web pages use; errors are printed in Spanish with a non-zero exit status."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from docsys import accounts, migrate
+from docsys.db import transaction
+from docsys.errors import DocsysError
+from docsys.models import ROLES
+
+docsys_cli = AppGroup("docsys", help="Administración de docsys.")
+
+
+@contextmanager
+def unit_of_work():
+    """A transaction; a domain error becomes a clean CLI error (exit status 1)."""
+    try:
+        with transaction(current_app.extensions["docsys.sessions"]) as session:
+            yield session
+    except DocsysError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+
+
+@docsys_cli.command("init")
+def init_command():
+    """Crea o actualiza el esquema de la base de datos y carga las plantillas."""
+    engine = current_app.extensions["docsys.engine"]
+    migrate.upgrade(engine)
+    click.echo(f"Base de datos al día (revisión {migrate.current_revision(engine)}).")
+    _load_templates(update=False)
+
+
+def _load_templates(update: bool) -> None:
+    from docsys.drafting.service import load_template_files
+    with unit_of_work() as session:
+        counts = load_template_files(session, current_app.config["DOCUMENT_TEMPLATES_DIR"],
+                                     update=update)
+    click.echo("Plantillas: {created} nuevas, {updated} actualizadas, {unchanged} sin cambios."
+               .format(**counts))
+
+
+@docsys_cli.command("load-templates")
+@click.option("--update", is_flag=True,
+              help="Crear una nueva versión de las plantillas cuyo archivo cambió.")
+def load_templates_command(update):
+    """Carga las plantillas de templates/documents/ en la base de datos."""
+    _load_templates(update)
+
+
+@docsys_cli.command("demo")
+def demo_command():
+    """Inicializa la base de datos y carga usuarios y documentos de demostración."""
+    from docsys.demo import load_demo
+    migrate.upgrade(current_app.extensions["docsys.engine"])
+    with unit_of_work() as session:
+        summary = load_demo(session, current_app.config)
+    click.echo("Datos de demostración cargados.")
+    for key, value in summary.get("counts", {}).items():
+        click.echo(f"  {key}: {value}")
+    click.echo("Usuarios de demostración (usuario / contraseña / roles / oficina):")
+    for login in summary.get("logins", []):
+        roles = ", ".join(login["roles"]) if isinstance(login["roles"], (list, tuple, set)) else login["roles"]
+        click.echo(f"  {login['username']:<20} {login['password']:<16} {roles:<12} {login.get('office', '')}")
+
+
+@docsys_cli.command("create-user")
+@click.argument("username")
+@click.option("--full-name", required=True, help="Nombre completo.")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+              help="Rol (repetible).")
+@click.option("--office", default=None, help="Código de la oficina (p. ej. GM).")
+@click.option("--position", default="", help="Cargo (p. ej. Gerente Municipal).")
+@click.option("--email", default="")
+@click.password_option(help="Contraseña (se pide si no se indica).")
+def create_user_command(username, full_name, roles, office, position, email, password):
+    """Crea un usuario."""
+    with unit_of_work() as session:
+        user = accounts.create_user(session, username, password, full_name, roles,
+                                    office_code=office, position=position, email=email)
+        click.echo(f"Usuario «{user.username}» creado con roles: {', '.join(sorted(user.roles))}.")
+
+
+@docsys_cli.command("create-token")
+@click.argument("username")
+@click.option("--name", default="", help="Para qué se usará el token.")
+def create_token_command(username, name):
+    """Crea un token para la API (se muestra una sola vez)."""
+    from sqlalchemy import select
+    from docsys.models import User
+    with unit_of_work() as session:
+        user = session.scalar(select(User).where(User.username == username.lower()))
+        if user is None:
+            click.echo(f"Error: el usuario «{username}» no existe.", err=True)
+            sys.exit(1)
+        click.echo(accounts.create_api_token(session, user, name))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(docsys_cli)

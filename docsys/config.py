@@ -1,0 +1,63 @@
+"""Settings from the environment (DOCSYS_*), with embedded defaults that run on one machine."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _instance_dir() -> Path:
+    return Path(_env("DOCSYS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """The secret comes from the environment; otherwise one is generated once per instance
+    and kept outside the repository, so nothing secret is ever committed."""
+    key = _env("DOCSYS_SECRET_KEY")
+    if key:
+        return key
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict:
+    instance = _instance_dir()
+    return {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": _secret_key(instance),
+        "DATABASE_URL": _env("DOCSYS_DATABASE_URL", f"sqlite:///{instance / 'docsys.db'}"),
+        "SEARCH_DIR": _env("DOCSYS_SEARCH_DIR", str(instance / "search-index")),
+        "ELASTICSEARCH_URL": _env("ELASTICSEARCH_URL"),
+        "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
+        "DOCUMENT_TEMPLATES_DIR": _env(
+            "DOCSYS_DOCUMENT_TEMPLATES_DIR", str(PROJECT_ROOT / "templates" / "documents")
+        ),
+        "MUNICIPALITY_NAME": _env("DOCSYS_MUNICIPALITY_NAME", "Municipalidad Distrital de Megantoni"),
+        "MUNICIPALITY_CODE": _env("DOCSYS_MUNICIPALITY_CODE", "MDM"),
+        "MUNICIPALITY_PLACE": _env("DOCSYS_MUNICIPALITY_PLACE", "Camisea"),
+        "MUNICIPALITY_LOCATION": _env(
+            "DOCSYS_MUNICIPALITY_LOCATION", "Provincia de La Convención - Región Cusco"
+        ),
+        # The official name of the year is fixed each year by the national government.
+        "YEAR_NAME": _env(
+            "DOCSYS_YEAR_NAME", "Año de la recuperación y consolidación de la economía peruana"
+        ),
+        "PUBLIC_BASE_URL": _env("DOCSYS_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "MAX_CONTENT_LENGTH": int(_env("DOCSYS_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env("DOCSYS_SECURE_COOKIES", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "AUTOSAVE_SECONDS": int(_env("DOCSYS_AUTOSAVE_SECONDS", 30)),
+    }

@@ -1,0 +1,1 @@
+"""Templates -> structured drafts."""

@@ -1,0 +1,36 @@
+"""Domain exceptions. The web layer maps each one to an HTTP status and shows its Spanish message."""
+
+
+class DocsysError(Exception):
+    """Base class: ``message`` is shown to the user as is, so it is always Spanish."""
+
+    status = 400
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ValidationError(DocsysError):
+    status = 400
+
+
+class NotFound(DocsysError):
+    status = 404
+
+
+class PermissionDenied(DocsysError):
+    status = 403
+
+
+class Conflict(DocsysError):
+    status = 409
+
+
+class VersionConflict(Conflict):
+    """Raised when a save is based on a version that is no longer the latest."""
+
+
+class ImmutableError(Conflict):
+    """Raised on any attempt to change something that is written once."""

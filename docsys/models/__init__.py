@@ -1,0 +1,11 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+from docsys.db import Base
+from docsys.models.users import ApiToken, Office, User, UserRole, ROLES, ROLE_LABELS
+from docsys.models.templates import DocumentTemplate, TemplateVersion
+from docsys.models.documents import Document, DocumentVersion
+from docsys.models.search import SearchOutbox
+
+__all__ = [
+    "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
+    "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
+]

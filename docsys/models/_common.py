@@ -1,0 +1,26 @@
+"""Column helpers shared by the models."""
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, event
+
+from docsys.errors import ImmutableError
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def UTCDateTime():
+    return DateTime(timezone=True)
+
+
+def make_immutable(model, label: str):
+    """Refuse any UPDATE or DELETE of rows of ``model``: they are written once."""
+
+    @event.listens_for(model, "before_update")
+    def _no_update(_mapper, _connection, target):
+        raise ImmutableError(f"{label} es inmutable: no se puede modificar.")
+
+    @event.listens_for(model, "before_delete")
+    def _no_delete(_mapper, _connection, target):
+        raise ImmutableError(f"{label} es inmutable: no se puede eliminar.")

@@ -1,0 +1,59 @@
+"""Documents (drafts and norms) and their immutable versions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from docsys.db import Base
+from docsys.models._common import UTCDateTime, make_immutable, utcnow
+from docsys.models.users import Office, User
+
+
+class Document(Base):
+    """A document through its whole life. ``latest_version`` is the optimistic-concurrency
+    counter: a save succeeds only if it was based on the current value."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_office_status", "office_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(20), default="borrador")
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))
+    latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    office: Mapped[Office] = relationship(lazy="joined")
+    created_by: Mapped[User] = relationship(lazy="joined")
+    template_version = relationship("TemplateVersion", lazy="joined")
+    versions: Mapped[list["DocumentVersion"]] = relationship(
+        back_populates="document", order_by="DocumentVersion.number", lazy="select"
+    )
+
+
+class DocumentVersion(Base):
+    """One saved state of a document. Written once, never updated or deleted."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    autosave: Mapped[bool] = mapped_column(default=False)
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+make_immutable(DocumentVersion, "La versión del documento")

@@ -1,0 +1,22 @@
+"""The search outbox: documents whose index entry must be refreshed.
+
+A row is written in the same transaction as the change it follows, so a failed or
+unavailable index never loses or blocks a save: the indexer catches up later.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from docsys.db import Base
+from docsys.models._common import UTCDateTime, utcnow
+
+
+class SearchOutbox(Base):
+    __tablename__ = "search_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

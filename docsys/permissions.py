@@ -1,0 +1,36 @@
+"""Who may do what. Domain functions call these; routes never decide access themselves."""
+from __future__ import annotations
+
+from docsys.errors import PermissionDenied
+from docsys.models import Document, User
+
+# Roles that read every document in the system (they review, sign, archive or administer).
+READ_ALL_ROLES = ("legal", "signer", "archivist", "admin")
+EDITABLE_STATUSES = ("borrador", "observado")
+
+
+def can_view(user: User, document: Document) -> bool:
+    if user.has_role(*READ_ALL_ROLES):
+        return True
+    return user.has_role("drafter") and (
+        document.office_id == user.office_id or document.created_by_id == user.id
+    )
+
+
+def can_create(user: User) -> bool:
+    return user.has_role("drafter") and user.office_id is not None
+
+
+def can_edit(user: User, document: Document) -> bool:
+    if document.status not in EDITABLE_STATUSES:
+        return False
+    if user.has_role("legal"):
+        return True
+    return user.has_role("drafter") and (
+        document.office_id == user.office_id or document.created_by_id == user.id
+    )
+
+
+def require(allowed: bool, message: str = "No tiene permiso para realizar esta acción."):
+    if not allowed:
+        raise PermissionDenied(message)

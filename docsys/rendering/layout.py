@@ -1,0 +1,325 @@
+"""The one layout of a document: content + meta → an ordered list of blocks.
+
+HTML (preview and PDF) and DOCX are both drawn from the blocks built here, so every
+rendering carries the same words in the same order. Nothing in this module knows about
+markup; a renderer only decides how each kind of block looks.
+
+Blocks, in reading order::
+
+    Letterhead      municipality, location, "Año de ...", office   (page furniture)
+    Heading         "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM"
+    PlaceDate       "Camisea, 12 de marzo de 2024"
+    SectionTitle    "VISTO:", "CONSIDERANDO:", "SE RESUELVE:" ...
+    Paragraph       a visto / considerando / free text (optionally numbered)
+    Article         "ARTÍCULO PRIMERO.-" + optional heading + text
+    Closing         "REGÍSTRESE, COMUNÍQUESE Y CÚMPLASE."
+    Signature       firmante_nombre, firmante_cargo
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import string
+from dataclasses import dataclass, field
+from typing import ClassVar, Union
+
+from docsys.rendering.ordinals import long_date, ordinal_upper, parse_iso_date
+
+DATE_PLACEHOLDER = "[fecha de emisión]"
+SIGNER_NAME_PLACEHOLDER = "[nombre del firmante]"
+SIGNER_POSITION_PLACEHOLDER = "[cargo del firmante]"
+DEFAULT_SEQ_WIDTH = 4
+_WIDTH_RE = re.compile(r"(\d+)")
+
+
+# --------------------------------------------------------------------------- meta
+
+@dataclass(frozen=True)
+class RenderMeta:
+    """Everything a rendering needs besides the content itself.
+
+    ``number`` is the full official number ("0045-2024-GM-MDM") once the document is
+    issued, and None for a draft; a draft's heading shows ``number_pattern`` with the
+    sequence as underscores.
+    """
+
+    municipality_name: str
+    municipality_code: str
+    location: str
+    year_name: str
+    heading_template: str
+    number_pattern: str
+    year: int
+    place: str = ""
+    number: str | None = None
+    issuing_office: str = ""
+    office_name: str = ""
+    version_label: str = ""
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.number
+
+    def number_text(self) -> str:
+        """The official number, or the pattern with the sequence left blank for a draft."""
+        if self.number:
+            return self.number
+        return draft_number(self.number_pattern, self.year, self.municipality_code,
+                            self.issuing_office)
+
+    def heading_text(self) -> str:
+        heading = self.heading_template or "{numero}"
+        return heading.replace("{numero}", self.number_text()).strip()
+
+
+def draft_number(pattern: str, year: int, muni: str, office: str = "") -> str:
+    """Format a number pattern with the sequence shown as underscores.
+
+    "{seq:04d}-{year}-GM-{muni}" → "____-2026-GM-MDM". Placeholders other than seq, year,
+    muni and office are left as written so that a mistake in a pattern stays visible.
+    """
+    values = {"year": year, "muni": muni, "office": office}
+    out = []
+    try:
+        parsed = list(string.Formatter().parse(pattern or ""))
+    except ValueError:
+        return pattern or ""
+    for literal, name, spec, conversion in parsed:
+        out.append(literal)
+        if name is None:
+            continue
+        if name == "seq":
+            width = _WIDTH_RE.search(spec or "")
+            out.append("_" * (int(width.group(1)) if width else DEFAULT_SEQ_WIDTH))
+        elif name in values:
+            try:
+                out.append(format(values[name], spec or ""))
+            except (ValueError, TypeError):
+                out.append(str(values[name]))
+        else:
+            original = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            out.append("{" + original + "}")
+    return "".join(out)
+
+
+def _content_year(content: dict) -> int:
+    fields = (content or {}).get("fields") or {}
+    date = parse_iso_date(fields.get("fecha"))
+    return date.year if date else _dt.date.today().year
+
+
+def build_meta(settings: dict, template_definition: dict, content: dict,
+               number: str | None = None, version_label: str = "", *,
+               office_name: str = "") -> RenderMeta:
+    """Meta from the app settings (Flask-config-like dict), the template and the content.
+
+    The year is that of ``fields.fecha`` when it is a valid ISO date, else the current year.
+    """
+    settings = settings or {}
+    template_definition = template_definition or {}
+    return RenderMeta(
+        municipality_name=str(settings.get("MUNICIPALITY_NAME") or ""),
+        municipality_code=str(settings.get("MUNICIPALITY_CODE") or ""),
+        location=str(settings.get("MUNICIPALITY_LOCATION") or ""),
+        year_name=str(settings.get("YEAR_NAME") or ""),
+        place=str(settings.get("MUNICIPALITY_PLACE") or ""),
+        heading_template=str(template_definition.get("heading") or "{numero}"),
+        number_pattern=str(template_definition.get("number_pattern") or "{seq:03d}-{year}-{muni}"),
+        issuing_office=str(template_definition.get("issuing_office") or ""),
+        year=_content_year(content),
+        number=number or None,
+        office_name=office_name or "",
+        version_label=version_label or "",
+    )
+
+
+# --------------------------------------------------------------------------- blocks
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (text or "").split("\n") if line.strip())
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Page furniture: repeated on every page (PDF running header, DOCX section header)."""
+    kind: ClassVar[str] = "letterhead"
+    municipality: str
+    location: str
+    year_name: str
+    office: str = ""
+    version_label: str = ""
+
+    @property
+    def year_name_quoted(self) -> str:
+        return f"“{self.year_name}”" if self.year_name else ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: ClassVar[str] = "heading"
+    text: str
+
+
+@dataclass(frozen=True)
+class PlaceDate:
+    kind: ClassVar[str] = "place_date"
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionTitle:
+    kind: ClassVar[str] = "section_title"
+    text: str
+    section: str = ""
+
+
+class _ItemLines:
+    """How an item's text splits around its label: when there is no heading the first
+    line runs on in the label's paragraph; otherwise label and heading stand alone."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return _lines(self.text)
+
+    @property
+    def lead_text(self) -> str:
+        lines = self.lines
+        return lines[0] if lines and not self.heading else ""
+
+    @property
+    def following_lines(self) -> tuple[str, ...]:
+        lines = self.lines
+        return lines if self.heading else lines[1:]
+
+
+@dataclass(frozen=True)
+class Paragraph(_ItemLines):
+    """A visto, considerando or free-text paragraph; ``label`` when the section is numbered."""
+    kind: ClassVar[str] = "paragraph"
+    text: str
+    label: str = ""
+    heading: str = ""
+    section: str = ""
+    item_id: str = ""
+
+
+@dataclass(frozen=True)
+class Article(_ItemLines):
+    """An operative article: bold label, optional heading, then its text."""
+    kind: ClassVar[str] = "article"
+    label: str
+    text: str
+    heading: str = ""
+    section: str = ""
+    item_id: str = ""
+
+
+@dataclass(frozen=True)
+class Closing:
+    kind: ClassVar[str] = "closing"
+    text: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    kind: ClassVar[str] = "signature"
+    name: str
+    position: str
+
+
+Block = Union[Letterhead, Heading, PlaceDate, SectionTitle, Paragraph, Article, Closing, Signature]
+
+
+def item_label(numbering: str, number: int) -> str:
+    """The label of the ``number``-th item of a section numbered in ``numbering`` style."""
+    if numbering == "ordinal_upper":
+        return f"ARTÍCULO {ordinal_upper(number)}.-"
+    if numbering == "arabic":
+        return f"Artículo {number}.-"
+    if numbering == "ordinal_plain":
+        return f"{ordinal_upper(number)}.-"
+    if numbering == "numeric":
+        return f"{number}."
+    return ""
+
+
+def place_date_text(content: dict, meta: RenderMeta) -> str:
+    fields = content.get("fields") or {}
+    place = (fields.get("lugar") or "").strip() or meta.place
+    date = long_date(fields.get("fecha")) or DATE_PLACEHOLDER
+    return f"{place}, {date}" if place else date
+
+
+def layout_blocks(content: dict, meta: RenderMeta) -> list[Block]:
+    """The document as an ordered list of blocks (see the module docstring)."""
+    content = content or {}
+    fields = content.get("fields") or {}
+    blocks: list[Block] = [
+        Letterhead(municipality=meta.municipality_name.upper(), location=meta.location,
+                   year_name=meta.year_name, office=meta.office_name,
+                   version_label=meta.version_label),
+        Heading(meta.heading_text()),
+        PlaceDate(place_date_text(content, meta)),
+    ]
+    for section in content.get("sections") or []:
+        key = section.get("key", "")
+        kind = section.get("kind", "paragraphs")
+        numbering = section.get("numbering") or ("ordinal_upper" if kind == "articles" else "none")
+        title = (section.get("title") or "").strip()
+        if title:
+            blocks.append(SectionTitle(title, key))
+        for position, item in enumerate(section.get("items") or [], start=1):
+            if isinstance(item, str):
+                item = {"text": item}
+            text = (item.get("text") or "").strip()
+            heading = (item.get("heading") or "").strip()
+            item_id = item.get("id") or ""
+            if kind == "articles":
+                blocks.append(Article(label=item_label(numbering, position), text=text,
+                                      heading=heading, section=key, item_id=item_id))
+            elif kind == "text":
+                if text or heading:
+                    blocks.append(Paragraph(text=text, heading=heading, section=key,
+                                            item_id=item_id))
+            else:
+                blocks.append(Paragraph(text=text, label=item_label(numbering, position),
+                                        heading=heading, section=key, item_id=item_id))
+    closing = (content.get("closing") or "").strip()
+    if closing:
+        blocks.append(Closing(closing))
+    blocks.append(Signature(
+        name=(fields.get("firmante_nombre") or "").strip() or SIGNER_NAME_PLACEHOLDER,
+        position=(fields.get("firmante_cargo") or "").strip() or SIGNER_POSITION_PLACEHOLDER,
+    ))
+    return blocks
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def block_lines(block: Block) -> list[str]:
+    """The reading lines of one block, as every rendering shows them."""
+    if isinstance(block, Letterhead):
+        return [line for line in (block.municipality, block.location, block.year_name_quoted,
+                                  block.office) if line]
+    if isinstance(block, (Paragraph, Article)):
+        first = _join(block.label, block.heading, block.lead_text)
+        return ([first] if first else []) + list(block.following_lines)
+    if isinstance(block, Signature):
+        return [block.name, block.position]
+    return [block.text] if block.text else []
+
+
+def layout_text(blocks: list[Block], *, include_letterhead: bool = False) -> str:
+    """The plain reading text of the document body, one line per rendered paragraph.
+
+    The letterhead is page furniture (repeated on every page of a PDF, in the header of
+    a DOCX), so it is left out unless ``include_letterhead``.
+    """
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Letterhead) and not include_letterhead:
+            continue
+        lines.extend(block_lines(block))
+    return "\n".join(lines)

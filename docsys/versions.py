@@ -1,0 +1,142 @@
+"""Immutable versions of a document: save, list, get, restore, with optimistic concurrency.
+
+A save names the version it was based on. If somebody else saved in between, the save is
+refused with VersionConflict (HTTP 409) instead of silently overwriting their work; the
+caller can then show both texts. The check and the increment are one conditional UPDATE,
+so it holds under concurrent requests on SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from docsys import permissions
+from docsys.drafting.structure import normalize_content
+from docsys.errors import NotFound, ValidationError, VersionConflict
+from docsys.models import Document, DocumentVersion, User
+from docsys.models._common import utcnow
+
+MAX_NOTE_LENGTH = 500
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def get_document(session: Session, document_id, user: User) -> Document:
+    try:
+        document_id = int(document_id)
+    except (TypeError, ValueError):
+        raise NotFound("El documento solicitado no existe.") from None
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("El documento solicitado no existe.")
+    permissions.require(permissions.can_view(user, document),
+                        "No tiene permiso para ver este documento.")
+    return document
+
+
+def list_versions(session: Session, document: Document) -> list[DocumentVersion]:
+    return list(session.scalars(
+        select(DocumentVersion).where(DocumentVersion.document_id == document.id)
+        .order_by(DocumentVersion.number.desc())
+    ))
+
+
+def get_version(session: Session, document: Document, number) -> DocumentVersion:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise NotFound("La versión solicitada no existe.") from None
+    version = session.scalar(select(DocumentVersion).where(
+        DocumentVersion.document_id == document.id, DocumentVersion.number == number))
+    if version is None:
+        raise NotFound(f"La versión {number} de este documento no existe.")
+    return version
+
+
+def latest_version(session: Session, document: Document) -> DocumentVersion:
+    return get_version(session, document, document.latest_version)
+
+
+def _parse_base(base_version) -> int:
+    if isinstance(base_version, bool):
+        raise ValidationError("La versión base debe ser un número entero.")
+    try:
+        return int(base_version)
+    except (TypeError, ValueError):
+        raise ValidationError("Indique la versión sobre la que trabajó (versión base).") from None
+
+
+def _append_version(session: Session, document: Document, content: dict, base: int,
+                    author: User, note: str, autosave: bool = False,
+                    restored_from: int | None = None) -> DocumentVersion:
+    """Take the next version number atomically and write the version row."""
+    new_number = base + 1
+    result = session.execute(
+        update(Document)
+        .where(Document.id == document.id, Document.latest_version == base)
+        .values(latest_version=new_number, updated_at=utcnow(),
+                title=content["fields"].get("sumilla") or document.title)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        current = session.scalar(select(Document.latest_version).where(Document.id == document.id))
+        raise VersionConflict(
+            f"El documento fue modificado por otra persona (versión {current}) "
+            f"después de la versión {base} en la que usted trabajó. Su texto no se guardó: "
+            "compare ambas versiones y vuelva a guardar.",
+            current_version=current, base_version=base,
+        )
+    version = DocumentVersion(
+        document_id=document.id, number=new_number, content=content,
+        content_hash=content_hash(content), author_id=author.id, note=note,
+        autosave=autosave, restored_from=restored_from,
+    )
+    session.add(version)
+    session.flush()
+    session.refresh(document)
+    return version
+
+
+def _clean_note(note) -> str:
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError(f"La nota de la versión supera los {MAX_NOTE_LENGTH} caracteres.")
+    return note
+
+
+def save_version(session: Session, document: Document, content, base_version, author: User,
+                 note: str = "", autosave: bool = False) -> DocumentVersion:
+    """Save ``content`` as the next version, if ``base_version`` is still the latest.
+
+    An autosave whose content equals the latest version writes nothing and returns it.
+    """
+    permissions.require(permissions.can_edit(author, document),
+                        "No puede editar este documento en su estado actual o con su rol.")
+    base = _parse_base(base_version)
+    note = _clean_note(note)
+    clean = normalize_content(content, required_fields=("sumilla",))
+    if clean["doc_type"] != document.doc_type:
+        raise ValidationError("No se puede cambiar el tipo de un documento existente.")
+    if autosave and base == document.latest_version:
+        current = latest_version(session, document)
+        if current.content_hash == content_hash(clean):
+            return current
+    return _append_version(session, document, clean, base, author,
+                           note or ("Guardado automático" if autosave else ""), autosave=autosave)
+
+
+def restore_version(session: Session, document: Document, number, base_version,
+                    author: User) -> DocumentVersion:
+    """Bring an old version back as a new version; history is never rewritten."""
+    permissions.require(permissions.can_edit(author, document),
+                        "No puede editar este documento en su estado actual o con su rol.")
+    old = get_version(session, document, number)
+    base = _parse_base(base_version)
+    return _append_version(session, document, old.content, base, author,
+                           f"Restaurada desde la versión {old.number}", restored_from=old.number)

@@ -1,0 +1,86 @@
+"""The web layer: blueprints, request-scoped database sessions and error pages."""
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from docsys.db import set_read_only
+from docsys.errors import DocsysError
+
+csrf = CSRFProtect()
+
+HTTP_MESSAGES = {
+    400: "La solicitud no es válida.",
+    401: "Debe iniciar sesión.",
+    403: "No tiene permiso para realizar esta acción.",
+    404: "La página solicitada no existe.",
+    405: "Método no permitido para esta dirección.",
+    409: "Conflicto con el estado actual del recurso.",
+    413: "El contenido enviado es demasiado grande.",
+    415: "Tipo de contenido no admitido.",
+    429: "Demasiadas solicitudes; espere un momento.",
+    500: "Ocurrió un error interno. El equipo técnico fue notificado.",
+}
+
+
+def wants_json() -> bool:
+    return (request.path.startswith("/api/")
+            or request.is_json
+            or request.accept_mimetypes.best == "application/json")
+
+
+def error_response(status: int, message: str, **details):
+    if wants_json():
+        body = {"error": {"status": status, "message": message}}
+        if details:
+            body["error"].update(details)
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def register_web(app: Flask) -> None:
+    from docsys.web import admin, api, auth, drafts, inbox
+    from docsys.web.session import close_session
+
+    csrf.init_app(app)
+    auth.login_manager.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(drafts.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # token-authenticated, no cookies: CSRF does not apply
+
+    @app.before_request
+    def _read_only_for_safe_methods():
+        g._read_only_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+
+    app.teardown_appcontext(close_session)
+
+    @app.errorhandler(DocsysError)
+    def _domain_error(exc: DocsysError):
+        return error_response(exc.status, exc.message, **exc.details)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        return error_response(400, "El formulario expiró o no es válido (token CSRF). "
+                                   "Recargue la página e intente de nuevo.")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return error_response(exc.code or 500, HTTP_MESSAGES.get(exc.code, exc.description))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        app.logger.exception("Unhandled error")
+        return error_response(500, HTTP_MESSAGES[500])
+
+    from docsys.web.filters import register_filters
+    register_filters(app)
+
+    @app.context_processor
+    def _globals():
+        from docsys.models import ROLE_LABELS
+        return {"MUNICIPALITY_NAME": app.config["MUNICIPALITY_NAME"],
+                "YEAR_NAME": app.config["YEAR_NAME"], "ROLE_LABELS": ROLE_LABELS}

@@ -1,0 +1,82 @@
+"""Administration: document templates (edit -> new version) and users."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from docsys import accounts
+from docsys.drafting import service
+from docsys.errors import DocsysError, NotFound
+from docsys.models import ROLES, Office, TemplateVersion, User
+from docsys.web.auth import roles_required
+from docsys.web.session import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/plantillas")
+@roles_required("admin")
+def templates():
+    return render_template("admin/templates.html", templates=service.list_templates(db()))
+
+
+@bp.route("/plantillas/<key>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_template(key):
+    session = db()
+    template = service.get_template(session, key)
+    latest = service.latest_template_version(session, template)
+    source, note, error = latest.source_text, "", None
+    if request.method == "POST":
+        source = request.form.get("source_text", "")
+        note = request.form.get("note", "")
+        try:
+            version = service.update_template(session, template, source, current_user, note)
+        except DocsysError as exc:
+            error = exc.message
+        else:
+            session.commit()
+            flash(f"Plantilla guardada como versión {version.number}.", "success")
+            return redirect(url_for("admin.edit_template", key=key))
+    versions = list(session.scalars(select(TemplateVersion)
+                                    .where(TemplateVersion.template_id == template.id)
+                                    .order_by(TemplateVersion.number.desc())))
+    return render_template("admin/template_edit.html", template=template, source=source,
+                           note=note, error=error, versions=versions), (400 if error else 200)
+
+
+@bp.route("/plantillas/<key>/versiones/<int:number>")
+@roles_required("admin")
+def template_version(key, number):
+    session = db()
+    template = service.get_template(session, key)
+    version = session.scalar(select(TemplateVersion).where(
+        TemplateVersion.template_id == template.id, TemplateVersion.number == number))
+    if version is None:
+        raise NotFound(f"La versión {number} de la plantilla no existe.")
+    return render_template("admin/template_version.html", template=template, version=version)
+
+
+@bp.route("/usuarios", methods=["GET", "POST"])
+@roles_required("admin")
+def users():
+    session = db()
+    error, form = None, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            accounts.create_user(session, form.get("username", ""), form.get("password", ""),
+                                 form.get("full_name", ""), request.form.getlist("roles"),
+                                 office_code=form.get("office") or None,
+                                 position=form.get("position", ""), email=form.get("email", ""))
+        except DocsysError as exc:
+            error = exc.message
+        else:
+            session.commit()
+            flash(f"Usuario «{form['username']}» creado.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/users.html", error=error, form=form, roles=ROLES,
+        users=list(session.scalars(select(User).order_by(User.username))),
+        offices=list(session.scalars(select(Office).order_by(Office.name)))), (400 if error else 200)

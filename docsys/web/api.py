@@ -1,0 +1,180 @@
+"""JSON API under /api/v1, authenticated by bearer token (no cookies, so no CSRF).
+
+Every route calls the same domain functions as the web pages; errors come back as
+``{"error": {"status": ..., "message": "<Spanish>"}}``.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from io import BytesIO
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
+
+from docsys import accounts, versions
+from docsys.drafting import service
+from docsys.errors import ValidationError
+from docsys.exports import render_version
+from docsys.inbox import inbox_documents
+from docsys.web import error_response
+from docsys.web.session import db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
+
+
+def token_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = accounts.user_for_token(db(), token.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                return error_response(401, "Token de acceso ausente o no válido. "
+                                           "Envíe «Authorization: Bearer <token>».")
+            if roles and not user.has_role(*roles):
+                return error_response(403, "No tiene permiso para realizar esta acción.")
+            g.api_user = user
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON válido.")
+    return body
+
+
+def _document_json(document, include_content=False) -> dict:
+    data = {
+        "id": document.id, "doc_type": document.doc_type, "title": document.title,
+        "status": document.status, "office": document.office.code,
+        "created_by": document.created_by.username,
+        "template_version_id": document.template_version_id,
+        "latest_version": document.latest_version,
+        "created_at": document.created_at.isoformat(),
+        "updated_at": document.updated_at.isoformat(),
+        "url": url_for("drafts.edit", document_id=document.id, _external=True),
+    }
+    if include_content:
+        data["content"] = versions.latest_version(db(), document).content
+    return data
+
+
+def _version_json(document, version, include_content=False) -> dict:
+    data = {
+        "document_id": document.id, "number": version.number, "author": version.author.username,
+        "note": version.note, "autosave": version.autosave,
+        "restored_from": version.restored_from, "content_hash": version.content_hash,
+        "created_at": version.created_at.isoformat(),
+        "pdf": url_for("api.render", document_id=document.id, number=version.number,
+                       format="pdf", _external=True),
+        "docx": url_for("api.render", document_id=document.id, number=version.number,
+                        format="docx", _external=True),
+    }
+    if include_content:
+        data["content"] = version.content
+    return data
+
+
+@bp.route("/openapi.json")
+def openapi():
+    spec = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
+    return jsonify(spec)
+
+
+@bp.route("/templates")
+@token_required()
+def list_templates():
+    session = db()
+    result = []
+    for template in service.list_templates(session):
+        definition = service.latest_template_version(session, template).definition
+        result.append({"key": template.key, "name": template.name, "doc_type": template.doc_type,
+                       "version": template.latest_version,
+                       "fields": [{k: f.get(k) for k in ("key", "label", "required", "default")}
+                                  for f in definition["fields"]]})
+    return jsonify({"templates": result})
+
+
+@bp.route("/documents", methods=["GET"])
+@token_required()
+def list_documents():
+    documents = inbox_documents(db(), g.api_user, status=request.args.get("status"))
+    return jsonify({"documents": [_document_json(d) for d in documents]})
+
+
+@bp.route("/documents", methods=["POST"])
+@token_required("drafter")
+def create_document():
+    session = db()
+    body = _body()
+    document = service.create_document(session, body.get("template"), body.get("fields") or {},
+                                       g.api_user)
+    session.commit()
+    return jsonify(_document_json(document, include_content=True)), 201
+
+
+@bp.route("/documents/<document_id>")
+@token_required()
+def get_document(document_id):
+    document = versions.get_document(db(), document_id, g.api_user)
+    return jsonify(_document_json(document, include_content=True))
+
+
+@bp.route("/documents/<document_id>/versions", methods=["GET"])
+@token_required()
+def list_versions(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    return jsonify({"versions": [_version_json(document, v)
+                                 for v in versions.list_versions(session, document)]})
+
+
+@bp.route("/documents/<document_id>/versions", methods=["POST"])
+@token_required()
+def save_version(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    body = _body()
+    version = versions.save_version(session, document, body.get("content"),
+                                    body.get("base_version"), g.api_user, note=body.get("note", ""))
+    session.commit()
+    return jsonify(_version_json(document, version, include_content=True)), 201
+
+
+@bp.route("/documents/<document_id>/versions/<number>")
+@token_required()
+def get_version(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    return jsonify(_version_json(document, versions.get_version(session, document, number),
+                                 include_content=True))
+
+
+@bp.route("/documents/<document_id>/versions/<number>/restore", methods=["POST"])
+@token_required()
+def restore_version(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    version = versions.restore_version(session, document, number, _body().get("base_version"),
+                                       g.api_user)
+    session.commit()
+    return jsonify(_version_json(document, version, include_content=True)), 201
+
+
+@bp.route("/documents/<document_id>/versions/<number>/render")
+@token_required()
+def render(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    version = versions.get_version(session, document, number)
+    fmt = request.args.get("format", "pdf")
+    rendered = render_version(current_app.config, document, version, fmt)
+    return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
+                     as_attachment=fmt != "html", download_name=rendered.filename)

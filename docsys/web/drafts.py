@@ -1,0 +1,150 @@
+"""Drafting in the browser: new from template, editor, save, preview, history, downloads."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+
+from docsys import permissions, versions
+from docsys.drafting import service
+from docsys.drafting.structure import normalize_content
+from docsys.errors import ValidationError
+from docsys.exports import preview_html, render_version
+from docsys.inbox import STATUS_LABELS
+from docsys.web.auth import roles_required
+from docsys.web.session import db
+
+bp = Blueprint("drafts", __name__, url_prefix="/documentos")
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON válido.")
+    return body
+
+
+@bp.route("/nuevo")
+@roles_required("drafter")
+def choose_template():
+    return render_template("drafts/choose_template.html", templates=service.list_templates(db()))
+
+
+@bp.route("/nuevo/<key>", methods=["GET", "POST"])
+@roles_required("drafter")
+def create(key):
+    session = db()
+    template = service.get_template(session, key)
+    definition = service.latest_template_version(session, template).definition
+    values = {f["key"]: f.get("default", "") for f in definition["fields"]}
+    if request.method == "POST":
+        values = {f["key"]: request.form.get(f["key"], "") for f in definition["fields"]}
+        try:
+            document = service.create_document(session, key, values, current_user)
+        except ValidationError as exc:
+            return render_template("drafts/create.html", template=template, definition=definition,
+                                   values=values, error=exc.message), 400
+        session.commit()
+        flash("Documento creado como borrador (versión 1).", "success")
+        return redirect(url_for("drafts.edit", document_id=document.id))
+    return render_template("drafts/create.html", template=template, definition=definition,
+                           values=values, error=None)
+
+
+@bp.route("/<document_id>")
+@roles_required()
+def edit(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    latest = versions.latest_version(session, document)
+    editable = permissions.can_edit(current_user, document)
+    return render_template(
+        "drafts/edit.html", document=document, version=latest, editable=editable,
+        definition=document.template_version.definition if document.template_version else None,
+        preview=preview_html(current_app.config, document, latest.content),
+        autosave_seconds=current_app.config["AUTOSAVE_SECONDS"], status_labels=STATUS_LABELS)
+
+
+@bp.route("/<document_id>/guardar", methods=["POST"])
+@roles_required()
+def save(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    body = _json_body()
+    version = versions.save_version(session, document, body.get("content"),
+                                    body.get("base_version"), current_user,
+                                    note=body.get("note", ""), autosave=bool(body.get("autosave")))
+    session.commit()
+    return jsonify({"version": version.number, "created_at": version.created_at.isoformat(),
+                    "note": version.note, "title": document.title})
+
+
+@bp.route("/<document_id>/vista-previa", methods=["POST"])
+@roles_required()
+def preview(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    content = normalize_content(_json_body().get("content"))
+    return jsonify({"html": preview_html(current_app.config, document, content)})
+
+
+@bp.route("/<document_id>/historial")
+@roles_required()
+def history(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    return render_template("drafts/history.html", document=document,
+                           versions=versions.list_versions(session, document),
+                           editable=permissions.can_edit(current_user, document),
+                           status_labels=STATUS_LABELS)
+
+
+@bp.route("/<document_id>/versiones/<number>")
+@roles_required()
+def version(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    version = versions.get_version(session, document, number)
+    return render_template("drafts/version.html", document=document, version=version,
+                           body=preview_html(current_app.config, document, version.content),
+                           editable=permissions.can_edit(current_user, document),
+                           status_labels=STATUS_LABELS)
+
+
+@bp.route("/<document_id>/versiones/<number>/contenido")
+@roles_required()
+def version_content(document_id, number):
+    """A version's structured content, for the editor's side-by-side conflict view."""
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    version = versions.get_version(session, document, number)
+    return jsonify({"version": version.number, "author": version.author.full_name,
+                    "created_at": version.created_at.isoformat(), "content": version.content,
+                    "html": preview_html(current_app.config, document, version.content)})
+
+
+@bp.route("/<document_id>/versiones/<number>/restaurar", methods=["POST"])
+@roles_required()
+def restore(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    new = versions.restore_version(session, document, number, request.form.get("base_version"),
+                                   current_user)
+    session.commit()
+    flash(f"Versión {number} restaurada como versión {new.number}.", "success")
+    return redirect(url_for("drafts.history", document_id=document.id))
+
+
+@bp.route("/<document_id>/versiones/<number>/descargar.<fmt>")
+@roles_required()
+def download(document_id, number, fmt):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    version = versions.get_version(session, document, number)
+    if fmt not in ("pdf", "docx"):
+        raise ValidationError("Formato no admitido. Use pdf o docx.")
+    rendered = render_version(current_app.config, document, version, fmt)
+    return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype, as_attachment=True,
+                     download_name=rendered.filename)

@@ -1,0 +1,18 @@
+"""One database session per request, closed (and rolled back if unfinished) at teardown."""
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+
+def db() -> Session:
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["docsys.sessions"]()
+    return g.db_session
+
+
+def close_session(_exc=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()

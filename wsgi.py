@@ -1,0 +1,4 @@
+"""What gunicorn and `flask --app wsgi` load."""
+from docsys import create_app
+
+app = create_app()
