@@ -87,6 +87,21 @@ def create_user_command(username, full_name, roles, office, position, email, pas
         click.echo(f"Usuario «{user.username}» creado con roles: {', '.join(sorted(user.roles))}.")
 
 
+@docsys_cli.command("create-office")
+@click.argument("code")
+@click.argument("name")
+def create_office_command(code, name):
+    """Crea una oficina (CODE aparece en los números oficiales, p. ej. GM)."""
+    code = code.strip().upper()
+    if not code.replace("-", "").isalnum() or len(code) > 20 or not name.strip():
+        click.echo("Error: el código admite hasta 20 letras o números y el nombre es obligatorio.",
+                   err=True)
+        sys.exit(1)
+    with unit_of_work() as session:
+        office = accounts.ensure_office(session, code, name.strip())
+        click.echo(f"Oficina {office.code}: {office.name}.")
+
+
 @docsys_cli.command("create-token")
 @click.argument("username")
 @click.option("--name", default="", help="Para qué se usará el token.")

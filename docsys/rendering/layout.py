@@ -30,6 +30,30 @@ SIGNER_NAME_PLACEHOLDER = "[nombre del firmante]"
 SIGNER_POSITION_PLACEHOLDER = "[cargo del firmante]"
 DEFAULT_SEQ_WIDTH = 4
 _WIDTH_RE = re.compile(r"(\d+)")
+_SPACES_RE = re.compile(r"[ \t\n\r\f\v]+")
+# C0 controls other than newline, DEL, lone surrogates and non-characters: not allowed in
+# XML (DOCX) nor meaningful in HTML/PDF. Removing them here keeps every rendering's text
+# identical.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value) -> str:
+    """Text safe for every rendering: tabs become spaces, other control characters go,
+    line breaks are normalised to \\n, surrounding spaces stripped."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL_RE.sub("", text).strip()
+
+
+def _collapse(text: str) -> str:
+    """Runs of ASCII whitespace become one space (as HTML shows them); no-break spaces stay."""
+    return _SPACES_RE.sub(" ", text).strip(" ")
+
+
+def clean_line(value) -> str:
+    """clean_text on one line: inner whitespace (newlines included) collapsed."""
+    return _collapse(clean_text(value))
 
 
 # --------------------------------------------------------------------------- meta
@@ -69,7 +93,7 @@ class RenderMeta:
 
     def heading_text(self) -> str:
         heading = self.heading_template or "{numero}"
-        return heading.replace("{numero}", self.number_text()).strip()
+        return clean_line(heading.replace("{numero}", self.number_text()))
 
 
 def draft_number(pattern: str, year: int, muni: str, office: str = "") -> str:
@@ -136,7 +160,9 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
 # --------------------------------------------------------------------------- blocks
 
 def _lines(text: str) -> tuple[str, ...]:
-    return tuple(line.strip() for line in (text or "").split("\n") if line.strip())
+    """The non-empty lines of a text, each with its whitespace collapsed (as HTML shows it)."""
+    lines = (_collapse(line) for line in clean_text(text).split("\n"))
+    return tuple(line for line in lines if line)
 
 
 @dataclass(frozen=True)
@@ -245,7 +271,7 @@ def item_label(numbering: str, number: int) -> str:
 
 def place_date_text(content: dict, meta: RenderMeta) -> str:
     fields = content.get("fields") or {}
-    place = (fields.get("lugar") or "").strip() or meta.place
+    place = clean_line(fields.get("lugar")) or clean_line(meta.place)
     date = long_date(fields.get("fecha")) or DATE_PLACEHOLDER
     return f"{place}, {date}" if place else date
 
@@ -255,9 +281,10 @@ def layout_blocks(content: dict, meta: RenderMeta) -> list[Block]:
     content = content or {}
     fields = content.get("fields") or {}
     blocks: list[Block] = [
-        Letterhead(municipality=meta.municipality_name.upper(), location=meta.location,
-                   year_name=meta.year_name, office=meta.office_name,
-                   version_label=meta.version_label),
+        Letterhead(municipality=clean_line(meta.municipality_name).upper(),
+                   location=clean_line(meta.location), year_name=clean_line(meta.year_name),
+                   office=clean_line(meta.office_name),
+                   version_label=clean_line(meta.version_label)),
         Heading(meta.heading_text()),
         PlaceDate(place_date_text(content, meta)),
     ]
@@ -265,15 +292,15 @@ def layout_blocks(content: dict, meta: RenderMeta) -> list[Block]:
         key = section.get("key", "")
         kind = section.get("kind", "paragraphs")
         numbering = section.get("numbering") or ("ordinal_upper" if kind == "articles" else "none")
-        title = (section.get("title") or "").strip()
+        title = clean_line(section.get("title"))
         if title:
             blocks.append(SectionTitle(title, key))
         for position, item in enumerate(section.get("items") or [], start=1):
             if isinstance(item, str):
                 item = {"text": item}
-            text = (item.get("text") or "").strip()
-            heading = (item.get("heading") or "").strip()
-            item_id = item.get("id") or ""
+            text = clean_text(item.get("text"))
+            heading = clean_line(item.get("heading"))
+            item_id = clean_line(item.get("id"))
             if kind == "articles":
                 blocks.append(Article(label=item_label(numbering, position), text=text,
                                       heading=heading, section=key, item_id=item_id))
@@ -284,12 +311,12 @@ def layout_blocks(content: dict, meta: RenderMeta) -> list[Block]:
             else:
                 blocks.append(Paragraph(text=text, label=item_label(numbering, position),
                                         heading=heading, section=key, item_id=item_id))
-    closing = (content.get("closing") or "").strip()
+    closing = clean_line(content.get("closing"))
     if closing:
         blocks.append(Closing(closing))
     blocks.append(Signature(
-        name=(fields.get("firmante_nombre") or "").strip() or SIGNER_NAME_PLACEHOLDER,
-        position=(fields.get("firmante_cargo") or "").strip() or SIGNER_POSITION_PLACEHOLDER,
+        name=clean_line(fields.get("firmante_nombre")) or SIGNER_NAME_PLACEHOLDER,
+        position=clean_line(fields.get("firmante_cargo")) or SIGNER_POSITION_PLACEHOLDER,
     ))
     return blocks
 

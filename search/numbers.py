@@ -1,0 +1,186 @@
+"""Official numbers of norms as comparable keys.
+
+A norm's number is written many ways ("ORDENANZA MUNICIPAL N° 012-2019-MDM", "Ordenanza
+12-2019", "OM 12-2019"). Each becomes one key — type code, number without leading zeros,
+year — such as ``OM-12-2019``, ``RGM-45-2024``, ``DS-4-2019``; national laws and legislative
+decrees run without a year: ``LEY-27972``, ``DLEG-1440``.
+
+The same functions read a document's own number when it is indexed, the citations in its
+text, and what the user types in the search box, so "ordenanza 12-2019" finds the
+ordinance whatever its padding and suffixes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from search.analysis import fold
+
+# Type code -> (full names, abbreviations), all folded (lower case, no accents).
+# Full names are recognised in document text and in queries; abbreviations only in queries
+# and in a document's own number, where they cannot be confused with ordinary words.
+TYPE_CODES: dict[str, str] = {
+    "OM": "Ordenanza Municipal",
+    "AC": "Acuerdo de Concejo",
+    "DA": "Decreto de Alcaldía",
+    "RA": "Resolución de Alcaldía",
+    "RGM": "Resolución de Gerencia Municipal",
+    "RG": "Resolución de Gerencia",
+    "DIR": "Directiva",
+    "LEY": "Ley",
+    "DS": "Decreto Supremo",
+    "DLEG": "Decreto Legislativo",
+}
+
+# Types whose numbers do not restart each year: the key carries no year.
+NO_YEAR_TYPES = frozenset({"LEY", "DLEG"})
+
+_NAME_PATTERNS: list[tuple[str, str]] = [
+    ("RGM", r"resolucion(?:es)?\s+de\s+gerencia\s+municipal"),
+    ("RG", r"resolucion(?:es)?\s+(?:de\s+)?(?:sub\s*)?gerencia(?:l|s)?"
+           r"(?:\s+(?!n\b)[a-z]+){0,7}?(?=\s*(?:n\s*\.?\s*[°o]|nro\b|numero\b))"),
+    ("RA", r"resolucion(?:es)?\s+de\s+alcaldia"),
+    ("DA", r"decretos?\s+de\s+alcaldia"),
+    ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?"),
+    ("AC", r"acuerdos?\s+(?:de\s+)?concejo(?:\s+municipal)?"),
+    ("DIR", r"directivas?"),
+    ("DS", r"decretos?\s+supremos?"),
+    ("DLEG", r"decretos?\s+legislativos?"),
+    ("LEY", r"ley(?:es)?"),
+]
+
+_ABBREV_PATTERNS: list[tuple[str, str]] = [
+    ("RGM", r"r\.?\s?g\.?\s?m\.?"),
+    ("RG", r"r\.?\s?g\.?"),
+    ("RA", r"r\.?\s?a\.?"),
+    ("DA", r"d\.?\s?a\.?"),
+    ("OM", r"o\.?\s?m\.?"),
+    ("AC", r"a\.?\s?c\.?"),
+    ("DIR", r"dir\.?"),
+    ("DS", r"d\.?\s?s\.?"),
+    ("DLEG", r"d\.?\s?leg\.?|d\.?\s?l\.?"),
+]
+
+# "N°", "Nº" (folds to "no"), "N.°", "No.", "Nro.", "Núm.", "número".
+_MARKER = r"(?:n\s*\.?\s*[°o]\s*\.?|nros?\s*\.?|num\s*\.|numero)"
+# The number, an optional year, optional suffixes such as -GM-MDM, -A/MDM, -JUS.
+_NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
+           r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}))?"
+           r"(?P<suffix>(?:[-/][a-z][a-z0-9]{0,9})*)")
+
+
+def _group(patterns: list[tuple[str, str]]) -> str:
+    return "|".join(f"(?P<t_{code}_{i}>{pat})" for i, (code, pat) in enumerate(patterns))
+
+
+_LEFT = r"(?<![a-z0-9])"
+_TEXT_RE = re.compile(
+    _LEFT + r"(?:" + _group(_NAME_PATTERNS) + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER
+    + r"(?![0-9])"
+)
+_QUERY_RE = re.compile(
+    _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
+    + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
+)
+_BARE_NUMBER_RE = re.compile(r"(?:" + _MARKER + r"\s*)?" + _NUMBER)
+
+_TYPE_ALIASES: dict[str, str] = {
+    "ordenanza": "OM", "ordenanzas": "OM", "ordenanza municipal": "OM", "om": "OM",
+    "acuerdo": "AC", "acuerdos": "AC", "acuerdo de concejo": "AC", "ac": "AC",
+    "decreto de alcaldia": "DA", "da": "DA",
+    "resolucion de alcaldia": "RA", "ra": "RA",
+    "resolucion de gerencia municipal": "RGM", "rgm": "RGM",
+    "resolucion de gerencia": "RG", "rg": "RG",
+    "directiva": "DIR", "directivas": "DIR", "dir": "DIR",
+    "ley": "LEY", "leyes": "LEY",
+    "decreto supremo": "DS", "ds": "DS",
+    "decreto legislativo": "DLEG", "dleg": "DLEG", "dl": "DLEG",
+}
+
+
+def normalize_type(value: str) -> str:
+    """A type code from a code or a name: 'Resolución de Alcaldía' -> 'RA', 'om' -> 'OM'.
+    Unknown types come back as upper-case codes ('tuo' -> 'TUO')."""
+    folded = " ".join(re.sub(r"[.\s]+", " ", fold(value)).split())
+    if folded in _TYPE_ALIASES:
+        return _TYPE_ALIASES[folded]
+    squeezed = folded.replace(" ", "")
+    if squeezed in _TYPE_ALIASES:
+        return _TYPE_ALIASES[squeezed]
+    return squeezed.upper()
+
+
+def _make_key(code: str, num: str, year: str | int | None) -> str:
+    digits = num.replace(".", "")
+    n = int(digits)
+    if code in NO_YEAR_TYPES or not year:
+        return f"{code}-{n}"
+    return f"{code}-{n}-{int(year)}"
+
+
+def _code_of(match: re.Match) -> str:
+    for name, value in match.groupdict().items():
+        if value is not None and name.startswith("t_"):
+            return name.split("_")[1]
+    raise ValueError("match without a type group")
+
+
+def number_key(doc_type: str, number: str, year: int | None = None) -> str:
+    """The key of a document's own number, or "" when it has none (drafts).
+
+    ``doc_type`` decides the type code; ``number`` is the official number string
+    ("RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM" or just "0045-2024-GM-MDM");
+    ``year`` is used when the number carries none ("N° 646-MSB").
+    """
+    if not number or not number.strip():
+        return ""
+    code = normalize_type(doc_type) if doc_type else ""
+    folded = fold(number)
+    match = _QUERY_RE.search(folded)
+    if match is not None:
+        code = code or _code_of(match)
+    else:
+        match = _BARE_NUMBER_RE.search(folded)
+        if match is None or not code:
+            return ""
+    return _make_key(code, match.group("num"), match.group("year") or year)
+
+
+def extract_number_keys(text: str) -> set[str]:
+    """Keys of the norms cited in ``text`` ("... la Ley N° 27972 y la Ordenanza Municipal
+    N° 012-2019-MDM ..." -> {"LEY-27972", "OM-12-2019"}). Municipal norms need a year."""
+    if not text:
+        return set()
+    keys: set[str] = set()
+    for match in _TEXT_RE.finditer(fold(text)):
+        code = _code_of(match)
+        year = match.group("year")
+        if code not in NO_YEAR_TYPES and not year:
+            continue
+        keys.add(_make_key(code, match.group("num"), year))
+    return keys
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    key: str          # e.g. "OM-12-2019"
+    start: int        # character span in the text searched
+    end: int
+    text: str         # the words as typed
+
+
+def find_number_in_query(text: str) -> NumberMention | None:
+    """The first norm number typed in a query ("ordenanza 12-2019", "RGM 45-2024",
+    "ley n° 27972"), or None. Municipal and supreme-decree numbers need their year."""
+    folded = fold(text)
+    if len(folded) != len(text):  # rare characters that change length when folded
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    for match in _QUERY_RE.finditer(folded):
+        code = _code_of(match)
+        year = match.group("year")
+        if code not in NO_YEAR_TYPES and not year:
+            continue
+        start, end = match.span()
+        return NumberMention(_make_key(code, match.group("num"), year), start, end,
+                             text[start:end])
+    return None
