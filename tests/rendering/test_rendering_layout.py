@@ -163,7 +163,7 @@ def test_numbered_paragraphs_and_item_headings_and_text_sections():
     assert articles[2].label == "Artículo 3.-"
     assert not any(isinstance(b, SectionTitle) and not b.text for b in blocks)
     assert layout_text(blocks).splitlines() == [
-        "ORDENANZA DE PRUEBA N° ___-2024-MDM" if False else blocks[1].text,
+        "RESOLUCIÓN DE GERENCIA MUNICIPAL N° ____-2024-GM-MDM",
         "Camisea, 1 de junio de 2024",
         "III. BASE LEGAL", "1. Ley N° 27972.", "2. Ley N° 27444.",
         "I. OBJETIVO", "Regular el uso.", "Segundo párrafo con espacios.",
