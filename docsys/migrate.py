@@ -28,3 +28,8 @@ def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str:
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

@@ -7,6 +7,8 @@ from docsys.models import Document, User
 # Roles that read every document in the system (they review, sign, archive or administer).
 READ_ALL_ROLES = ("legal", "signer", "archivist", "admin")
 EDITABLE_STATUSES = ("borrador", "observado")
+# Legal advisers may also correct a draft while they review it.
+LEGAL_EDITABLE_STATUSES = EDITABLE_STATUSES + ("en_revision",)
 
 
 def can_view(user: User, document: Document) -> bool:
@@ -22,10 +24,10 @@ def can_create(user: User) -> bool:
 
 
 def can_edit(user: User, document: Document) -> bool:
+    if user.has_role("legal") and document.status in LEGAL_EDITABLE_STATUSES:
+        return True
     if document.status not in EDITABLE_STATUSES:
         return False
-    if user.has_role("legal"):
-        return True
     return user.has_role("drafter") and (
         document.office_id == user.office_id or document.created_by_id == user.id
     )

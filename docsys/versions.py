@@ -13,7 +13,7 @@ import json
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from docsys import permissions
+from docsys import audit, permissions
 from docsys.drafting.structure import normalize_content
 from docsys.errors import NotFound, ValidationError, VersionConflict
 from docsys.models import Document, DocumentVersion, User
@@ -100,6 +100,8 @@ def _append_version(session: Session, document: Document, content: dict, base: i
     session.add(version)
     session.flush()
     session.refresh(document)
+    audit.record(session, "restore" if restored_from else "save", author, document.id,
+                 version=new_number, autosave=autosave, restored_from=restored_from)
     return version
 
 

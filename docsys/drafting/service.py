@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import permissions
+from docsys import audit, permissions
 from docsys.drafting.templates import (instantiate, parse_template, source_hash,
                                        template_files)
 from docsys.errors import NotFound, ValidationError
@@ -113,6 +113,8 @@ def create_document(session: Session, template_key, fields, author: User,
         document_id=document.id, number=1, content=content, content_hash=content_hash(content),
         author_id=author.id, note=(note or "Creado desde la plantilla")[:500]))
     session.flush()
+    audit.record(session, "create", author, document.id, template=template.key,
+                 template_version=tversion.number)
     return document
 
 

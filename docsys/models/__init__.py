@@ -4,8 +4,11 @@ from docsys.models.users import ApiToken, Office, User, UserRole, ROLES, ROLE_LA
 from docsys.models.templates import DocumentTemplate, TemplateVersion
 from docsys.models.documents import Document, DocumentVersion
 from docsys.models.search import SearchOutbox
+from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
+from docsys.models.audit import AuditEntry, AuditHead
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
+    "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
 ]

@@ -25,11 +25,14 @@ class Document(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_documents_assignee_id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     office: Mapped[Office] = relationship(lazy="joined")
-    created_by: Mapped[User] = relationship(lazy="joined")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id], lazy="joined")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     template_version = relationship("TemplateVersion", lazy="joined")
     versions: Mapped[list["DocumentVersion"]] = relationship(
         back_populates="document", order_by="DocumentVersion.number", lazy="select"

@@ -27,6 +27,9 @@ class Office(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The area head gives the office's visto bueno (V°B°) on its documents.
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True,
+                                                           name="fk_offices_head_id"))
 
 
 class User(UserMixin, Base):
@@ -41,7 +44,7 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    office: Mapped[Office | None] = relationship(lazy="joined")
+    office: Mapped[Office | None] = relationship(foreign_keys=[office_id], lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

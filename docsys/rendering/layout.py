@@ -6,7 +6,7 @@ markup; a renderer only decides how each kind of block looks.
 
 Blocks, in reading order::
 
-    Letterhead      municipality, location, "Año de ...", office   (page furniture)
+    Letterhead      municipality, location, office, "Año de ..."   (page furniture)
     Heading         "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM"
     PlaceDate       "Camisea, 12 de marzo de 2024"
     SectionTitle    "VISTO:", "CONSIDERANDO:", "SE RESUELVE:" ...
@@ -99,10 +99,13 @@ class RenderMeta:
 def draft_number(pattern: str, year: int, muni: str, office: str = "") -> str:
     """Format a number pattern with the sequence shown as underscores.
 
-    "{seq:04d}-{year}-GM-{muni}" → "____-2026-GM-MDM". Placeholders other than seq, year,
-    muni and office are left as written so that a mistake in a pattern stays visible.
+    "{seq:04d}-{year}-GM-{muni}" → "____-2026-GM-MDM". ``{office}`` / ``{oficina}`` take
+    the issuing office's code, or underscores when it is not known yet. Other placeholders
+    are left as written so that a mistake in a pattern stays visible.
     """
-    values = {"year": year, "muni": muni, "office": office}
+    blank_office = "_" * DEFAULT_SEQ_WIDTH
+    values = {"year": year, "muni": muni, "office": office or blank_office,
+              "oficina": office or blank_office}
     out = []
     try:
         parsed = list(string.Formatter().parse(pattern or ""))
@@ -134,10 +137,13 @@ def _content_year(content: dict) -> int:
 
 def build_meta(settings: dict, template_definition: dict, content: dict,
                number: str | None = None, version_label: str = "", *,
-               office_name: str = "") -> RenderMeta:
+               office_name: str = "", office_code: str = "") -> RenderMeta:
     """Meta from the app settings (Flask-config-like dict), the template and the content.
 
     The year is that of ``fields.fecha`` when it is a valid ISO date, else the current year.
+    ``office_code`` is the code of the document's office, used in the number when the
+    template has no ``issuing_office`` of its own (e.g. "{oficina}" in a Resolución de
+    Gerencia); ``office_name`` is shown under the letterhead when given.
     """
     settings = settings or {}
     template_definition = template_definition or {}
@@ -149,7 +155,7 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
         place=str(settings.get("MUNICIPALITY_PLACE") or ""),
         heading_template=str(template_definition.get("heading") or "{numero}"),
         number_pattern=str(template_definition.get("number_pattern") or "{seq:03d}-{year}-{muni}"),
-        issuing_office=str(template_definition.get("issuing_office") or ""),
+        issuing_office=str(template_definition.get("issuing_office") or office_code or ""),
         year=_content_year(content),
         number=number or None,
         office_name=office_name or "",
@@ -328,8 +334,8 @@ def _join(*parts: str) -> str:
 def block_lines(block: Block) -> list[str]:
     """The reading lines of one block, as every rendering shows them."""
     if isinstance(block, Letterhead):
-        return [line for line in (block.municipality, block.location, block.year_name_quoted,
-                                  block.office) if line]
+        return [line for line in (block.municipality, block.location, block.office,
+                                  block.year_name_quoted) if line]
     if isinstance(block, (Paragraph, Article)):
         first = _join(block.label, block.heading, block.lead_text)
         return ([first] if first else []) + list(block.following_lines)

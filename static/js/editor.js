@@ -224,7 +224,7 @@
         maxlength: 300, autocomplete: "off", placeholder: "Sin título" });
       heading.value = item.heading || "";
       li.append(el("div", { className: "item-heading-row" },
-        el("label", { for: headingId, className: "item-heading-label" }, `Título del ${noun} (opcional)`),
+        el("label", { for: headingId, className: "item-heading-label" }),
         heading));
     }
     const text = el("textarea", { id: textId, className: "item-text autogrow", rows: 2,
@@ -284,6 +284,8 @@
       const n = i + 1;
       li.querySelector(".item-label").textContent = `${Noun} ${n}`;
       li.querySelector(".item-text-label").textContent = `Texto del ${noun} ${n}`;
+      const headingLabel = li.querySelector(".item-heading-label");
+      if (headingLabel) headingLabel.textContent = `Título del ${noun} ${n} (opcional)`;
       li.querySelector(".item-tools").setAttribute("aria-label", `Acciones del ${noun} ${n}`);
       const up = li.querySelector('[data-action="up"]');
       const down = li.querySelector('[data-action="down"]');

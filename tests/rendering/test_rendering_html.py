@@ -135,3 +135,23 @@ def test_rendering_package_never_imports_flask():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0].startswith("flask") for n in names), path.name
+
+
+def test_office_name_in_the_letterhead_of_html_and_docx():
+    import io
+
+    from docx import Document
+
+    from docsys.rendering import build_meta, render_docx
+    from tests.rendering.support import RGM_TEMPLATE
+
+    content = resolution_content(considerandos=1, articles=1)
+    meta = build_meta(SETTINGS, RGM_TEMPLATE, content, office_name="Gerencia Municipal")
+    expected = layout_text(layout_blocks(content, meta), include_letterhead=True).splitlines()[:4]
+    assert expected == ["MUNICIPALIDAD DISTRITAL DE MEGANTONI",
+                        "Provincia de La Convención - Región Cusco", "Gerencia Municipal",
+                        f"“{SETTINGS['YEAR_NAME']}”"]
+    html = render_html(content, meta, standalone=False)
+    assert words(text_of(html, "doc-letterhead")) == words(" ".join(expected))
+    header = Document(io.BytesIO(render_docx(content, meta))).sections[0].header
+    assert [p.text for p in header.paragraphs] == expected

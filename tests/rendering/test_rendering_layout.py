@@ -56,11 +56,24 @@ def test_issued_heading_shows_the_official_number(settings):
     ("{seq:03d}-{year}-{muni}", "___-2026-MDM"),
     ("{seq}-{year}-{office}-{muni}", "____-2026-GM-MDM"),
     ("{seq:03d}-{muni}", "___-MDM"),
+    ("{seq:03d}-{year}-{oficina}-{muni}", "___-2026-GM-MDM"),
     ("{seq:03d}-{year}-{desconocido}", "___-2026-{desconocido}"),
     ("{seq:03d}-{year", "{seq:03d}-{year"),
 ])
 def test_draft_number(pattern, expected):
     assert draft_number(pattern, 2026, "MDM", "GM") == expected
+
+
+def test_office_code_fills_the_number_when_the_template_has_no_issuing_office(settings):
+    template = {"heading": "RESOLUCIÓN DE GERENCIA N° {numero}", "issuing_office": "",
+                "number_pattern": "{seq:03d}-{year}-{oficina}-{muni}"}
+    content = resolution_content()
+    unknown = build_meta(settings, template, content)
+    assert unknown.heading_text() == "RESOLUCIÓN DE GERENCIA N° ___-2024-____-MDM"
+    known = build_meta(settings, template, content, office_code="GDUR")
+    assert known.heading_text() == "RESOLUCIÓN DE GERENCIA N° ___-2024-GDUR-MDM"
+    own = build_meta(settings, RGM_TEMPLATE, content, office_code="GDUR")
+    assert own.issuing_office == "GM", "the template's own issuing office wins"
 
 
 def test_block_order_and_kinds(settings):

@@ -1,0 +1,119 @@
+"""The audit trail: every action on every document, append-only and hash-chained.
+
+Each entry's hash covers its own fields and the previous entry's hash, so editing or
+deleting any entry breaks the chain from that point on; ``verify_chain`` finds the
+first broken entry. Appends are serialised by locking the single ``audit_head`` row
+(SQLite already serialises writers with BEGIN IMMEDIATE).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys.models import AuditEntry, AuditHead, User
+from docsys.models._common import utcnow
+
+GENESIS = "0" * 64
+ACTION_LABELS = {
+    "create": "Creación", "save": "Guardado de versión", "restore": "Restauración de versión",
+    "comment": "Comentario", "comment_reply": "Respuesta a comentario",
+    "comment_resolve": "Comentario resuelto", "transition": "Cambio de estado",
+    "derive": "Derivación", "visto_bueno": "Visto bueno", "download": "Descarga",
+    "sign": "Firma", "issue": "Emisión", "publish": "Publicación",
+}
+
+
+def _timestamp(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(prev_hash: str, seq: int, at: datetime, actor_id, actor_name: str, action: str,
+               document_id, details: dict) -> str:
+    payload = json.dumps({
+        "prev": prev_hash, "seq": seq, "at": _timestamp(at), "actor_id": actor_id,
+        "actor_name": actor_name, "action": action, "document_id": document_id,
+        "details": details,
+    }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(session: Session, action: str, actor: User | None, document_id: int | None = None,
+           **details) -> AuditEntry:
+    """Append one entry in the caller's transaction (it commits or rolls back with it)."""
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    at = utcnow()
+    seq = head.seq + 1
+    actor_id = actor.id if actor else None
+    actor_name = actor.full_name if actor else "sistema"
+    details = json.loads(json.dumps(details, ensure_ascii=False, default=str))
+    digest = entry_hash(head.hash, seq, at, actor_id, actor_name, action, document_id, details)
+    entry = AuditEntry(seq=seq, at=at, actor_id=actor_id, actor_name=actor_name, action=action,
+                       document_id=document_id, details=details, prev_hash=head.hash, hash=digest)
+    session.add(entry)
+    head.seq, head.hash = seq, digest
+    session.flush()
+    return entry
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    message: str = ""
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walk the chain in order; report the first entry that was edited, removed or inserted."""
+    prev, expected_seq, checked = GENESIS, 1, 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+        if entry.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq,
+                               f"Falta la entrada {expected_seq} (eliminada o fuera de orden).")
+        if entry.prev_hash != prev:
+            return ChainReport(False, checked, entry.seq,
+                               f"La entrada {entry.seq} no se encadena con la anterior.")
+        digest = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.actor_id, entry.actor_name,
+                            entry.action, entry.document_id, entry.details)
+        if digest != entry.hash:
+            return ChainReport(False, checked, entry.seq,
+                               f"La entrada {entry.seq} fue modificada después de registrarse.")
+        prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != checked or head.hash != prev):
+        return ChainReport(False, checked, checked + 1 if head.seq > checked else head.seq,
+                           f"Se eliminaron entradas al final de la cadena (se esperaban {head.seq}).")
+    return ChainReport(True, checked, None, f"Cadena íntegra: {checked} entradas verificadas.")
+
+
+def list_entries(session: Session, document_id: int | None = None, limit: int = 500,
+                 offset: int = 0) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    if document_id is not None:
+        query = query.where(AuditEntry.document_id == document_id)
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def export_csv(session: Session) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["seq", "fecha_utc", "usuario", "accion", "documento", "detalles",
+                     "hash_anterior", "hash"])
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
+        writer.writerow([entry.seq, _timestamp(entry.at), entry.actor_name, entry.action,
+                         entry.document_id or "", json.dumps(entry.details, ensure_ascii=False),
+                         entry.prev_hash, entry.hash])
+    return out.getvalue()

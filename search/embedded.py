@@ -1,0 +1,847 @@
+"""The embedded search engine: tantivy, no server.
+
+Layout of ``SEARCH_DIR`` (nothing else in it is touched)::
+
+    CURRENT              name of the live generation, replaced atomically (os.replace)
+    gen-<stamp>/         a tantivy index + ``docsys_schema`` (schema version) and, when it
+                         was created empty over a missing or outdated index, ``NEEDS_REBUILD``
+    REBUILDING           while a rebuild runs: the generation being built
+    gen-<stamp>.journal  while a rebuild runs: changes indexed meanwhile, replayed before
+                         the swap so the new index misses nothing
+    write.lock           serialises writers (threads and processes)
+    rebuild.lock         held by the running rebuild
+
+Readers keep the generation they opened until they notice ``CURRENT`` changed, so searches
+work during a rebuild and during the swap. With ``path=None`` the index lives in memory
+(tests) and the same rules hold within the process.
+
+Text analysis follows DESIGN.md: simple tokenizer, remove_long(40), lowercase, ascii_fold,
+Spanish stemmer, registered again after every open. Tantivy's Spanish stemmer over-stems
+("ordenanza" -> "orden"), so an unstemmed folded copy of title and body is indexed too:
+exact words score higher, and "exact phrases" are matched there.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import tantivy
+
+from search.analysis import (
+    MAX_TOKEN_CHARS, SNIPPET_CHARS, cut_window, locate_fold, plain_snippet, render_marked,
+    words,
+)
+from search.base import (
+    FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
+    Visibility, clamp_warning, order_facets, page_count, plan_page,
+)
+from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - non-POSIX: in-process locking only
+    fcntl = None
+
+log = logging.getLogger("docsys.search")
+
+# Bump when the schema or the analyzers change: an index written by another version is
+# replaced by an empty one flagged NEEDS_REBUILD (``reindex --if-needed`` fills it).
+SCHEMA_VERSION = "docsys-search-1 es_stem(simple,remove_long40,lower,ascii_fold,spanish)"
+
+STEM = "es_stem"
+EXACT = "es_exact"
+
+TITLE_BOOST = 3.0
+EXACT_BOOST = 1.5            # extra score when the word itself (not only its stem) matches
+KNOWN_ITEM_SCORE = 1000.0    # the norm whose number was typed comes first
+CITED_SCORE = 20.0           # then norms citing it
+WRITE_LOCK_TIMEOUT = 30.0    # seconds a writer waits for another writer
+FACET_SIZE = 200
+SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "fecha": "date"}
+
+
+def make_analyzer(stem: bool) -> tantivy.TextAnalyzer:
+    builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+               .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
+               .filter(tantivy.Filter.lowercase())
+               .filter(tantivy.Filter.ascii_fold()))
+    if stem:
+        builder = builder.filter(tantivy.Filter.stemmer("spanish"))
+    return builder.build()
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_integer_field("document_id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("version_number", stored=True)
+    sb.add_text_field("doc_type", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_text_field("number", stored=True, tokenizer_name=EXACT)
+    sb.add_text_field("number_key", stored=True, tokenizer_name="raw")
+    sb.add_text_field("cites", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("title", stored=True, tokenizer_name=STEM, index_option="freq")
+    sb.add_text_field("title_exact", tokenizer_name=EXACT)
+    sb.add_text_field("body", stored=True, tokenizer_name=STEM, index_option="freq")
+    sb.add_text_field("body_exact", tokenizer_name=EXACT)
+    sb.add_integer_field("year", stored=True, indexed=True, fast=True)
+    sb.add_date_field("date", stored=True, indexed=True, fast=True)
+    sb.add_text_field("office", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_text_field("status", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_boolean_field("published", stored=True, indexed=True, fast=True)
+    sb.add_text_field("signer", stored=True, tokenizer_name=EXACT)
+    sb.add_integer_field("created_by", stored=True, indexed=True, fast=True)
+    return sb.build()
+
+
+def _to_datetime(value: date) -> datetime:
+    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+
+
+def to_tantivy(doc: SearchDoc) -> tantivy.Document:
+    """A normalized SearchDoc as a tantivy document."""
+    t = tantivy.Document()
+    t.add_text("id", doc.id)
+    t.add_integer("document_id", doc.document_id)
+    t.add_integer("version_number", doc.version_number)
+    t.add_text("doc_type", doc.doc_type)
+    t.add_text("number", doc.number)
+    t.add_text("number_key", doc.number_key)
+    for key in doc.cited_keys():
+        t.add_text("cites", key)
+    t.add_text("title", doc.title)
+    t.add_text("title_exact", doc.title)
+    t.add_text("body", doc.body)
+    t.add_text("body_exact", doc.body)
+    if doc.year is not None:
+        t.add_integer("year", doc.year)
+    if doc.date:
+        t.add_date("date", _to_datetime(date.fromisoformat(doc.date)))
+    t.add_text("office", doc.office)
+    t.add_text("status", doc.status)
+    t.add_boolean("published", doc.published)
+    t.add_text("signer", doc.signer)
+    if doc.created_by is not None:
+        t.add_integer("created_by", doc.created_by)
+    return t
+
+
+class _FileLock:
+    """An exclusive advisory lock on a file (fcntl.flock), with a timeout."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float | None) -> bool:
+        if fcntl is None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._fd = fd
+                return True
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class _QueryBuilder:
+    """Translate a QueryTree into tantivy queries for one schema."""
+
+    def __init__(self, schema: tantivy.Schema, stem: tantivy.TextAnalyzer,
+                 exact: tantivy.TextAnalyzer):
+        self.schema = schema
+        self.stem = stem
+        self.exact = exact
+
+    def term(self, field: str, value: Any) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+    @staticmethod
+    def any(queries: list[tantivy.Query]) -> tantivy.Query:
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+    @staticmethod
+    def every(queries: list[tantivy.Query]) -> tantivy.Query:
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+    @staticmethod
+    def filter(query: tantivy.Query) -> tantivy.Query:
+        return tantivy.Query.const_score_query(query, 0.0)
+
+    def word(self, text: str) -> tantivy.Query | None:
+        """A word matched through its stem in title (boosted) or body."""
+        parts = []
+        for stem in self.stem.analyze(text):
+            parts.append(self.any([
+                tantivy.Query.boost_query(self.term("title", stem), TITLE_BOOST),
+                self.term("body", stem),
+            ]))
+        return self.every(parts) if parts else None
+
+    def word_bonus(self, text: str) -> list[tantivy.Query]:
+        out = []
+        for token in self.exact.analyze(text):
+            out.append(tantivy.Query.boost_query(self.term("title_exact", token),
+                                                 TITLE_BOOST * EXACT_BOOST))
+            out.append(tantivy.Query.boost_query(self.term("body_exact", token), EXACT_BOOST))
+        return out
+
+    def phrase(self, text: str) -> tantivy.Query | None:
+        tokens = self.exact.analyze(text)
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            t, b = self.term("title_exact", tokens[0]), self.term("body_exact", tokens[0])
+        else:
+            t = tantivy.Query.phrase_query(self.schema, "title_exact", tokens)
+            b = tantivy.Query.phrase_query(self.schema, "body_exact", tokens)
+        return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b])
+
+    def known_item(self, item: KnownItem) -> tantivy.Query:
+        options = [
+            tantivy.Query.const_score_query(self.term("number_key", item.key), KNOWN_ITEM_SCORE),
+            tantivy.Query.const_score_query(self.term("cites", item.key), CITED_SCORE),
+        ]
+        text = [q for q in (self.word(w) for w in item.words) if q is not None]
+        if text:
+            options.append(self.every(text))
+        return self.any(options)
+
+    def atom(self, atom) -> tantivy.Query | None:
+        if isinstance(atom, KnownItem):
+            return self.known_item(atom)
+        if isinstance(atom, Phrase):
+            return self.phrase(atom.text)
+        return self.word(atom.text)
+
+    def filters(self, tree: QueryTree, visibility: Visibility) -> list[tantivy.Query]:
+        out: list[tantivy.Query] = []
+        if tree.doc_types:
+            out.append(tantivy.Query.term_set_query(self.schema, "doc_type", tree.doc_types))
+        if tree.years:
+            out.append(tantivy.Query.term_set_query(self.schema, "year", tree.years))
+        if tree.offices:
+            out.append(tantivy.Query.term_set_query(self.schema, "office", tree.offices))
+        if tree.statuses:
+            out.append(tantivy.Query.term_set_query(self.schema, "status", tree.statuses))
+        for name in tree.signers:
+            tokens = self.exact.analyze(name)
+            if tokens:
+                out.append(self.every([self.term("signer", t) for t in tokens]))
+        if tree.date_from or tree.date_to:
+            out.append(tantivy.Query.range_query(
+                self.schema, "date", tantivy.FieldType.Date,
+                _to_datetime(tree.date_from) if tree.date_from else tantivy.MIN_DATETIME,
+                _to_datetime(tree.date_to) if tree.date_to else tantivy.MAX_DATETIME))
+        vis = self.visibility(visibility)
+        if vis is not None:
+            out.append(vis)
+        return out
+
+    def visibility(self, visibility: Visibility) -> tantivy.Query | None:
+        if visibility.all:
+            return None
+        published = self.term("published", True)
+        if visibility.published_only:
+            return published
+        options = [published]
+        if visibility.offices:
+            options.append(tantivy.Query.term_set_query(self.schema, "office",
+                                                        list(visibility.offices)))
+        if visibility.user_id is not None:
+            options.append(self.term("created_by", int(visibility.user_id)))
+        return self.any(options)
+
+    def build(self, tree: QueryTree, visibility: Visibility) -> tantivy.Query:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        must, should = tantivy.Occur.Must, tantivy.Occur.Should
+        for text in tree.terms:
+            q = self.word(text)
+            if q is not None:
+                clauses.append((must, q))
+                clauses.extend((should, b) for b in self.word_bonus(text))
+        for text in tree.phrases:
+            q = self.phrase(text)
+            if q is not None:
+                clauses.append((must, q))
+        for item in tree.numbers:
+            clauses.append((must, self.known_item(item)))
+        for group in tree.any_of:
+            options = [q for q in (self.atom(a) for a in group) if q is not None]
+            if options:
+                clauses.append((must, self.any(options)))
+                for a in group:
+                    if isinstance(a, Term):
+                        clauses.extend((should, b) for b in self.word_bonus(a.text))
+        has_positive = any(occ == must for occ, _ in clauses)
+        for atom in tree.exclude:
+            q = self.atom(atom)
+            if q is not None:
+                clauses.append((tantivy.Occur.MustNot, q))
+        for f in self.filters(tree, visibility):
+            clauses.append((must, self.filter(f)))
+            has_positive = True
+        if not has_positive:
+            clauses.append((must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+
+class _Highlighter:
+    """Marks the query's words in titles and finds the best passages of long bodies.
+
+    A body is scanned cheaply (accent-folded copy, regex on word prefixes) to pick the
+    window with the most distinct query words; only that window goes through the real
+    analyzers, so the marks agree exactly with what matched.
+    """
+
+    def __init__(self, tree: QueryTree, stem: tantivy.TextAnalyzer,
+                 exact: tantivy.TextAnalyzer):
+        self.stem, self.exact = stem, exact
+        self.stems: set[str] = set()
+        self.exact_words: set[str] = set()
+        prefixes: set[str] = set()
+        for w in tree.terms:
+            self._add_word(w, prefixes, stemmed=True)
+        for p in tree.phrases:
+            for w in words(p):
+                self._add_word(w, prefixes, stemmed=False)
+        for item in tree.numbers:
+            for w in item.words:
+                self._add_word(w, prefixes, stemmed=True)
+        for group in tree.any_of:
+            for atom in group:
+                if isinstance(atom, Phrase):
+                    for w in words(atom.text):
+                        self._add_word(w, prefixes, stemmed=False)
+                else:
+                    for w in (atom.words if isinstance(atom, KnownItem) else [atom.text]):
+                        self._add_word(w, prefixes, stemmed=True)
+        self.prefixes = sorted(prefixes, key=len, reverse=True)
+        self.locator = (re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, self.prefixes))
+                                   + ")") if self.prefixes else None)
+
+    def _add_word(self, word: str, prefixes: set[str], stemmed: bool) -> None:
+        folded = self.exact.analyze(word)
+        if not folded:
+            return
+        if stemmed:
+            stems = self.stem.analyze(word)
+            self.stems.update(stems)
+            common = os.path.commonprefix([stems[0], folded[0]]) if stems else folded[0]
+            prefixes.add(common if len(common) >= 2 else folded[0])
+        else:
+            self.exact_words.update(folded)
+            prefixes.add(folded[0])
+
+    @property
+    def active(self) -> bool:
+        return self.locator is not None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        if self.stems:
+            for tok in self.stem.pre_tokenize(text).tokens:
+                if tok.text in self.stems:
+                    spans.append((tok.char_offset_from, tok.char_offset_to))
+        if self.exact_words:
+            for tok in self.exact.pre_tokenize(text).tokens:
+                if tok.text in self.exact_words:
+                    spans.append((tok.char_offset_from, tok.char_offset_to))
+        return sorted(set(spans))
+
+    def title(self, title: str) -> str:
+        return render_marked(title, self.spans(title)) if self.active else render_marked(title, [])
+
+    def snippets(self, body: str, limit: int = 2) -> list[str]:
+        if not body:
+            return []
+        if not self.active:
+            return [plain_snippet(body)]
+        found: list[tuple[int, str]] = []
+        for m in self.locator.finditer(locate_fold(body)):
+            found.append((m.start(), m.group(0)))
+            if len(found) >= 400:
+                break
+        if not found:
+            return [plain_snippet(body)]
+        # Rank windows starting a little before each occurrence by distinct words inside.
+        windows = []
+        j = 0
+        for i, (pos, _) in enumerate(found):
+            start = max(0, pos - 60)
+            while j < len(found) and found[j][0] < start:
+                j += 1
+            distinct = {w for p, w in found[j:] if p < start + SNIPPET_CHARS}
+            windows.append((-len(distinct), pos, start))
+        windows.sort()
+        out: list[str] = []
+        used: list[tuple[int, int]] = []
+        for _, _, start in windows:
+            if len(out) >= limit:
+                break
+            a, b = cut_window(body, start, start + SNIPPET_CHARS)
+            if any(a < ub and b > ua for ua, ub in used):
+                continue
+            piece = body[a:b]
+            spans = self.spans(piece)
+            if not spans:
+                continue
+            used.append((a, b))
+            html = render_marked(piece, spans)
+            out.append(("…" if a > 0 else "") + html.strip() + ("…" if b < len(body) else ""))
+        return out or [plain_snippet(body)]
+
+
+def _normalize_sort(sort: str, warnings: list[str]) -> str:
+    value = SORTS.get(str(sort or "relevance").lower())
+    if value is None:
+        warnings.append(f"Orden desconocido «{sort}»; se ordenó por relevancia.")
+        return "relevance"
+    return value
+
+
+def _first(d: dict, name: str, default=None):
+    values = d.get(name)
+    return values[0] if values else default
+
+
+class EmbeddedBackend:
+    """The default search backend (tantivy). Thread-safe; several processes may share a
+    ``path`` (one writer at a time, through ``write.lock``)."""
+
+    name = "embedded"
+
+    def __init__(self, path: str | os.PathLike | None = None, *,
+                 writer_heap: int = 64_000_000, rebuild_heap: int = 512_000_000,
+                 rebuild_threads: int | None = None):
+        self.path = Path(path) if path is not None else None
+        self.writer_heap = writer_heap
+        self.rebuild_heap = rebuild_heap
+        self.rebuild_threads = rebuild_threads or max(1, min(4, os.cpu_count() or 1))
+        self._schema = build_schema()
+        self._stem = make_analyzer(True)
+        self._exact = make_analyzer(False)
+        self._thread_lock = threading.RLock()
+        self._index: tantivy.Index | None = None
+        self._pointer_stat: tuple[int, int] | None = None
+        self._generation: str | None = None
+        self._mem_journal: list[dict] | None = None
+        self._mem_needs_rebuild = False
+        self._closed = False
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+        with self._write_guard():
+            self._open_current()
+
+    # -- opening -----------------------------------------------------------------------
+
+    def _register(self, index: tantivy.Index) -> tantivy.Index:
+        index.register_tokenizer(STEM, self._stem)
+        index.register_tokenizer(EXACT, self._exact)
+        return index
+
+    def _pointer(self) -> Path:
+        return self.path / "CURRENT"
+
+    def _open_current(self) -> None:
+        """Open the live generation, or create an empty one over a missing/outdated index.
+        Called with the write guard held."""
+        if self.path is None:
+            if self._index is None:
+                self._index = self._register(tantivy.Index(self._schema))
+                self._mem_needs_rebuild = False
+            return
+        name = self._read_pointer()
+        gen = self.path / name if name else None
+        if gen is not None and gen.is_dir() and self._schema_ok(gen):
+            try:
+                index = self._register(tantivy.Index.open(str(gen)))
+            except Exception as exc:  # unreadable index: start over, flagged for rebuild
+                log.warning("Índice de búsqueda ilegible en %s: %s", gen, exc)
+            else:
+                self._set_index(index, name)
+                return
+        if gen is not None and gen.is_dir():
+            log.warning("Índice de búsqueda desactualizado (%s): se crea uno vacío y se "
+                        "marca para reconstruir.", gen)
+        name, index = self._create_generation(needs_rebuild=True)
+        self._write_pointer(name)
+        self._set_index(index, name)
+        self._remove_old_generations(keep={name})
+
+    def _set_index(self, index: tantivy.Index, name: str | None) -> None:
+        self._index = index
+        self._generation = name
+        if self.path is not None:
+            st = os.stat(self._pointer())
+            self._pointer_stat = (st.st_ino, st.st_mtime_ns)
+
+    def _read_pointer(self) -> str | None:
+        try:
+            name = self._pointer().read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if re.fullmatch(r"gen-[\w.-]+", name) else None
+
+    def _write_pointer(self, name: str) -> None:
+        tmp = self.path / f"CURRENT.{uuid.uuid4().hex}.tmp"
+        tmp.write_text(name, encoding="utf-8")
+        os.replace(tmp, self._pointer())
+
+    def _schema_ok(self, gen: Path) -> bool:
+        try:
+            return (gen / "docsys_schema").read_text(encoding="utf-8").strip() == SCHEMA_VERSION
+        except OSError:
+            return False
+
+    def _create_generation(self, needs_rebuild: bool) -> tuple[str, tantivy.Index]:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        name = f"gen-{stamp}-{uuid.uuid4().hex[:8]}"
+        gen = self.path / name
+        gen.mkdir()
+        index = self._register(tantivy.Index(self._schema, path=str(gen), reuse=False))
+        (gen / "docsys_schema").write_text(SCHEMA_VERSION, encoding="utf-8")
+        if needs_rebuild:
+            (gen / "NEEDS_REBUILD").write_text("1", encoding="utf-8")
+        return name, index
+
+    def _remove_old_generations(self, keep: set[str]) -> None:
+        building = self._building_generation(check_alive=False)
+        for child in self.path.iterdir():
+            if child.is_dir() and child.name.startswith("gen-") and child.name not in keep \
+                    and child.name != building:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def _current(self) -> tantivy.Index:
+        """The index to search, reopened when another process swapped generations."""
+        if self._closed:
+            raise SearchUnavailable("El índice de búsqueda está cerrado.")
+        if self.path is not None:
+            try:
+                st = os.stat(self._pointer())
+                changed = (st.st_ino, st.st_mtime_ns) != self._pointer_stat
+            except FileNotFoundError:
+                changed = True
+            if changed:
+                with self._thread_lock:
+                    name = self._read_pointer()
+                    if name and name != self._generation and (self.path / name).is_dir():
+                        self._set_index(self._register(tantivy.Index.open(
+                            str(self.path / name))), name)
+                    elif name == self._generation:
+                        st = os.stat(self._pointer())
+                        self._pointer_stat = (st.st_ino, st.st_mtime_ns)
+        return self._index
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """True while the live index was created empty (first start or schema change) and
+        no rebuild has filled it yet."""
+        if self.path is None:
+            return self._mem_needs_rebuild
+        self._current()
+        return (self.path / self._generation / "NEEDS_REBUILD").exists()
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _write_guard(self, timeout: float = WRITE_LOCK_TIMEOUT) -> Iterator[None]:
+        if not self._thread_lock.acquire(timeout=timeout):
+            raise SearchUnavailable("El índice de búsqueda está ocupado; se reintentará.")
+        lock = None
+        try:
+            if self.path is not None:
+                lock = _FileLock(self.path / "write.lock")
+                if not lock.acquire(timeout):
+                    raise SearchUnavailable(
+                        "El índice de búsqueda está ocupado por otro proceso; se reintentará.")
+            yield
+        finally:
+            if lock is not None:
+                lock.release()
+            self._thread_lock.release()
+
+    def _building_generation(self, check_alive: bool = True) -> str | None:
+        """The generation a rebuild is writing, if one is running."""
+        marker = self.path / "REBUILDING"
+        try:
+            name = marker.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        if not check_alive:
+            return name
+        probe = _FileLock(self.path / "rebuild.lock")
+        if probe.acquire(timeout=0):  # nobody holds it: a rebuild died; forget it
+            probe.release()
+            marker.unlink(missing_ok=True)
+            (self.path / f"{name}.journal").unlink(missing_ok=True)
+            return None
+        return name
+
+    def _journal(self, op: dict) -> None:
+        """Record a change for a rebuild in progress (write guard held)."""
+        if self.path is None:
+            if self._mem_journal is not None:
+                self._mem_journal.append(op)
+            return
+        building = self._building_generation()
+        if building:
+            with open(self.path / f"{building}.journal", "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(op, ensure_ascii=False) + "\n")
+
+    @staticmethod
+    def _apply(writer: tantivy.IndexWriter, op: dict) -> None:
+        kind = op["op"]
+        if kind == "index":
+            for raw in op["docs"]:
+                doc = SearchDoc.coerce(raw)
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(to_tantivy(doc))
+        elif kind == "delete":
+            for id_ in op["ids"]:
+                writer.delete_documents_by_term("id", str(id_))
+        elif kind == "delete_documents":
+            for did in op["document_ids"]:
+                writer.delete_documents_by_term("document_id", int(did))
+        elif kind == "clear":
+            writer.delete_all_documents()
+
+    def _write(self, op: dict) -> None:
+        with self._write_guard():
+            index = self._current()
+            writer = index.writer(self.writer_heap, 1)
+            try:
+                self._apply(writer, op)
+                writer.commit()
+            except Exception:
+                writer.rollback()
+                raise
+            finally:
+                del writer
+            index.reload()
+            self._journal(op)
+
+    def index(self, docs: Iterable[SearchDoc | dict]) -> int:
+        """Add or replace documents (by ``id``). Returns how many were written."""
+        prepared = [SearchDoc.coerce(d).normalized() for d in docs]
+        if not prepared:
+            return 0
+        self._write({"op": "index", "docs": [d.as_dict() for d in prepared]})
+        return len(prepared)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = [str(i) for i in ids]
+        if ids:
+            self._write({"op": "delete", "ids": ids})
+
+    def delete_documents(self, document_ids: Iterable[int]) -> None:
+        """Remove every entry of these documents, whatever their ids."""
+        dids = [int(i) for i in document_ids]
+        if dids:
+            self._write({"op": "delete_documents", "document_ids": dids})
+
+    def clear(self) -> None:
+        self._write({"op": "clear"})
+
+    def count(self) -> int:
+        return self._current().searcher().num_docs
+
+    def rebuild(self, docs: Iterable[SearchDoc | dict],
+                progress: Callable[[int], Any] | None = None) -> int:
+        """Build a fresh index from ``docs`` and swap it in. Searches keep using the old
+        index until the swap; changes indexed meanwhile are replayed into the new one.
+        ``progress(n)`` is called as documents are added. Returns the number indexed."""
+        if self.path is None:
+            return self._rebuild_memory(docs, progress)
+        rebuild_lock = _FileLock(self.path / "rebuild.lock")
+        if not rebuild_lock.acquire(timeout=0):
+            raise RebuildInProgress("Ya hay una reconstrucción del índice en curso.")
+        name = None
+        try:
+            with self._write_guard():
+                name, index = self._create_generation(needs_rebuild=False)
+                (self.path / f"{name}.journal").unlink(missing_ok=True)
+                tmp = self.path / f"REBUILDING.{uuid.uuid4().hex}.tmp"
+                tmp.write_text(name, encoding="utf-8")
+                os.replace(tmp, self.path / "REBUILDING")
+            count = self._bulk_load(index, docs, progress)
+            with self._write_guard():
+                journal = self.path / f"{name}.journal"
+                if journal.exists():
+                    writer = index.writer(self.writer_heap, 1)
+                    with open(journal, encoding="utf-8") as fh:
+                        for line in fh:
+                            if line.strip():
+                                self._apply(writer, json.loads(line))
+                    writer.commit()
+                    del writer
+                self._write_pointer(name)
+                (self.path / "REBUILDING").unlink(missing_ok=True)
+                journal.unlink(missing_ok=True)
+                index.reload()
+                self._set_index(index, name)
+            self._remove_old_generations(keep={name})
+            return count
+        except BaseException:
+            if name is not None and self._generation != name:
+                if self._read_pointer() != name:
+                    (self.path / "REBUILDING").unlink(missing_ok=True)
+                    (self.path / f"{name}.journal").unlink(missing_ok=True)
+                    shutil.rmtree(self.path / name, ignore_errors=True)
+            raise
+        finally:
+            rebuild_lock.release()
+
+    def _bulk_load(self, index: tantivy.Index, docs: Iterable[SearchDoc | dict],
+                   progress: Callable[[int], Any] | None) -> int:
+        writer = index.writer(self.rebuild_heap, self.rebuild_threads)
+        seen: set[str] = set()
+        count = pending = 0
+        try:
+            for raw in docs:
+                doc = SearchDoc.coerce(raw).normalized()
+                if doc.id in seen:
+                    writer.delete_documents_by_term("id", doc.id)
+                else:
+                    seen.add(doc.id)
+                writer.add_document(to_tantivy(doc))
+                count += 1
+                pending += 1
+                if progress is not None and pending >= 100:
+                    progress(pending)
+                    pending = 0
+            writer.commit()
+            if progress is not None and pending:
+                progress(pending)
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            del writer
+        return count
+
+    def _rebuild_memory(self, docs, progress) -> int:
+        with self._thread_lock:
+            if self._mem_journal is not None:
+                raise RebuildInProgress("Ya hay una reconstrucción del índice en curso.")
+            self._mem_journal = []
+        try:
+            index = self._register(tantivy.Index(self._schema))
+            count = self._bulk_load(index, docs, progress)
+            with self._write_guard():
+                if self._mem_journal:
+                    writer = index.writer(self.writer_heap, 1)
+                    for op in self._mem_journal:
+                        self._apply(writer, op)
+                    writer.commit()
+                    del writer
+                index.reload()
+                self._index = index
+                self._mem_needs_rebuild = False
+            return count
+        finally:
+            self._mem_journal = None
+
+    def close(self) -> None:
+        with self._thread_lock:
+            self._index = None
+            self._closed = True
+
+    # -- searching ---------------------------------------------------------------------
+
+    def build_query(self, query: QueryTree | str, visibility: Visibility) -> tantivy.Query:
+        """The tantivy query docsys runs for ``query`` (exposed for the benchmark)."""
+        builder = _QueryBuilder(self._schema, self._stem, self._exact)
+        return builder.build(ensure_tree(query), visibility)
+
+    def search(self, query: QueryTree | str | None, *, visibility: Visibility,
+               sort: str = "relevance", page: int = 1, per_page: int = 20,
+               facets: bool = True) -> SearchResults:
+        if not isinstance(visibility, Visibility):
+            raise TypeError("visibility debe ser un search.Visibility")
+        tree = ensure_tree(query)
+        plan = plan_page(page, per_page)
+        warnings = list(tree.warnings) + list(plan.warnings)
+        sort = _normalize_sort(sort, warnings)
+        by_date = sort == "date" or not tree.has_text  # nothing to rank: newest first
+        index = self._current()
+        q = _QueryBuilder(self._schema, self._stem, self._exact).build(tree, visibility)
+        searcher = index.searcher()
+
+        facet_counts: dict[str, list] = {}
+        total = None
+        if facets:
+            raw = searcher.aggregate(q, {f: {"terms": {"field": f, "size": FACET_SIZE}}
+                                         for f in FACET_FIELDS})
+            for f in FACET_FIELDS:
+                buckets = raw.get(f, {}).get("buckets", [])
+                facet_counts[f] = order_facets(f, {b["key"]: b["doc_count"] for b in buckets})
+            # Every entry has a status, so its buckets add up to the number of matches.
+            total = sum(v.count for v in facet_counts["status"])
+
+        page_no, per, offset = plan.page, plan.per_page, plan.offset
+
+        def run(offset: int):
+            kwargs: dict[str, Any] = {"limit": per, "offset": offset, "count": total is None}
+            if by_date:
+                kwargs.update(order_by_field="date", order=tantivy.Order.Desc)
+            return searcher.search(q, **kwargs)
+
+        result = run(offset)
+        if total is None:
+            total = result.count
+        pages = page_count(total, per)
+        if total and page_no > pages:
+            warnings.append(clamp_warning(page_no, pages))
+            page_no, offset = pages, (pages - 1) * per
+            result = run(offset)
+
+        highlighter = _Highlighter(tree, self._stem, self._exact)
+        hits = [self._hit(searcher.doc(addr), None if by_date else score, highlighter)
+                for score, addr in result.hits]
+        return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
+                             sort=sort, facets=facet_counts, warnings=warnings, query=tree)
+
+    @staticmethod
+    def _hit(doc: tantivy.Document, score: float | None, hl: _Highlighter) -> Hit:
+        d = doc.to_dict()
+        when = _first(d, "date")
+        title = _first(d, "title", "")
+        return Hit(
+            id=_first(d, "id"), document_id=_first(d, "document_id"),
+            version_number=_first(d, "version_number", 0), number=_first(d, "number", ""),
+            title=title, title_html=hl.title(title), doc_type=_first(d, "doc_type", ""),
+            year=_first(d, "year"), date=when.date().isoformat() if when else None,
+            status=_first(d, "status", ""), office=_first(d, "office", ""),
+            signer=_first(d, "signer", ""), published=bool(_first(d, "published", False)),
+            score=float(score) if score is not None else None,
+            snippets=hl.snippets(_first(d, "body", "")),
+        )

@@ -1,0 +1,165 @@
+"""Browser tests: the real app served by werkzeug in a thread, driven by Debian's chromium.
+
+One server and one browser per module (fast); every test gets fresh browser contexts
+(separate cookies, like separate people) and creates its own documents.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "clave-segura-1"
+TEMPLATE_KEY = "resolucion-gerencia-municipal"
+# username -> (full name, roles, office)
+USERS = {
+    "redactora": ("Rosa Quispe Huamán", ["drafter"], "GM"),
+    "redactor2": ("Luis Condori Mamani", ["drafter"], "GM"),
+}
+SCREENSHOT_DIR = os.environ.get("DOCSYS_SCREENSHOT_DIR")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The whole application on 127.0.0.1:<free port>, over a fresh SQLite database."""
+    from werkzeug.serving import make_server
+
+    from docsys import accounts, create_app, migrate
+    from docsys.drafting.service import load_template_files
+
+    tmp = tmp_path_factory.mktemp("browser")
+    app = create_app({"DATABASE_URL": "sqlite:///" + str(tmp / "t.db"), "SECRET_KEY": "test",
+                      "INSTANCE_DIR": str(tmp), "SEARCH_DIR": str(tmp / "search"),
+                      "BLOB_DIR": str(tmp / "blobs"), "AUTOSAVE_SECONDS": 2})
+    with app.app_context():
+        migrate.upgrade(app.extensions["docsys.engine"])
+        session = app.extensions["docsys.sessions"]()
+        try:
+            accounts.ensure_office(session, "GM", "Gerencia Municipal")
+            for username, (full_name, roles, office) in USERS.items():
+                accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office)
+            load_template_files(session, app.config["DOCUMENT_TEMPLATES_DIR"])
+            session.commit()
+        finally:
+            session.close()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="docsys-live-server", daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        app.extensions["docsys.engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} no está instalado (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Factory: ``new_page('redactora')`` is a logged-in page in its own browser context."""
+    contexts = []
+
+    def make(username=None, width=1440, height=900):
+        context = chromium.new_context(base_url=live_server.url, accept_downloads=True,
+                                       locale="es-PE", timezone_id="America/Lima",
+                                       viewport={"width": width, "height": height})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors
+        if username:
+            login(page, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, username, password=PASSWORD):
+    page.goto("/ingresar")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Ingresar").click()
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, name)``: a picture for a human to look at, written only when
+    DOCSYS_SCREENSHOT_DIR is set (e.g. DOCSYS_SCREENSHOT_DIR=/tmp/docsys-shots)."""
+    def take(page, name: str) -> None:
+        if SCREENSHOT_DIR:
+            Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"))
+    return take
+
+
+@pytest.fixture
+def make_draft(live_server):
+    """Factory: create a draft (version 1) through the domain service, as ``username``."""
+    from sqlalchemy import select
+
+    from docsys.drafting import service
+    from docsys.models import User
+
+    def make(username="redactora", sumilla="Aprobar el expediente técnico del proyecto de agua potable"):
+        session = live_server.app.extensions["docsys.sessions"]()
+        try:
+            user = session.scalar(select(User).where(User.username == username))
+            document = service.create_document(session, TEMPLATE_KEY, {
+                "sumilla": sumilla, "expediente": "2026-004512",
+                "informes": "el Informe N° 045-2026-GIP-MDM",
+                "resolucion_delegacion": "Resolución de Alcaldía N° 002-2026-A-MDM",
+                "firmante_nombre": "Ing. Jorge Mendoza Salas",
+            }, user)
+            session.commit()
+            return document.id
+        finally:
+            session.close()
+
+    return make
+
+
+@pytest.fixture
+def db_versions(live_server):
+    """Read a document's versions straight from the database: [(number, note, autosave, content)]."""
+    from sqlalchemy import select
+
+    from docsys.models import DocumentVersion
+
+    def read(document_id):
+        session = live_server.app.extensions["docsys.sessions"]()
+        try:
+            rows = session.scalars(select(DocumentVersion)
+                                   .where(DocumentVersion.document_id == document_id)
+                                   .order_by(DocumentVersion.number))
+            return [SimpleNamespace(number=v.number, note=v.note, autosave=v.autosave,
+                                    content=v.content) for v in rows]
+        finally:
+            session.close()
+
+    return read
