@@ -31,13 +31,15 @@ def template_definition(document: Document) -> dict:
 def meta_for(settings: dict, document: Document, version: DocumentVersion):
     label = f"Versión {version.number} — {STATUS_LABELS.get(document.status, document.status)}"
     return build_meta(settings, template_definition(document), version.content,
-                      number=None, version_label=label)
+                      number=None, version_label=label, office_code=document.office.code,
+                      office_name=document.office.name)
 
 
 def preview_html(settings: dict, document: Document, content: dict) -> str:
     """The live preview of unsaved content (same layout as the final document)."""
     meta = build_meta(settings, template_definition(document), content, number=None,
-                      version_label="Vista previa")
+                      version_label="Vista previa", office_code=document.office.code,
+                      office_name=document.office.name)
     return render_html(content, meta, standalone=False)
 
 

@@ -124,7 +124,7 @@ def move(session: Session, document: Document, target: str, actor: User, action:
                             to_status=target, version_number=document.latest_version,
                             actor_id=actor.id, reason=reason)
     session.add(transition)
-    audit.record(session, "transition", actor, document.id, action=action,
+    audit.record(session, "transition", actor, document.id, step=action,
                  from_status=from_status, to_status=target, reason=reason,
                  version=document.latest_version)
     session.flush()
@@ -157,7 +157,7 @@ def transition(session: Session, document: Document, action_key: str, actor: Use
     if assignee is not None:
         derive(session, document, actor, assignee, reason)
     elif action.key in ("observar", "devolver"):
-        document.assignee_id = document.created_by_id
+        document.assignee = document.created_by
     return result
 
 
@@ -173,7 +173,7 @@ def derive(session: Session, document: Document, actor: User, to_user: User,
     row = Derivation(document_id=document.id, from_user_id=actor.id, to_user_id=to_user.id,
                      note=note)
     session.add(row)
-    document.assignee_id = to_user.id
+    document.assignee = to_user
     audit.record(session, "derive", actor, document.id, to=to_user.username, note=note)
     session.flush()
     return row

@@ -8,7 +8,7 @@ mode="${1:-run}"; shift || true
 
 RUNTIME_PKGS=(python3 python3-venv python3-dev gcc libpango-1.0-0 libpangoft2-1.0-0
               libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils)
-TEST_PKGS=(postgresql chromium libnss3-tools)
+TEST_PKGS=(postgresql chromium libnss3-tools libreoffice-writer-nogui)
 
 apt_install() {
   local missing=()

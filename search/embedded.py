@@ -325,21 +325,19 @@ class _Highlighter:
                  exact: tantivy.TextAnalyzer):
         self.stem, self.exact = stem, exact
         self.stems: set[str] = set()
-        self.exact_words: set[str] = set()
+        self.phrases: list[list[str]] = []
         prefixes: set[str] = set()
         for w in tree.terms:
             self._add_word(w, prefixes, stemmed=True)
         for p in tree.phrases:
-            for w in words(p):
-                self._add_word(w, prefixes, stemmed=False)
+            self._add_phrase(p, prefixes)
         for item in tree.numbers:
             for w in item.words:
                 self._add_word(w, prefixes, stemmed=True)
         for group in tree.any_of:
             for atom in group:
                 if isinstance(atom, Phrase):
-                    for w in words(atom.text):
-                        self._add_word(w, prefixes, stemmed=False)
+                    self._add_phrase(atom.text, prefixes)
                 else:
                     for w in (atom.words if isinstance(atom, KnownItem) else [atom.text]):
                         self._add_word(w, prefixes, stemmed=True)
@@ -347,18 +345,21 @@ class _Highlighter:
         self.locator = (re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, self.prefixes))
                                    + ")") if self.prefixes else None)
 
-    def _add_word(self, word: str, prefixes: set[str], stemmed: bool) -> None:
+    def _add_word(self, word: str, prefixes: set[str], stemmed: bool = True) -> None:
         folded = self.exact.analyze(word)
         if not folded:
             return
-        if stemmed:
-            stems = self.stem.analyze(word)
-            self.stems.update(stems)
-            common = os.path.commonprefix([stems[0], folded[0]]) if stems else folded[0]
-            prefixes.add(common if len(common) >= 2 else folded[0])
-        else:
-            self.exact_words.update(folded)
-            prefixes.add(folded[0])
+        stems = self.stem.analyze(word)
+        self.stems.update(stems)
+        common = os.path.commonprefix([stems[0], folded[0]]) if stems else folded[0]
+        prefixes.add(common if len(common) >= 2 else folded[0])
+
+    def _add_phrase(self, text: str, prefixes: set[str]) -> None:
+        tokens = self.exact.analyze(text)
+        if tokens:
+            self.phrases.append(tokens)
+            # Locate a phrase by its rarest-looking (longest) word.
+            prefixes.add(max(tokens, key=len))
 
     @property
     def active(self) -> bool:
@@ -370,11 +371,23 @@ class _Highlighter:
             for tok in self.stem.pre_tokenize(text).tokens:
                 if tok.text in self.stems:
                     spans.append((tok.char_offset_from, tok.char_offset_to))
-        if self.exact_words:
-            for tok in self.exact.pre_tokenize(text).tokens:
-                if tok.text in self.exact_words:
-                    spans.append((tok.char_offset_from, tok.char_offset_to))
-        return sorted(set(spans))
+        if self.phrases:
+            toks = self.exact.pre_tokenize(text).tokens
+            texts = [t.text for t in toks]
+            for phrase in self.phrases:
+                n = len(phrase)
+                for i in range(len(texts) - n + 1):
+                    if texts[i:i + n] == phrase and all(
+                            toks[i + k].position == toks[i].position + k for k in range(n)):
+                        spans.append((toks[i].char_offset_from, toks[i + n - 1].char_offset_to))
+        # Overlapping marks (a word inside a marked phrase) collapse into one.
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(set(spans)):
+            if merged and a < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        return merged
 
     def title(self, title: str) -> str:
         return render_marked(title, self.spans(title)) if self.active else render_marked(title, [])

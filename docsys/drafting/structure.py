@@ -29,7 +29,8 @@ import secrets
 from docsys.errors import ValidationError
 
 SECTION_KINDS = ("paragraphs", "articles", "text")
-NUMBERING_STYLES = ("ordinal_upper", "arabic", "ordinal_plain", "numeric", "none")
+NUMBERING_STYLES = ("ordinal_upper", "arabic", "ordinal_plain", "ordinal_feminine", "numeric",
+                    "none")
 
 MAX_FIELD_LENGTH = 2_000
 MAX_SUMILLA_LENGTH = 1_000

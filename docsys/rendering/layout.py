@@ -20,10 +20,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar, Union
 
-from docsys.rendering.ordinals import long_date, ordinal_upper, parse_iso_date
+from docsys.rendering.ordinals import (long_date, ordinal_upper, ordinal_upper_feminine,
+                                       parse_iso_date)
 
 DATE_PLACEHOLDER = "[fecha de emisión]"
 SIGNER_NAME_PLACEHOLDER = "[nombre del firmante]"
@@ -270,6 +271,8 @@ def item_label(numbering: str, number: int) -> str:
         return f"Artículo {number}.-"
     if numbering == "ordinal_plain":
         return f"{ordinal_upper(number)}.-"
+    if numbering == "ordinal_feminine":
+        return f"{ordinal_upper_feminine(number)}.-"
     if numbering == "numeric":
         return f"{number}."
     return ""

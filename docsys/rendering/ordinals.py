@@ -34,6 +34,12 @@ def ordinal_upper(number: int) -> str:
     return " ".join(word for word in words if word)
 
 
+def ordinal_upper_feminine(number: int) -> str:
+    """The feminine ordinal ("PRIMERA", "DÉCIMA SEGUNDA") used for disposiciones."""
+    return " ".join(word[:-1] + "A" if word.endswith("O") else word
+                    for word in ordinal_upper(number).split())
+
+
 def parse_iso_date(value) -> _dt.date | None:
     """A date from an ISO "YYYY-MM-DD" string (or a date); None when empty or invalid."""
     if isinstance(value, _dt.datetime):

@@ -234,14 +234,16 @@
     return li;
   }
 
-  function buildSection(section, index) {
+  function buildSection(section, items, index) {
     const noun = sectionNoun(section);
     const legendText = section.title || "Sección sin título";
     const fieldset = el("fieldset", { className: "editor-block editor-section",
       dataset: { section: String(index) } });
     fieldset.append(el("legend", {}, legendText));
     const list = el("ol", { className: "items", dataset: { noun } });
-    for (const item of section.items || []) list.append(buildItem(section, typeof item === "string" ? { text: item } : item));
+    for (const item of items || []) {
+      list.append(buildItem(section, typeof item === "string" ? { text: item } : item));
+    }
     fieldset.append(list);
     fieldset.append(el("button", { type: "button", className: "add", dataset: { action: "add" } },
       `Agregar ${noun}`));
@@ -269,8 +271,8 @@
       el("div", { className: "field" },
         el("label", { for: closingId, className: "visually-hidden" }, "Fórmula de cierre"), closing));
 
-    form.replaceChildren(fields, ...(content.sections || []).map((s, i) => buildSection(state.sections[i], i)),
-      closingBlock);
+    const sectionBlocks = (content.sections || []).map((s, i) => buildSection(state.sections[i], s.items, i));
+    form.replaceChildren(fields, ...sectionBlocks, closingBlock);
     form.querySelectorAll("ol.items").forEach(renumber);
     growAll();
   }

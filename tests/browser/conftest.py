@@ -76,7 +76,24 @@ def chromium():
 
 
 @pytest.fixture
-def new_page(chromium, live_server):
+def autosave(live_server):
+    """``autosave(seconds)`` sets the editor's autosave interval for pages opened afterwards.
+
+    The server starts with 2 s; tests that do not exercise autosave get a long interval so
+    that an autosave cannot slip in between their own saves."""
+    config = live_server.app.config
+    previous = config["AUTOSAVE_SECONDS"]
+    config["AUTOSAVE_SECONDS"] = 600
+
+    def set_interval(seconds: int) -> None:
+        config["AUTOSAVE_SECONDS"] = seconds
+
+    yield set_interval
+    config["AUTOSAVE_SECONDS"] = previous
+
+
+@pytest.fixture
+def new_page(chromium, live_server, autosave):
     """Factory: ``new_page('redactora')`` is a logged-in page in its own browser context."""
     contexts = []
 
