@@ -263,7 +263,7 @@ def _body(rng, doc_type, number, office, year, day, topic, place, person, action
 def _prior(rng: random.Random, state: _State) -> str:
     if state.issued and rng.random() < 0.8:
         doc_type, number = rng.choice(state.issued)
-        return number.title().replace("N°", "N°").replace("Mdm", "MDM").replace("-A-", "-A-")
+        return "la " + number.title().replace(" De ", " de ").replace("Mdm", "MDM")
     return "la Ordenanza Municipal N° 005-2015-MDM"
 
 
@@ -295,13 +295,15 @@ FILTERS = ["tipo:OM", "tipo:RA", "tipo:RGM", "estado:vigente", "estado:derogada"
            "tipo:ordenanza estado:vigente", "estado:borrador"]
 
 
-def make_queries(n: int = 500, docs: int = 100_000, seed: int = 42) -> list[tuple[str, str]]:
+def make_queries(n: int = 500, numbered: list[SearchDoc] | None = None,
+                 seed: int = 42) -> list[tuple[str, str]]:
     """A fixed mix of (category, query) pairs: terms, phrases, filters, facets, date
-    ranges, known items, OR and exclusions. ``docs`` is the corpus size, so known-item
-    queries name norms that exist in it."""
+    ranges, known items, OR and exclusions. Known-item queries name norms from
+    ``numbered`` (documents of the corpus that have a number; see ``NumberSample``)."""
     rng = random.Random(seed)
-    sample = list(generate(min(docs, 3000), seed=20261125)) if docs else []
-    numbered = [d for d in sample if d.number]
+    if numbered is None:
+        numbered = [d for d in generate(2000) if d.number]
+    numbered = sorted(numbered, key=lambda d: d.document_id)
     mix = [("term", 0.24), ("terms", 0.18), ("phrase", 0.14), ("filter", 0.14),
            ("date", 0.06), ("known", 0.12), ("or_not", 0.06), ("facets_only", 0.06)]
     cats = [c for c, _ in mix]
@@ -341,3 +343,21 @@ def make_queries(n: int = 500, docs: int = 100_000, seed: int = 42) -> list[tupl
             q = rng.choice(FILTERS)
         out.append((cat, q))
     return out
+
+
+class NumberSample:
+    """A seeded reservoir of numbered documents seen while a corpus streams by."""
+
+    def __init__(self, size: int = 500, seed: int = 1):
+        self.size, self.rng, self.seen, self.items = size, random.Random(seed), 0, []
+
+    def add(self, doc: SearchDoc) -> None:
+        if not doc.number:
+            return
+        self.seen += 1
+        if len(self.items) < self.size:
+            self.items.append(doc)
+        else:
+            j = self.rng.randrange(self.seen)
+            if j < self.size:
+                self.items[j] = doc

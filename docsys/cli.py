@@ -117,5 +117,34 @@ def create_token_command(username, name):
         click.echo(accounts.create_api_token(session, user, name))
 
 
+audit_cli = AppGroup("audit", help="Registro de auditoría encadenado.")
+docsys_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify_command():
+    """Verifica la cadena de auditoría; sale con 1 y nombra la primera entrada rota."""
+    from docsys.audit import verify_chain
+    with unit_of_work() as session:
+        report = verify_chain(session)
+    if report.ok:
+        click.echo(report.message)
+        return
+    click.echo(f"CADENA ROTA en la entrada {report.broken_seq}: {report.message}", err=True)
+    sys.exit(2)
+
+
+@audit_cli.command("export")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+def audit_export_command(output):
+    """Exporta el registro de auditoría completo a CSV."""
+    from docsys.audit import export_csv
+    with unit_of_work() as session:
+        data = export_csv(session)
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        handle.write(data)
+    click.echo(f"Auditoría exportada a {output} ({data.count(chr(10)) - 1} entradas).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(docsys_cli)

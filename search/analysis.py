@@ -59,6 +59,25 @@ def locate_fold(text: str) -> str:
     return text.translate(LOCATE_TABLE)
 
 
+_ACCENT_CLASSES = {"a": "[aáàâä]", "e": "[eéèêë]", "i": "[iíìîï]", "o": "[oóòôö]",
+                   "u": "[uúùûü]", "n": "[nñ]", "c": "[cç]"}
+
+
+def accent_pattern(folded: str) -> str:
+    """A regex matching ``folded`` (lower case, no accents) in lower-cased accented text:
+    'resolucion' -> 'r[eé...]s[oó...]l...'."""
+    return "".join(_ACCENT_CLASSES.get(ch, re.escape(ch)) for ch in folded)
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()``, or a per-character version when lower() would change its length
+    (a handful of characters such as 'İ'), so positions carry over."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, ch.lower()) for ch in text))
+
+
 def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 

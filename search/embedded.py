@@ -38,8 +38,8 @@ from typing import Any, Callable, Iterable, Iterator
 import tantivy
 
 from search.analysis import (
-    MAX_TOKEN_CHARS, SNIPPET_CHARS, cut_window, locate_fold, plain_snippet, render_marked,
-    words,
+    MAX_TOKEN_CHARS, SNIPPET_CHARS, accent_pattern, cut_window, lower_same_length,
+    plain_snippet, render_marked,
 )
 from search.base import (
     FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
@@ -342,8 +342,11 @@ class _Highlighter:
                     for w in (atom.words if isinstance(atom, KnownItem) else [atom.text]):
                         self._add_word(w, prefixes, stemmed=True)
         self.prefixes = sorted(prefixes, key=len, reverse=True)
-        self.locator = (re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, self.prefixes))
-                                   + ")") if self.prefixes else None)
+        # No look-behind: it would stop the regex engine's fast scan for the first letters;
+        # word starts are checked on the few candidates instead.
+        self.locator = (re.compile("|".join(
+            f"(?P<w{i}>{accent_pattern(p)})" for i, p in enumerate(self.prefixes)))
+            if self.prefixes else None)
 
     def _add_word(self, word: str, prefixes: set[str], stemmed: bool = True) -> None:
         folded = self.exact.analyze(word)
@@ -398,9 +401,13 @@ class _Highlighter:
         if not self.active:
             return [plain_snippet(body)]
         found: list[tuple[int, str]] = []
-        for m in self.locator.finditer(locate_fold(body)):
-            found.append((m.start(), m.group(0)))
-            if len(found) >= 400:
+        low = lower_same_length(body)
+        for m in self.locator.finditer(low):
+            pos = m.start()
+            if pos and low[pos - 1].isalnum():
+                continue
+            found.append((pos, m.lastgroup))
+            if len(found) >= 80:   # the best passage is almost always among the first ones
                 break
         if not found:
             return [plain_snippet(body)]

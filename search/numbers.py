@@ -36,11 +36,11 @@ TYPE_CODES: dict[str, str] = {
 NO_YEAR_TYPES = frozenset({"LEY", "DLEG"})
 
 _NAME_PATTERNS: list[tuple[str, str]] = [
-    ("RGM", r"resolucion(?:es)?\s+de\s+gerencia\s+municipal"),
-    ("RG", r"resolucion(?:es)?\s+(?:de\s+)?(?:sub\s*)?gerencia(?:l|s)?"
-           r"(?:\s+(?!n\b)[a-z]+){0,7}?(?=\s*(?:n\s*\.?\s*[°o]|nro\b|numero\b))"),
-    ("RA", r"resolucion(?:es)?\s+de\s+alcaldia"),
-    ("DA", r"decretos?\s+de\s+alcaldia"),
+    ("RGM", r"resoluci[oó]n(?:es)?\s+de\s+gerencia\s+municipal"),
+    ("RG", r"resoluci[oó]n(?:es)?\s+(?:de\s+)?(?:sub\s*)?gerencia(?:l|s)?"
+           r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b))"),
+    ("RA", r"resoluci[oó]n(?:es)?\s+de\s+alcald[ií]a"),
+    ("DA", r"decretos?\s+de\s+alcald[ií]a"),
     ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?"),
     ("AC", r"acuerdos?\s+(?:de\s+)?concejo(?:\s+municipal)?"),
     ("DIR", r"directivas?"),
@@ -61,8 +61,9 @@ _ABBREV_PATTERNS: list[tuple[str, str]] = [
     ("DLEG", r"d\.?\s?leg\.?|d\.?\s?l\.?"),
 ]
 
-# "N°", "Nº" (folds to "no"), "N.°", "No.", "Nro.", "Núm.", "número".
-_MARKER = r"(?:n\s*\.?\s*[°o]\s*\.?|nros?\s*\.?|num\s*\.|numero)"
+# "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número". Patterns accept
+# accented and folded spellings alike, so lower-cased text needs no folding.
+_MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero)"
 # The number, an optional year, optional suffixes such as -GM-MDM, -A/MDM, -JUS.
 _NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
            r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}))?"
@@ -74,10 +75,12 @@ def _group(patterns: list[tuple[str, str]]) -> str:
 
 
 _LEFT = r"(?<![a-z0-9])"
+# Matched at the positions _NAME_START finds: scanning for a few words first is several
+# times faster than letting the full pattern scan long bodies.
 _TEXT_RE = re.compile(
-    _LEFT + r"(?:" + _group(_NAME_PATTERNS) + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER
-    + r"(?![0-9])"
+    r"(?:" + _group(_NAME_PATTERNS) + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER + r"(?![0-9])"
 )
+_NAME_START = re.compile(r"resoluci[oó]n|decreto|ordenanza|acuerdo|directiva|ley")
 _QUERY_RE = re.compile(
     _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
     + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
@@ -152,7 +155,14 @@ def extract_number_keys(text: str) -> set[str]:
     if not text:
         return set()
     keys: set[str] = set()
-    for match in _TEXT_RE.finditer(fold(text)):
+    low = text.lower()
+    for start in _NAME_START.finditer(low):
+        pos = start.start()
+        if pos and low[pos - 1].isalnum():
+            continue
+        match = _TEXT_RE.match(low, pos)
+        if match is None:
+            continue
         code = _code_of(match)
         year = match.group("year")
         if code not in NO_YEAR_TYPES and not year:

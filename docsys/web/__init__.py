@@ -39,8 +39,15 @@ def error_response(status: int, message: str, **details):
     return render_template("error.html", status=status, message=message), status
 
 
+def records_audit(view):
+    """Mark a GET view that writes an audit entry (a download), so that on SQLite its
+    transaction takes the write lock up front like any other write."""
+    view.records_audit = True
+    return view
+
+
 def register_web(app: Flask) -> None:
-    from docsys.web import admin, api, auth, drafts, inbox
+    from docsys.web import admin, api, auth, drafts, inbox, review
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -48,13 +55,17 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(drafts.bp)
+    app.register_blueprint(review.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies: CSRF does not apply
 
     @app.before_request
     def _read_only_for_safe_methods():
-        g._read_only_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        view = app.view_functions.get(request.endpoint)
+        records = getattr(view, "records_audit", False)
+        g._read_only_token = set_read_only(
+            request.method in ("GET", "HEAD", "OPTIONS") and not records)
 
     app.teardown_appcontext(close_session)
 

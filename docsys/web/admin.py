@@ -1,11 +1,11 @@
 """Administration: document templates (edit -> new version) and users."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from docsys import accounts
+from docsys import accounts, audit
 from docsys.drafting import service
 from docsys.errors import DocsysError, NotFound
 from docsys.models import ROLES, Office, TemplateVersion, User
@@ -80,3 +80,22 @@ def users():
         "admin/users.html", error=error, form=form, roles=ROLES,
         users=list(session.scalars(select(User).order_by(User.username))),
         offices=list(session.scalars(select(Office).order_by(Office.name)))), (400 if error else 200)
+
+
+@bp.route("/auditoria")
+@roles_required("admin")
+def audit_log():
+    session = db()
+    document_id = request.args.get("documento", type=int)
+    page = max(request.args.get("pagina", 1, type=int), 1)
+    entries = audit.list_entries(session, document_id, limit=100, offset=(page - 1) * 100)
+    return render_template("admin/audit.html", entries=entries, report=audit.verify_chain(session),
+                           document_id=document_id, page=page, labels=audit.ACTION_LABELS)
+
+
+@bp.route("/auditoria.csv")
+@roles_required("admin")
+def audit_csv():
+    data = audit.export_csv(db())
+    return Response(data, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=auditoria-docsys.csv"})

@@ -12,12 +12,12 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from docsys import accounts, versions
+from docsys import accounts, audit, versions
 from docsys.drafting import service
 from docsys.errors import ValidationError
 from docsys.exports import render_version
 from docsys.inbox import inbox_documents
-from docsys.web import error_response
+from docsys.web import error_response, records_audit
 from docsys.web.session import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -169,6 +169,7 @@ def restore_version(document_id, number):
 
 
 @bp.route("/documents/<document_id>/versions/<number>/render")
+@records_audit
 @token_required()
 def render(document_id, number):
     session = db()
@@ -176,5 +177,8 @@ def render(document_id, number):
     version = versions.get_version(session, document, number)
     fmt = request.args.get("format", "pdf")
     rendered = render_version(current_app.config, document, version, fmt)
+    audit.record(session, "download", g.api_user, document.id, version=version.number,
+                 format=fmt, via="api")
+    session.commit()
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
                      as_attachment=fmt != "html", download_name=rendered.filename)

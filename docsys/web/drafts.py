@@ -7,12 +7,13 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import permissions, versions
+from docsys import audit, permissions, versions
 from docsys.drafting import service
 from docsys.drafting.structure import normalize_content
 from docsys.errors import ValidationError
 from docsys.exports import preview_html, render_version
 from docsys.inbox import STATUS_LABELS
+from docsys.web import records_audit
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -138,6 +139,7 @@ def restore(document_id, number):
 
 
 @bp.route("/<document_id>/versiones/<number>/descargar.<fmt>")
+@records_audit
 @roles_required()
 def download(document_id, number, fmt):
     session = db()
@@ -146,5 +148,8 @@ def download(document_id, number, fmt):
     if fmt not in ("pdf", "docx"):
         raise ValidationError("Formato no admitido. Use pdf o docx.")
     rendered = render_version(current_app.config, document, version, fmt)
+    audit.record(session, "download", current_user, document.id, version=version.number,
+                 format=fmt)
+    session.commit()
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype, as_attachment=True,
                      download_name=rendered.filename)

@@ -1,10 +1,10 @@
-"""The user's inbox ("Bandeja"): the documents that concern them."""
+"""The user's inbox ("Bandeja"): what awaits them first, then every document they may see."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from docsys.inbox import inbox_documents
+from docsys.inbox import STATUS_LABELS, awaiting_counts, awaiting_documents, inbox_documents
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -14,6 +14,10 @@ bp = Blueprint("inbox", __name__)
 @bp.route("/")
 @roles_required()
 def index():
+    session = db()
     status = request.args.get("estado") or None
-    documents = inbox_documents(db(), current_user, status=status)
-    return render_template("inbox.html", documents=documents, status=status)
+    return render_template(
+        "inbox.html", awaiting=awaiting_documents(session, current_user),
+        counts=awaiting_counts(session, current_user),
+        documents=inbox_documents(session, current_user, status=status), status=status,
+        status_labels=STATUS_LABELS)

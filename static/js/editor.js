@@ -34,11 +34,14 @@
   const conflictTheirs = $("conflict-theirs");
   const conflictTheirsCaption = $("conflict-theirs-caption");
   const conflictMine = $("conflict-mine");
+  const conflictDiffNote = $("conflict-diff-note");
   const conflictKeep = $("conflict-keep");
   const conflictDiscard = $("conflict-discard");
   const downloadLinks = { docx: $("download-docx"), pdf: $("download-pdf") };
 
   const PREVIEW_DELAY_MS = 600;
+  const A4_WIDTH_PX = (21 / 2.54) * 96;  // 21 cm at 96 CSS px per inch
+  const MIN_PAPER_ZOOM = 0.6;             // below this the text is unreadable: reflow instead
   const AUTOSAVE_MS = Math.max(1, Number(cfg.autosaveSeconds) || 30) * 1000;
   const HTTP_MESSAGES = {
     400: "El contenido no es válido.",
@@ -403,7 +406,10 @@
       const data = await requestJson(cfg.urls.preview, { content: collectContent() });
       if (seq !== previewSeq) return;
       preview.innerHTML = data.html;  // server-rendered fragment, escaped by the server
-      if (state.conflict) conflictMine.innerHTML = data.html;
+      if (state.conflict) {
+        conflictMine.innerHTML = data.html;
+        markDifferences(false);
+      }
       previewStatus.textContent = "";
       highlightCurrent();
     } catch (err) {
@@ -541,6 +547,7 @@
     render();
     conflictTitle.focus();
     conflictPanel.scrollIntoView({ block: "start" });
+    conflictDiffNote.textContent = "";
 
     const [theirs, minePreview] = await Promise.allSettled([
       requestJson(versionUrl(cfg.urls.content, error.current_version)),
@@ -563,8 +570,34 @@
     } else {
       conflictMine.textContent = `No se pudo mostrar su versión: ${minePreview.reason.message}`;
     }
+    if (theirs.status === "fulfilled" && minePreview.status === "fulfilled") markDifferences(true);
     conflictKeep.disabled = false;
     conflictDiscard.disabled = false;
+  }
+
+  /** Outline the items whose text differs between the two sides (by item id), and scroll
+   *  each side to its first difference so the user sees at once what the other person did. */
+  function markDifferences(scroll) {
+    const texts = (root) => new Map([...root.querySelectorAll("[data-item]")]
+      .map((node) => [node.dataset.item, node.textContent.replace(/\s+/g, " ").trim()]));
+    const theirs = texts(conflictTheirs);
+    const mine = texts(conflictMine);
+    let count = 0;
+    for (const [root, own, other] of [[conflictTheirs, theirs, mine], [conflictMine, mine, theirs]]) {
+      let first = null;
+      root.querySelectorAll("[data-item]").forEach((node) => {
+        const differs = other.get(node.dataset.item) !== own.get(node.dataset.item);
+        node.classList.toggle("is-changed", differs);
+        if (differs) {
+          count += 1;
+          first = first || node;
+        }
+      });
+      if (scroll && first) root.scrollTop = Math.max(0, first.offsetTop - 24);
+    }
+    conflictDiffNote.textContent = count
+      ? "Los párrafos y artículos resaltados difieren entre las dos versiones."
+      : "Los párrafos y artículos de ambas versiones coinciden; revise los datos del documento.";
   }
 
   function closeConflict() {
@@ -572,6 +605,7 @@
     conflictPanel.hidden = true;
     conflictTheirs.replaceChildren();
     conflictMine.replaceChildren();
+    conflictDiffNote.textContent = "";
   }
 
   function keepMine() {
@@ -716,6 +750,24 @@
       event.returnValue = "";
     }
   });
+
+  /** Show the preview as a real A4 sheet scaled to its pane, so that its lines break where
+   *  the PDF's do; on narrow screens let the text reflow instead. */
+  function fitPaper() {
+    const pane = preview.parentElement;
+    const style = window.getComputedStyle(pane);
+    const available = pane.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const zoom = Math.min(1, available / A4_WIDTH_PX);
+    if (zoom >= MIN_PAPER_ZOOM) {
+      preview.classList.add("is-scaled");
+      preview.style.setProperty("--paper-zoom", zoom.toFixed(4));
+    } else {
+      preview.classList.remove("is-scaled");
+      preview.style.removeProperty("--paper-zoom");
+    }
+  }
+  fitPaper();
+  new ResizeObserver(() => window.requestAnimationFrame(fitPaper)).observe(preview.parentElement);
 
   // Re-measure the textareas when the column's width changes (window resized, panes stacked).
   let formWidth = form.clientWidth;

@@ -153,6 +153,10 @@ def test_conflict_keeps_text_and_lets_the_user_choose(new_page, make_draft, db_v
     expect(luis.locator("#conflict-mine")).to_contain_text("ENCARGAR la versión de Luis.")
     expect(item_text(luis, "artículo", 2)).to_have_value("ENCARGAR la versión de Luis.")
     expect(luis.locator("#version-indicator")).to_have_text("Versión 1")
+    # The differing articles are marked on both sides.
+    expect(luis.locator("#conflict-theirs .is-changed")).to_contain_text(["APROBAR la versión de Rosa."])
+    expect(luis.locator("#conflict-mine .is-changed").first).to_contain_text("APROBAR [indique")
+    expect(luis.locator("#conflict-mine .is-changed").nth(1)).to_contain_text("ENCARGAR la versión de Luis.")
     screenshot(luis, "conflict")
 
     # "Conservar mi versión": saved on top of Rosa's version, consciously.

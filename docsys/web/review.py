@@ -1,0 +1,135 @@
+"""Legal review in the browser: workflow actions, vistos buenos, comments, derivations,
+and the comparison (redline) of two versions."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from docsys import audit, permissions, versions, workflow
+from docsys.errors import NotFound
+from docsys.models import User
+from docsys.web.auth import roles_required
+from docsys.web.session import db
+
+bp = Blueprint("review", __name__, url_prefix="/documentos")
+
+
+def _user_by_id(session, raw) -> User | None:
+    if not raw:
+        return None
+    user = session.get(User, int(raw)) if str(raw).isdigit() else None
+    if user is None:
+        raise NotFound("El destinatario no existe.")
+    return user
+
+
+def _back(document_id):
+    return redirect(url_for("review.page", document_id=document_id))
+
+
+@bp.route("/<document_id>/revision")
+@roles_required()
+def page(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    latest = versions.latest_version(session, document)
+    reviewers = list(session.scalars(select(User).where(User.active.is_(True))
+                                     .order_by(User.full_name)))
+    return render_template(
+        "review/page.html", document=document, version=latest,
+        actions=workflow.available_actions(session, current_user, document),
+        vistos=workflow.current_vistos(session, document),
+        transitions=workflow.history(session, document),
+        derivations=workflow.derivations(session, document),
+        threads=workflow.comment_threads(session, document),
+        all_versions=versions.list_versions(session, document),
+        reviewers=reviewers, states=workflow.STATES,
+        can_vb=document.status == "en_revision" and (
+            current_user.has_role("legal") or workflow.is_area_head(current_user, document)),
+        editable=permissions.can_edit(current_user, document),
+        audit_entries=audit.list_entries(session, document.id, limit=200)
+        if current_user.has_role("admin") else [])
+
+
+@bp.route("/<document_id>/acciones/<action>", methods=["POST"])
+@roles_required()
+def act(document_id, action):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    assignee = _user_by_id(session, request.form.get("assignee"))
+    moved = workflow.transition(session, document, action, current_user,
+                                request.form.get("reason", ""), assignee=assignee)
+    session.commit()
+    flash(f"Documento en estado «{workflow.STATES[moved.to_status]}».", "success")
+    return _back(document.id)
+
+
+@bp.route("/<document_id>/visto-bueno", methods=["POST"])
+@roles_required("legal", "signer")
+def visto_bueno(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    row = workflow.give_visto_bueno(session, document, current_user)
+    session.commit()
+    flash(f"Visto bueno registrado sobre la versión {row.version_number}.", "success")
+    return _back(document.id)
+
+
+@bp.route("/<document_id>/derivar", methods=["POST"])
+@roles_required()
+def derive(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    to_user = _user_by_id(session, request.form.get("to_user"))
+    if to_user is None:
+        flash("Elija a quién derivar el documento.", "error")
+        return _back(document.id)
+    workflow.derive(session, document, current_user, to_user, request.form.get("note", ""))
+    session.commit()
+    flash(f"Documento derivado a {to_user.full_name}.", "success")
+    return _back(document.id)
+
+
+@bp.route("/<document_id>/comentarios", methods=["POST"])
+@roles_required()
+def comment(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    workflow.add_comment(session, document, current_user, request.form.get("body"),
+                         request.form.get("version") or document.latest_version,
+                         item_id=request.form.get("item_id", ""),
+                         quote=request.form.get("quote", ""),
+                         thread_id=request.form.get("thread_id") or None)
+    session.commit()
+    flash("Comentario registrado.", "success")
+    return _back(document.id)
+
+
+@bp.route("/<document_id>/comentarios/<comment_id>/resolver", methods=["POST"])
+@roles_required()
+def resolve(document_id, comment_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    workflow.resolve_comment(session, document, current_user, comment_id)
+    session.commit()
+    flash("Observación resuelta.", "success")
+    return _back(document.id)
+
+
+def _compared_versions(session, document):
+    old = versions.get_version(session, document, request.args.get("de"))
+    new = versions.get_version(session, document, request.args.get("a"))
+    return old, new
+
+
+@bp.route("/<document_id>/comparar")
+@roles_required()
+def compare(document_id):
+    from docsys.review.redline import compare as compare_versions, render_html
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    old, new = _compared_versions(session, document)
+    redline = compare_versions(old.content, new.content)
+    return render_template("review/compare.html", document=document, old=old, new=new,
+                           redline=redline, body=render_html(redline))
