@@ -38,7 +38,7 @@ CA_VALID_DAYS = 3650
 EKU_DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 EKU_MS_DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.4.1.311.10.3.12")
 
-PKCS12_KDF_ROUNDS = 50_000
+PKCS12_KDF_ROUNDS = 10_000
 
 _DNI = re.compile(r"^\d{8}$")
 

@@ -182,3 +182,124 @@ def render(document_id, number):
     session.commit()
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
                      as_attachment=fmt != "html", download_name=rendered.filename)
+
+
+# ---- review workflow ------------------------------------------------------------------
+
+def _user_ref(session, username):
+    if not username:
+        return None
+    from sqlalchemy import select
+    from docsys.errors import NotFound
+    from docsys.models import User
+    user = session.scalar(select(User).where(User.username == str(username).lower()))
+    if user is None:
+        raise NotFound(f"El usuario «{username}» no existe.")
+    return user
+
+
+def _workflow_json(session, document) -> dict:
+    from docsys import workflow
+    return {
+        "document_id": document.id, "status": document.status,
+        "status_label": workflow.STATES.get(document.status, document.status),
+        "latest_version": document.latest_version,
+        "assignee": document.assignee.username if document.assignee else None,
+        "available_actions": [{"action": a.key, "label": a.label, "needs_reason": a.needs_reason}
+                              for a in workflow.available_actions(session, g.api_user, document)],
+        "vistos_buenos": [{"kind": k, "user": v.user.username, "version": v.version_number,
+                           "at": v.created_at.isoformat()}
+                          for k, v in workflow.current_vistos(session, document).items()],
+        "transitions": [{"action": t.action, "from": t.from_status, "to": t.to_status,
+                         "by": t.actor.username, "version": t.version_number, "reason": t.reason,
+                         "at": t.created_at.isoformat()}
+                        for t in workflow.history(session, document)],
+        "derivations": [{"from": d.from_user.username, "to": d.to_user.username, "note": d.note,
+                         "at": d.created_at.isoformat()}
+                        for d in workflow.derivations(session, document)],
+        "open_comments": workflow.open_comment_count(session, document),
+    }
+
+
+@bp.route("/documents/<document_id>/workflow")
+@token_required()
+def get_workflow(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    return jsonify(_workflow_json(session, document))
+
+
+@bp.route("/documents/<document_id>/transitions", methods=["POST"])
+@token_required()
+def post_transition(document_id):
+    from docsys import workflow
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    body = _body()
+    workflow.transition(session, document, body.get("action"), g.api_user,
+                        body.get("reason", ""), assignee=_user_ref(session, body.get("assignee")))
+    session.commit()
+    return jsonify(_workflow_json(session, document)), 201
+
+
+@bp.route("/documents/<document_id>/vistos-buenos", methods=["POST"])
+@token_required("legal", "signer")
+def post_visto_bueno(document_id):
+    from docsys import workflow
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    workflow.give_visto_bueno(session, document, g.api_user)
+    session.commit()
+    return jsonify(_workflow_json(session, document)), 201
+
+
+def _comment_json(comment) -> dict:
+    return {"id": comment.id, "thread_id": comment.thread_id, "version": comment.version_number,
+            "section": comment.section_key, "item_id": comment.item_id, "quote": comment.quote,
+            "body": comment.body, "author": comment.author.username,
+            "created_at": comment.created_at.isoformat(),
+            "resolved": comment.resolved_at is not None,
+            "resolved_by": comment.resolved_by.username if comment.resolved_by else None}
+
+
+@bp.route("/documents/<document_id>/comments", methods=["GET"])
+@token_required()
+def list_comments(document_id):
+    from docsys import workflow
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    threads = []
+    for thread in workflow.comment_threads(session, document):
+        data = _comment_json(thread["comment"])
+        data["replies"] = [_comment_json(r) for r in thread["replies"]]
+        data["current_position"] = ({"section": thread["current_position"][0],
+                                     "index": thread["current_position"][1]}
+                                    if thread["current_position"] else None)
+        threads.append(data)
+    return jsonify({"threads": threads})
+
+
+@bp.route("/documents/<document_id>/comments", methods=["POST"])
+@token_required()
+def post_comment(document_id):
+    from docsys import workflow
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    body = _body()
+    comment = workflow.add_comment(session, document, g.api_user, body.get("body"),
+                                   body.get("version") or document.latest_version,
+                                   item_id=body.get("item_id") or "", quote=body.get("quote") or "",
+                                   thread_id=body.get("thread_id"))
+    session.commit()
+    return jsonify(_comment_json(comment)), 201
+
+
+@bp.route("/documents/<document_id>/comments/<comment_id>/resolve", methods=["POST"])
+@token_required()
+def resolve_comment(document_id, comment_id):
+    from docsys import workflow
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    comment = workflow.resolve_comment(session, document, g.api_user, comment_id)
+    session.commit()
+    return jsonify(_comment_json(comment))

@@ -189,7 +189,7 @@
       required: Boolean(def.required),
     };
     if (def.multiline) {
-      control = el("textarea", { ...common, rows: 2, className: "autogrow",
+      control = el("textarea", { ...common, rows: 1, className: "autogrow",
         maxlength: def.key === "sumilla" ? 1000 : 2000 });
     } else if (def.key === "fecha" && (value === "" || /^\d{4}-\d{2}-\d{2}$/.test(value))) {
       control = el("input", { ...common, type: "date" });
@@ -230,7 +230,7 @@
         el("label", { for: headingId, className: "item-heading-label" }),
         heading));
     }
-    const text = el("textarea", { id: textId, className: "item-text autogrow", rows: 2,
+    const text = el("textarea", { id: textId, className: "item-text autogrow", rows: 1,
       maxlength: 30000, spellcheck: "true" });
     text.value = item.text || "";
     li.append(el("label", { for: textId, className: "visually-hidden item-text-label" }), text);

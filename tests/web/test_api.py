@@ -138,3 +138,38 @@ def test_oversized_body_is_413(api):
     response = api("POST", "/documents", data=b"x" * (3 * 1024 * 1024),
                    headers={"Content-Type": "application/json"})
     assert response.status_code == 413
+
+
+def test_review_workflow_through_the_api(api):
+    doc = create(api)
+    doc_id = doc["id"]
+    sent = api("POST", f"/documents/{doc_id}/transitions",
+               json={"action": "enviar", "reason": "Para revisión", "assignee": "asesor"})
+    assert sent.status_code == 201
+    assert sent.get_json()["status"] == "en_revision" and sent.get_json()["assignee"] == "asesor"
+    article = next(s for s in doc["content"]["sections"] if s["kind"] == "articles")["items"][0]
+    comment = api("POST", f"/documents/{doc_id}/comments", username="asesor",
+                  json={"body": "Precisar la unidad orgánica.", "version": 1,
+                        "item_id": article["id"], "quote": "DESIGNAR"})
+    assert comment.status_code == 201
+    flow = api("GET", f"/documents/{doc_id}/workflow", username="asesor").get_json()
+    assert flow["open_comments"] == 1
+    assert {a["action"] for a in flow["available_actions"]} == {"observar", "aprobar"}
+    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="asesor").status_code == 201
+    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="gerente").status_code == 201
+    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="redactor").status_code == 403
+    blocked = api("POST", f"/documents/{doc_id}/transitions", username="asesor",
+                  json={"action": "aprobar"})
+    assert blocked.status_code == 409 and "observación" in blocked.get_json()["error"]["message"]
+    resolved = api("POST", f"/documents/{doc_id}/comments/{comment.get_json()['id']}/resolve",
+                   username="asesor")
+    assert resolved.status_code == 200 and resolved.get_json()["resolved"]
+    approved = api("POST", f"/documents/{doc_id}/transitions", username="asesor",
+                   json={"action": "aprobar"})
+    assert approved.status_code == 201 and approved.get_json()["status"] == "aprobado"
+    threads = api("GET", f"/documents/{doc_id}/comments").get_json()["threads"]
+    assert threads[0]["current_position"]["index"] == 1
+    assert [t["to"] for t in approved.get_json()["transitions"]] == ["en_revision", "aprobado"]
+    bad = api("POST", f"/documents/{doc_id}/transitions", json={"action": "enviar",
+                                                                 "assignee": "nadie"})
+    assert bad.status_code == 404
