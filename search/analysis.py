@@ -117,7 +117,7 @@ def cut_window(text: str, start: int, end: int) -> tuple[int, int]:
 
 def plain_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The beginning of ``text`` as escaped HTML, cut at a word boundary."""
-    text = " ".join(text.split()[:200])
+    text = " ".join(text[: limit * 2].split())
     if len(text) <= limit:
         return html.escape(text, quote=False)
     cut = text.rfind(" ", 0, limit)

@@ -67,6 +67,8 @@ KNOWN_ITEM_SCORE = 1000.0    # the norm whose number was typed comes first
 CITED_SCORE = 20.0           # then norms citing it
 WRITE_LOCK_TIMEOUT = 30.0    # seconds a writer waits for another writer
 FACET_SIZE = 200
+SCAN_FIRST = 3000            # characters of a body scanned for snippets before the rest
+SNIPPETS_PER_HIT = 1         # passages shown under each hit
 SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "fecha": "date"}
 
 
@@ -392,23 +394,32 @@ class _Highlighter:
     def title(self, title: str) -> str:
         return render_marked(title, self.spans(title)) if self.active else render_marked(title, [])
 
-    def snippets(self, body: str, limit: int = 2) -> list[str]:
+    def snippets(self, body: str, limit: int = SNIPPETS_PER_HIT) -> list[str]:
         if not body:
             return []
         if not self.active:
             return [plain_snippet(body)]
-        low = lower_same_length(body)
         found: list[tuple[int, int]] = []
-        for word, locator in enumerate(self.locators):
-            n = 0
-            for m in locator.finditer(low):
-                pos = m.start()
-                if pos and low[pos - 1].isalnum():
-                    continue
-                found.append((pos, word))
-                n += 1
-                if n >= 40:   # the best passage is almost always among the first ones
-                    break
+        # Scan the opening of the body first (where norms state their subject) and the rest
+        # only for words not seen yet: most bodies never need the second pass.
+        cut = body.find(" ", SCAN_FIRST) if len(body) > SCAN_FIRST + 500 else -1
+        parts = [(0, body)] if cut < 0 else [(0, body[:cut]), (cut, body[cut:])]
+        missing = set(range(len(self.locators)))
+        for offset, part in parts:
+            low = lower_same_length(part)
+            for word in sorted(missing):
+                n = 0
+                for m in self.locators[word].finditer(low):
+                    pos = m.start()
+                    if pos and low[pos - 1].isalnum():
+                        continue
+                    found.append((offset + pos, word))
+                    missing.discard(word)
+                    n += 1
+                    if n >= 16:   # the best passage is almost always among the first ones
+                        break
+            if not missing:
+                break
         if not found:
             return [plain_snippet(body)]
         found.sort()

@@ -6,9 +6,11 @@ from docsys.models.documents import Document, DocumentVersion
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
+from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
+    "Blob", "Issuance", "NumberSequence", "SigningCredential",
 ]

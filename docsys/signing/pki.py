@@ -235,6 +235,43 @@ def issue_person_certificate(ca: DemoCA, full_name: str, position: str, email: s
     return builder.sign(ca.key, hashes.SHA256()), key
 
 
+def issue_tsa_certificate(ca: DemoCA, name: str = "Sellado de Tiempo de Demostración docsys",
+                          valid_days: int = 3650,
+                          organization: str = DEFAULT_ORGANIZATION,
+                          ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """A timestamp authority certificate (RFC 3161: extendedKeyUsage timeStamping, critical)
+    issued by ``ca``, for a local TSA in development and tests."""
+    key = _new_key()
+    start = _now() - dt.timedelta(minutes=5)
+    subject = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "PE"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organization)),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit(name)),
+    ])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=valid_days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=True, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=False,
+            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                       critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                       critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            ca.key.public_key()), critical=False)
+        .sign(ca.key, hashes.SHA256())
+    )
+    return cert, key
+
+
 def export_pkcs12(cert: x509.Certificate, key: rsa.RSAPrivateKey,
                   ca_cert: x509.Certificate | None, passphrase: str | bytes) -> bytes:
     """A PKCS#12 (.p12/.pfx) with the key, the certificate and the CA certificate, protected

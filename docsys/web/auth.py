@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from docsys import accounts
 from docsys.models import User
-from docsys.web import error_response
+from docsys.web import error_response, wants_json
 from docsys.web.session import db
 
 bp = Blueprint("auth", __name__)
@@ -29,8 +29,8 @@ def _load_user(user_id: str):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    if request.path.startswith("/api/") or request.is_json:
-        return error_response(401, "Debe iniciar sesión.")
+    if wants_json():
+        return error_response(401, "Su sesión expiró o no inició sesión. Ingrese de nuevo.")
     return redirect(url_for("auth.login", next=request.full_path))
 
 

@@ -79,7 +79,7 @@ def save(document_id):
                                     note=body.get("note", ""), autosave=bool(body.get("autosave")))
     session.commit()
     return jsonify({"version": version.number, "created_at": version.created_at.isoformat(),
-                    "note": version.note, "title": document.title})
+                    "note": version.note, "title": document.title, "content": version.content})
 
 
 @bp.route("/<document_id>/vista-previa", methods=["POST"])

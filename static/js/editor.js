@@ -142,7 +142,8 @@
       body = null;
     }
     if (!response.ok || body === null) {
-      const status = response.ok ? 500 : response.status;
+      // An expired session answers a GET with a redirect to the login page (HTML).
+      const status = response.ok ? (response.redirected ? 401 : 500) : response.status;
       const message = body?.error?.message || HTTP_MESSAGES[status] || `Error del servidor (${status}).`;
       throw new HttpError(status, message, body);
     }
@@ -231,7 +232,7 @@
         heading));
     }
     const text = el("textarea", { id: textId, className: "item-text autogrow", rows: 1,
-      maxlength: 30000, spellcheck: "true" });
+      maxlength: 30000, spellcheck: "true", "aria-keyshortcuts": "Alt+ArrowUp Alt+ArrowDown" });
     text.value = item.text || "";
     li.append(el("label", { for: textId, className: "visually-hidden item-text-label" }), text);
     return li;
@@ -350,7 +351,7 @@
     if (state.saving) {
       stateName = "saving";
       text = "Guardando…";
-    } else if (state.error && (state.dirty || state.conflict)) {
+    } else if (state.error) {
       stateName = "error";
       text = `Error: ${state.error}`;
     } else if (state.dirty) {
@@ -452,9 +453,11 @@
     return saveChain;
   }
 
+  /** Give the items saved without an id the ids the server assigned; true if any. */
   async function adoptServerIds(number, sent, itemElements) {
     const missing = itemElements.some((els) => els.some((li) => !li.dataset.id));
-    if (!missing) return;
+    if (!missing) return false;
+    let adopted = false;
     try {
       const saved = await requestJson(versionUrl(cfg.urls.content, number));
       const savedSections = saved.content.sections || [];
@@ -466,6 +469,7 @@
           if (!item.id && savedItems[i] && savedItems[i].id) {
             item.id = savedItems[i].id;
             if (li && !li.dataset.id) li.dataset.id = savedItems[i].id;
+            adopted = true;
           }
         });
       });
@@ -473,6 +477,7 @@
       // The version is saved; only the new items' ids could not be learnt. They keep
       // none and the next save assigns them, which loses nothing the user wrote.
     }
+    return adopted;
   }
 
   async function doSave({ autosave = false, base = null } = {}) {
@@ -516,7 +521,8 @@
       return;
     }
     const changed = data.version !== state.version;
-    if (changed) await adoptServerIds(data.version, content, itemElements);
+    // The preview drew the new items with provisional ids: redraw it with the real ones.
+    if (changed && await adoptServerIds(data.version, content, itemElements)) schedulePreview();
     state.saving = false;
     state.error = "";
     showVersion(data.version);
@@ -665,11 +671,8 @@
     }
     const li = button.closest("li.item");
     const list = li.parentElement;
-    const noun = list.dataset.noun;
-    if (action === "up" && li.previousElementSibling) {
-      list.insertBefore(li, li.previousElementSibling);
-    } else if (action === "down" && li.nextElementSibling) {
-      list.insertBefore(li.nextElementSibling, li);
+    if (action === "up" || action === "down") {
+      if (moveItem(li, action)) focusAfterMove(li, action);
     } else if (action === "delete") {
       const label = li.querySelector(".item-label").textContent.toLowerCase();
       if (!window.confirm(`¿Eliminar el ${label}? Podrá recuperarlo desde el historial si ya estaba guardado.`)) {
@@ -682,16 +685,26 @@
       (next ? next.querySelector(".item-text") : fieldset.querySelector('[data-action="add"]')).focus();
       announce(`${label.charAt(0).toUpperCase()}${label.slice(1)} eliminado.`);
       changed();
-      return;
+    }
+  }
+
+  /** Move an item one place up or down in its section; false at either end. */
+  function moveItem(li, direction) {
+    const list = li.parentElement;
+    if (direction === "up" && li.previousElementSibling) {
+      list.insertBefore(li, li.previousElementSibling);
+    } else if (direction === "down" && li.nextElementSibling) {
+      list.insertBefore(li.nextElementSibling, li);
     } else {
-      return;
+      return false;
     }
     renumber(list);
-    focusAfterMove(li, action);
     grow(li.querySelector(".item-text"));
+    const noun = list.dataset.noun;
     const position = [...list.children].indexOf(li) + 1;
     announce(`${noun.charAt(0).toUpperCase()}${noun.slice(1)} movido a la posición ${position}.`);
     changed();
+    return true;
   }
 
   function changed() {
@@ -710,8 +723,23 @@
     if (target.matches("textarea.autogrow")) grow(target);
     if (target.getAttribute("aria-invalid") === "true" && target.value.trim()) {
       target.removeAttribute("aria-invalid");
+      if (!state.saving && !state.conflict) state.error = "";
     }
     changed();
+  });
+  // Alt+↑ / Alt+↓ inside an item moves it without leaving the text being edited.
+  form.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+    const li = event.target.closest("li.item");
+    if (!li || !event.target.matches("textarea, input")) return;
+    event.preventDefault();
+    const target = event.target;
+    const { selectionStart, selectionEnd } = target;
+    if (moveItem(li, event.key === "ArrowUp" ? "up" : "down")) {
+      target.focus();
+      target.setSelectionRange(selectionStart, selectionEnd);
+    }
   });
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");

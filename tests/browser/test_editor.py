@@ -208,6 +208,37 @@ def test_autosave_creates_a_version_after_the_interval(new_page, make_draft, db_
     assert page.js_errors == []
 
 
+def test_alt_arrows_move_the_item_being_edited_and_delete_asks_first(new_page, make_draft):
+    document_id = make_draft("redactora")
+    page = new_page("redactora")
+    page.goto(f"/documentos/{document_id}")
+    articles = page.locator("ol.items[data-noun='artículo'] > li")
+    expect(articles).to_have_count(4)
+
+    first = item_text(page, "artículo", 1)
+    first_id = item_of(first).get_attribute("data-id")
+    first.focus()
+    page.keyboard.press("Alt+ArrowDown")
+    moved = item_text(page, "artículo", 2)
+    expect(moved).to_have_value(re.compile(r"^APROBAR"))
+    expect(moved).to_be_focused()
+    assert item_of(moved).get_attribute("data-id") == first_id
+    page.keyboard.type(" Texto añadido.")  # still typing in the same article
+    expect(moved).to_have_value(re.compile(r"Texto añadido\.$"))
+    expect(page.locator("#preview")).to_contain_text("ARTÍCULO SEGUNDO.- APROBAR")
+
+    # Eliminar asks for confirmation: dismissed keeps the article, accepted removes it.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Eliminar artículo 4").click()
+    expect(articles).to_have_count(4)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Eliminar artículo 4").click()
+    expect(articles).to_have_count(3)
+    expect(page.locator("#preview")).not_to_contain_text("ARTÍCULO CUARTO")
+    expect(item_text(page, "artículo", 3)).to_be_focused()
+    assert page.js_errors == []
+
+
 def test_errors_are_shown_in_spanish_and_unsaved_changes_are_guarded(new_page, make_draft):
     document_id = make_draft("redactora")
     page = new_page("redactora")

@@ -1,0 +1,123 @@
+"""Signers' PKCS#12 files: checked on upload, sealed with the environment's key, opened
+again only with the same key, never with the passphrase stored."""
+from __future__ import annotations
+
+import pytest
+
+from docsys.errors import ValidationError
+from docsys.signing import keystore
+from docsys.signing.keystore import KeyStore, open_pkcs12
+from tests.signing.conftest import P12_PASSPHRASE
+
+MASTER = "clave-maestra-del-entorno-0123456789"
+
+
+@pytest.fixture(scope="module")
+def store() -> KeyStore:
+    return KeyStore(MASTER)
+
+
+def test_round_trip(store, people):
+    p12 = people["asesor"].p12
+    sealed = store.seal(p12, P12_PASSPHRASE)
+    assert sealed != p12 and p12 not in sealed
+    assert store.open(sealed) == p12
+    # still protected by the signer's passphrase
+    credential = open_pkcs12(store.open(sealed), P12_PASSPHRASE)
+    assert credential.cert == people["asesor"].cert
+    assert credential.info.common_name == "Carmen Rojas Villanueva"
+    assert credential.info.dni == "41234567"
+    assert credential.info.position == "Gerente de Asesoría Jurídica"
+
+
+def test_passphrase_is_not_stored(store, people):
+    sealed = store.seal(people["asesor"].p12, P12_PASSPHRASE)
+    assert P12_PASSPHRASE.encode() not in sealed
+    assert P12_PASSPHRASE.encode() not in store.open(sealed)
+
+
+def test_each_seal_is_different(store, people):
+    p12 = people["asesor"].p12
+    assert store.seal(p12, P12_PASSPHRASE) != store.seal(p12, P12_PASSPHRASE)
+
+
+def test_same_master_key_in_a_new_process_opens_it(store, people):
+    sealed = store.seal(people["area"].p12, P12_PASSPHRASE)
+    assert KeyStore(MASTER).open(sealed) == people["area"].p12
+
+
+def test_wrong_master_key_fails(store, people):
+    sealed = store.seal(people["asesor"].p12, P12_PASSPHRASE)
+    other = KeyStore("otra-clave-maestra-distinta-987654321")
+    assert other.key_id != store.key_id
+    with pytest.raises(ValidationError, match="otra clave maestra"):
+        other.open(sealed)
+
+
+def test_tampered_blob_fails(store, people):
+    sealed = bytearray(store.seal(people["asesor"].p12, P12_PASSPHRASE))
+    sealed[-20] ^= 0x01
+    with pytest.raises(ValidationError, match="dañado"):
+        store.open(bytes(sealed))
+    with pytest.raises(ValidationError, match="formato"):
+        store.open(b"no es un blob")
+
+
+def test_blob_is_bound_to_its_owner(store, people):
+    sealed = store.seal(people["asesor"].p12, P12_PASSPHRASE, associated_data=b"user:3")
+    assert store.open(sealed, associated_data=b"user:3") == people["asesor"].p12
+    with pytest.raises(ValidationError, match="no corresponde a este usuario"):
+        store.open(sealed, associated_data=b"user:4")
+
+
+def test_short_master_key_is_refused():
+    with pytest.raises(ValueError, match="al menos"):
+        KeyStore("corta")
+
+
+def test_wrong_passphrase_is_refused_on_seal(store, people):
+    with pytest.raises(ValidationError) as caught:
+        store.seal(people["asesor"].p12, "no-es-la-clave")
+    assert caught.value.message == "La contraseña del certificado no es correcta."
+
+
+def test_not_a_pkcs12_is_refused(store, demo_ca):
+    with pytest.raises(ValidationError, match="PKCS#12"):
+        store.seal(demo_ca.cert_pem, "x")
+    with pytest.raises(ValidationError, match="No se recibió"):
+        store.seal(b"", "x")
+
+
+def test_expired_certificate_is_refused_on_seal(store, expired_person):
+    with pytest.raises(ValidationError, match="venció el"):
+        store.seal(expired_person.p12, P12_PASSPHRASE)
+
+
+def test_pkcs12_without_key_is_refused(store, demo_ca, people):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    cert_only = pkcs12.serialize_key_and_certificates(
+        b"x", None, people["asesor"].cert, None,
+        serialization.BestAvailableEncryption(b"clave"))
+    with pytest.raises(ValidationError, match="clave privada"):
+        store.seal(cert_only, "clave")
+
+
+def test_key_not_matching_certificate_is_refused(demo_ca, people):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    other_key = rsa.generate_private_key(65537, 2048)
+    mixed = pkcs12.serialize_key_and_certificates(
+        b"x", other_key, people["asesor"].cert, None,
+        serialization.BestAvailableEncryption(b"clave"))
+    with pytest.raises(ValidationError, match="no corresponde al certificado"):
+        open_pkcs12(mixed, "clave")
+
+
+def test_certificate_info_dates_are_readable(people):
+    info = keystore.CertificateInfo.from_certificate(people["gerente"].cert)
+    assert info.issuer == "Autoridad Certificadora de Demostración docsys"
+    assert info.email == "jmendoza@munimegantoni.gob.pe"
+    assert len(info.sha256_fingerprint) == 64
+    assert keystore.format_datetime(info.not_before).endswith("(UTC-5)")
