@@ -17,9 +17,11 @@ MAX_TOKEN_CHARS = 40
 # Elasticsearch pattern tokenizer used in the mapping see it.
 WORD_RE = re.compile(r"[^\W_]+")
 
-# Spanish function words. Left out of the all-words-must-match part of a query (they are in
-# nearly every document), kept inside "exact phrases". Elasticsearch uses the same list in
-# its analyzer, so both backends agree. Deliberately without nouns such as "estado".
+# Spanish function words. The query parser leaves them out (they are in nearly every
+# document), and the unstemmed fields used for exact phrases do not index them: a phrase
+# keeps their positions as gaps ("recurso de apelación" = recurso, one word, apelación), as
+# Lucene's stop filter does. Elasticsearch uses the same list, so both backends agree.
+# Deliberately without nouns such as "estado".
 _STOP = """
 a al algo algunas algunos ante antes aquel aquella aquellas aquellos como con contra cual
 cuales cuando de del desde donde durante e el ella ellas ellos en entre era eran es esa esas
@@ -37,45 +39,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _build_locate_table() -> dict[int, int]:
-    """A 1:1 character map (same length in and out) used to find words quickly in long text."""
-    table: dict[int, int] = {}
-    for code in range(0x41, 0x5B):  # A-Z
-        table[code] = code + 32
-    for code in range(0xC0, 0x250):
-        ch = chr(code)
-        base = unicodedata.normalize("NFKD", ch.lower())
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        if len(base) == 1 and base != ch:
-            table[code] = ord(base)
-    return table
-
-
-LOCATE_TABLE = _build_locate_table()
-
-
-def locate_fold(text: str) -> str:
-    """Fold for locating words: same length as ``text``, so positions carry over."""
-    return text.translate(LOCATE_TABLE)
-
-
 _ACCENT_CLASSES = {"a": "[aáàâä]", "e": "[eéèêë]", "i": "[iíìîï]", "o": "[oóòôö]",
                    "u": "[uúùûü]", "n": "[nñ]", "c": "[cç]"}
 
 
 def accent_pattern(folded: str) -> str:
-    """A regex matching ``folded`` (lower case, no accents) in lower-cased accented text:
-    'resolucion' -> 'r[eé...]s[oó...]l...'."""
+    """A regex (compile it with re.IGNORECASE) matching ``folded`` (lower case, no accents)
+    in text with accents of any case: 'resolucion' -> 'r[eé...]s[oó...]l...'."""
     return "".join(_ACCENT_CLASSES.get(ch, re.escape(ch)) for ch in folded)
-
-
-def lower_same_length(text: str) -> str:
-    """``text.lower()``, or a per-character version when lower() would change its length
-    (a handful of characters such as 'İ'), so positions carry over."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, ch.lower()) for ch in text))
 
 
 def words(text: str) -> list[str]:
@@ -96,22 +67,25 @@ def render_marked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans):
         if start < pos or end <= start:
             continue
-        out.append(html.escape(text[pos:start], quote=False))
-        out.append("<mark>" + html.escape(text[start:end], quote=False) + "</mark>")
+        out.append(html.escape(text[pos:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
         pos = end
-    out.append(html.escape(text[pos:], quote=False))
+    out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
 def cut_window(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to word boundaries so a snippet never begins or ends mid-word."""
+    """Widen [start, end) to word boundaries (at most 40 characters each way) so a snippet
+    never begins or ends mid-word."""
     n = len(text)
     start = max(0, min(start, n))
     end = max(start, min(end, n))
-    while start > 0 and not text[start - 1].isspace() and start > end - SNIPPET_CHARS - 40:
-        start -= 1
-    while end < n and not text[end].isspace() and end < start + SNIPPET_CHARS + 40:
-        end += 1
+    if start > 0 and not text[start - 1].isspace():
+        space = text.rfind(" ", max(0, start - 40), start)
+        start = space + 1 if space >= 0 else start
+    if end < n and not text[end].isspace():
+        space = text.find(" ", end, min(n, end + 40))
+        end = space if space >= 0 else end
     return start, end
 
 
@@ -119,7 +93,7 @@ def plain_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The beginning of ``text`` as escaped HTML, cut at a word boundary."""
     text = " ".join(text[: limit * 2].split())
     if len(text) <= limit:
-        return html.escape(text, quote=False)
+        return html.escape(text)
     cut = text.rfind(" ", 0, limit)
     cut = cut if cut > limit // 2 else limit
-    return html.escape(text[:cut], quote=False) + "…"
+    return html.escape(text[:cut]) + "…"

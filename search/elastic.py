@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
@@ -24,16 +25,19 @@ from search.base import (
     FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
     Visibility, clamp_warning, order_facets, page_count, plan_page,
 )
-from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
+from search.query import KnownItem, Phrase, QueryTree, ensure_tree
 
 log = logging.getLogger("docsys.search")
 
-SCHEMA_VERSION = "docsys-es-1"
+SCHEMA_VERSION = "docsys-es-3"
 TITLE_BOOST = 3.0
+NUMBER_BOOST = 2.0
 EXACT_BOOST = 1.5
 KNOWN_ITEM_SCORE = 1000.0
 CITED_SCORE = 20.0
 FACET_SIZE = 200
+# A rebuild still marked as running after this long is taken for a crashed one.
+STALE_REBUILD_SECONDS = 6 * 3600
 SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "fecha": "date"}
 
 ANALYZER = "docsys_spanish"
@@ -62,9 +66,11 @@ def build_mapping(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
                         "filter": ["lowercase", "docsys_max_length", "docsys_spanish_stop",
                                    "asciifolding", "docsys_spanish_stemmer"],
                     },
+                    # Exact words: no stemming; stop words leave position gaps in phrases.
                     EXACT_ANALYZER: {
                         "type": "custom", "tokenizer": "docsys_words",
-                        "filter": ["lowercase", "docsys_max_length", "asciifolding"],
+                        "filter": ["lowercase", "docsys_max_length", "docsys_spanish_stop",
+                                   "asciifolding"],
                     },
                 },
             },
@@ -114,6 +120,7 @@ def _word(text: str) -> dict:
         {"match": {"body": {"query": text}}},
         {"match": {"title.exact": {"query": text, "boost": TITLE_BOOST * EXACT_BOOST}}},
         {"match": {"body.exact": {"query": text, "boost": EXACT_BOOST}}},
+        {"match": {"number": {"query": text, "boost": NUMBER_BOOST}}},
     ], "minimum_should_match": 1}}
 
 
@@ -121,6 +128,7 @@ def _phrase(text: str) -> dict:
     return {"bool": {"should": [
         {"match_phrase": {"title.exact": {"query": text, "boost": TITLE_BOOST}}},
         {"match_phrase": {"body.exact": {"query": text}}},
+        {"match_phrase": {"number": {"query": text, "boost": NUMBER_BOOST}}},
     ], "minimum_should_match": 1}}
 
 
@@ -321,10 +329,21 @@ class ElasticsearchBackend:
             return
         current = self._aliased(self.alias)
         if not current:
-            name = self._new_index_name()
+            # A fixed name for the very first index: processes starting together create it
+            # once (the others get "already exists"), never two indices behind the alias.
+            from elasticsearch import BadRequestError
+
             body = build_mapping()
-            self._call(self.client.indices.create, index=name, settings=body["settings"],
-                       mappings=body["mappings"], aliases={self.alias: {}})
+            try:
+                self.client.indices.create(index=f"{self.prefix}-initial",
+                                           settings=body["settings"],
+                                           mappings=body["mappings"], aliases={self.alias: {}})
+            except BadRequestError as exc:
+                if "resource_already_exists" not in str(exc):
+                    raise SearchUnavailable("No se pudo crear el índice de búsqueda.") from exc
+            except Exception as exc:
+                raise SearchUnavailable(
+                    "El servicio de búsqueda no está disponible en este momento.") from exc
             self._needs_rebuild = True
         else:
             mapping = self._call(self.client.indices.get_mapping, index=current[0]).body
@@ -344,13 +363,16 @@ class ElasticsearchBackend:
             targets.append(self.building_alias)
         return targets
 
-    def _bulk(self, actions: list[dict], ignore_status=()) -> None:
+    def _bulk(self, target: str, actions: list[dict], ignore_status=()) -> None:
+        """Send ``actions``. Through the live alias, wait until searches see them; into an
+        index being rebuilt (refresh disabled until it is complete), do not wait."""
         from elasticsearch import helpers
 
         if not actions:
             return
+        refresh = "wait_for" if target == self.alias else False
         try:
-            self._call(helpers.bulk, self.client, actions, refresh="wait_for",
+            self._call(helpers.bulk, self.client, actions, refresh=refresh,
                        ignore_status=ignore_status)
         except helpers.BulkIndexError as exc:
             raise SearchUnavailable(
@@ -361,17 +383,17 @@ class ElasticsearchBackend:
     def index(self, docs: Iterable[SearchDoc | dict]) -> int:
         self._ensure()
         prepared = [SearchDoc.coerce(d).normalized() for d in docs]
-        actions = [{"_op_type": "index", "_index": target, "_id": d.id, "_source": doc_source(d)}
-                   for target in self._targets() for d in prepared]
-        self._bulk(actions)
+        for target in self._targets():
+            self._bulk(target, [{"_op_type": "index", "_index": target, "_id": d.id,
+                                 "_source": doc_source(d)} for d in prepared])
         return len(prepared)
 
     def delete(self, ids: Iterable[str]) -> None:
         self._ensure()
         ids = [str(i) for i in ids]
-        actions = [{"_op_type": "delete", "_index": target, "_id": i}
-                   for target in self._targets() for i in ids]
-        self._bulk(actions, ignore_status=(404,))
+        for target in self._targets():
+            self._bulk(target, [{"_op_type": "delete", "_index": target, "_id": i} for i in ids],
+                       ignore_status=(404,))
 
     def delete_documents(self, document_ids: Iterable[int]) -> None:
         self._ensure()
@@ -380,14 +402,14 @@ class ElasticsearchBackend:
             return
         for target in self._targets():
             self._call(self.client.delete_by_query, index=target,
-                       query={"terms": {"document_id": dids}}, refresh=True,
-                       conflicts="proceed")
+                       query={"terms": {"document_id": dids}},
+                       refresh=target == self.alias, conflicts="proceed")
 
     def clear(self) -> None:
         self._ensure()
         for target in self._targets():
             self._call(self.client.delete_by_query, index=target, query={"match_all": {}},
-                       refresh=True, conflicts="proceed")
+                       refresh=target == self.alias, conflicts="proceed")
 
     def count(self) -> int:
         self._ensure()
@@ -399,8 +421,13 @@ class ElasticsearchBackend:
         from elasticsearch import helpers
 
         self._ensure()
-        if self._aliased(self.building_alias):
-            raise RebuildInProgress("Ya hay una reconstrucción del índice en curso.")
+        for stale in self._aliased(self.building_alias):
+            settings = self._call(self.client.indices.get_settings, index=stale).body
+            created = int(settings[stale]["settings"]["index"]["creation_date"]) / 1000
+            if time.time() - created < STALE_REBUILD_SECONDS:
+                raise RebuildInProgress("Ya hay una reconstrucción del índice en curso.")
+            log.warning("Se descarta el índice %s de una reconstrucción interrumpida.", stale)
+            self._call(self.client.indices.delete, index=stale, ignore_unavailable=True)
         name = self._new_index_name()
         body = build_mapping()
         settings = dict(body["settings"], refresh_interval="-1")

@@ -30,6 +30,7 @@ import shutil
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -38,8 +39,8 @@ from typing import Any, Callable, Iterable, Iterator
 import tantivy
 
 from search.analysis import (
-    MAX_TOKEN_CHARS, SNIPPET_CHARS, accent_pattern, cut_window, lower_same_length,
-    plain_snippet, render_marked,
+    MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, accent_pattern, cut_window, plain_snippet,
+    render_marked,
 )
 from search.base import (
     FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
@@ -56,27 +57,40 @@ log = logging.getLogger("docsys.search")
 
 # Bump when the schema or the analyzers change: an index written by another version is
 # replaced by an empty one flagged NEEDS_REBUILD (``reindex --if-needed`` fills it).
-SCHEMA_VERSION = "docsys-search-1 es_stem(simple,remove_long40,lower,ascii_fold,spanish)"
+SCHEMA_VERSION = ("docsys-search-3 es_stem(simple,remove_long40,lower,ascii_fold,spanish) "
+                  "es_exact(simple,remove_long40,lower,stop,ascii_fold)")
 
 STEM = "es_stem"
 EXACT = "es_exact"
 
 TITLE_BOOST = 3.0
+NUMBER_BOOST = 2.0
 EXACT_BOOST = 1.5            # extra score when the word itself (not only its stem) matches
 KNOWN_ITEM_SCORE = 1000.0    # the norm whose number was typed comes first
 CITED_SCORE = 20.0           # then norms citing it
 WRITE_LOCK_TIMEOUT = 30.0    # seconds a writer waits for another writer
 FACET_SIZE = 200
-SCAN_FIRST = 3000            # characters of a body scanned for snippets before the rest
+FACET_AGGS = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in FACET_FIELDS}
+SCAN_FIRST = 1500            # characters of a body scanned for snippets before the rest
 SNIPPETS_PER_HIT = 1         # passages shown under each hit
 SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "fecha": "date"}
 
+# Facet counts and the page of hits are two passes over the matches; tantivy releases the
+# GIL while it works, so the facet pass runs alongside on this pool.
+_FACET_POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)),
+                                 thread_name_prefix="docsys-facets")
+
 
 def make_analyzer(stem: bool) -> tantivy.TextAnalyzer:
+    """``stem=True``: the Spanish analyzer of DESIGN.md. ``stem=False``: the exact-word
+    analyzer, without stemming and without stop words (their positions stay as gaps, which
+    makes phrases several times faster: no postings of "de", "la", "que" to read)."""
     builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
                .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
-               .filter(tantivy.Filter.lowercase())
-               .filter(tantivy.Filter.ascii_fold()))
+               .filter(tantivy.Filter.lowercase()))
+    if not stem:
+        builder = builder.filter(tantivy.Filter.custom_stopword(sorted(STOP_WORDS)))
+    builder = builder.filter(tantivy.Filter.ascii_fold())
     if stem:
         builder = builder.filter(tantivy.Filter.stemmer("spanish"))
     return builder.build()
@@ -169,6 +183,16 @@ class _FileLock:
             self._fd = None
 
 
+def phrase_tokens(exact: tantivy.TextAnalyzer, text: str) -> list[tuple[int, str]]:
+    """A phrase's indexed words with their offsets from the first one; stop words leave
+    gaps: "recurso de apelación" -> [(0, "recurso"), (2, "apelacion")]."""
+    toks = exact.pre_tokenize(text).tokens
+    if not toks:
+        return []
+    first = toks[0].position
+    return [(t.position - first, t.text) for t in toks]
+
+
 class _QueryBuilder:
     """Translate a QueryTree into tantivy queries for one schema."""
 
@@ -198,13 +222,18 @@ class _QueryBuilder:
         return tantivy.Query.const_score_query(query, 0.0)
 
     def word(self, text: str) -> tantivy.Query | None:
-        """A word matched through its stem in title (boosted) or body."""
+        """A word matched through its stem in title (boosted) or body, or as itself in the
+        official number."""
+        stems = self.stem.analyze(text)
+        exact = self.exact.analyze(text)
         parts = []
-        for stem in self.stem.analyze(text):
-            parts.append(self.any([
-                tantivy.Query.boost_query(self.term("title", stem), TITLE_BOOST),
-                self.term("body", stem),
-            ]))
+        for i, stem in enumerate(stems):
+            options = [tantivy.Query.boost_query(self.term("title", stem), TITLE_BOOST),
+                       self.term("body", stem)]
+            if len(exact) == len(stems):
+                options.append(tantivy.Query.boost_query(self.term("number", exact[i]),
+                                                         NUMBER_BOOST))
+            parts.append(self.any(options))
         return self.every(parts) if parts else None
 
     def word_bonus(self, text: str) -> list[tantivy.Query]:
@@ -216,15 +245,16 @@ class _QueryBuilder:
         return out
 
     def phrase(self, text: str) -> tantivy.Query | None:
-        tokens = self.exact.analyze(text)
+        tokens = phrase_tokens(self.exact, text)
         if not tokens:
             return None
         if len(tokens) == 1:
-            t, b = self.term("title_exact", tokens[0]), self.term("body_exact", tokens[0])
+            t, b, n = (self.term(f, tokens[0][1]) for f in ("title_exact", "body_exact", "number"))
         else:
-            t = tantivy.Query.phrase_query(self.schema, "title_exact", tokens)
-            b = tantivy.Query.phrase_query(self.schema, "body_exact", tokens)
-        return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b])
+            t, b, n = (tantivy.Query.phrase_query(self.schema, f, tokens)
+                       for f in ("title_exact", "body_exact", "number"))
+        return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b,
+                         tantivy.Query.boost_query(n, NUMBER_BOOST)])
 
     def known_item(self, item: KnownItem) -> tantivy.Query:
         options = [
@@ -327,7 +357,7 @@ class _Highlighter:
                  exact: tantivy.TextAnalyzer):
         self.stem, self.exact = stem, exact
         self.stems: set[str] = set()
-        self.phrases: list[list[str]] = []
+        self.phrases: list[list[tuple[int, str]]] = []
         prefixes: set[str] = set()
         for w in tree.terms:
             self._add_word(w, prefixes, stemmed=True)
@@ -345,7 +375,7 @@ class _Highlighter:
                         self._add_word(w, prefixes, stemmed=True)
         # One plain pattern per word: a single literal-led pattern is scanned far faster than
         # an alternation. No look-behind either; word starts are checked on the candidates.
-        self.locators = [re.compile(accent_pattern(p)) for p in sorted(prefixes)]
+        self.locators = [re.compile(accent_pattern(p), re.IGNORECASE) for p in sorted(prefixes)]
 
     def _add_word(self, word: str, prefixes: set[str], stemmed: bool = True) -> None:
         folded = self.exact.analyze(word)
@@ -357,11 +387,11 @@ class _Highlighter:
         prefixes.add(common if len(common) >= 2 else folded[0])
 
     def _add_phrase(self, text: str, prefixes: set[str]) -> None:
-        tokens = self.exact.analyze(text)
+        tokens = phrase_tokens(self.exact, text)
         if tokens:
             self.phrases.append(tokens)
             # Locate a phrase by its rarest-looking (longest) word.
-            prefixes.add(max(tokens, key=len))
+            prefixes.add(max((t for _, t in tokens), key=len))
 
     @property
     def active(self) -> bool:
@@ -375,13 +405,16 @@ class _Highlighter:
                     spans.append((tok.char_offset_from, tok.char_offset_to))
         if self.phrases:
             toks = self.exact.pre_tokenize(text).tokens
-            texts = [t.text for t in toks]
+            at = {t.position: t for t in toks}
             for phrase in self.phrases:
-                n = len(phrase)
-                for i in range(len(texts) - n + 1):
-                    if texts[i:i + n] == phrase and all(
-                            toks[i + k].position == toks[i].position + k for k in range(n)):
-                        spans.append((toks[i].char_offset_from, toks[i + n - 1].char_offset_to))
+                first = phrase[0][1]
+                for tok in toks:
+                    if tok.text != first:
+                        continue
+                    matched = [at.get(tok.position + off) for off, _ in phrase]
+                    if all(m is not None and m.text == w
+                           for m, (_, w) in zip(matched, phrase)):
+                        spans.append((tok.char_offset_from, matched[-1].char_offset_to))
         # Overlapping marks (a word inside a marked phrase) collapse into one.
         merged: list[tuple[int, int]] = []
         for a, b in sorted(set(spans)):
@@ -392,7 +425,9 @@ class _Highlighter:
         return merged
 
     def title(self, title: str) -> str:
-        return render_marked(title, self.spans(title)) if self.active else render_marked(title, [])
+        if self.active and any(loc.search(title) for loc in self.locators):
+            return render_marked(title, self.spans(title))  # analysed only if it may match
+        return render_marked(title, [])
 
     def snippets(self, body: str, limit: int = SNIPPETS_PER_HIT) -> list[str]:
         if not body:
@@ -401,24 +436,21 @@ class _Highlighter:
             return [plain_snippet(body)]
         found: list[tuple[int, int]] = []
         # Scan the opening of the body first (where norms state their subject) and the rest
-        # only for words not seen yet: most bodies never need the second pass.
+        # only when none of the words is there: most bodies never need the second pass.
         cut = body.find(" ", SCAN_FIRST) if len(body) > SCAN_FIRST + 500 else -1
         parts = [(0, body)] if cut < 0 else [(0, body[:cut]), (cut, body[cut:])]
-        missing = set(range(len(self.locators)))
         for offset, part in parts:
-            low = lower_same_length(part)
-            for word in sorted(missing):
+            for word, locator in enumerate(self.locators):
                 n = 0
-                for m in self.locators[word].finditer(low):
+                for m in locator.finditer(part):
                     pos = m.start()
-                    if pos and low[pos - 1].isalnum():
+                    if pos and part[pos - 1].isalnum():
                         continue
                     found.append((offset + pos, word))
-                    missing.discard(word)
                     n += 1
-                    if n >= 16:   # the best passage is almost always among the first ones
+                    if n >= 4:   # the best passage is almost always among the first ones
                         break
-            if not missing:
+            if found:
                 break
         if not found:
             return [plain_snippet(body)]
@@ -488,6 +520,7 @@ class EmbeddedBackend:
         self._thread_lock = threading.RLock()
         self._index: tantivy.Index | None = None
         self._pointer_stat: tuple[int, int] | None = None
+        self._meta_stat: tuple[int, int, int] | None = None
         self._generation: str | None = None
         self._mem_journal: list[dict] | None = None
         self._mem_needs_rebuild = False
@@ -595,6 +628,16 @@ class EmbeddedBackend:
                     elif name == self._generation:
                         st = os.stat(self._pointer())
                         self._pointer_stat = (st.st_ino, st.st_mtime_ns)
+            # Commits by other processes: tantivy rewrites meta.json atomically on commit;
+            # reload at once instead of waiting for its file watcher.
+            try:
+                st = os.stat(self.path / self._generation / "meta.json")
+                meta = (st.st_ino, st.st_mtime_ns, st.st_size)
+            except (FileNotFoundError, TypeError):
+                meta = None
+            if meta != self._meta_stat:
+                self._meta_stat = meta
+                self._index.reload()
         return self._index
 
     @property
@@ -609,7 +652,8 @@ class EmbeddedBackend:
     # -- writing -----------------------------------------------------------------------
 
     @contextmanager
-    def _write_guard(self, timeout: float = WRITE_LOCK_TIMEOUT) -> Iterator[None]:
+    def _write_guard(self, timeout: float | None = None) -> Iterator[None]:
+        timeout = WRITE_LOCK_TIMEOUT if timeout is None else timeout
         if not self._thread_lock.acquire(timeout=timeout):
             raise SearchUnavailable("El índice de búsqueda está ocupado; se reintentará.")
         lock = None
@@ -833,37 +877,39 @@ class EmbeddedBackend:
         q = _QueryBuilder(self._schema, self._stem, self._exact).build(tree, visibility)
         searcher = index.searcher()
 
-        facet_counts: dict[str, list] = {}
-        total = None
-        if facets:
-            raw = searcher.aggregate(q, {f: {"terms": {"field": f, "size": FACET_SIZE}}
-                                         for f in FACET_FIELDS})
-            for f in FACET_FIELDS:
-                buckets = raw.get(f, {}).get("buckets", [])
-                facet_counts[f] = order_facets(f, {b["key"]: b["doc_count"] for b in buckets})
-            # Every entry has a status, so its buckets add up to the number of matches.
-            total = sum(v.count for v in facet_counts["status"])
-
         page_no, per, offset = plan.page, plan.per_page, plan.offset
+        pending = (_FACET_POOL.submit(searcher.aggregate, q, FACET_AGGS) if facets else None)
 
-        def run(offset: int):
-            kwargs: dict[str, Any] = {"limit": per, "offset": offset, "count": total is None}
+        def run(offset: int, count: bool):
+            kwargs: dict[str, Any] = {"limit": per, "offset": offset, "count": count}
             if by_date:
                 kwargs.update(order_by_field="date", order=tantivy.Order.Desc)
             return searcher.search(q, **kwargs)
 
-        result = run(offset)
-        if total is None:
+        highlighter = _Highlighter(tree, self._stem, self._exact)
+
+        def page_hits(result) -> list[Hit]:
+            return [self._hit(searcher.doc(addr), None if by_date else score, highlighter)
+                    for score, addr in result.hits]
+
+        # Without facets the hit pass counts; with them, the status buckets give the total
+        # (every entry has a status) and the hit pass can skip non-competitive documents.
+        result = run(offset, count=pending is None)
+        hits = page_hits(result)  # stored fields and snippets while the facets are counted
+        facet_counts: dict[str, list] = {}
+        if pending is not None:
+            raw = pending.result()
+            for f in FACET_FIELDS:
+                buckets = raw.get(f, {}).get("buckets", [])
+                facet_counts[f] = order_facets(f, {b["key"]: b["doc_count"] for b in buckets})
+            total = sum(v.count for v in facet_counts["status"])
+        else:
             total = result.count
         pages = page_count(total, per)
         if total and page_no > pages:
             warnings.append(clamp_warning(page_no, pages))
             page_no, offset = pages, (pages - 1) * per
-            result = run(offset)
-
-        highlighter = _Highlighter(tree, self._stem, self._exact)
-        hits = [self._hit(searcher.doc(addr), None if by_date else score, highlighter)
-                for score, addr in result.hits]
+            hits = page_hits(run(offset, count=False))
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
 

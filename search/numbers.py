@@ -38,7 +38,7 @@ NO_YEAR_TYPES = frozenset({"LEY", "DLEG"})
 _NAME_PATTERNS: list[tuple[str, str]] = [
     ("RGM", r"resoluci[oó]n(?:es)?\s+de\s+gerencia\s+municipal"),
     ("RG", r"resoluci[oó]n(?:es)?\s+(?:de\s+)?(?:sub\s*)?gerencia(?:l|s)?"
-           r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b))"),
+           r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|\d))"),
     ("RA", r"resoluci[oó]n(?:es)?\s+de\s+alcald[ií]a"),
     ("DA", r"decretos?\s+de\s+alcald[ií]a"),
     ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?"),

@@ -298,7 +298,10 @@ def _detect_numbers(text: str, toks: list[_Tok]) -> list[_Tok]:
     return out
 
 
-def _atom(tok: _Tok, warnings: list[str]) -> Atom | None:
+def _atom(tok: _Tok, warnings: list[str], stop: list[str]) -> Atom | None:
+    """An atom from a token; stop words alone (or phrases of nothing else) are dropped and
+    collected in ``stop``: they are in nearly every document and are not indexed for
+    phrases, so neither backend could use them."""
     if tok.item is not None:
         return tok.item
     ws = words(tok.text)
@@ -309,6 +312,9 @@ def _atom(tok: _Tok, warnings: list[str]) -> Atom | None:
     if not ws:
         if tok.phrase:
             warnings.append("Se ignoraron unas comillas sin palabras.")
+        return None
+    if all(is_stop_word(w) for w in ws):
+        stop.append(" ".join(ws))
         return None
     if tok.phrase or len(ws) > 1:
         return Phrase(" ".join(ws))
@@ -365,7 +371,8 @@ def _add_unique(target: list, values) -> None:
             target.append(v)
 
 
-def _apply_filter(tree: QueryTree, tok: _Tok, numbers: list[str]) -> None:
+def _apply_filter(tree: QueryTree, tok: _Tok, numbers: list[str],
+                  raw_dates: dict[str, str]) -> None:
     name, value, w = tok.name, tok.text, tree.warnings
     if not value:
         w.append(f"El filtro «{name}:» no tiene valor; se ignoró.")
@@ -388,9 +395,13 @@ def _apply_filter(tree: QueryTree, tok: _Tok, numbers: list[str]) -> None:
         if words(value):
             _add_unique(tree.signers, [" ".join(words(value))])
     elif name == "desde":
-        tree.date_from = _date_bound(value, False, w, name) or tree.date_from
+        bound = _date_bound(value, False, w, name)
+        if bound:
+            tree.date_from, raw_dates[name] = bound, value
     elif name == "hasta":
-        tree.date_to = _date_bound(value, True, w, name) or tree.date_to
+        bound = _date_bound(value, True, w, name)
+        if bound:
+            tree.date_to, raw_dates[name] = bound, value
     elif name == "número":
         numbers.append(value)
 
@@ -404,20 +415,26 @@ def parse_query(raw: object) -> QueryTree:
     toks = _detect_numbers(text, toks)
 
     numbers: list[str] = []
+    raw_dates: dict[str, str] = {}
     for tok in toks:
         if tok.kind == "field":
-            _apply_filter(tree, tok, numbers)
+            _apply_filter(tree, tok, numbers, raw_dates)
     toks = [t for t in toks if t.kind != "field"]
 
     # Turn tokens into atoms; ORs are kept as markers between them.
     seq: list[tuple[str, Atom | None, bool]] = []
+    stop: list[str] = []
     for tok in toks:
         if tok.kind == "or":
             seq.append(("or", None, False))
         else:
-            atom = _atom(tok, warnings)
+            atom = _atom(tok, warnings, stop)
             if atom is not None:
                 seq.append(("atom", atom, tok.negated))
+    # "ley OR de" reads as "ley": an OR left without a neighbour is dropped quietly.
+    seq = [item for i, item in enumerate(seq) if item[0] != "or" or (
+        0 < i < len(seq) - 1 and seq[i - 1][0] == "atom" and seq[i + 1][0] == "atom")
+        or not stop]
 
     # An OR is valid between two wanted (not excluded) atoms; otherwise it is dropped.
     groups: list[list[Atom]] = []
@@ -475,10 +492,10 @@ def parse_query(raw: object) -> QueryTree:
         elif atom.text.lower() not in {t.lower() for t in tree.terms}:
             tree.terms.append(atom.text)
 
-    # Stop words are not required unless they are all there is.
-    content = [t for t in tree.terms if not is_stop_word(t)]
-    if content or tree.phrases or tree.any_of or tree.numbers:
-        tree.terms = content
+    if stop and not tree.has_text:
+        shown = ", ".join(f"«{w}»" for w in dict.fromkeys(stop))
+        warnings.append(f"Se ignoraron palabras muy comunes ({shown}); escriba palabras con "
+                        "contenido para buscar.")
 
     for value in numbers:
         mention = find_number_in_query(value)
@@ -494,7 +511,9 @@ def parse_query(raw: object) -> QueryTree:
                             "«número:12-2019 tipo:ordenanza» u «ordenanza 12-2019».")
 
     if tree.date_from and tree.date_to and tree.date_from > tree.date_to:
-        tree.date_from, tree.date_to = tree.date_to, tree.date_from
+        # Read each value again as the other bound: desde:2024 hasta:2020 = 2020-01-01..2024-12-31.
+        tree.date_from = _date_bound(raw_dates["hasta"], False, [], "hasta")
+        tree.date_to = _date_bound(raw_dates["desde"], True, [], "desde")
         warnings.append("La fecha «desde» era posterior a «hasta»; se intercambiaron.")
     return tree
 

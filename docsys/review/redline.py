@@ -45,6 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterable, NamedTuple, Union
 
+from docsys.rendering.html import environment
 from docsys.rendering.layout import Paragraph, block_lines, clean_line, clean_text, item_label
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
@@ -55,7 +56,7 @@ REDLINE_TEMPLATE = "render/redline.html"
 SIMILARITY_THRESHOLD = 0.5
 """Items without matching ids are paired when their words are at least this similar."""
 _SIMILARITY_BAND = 40
-"""Past 40×40 unmatched items, only items within this distance of each other are tried."""
+"""Past 40×40 items left unpaired, only those within 40 places of each other are tried."""
 
 FIELD_LABELS = {
     "sumilla": "Sumilla",
@@ -216,7 +217,7 @@ def _change_size(ops: list[DiffOp], start: int, step: int) -> int:
 
 
 def _cleanup(ops: list[DiffOp]) -> list[DiffOp]:
-    ops = _merge(ops)
+    ops = _merge(_factor_common_tokens(_merge(ops)))
     while True:
         folded, changed = [], False
         for index, op in enumerate(ops):
@@ -696,8 +697,9 @@ def _words(item: _Item) -> list[str]:
 
 
 def _pair_by_text(old: list[_Item], new: list[_Item]) -> list[tuple[int, int]]:
-    """Pair items without matching ids: equal texts in order first, then, inside each
-    stretch of differing items, the most similar pairs above SIMILARITY_THRESHOLD."""
+    """Pair items without matching ids, as (old index, new index) in their sections:
+    equal texts (in order first, then anywhere: a move), then the most similar of the
+    rest, down to SIMILARITY_THRESHOLD."""
     if not old or not new:
         return []
     key = lambda item: (item.heading, item.text)  # noqa: E731
@@ -707,29 +709,40 @@ def _pair_by_text(old: list[_Item], new: list[_Item]) -> list[tuple[int, int]]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             pairs.extend((i1 + k, j1 + k) for k in range(i2 - i1))
-        elif tag == "replace":
-            banded = (i2 - i1) * (j2 - j1) > _SIMILARITY_BAND ** 2
-            old_words = {i: _words(old[i]) for i in range(i1, i2)}
-            new_words = {j: _words(new[j]) for j in range(j1, j2)}
-            scored = []
-            for i in range(i1, i2):
-                scorer = difflib.SequenceMatcher(None, autojunk=False)
-                scorer.set_seq2(old_words[i])
-                for j in range(j1, j2):
-                    if banded and abs((i - i1) - (j - j1)) > _SIMILARITY_BAND:
-                        continue
-                    scorer.set_seq1(new_words[j])
-                    if (scorer.real_quick_ratio() >= SIMILARITY_THRESHOLD
-                            and scorer.quick_ratio() >= SIMILARITY_THRESHOLD):
-                        ratio = scorer.ratio()
-                        if ratio >= SIMILARITY_THRESHOLD:
-                            scored.append((-ratio, i, j))
-            used_old, used_new = set(), set()
-            for _, i, j in sorted(scored):
-                if i not in used_old and j not in used_new:
-                    used_old.add(i)
-                    used_new.add(j)
-                    pairs.append((i, j))
+    used_old = {i for i, _ in pairs}
+    used_new = {j for _, j in pairs}
+    waiting: dict[tuple[str, str], list[int]] = {}
+    for i, item in enumerate(old):
+        if i not in used_old:
+            waiting.setdefault(key(item), []).append(i)
+    for j, item in enumerate(new):
+        if j not in used_new and waiting.get(key(item)):
+            i = waiting[key(item)].pop(0)
+            pairs.append((i, j))
+            used_old.add(i)
+            used_new.add(j)
+    rest_old = [i for i in range(len(old)) if i not in used_old]
+    rest_new = [j for j in range(len(new)) if j not in used_new]
+    banded = len(rest_old) * len(rest_new) > _SIMILARITY_BAND ** 2
+    new_words = {j: _words(new[j]) for j in rest_new}
+    scored = []
+    for a, i in enumerate(rest_old):
+        scorer = difflib.SequenceMatcher(None, autojunk=False)
+        scorer.set_seq2(_words(old[i]))
+        for b, j in enumerate(rest_new):
+            if banded and abs(a - b) > _SIMILARITY_BAND:
+                continue
+            scorer.set_seq1(new_words[j])
+            if (scorer.real_quick_ratio() >= SIMILARITY_THRESHOLD
+                    and scorer.quick_ratio() >= SIMILARITY_THRESHOLD):
+                ratio = scorer.ratio()
+                if ratio >= SIMILARITY_THRESHOLD:
+                    scored.append((-ratio, abs(a - b), i, j))
+    for _, _, i, j in sorted(scored):
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((i, j))
     return [(old[i].position - 1, new[j].position - 1) for i, j in pairs]
 
 
@@ -791,6 +804,121 @@ def _interleave(old_count: int, new_count: int, kept: set[tuple[int, int]],
     return entries
 
 
+def _locate(sections: list[_Section]) -> dict[str, _Item]:
+    """Items by id. Ids are unique within a document; a repeated id (content that was
+    not normalised) counts only for its first item, the others fall back on text."""
+    found: dict[str, _Item] = {}
+    for section in sections:
+        for item in section.items:
+            if item.id and item.id not in found:
+                found[item.id] = item
+            elif item.id:
+                item.id = None
+    return found
+
+
+@dataclass
+class _ItemAlignment:
+    """Every item's change: by (section key, index) on the new side, and on the old side
+    for the deleted and moved-away ones; and per section the pairs kept in order."""
+    new: dict[tuple[str, int], ItemChange] = field(default_factory=dict)
+    old: dict[tuple[str, int], ItemChange] = field(default_factory=dict)
+    kept: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+
+
+def _align_items(old_sections: list[_Section], new_sections: list[_Section]) -> _ItemAlignment:
+    old_by_id, new_by_id = _locate(old_sections), _locate(new_sections)
+    old_by_key = {s.key: s for s in old_sections}
+    result = _ItemAlignment()
+    for section in new_sections:
+        old_section = old_by_key.get(section.key)
+        old_items = old_section.items if old_section else []
+        same: list[tuple[int, int, str]] = []     # (new index, old index, matched by)
+        for j, item in enumerate(section.items):
+            match = old_by_id.get(item.id) if item.id else None
+            if match is not None and match.section is old_section:
+                same.append((j, match.position - 1, "id"))
+            elif match is not None:                # same id, other section: moved
+                change = _item_change(MOVED, match, item, "id")
+                result.new[(section.key, j)] = change
+                result.old[(match.section.key, match.position - 1)] = change
+        loose_old = [i for i in old_items if not (i.id and i.id in new_by_id)]
+        loose_new = [i for i in section.items if not (i.id and i.id in old_by_id)]
+        same += [(j, i, "text") for i, j in _pair_by_text(loose_old, loose_new)]
+        kept = _in_order([(j, i) for j, i, _ in same])
+        result.kept[section.key] = kept
+        for j, i, how in same:
+            status = MODIFIED if (j, i) in kept else MOVED
+            change = _item_change(status, old_items[i], section.items[j], how)
+            result.new[(section.key, j)] = change
+            if status == MOVED:
+                result.old[(section.key, i)] = change
+        for j, item in enumerate(section.items):
+            if (section.key, j) not in result.new:
+                result.new[(section.key, j)] = _item_change(INSERTED, None, item)
+    for section in old_sections:
+        kept_old = {i for _, i in result.kept.get(section.key, ())}
+        for i, item in enumerate(section.items):
+            if i not in kept_old and (section.key, i) not in result.old:
+                result.old[(section.key, i)] = _item_change(DELETED, item, None)
+    return result
+
+
+def _section_change(old: _Section | None, new: _Section | None, status: str,
+                    items: _ItemAlignment) -> SectionChange:
+    def new_entry(j: int):
+        return items.new[(new.key, j)]
+
+    def old_entry(i: int):
+        change = items.old[(old.key, i)]
+        return MoveOrigin(change) if change.status == MOVED else change
+
+    kept = items.kept.get(new.key, set()) if (new and old) else set()
+    entries = _interleave(len(old.items) if old else 0, len(new.items) if new else 0, kept,
+                          new_entry, old_entry)
+    old_title = old.title if old else ""
+    new_title = new.title if new else ""
+    if status not in (INSERTED, DELETED, MOVED):
+        status = UNCHANGED if old_title == new_title else MODIFIED
+    return SectionChange(
+        key=(new or old).key, status=status, old_title=old_title, new_title=new_title,
+        title_ops=diff_words(old_title, new_title),
+        old_kind=old.kind if old else "", new_kind=new.kind if new else "",
+        old_position=old.index + 1 if old else None,
+        new_position=new.index + 1 if new else None,
+        entries=tuple(entries))
+
+
+def _align_sections(old_sections: list[_Section], new_sections: list[_Section],
+                    items: _ItemAlignment) -> list[Union[SectionChange, MoveOrigin]]:
+    """Sections by key, in new order; a deleted section, or the old place of a moved one,
+    where it stood in the old order."""
+    old_by_key = {s.key: s for s in old_sections}
+    pairs = [(s.index, old_by_key[s.key].index) for s in new_sections if s.key in old_by_key]
+    kept = _in_order(pairs)
+    matched: dict[int, SectionChange] = {}
+    moved_from: dict[int, SectionChange] = {}
+    for new_index, old_index in pairs:
+        status = MODIFIED if (new_index, old_index) in kept else MOVED
+        matched[new_index] = _section_change(old_sections[old_index], new_sections[new_index],
+                                             status, items)
+        if status == MOVED:
+            moved_from[old_index] = matched[new_index]
+    new_keys = {s.key for s in new_sections}
+
+    def new_entry(j: int):
+        return matched.get(j) or _section_change(None, new_sections[j], INSERTED, items)
+
+    def old_entry(i: int):
+        if i in moved_from:
+            return MoveOrigin(moved_from[i])
+        if old_sections[i].key in new_keys:
+            return None
+        return _section_change(old_sections[i], None, DELETED, items)
+
+    return _interleave(len(old_sections), len(new_sections), kept, new_entry, old_entry)
+
+
 def compare(old: dict, new: dict, *, field_labels: dict | None = None) -> Redline:
     """Compare two versions' content dicts; see the module docstring.
 
@@ -799,124 +927,16 @@ def compare(old: dict, new: dict, *, field_labels: dict | None = None) -> Redlin
     """
     old = old or {}
     new = new or {}
-    fields = _compare_fields(_field_values(old), _field_values(new), field_labels)
-    old_sections = _read_sections(old)
-    new_sections = _read_sections(new)
-
-    # Ids are unique within a document; a repeated id (content not normalised) is
-    # ignored after its first use, and such items fall back on text similarity.
-    def locate(sections: list[_Section]) -> dict[str, _Item]:
-        found: dict[str, _Item] = {}
-        for section in sections:
-            for item in section.items:
-                if item.id and item.id not in found:
-                    found[item.id] = item
-                elif item.id in found and found[item.id] is not item:
-                    item.id = None
-        return found
-
-    old_by_id, new_by_id = locate(old_sections), locate(new_sections)
-    old_by_key = {s.key: s for s in old_sections}
-    new_by_key = {s.key: s for s in new_sections}
-
-    # Pass 1: every item's change, and the pairs kept in order within each section.
-    changes_new: dict[tuple[str, int], ItemChange] = {}   # (section key, new index)
-    changes_old: dict[tuple[str, int], ItemChange] = {}   # deleted or moved away
-    kept_pairs: dict[str, set[tuple[int, int]]] = {}
-    for section in new_sections:
-        old_section = old_by_key.get(section.key)
-        old_items = old_section.items if old_section else []
-        same: list[tuple[int, int, str]] = []     # (new index, old index, matched_by)
-        for j, item in enumerate(section.items):
-            match = old_by_id.get(item.id) if item.id else None
-            if match is not None and match.section is old_section:
-                same.append((j, match.position - 1, "id"))
-            elif match is not None:
-                changes_new[(section.key, j)] = _item_change(MOVED, match, item, "id")
-                changes_old[(match.section.key, match.position - 1)] = \
-                    changes_new[(section.key, j)]
-        loose_old = [i for i in old_items if not (i.id and i.id in new_by_id)]
-        loose_new = [i for i in section.items if not (i.id and i.id in old_by_id)]
-        same += [(j, i, "text") for i, j in _pair_by_text(loose_old, loose_new)]
-        kept = _in_order([(j, i) for j, i, _ in same])
-        kept_pairs[section.key] = kept
-        for j, i, how in same:
-            status = MODIFIED if (j, i) in kept else MOVED
-            change = _item_change(status, old_items[i], section.items[j], how)
-            changes_new[(section.key, j)] = change
-            if status == MOVED:
-                changes_old[(section.key, i)] = change
-        for j, item in enumerate(section.items):
-            if (section.key, j) not in changes_new:
-                changes_new[(section.key, j)] = _item_change(INSERTED, None, item)
-    for section in old_sections:
-        kept_old = {i for _, i in kept_pairs.get(section.key, ())}
-        for i, item in enumerate(section.items):
-            if i not in kept_old and (section.key, i) not in changes_old:
-                changes_old[(section.key, i)] = _item_change(DELETED, item, None)
-
-    def old_item_entry(section: _Section):
-        def entry(i: int):
-            change = changes_old[(section.key, i)]
-            return MoveOrigin(change) if change.status == MOVED else change
-        return entry
-
-    def section_change(old_s: _Section | None, new_s: _Section | None,
-                       status: str) -> SectionChange:
-        old_count = len(old_s.items) if old_s else 0
-        new_count = len(new_s.items) if new_s else 0
-        kept = kept_pairs.get(new_s.key, set()) if (new_s and old_s) else set()
-        entries = _interleave(
-            old_count, new_count, kept,
-            (lambda j: changes_new[(new_s.key, j)]) if new_s else None,
-            old_item_entry(old_s) if old_s else None)
-        old_title = old_s.title if old_s else ""
-        new_title = new_s.title if new_s else ""
-        if status not in (INSERTED, DELETED, MOVED):
-            status = UNCHANGED if old_title == new_title else MODIFIED
-        return SectionChange(
-            key=(new_s or old_s).key, status=status, old_title=old_title, new_title=new_title,
-            title_ops=diff_words(old_title, new_title),
-            old_kind=old_s.kind if old_s else "", new_kind=new_s.kind if new_s else "",
-            old_position=old_s.index + 1 if old_s else None,
-            new_position=new_s.index + 1 if new_s else None,
-            entries=tuple(entries))
-
-    # Pass 2: sections in new order, deleted and moved-away sections at their old places.
-    section_pairs = [(s.index, old_by_key[s.key].index) for s in new_sections
-                     if s.key in old_by_key]
-    kept_sections = _in_order(section_pairs)
-    section_changes: dict[int, SectionChange] = {}
-    for new_index, old_index in section_pairs:
-        status = MODIFIED if (new_index, old_index) in kept_sections else MOVED
-        section_changes[new_index] = section_change(old_sections[old_index],
-                                                    new_sections[new_index], status)
-
-    def new_section_entry(j: int):
-        if j in section_changes:
-            return section_changes[j]
-        return section_change(None, new_sections[j], INSERTED)
-
-    moved_by_old = {old_index: section_changes[new_index]
-                    for new_index, old_index in section_pairs
-                    if (new_index, old_index) not in kept_sections}
-
-    def old_section_entry(i: int):
-        if i in moved_by_old:
-            return MoveOrigin(moved_by_old[i])
-        if old_sections[i].key in new_by_key:
-            return None
-        return section_change(old_sections[i], None, DELETED)
-
-    entries = _interleave(len(old_sections), len(new_sections), kept_sections,
-                          new_section_entry, old_section_entry)
+    fields = tuple(_compare_fields(_field_values(old), _field_values(new), field_labels))
+    old_sections, new_sections = _read_sections(old), _read_sections(new)
+    entries = tuple(_align_sections(old_sections, new_sections,
+                                    _align_items(old_sections, new_sections)))
     closing_old, closing_new = _line(old.get("closing")), _line(new.get("closing"))
     closing = TextChange(status=_status(closing_old, closing_new), old=closing_old,
                          new=closing_new, ops=diff_words(closing_old, closing_new))
-    redline_entries = tuple(entries)
     return Redline(
-        fields=tuple(fields), entries=redline_entries, closing=closing,
-        summary=_summarise(fields, redline_entries, closing),
+        fields=fields, entries=entries, closing=closing,
+        summary=_summarise(fields, entries, closing),
         old_doc_type=str(old.get("doc_type") or ""), new_doc_type=str(new.get("doc_type") or ""))
 
 
@@ -933,7 +953,7 @@ def _compare_fields(old: dict[str, str], new: dict[str, str],
     return changes
 
 
-def _summarise(fields: list[FieldChange], entries, closing: TextChange) -> Summary:
+def _summarise(fields: tuple[FieldChange, ...], entries, closing: TextChange) -> Summary:
     counts = {"words_inserted": 0, "words_deleted": 0}
 
     def words(ops) -> None:
@@ -980,8 +1000,9 @@ def summary_lines(summary: Summary) -> list[str]:
         return ["Sin cambios entre las dos versiones."]
     lines = []
     if summary.words_inserted or summary.words_deleted:
-        lines.append(f"{_plural(summary.words_inserted, 'palabra insertada', 'palabras insertadas')}"
-                     f" y {_plural(summary.words_deleted, 'eliminada', 'eliminadas')}.")
+        inserted = _plural(summary.words_inserted, "palabra insertada", "palabras insertadas")
+        deleted = _plural(summary.words_deleted, "eliminada", "eliminadas")
+        lines.append(f"{inserted} y {deleted}.")
     parts = []
     if summary.items_modified:
         parts.append(_plural(summary.items_modified, "modificado", "modificados"))
@@ -1018,7 +1039,5 @@ def render_html(redline: Redline) -> str:
     tag "Movido: antes ARTÍCULO TERCERO" and its old place a note "ARTÍCULO TERCERO pasó a
     ser ARTÍCULO PRIMERO". Link ``static/css/redline.css`` in the page.
     """
-    from docsys.rendering.html import environment
-
     template = environment().get_template(REDLINE_TEMPLATE)
     return template.render(redline=redline, summary=summary_lines(redline.summary))

@@ -227,6 +227,13 @@ class _RevisionWriter:
         self.date = date
         self.next_id = 1
         self.paragraph = None
+        # Style ids looked up once: add_paragraph(style=name) scans every style each time.
+        self.style_ids = {name: document.styles[name].style_id for name in BODY_STYLES}
+
+    def _new_paragraph(self, style: str):
+        paragraph = self.document.add_paragraph()._p
+        paragraph.style = self.style_ids[style]
+        return paragraph
 
     def _revision(self, tag: str):
         element = OxmlElement("w:ins" if tag == INSERT else "w:del")
@@ -251,7 +258,7 @@ class _RevisionWriter:
 
     def text(self, style: str, tag: str, text: str, bold: bool) -> None:
         if self.paragraph is None:
-            self.paragraph = self.document.add_paragraph(style=style)._p
+            self.paragraph = self._new_paragraph(style)
         run = self._run(text, tag == DELETE, bold)
         if tag == EQUAL:
             self.paragraph.append(run)
@@ -263,7 +270,7 @@ class _RevisionWriter:
     def end_paragraph(self, style: str, tag: str) -> None:
         """Close the paragraph; its mark is inserted or deleted unless ``tag`` is equal."""
         if self.paragraph is None:
-            self.paragraph = self.document.add_paragraph(style=style)._p
+            self.paragraph = self._new_paragraph(style)
         if tag != EQUAL:
             ppr = self.paragraph.get_or_add_pPr()
             rpr = OxmlElement("w:rPr")

@@ -36,19 +36,18 @@ import datetime as dt
 import hashlib
 import io
 import math
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
-from pyhanko.keys.internal import (
-    translate_pyca_cryptography_cert_to_asn1,
-)
-from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -245,7 +244,7 @@ def prepare_signature_fields(pdf_bytes: bytes, slots: Sequence[SlotSpec]) -> byt
         for slot, box in zip(page_slots, grid_boxes(len(page_slots), sizes[index])):
             grid[slot.name] = box
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(bytes(pdf_bytes)))
+    writer = IncrementalPdfFileWriter.from_reader(reader)
     for slot in slots:
         _, _, index = _page_size(reader, slot.page)
         box = slot.box if slot.box is not None else grid[slot.name]
@@ -268,6 +267,15 @@ class SignerLabel:
     position: str = ""
 
 
+def _to_asn1(cert) -> asn1_x509.Certificate:
+    """A certificate as pyHanko takes it (asn1crypto)."""
+    if isinstance(cert, asn1_x509.Certificate):
+        return cert
+    if isinstance(cert, x509.Certificate):
+        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    raise TypeError(f"Certificado no reconocido: {type(cert).__name__}")
+
+
 class _CredentialSigner(signers.Signer):
     """A pyHanko signer over an already-loaded private key.
 
@@ -277,10 +285,9 @@ class _CredentialSigner(signers.Signer):
     """
 
     def __init__(self, credential: Credential):
-        cert = translate_pyca_cryptography_cert_to_asn1(credential.cert)
+        cert = _to_asn1(credential.cert)
         registry = SimpleCertificateStore()
-        registry.register_multiple(
-            translate_pyca_cryptography_cert_to_asn1(c) for c in credential.chain)
+        registry.register_multiple(_to_asn1(c) for c in credential.chain)
         super().__init__(signing_cert=cert, cert_registry=registry)
         self._key = credential.key
 
@@ -304,12 +311,15 @@ def _stamp_safe(text: str) -> str:
     """Text the stamp's standard font (WinAnsi) can show: Spanish letters stay; anything
     else loses its accents or becomes ``?``."""
     replacements = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                    "\u2013": "-", "\u2014": "-", "\u00ba": "°"}
+                    "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u0141": "L",
+                    "\u0142": "l", "\u0152": "OE", "\u0153": "oe", "\u0110": "D",
+                    "\u0111": "d"}
     out = []
     for ch in " ".join(str(text).split()):
-        ch = replacements.get(ch, ch)
-        code = ord(ch)
-        if 0x20 <= code < 0x7F or 0xA1 <= code <= 0xFF:
+        if ch in replacements:
+            out.append(replacements[ch])
+            continue
+        if 0x20 <= ord(ch) < 0x7F or 0xA1 <= ord(ch) <= 0xFF:
             out.append(ch)
             continue
         base = "".join(c for c in unicodedata.normalize("NFKD", ch)
@@ -338,7 +348,11 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-_STAMP_CHARS = 40  # Courier at 7.5 pt: 4.5 pt per character inside a 192 pt box
+# Courier (a standard PDF font, WinAnsi) at 7 pt is 4.2 pt per character: 43 characters fill
+# the 182 pt inside a 192 pt stamp; longer texts wrap, and a stamp with more lines than fit
+# is scaled down to its box.
+_STAMP_FONT_SIZE = 7
+_STAMP_CHARS = 43
 
 
 def stamp_lines(name: str, position: str, reason: str, when: dt.datetime) -> list[str]:
@@ -356,10 +370,15 @@ def stamp_lines(name: str, position: str, reason: str, when: dt.datetime) -> lis
 def _stamp_style() -> TextStampStyle:
     return TextStampStyle(
         stamp_text="%(docsys_stamp)s",
-        text_box_style=TextBoxStyle(font_size=7.5, leading=9),
+        text_box_style=TextBoxStyle(
+            font_size=_STAMP_FONT_SIZE, leading=9,
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN,
+                y_align=layout.AxisAlignment.ALIGN_MID,
+                margins=layout.Margins.uniform(0))),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(4),
+            margins=layout.Margins.uniform(5),
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT),
         border_width=1,
         background=None,
@@ -367,6 +386,21 @@ def _stamp_style() -> TextStampStyle:
 
 
 _STYLE = _stamp_style()
+
+
+_timestampers: dict[tuple[str, float], HTTPTimeStamper] = {}
+_timestampers_lock = threading.Lock()
+
+
+def _timestamper(url: str, timeout: float) -> HTTPTimeStamper:
+    """One client per TSA URL for the process: pyHanko sizes the signature container with a
+    first timestamp token and keeps it on the client, so reusing the client makes every
+    later signature cost one request to the TSA instead of two."""
+    with _timestampers_lock:
+        stamper = _timestampers.get((url, timeout))
+        if stamper is None:
+            stamper = _timestampers[(url, timeout)] = HTTPTimeStamper(url, timeout=timeout)
+        return stamper
 
 
 def _empty_signature_fields(reader: PdfFileReader) -> tuple[set[str], set[str]]:
@@ -420,7 +454,7 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
     label = signer_label or SignerLabel(info.common_name, info.position)
     timestamper = None
     if timestamp_url:
-        timestamper = HTTPTimeStamper(timestamp_url, timeout=timestamp_timeout)
+        timestamper = _timestamper(timestamp_url, timestamp_timeout)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",
@@ -431,18 +465,28 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
     )
     pdf_signer = signers.PdfSigner(meta, _CredentialSigner(credential), stamp_style=_STYLE,
                                    timestamper=timestamper)
-    writer = IncrementalPdfFileWriter(io.BytesIO(bytes(pdf_bytes)))
+    writer = IncrementalPdfFileWriter.from_reader(reader)
     text = "\n".join(stamp_lines(label.name, label.position, reason, now))
     try:
         output = pdf_signer.sign_pdf(writer, existing_fields_only=True,
                                      appearance_text_params={"docsys_stamp": text})
     except TimestampRequestError as exc:
         raise TimestampUnavailable(
-            f"No se pudo obtener el sello de tiempo de {timestamp_url}; "
-            "la firma no se realizó. Intente nuevamente.") from exc
+            f"No se pudo obtener el sello de tiempo de {_host(timestamp_url)}; "
+            "la firma no se realizó. Intente nuevamente.", detail=str(exc)) from exc
     except (SigningError, PdfError) as exc:
-        raise ValidationError(f"No se pudo firmar el documento: {exc}") from exc
+        if timestamper is not None:
+            # e.g. the TSA's tokens grew past the size estimated from its first token
+            with _timestampers_lock:
+                _timestampers.pop((timestamp_url, timestamp_timeout), None)
+        raise ValidationError("No se pudo firmar el documento.", detail=str(exc)) from exc
     return output.getvalue()
+
+
+def _host(url: str) -> str:
+    """The TSA's address without any credentials in the URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
 
 
 # --------------------------------------------------------------------------- verification
@@ -472,7 +516,8 @@ class SignatureReport:
     covers_whole_file: bool
     revision: int                  # 1-based revision of the file this signature closes
     modified_after: bool           # revisions were appended after this signature
-    later_changes: str             # "ninguno", "firmas", "formularios", "anotaciones", "otros"
+    later_changes: str             # what later revisions did: "ninguno", "firmas", "datos de
+    #                                validación", "formularios", "anotaciones" or "otros"
     only_signatures_after: bool
     trusted: bool                  # chains to a configured trust root
     certificate_valid_at_signing: bool | None
@@ -495,18 +540,11 @@ class VerificationReport:
     summary: str = ""
     altered_after_signing: bool = False
     matches_issued: bool | None = None   # against expected_sha256, when given
+    unsigned_fields: list[str] = field(default_factory=list)   # signature fields still empty
 
     @property
     def signed(self) -> bool:
         return bool(self.signatures)
-
-
-def _to_asn1(cert) -> asn1_x509.Certificate:
-    if isinstance(cert, asn1_x509.Certificate):
-        return cert
-    if isinstance(cert, x509.Certificate):
-        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    raise TypeError(f"Raíz de confianza no reconocida: {type(cert).__name__}")
 
 
 def load_trust_roots(roots: Iterable) -> list[asn1_x509.Certificate]:
@@ -597,15 +635,6 @@ _FAILURE_MESSAGES = {
 
 _ALTERED = "El archivo fue modificado después de la firma."
 
-_LATER = {
-    None: "ninguno",
-    ModificationLevel.NONE: "ninguno",
-    ModificationLevel.LTA_UPDATES: "firmas",
-    ModificationLevel.FORM_FILLING: "formularios",
-    ModificationLevel.ANNOTATIONS: "anotaciones",
-    ModificationLevel.OTHER: "otros",
-}
-
 
 def _expiry_related(indic) -> bool:
     return indic in (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
@@ -635,7 +664,7 @@ def _failed_report(embedded, index: int, message: str, sub: str, kind: str = "fi
         explanation=message, sub_indication=sub)
 
 
-def _judge(status, later: str, accounted: bool, ts_status) -> tuple[str, str, str]:
+def _judge(status, later: str, ts_status) -> tuple[str, str, str]:
     """Verdict, Spanish explanation and ETSI sub-indication of one signature status."""
     if not status.intact:
         return INVALID, ("El contenido firmado no coincide con la firma (resumen criptográfico "
@@ -664,16 +693,16 @@ def _judge(status, later: str, accounted: bool, ts_status) -> tuple[str, str, st
     if ts_status is not None and not ts_status.trusted:
         return INDETERMINATE, ("El sello de tiempo no proviene de una autoridad de sellado "
                                "de confianza."), "TIMESTAMP_NOT_TRUSTED"
-    if later == "anotaciones":
-        return INDETERMINATE, ("La firma es íntegra, pero después de firmar se agregaron "
-                               "anotaciones que pueden cambiar lo que se ve."), "GENERIC"
+    if later in ("anotaciones", "formularios"):
+        what = "anotaciones" if later == "anotaciones" else "datos o campos de formulario"
+        return INDETERMINATE, (f"La firma es íntegra, pero después de firmar se agregaron "
+                               f"{what} que pueden cambiar lo que se ve."), "GENERIC"
     message = "La firma es válida: el contenido firmado está íntegro y el certificado es de " \
               "confianza."
-    if later == "firmas" and accounted:
-        message += " Después se agregaron solo otras firmas."
-    elif later in ("firmas", "formularios"):
-        message += (" Después se agregaron firmas o datos de formulario, sin cambiar el "
-                    "contenido firmado.")
+    if later == "firmas":
+        message += " Después solo se agregaron otras firmas."
+    elif later == "datos de validación":
+        message += " Después solo se agregaron datos de validación (sin cambiar el contenido)."
     return VALID, message, ""
 
 
@@ -692,10 +721,15 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
     sha256 = hashlib.sha256(data).hexdigest()
     moment = validation_time or dt.datetime.now(dt.timezone.utc)
     if moment.tzinfo is None:
-        raise ValueError("validation_time debe tener zona horaria.")
+        raise ValueError("validation_time must be timezone-aware")
     reader = _read_pdf(data, strict=False)
     matches = None if expected_sha256 is None else (sha256 == expected_sha256.lower())
-    base = dict(sha256=sha256, size=len(data), validation_time=moment, matches_issued=matches)
+    try:
+        unsigned = sorted(_empty_signature_fields(reader)[0])
+    except Exception:
+        unsigned = []
+    base = dict(sha256=sha256, size=len(data), validation_time=moment, matches_issued=matches,
+                unsigned_fields=unsigned)
     try:
         embedded_all = list(reader.embedded_signatures)
     except Exception as exc:
@@ -737,8 +771,9 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
     elif verdict == INVALID:
         summary = "Al menos una firma no es válida."
     else:
-        summary = ("No se pudo confirmar la validez de todas las firmas: el contenido está "
-                   "íntegro, pero hay certificados que no se pueden validar.")
+        first = next(r for r in reports if r.verdict == INDETERMINATE)
+        summary = ("No se pudo confirmar la validez de todas las firmas. "
+                   f"{first.field_name}: {first.explanation}")
     return VerificationReport(**base, signatures=reports, verdict=verdict, summary=summary,
                               altered_after_signing=altered)
 
@@ -781,17 +816,25 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
             pass
 
     level = status.modification_level
-    later = _LATER.get(level, "otros")
-    if not modified_after:
-        later = "ninguno"
     later_revisions = set(range(revision + 1, total_revisions)) if revision is not None \
         else set()
     accounted = later_revisions.issubset({r for r in signed_revisions if r is not None})
-    if later == "formularios" and accounted:
-        later = "firmas"   # filling the prepared signature fields is signing
-    only_signatures = later in ("ninguno", "firmas")
+    if not modified_after or level is ModificationLevel.NONE:
+        later = "ninguno"
+    elif accounted and level in (ModificationLevel.LTA_UPDATES,
+                                 ModificationLevel.FORM_FILLING):
+        later = "firmas"   # each later revision is another signature filling its field
+    elif level is ModificationLevel.LTA_UPDATES:
+        later = "datos de validación"
+    elif level is ModificationLevel.FORM_FILLING:
+        later = "formularios"
+    elif level is ModificationLevel.ANNOTATIONS:
+        later = "anotaciones"
+    else:   # OTHER, or no difference analysis result: not provably harmless
+        later = "otros"
+    only_signatures = later in ("ninguno", "firmas", "datos de validación")
 
-    verdict, explanation, sub = _judge(status, later, accounted, ts_status)
+    verdict, explanation, sub = _judge(status, later, ts_status)
     if is_timestamp and verdict == VALID:
         explanation = "El sello de tiempo del documento es válido."
 

@@ -38,6 +38,8 @@ CA_VALID_DAYS = 3650
 EKU_DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 EKU_MS_DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.4.1.311.10.3.12")
 
+# PBKDF2 rounds protecting demo PKCS#12 files (OpenSSL 3 uses 2,048 by default). Opening one
+# costs ~38 ms either way, most of it OpenSSL's RSA key consistency check.
 PKCS12_KDF_ROUNDS = 10_000
 
 _DNI = re.compile(r"^\d{8}$")
@@ -54,7 +56,8 @@ class DemoCA:
 
     @property
     def name(self) -> str:
-        """The authority's name as given: its CN, and its O when the name was split."""
+        """"<CN> - <O>" (the default name is stored split that way, a CN allowing only 64
+        characters)."""
         common_name = _common_name(self.cert)
         orgs = self.cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
         org = str(orgs[0].value) if orgs else ""

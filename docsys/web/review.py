@@ -133,3 +133,23 @@ def compare(document_id):
     redline = compare_versions(old.content, new.content)
     return render_template("review/compare.html", document=document, old=old, new=new,
                            redline=redline, body=render_html(redline))
+
+
+@bp.route("/<document_id>/comparar.docx")
+@roles_required()
+def compare_docx(document_id):
+    from io import BytesIO
+
+    from flask import send_file
+
+    from docsys.review.redline import compare as compare_versions
+    from docsys.review.redline_docx import render_tracked_docx
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    old, new = _compared_versions(session, document)
+    data = render_tracked_docx(compare_versions(old.content, new.content), title=document.title,
+                               old_version=old.number, new_version=new.number,
+                               author=new.author.full_name, date=new.created_at)
+    return send_file(BytesIO(data), as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     download_name=f"{document.doc_type}-{document.id}-v{old.number}-v{new.number}.docx")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1
 from pyhanko.sign.timestamps import DummyTimeStamper
 from weasyprint import HTML
 
@@ -64,6 +64,7 @@ class PdfsigSignature:
     signature_validation: str = ""
     certificate_validation: str = ""
     total_document_signed: bool = False
+    signed: bool = True
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -87,8 +88,10 @@ def make_nss_db(directory: Path, ca_pem: bytes) -> Path:
     return directory
 
 
-def run_pdfsig(pdf_path: Path, nss_dir: Path, no_ocsp: bool = False) -> list[PdfsigSignature]:
-    """pdfsig's report, parsed. pdfsig exits 0 even on failures, so the text is what counts.
+def run_pdfsig(pdf_path: Path, nss_dir: Path, no_ocsp: bool = False,
+               include_unsigned: bool = False) -> list[PdfsigSignature]:
+    """pdfsig's report on the signed fields (and the empty ones, when asked), parsed.
+    pdfsig exits 0 even on failures, so the text is what counts.
 
     Without ``-no-ocsp`` NSS would only go online for certificates naming an OCSP responder;
     the demo certificates name none, so nothing leaves the machine either way.
@@ -118,7 +121,43 @@ def run_pdfsig(pdf_path: Path, nss_dir: Path, no_ocsp: bool = False) -> list[Pdf
             current.certificate_validation = value
         elif text == "Total document signed":
             current.total_document_signed = True
-    return signatures
+        elif text == "The signature form field is not signed.":
+            current.signed = False
+    return [s for s in signatures if s.signed or include_unsigned]
+
+
+# --------------------------------------------------------------------------- stamps
+
+_LITERAL = re.compile(rb"\((?:\\.|[^\\)])*\)", re.S)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
+            b"(": b"(", b")": b")", b"\\": b"\\"}
+
+
+def _unescape(literal: bytes) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(literal):
+        ch = literal[i:i + 1]
+        if ch != b"\\":
+            out += ch
+            i += 1
+            continue
+        nxt = literal[i + 1:i + 2]
+        octal = re.match(rb"[0-7]{1,3}", literal[i + 1:i + 4])
+        if octal:
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        elif nxt in (b"\n", b"\r"):
+            i += 2
+        else:
+            out += _ESCAPES.get(nxt, nxt)
+            i += 2
+    return bytes(out)
+
+
+def appearance_lines(stream_data: bytes) -> list[str]:
+    """The text lines shown by a stamp's appearance stream (its PDF string literals)."""
+    return [_unescape(m.group()[1:-1]).decode("latin-1")
+            for m in _LITERAL.finditer(stream_data)]
 
 
 # --------------------------------------------------------------------------- local TSA
@@ -132,10 +171,11 @@ class LocalTSA:
         key_info = asn1_keys.PrivateKeyInfo.load(tsa_key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption()))
+        der = serialization.Encoding.DER
         self.stamper = DummyTimeStamper(
-            tsa_cert=translate_pyca_cryptography_cert_to_asn1(tsa_cert),
+            tsa_cert=asn1_x509.Certificate.load(tsa_cert.public_bytes(der)),
             tsa_key=key_info,
-            certs_to_embed=[translate_pyca_cryptography_cert_to_asn1(ca_cert)])
+            certs_to_embed=[asn1_x509.Certificate.load(ca_cert.public_bytes(der))])
         self.requests = 0
         tsa = self
 

@@ -103,16 +103,29 @@ def test_pkcs12_without_key_is_refused(store, demo_ca, people):
         store.seal(cert_only, "clave")
 
 
-def test_key_not_matching_certificate_is_refused(demo_ca, people):
+def test_key_without_its_certificate_is_refused(demo_ca, people):
+    """The signer's certificate may come among the "other" certificates; one that does
+    not match the key is not it."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
     other_key = rsa.generate_private_key(65537, 2048)
     mixed = pkcs12.serialize_key_and_certificates(
-        b"x", other_key, people["asesor"].cert, None,
+        b"x", other_key, None, [people["asesor"].cert, demo_ca.cert],
         serialization.BestAvailableEncryption(b"clave"))
-    with pytest.raises(ValidationError, match="no corresponde al certificado"):
+    with pytest.raises(ValidationError, match="no contiene el certificado del firmante"):
         open_pkcs12(mixed, "clave")
+
+
+def test_certificate_among_the_other_certificates_is_found(demo_ca):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from docsys.signing import pki
+    cert, key = pki.issue_person_certificate(demo_ca, "Ana Torres Paredes", "Cargo", "")
+    unusual = pkcs12.serialize_key_and_certificates(
+        b"x", key, None, [demo_ca.cert, cert], serialization.BestAvailableEncryption(b"clave"))
+    credential = open_pkcs12(unusual, "clave")
+    assert credential.cert == cert and credential.chain == (demo_ca.cert,)
 
 
 def test_certificate_info_dates_are_readable(people):

@@ -1,0 +1,327 @@
+"""Keep the index in step with the database through the outbox table.
+
+The application calls ``enqueue(session, document_id)`` inside the transaction that changes
+a document: the outbox row commits (or rolls back) with the change itself, so a failed or
+unreachable index never loses or blocks a save. ``process_outbox`` later reads the rows,
+loads the documents' current state through the application's ``load_docs`` and updates the
+index; rows are deleted only once the backend has accepted the batch, otherwise they stay
+(``attempts`` + 1) and the next run catches up. ``reindex_all`` rebuilds everything from
+the database behind a progress bar.
+
+Consumers never hold a database write lock while talking to the index: rows and documents
+are read in a read-only transaction, the index is updated with no transaction open, and
+the rows are deleted in a short transaction afterwards. One consumer runs at a time
+(thread lock, plus a PostgreSQL advisory lock or a lock file next to a SQLite database), so
+an older read can never overwrite a newer one in the index.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from search.base import SearchDoc, SearchUnavailable
+
+log = logging.getLogger("docsys.search")
+
+LoadDocs = Callable[[Session, Sequence[int]], Iterable[SearchDoc]]
+IterDocs = Callable[[Session], Iterable[SearchDoc]]
+
+_ADVISORY_KEY = 7_351_204_115  # pg_advisory_lock key of the outbox consumer
+REINDEX_WAIT = 60.0            # seconds reindex_all waits for a running consumer to finish
+_local = threading.Lock()
+
+
+def _outbox():
+    # Imported on use: docsys.models pulls in Flask-Login, and ``search`` must import
+    # without Flask.
+    from docsys.models.search import SearchOutbox
+
+    return SearchOutbox
+
+
+def enqueue(session: Session, document_id: int) -> None:
+    """Ask for ``document_id`` to be (re)indexed once the caller's transaction commits."""
+    session.add(_outbox()(document_id=int(document_id)))
+
+
+def enqueue_many(session: Session, document_ids: Iterable[int]) -> None:
+    outbox = _outbox()
+    session.add_all([outbox(document_id=int(i)) for i in document_ids])
+
+
+def pending(session_factory: sessionmaker) -> int:
+    """Rows waiting in the outbox."""
+    with _read(session_factory) as session:
+        return int(session.scalar(select(func.count()).select_from(_outbox())) or 0)
+
+
+@contextmanager
+def _read(session_factory: sessionmaker) -> Iterator[Session]:
+    """A read-only unit of work (on SQLite a deferred BEGIN: it never waits for writers)."""
+    from docsys.db import set_read_only
+
+    token = set_read_only(True)
+    session = session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+        token.var.reset(token)
+
+
+@contextmanager
+def _write(session_factory: sessionmaker) -> Iterator[Session]:
+    session = session_factory()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def _consumer_lock(session_factory: sessionmaker, wait: float = 0.0) -> Iterator[bool]:
+    """Yield True if this call is the only outbox consumer now (waiting up to ``wait``
+    seconds for another to finish), else False."""
+    deadline = time.monotonic() + wait
+    acquired = _local.acquire(timeout=wait) if wait > 0 else _local.acquire(blocking=False)
+    if not acquired:
+        yield False
+        return
+    try:
+        engine = session_factory.kw.get("bind")
+        dialect = engine.dialect.name if engine is not None else ""
+        if dialect == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                def attempt() -> bool:
+                    return bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                             {"k": _ADVISORY_KEY}).scalar())
+                if not _retry(attempt, deadline):
+                    yield False
+                    return
+                try:
+                    yield True
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _ADVISORY_KEY})
+        elif dialect == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            import fcntl
+
+            fd = os.open(f"{engine.url.database}.search-outbox.lock", os.O_RDWR | os.O_CREAT,
+                         0o644)
+            try:
+                def attempt() -> bool:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        return True
+                    except BlockingIOError:
+                        return False
+                if not _retry(attempt, deadline):
+                    yield False
+                    return
+                try:
+                    yield True
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+        else:
+            yield True
+    finally:
+        _local.release()
+
+
+def _retry(attempt: Callable[[], bool], deadline: float) -> bool:
+    while True:
+        if attempt():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _apply(backend, document_ids: Sequence[int], docs: list[SearchDoc]) -> None:
+    """Make the index match ``docs`` for ``document_ids``: documents not returned by the
+    application (deleted, or not to be indexed) leave the index."""
+    present = {int(d.document_id) for d in docs}
+    missing = [i for i in document_ids if i not in present]
+    if missing:
+        backend.delete_documents(missing)
+    if docs:
+        backend.index(docs)
+
+
+def _bump(session_factory: sessionmaker, row_ids: Sequence[int]) -> None:
+    outbox = _outbox()
+    try:
+        with _write(session_factory) as session:
+            for chunk in _chunks(list(row_ids), 500):
+                session.execute(update(outbox).where(outbox.id.in_(chunk))
+                                .values(attempts=outbox.attempts + 1))
+    except Exception:  # reporting a failure must not fail in turn
+        log.exception("No se pudo anotar el reintento de la cola de indexación.")
+
+
+def _done(session_factory: sessionmaker, row_ids: Sequence[int]) -> bool:
+    """Delete completed rows. A failure only means they are indexed again next time."""
+    outbox = _outbox()
+    try:
+        with _write(session_factory) as session:
+            for chunk in _chunks(list(row_ids), 500):
+                session.execute(delete(outbox).where(outbox.id.in_(chunk)))
+        return True
+    except Exception:
+        log.exception("No se pudieron retirar filas ya indexadas de la cola.")
+        return False
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def process_outbox(session_factory: sessionmaker, backend, load_docs: LoadDocs,
+                   batch_size: int = 500, *, max_batches: int | None = None,
+                   on_error: Callable[[Exception, list[int]], Any] | None = None) -> int:
+    """Index what the outbox asks for. Returns the number of outbox rows completed.
+
+    ``load_docs(session, document_ids)`` returns the SearchDocs to index for those
+    documents; a document it leaves out is removed from the index. Errors are logged (and
+    passed to ``on_error(exc, document_ids)``), never raised: the rows stay with
+    ``attempts`` + 1. When the backend is unavailable the run stops at once; when one
+    document fails, the others of its batch still go through. Rows that failed before are
+    retried after fresh ones. Another consumer already running makes this call return 0
+    (that one keeps going until the outbox is empty).
+    """
+    outbox = _outbox()
+    done = 0
+    with _consumer_lock(session_factory) as alone:
+        if not alone:
+            return 0
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            batches += 1
+            rows, row_ids, doc_ids = [], [], []
+            try:
+                with _read(session_factory) as session:
+                    rows = session.execute(
+                        select(outbox.id, outbox.document_id)
+                        .order_by(outbox.attempts, outbox.id).limit(batch_size)).all()
+                    if not rows:
+                        break
+                    row_ids = [r.id for r in rows]
+                    doc_ids = sorted({int(r.document_id) for r in rows})
+                    docs = [SearchDoc.coerce(d) for d in load_docs(session, doc_ids)]
+                _apply(backend, doc_ids, docs)
+            except Exception as exc:
+                if not rows:
+                    log.exception("No se pudo leer la cola de indexación.")
+                    break
+                _report(exc, doc_ids, on_error)
+                if isinstance(exc, SearchUnavailable) or len(doc_ids) == 1:
+                    _bump(session_factory, row_ids)
+                else:
+                    done += _one_by_one(session_factory, backend, load_docs, rows, on_error)
+                break
+            if not _done(session_factory, row_ids):
+                break
+            done += len(row_ids)
+            if len(rows) < batch_size:
+                break
+    return done
+
+
+def _one_by_one(session_factory, backend, load_docs, rows, on_error) -> int:
+    """After a batch failed for a reason other than the backend being down: try each
+    document alone so one bad document does not hold back the rest."""
+    by_doc: dict[int, list[int]] = {}
+    for r in rows:
+        by_doc.setdefault(int(r.document_id), []).append(r.id)
+    items = list(by_doc.items())
+    done = 0
+    for pos, (doc_id, row_ids) in enumerate(items):
+        try:
+            with _read(session_factory) as session:
+                docs = [SearchDoc.coerce(d) for d in load_docs(session, [doc_id])]
+            _apply(backend, [doc_id], docs)
+        except Exception as exc:
+            _report(exc, [doc_id], on_error)
+            if isinstance(exc, SearchUnavailable):  # down now: leave the rest for later
+                _bump(session_factory, [rid for _, ids in items[pos:] for rid in ids])
+                return done
+            _bump(session_factory, row_ids)
+            continue
+        if _done(session_factory, row_ids):
+            done += len(row_ids)
+    return done
+
+
+def _report(exc: Exception, doc_ids: list[int], on_error) -> None:
+    log.warning("Indexación pendiente de %d documento(s) (%s): %s", len(doc_ids),
+                ", ".join(map(str, doc_ids[:10])) + ("…" if len(doc_ids) > 10 else ""), exc)
+    if on_error is not None:
+        try:
+            on_error(exc, list(doc_ids))
+        except Exception:
+            log.exception("on_error falló")
+
+
+def reindex_all(session_factory: sessionmaker, backend, iter_docs: IterDocs,
+                total: int | Callable[[Session], int] | None = None,
+                progress: bool | Callable[[int], Any] = True,
+                load_docs: LoadDocs | None = None) -> int:
+    """Rebuild the whole index from the database and swap it in (searches keep working).
+
+    ``iter_docs(session)`` yields every SearchDoc to index (stream it: ``yield_per``);
+    ``total`` (a number, or a function of the session) sizes the progress bar;
+    ``progress`` is True for a tqdm bar on stderr, False for none, or a callable receiving
+    increments. Outbox rows present when the rebuild started are covered by it and are
+    removed afterwards. No other consumer runs meanwhile: rows enqueued during the rebuild
+    stay, and are processed right after the swap when ``load_docs`` is given (else by the
+    next ``process_outbox``). Returns the number indexed.
+    """
+    outbox = _outbox()
+    # Hold the consumer lock throughout: changes saved during the rebuild wait in the
+    # outbox and reach the new index right after the swap (nothing applied to the old
+    # index only, then lost).
+    with _consumer_lock(session_factory, wait=REINDEX_WAIT) as alone:
+        if not alone:
+            raise SearchUnavailable("La cola de indexación está ocupada; intente de nuevo.")
+        count = _reindex(session_factory, backend, iter_docs, total, progress, outbox)
+    if load_docs is not None:
+        process_outbox(session_factory, backend, load_docs)
+    return count
+
+
+def _reindex(session_factory, backend, iter_docs, total, progress, outbox) -> int:
+    with _read(session_factory) as session:
+        covered = list(session.scalars(select(outbox.id)))
+        n = total(session) if callable(total) else total
+        bar = None
+        if progress is True:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, unit="doc", desc="Reindexando búsqueda", dynamic_ncols=True)
+            callback = bar.update
+        elif callable(progress):
+            callback = progress
+        else:
+            callback = None
+        try:
+            count = backend.rebuild(iter_docs(session), progress=callback)
+        finally:
+            if bar is not None:
+                bar.close()
+    if covered:
+        _done(session_factory, covered)
+    return count

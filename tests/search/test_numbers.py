@@ -1,0 +1,61 @@
+"""Norm numbers as keys: a document's own number, citations in text, typed queries."""
+from __future__ import annotations
+
+import pytest
+
+from search import SearchDoc
+from search.numbers import extract_number_keys, normalize_type, number_key
+
+
+@pytest.mark.parametrize("doc_type, number, year, key", [
+    ("OM", "ORDENANZA MUNICIPAL N° 012-2019-MDM", None, "OM-12-2019"),
+    ("RGM", "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM", None, "RGM-45-2024"),
+    ("RA", "RESOLUCIÓN DE ALCALDÍA N° 145-2024-A-MDM", None, "RA-145-2024"),
+    ("DA", "DECRETO DE ALCALDÍA N° 003-2024-A-MDM", None, "DA-3-2024"),
+    ("AC", "ACUERDO DE CONCEJO N° 034-2024-MDM", None, "AC-34-2024"),
+    ("RG", "RESOLUCIÓN DE GERENCIA N° 021-2024-GDUR-MDM", None, "RG-21-2024"),
+    ("DIR", "DIRECTIVA N° 002-2024-GM-MDM", None, "DIR-2-2024"),
+    ("LEY", "Ley N° 27972", None, "LEY-27972"),
+    ("DS", "Decreto Supremo N° 004-2019-JUS", None, "DS-4-2019"),
+    ("DLEG", "Decreto Legislativo N° 1440", None, "DLEG-1440"),
+    ("RA", "0347-2025-MPT-GM", None, "RA-347-2025"),              # number alone
+    ("RA", "N° 008-2025-A/MPCH", None, "RA-8-2025"),
+    ("RGM", "N° 646-MSB", 2023, "RGM-646-2023"),                  # year from the document
+    ("Resolución de Alcaldía", "N.° 12-2020", None, "RA-12-2020"),  # type by name
+    ("RA", "", 2024, ""),                                         # drafts have none
+])
+def test_number_key(doc_type, number, year, key):
+    assert number_key(doc_type, number, year) == key
+
+
+@pytest.mark.parametrize("value, code", [
+    ("Ordenanza Municipal", "OM"), ("ordenanza", "OM"), ("om", "OM"), ("RGM", "RGM"),
+    ("resolución de gerencia municipal", "RGM"), ("Resolución de Gerencia", "RG"),
+    ("decreto de alcaldía", "DA"), ("D.S.", "DS"), ("decreto legislativo", "DLEG"),
+    ("Ley", "LEY"), ("tuo", "TUO"),
+])
+def test_normalize_type(value, code):
+    assert normalize_type(value) == code
+
+
+def test_citations_in_text():
+    text = ("Que, el artículo 194 de la Constitución Política del Perú; la Ley N° 27972, Ley "
+            "Orgánica de Municipalidades; el TUO de la Ley Nº 27444, aprobado por Decreto "
+            "Supremo N° 004-2019-JUS; el numeral 6 del artículo 20 de la Ley No. 27972; la "
+            "Ordenanza Municipal N° 012-2019-MDM; la RESOLUCIÓN DE ALCALDÍA N° 145-2023-A-MDM; "
+            "el Decreto Legislativo N° 1440 - Ley N° 30225; la Resolución de Gerencia de "
+            "Desarrollo Urbano y Rural N° 021-2024-GDUR-MDM; Resolución de Gerencia Municipal "
+            "Nro. 0045-2024-GM-MDM; Decreto de Alcaldía Núm. 3-2020; la ordenanza 2019.")
+    assert extract_number_keys(text) == {
+        "LEY-27972", "LEY-27444", "DS-4-2019", "OM-12-2019", "RA-145-2023", "DLEG-1440",
+        "LEY-30225", "RG-21-2024", "RGM-45-2024", "DA-3-2020",
+    }
+
+
+def test_document_does_not_cite_itself():
+    doc = SearchDoc(id="doc-1", document_id=1, version_number=1, doc_type="OM",
+                    number="ORDENANZA MUNICIPAL N° 012-2019-MDM",
+                    title="Ordenanza", body="ORDENANZA MUNICIPAL N° 012-2019-MDM ... la Ley "
+                                            "N° 27972").normalized()
+    assert doc.number_key == "OM-12-2019"
+    assert doc.cited_keys() == ["LEY-27972"]
