@@ -125,3 +125,23 @@ def test_downloads_are_audited(app, browser):
     with transaction(app.extensions["docsys.sessions"]) as s:
         actions = [e.action for e in list_entries(s, doc)]
     assert actions[0] == "download"
+
+
+def test_compare_page_and_tracked_docx(browser):
+    from io import BytesIO
+    from docx import Document as DocxDocument
+    rosa = browser("redactor")
+    doc = create_draft(rosa)
+    rosa.post_json(f"/documentos/{doc}/guardar",
+                   {"content": with_article(content_of(rosa, doc, 1), "APROBAR la nueva redacción."),
+                    "base_version": 1})
+    page = rosa.get(f"/documentos/{doc}/comparar?de=1&a=2")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<ins" in html and "nueva redacción" in html
+    docx = rosa.get(f"/documentos/{doc}/comparar.docx?de=1&a=2")
+    assert docx.status_code == 200
+    xml = DocxDocument(BytesIO(docx.data)).element.xml
+    assert "w:ins" in xml and "w:del" in xml
+    assert rosa.get(f"/documentos/{doc}/comparar?de=1&a=9").status_code == 404
+    assert rosa.get(f"/documentos/{doc}/comparar?de=x&a=2").status_code == 404
