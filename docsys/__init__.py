@@ -20,7 +20,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["docsys.engine"] = engine
-    app.extensions["docsys.sessions"] = make_session_factory(engine)
+    sessions = make_session_factory(engine)
+    app.extensions["docsys.sessions"] = sessions
+
+    from docsys.indexing import SearchService, register_commit_hook
+    search_service = SearchService(app.config, sessions,
+                                   background=app.config.get("SEARCH_BACKGROUND", True))
+    app.extensions["docsys.search"] = search_service
+    register_commit_hook(sessions, search_service)
 
     from docsys.web import register_web
     register_web(app)

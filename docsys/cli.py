@@ -7,14 +7,26 @@ from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from docsys import accounts, migrate
 from docsys.db import transaction
 from docsys.errors import DocsysError
 from docsys.models import ROLES
 
-docsys_cli = AppGroup("docsys", help="Administración de docsys.")
+
+@click.group("docsys", cls=AppGroup, help="Administración de docsys.")
+@with_appcontext
+def docsys_cli():
+    # A command's changes reach the index before it exits (see _catch_up_index), not from
+    # a background thread that would die with the process.
+    current_app.extensions["docsys.search"].background = False
+
+
+@docsys_cli.result_callback()
+@with_appcontext
+def _catch_up_index(*_args, **_kwargs):
+    current_app.extensions["docsys.search"].ensure_fresh()
 
 
 @contextmanager
@@ -144,6 +156,68 @@ def audit_export_command(output):
     with open(output, "w", encoding="utf-8", newline="") as handle:
         handle.write(data)
     click.echo(f"Auditoría exportada a {output} ({data.count(chr(10)) - 1} entradas).")
+
+
+@docsys_cli.command("search")
+@click.argument("query", default="")
+@click.option("--json", "as_json", is_flag=True, help="Imprimir el resultado en JSON.")
+@click.option("--page", default=1, show_default=True, help="Página de resultados.")
+@click.option("--per-page", default=20, show_default=True, help="Resultados por página (1-100).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True)
+@click.option("--user", "username", help="Buscar con la visibilidad de este usuario.")
+@click.option("--public", is_flag=True, help="Solo normas publicadas (como el portal).")
+def search_command(query, as_json, page, per_page, sort, username, public):
+    """Busca en el archivo normativo (sin --user ni --public, en todo el archivo)."""
+    import json
+
+    from docsys.indexing import results_json, visibility_for
+    from search import SearchError, Visibility
+
+    service = current_app.extensions["docsys.search"]
+    service.ensure_fresh()
+    visibility = Visibility.public() if public else Visibility.everything()
+    if username:
+        from sqlalchemy import select
+
+        from docsys.models import User
+        with unit_of_work() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                click.echo(f"Error: el usuario «{username}» no existe.", err=True)
+                sys.exit(1)
+            visibility = visibility_for(user)
+    try:
+        results = service.backend.search(query, visibility=visibility, sort=sort, page=page,
+                                          per_page=per_page)
+    except SearchError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
+        return
+    for warning in results.warnings:
+        click.echo(f"Aviso: {warning}", err=True)
+    click.echo(f"{results.total} resultado(s), página {results.page} de {results.pages}")
+    for hit in results.hits:
+        label = hit.number or hit.title
+        click.echo(f"- [{hit.doc_type}] {label} · {hit.status} · {hit.date or ''} "
+                   f"(documento {hit.document_id}, versión {hit.version_number})")
+
+
+@docsys_cli.command("reindex")
+@click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
+def reindex_command(quiet):
+    """Reconstruye el índice de búsqueda desde la base de datos (sin cortar las búsquedas)."""
+    from search import SearchError
+
+    service = current_app.extensions["docsys.search"]
+    try:
+        count = service.reindex(progress=not quiet)
+    except SearchError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Índice reconstruido: {count} documento(s).")
 
 
 def register_cli(app: Flask) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docsys import audit
+from search import indexer as search_indexer
 from docsys.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from docsys.models import Comment, Derivation, Document, Office, Transition, User, VistoBueno
 from docsys.models._common import utcnow
@@ -124,6 +125,8 @@ def move(session: Session, document: Document, target: str, actor: User, action:
                             to_status=target, version_number=document.latest_version,
                             actor_id=actor.id, reason=reason)
     session.add(transition)
+    search_indexer.enqueue(session, document.id)
+    session.info["search_changed"] = True
     audit.record(session, "transition", actor, document.id, step=action,
                  from_status=from_status, to_status=target, reason=reason,
                  version=document.latest_version)

@@ -79,6 +79,11 @@ def _read(session_factory: sessionmaker) -> Iterator[Session]:
 
 @contextmanager
 def _write(session_factory: sessionmaker) -> Iterator[Session]:
+    """A short writing unit of work (on SQLite it takes the write lock up front, even when
+    called while serving a read-only request)."""
+    from docsys.db import set_read_only
+
+    token = set_read_only(False)
     session = session_factory()
     try:
         yield session
@@ -88,6 +93,7 @@ def _write(session_factory: sessionmaker) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        token.var.reset(token)
 
 
 @contextmanager

@@ -136,7 +136,7 @@ def make_test_app(db_url: str, instance: Path, **extra):
     from docsys import create_app
     config = {"DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "INSTANCE_DIR": str(instance),
               "TESTING": True, "SEARCH_DIR": str(instance / "search"),
-              "BLOB_DIR": str(instance / "blobs")}
+              "BLOB_DIR": str(instance / "blobs"), "SEARCH_BACKGROUND": False}
     config.update(extra)
     return create_app(config)
 

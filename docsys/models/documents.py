@@ -16,7 +16,8 @@ class Document(Base):
     counter: a save succeeds only if it was based on the current value."""
 
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_office_status", "office_id", "status"),)
+    __table_args__ = (Index("ix_documents_office_status", "office_id", "status"),
+                      Index("ix_documents_official_number", "official_number", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(1000))
@@ -29,6 +30,14 @@ class Document(Base):
         ForeignKey("users.id", name="fk_documents_assignee_id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set once the document is a norm (issued here or imported into the archive).
+    official_number: Mapped[str | None] = mapped_column(String(200))
+    number_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    issue_date: Mapped[str | None] = mapped_column(String(10))
+    legal_status: Mapped[str | None] = mapped_column(String(20))  # vigente/modificada/derogada
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    origin: Mapped[str] = mapped_column(String(20), default="redactado",
+                                        server_default="redactado")  # or "importado"
 
     office: Mapped[Office] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id], lazy="joined")

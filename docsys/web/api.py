@@ -303,3 +303,29 @@ def resolve_comment(document_id, comment_id):
     comment = workflow.resolve_comment(session, document, g.api_user, comment_id)
     session.commit()
     return jsonify(_comment_json(comment))
+
+
+@bp.route("/search")
+@token_required()
+def search():
+    from docsys.indexing import results_json, visibility_for
+    from search import SearchError, SearchUnavailable
+
+    sort = request.args.get("sort", "relevance")
+    if sort not in ("relevance", "date"):
+        raise ValidationError("El orden debe ser «relevance» o «date».")
+    service = current_app.extensions["docsys.search"]
+    service.ensure_fresh()
+    try:
+        results = service.backend.search(
+            request.args.get("q", ""), visibility=visibility_for(g.api_user), sort=sort,
+            page=request.args.get("page", 1), per_page=request.args.get("per_page", 20))
+    except SearchUnavailable as exc:
+        return error_response(503, str(exc))
+    except SearchError as exc:
+        raise ValidationError(str(exc))
+    body = results_json(results)
+    for hit in body["hits"]:
+        hit["url"] = url_for("api.get_version", document_id=hit["document_id"],
+                             number=hit["version"], _external=True)
+    return jsonify(body)

@@ -1,0 +1,226 @@
+"""docsys' side of the search index: what a document looks like to the index, who may
+see what, and the background consumer that keeps the index in step with the database.
+
+The ``search`` package knows nothing about docsys' models; this module maps them. The
+database stays the source of truth: the index is filled from the outbox after commit and
+can always be rebuilt (``flask docsys search reindex``).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Iterator, Sequence
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session, sessionmaker
+
+from docsys.drafting.structure import plain_text
+from docsys.models import Document, DocumentVersion, Issuance, User
+from docsys.permissions import READ_ALL_ROLES
+from search import SearchDoc, Visibility, get_backend, search_id
+from search.indexer import pending, process_outbox, reindex_all
+
+log = logging.getLogger("docsys.search")
+
+NORM_STATUSES = ("emitido", "publicado")
+POLL_SECONDS = 30.0  # the consumer also wakes on every commit that queued something
+
+
+def search_status(document: Document) -> str:
+    """The status a searcher filters on: a norm's legal status, or "borrador" until issued."""
+    if document.official_number:
+        return document.legal_status or "vigente"
+    return "borrador"
+
+
+def to_search_doc(document: Document, version: DocumentVersion | None,
+                  signer: str = "") -> SearchDoc:
+    content = version.content if version is not None else {}
+    date = document.issue_date or document.updated_at.date().isoformat()
+    return SearchDoc(
+        id=search_id(document.id), document_id=document.id,
+        version_number=version.number if version is not None else 0,
+        doc_type=document.doc_type, title=document.title, body=plain_text(content),
+        number=document.official_number or "", date=date,
+        office=document.office.code if document.office else "",
+        status=search_status(document), published=document.status == "publicado",
+        signer=signer, created_by=document.created_by_id)
+
+
+def _signers(session: Session, document_ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(Issuance.document_id, User.full_name).join(User, User.id == Issuance.signer_id)
+        .where(Issuance.document_id.in_(document_ids)))
+    return {doc_id: name for doc_id, name in rows}
+
+
+def load_docs(session: Session, document_ids: Sequence[int]) -> list[SearchDoc]:
+    """The index entries of these documents (a deleted document is simply left out)."""
+    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
+    versions = _version_map(session, documents)
+    signers = _signers(session, [d.id for d in documents])
+    return [to_search_doc(d, versions.get(d.id), signers.get(d.id, "")) for d in documents]
+
+
+def _version_map(session: Session, documents: Sequence[Document]) -> dict[int, DocumentVersion]:
+    pairs = [(d.id, d.latest_version) for d in documents if d.latest_version]
+    if not pairs:
+        return {}
+    rows = session.scalars(select(DocumentVersion).where(
+        tuple_(DocumentVersion.document_id, DocumentVersion.number).in_(pairs)))
+    return {v.document_id: v for v in rows}
+
+
+def iter_docs(session: Session, batch: int = 500) -> Iterator[SearchDoc]:
+    """Every document, in batches (for a rebuild)."""
+    last_id = 0
+    while True:
+        ids = list(session.scalars(select(Document.id).where(Document.id > last_id)
+                                   .order_by(Document.id).limit(batch)))
+        if not ids:
+            return
+        yield from load_docs(session, ids)
+        session.expunge_all()
+        last_id = ids[-1]
+
+
+def count_docs(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Document)) or 0)
+
+
+def visibility_for(user: User | None) -> Visibility:
+    """The same rule as ``permissions.can_view``: reviewers, signers, the archive and
+    administrators see everything; a drafter sees published norms, their office's documents
+    and their own; anyone else (and the public) sees published norms only."""
+    if user is None:
+        return Visibility.public()
+    if user.has_role(*READ_ALL_ROLES):
+        return Visibility.everything()
+    if user.has_role("drafter"):
+        offices = [user.office.code] if user.office else []
+        return Visibility.for_user(offices, user.id)
+    return Visibility.public()
+
+
+class SearchService:
+    """The index of one application: its backend, and a consumer thread woken by commits."""
+
+    def __init__(self, config, session_factory: sessionmaker, background: bool = True):
+        self.config = config
+        self.session_factory = session_factory
+        self.background = background
+        self._backend = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        self._rebuild_checked = False
+
+    @property
+    def backend(self):
+        with self._lock:
+            if self._backend is None:
+                self._backend = get_backend(self.config)
+            return self._backend
+
+    def catch_up(self) -> int:
+        """Index whatever the outbox holds (never raises; failed rows stay for later)."""
+        return process_outbox(self.session_factory, self.backend, load_docs)
+
+    def pending(self) -> int:
+        return pending(self.session_factory)
+
+    def ensure_fresh(self) -> None:
+        """Before a search: apply queued changes so a user finds what they just saved (and,
+        the first time, fill a new or outdated index from the database)."""
+        try:
+            if not self._rebuild_checked:
+                self._rebuild_checked = True
+                self.rebuild_if_needed()
+            if self.pending():
+                self.catch_up()
+        except Exception:  # the search still runs on what the index has
+            log.exception("No se pudo actualizar el índice antes de buscar.")
+
+    def reindex(self, progress=True) -> int:
+        return reindex_all(self.session_factory, self.backend, iter_docs, total=count_docs,
+                           progress=progress, load_docs=load_docs)
+
+    def rebuild_if_needed(self) -> None:
+        backend = self.backend
+        if backend.needs_rebuild:
+            log.info("Índice de búsqueda nuevo o desactualizado: se reconstruye.")
+            self.reindex(progress=False)
+
+    def notify(self) -> None:
+        """A commit queued changes: wake the consumer (started on first use)."""
+        if not self.background:
+            return
+        if self._thread is None or not self._thread.is_alive():
+            self._start()
+        self._wake.set()
+
+    def _start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="docsys-search-indexer",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.rebuild_if_needed()
+        except Exception:
+            log.exception("No se pudo reconstruir el índice de búsqueda.")
+        while not self._stopping:
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+            try:
+                self.catch_up()
+            except Exception:
+                log.exception("Fallo del indexador de búsqueda.")
+
+    def close(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._backend is not None:
+            self._backend.close()
+
+
+def hit_json(hit) -> dict:
+    return {"document_id": hit.document_id, "version": hit.version_number, "number": hit.number,
+            "title": hit.title, "title_html": hit.title_html, "type": hit.doc_type,
+            "year": hit.year, "date": hit.date, "status": hit.status, "office": hit.office,
+            "signer": hit.signer, "published": hit.published, "score": hit.score,
+            "snippets": hit.snippets}
+
+
+def results_json(results) -> dict:
+    """The JSON shape shared by the API and the CLI."""
+    return {
+        "total": results.total, "page": results.page, "per_page": results.per_page,
+        "pages": results.pages, "sort": results.sort,
+        "hits": [hit_json(h) for h in results.hits],
+        "facets": {name: [{"value": f.value, "count": f.count} for f in values]
+                   for name, values in results.facets.items()},
+        "warnings": list(results.warnings),
+    }
+
+
+def register_commit_hook(session_factory: sessionmaker, service: SearchService) -> None:
+    """Wake the consumer after each commit that queued an index change."""
+    from sqlalchemy import event
+
+    @event.listens_for(session_factory, "after_commit")
+    def _after_commit(session):
+        if session.info.pop("search_changed", False):
+            service.notify()
+
+    @event.listens_for(session_factory, "after_rollback")
+    def _after_rollback(session):
+        session.info.pop("search_changed", None)
+
+
+__all__ = ["SearchService", "load_docs", "iter_docs", "count_docs", "visibility_for",
+           "results_json", "register_commit_hook", "search_status", "to_search_doc"]
+

@@ -1,0 +1,52 @@
+"""The search page for signed-in users: one box over every document they may see."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user
+
+from docsys.indexing import visibility_for
+from docsys.web.auth import roles_required
+from search import FACET_FIELDS, SearchError
+
+bp = Blueprint("search", __name__)
+
+SORTS = {"relevancia": "relevance", "fecha": "date"}
+FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status": "Estado"}
+# The query-syntax field each facet adds to the box when clicked.
+FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado"}
+STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
+                 "borrador": "Borrador"}
+
+
+def run_search(visibility, per_page: int = 20):
+    """Search with the request's ``q``, ``pagina`` and ``orden``; catches the index up first
+    so that what was just saved is found. Returns (query, sort, results, error)."""
+    service = current_app.extensions["docsys.search"]
+    query = (request.args.get("q") or "").strip()
+    sort = request.args.get("orden") if request.args.get("orden") in SORTS else "relevancia"
+    service.ensure_fresh()
+    try:
+        results = service.backend.search(query, visibility=visibility, sort=SORTS[sort],
+                                          page=request.args.get("pagina", 1),
+                                          per_page=per_page)
+    except SearchError as exc:
+        return query, sort, None, str(exc)
+    return query, sort, results, None
+
+
+def with_filter(query: str, facet: str, value: str) -> str:
+    """The query with one more facet filter (quoted when the value has spaces)."""
+    token = f'{FACET_FILTERS[facet]}:{value if " " not in value else chr(34) + value + chr(34)}'
+    return f"{query} {token}".strip() if token not in query.split() else query
+
+
+@bp.route("/buscar")
+@roles_required()
+def index():
+    query, sort, results, error = run_search(visibility_for(current_user))
+    return render_template(
+        "search/page.html", query=query, sort=sort, results=results, error=error,
+        facet_fields=FACET_FIELDS, facet_labels=FACET_LABELS, status_labels=STATUS_LABELS,
+        with_filter=with_filter, endpoint="search.index",
+        hit_url=lambda hit: url_for("drafts.version", document_id=hit.document_id,
+                                    number=hit.version_number))

@@ -1,0 +1,177 @@
+"""Search wired into docsys: saves and transitions reach the index through the outbox, the
+page, the API and the CLI answer with the user's visibility, bad input never gives a 500.
+Real HTTP through Flask's test client, a real tantivy index, SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, update
+
+from docsys.db import transaction
+from docsys.models import Document, SearchOutbox
+from tests.conftest import Browser, make_test_app
+from tests.web.test_drafts_routes import RGM, content_of, create_draft, with_article
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request):
+    """The same tests on both databases."""
+    return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
+
+
+def login(app, username):
+    b = Browser(app.test_client())
+    assert b.login(username).status_code == 302
+    return b
+
+
+def api_search(app, token, **params):
+    response = app.test_client().get("/api/v1/search", query_string=params,
+                                     headers={"Authorization": f"Bearer {token}"})
+    return response
+
+
+def make_token(app, username):
+    from docsys import accounts
+    from tests.conftest import get_user
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        return accounts.create_api_token(session, get_user(session, username), "pruebas")
+
+
+def test_a_saved_draft_is_found_by_its_words_at_once(any_app):
+    rosa = login(any_app, "redactor")
+    doc_id = create_draft(rosa, "Aprobar el plan de arborización del malecón de Camisea")
+    content = with_article(content_of(rosa, doc_id, 1),
+                           "APROBAR las ordenanzas de ornato y la licencia de edificación.")
+    assert rosa.post_json(f"/documentos/{doc_id}/guardar",
+                          {"content": content, "base_version": 1}).status_code == 200
+    html = rosa.get("/buscar", query_string={"q": "arborizacion malecon"}).get_data(as_text=True)
+    assert "plan de <mark>arborización</mark>" in html
+    # Spanish stemming and accent folding, on the text of the latest version.
+    html = rosa.get("/buscar", query_string={"q": "ordenanza edificacion"}).get_data(as_text=True)
+    assert f"/documentos/{doc_id}/versiones/2" in html
+    assert "<mark>" in html and 'class="snippet"' in html
+    with transaction(any_app.extensions["docsys.sessions"]) as session:
+        assert session.scalar(select(SearchOutbox.id).limit(1)) is None  # caught up
+
+
+def test_drafts_of_another_office_stay_hidden(app):
+    rosa = login(app, "redactor")          # drafter, GM
+    create_draft(rosa, "Aprobar la directiva reservada de caja chica")
+    pedro = login(app, "redactor2")        # drafter, GDUR
+    html = pedro.get("/buscar", query_string={"q": "caja chica"}).get_data(as_text=True)
+    assert "caja chica" not in html.split('id="q"')[1].split("</form>")[1]
+    assert "0 resultados" in html
+    carmen = login(app, "asesor")          # legal adviser: reviews every office
+    assert "1 resultado" in carmen.get("/buscar", query_string={"q": "caja chica"}).get_data(as_text=True)
+    token = make_token(app, "redactor2")
+    assert api_search(app, token, q="caja chica").get_json()["total"] == 0
+
+
+def test_api_search_json_with_facets_filters_and_norm_status(any_app):
+    rosa = login(any_app, "redactor")
+    first = create_draft(rosa, "Aprobar el cronograma de arbitrios municipales 2025")
+    second = create_draft(rosa, "Modificar el cronograma de arbitrios municipales 2025")
+    with transaction(any_app.extensions["docsys.sessions"]) as session:
+        # As issuing will: a number, a date and a legal status (the update queues it).
+        doc = session.get(Document, first)
+        doc.official_number = "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM"
+        doc.issue_date = "2024-05-14"
+        doc.legal_status = "vigente"
+    token = make_token(any_app, "asesor")
+    body = api_search(any_app, token, q="arbitrios").get_json()
+    assert body["total"] == 2
+    assert {h["document_id"] for h in body["hits"]} == {first, second}
+    hit = next(h for h in body["hits"] if h["document_id"] == first)
+    assert hit["number"].endswith("0045-2024-GM-MDM") and hit["year"] == 2024
+    assert hit["status"] == "vigente" and hit["type"] == "RGM"
+    assert hit["url"].endswith(f"/api/v1/documents/{first}/versions/1")
+    assert {f["value"]: f["count"] for f in body["facets"]["status"]} == {"vigente": 1, "borrador": 1}
+    assert api_search(any_app, token, q="arbitrios estado:vigente").get_json()["total"] == 1
+    known = api_search(any_app, token, q="RGM 45-2024").get_json()
+    assert known["hits"][0]["document_id"] == first
+    by_date = api_search(any_app, token, q="arbitrios", sort="date").get_json()
+    assert by_date["sort"] == "date" and by_date["hits"][0]["score"] is None
+
+
+@pytest.mark.parametrize("q", ['"licencia de', "OR", "-", "campo:raro arbitrios", "x" * 10_000,
+                               "tipo: año:", "\x00\x01 ñandú", ")))((("])
+def test_bad_queries_get_a_reading_not_an_error(app, q):
+    token = make_token(app, "asesor")
+    response = api_search(app, token, q=q)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    page = login(app, "asesor").get("/buscar", query_string={"q": q})
+    assert page.status_code == 200
+
+
+def test_page_out_of_range_and_bad_parameters(app):
+    rosa = login(app, "redactor")
+    for i in range(3):
+        create_draft(rosa, f"Aprobar el padrón de beneficiarios número {i}")
+    token = make_token(app, "asesor")
+    late = api_search(app, token, q="padron", page=99, per_page=2).get_json()
+    assert late["page"] == 2 and any("no existe" in w for w in late["warnings"])
+    assert api_search(app, token, q="padron", page="abc").status_code == 200
+    bad_sort = api_search(app, token, q="padron", sort="alfabetico")
+    assert bad_sort.status_code == 400 and "orden" in bad_sort.get_json()["error"]["message"]
+    assert app.test_client().get("/api/v1/search?q=x").status_code == 401
+    html = rosa.get("/buscar", query_string={"q": "padron", "pagina": "-5"}).get_data(as_text=True)
+    assert "no es válido" in html
+
+
+def test_transitions_reach_the_index(app):
+    rosa = login(app, "redactor")
+    doc_id = create_draft(rosa, "Aprobar el reglamento de mercados")
+    token = make_token(app, "asesor")
+    api_search(app, token, q="mercados")  # indexed as a draft
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        # A bulk status change, as the workflow makes, must be queued explicitly.
+        from docsys.workflow import move
+        from tests.conftest import get_user
+        move(session, session.get(Document, doc_id), "en_revision", get_user(session, "redactor"),
+             "enviar")
+        session.execute(update(Document).where(Document.id == doc_id).values(
+            status="publicado", official_number="RGM N° 0001-2025-GM-MDM", issue_date="2025-01-02",
+            legal_status="vigente"))
+    public = api_search(app, token, q="mercados").get_json()["hits"][0]
+    assert public["published"] is True and public["status"] == "vigente"
+
+
+def test_an_unreachable_index_never_blocks_a_save(tmp_path, seeded_sqlite):
+    import shutil
+    db = tmp_path / "app.db"
+    shutil.copy(seeded_sqlite, db)
+    app = make_test_app(f"sqlite:///{db}", tmp_path, ELASTICSEARCH_URL="http://127.0.0.1:9")
+    rosa = login(app, "redactor")
+    doc_id = create_draft(rosa, "Aprobar la feria de la yuca")
+    assert rosa.post_json(f"/documentos/{doc_id}/guardar",
+                          {"content": content_of(rosa, doc_id, 1), "base_version": 1}).status_code == 200
+    page = rosa.get("/buscar", query_string={"q": "yuca"})
+    assert page.status_code == 200 and "flash-error" in page.get_data(as_text=True)
+    token = make_token(app, "asesor")
+    assert api_search(app, token, q="yuca").status_code == 503
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        rows = session.scalars(select(SearchOutbox).where(SearchOutbox.document_id == doc_id)).all()
+        assert rows and all(r.attempts >= 1 for r in rows)  # kept for when the index is back
+    app.extensions["docsys.engine"].dispose()
+
+
+def test_cli_search_json_and_reindex(app):
+    rosa = login(app, "redactor")
+    doc_id = create_draft(rosa, "Aprobar la campaña de vacunación canina")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["docsys", "search", "vacunacion canina", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["total"] == 1 and body["hits"][0]["document_id"] == doc_id
+    assert "snippets" in body["hits"][0] and "facets" in body
+    hidden = runner.invoke(args=["docsys", "search", "vacunacion", "--json", "--user", "redactor2"])
+    assert json.loads(hidden.output)["total"] == 0
+    assert runner.invoke(args=["docsys", "search", "x", "--user", "nadie"]).exit_code == 1
+    rebuilt = runner.invoke(args=["docsys", "reindex", "--quiet"])
+    assert rebuilt.exit_code == 0 and "Índice reconstruido" in rebuilt.output
+    again = json.loads(runner.invoke(args=["docsys", "search", "vacunacion", "--json"]).output)
+    assert again["total"] == 1
+    text = runner.invoke(args=["docsys", "search", "vacunacion"]).output
+    assert "1 resultado(s)" in text and f"documento {doc_id}" in text
