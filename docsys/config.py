@@ -40,6 +40,14 @@ def load_config() -> dict:
         "SEARCH_DIR": _env("DOCSYS_SEARCH_DIR", str(instance / "search-index")),
         "ELASTICSEARCH_URL": _env("ELASTICSEARCH_URL"),
         "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
+        # Signing: the key that seals stored certificates (else one generated in the
+        # instance directory), an optional RFC 3161 timestamp authority, the PEM files of
+        # the trusted roots (separated by ":"; the demo CA of `docsys pki demo` is added
+        # when present in PKI_DIR).
+        "KEYSTORE_KEY": _env("DOCSYS_KEYSTORE_KEY"),
+        "TSA_URL": _env("DOCSYS_TSA_URL"),
+        "TRUST_ROOTS": _env("DOCSYS_TRUST_ROOTS", ""),
+        "PKI_DIR": _env("DOCSYS_PKI_DIR", str(instance / "pki")),
         "DOCUMENT_TEMPLATES_DIR": _env(
             "DOCSYS_DOCUMENT_TEMPLATES_DIR", str(PROJECT_ROOT / "templates" / "documents")
         ),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from docsys import audit, permissions
 from docsys.drafting.structure import normalize_content
-from docsys.errors import NotFound, ValidationError, VersionConflict
+from docsys.errors import ImmutableError, NotFound, ValidationError, VersionConflict
 from docsys.models import Document, DocumentVersion, User
 from docsys.models._common import utcnow
 
@@ -72,20 +72,30 @@ def _parse_base(base_version) -> int:
         raise ValidationError("Indique la versión sobre la que trabajó (versión base).") from None
 
 
+ISSUED_MESSAGE = ("La norma ya fue emitida y firmada: su texto es inmutable. Para cambiarla, "
+                  "redacte una nueva norma que la modifique.")
+
+
 def _append_version(session: Session, document: Document, content: dict, base: int,
                     author: User, note: str, autosave: bool = False,
                     restored_from: int | None = None) -> DocumentVersion:
     """Take the next version number atomically and write the version row."""
     new_number = base + 1
+    if document.official_number:
+        raise ImmutableError(ISSUED_MESSAGE)
     result = session.execute(
         update(Document)
-        .where(Document.id == document.id, Document.latest_version == base)
+        .where(Document.id == document.id, Document.latest_version == base,
+               Document.official_number.is_(None))
         .values(latest_version=new_number, updated_at=utcnow(),
                 title=content["fields"].get("sumilla") or document.title)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        current = session.scalar(select(Document.latest_version).where(Document.id == document.id))
+        current, number = session.execute(select(Document.latest_version, Document.official_number)
+                                          .where(Document.id == document.id)).one()
+        if number:  # issued meanwhile
+            raise ImmutableError(ISSUED_MESSAGE)
         raise VersionConflict(
             f"El documento fue modificado por otra persona (versión {current}) "
             f"después de la versión {base} en la que usted trabajó. Su texto no se guardó: "

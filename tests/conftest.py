@@ -136,7 +136,8 @@ def make_test_app(db_url: str, instance: Path, **extra):
     from docsys import create_app
     config = {"DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "INSTANCE_DIR": str(instance),
               "TESTING": True, "SEARCH_DIR": str(instance / "search"),
-              "BLOB_DIR": str(instance / "blobs"), "SEARCH_BACKGROUND": False}
+              "BLOB_DIR": str(instance / "blobs"), "SEARCH_BACKGROUND": False,
+              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789"}
     config.update(extra)
     return create_app(config)
 

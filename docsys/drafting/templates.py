@@ -6,6 +6,8 @@ A template file looks like::
     name: Resolución de Gerencia Municipal
     doc_type: RGM
     issuing_office: GM                      # office code whose sequence numbers it
+    signer_office: A                        # optional: office of the signing authority
+                                            # (default: issuing_office, else the drafter's)
     heading: "RESOLUCIÓN DE GERENCIA MUNICIPAL N° {numero}"
     number_pattern: "{seq:04d}-{year}-GM-{muni}"
     description: "..."
@@ -72,6 +74,7 @@ def parse_template(source_text: str) -> dict:
     definition.setdefault("description", "")
     definition.setdefault("number_pattern", "{seq:03d}-{year}-{muni}")
     definition.setdefault("issuing_office", "")
+    definition.setdefault("signer_office", "")
     # The skeleton must itself be a valid document structure.
     normalize_content({"doc_type": definition["doc_type"], "fields": {},
                        "sections": definition["sections"], "closing": definition["closing"]})

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docsys.db import Base
+from docsys.errors import ImmutableError
 from docsys.models._common import UTCDateTime, make_immutable, utcnow
 from docsys.models.users import Office, User
 
@@ -69,3 +70,23 @@ class DocumentVersion(Base):
 
 
 make_immutable(DocumentVersion, "La versión del documento")
+
+# Once a document has an official number, what was signed can no longer change.
+_FROZEN_WHEN_ISSUED = ("official_number", "number_key", "issue_date", "doc_type", "title",
+                       "latest_version", "office_id", "template_version_id")
+
+
+@event.listens_for(Document, "before_update")
+def _issued_documents_are_frozen(_mapper, _connection, target: Document) -> None:
+    state = inspect(target)
+    history = state.attrs.official_number.history
+    before = (history.deleted[0] if history.deleted else None) if history.has_changes() \
+        else target.official_number
+    if not before or target.origin == "importado":
+        # Not issued yet (this may be the flush that issues it), or an archived norm whose
+        # metadata the archivist is still confirming (its original file stays untouched).
+        return
+    for name in _FROZEN_WHEN_ISSUED:
+        if state.attrs[name].history.has_changes():
+            raise ImmutableError("La norma emitida es inmutable: no se puede modificar "
+                                 f"({name}). Un cambio se hace con una nueva norma.")

@@ -80,6 +80,12 @@ class RenderMeta:
     issuing_office: str = ""
     office_name: str = ""
     version_label: str = ""
+    # Issued documents only: the footer on every page and the blank space left at the end
+    # of the last page for the signature stamps (points).
+    verification_code: str = ""
+    verification_url: str = ""
+    qr_data_uri: str = ""
+    signature_space: float = 0.0
 
     @property
     def is_draft(self) -> bool:

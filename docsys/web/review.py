@@ -49,7 +49,20 @@ def page(document_id):
             current_user.has_role("legal") or workflow.is_area_head(current_user, document)),
         editable=permissions.can_edit(current_user, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
-        if current_user.has_role("admin") else [])
+        if current_user.has_role("admin") else [],
+        **issuing_context(session, document))
+
+
+def issuing_context(session, document) -> dict:
+    """What the issuing panel of the review page needs."""
+    from docsys import issuing
+    from docsys.signing.credentials import stored_credential
+
+    issuance = issuing.issuance_of(session, document)
+    return {"issuance": issuance, "can_issue": issuing.can_issue(current_user, document),
+            "can_publish": issuing.can_publish(current_user),
+            "has_credential": stored_credential(session, current_user) is not None,
+            "norm_url_args": issuing.norm_url_args(issuance) if issuance else {}}
 
 
 @bp.route("/<document_id>/acciones/<action>", methods=["POST"])

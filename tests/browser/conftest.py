@@ -17,10 +17,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "clave-segura-1"
 TEMPLATE_KEY = "resolucion-gerencia-municipal"
+OFFICES = {
+    "GM": "Gerencia Municipal",
+    "GAJ": "Gerencia de Asesoría Jurídica",
+    "GDUR": "Gerencia de Desarrollo Urbano y Rural",
+}
 # username -> (full name, roles, office)
 USERS = {
     "redactora": ("Rosa Quispe Huamán", ["drafter"], "GM"),
     "redactor2": ("Luis Condori Mamani", ["drafter"], "GM"),
+    "asesora": ("Ana Lucía Torres Vargas", ["legal"], "GAJ"),
+    "gerente": ("Jorge Mendoza Salas", ["signer"], "GM"),
+    "redactor_gdur": ("Carmen Rojas Ccori", ["drafter"], "GDUR"),
 }
 SCREENSHOT_DIR = os.environ.get("DOCSYS_SCREENSHOT_DIR")
 
@@ -41,7 +49,8 @@ def live_server(tmp_path_factory):
         migrate.upgrade(app.extensions["docsys.engine"])
         session = app.extensions["docsys.sessions"]()
         try:
-            accounts.ensure_office(session, "GM", "Gerencia Municipal")
+            for code, name in OFFICES.items():
+                accounts.ensure_office(session, code, name)
             for username, (full_name, roles, office) in USERS.items():
                 accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office)
             load_template_files(session, app.config["DOCUMENT_TEMPLATES_DIR"])

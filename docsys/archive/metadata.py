@@ -1,0 +1,426 @@
+"""Guess a norm's type, number, year, office, date and sumilla from its text and file name.
+
+The archive's norms follow the municipal heading conventions ("RESOLUCIÓN DE GERENCIA
+MUNICIPAL N° 0045-2024-GM-MDM", "Megantoni, 15 de marzo de 2024", "ORDENANZA QUE APRUEBA
+...") but many were read by OCR, which turns "N°" into "N*" or "Nº", "0" into "O", and
+breaks lines anywhere. Matching runs on a folded copy of the text (upper case, no accents,
+same length, so positions point back into the original) with patterns that accept those
+confusions, and only accepts a number that comes with a plausible year.
+
+Every field has a confidence (0-1) and a source ("texto" or "nombre de archivo"); the
+archivist is asked to confirm :meth:`GuessedMetadata.to_confirm`. Office codes are the
+project's (docsys.demo_content.OFFICES): the number's suffix when it has one ("-GM-MDM"
+-> GM, "-A-MDM" -> A), else the template's issuing office: Alcaldía (A) for RA and DA,
+Gerencia Municipal (GM) for RGM and DIR, Secretaría General (SG), which keeps the register
+of the Concejo's norms, for OM and AC (templates/documents/*.yaml).
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
+CONFIRM_BELOW = 0.8
+SUMILLA_MAX = 240
+TOP_LINES = 15  # a heading found in these lines of the first page is "at the top"
+
+# Type phrases, most specific first (upper case, no accents; O/I/L/S accept OCR lookalikes).
+_TYPE_PHRASES = [
+    ("RGM", "RESOLUCION DE GERENCIA MUNICIPAL"),
+    ("RGM", "RESOLUCION GERENCIAL MUNICIPAL"),
+    ("RG", "RESOLUCION DE (?:SUB ?)?GERENCIA"),
+    ("RG", "RESOLUCION (?:SUB ?)?GERENCIAL"),
+    ("RA", "RESOLUCION DE ALCALDIA"),
+    ("RA", "RESOLUCION ALCALDICIA"),
+    ("DA", "DECRETO DE ALCALDIA"),
+    ("AC", "ACUERDO DE CONCEJO"),
+    ("AC", "ACUERDO MUNICIPAL"),
+    ("OM", "ORDENANZA MUNICIPAL"),
+    ("OM", "ORDENANZA"),
+    ("DIR", "DIRECTIVA"),
+]
+# Abbreviations used in file names ("RGM 045-2024.pdf").
+_TYPE_ABBREVIATIONS = {"RGM": "RGM", "RG": "RG", "RA": "RA", "DA": "DA", "AC": "AC", "OM": "OM",
+                       "DIR": "DIR", "ORD": "OM", "ACU": "AC", "DEC": "DA"}
+DEFAULT_OFFICE = {"RA": "A", "DA": "A", "RGM": "GM", "DIR": "GM", "OM": "SG", "AC": "SG"}
+_OFFICE_ALIASES = {"ALC": "A", "AL": "A", "CM": "SG", "CMM": "SG", "SGM": "SG"}
+_MONTHS = {"ENERO": 1, "FEBRERO": 2, "MARZO": 3, "ABRIL": 4, "MAYO": 5, "JUNIO": 6, "JULIO": 7,
+           "AGOSTO": 8, "SETIEMBRE": 9, "SEPTIEMBRE": 9, "OCTUBRE": 10, "NOVIEMBRE": 11,
+           "DICIEMBRE": 12}
+
+
+@dataclass
+class GuessedMetadata:
+    """What was read, field by field; None where nothing credible was found.
+
+    ``confidence`` maps each of FIELDS to 0-1 (0 when missing); ``sources`` says where a
+    field came from ("texto" or "nombre de archivo"); ``notes`` are Spanish remarks for the
+    archivist (the text and the file name disagree, a date of another year...).
+    """
+
+    doc_type: str | None = None
+    number: int | None = None
+    year: int | None = None
+    office: str | None = None
+    number_label: str | None = None  # the number as written, e.g. "0045-2024-GM-MDM"
+    date: datetime.date | None = None
+    place: str | None = None
+    sumilla: str | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in FIELDS if getattr(self, name) is None]
+
+    def to_confirm(self, threshold: float = CONFIRM_BELOW) -> list[str]:
+        """Fields the archivist should check: missing or below ``threshold``."""
+        return [name for name in FIELDS if self.confidence.get(name, 0.0) < threshold]
+
+
+def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> GuessedMetadata:
+    """Read the metadata of one norm from its extracted text (mostly the first page, where
+    the heading is) and fall back on its file name."""
+    text = unicodedata.normalize("NFC", text or "")
+    first = _first_page(text)
+    folded = _fold(first)
+    meta = GuessedMetadata()
+    heading = _find_heading(first, folded, muni_code)
+    if heading:
+        _set(meta, "doc_type", heading["doc_type"], heading["type_confidence"])
+        if heading.get("number") is not None:
+            for name in ("number", "year"):
+                _set(meta, name, heading[name], heading["number_confidence"])
+            meta.number_label = heading["label"]
+            if heading["office"]:
+                _set(meta, "office", heading["office"], heading["number_confidence"] - 0.05)
+
+    _merge_filename(meta, _from_filename(filename, muni_code))
+    if meta.office is None and meta.doc_type in DEFAULT_OFFICE:
+        code = DEFAULT_OFFICE[meta.doc_type]
+        _set(meta, "office", code, 0.85 if code in ("A", "GM") else 0.6,
+             source="tipo de norma")
+
+    date = _find_date(first, folded, meta.year) or _find_date(text, _fold(text), meta.year,
+                                                              given_only=True)
+    if date:
+        meta.date, meta.place = date["date"], date.get("place")
+        meta.confidence["date"], meta.sources["date"] = date["confidence"], "texto"
+        if meta.year and meta.date.year != meta.year:
+            meta.notes.append(f"La fecha ({meta.date:%d/%m/%Y}) es de otro año que la norma "
+                              f"({meta.year}).")
+    sumilla = _find_sumilla(first, folded, text)
+    if sumilla:
+        meta.sumilla = sumilla[0]
+        meta.confidence["sumilla"], meta.sources["sumilla"] = sumilla[1], "texto"
+    for name in FIELDS:
+        meta.confidence.setdefault(name, 0.0)
+    return meta
+
+
+def _set(meta: GuessedMetadata, name: str, value, confidence: float, source: str = "texto"):
+    setattr(meta, name, value)
+    meta.confidence[name] = round(min(max(confidence, 0.0), 0.99), 2)
+    meta.sources[name] = source
+
+
+# ---------------------------------------------------------------------------- folding
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0].upper()
+    return base if len(base) == 1 else ch
+
+
+def _fold(text: str) -> str:
+    """Upper case without accents, one character for one, so match positions are valid
+    in the original text."""
+    return "".join(map(_fold_char, text))
+
+
+def _fuzzy(phrase: str) -> str:
+    """A regex for an upper-case phrase that accepts OCR lookalikes and broken spacing."""
+    lookalikes = {"O": "[O0Q]", "I": "[I1L|!]", "L": "[L1I|]", "S": "[S5]", "E": "[EF]"}
+    out, in_group = [], 0
+    for ch in phrase:
+        if ch in "(?:)":
+            out.append(ch)
+        elif ch == " ":
+            out.append(r"\s*" if in_group else r"\s+")
+        else:
+            out.append(lookalikes.get(ch, re.escape(ch)))
+    return "".join(out)
+
+
+_TYPE_RE = [(code, re.compile(r"(?<![A-Z])" + _fuzzy(phrase) + r"(?![A-Z])"))
+            for code, phrase in _TYPE_PHRASES]
+_DIGITISH = "0-9OQDIL|"
+_NUMBER_RE = re.compile(
+    r"(?<![A-Z0-9])N\s*(?:RO|UM(?:ERO)?)?\s*[.:]?\s*[°º*ª'\"”“´`^?ºE0O]?\s*[.:]?\s*"
+    rf"(?P<num>[{_DIGITISH}]{{1,6}})\s*[-–—_./]\s*"
+    rf"(?P<year>[12IL][09OQ][{_DIGITISH}]{{2}})(?![0-9])"
+    r"(?P<suffix>(?:\s*[-–—_/.]\s*[A-Z]{1,10}(?![a-z]))*)")
+_DIGIT_FIXES = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1"})
+
+
+def _first_page(text: str) -> str:
+    """The first page (PDF pages are separated by form feeds), or the first 4,000 chars."""
+    page = text.split("\f", 1)[0]
+    return page[:6000] if "\f" in text else text[:4000]
+
+
+# ---------------------------------------------------------------------------- heading
+
+
+def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
+    """The first "TYPE ... N° number-year-suffix" of the first page; else the first type
+    phrase alone. Citations of other norms come later in the text, after the heading."""
+    top_end = _offset_of_line(folded, TOP_LINES)
+    for match in _NUMBER_RE.finditer(folded):
+        number = _parse_number(match, muni_code)
+        if number is None:
+            continue
+        window_start = max(0, match.start() - 120)
+        found = _closest_type(folded, window_start, match.start())
+        if found is None:
+            continue
+        code, type_match = found
+        top = type_match.start() < top_end
+        if code == "RG" and number["office"] in ("GM",):
+            code = "RGM"  # "RESOLUCIÓN DE GERENCIA N° ...-GM-MDM" is the municipal manager's
+        corrected = number.pop("corrected")
+        return {"doc_type": code, "type_confidence": 0.95 if top else 0.8,
+                "number_confidence": (0.95 if top else 0.8) - (0.15 if corrected else 0.0),
+                **number}
+    for code, pattern in _TYPE_RE:
+        match = pattern.search(folded, 0, top_end)
+        if match:
+            return {"doc_type": code, "type_confidence": 0.6}
+    return None
+
+
+def _closest_type(folded: str, start: int, end: int):
+    """The type phrase that ends closest before ``end`` (the longest if two end together)."""
+    best = None
+    for code, pattern in _TYPE_RE:
+        for match in pattern.finditer(folded, start, end):
+            between = folded[match.end():end]
+            if "\n\n" in between or len(between) > 90:
+                continue
+            key = (match.end(), match.end() - match.start())
+            if best is None or key > best[0]:
+                best = (key, code, match)
+    return (best[1], best[2]) if best else None
+
+
+def _parse_number(match: re.Match, muni_code: str) -> dict | None:
+    raw_number, raw_year = match.group("num"), match.group("year")
+    if not any(ch.isdigit() for ch in raw_number):
+        return None
+    number_text = raw_number.translate(_DIGIT_FIXES)
+    year_text = raw_year.translate(_DIGIT_FIXES)
+    if not (number_text.isdigit() and year_text.isdigit()):
+        return None
+    number, year = int(number_text), int(year_text)
+    if number == 0 or not 1980 <= year <= datetime.date.today().year + 1:
+        return None
+    tokens = [t for t in re.split(r"[\s\-–—_/.]+", match.group("suffix")) if t]
+    office = next((t for t in tokens if t != muni_code.upper()), None)
+    office = _OFFICE_ALIASES.get(office, office) if office else None
+    label = "-".join([number_text, year_text] + tokens)
+    return {"number": number, "year": year, "office": office, "label": label,
+            "corrected": number_text != raw_number or year_text != raw_year}
+
+
+def _offset_of_line(text: str, lines: int) -> int:
+    position = 0
+    for _ in range(lines):
+        position = text.find("\n", position) + 1
+        if position == 0:
+            return len(text)
+    return position
+
+
+# ---------------------------------------------------------------------------- file name
+
+
+def _from_filename(filename: str, muni_code: str) -> dict:
+    """Type, number, year and office from names like "RGM 045-2024.pdf" or
+    "Ordenanza_012-2019-MDM.pdf"."""
+    stem = PurePath(filename or "").name
+    stem = re.sub(r"\.(pdf|docx?|txt|rtf)$", "", stem, flags=re.I)
+    folded = " " + _fold(re.sub(r"[_+]+", " ", stem)) + " "
+    found: dict = {}
+    for code, pattern in _TYPE_RE:
+        if pattern.search(folded):
+            found["doc_type"] = code
+            break
+    else:
+        abbreviation = re.search(r"(?<![A-Z])(R\.?G\.?M|R\.?G|R\.?A|D\.?A|A\.?C|O\.?M|DIR|ORD|ACU|DEC)"
+                                 r"\.?(?![A-Z])", folded)
+        if abbreviation:
+            found["doc_type"] = _TYPE_ABBREVIATIONS[abbreviation.group(1).replace(".", "")]
+    number = re.search(r"(?<![0-9])(?P<num>[0-9]{1,5})\s*[-– ]\s*(?P<year>(?:19|20)[0-9]{2})"
+                       r"(?![0-9])(?P<suffix>(?:\s*[-–]\s*[A-Z]{1,10}(?![A-Z]))*)", folded)
+    if number and int(number.group("num")) > 0:
+        tokens = [t for t in re.split(r"[\s\-–]+", number.group("suffix")) if t]
+        office = next((t for t in tokens if t != muni_code.upper() and t not in _TYPE_ABBREVIATIONS),
+                      None)
+        found.update(number=int(number.group("num")), year=int(number.group("year")),
+                     office=_OFFICE_ALIASES.get(office, office) if office else None)
+        found["label"] = "-".join([number.group("num"), number.group("year")] + tokens)
+    return found
+
+
+def _merge_filename(meta: GuessedMetadata, named: dict) -> None:
+    """Fill what the text lacks from the file name; agreement raises the confidence,
+    disagreement lowers it and is noted (the text wins)."""
+    labels = {"doc_type": "el tipo", "number": "el número", "year": "el año", "office": "la oficina"}
+    for name in ("doc_type", "number", "year", "office"):
+        value = named.get(name)
+        if value is None:
+            continue
+        current = getattr(meta, name)
+        if current is None:
+            _set(meta, name, value, 0.7, source="nombre de archivo")
+            if name == "number" and not meta.number_label:
+                meta.number_label = named.get("label")
+        elif current == value:
+            meta.confidence[name] = 0.99
+        else:
+            meta.confidence[name] = min(meta.confidence[name], 0.5)
+            meta.notes.append(f"El nombre del archivo indica otro valor para {labels[name]} "
+                              f"({value}) que el texto ({current}).")
+
+
+# ---------------------------------------------------------------------------- date
+
+_DAY_WORDS = {w: n for n, w in enumerate(
+    "UNO DOS TRES CUATRO CINCO SEIS SIETE OCHO NUEVE DIEZ ONCE DOCE TRECE CATORCE QUINCE "
+    "DIECISEIS DIECISIETE DIECIOCHO DIECINUEVE VEINTE VEINTIUNO VEINTIDOS VEINTITRES "
+    "VEINTICUATRO VEINTICINCO VEINTISEIS VEINTISIETE VEINTIOCHO VEINTINUEVE TREINTA".split(), 1)}
+_DAY_WORDS.update({"PRIMERO": 1, "PRIMER": 1, "UN": 1, "VEINTIUN": 21, "TREINTA Y UNO": 31,
+                   "TREINTA Y UN": 31})
+_DAY_ALT = "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)).replace(r"\ ", r"\s+")
+_YEAR_ALT = r"DOS\s+MIL(?:\s+(?:" + _DAY_ALT + r"))?"
+_MONTH_ALT = "|".join(_fuzzy(m) for m in sorted(_MONTHS, key=len, reverse=True))
+_DATE_RE = re.compile(
+    r"(?<![A-Z0-9])(?:A\s+LOS\s+)?(?P<day>[0-3]?[0-9]|" + _DAY_ALT + r")(?![0-9])\s*(?:[°º]|RO\.?)?"
+    r"\s*(?:DIAS?\s+)?(?:DE\s*|DEL\s+MES\s+DE\s+|\.\s*)?(?P<month>" + _MONTH_ALT + r")(?![A-Z])"
+    r"\s*[,.]?\s*(?:DE\s*L?|DEL)?\s*(?:ANO\s+)?(?P<year>(?:19|20)[0-9]{2}|" + _YEAR_ALT + r")")
+_NUMERIC_DATE_RE = re.compile(
+    r"(?<![0-9])(?P<day>[0-3]?[0-9])\s*(?P<sep>[/.-])\s*(?P<month>[01]?[0-9])\s*(?P=sep)\s*"
+    r"(?P<year>(?:19|20)[0-9]{2})(?![0-9])")
+_PLACE_RE = re.compile(r"(?:^|\n)[ \t]*(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*,\s*"
+                       r"(?:(?:LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO)\s*,?\s*)?$")
+_GIVEN_RE = re.compile(r"DADO\s+EN\s+|POR\s+TANTO|REGISTRESE|MANDO\s+SE\s+(?:REGISTRE|PUBLIQUE)")
+
+
+def _find_date(original: str, folded: str, year: int | None, given_only: bool = False):
+    """The issue date: "Place, 15 de marzo de 2024" at a line start beats "Dado en ... a los
+    quince días del mes de ..." and the closing formula, which beat any other date."""
+    candidates = []
+    for match in _DATE_RE.finditer(folded):
+        value = _date_of(match)
+        if value:
+            candidates.append((match, value, False))
+    for match in _NUMERIC_DATE_RE.finditer(folded):
+        try:
+            value = datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+        except ValueError:
+            continue
+        candidates.append((match, value, True))
+    best = None
+    for match, value, numeric in candidates:
+        before = folded[max(0, match.start() - 60):match.start()]
+        place = _PLACE_RE.search(before)
+        given = _GIVEN_RE.search(folded[max(0, match.start() - 250):match.start()])
+        if given_only and not given:
+            continue
+        if place:
+            confidence = 0.9
+        elif given:
+            confidence = 0.85
+        else:
+            confidence = 0.5
+        if numeric:
+            confidence -= 0.1
+        if year and value.year != year:
+            confidence -= 0.3
+        if best is None or confidence > best["confidence"] + 1e-9:
+            found = {"date": value, "confidence": round(confidence, 2)}
+            if place:
+                start = match.start() - len(before) + place.start("place")
+                found["place"] = original[start:start + len(place["place"])].strip().title()
+            best = found
+    return best
+
+
+def _date_of(match: re.Match) -> datetime.date | None:
+    day = match["day"]
+    day = int(day) if day.isdigit() else _DAY_WORDS.get(re.sub(r"\s+", " ", day))
+    month_text = match["month"].translate(str.maketrans("01|!5", "OIIIS"))
+    month = next((n for name, n in _MONTHS.items()
+                  if re.fullmatch(_fuzzy(name), month_text)), None)
+    year_text = re.sub(r"\s+", " ", match["year"])
+    if year_text.isdigit():
+        year = int(year_text)
+    else:
+        rest = year_text[len("DOS MIL"):].strip()
+        year = 2000 + (_DAY_WORDS.get(rest, 0) if rest else 0)
+    try:
+        return datetime.date(year, month, day) if day and month else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- sumilla
+
+_LABEL_RE = re.compile(r"(?:^|\n)[ \t]*(?:SUMILLA|ASUNTO)\s*[:.\-]+\s*")
+_TITLE_RE = re.compile(r"(?:^|\n)[ \t]*(?P<title>(?:ORDENANZA|DECRETO|ACUERDO|DIRECTIVA)?\s*"
+                       r"QUE\s+(?:APRUEBA|REGULA|ESTABLECE|MODIFICA|DEROGA|DECLARA|CREA|"
+                       r"AUTORIZA|DISPONE|PROMUEVE|OTORGA|FIJA|PRORROGA|REGLAMENTA|INCORPORA)\b)")
+_ARTICLE_RE = re.compile(r"ART[I1L]CULO\s+(?:PRIMERO|1\s*[°º]?|UNICO)\s*[.:\-–—]+\s*")
+_STOP_RE = re.compile(r"\n\s*\n|\n[ \t]*(?:VISTOS?|CONSIDERANDO|EL\s+(?:ALCALDE|GERENTE|CONCEJO)|"
+                      r"POR\s+CUANTO|SE\s+RESUELVE|ART[I1L]CULO)\b")
+
+
+def _find_sumilla(original: str, folded: str, full: str) -> tuple[str, float] | None:
+    """The SUMILLA / ASUNTO line, else an ordinance-style title ("QUE APRUEBA ..."), else the
+    first sentence of the first article (which says what is resolved)."""
+    label = _LABEL_RE.search(folded)
+    if label:
+        return _clip(original, folded, label.end()), 0.9
+    title = _TITLE_RE.search(folded)
+    if title and title.start() < _offset_of_line(folded, TOP_LINES + 10):
+        start = title.start("title")
+        if not folded[start:start + 60].startswith("QUE"):
+            return _clip(original, folded, start), 0.8
+        return _clip(original, folded, start), 0.75
+    full_folded = folded if full is original else _fold(full)
+    article = _ARTICLE_RE.search(full_folded)
+    if article:
+        return _clip(full, full_folded, article.end(), sentence=True), 0.6
+    return None
+
+
+def _clip(original: str, folded: str, start: int, sentence: bool = False) -> str:
+    """From ``start`` to the end of the paragraph (or first sentence), one line, short."""
+    stop = _STOP_RE.search(folded, start)
+    end = stop.start() if stop else len(folded)
+    piece = original[start:end]
+    if sentence:
+        cut = re.search(r"(?<=[a-záéíóúñ)»\"”])[.;](?=\s|$)", piece[20:])
+        if cut:
+            piece = piece[:20 + cut.start()]
+    piece = re.sub(r"(?<=[a-záéíóúñ])-\n(?=[a-záéíóúñ])", "", piece)  # OCR hyphenation
+    piece = re.sub(r"\s+", " ", piece).strip(" .;:,-")
+    if len(piece) > SUMILLA_MAX:
+        piece = piece[:SUMILLA_MAX].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+    return piece

@@ -1,0 +1,659 @@
+"""Citations of norms in Peruvian municipal documents, with canonical ids.
+
+``extract_citations(text)`` finds "la Ley N° 27972", "el numeral 6 del artículo 20 de la
+Ley Orgánica de Municipalidades", "Ordenanzas N° 012-2019-MDM y 015-2020-MDM", "D.S.
+N° 004-2019-JUS"... in any case, with or without accents, and returns one
+:class:`Citation` per norm mentioned, with the articles cited.
+
+Canonical ids (``canonical_id_for``) — one string per norm, whatever the spelling:
+
+* national laws and legislative decrees number without a year: ``LEY-27972``,
+  ``DLEG-1440``, ``DLEY-25967`` (decreto ley);
+* a TUO keys on the norm it orders: ``TUO-LEY-27444`` (the supreme decree approving it is
+  a citation of its own: ``DS-4-2019-JUS``);
+* supreme decrees and ministerial resolutions key on number-year-sector:
+  ``DS-4-2019-JUS``, ``RM-123-2020-MINSA`` (sector = first lettered segment of the
+  suffix; ``DS-4-2019`` when the suffix is missing); urgency decrees on number-year:
+  ``DU-14-2019``;
+* municipal norms (OM, RA, RGM, DA, AC, DIR, RG) key on type-number-year: ``OM-12-2019``,
+  ``RGM-45-2024`` — the same keys as :mod:`search.numbers`. Two additions avoid
+  collisions: a "Resolución de Gerencia" adds the issuing office, since each gerencia
+  numbers its own (``RG-12-2023-GDUR``), and a norm of another municipality or a national
+  entity adds its code (``OM-10-2018-MPLC``, ``DIR-1-2019-EF``). Our own code (``MDM``)
+  and office codes (``A``, ``GM``) never appear;
+* the Constitution is ``CONST``.
+
+Numbers never carry leading zeros in ids; ``canonical_label`` pads them back for display
+("Ordenanza Municipal N° 012-2019-MDM").
+
+Articles are strings, outermost unit first, joined by dots: "artículo 20" -> ``"20"``,
+"numeral 6 del artículo 20" and "artículo 20, inciso 6)" -> ``"20.6"``, "numeral 85.2 del
+artículo 85" -> ``"85.2"`` (not repeated), "literal a) del numeral 2 del artículo 5" ->
+``"5.2.a"``, "artículo IV del Título Preliminar" -> ``"IV"``, "Artículo Primero" ->
+``"1"``, "artículo 11-A" -> ``"11-A"``. Lists are split ("artículos 3, 5 y 7" -> 3, 5, 7);
+ranges are expanded up to 50 items ("artículos 3 al 6" -> 3, 4, 5, 6), longer ones kept
+as ``"3..60"``.
+
+Informes, oficios, memorandos and expedientes are documents, not norms: never reported.
+A bare "la Constitución" is reported only when an article of it is cited. Anaphoric
+mentions with a cited article ("el artículo 27 de la misma ley") are reported as a
+citation of the last compatible norm, with ``anaphoric=True``.
+
+Every pattern is bounded and runs on one folded copy of the text (see
+:mod:`docsys.compliance.folding`), so extraction is linear in the size of the text.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+
+from docsys.compliance.folding import fold
+
+# Issuer codes of this municipality: never part of a canonical id.
+OWN_ISSUER_CODES = frozenset({"MDM"})
+# National entities that issue directives and other "municipal-type" norms.
+_NATIONAL_CODES = frozenset({"EF", "CG", "PCM", "OSCE", "SERVIR", "JUS", "SUNAT", "VIVIENDA",
+                             "PRODUCE", "TR", "SA", "ED", "AG", "EM", "RE", "IN", "DE", "SGP",
+                             "INEI", "ONPE", "JNE", "RENIEC", "SBS", "OEFA"})
+_MUNICIPALITY_CODE = re.compile(r"^M[A-Z]{1,8}$")
+
+NATIONAL_NO_YEAR = frozenset({"LEY", "DLEG", "DLEY"})
+SECTOR_KINDS = frozenset({"DS", "RM"})
+MUNICIPAL_KINDS = frozenset({"OM", "RA", "RGM", "DA", "AC", "DIR", "RG"})
+YEARLY_KINDS = MUNICIPAL_KINDS | SECTOR_KINDS | {"DU"}
+KINDS = NATIONAL_NO_YEAR | YEARLY_KINDS | {"TUO", "CONST"}
+
+_LABELS = {
+    "LEY": "Ley", "DLEG": "Decreto Legislativo", "DLEY": "Decreto Ley",
+    "DS": "Decreto Supremo", "DU": "Decreto de Urgencia", "RM": "Resolución Ministerial",
+    "OM": "Ordenanza Municipal", "RA": "Resolución de Alcaldía",
+    "RGM": "Resolución de Gerencia Municipal", "RG": "Resolución de Gerencia",
+    "DA": "Decreto de Alcaldía", "AC": "Acuerdo de Concejo", "DIR": "Directiva",
+}
+_PADDING = {"RGM": 4}          # as numbered by the templates; everything else pads to 3
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One mention of a norm. ``number`` is a string without leading zeros ("" for the
+    Constitution); for a TUO, ``number`` is the ordered norm's and ``issuer`` its type
+    ("LEY" or "DLEG")."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    number: str
+    year: int | None = None
+    issuer: str | None = None
+    articles: tuple[str, ...] = ()
+    anaphoric: bool = False
+
+    @property
+    def canonical_id(self) -> str:
+        return canonical_id_for(self.kind, self.number, self.year, self.issuer)
+
+    @property
+    def canonical_label(self) -> str:
+        return canonical_label_for(self.kind, self.number, self.year, self.issuer)
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
+                "number": self.number, "year": self.year, "issuer": self.issuer,
+                "articles": list(self.articles), "anaphoric": self.anaphoric,
+                "canonical_id": self.canonical_id, "canonical_label": self.canonical_label}
+
+
+# --------------------------------------------------------------------------- canonical ids
+
+def _segments(issuer: str | None) -> list[str]:
+    return [s for s in re.split(r"[-/–\s]+", (issuer or "").upper()) if s]
+
+
+def _foreign_tag(segments: list[str]) -> str | None:
+    """The code of another municipality or a national entity in a municipal-type suffix."""
+    if any(s in OWN_ISSUER_CODES for s in segments):
+        return None
+    for seg in reversed(segments):
+        if _MUNICIPALITY_CODE.match(seg) or seg in _NATIONAL_CODES:
+            return seg
+    return None
+
+
+def canonical_id_for(kind: str, number: int | str, year: int | None = None,
+                     issuer: str | None = None) -> str:
+    """The canonical id of a norm (rules in the module docstring):
+    ``canonical_id_for("OM", "012", 2019, "MDM") == "OM-12-2019"``."""
+    kind = kind.upper()
+    if kind == "CONST":
+        return "CONST"
+    num = _strip_zeros(str(number))
+    if kind == "TUO":
+        return f"TUO-{(issuer or 'LEY').upper()}-{num}"
+    if kind in NATIONAL_NO_YEAR or year is None:
+        return f"{kind}-{num}"
+    key = f"{kind}-{num}-{int(year)}"
+    segments = _segments(issuer)
+    if kind in SECTOR_KINDS:
+        sector = next((s for s in segments if re.search(r"[A-Z]", s)), None)
+        return f"{key}-{sector}" if sector else key
+    if kind not in MUNICIPAL_KINDS:
+        return key
+    tag = _foreign_tag(segments)
+    if kind == "RG":
+        offices = [s for s in segments if re.search(r"[A-Z]", s)
+                   and s not in OWN_ISSUER_CODES and s != tag]
+        if offices:
+            key += f"-{offices[0]}"
+    return f"{key}-{tag}" if tag else key
+
+
+def canonical_label_for(kind: str, number: int | str, year: int | None = None,
+                        issuer: str | None = None) -> str:
+    """A Spanish label: "Ley N° 27972", "Ordenanza Municipal N° 012-2019-MDM"."""
+    kind = kind.upper()
+    num = _strip_zeros(str(number))
+    if kind == "CONST":
+        return "Constitución Política del Perú"
+    if kind == "TUO":
+        base = (issuer or "LEY").upper()
+        article = "del" if base.startswith("D") else "de la"
+        return f"Texto Único Ordenado {article} {_LABELS.get(base, base)} N° {num}"
+    name = _LABELS.get(kind, kind)
+    if kind in NATIONAL_NO_YEAR or year is None:
+        return f"{name} N° {num}"
+    label = f"{name} N° {num.zfill(_PADDING.get(kind, 3)) if num.isdigit() else num}-{year}"
+    return f"{label}-{issuer.upper()}" if issuer else label
+
+
+def _strip_zeros(number: str) -> str:
+    digits = number.replace(".", "").strip()
+    return str(int(digits)) if digits.isdigit() else number.strip()
+
+
+# --------------------------------------------------------------------------- patterns
+# All patterns run on folded text (lower case, no accents).
+
+_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|nros?(?:\s?\.)?(?![a-z])|nos?\s?\.|num\s?\.|"
+           r"numeros?(?![a-z]))")
+# Words of a gerencia's or directive's name, up to the number marker; never the start of
+# another document ("... y el Informe N° 123-2024-GAJ-MDM").
+_NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedientes?|cartas?|"
+               r"proveidos?|actas?|dictamen(?:es)?|solicitud(?:es)?|el|la|los|las|mediante|con|"
+               r"que|segun|y\s+(?:el|la|los|las))(?![a-z]))[a-z]+){0,10}?(?=\s{0,3}" + _MARKER + ")")
+_RESOL = r"resoluci(?:on|ones)"
+_HEADS: list[tuple[str, str]] = [
+    ("TUO", r"texto\s+unico\s+ordenado|t\.\s?u\.\s?o\.?|tuo"),
+    ("RGM", _RESOL + r"\s+de\s+gerencia\s+municipal|r\.\s?g\.\s?m\.?|rgm"),
+    ("RA", _RESOL + r"\s+de\s+alcaldia|r\.\s?a\.|ra"),
+    ("RM", _RESOL + r"\s+ministerial(?:es)?|r\.\s?m\.|rm"),
+    ("RG", _RESOL + r"\s+(?:de\s+(?:la\s+)?)?(?:sub\s?)?gerencia(?:l(?:es)?)?" + _NAME_WORDS
+     + r"|r\.\s?g\.|rg"),
+    ("DLEY", r"decretos?(?:\s+|\s?-\s?)ley(?:es)?"),
+    ("DLEG", r"decretos?\s+legislativos?|d\.\s?leg(?:islativo)?\.?|d\.\s?l\.|dleg|dl"),
+    ("DS", r"decretos?\s+supremos?|d\.\s?s\.|ds"),
+    ("DU", r"decretos?\s+de\s+urgencia|d\.\s?u\.|du"),
+    ("DA", r"decretos?\s+de\s+alcaldia|d\.\s?a\.|da"),
+    ("AC", r"acuerdos?\s+del?\s+concejo(?:\s+municipal)?|a\.\s?c\."),
+    ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?|o\.\s?m\.|ord\.|om"),
+    ("DIR", r"directivas?(?:\s+generale?s?)?(?:" + _NAME_WORDS + r")?|dir\."),
+    ("LEY", r"leyes|ley"),
+]
+_HEAD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+    f"(?P<{kind}>{pattern})" for kind, pattern in _HEADS) + r")(?![a-z])")
+_BARE_ABBREVIATION = re.compile(r"^[a-z]{2,4}$")      # "DS", "RGM": upper case only
+_PLURAL_HEAD = re.compile(r"^(?:leyes|decretos|ordenanzas|resoluciones|acuerdos|directivas)")
+
+# A number with its suffix: "012-2019-MDM", "0312-2019-EF/15", "008-2025-A/MPCH".
+_ITEM_RE = re.compile(
+    r"(?P<marker>" + _MARKER + r"\s{0,3}:?\s{0,2})?"
+    r"(?P<num>\d{2}\.\d{3}(?!\d)|\d{1,6}(?!\d))"
+    r"(?P<tail>(?:[-–/][a-z0-9]+(?:\.[a-z0-9]+)*|\s?[-–]\s?\d{2,4}(?![\d.]\d)){0,6})")
+_SEGMENT_RE = re.compile(r"\s?([-–/])\s?([a-z0-9]+(?:\.[a-z0-9]+)*)")
+_AFTER_HEAD = re.compile(r"\s{0,3}")
+_LIST_SEP = re.compile(r"\s?(?:,\s?(?:y\s|e\s)?|;\s?|\s(?:y|e|o)\s)\s?")
+_TUO_LINK = re.compile(r"\s+(?:de\s+la|del|de)\s+")
+
+# Laws cited by name alone; matched as whole phrases.
+_KNOWN_NAMES: dict[str, tuple[str, str]] = {
+    "ley organica de municipalidades": ("LEY", "27972"),
+    "ley del procedimiento administrativo general": ("LEY", "27444"),
+    "ley de transparencia y acceso a la informacion publica": ("LEY", "27806"),
+    "ley organica del sistema nacional de control y de la contraloria general de la "
+    "republica": ("LEY", "27785"),
+    "ley de control interno de las entidades del estado": ("LEY", "28716"),
+    "ley del codigo de etica de la funcion publica": ("LEY", "27815"),
+    "ley del servicio civil": ("LEY", "30057"),
+    "ley de contrataciones del estado": ("LEY", "30225"),
+    "ley general de contrataciones publicas": ("LEY", "32069"),
+    "ley de tributacion municipal": ("DLEG", "776"),
+    "ley de bases de la descentralizacion": ("LEY", "27783"),
+    "ley organica de gobiernos regionales": ("LEY", "27867"),
+}
+_NAME_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+    r"\s+".join(map(re.escape, name.split()))
+    for name in sorted(_KNOWN_NAMES, key=len, reverse=True)) + r")(?![a-z])")
+_CONST_RE = re.compile(r"(?<![a-z])constitucion\s+(?:politica(?:\s+del\s+(?:peru|estado))?"
+                       r"|del\s+peru)(?:\s+de\s+1993)?(?![a-z])")
+_BARE_CONST_RE = re.compile(r"constitucion(?:\s+politica)?(?:\s+del\s+(?:peru|estado))?"
+                            r"(?![a-z])")
+# "Ley N° 27972, Ley Orgánica de Municipalidades": what may separate a number and a name.
+_APPOSITION_GAP = re.compile(r"^\s?[,(:\-–—]?\s?$")
+
+# Article locators: "numeral 6 del artículo 20", "artículos 3, 5 y 7", "inciso a)".
+_ORDINALS = {
+    "primero": 1, "segundo": 2, "tercero": 3, "cuarto": 4, "quinto": 5, "sexto": 6,
+    "septimo": 7, "setimo": 7, "octavo": 8, "noveno": 9, "decimo": 10, "undecimo": 11,
+    "duodecimo": 12, "vigesimo": 20, "unico": 1,
+}
+_TENS_ORDINAL = r"decimo\s+(?:primer|segund|tercer|cuart|quint|sext|septim|setim|octav|noven)o"
+_ORDINAL = (r"(?:" + _TENS_ORDINAL + r"|undecimo|duodecimo|primero|segundo|tercero|cuarto|"
+            r"quinto|sexto|septimo|setimo|octavo|noveno|decimo|vigesimo|unico)(?![a-z])")
+_ROMAN = r"(?:x{1,3}(?:ix|iv|v?i{0,3})|ix|iv|v?i{1,3}|v)(?![a-z0-9])"
+_NUM_ITEM = r"\d{1,4}(?:\.\d{1,3}){0,3}(?:\s?-\s?[a-z](?![a-z]))?"
+_ART_ITEM = r"(?:" + _NUM_ITEM + "|" + _ROMAN + "|" + _ORDINAL + r")(?:\s?[°º])?"
+_SUB_ITEM = r"(?:" + _NUM_ITEM + r"|[a-z](?=\)|[^a-z0-9]|$))(?:\s?[°º])?(?:\s?\))?"
+_ITEM_SEP = r"(?:\s?,\s?(?:y\s+|e\s+)?|\s+(?:y|e|o|al|a|hasta(?:\s+el)?)\s+)"
+_ART_UNIT = r"(?:articulos?|arts?\.)\s?" + _ART_ITEM + "(?:" + _ITEM_SEP + _ART_ITEM + "){0,30}"
+_SUB_UNIT = (r"(?:numerales|numeral|incisos?|literales|literal)\s?" + _SUB_ITEM
+             + "(?:" + _ITEM_SEP + _SUB_ITEM + "){0,30}")
+_UNIT = "(?:" + _ART_UNIT + "|" + _SUB_UNIT + ")"
+_CHAIN = r"(?:\s+(?:del|de\s+la|de\s+los|de\s+las|de)\s+|\s?,\s?(?:en\s+(?:su|sus|el|los)\s+)?|\s+)"
+_LOCATOR = (_UNIT + "(?:" + _CHAIN + _UNIT + "){0,4}"
+            r"(?:\s+(?:del|de\s+la|de\s+su)\s+titulo\s+preliminar)?")
+_LOCATOR_RE = re.compile(r"(?<![a-z0-9])" + _LOCATOR)
+_UNIT_RE = re.compile(_UNIT)
+_ART_ITEM_RE = re.compile(_ART_ITEM)
+_SUB_ITEM_RE = re.compile(_SUB_ITEM)
+_ITEM_SEP_RE = re.compile(_ITEM_SEP)
+_ADJECTIVES = (r"mism[ao]s?|citad[ao]s?|referid[ao]s?|acotad[ao]s?|precitad[ao]s?|"
+               r"mencionad[ao]s?|aludid[ao]s?|indicad[ao]s?|invocad[ao]s?|dich[ao]s?")
+# From a locator to the norm it belongs to: "... de la", "... del", "... a la" (incorporations).
+_NORM_LINK = re.compile(r"\s{0,3},?\s{0,3}(?:del|de|al|a|en)\s+(?:(?:la|el|los|las)\s+)?"
+                        r"(?:(?P<adj>" + _ADJECTIVES + r")\s+)?")
+_ANAPHOR_NOUN = re.compile(r"(?P<noun>ley|norma|ordenanza|decreto\s+supremo|decreto\s+legislativo|"
+                           r"decreto\s+de\s+alcaldia|decreto|resolucion|directiva|acuerdo)"
+                           r"(?![a-z])")
+_ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    "ley": frozenset({"LEY", "TUO"}), "ordenanza": frozenset({"OM"}),
+    "decreto supremo": frozenset({"DS"}), "decreto legislativo": frozenset({"DLEG"}),
+    "decreto de alcaldia": frozenset({"DA"}),
+    "decreto": frozenset({"DS", "DLEG", "DU", "DA", "DLEY"}),
+    "resolucion": frozenset({"RA", "RGM", "RG", "RM"}), "directiva": frozenset({"DIR"}),
+    "acuerdo": frozenset({"AC"}), "norma": frozenset(KINDS),
+}
+# From a norm to articles cited after it: ", en su artículo 20", " (artículo 20)".
+_AFTER_RE = re.compile(
+    r"(?:\s?,\s?(?:[^,;()\n]{3,100}?,\s?)??en\s+(?:su|sus|el|los)\s+|[ \t]?,[ \t]?|[ \t]?\([ \t]?"
+    r"|[ \t])(?P<loc>" + _LOCATOR + ")")
+_HEADING_END = re.compile(r"\s?[.:]?\s?[-–—]")        # "ARTÍCULO SEGUNDO.-" is a heading
+_RANGE_SEP = re.compile(r"^\s+(?:al|a|hasta(?:\s+el)?)\s+$")
+MAX_RANGE = 50
+MAX_ANAPHOR_LOOKBACK = 50      # citations searched back for "la misma ley"
+
+
+# --------------------------------------------------------------------------- extraction
+
+def extract_citations(text: str) -> list[Citation]:
+    """All citations of norms in ``text``, in reading order (see the module docstring)."""
+    if not text:
+        return []
+    folded = fold(text)
+    found = _numbered_citations(text, folded)
+    found = _add_spans(found, _name_citations(text, folded, found))
+    found = _add_spans(found, _constitution_citations(text, folded, found))
+    found = _merge_appositions(text, found)
+    return _attach_articles(text, folded, found)
+
+
+def parse_norm_reference(s: str, default_kind: str | None = None) -> Citation | None:
+    """The first norm in ``s`` ("Ordenanza Municipal N° 012-2019-MDM"), or None.
+
+    With ``default_kind`` a bare number is read as that type, as in a document's own
+    number field: ``parse_norm_reference("0045-2024-GM-MDM", "RGM")``.
+    """
+    if not s:
+        return None
+    for citation in extract_citations(s):
+        if not citation.anaphoric:
+            return citation
+    kind = (default_kind or "").upper()
+    if kind not in KINDS or kind in ("TUO", "CONST"):
+        return None
+    folded = fold(s)
+    for match in re.finditer(r"(?<![\d.])\d", folded):
+        citation = _item_citation(s, folded, kind, match.start(), match.start(), plural=True)
+        if citation is not None:
+            return citation[0]
+    return None
+
+
+def _numbered_citations(text: str, folded: str) -> list[Citation]:
+    found: list[Citation] = []
+    consumed = 0
+    for head in _HEAD_RE.finditer(folded):
+        if head.start() < consumed:
+            continue
+        kind = head.lastgroup or ""
+        word = head.group(0)
+        if _BARE_ABBREVIATION.match(word) and word != "ley" and not (
+                text[head.start():head.end()].isupper() and folded[head.end():head.end() + 1]
+                in (" ", "\t")):
+            continue                      # "DS N° ..." but not "ds", "da", "DL6"
+        if kind == "TUO":
+            citation = _tuo_citation(text, folded, head)
+            if citation is not None:
+                found.append(citation)
+                consumed = citation.end
+            continue
+        pos = _AFTER_HEAD.match(folded, head.end()).end()
+        plural = bool(_PLURAL_HEAD.match(word))
+        first = _item_citation(text, folded, kind, head.start(), pos, plural)
+        if first is None:
+            continue
+        found.append(first[0])
+        end = first[1]
+        while True:                       # "Ordenanzas N° 012-2019-MDM y 015-2020-MDM"
+            sep = _LIST_SEP.match(folded, end)
+            if sep is None:
+                break
+            nxt = _item_citation(text, folded, kind, sep.end(), sep.end(), plural, listed=True)
+            if nxt is None:
+                break
+            found.append(nxt[0])
+            end = nxt[1]
+        consumed = end
+    return found
+
+
+def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plural: bool,
+                   listed: bool = False) -> tuple[Citation, int] | None:
+    """The citation whose number starts at ``pos`` (after an optional marker)."""
+    match = _ITEM_RE.match(folded, pos)
+    if match is None:
+        return None
+    has_marker = match.group("marker") is not None
+    num = match.group("num")
+    if kind in NATIONAL_NO_YEAR:
+        end = match.end("num")
+        if re.match(r"\s?[-–/]\s?\d", folded[end:end + 4]):
+            return None                   # "Ley 012-2019": not a law number
+        digits = num.replace(".", "")
+        if kind == "LEY" and not 3 <= len(digits) <= 5:
+            return None
+        if not has_marker and re.fullmatch(r"(?:19|20)\d\d", digits):
+            return None                   # "la ley 2024"
+        if listed and not (plural or has_marker):
+            return None
+        return _make(text, kind, start, end, num, None, None), end
+    year, issuer = _year_and_issuer(text, folded, match)
+    if year is None:
+        return None
+    end = match.end("tail")
+    return _make(text, kind, start, end, num, year, issuer), end
+
+
+def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | None, str | None]:
+    """Year and suffix of "012-2019-MDM"; None when there is no year or it looks like a
+    date ("15-03-2019")."""
+    segments = [(m.group(1), m.group(2), m.start(2), m.end(2))
+                for m in _SEGMENT_RE.finditer(folded, match.start("tail"), match.end("tail"))]
+    if not segments:
+        return None, None
+    year_index = next((i for i, s in enumerate(segments)
+                       if re.fullmatch(r"(?:19|20)\d\d", s[1])), None)
+    if year_index is not None:
+        if year_index > 0 and re.fullmatch(r"\d{1,2}", segments[0][1]):
+            return None, None             # a date, not a number
+        year = int(segments[year_index][1])
+    elif re.fullmatch(r"\d\d", segments[0][1]):
+        year_index = 0                    # "045-24-GM-MDM"
+        yy = int(segments[0][1])
+        year = 2000 + yy if yy < 70 else 1900 + yy
+    else:
+        return None, None
+    rest = [s for i, s in enumerate(segments) if i != year_index]
+    if not rest:
+        return year, None
+    parts = []
+    for n, (sep, _, seg_start, seg_end) in enumerate(rest):
+        if n:
+            parts.append("-" if sep == "–" else sep)
+        parts.append(text[seg_start:seg_end].upper())
+    return year, "".join(parts)
+
+
+def _make(text: str, kind: str, start: int, end: int, number: str, year: int | None,
+          issuer: str | None, **extra) -> Citation:
+    return Citation(start=start, end=end, text=text[start:end], kind=kind,
+                    number=_strip_zeros(number), year=year, issuer=issuer, **extra)
+
+
+def _tuo_citation(text: str, folded: str, head: re.Match) -> Citation | None:
+    """"Texto Único Ordenado de la Ley N° 27444" -> TUO of LEY 27444."""
+    link = _TUO_LINK.match(folded, head.end())
+    if link is None:
+        return None
+    base_head = _HEAD_RE.match(folded, link.end())
+    if base_head is not None and base_head.lastgroup in ("LEY", "DLEG"):
+        pos = _AFTER_HEAD.match(folded, base_head.end()).end()
+        base = _item_citation(text, folded, base_head.lastgroup, link.end(), pos, False)
+        if base is not None:
+            return _make(text, "TUO", head.start(), base[1], base[0].number, None,
+                         base_head.lastgroup)
+    name = _NAME_RE.match(folded, link.end())
+    if name is not None:
+        kind, number = _KNOWN_NAMES[" ".join(name.group(0).split())]
+        return _make(text, "TUO", head.start(), name.end(), number, None, kind)
+    return None
+
+
+def _inside_any(found: list[Citation]):
+    """A test "is this offset inside one of ``found``" (sorted, non-overlapping)."""
+    starts = [c.start for c in found]
+
+    def inside(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and found[i].start <= pos < found[i].end
+    return inside
+
+
+def _name_citations(text: str, folded: str, found: list[Citation]) -> list[Citation]:
+    inside = _inside_any(found)
+    out = []
+    for match in _NAME_RE.finditer(folded):
+        if not inside(match.start()):
+            kind, number = _KNOWN_NAMES[" ".join(match.group(0).split())]
+            out.append(_make(text, kind, match.start(), match.end(), number, None, None))
+    return out
+
+
+def _constitution_citations(text: str, folded: str, found: list[Citation]) -> list[Citation]:
+    inside = _inside_any(found)
+    return [_make(text, "CONST", m.start(), m.end(), "", None, None)
+            for m in _CONST_RE.finditer(folded) if not inside(m.start())]
+
+
+def _add_spans(found: list[Citation], more: list[Citation]) -> list[Citation]:
+    return sorted(found + more, key=lambda c: (c.start, c.end)) if more else found
+
+
+def _same_norm(named: Citation, other: Citation) -> bool:
+    if other.kind == "TUO":
+        return other.issuer == named.kind and other.number == named.number
+    return other.kind == named.kind and other.number == named.number
+
+
+def _merge_appositions(text: str, found: list[Citation]) -> list[Citation]:
+    """"Ley N° 27972, Ley Orgánica de Municipalidades" is one citation, not two."""
+    out: list[Citation] = []
+    for citation in found:
+        prev = out[-1] if out else None
+        if prev is not None and _APPOSITION_GAP.match(text[prev.end:citation.start]):
+            if _is_named(citation) and _same_norm(citation, prev):
+                keep = prev
+            elif _is_named(prev) and _same_norm(prev, citation):
+                keep = citation
+            else:
+                keep = None
+            if keep is not None:
+                out[-1] = replace(keep, start=prev.start, end=citation.end,
+                                  text=text[prev.start:citation.end])
+                continue
+        out.append(citation)
+    return out
+
+
+def _is_named(citation: Citation) -> bool:
+    """A citation made from a known name (its text has no digits)."""
+    return citation.kind in ("LEY", "DLEG") and not any(ch.isdigit() for ch in citation.text)
+
+
+# --------------------------------------------------------------------------- articles
+
+def _attach_articles(text: str, folded: str, found: list[Citation]) -> list[Citation]:
+    """Attach "artículo X de la ..." before a norm and ", en su artículo X" after it;
+    turn "el artículo 27 de la misma ley" into a citation of the antecedent."""
+    by_start = {c.start: i for i, c in enumerate(found)}
+    articles: dict[int, list[str]] = {}
+    anaphors: list[Citation] = []
+    starts = [c.start for c in found]
+    for loc in _LOCATOR_RE.finditer(folded):
+        link = _NORM_LINK.match(folded, loc.end())
+        if link is None:
+            continue
+        target = link.end()
+        cited = _locator_articles(loc.group(0))
+        if target in by_start:
+            articles.setdefault(by_start[target], []).extend(cited)
+            continue
+        const = _BARE_CONST_RE.match(folded, target)
+        if const is not None:
+            anaphors.append(_make(text, "CONST", target, const.end(), "", None, None,
+                                  articles=tuple(cited)))
+            continue
+        noun = _ANAPHOR_NOUN.match(folded, target)
+        if noun is None or link.group("adj") is None:
+            continue
+        antecedent = _antecedent(found, starts, loc.start(), " ".join(noun.group("noun").split()))
+        if antecedent is not None:
+            start = link.start("adj")
+            anaphors.append(replace(antecedent, start=start, end=noun.end(),
+                                    text=text[start:noun.end()], articles=tuple(cited),
+                                    anaphoric=True))
+    for i, citation in enumerate(found):
+        after = _AFTER_RE.match(folded, citation.end)
+        if after is None or _HEADING_END.match(folded, after.end()):
+            continue
+        link = _NORM_LINK.match(folded, after.end())
+        if link is not None and (link.end() in by_start or _ANAPHOR_NOUN.match(folded, link.end())
+                                 or _BARE_CONST_RE.match(folded, link.end())):
+            continue                      # these articles belong to the next norm
+        articles.setdefault(i, []).extend(_locator_articles(after.group("loc")))
+    out = [replace(c, articles=tuple(dict.fromkeys(articles[i]))) if i in articles else c
+           for i, c in enumerate(found)]
+    out.extend(replace(c, articles=tuple(dict.fromkeys(c.articles))) for c in anaphors)
+    return sorted(out, key=lambda c: (c.start, c.end))
+
+
+def _antecedent(found: list[Citation], starts: list[int], before: int,
+                noun: str) -> Citation | None:
+    kinds = _ANAPHOR_KINDS.get(noun, frozenset())
+    i = bisect.bisect_left(starts, before) - 1
+    for j in range(i, max(i - MAX_ANAPHOR_LOOKBACK, -1), -1):
+        if found[j].kind in kinds:
+            return found[j]
+    return None
+
+
+def _locator_articles(locator: str) -> list[str]:
+    """'numeral 6 del artículo 20' -> ['20.6']; see the module docstring."""
+    groups: list[list[list[str]]] = []      # each group: units, outermost first
+    ranks: list[list[int]] = []
+    prev_end = 0
+    for unit in _UNIT_RE.finditer(locator):
+        word = unit.group(0)
+        rank = 0 if word.startswith("art") else 2 if word.startswith("lit") else 1
+        items = _unit_items(word, rank)
+        if not items:
+            continue
+        gap = locator[prev_end:unit.start()]
+        prev_end = unit.end()
+        if groups and re.search(r"(?<![a-z])de", gap):
+            groups[-1].insert(0, items)   # "numeral 6 del artículo 20": parent follows
+            ranks[-1].insert(0, rank)
+        elif groups and rank > ranks[-1][-1]:
+            groups[-1].append(items)      # "artículo 20, numeral 6": child follows
+            ranks[-1].append(rank)
+        else:
+            groups.append([items])
+            ranks.append([rank])
+    out: list[str] = []
+    for group in groups:
+        paths = [""]
+        for items in group:
+            paths = [_join(parent, child) for parent in paths for child in items]
+        out.extend(paths)
+    return out
+
+
+def _join(parent: str, child: str) -> str:
+    if not parent or child.startswith(parent + "."):
+        return child
+    return f"{parent}.{child}"
+
+
+def _unit_items(unit: str, rank: int) -> list[str]:
+    """The items of one unit, ranges expanded: 'artículos 3 al 6' -> ['3', '4', '5', '6']."""
+    item_re = _ART_ITEM_RE if rank == 0 else _SUB_ITEM_RE
+    items: list[str] = []
+    match = item_re.match(unit, re.match(r"[a-z]+\.?\s?", unit).end())
+    sep_text = ""
+    while match is not None:
+        value = _item_value(match.group(0), rank)
+        prev = items[-1] if items else None
+        if (value is not None and prev is not None and value.isdigit() and prev.isdigit()
+                and _RANGE_SEP.match(sep_text)):
+            low, high = int(prev), int(value)
+            if 0 < high - low <= MAX_RANGE:
+                items.extend(str(n) for n in range(low + 1, high + 1))
+            elif high > low:
+                items[-1] = f"{low}..{high}"
+        elif value is not None:
+            items.append(value)
+        sep = _ITEM_SEP_RE.match(unit, match.end())
+        if sep is None:
+            break
+        sep_text = sep.group(0)
+        match = item_re.match(unit, sep.end())
+    return items
+
+
+def _item_value(raw: str, rank: int) -> str | None:
+    value = re.sub(r"[\s°º)]", "", raw)
+    if not value:
+        return None
+    if value[0].isdigit():
+        head, _, suffix = value.partition("-")
+        head = ".".join(str(int(part)) for part in head.split("."))
+        return f"{head}-{suffix.upper()}" if suffix else head
+    if value in _ORDINALS:
+        return str(_ORDINALS[value])
+    ordinal = " ".join(raw.split())
+    if ordinal.startswith("decimo "):
+        units = {"primero": 1, "segundo": 2, "tercero": 3, "cuarto": 4, "quinto": 5,
+                 "sexto": 6, "septimo": 7, "setimo": 7, "octavo": 8, "noveno": 9}
+        return str(10 + units.get(ordinal.split()[1], 0))
+    if rank == 0:
+        return value.upper()              # roman numerals of a Título Preliminar
+    return value.lower()                  # "literal a)"
+
+
+def __getattr__(name: str):
+    """``find_relations`` and ``Relation`` live in :mod:`docsys.compliance.relations`
+    (which imports this module); they are re-exported here lazily."""
+    if name in ("find_relations", "Relation"):
+        from docsys.compliance import relations
+        return getattr(relations, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,2 @@
+Relation = None
+def find_relations(t): pass

@@ -1,0 +1,258 @@
+"""Issuing a norm: official number, final PDF, vistos buenos and signature, publication.
+
+``issue`` does everything in the caller's transaction: the number is taken (the sequence
+row stays locked), the final PDF is rendered with that number, the date and the
+verification footer, the vistos buenos are signed first and the signing authority's
+signature last, and the signed PDF is stored. If anything fails the transaction rolls
+back and the number is given to the next document: numbers never repeat or skip.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import secrets
+import threading
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+import qrcode
+import qrcode.image.svg
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys import audit, blobs, permissions
+from docsys.drafting.structure import clone
+from docsys.errors import Conflict, ImmutableError, NotFound, PermissionDenied, ValidationError
+from docsys.exports import template_definition
+from docsys.models import Document, Issuance, User
+from docsys.models._common import utcnow
+from docsys.rendering import build_meta, render_pdf
+from docsys.signing import credentials, numbering, pades
+from docsys.signing.keystore import Credential
+from docsys.workflow import current_vistos, move
+from search.numbers import number_key
+
+LIMA = ZoneInfo("America/Lima")
+VISTO_BUENO_ORDER = ("legal", "area")   # stamps left to right, then the final signature
+# Between the page's bottom margin (2.4 cm) and the stamp grid (GRID_BOTTOM), plus air.
+_STAMP_CLEARANCE_PT = 14.0
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
+
+# On SQLite one process issues one document at a time before asking for the database's
+# write lock, so fifty simultaneous requests queue here rather than time out there
+# (PostgreSQL only serialises the short moment the sequence row is locked).
+_sqlite_issue_lock = threading.Lock()
+
+
+def issue_lock(engine):
+    """Hold around the whole unit of work that calls ``issue`` (see above)."""
+    if engine.dialect.name == "sqlite":
+        return _sqlite_issue_lock
+    return _NoLock()
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def numbering_office(document: Document) -> str:
+    """The office whose sequence numbers the norm (the template's, else the document's)."""
+    return template_definition(document).get("issuing_office") or document.office.code
+
+
+def signer_office(document: Document) -> str:
+    """The office of the authority who signs it: the template's ``signer_office`` (the
+    Alcaldía for ordinances), else the numbering office."""
+    return template_definition(document).get("signer_office") or numbering_office(document)
+
+
+def can_issue(user: User, document: Document) -> bool:
+    return (user.has_role("signer") and user.office is not None
+            and user.office.code == signer_office(document))
+
+
+def new_verification_code() -> str:
+    """12 characters (60 bits) in three groups, e.g. "K7QX-M3PA-9RZD"."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalize_code(code: str) -> str:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 12:
+        return ""
+    return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
+
+
+def verification_url(settings, code: str) -> str:
+    return settings["PUBLIC_BASE_URL"].rstrip("/") + "/verificar/" + code
+
+
+def qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=1,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def today_in_lima() -> dt.date:
+    return dt.datetime.now(LIMA).date()
+
+
+def _vistos_signers(session: Session, document: Document) -> list[User]:
+    vistos = current_vistos(session, document)
+    missing = [kind for kind in VISTO_BUENO_ORDER if kind not in vistos]
+    if missing:
+        raise Conflict("Faltan vistos buenos sobre la versión aprobada; devuelva el documento a "
+                       "revisión.")
+    return [vistos[kind].user for kind in VISTO_BUENO_ORDER]
+
+
+def _final_content(document: Document, content: dict, actor: User, date: dt.date) -> dict:
+    """The approved text with the issue date (and the signer's name where left blank)."""
+    final = clone(content)
+    fields = final.setdefault("fields", {})
+    fields["fecha"] = date.isoformat()
+    if not (fields.get("firmante_nombre") or "").strip():
+        fields["firmante_nombre"] = actor.full_name
+    if not (fields.get("firmante_cargo") or "").strip() and actor.position:
+        fields["firmante_cargo"] = actor.position
+    return final
+
+
+def issue(session: Session, settings, document: Document, actor: User,
+          presented: Credential | None = None, date: dt.date | None = None) -> Issuance:
+    """Number, render, sign and store an approved document; it becomes "emitido"."""
+    if document.official_number:
+        raise ImmutableError("El documento ya fue emitido como "
+                             f"«{document.official_number}»; no se puede volver a numerar.")
+    if document.status != "aprobado":
+        raise Conflict("Solo se emite un documento aprobado (con los vistos buenos).",
+                       current_status=document.status)
+    if not can_issue(actor, document):
+        raise PermissionDenied("Solo la autoridad que firma este tipo de norma "
+                               f"({signer_office(document)}) puede emitirla.")
+    from docsys.versions import latest_version
+    version = latest_version(session, document)
+    vb_users = _vistos_signers(session, document)
+    # Open every certificate before taking the number: a missing one fails fast.
+    vb_credentials = [credentials.load_credential(session, settings, u) for u in vb_users]
+    final_credential = presented or credentials.load_credential(session, settings, actor)
+    pades.check_certificate_usable(final_credential.cert)
+
+    date = date or today_in_lima()
+    definition = template_definition(document)
+    office = numbering_office(document)
+    muni = settings["MUNICIPALITY_CODE"]
+    seq = numbering.take_next(session, document.doc_type, office, date.year)
+    pattern = definition.get("number_pattern") or "{seq:03d}-{year}-{muni}"
+    number = numbering.format_number(pattern, seq, date.year, muni, office)
+    official = numbering.official_number(definition.get("heading") or document.doc_type + " N° {numero}",
+                                         pattern, seq, date.year, muni, office)
+    code = new_verification_code()
+    url = verification_url(settings, code)
+
+    content = _final_content(document, version.content, actor, date)
+    meta = build_meta(settings, definition, content, number=number,
+                      office_code=document.office.code, office_name=document.office.name)
+    slots = pades.default_slots(len(vb_users))
+    meta = replace(meta, verification_code=code, verification_url=url, qr_data_uri=qr_data_uri(url),
+                   signature_space=pades.signature_area_height(len(slots)) + _STAMP_CLEARANCE_PT)
+    pdf = pades.prepare_signature_fields(render_pdf(content, meta), slots)
+    location = f"{settings.get('MUNICIPALITY_PLACE') or 'Camisea'}, Perú"
+    tsa = settings.get("TSA_URL") or None
+    for index, (user, credential) in enumerate(zip(vb_users, vb_credentials), start=1):
+        pdf = pades.sign_pdf_with_credential(
+            pdf, f"VB_{index}", credential, pades.REASON_VISTO_BUENO, location=location,
+            signer_label=pades.SignerLabel(credential.info.common_name,
+                                           user.position or credential.info.position),
+            timestamp_url=tsa)
+    pdf = pades.sign_pdf_with_credential(
+        pdf, pades.FINAL_FIELD, final_credential, pades.REASON_AUTHOR, location=location,
+        signer_label=pades.SignerLabel(final_credential.info.common_name,
+                                       actor.position or final_credential.info.position),
+        timestamp_url=tsa)
+
+    blob = blobs.put(session, settings["BLOB_DIR"], pdf, "application/pdf")
+    issuance = Issuance(document_id=document.id, version_number=version.number,
+                        doc_type=document.doc_type, office_code=office, year=date.year,
+                        sequence=seq, official_number=official, issue_date=date.isoformat(),
+                        verification_code=code, pdf_sha256=blob.sha256, signer_id=actor.id)
+    session.add(issuance)
+    document.official_number = official
+    document.number_key = number_key(document.doc_type, str(seq), date.year)
+    document.issue_date = date.isoformat()
+    document.legal_status = "vigente"
+    session.flush()
+    move(session, document, "emitido", actor, "emitir", expected=("aprobado",))
+    for user, credential in zip(vb_users, vb_credentials):
+        audit.record(session, "sign", user, document.id, reason=pades.REASON_VISTO_BUENO,
+                     certificate=credential.info.serial_number, version=version.number)
+    audit.record(session, "sign", actor, document.id, reason=pades.REASON_AUTHOR,
+                 certificate=final_credential.info.serial_number, version=version.number)
+    audit.record(session, "issue", actor, document.id, number=official, sha256=blob.sha256,
+                 verification_code=code, version=version.number)
+    return issuance
+
+
+def can_publish(user: User) -> bool:
+    return user.has_role("archivist")
+
+
+def publish(session: Session, document: Document, actor: User) -> None:
+    """Put an issued norm on the public portal (Secretaría General)."""
+    permissions.require(can_publish(actor), "Solo Secretaría General publica las normas.")
+    if document.status != "emitido":
+        raise Conflict("Solo se publica una norma emitida y firmada.",
+                       current_status=document.status)
+    move(session, document, "publicado", actor, "publicar", expected=("emitido",))
+    document.published_at = utcnow()
+    session.flush()
+    audit.record(session, "publish", actor, document.id, number=document.official_number)
+
+
+def norm_url_args(issuance: Issuance) -> dict:
+    """The permanent portal address of a norm: /normas/<type>/<year>/<sequence>."""
+    return {"doc_type": issuance.doc_type.lower(), "year": issuance.year,
+            "sequence": issuance.sequence}
+
+
+def issuance_of(session: Session, document: Document) -> Issuance | None:
+    return session.scalar(select(Issuance).where(Issuance.document_id == document.id))
+
+
+def by_code(session: Session, code: str) -> Issuance | None:
+    code = normalize_code(code)
+    if not code:
+        return None
+    return session.scalar(select(Issuance).where(Issuance.verification_code == code))
+
+
+def by_sha256(session: Session, digest: str) -> Issuance | None:
+    return session.scalar(select(Issuance).where(Issuance.pdf_sha256 == digest))
+
+
+def signed_pdf(settings, issuance: Issuance) -> bytes:
+    return blobs.get(settings["BLOB_DIR"], issuance.pdf_sha256)
+
+
+def get_issuance(session: Session, document: Document) -> Issuance:
+    issuance = issuance_of(session, document)
+    if issuance is None:
+        raise NotFound("El documento no ha sido emitido.")
+    return issuance
+
+
+def check_presented(p12_bytes: bytes | None, passphrase: str | None) -> Credential | None:
+    """A certificate presented with the request, if any (both parts are needed)."""
+    if not p12_bytes and not passphrase:
+        return None
+    if not p12_bytes:
+        raise ValidationError("Adjunte el archivo de su certificado (.p12 o .pfx).")
+    return credentials.open_presented(p12_bytes, passphrase or "")

@@ -1,0 +1,104 @@
+"""Signers' certificates kept by docsys: uploaded once, stored sealed, opened to sign.
+
+A PKCS#12 is checked with its passphrase, re-exported without one and sealed with the
+installation's key (``DOCSYS_KEYSTORE_KEY``, or a key generated once in the instance
+directory and readable only by its owner). The passphrase itself is never stored: it is
+used once, to open the file. A signer may instead present the file and passphrase when
+signing; then nothing is stored at all.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys.errors import NotFound, ValidationError
+from docsys.models import SigningCredential, User
+from docsys.signing.keystore import MAX_PKCS12_BYTES, Credential, KeyStore, open_pkcs12
+
+_keystores: dict[str, KeyStore] = {}
+
+
+def master_key(settings) -> str:
+    key = settings.get("KEYSTORE_KEY")
+    if key:
+        return key
+    path = Path(settings["INSTANCE_DIR"]) / "keystore_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def keystore(settings) -> KeyStore:
+    """One KeyStore per master key (deriving it costs a deliberate scrypt)."""
+    key = master_key(settings)
+    store = _keystores.get(key)
+    if store is None:
+        store = _keystores[key] = KeyStore(key)
+    return store
+
+
+def _associated(user: User) -> bytes:
+    # Binds a sealed file to its owner: copied to another user's row, it will not open.
+    return f"docsys-credential-user-{user.id}".encode()
+
+
+def open_presented(p12_bytes: bytes, passphrase: str) -> Credential:
+    """A certificate presented at signing time (nothing is kept)."""
+    if not p12_bytes:
+        raise ValidationError("Adjunte su certificado digital (.p12 o .pfx).")
+    if len(p12_bytes) > MAX_PKCS12_BYTES:
+        raise ValidationError("El archivo del certificado es demasiado grande (máximo 1 MB).")
+    return open_pkcs12(p12_bytes, passphrase)
+
+
+def store_credential(session: Session, settings, user: User, p12_bytes: bytes,
+                     passphrase: str) -> SigningCredential:
+    """Check the certificate opens and can sign now, then keep it sealed for ``user``."""
+    credential = open_presented(p12_bytes, passphrase)
+    bare = pkcs12.serialize_key_and_certificates(
+        name=credential.info.common_name.encode("utf-8"), key=credential.key,
+        cert=credential.cert, cas=list(credential.chain) or None,
+        encryption_algorithm=serialization.NoEncryption())
+    sealed = keystore(settings).seal(bare, None, associated_data=_associated(user))
+    row = session.scalar(select(SigningCredential).where(SigningCredential.user_id == user.id))
+    if row is None:
+        row = SigningCredential(user_id=user.id)
+        session.add(row)
+    info = credential.info
+    row.sealed = sealed
+    row.subject = credential.cert.subject.rfc4514_string()[:500]
+    row.serial = info.serial_number[:100]
+    row.not_after = info.not_after
+    session.flush()
+    return row
+
+
+def stored_credential(session: Session, user: User) -> SigningCredential | None:
+    return session.scalar(select(SigningCredential).where(SigningCredential.user_id == user.id))
+
+
+def load_credential(session: Session, settings, user: User) -> Credential:
+    """The user's stored certificate, opened (it must still be valid to sign)."""
+    row = stored_credential(session, user)
+    if row is None:
+        raise NotFound(f"{user.full_name} no tiene un certificado digital registrado en docsys.")
+    bare = keystore(settings).open(row.sealed, associated_data=_associated(user))
+    return open_pkcs12(bare, None)
+
+
+def remove_credential(session: Session, user: User) -> bool:
+    row = stored_credential(session, user)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

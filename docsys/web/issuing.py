@@ -1,0 +1,102 @@
+"""Issuing in the browser: sign and number an approved document, publish it, download the
+signed PDF, and keep one's own signing certificate."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+
+from docsys import audit, issuing, versions
+from docsys.errors import ValidationError
+from docsys.signing import credentials
+from docsys.signing.keystore import CertificateInfo
+from docsys.web import records_audit
+from docsys.web.auth import roles_required
+from docsys.web.session import db
+
+bp = Blueprint("issuing", __name__)
+
+
+def uploaded_certificate() -> tuple[bytes | None, str | None]:
+    """The certificate file and passphrase sent with a form, if any."""
+    upload = request.files.get("certificate")
+    data = upload.read() if upload and upload.filename else None
+    return data, request.form.get("passphrase") or None
+
+
+@bp.route("/documentos/<document_id>/emitir", methods=["POST"])
+@roles_required("signer")
+def issue(document_id):
+    engine = current_app.extensions["docsys.engine"]
+    p12, passphrase = uploaded_certificate()
+    presented = issuing.check_presented(p12, passphrase)
+    with issuing.issue_lock(engine):
+        session = db()
+        document = versions.get_document(session, document_id, current_user)
+        issuance = issuing.issue(session, current_app.config, document, current_user,
+                                 presented=presented)
+        session.commit()
+    flash(f"Norma emitida y firmada: {issuance.official_number}. "
+          f"Código de verificación {issuance.verification_code}.", "success")
+    return redirect(url_for("review.page", document_id=document.id))
+
+
+@bp.route("/documentos/<document_id>/publicar", methods=["POST"])
+@roles_required("archivist")
+def publish(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    issuing.publish(session, document, current_user)
+    session.commit()
+    flash(f"Publicada en el portal de normas: {document.official_number}.", "success")
+    return redirect(url_for("review.page", document_id=document.id))
+
+
+@bp.route("/documentos/<document_id>/firmado.pdf")
+@roles_required()
+@records_audit
+def signed_pdf(document_id):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    issuance = issuing.get_issuance(session, document)
+    data = issuing.signed_pdf(current_app.config, issuance)
+    audit.record(session, "download", current_user, document.id, format="pdf-firmado",
+                 sha256=issuance.pdf_sha256)
+    session.commit()
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=pdf_filename(issuance))
+
+
+def pdf_filename(issuance) -> str:
+    return f"{issuance.doc_type}-{issuance.sequence:04d}-{issuance.year}-{issuance.office_code}.pdf"
+
+
+@bp.route("/cuenta/certificado", methods=["GET", "POST"])
+@roles_required("signer", "legal")
+def certificate():
+    session = db()
+    if request.method == "POST":
+        if request.form.get("remove"):
+            credentials.remove_credential(session, current_user)
+            session.commit()
+            flash("Se eliminó su certificado de docsys.", "success")
+            return redirect(url_for("issuing.certificate"))
+        p12, passphrase = uploaded_certificate()
+        if not p12:
+            raise ValidationError("Adjunte su certificado digital (.p12 o .pfx).")
+        credentials.store_credential(session, current_app.config, current_user, p12,
+                                     passphrase or "")
+        session.commit()
+        flash("Certificado guardado cifrado. Su contraseña no se guardó.", "success")
+        return redirect(url_for("issuing.certificate"))
+    stored = credentials.stored_credential(session, current_user)
+    info = None
+    if stored is not None:
+        try:
+            info = CertificateInfo.from_certificate(
+                credentials.load_credential(session, current_app.config, current_user).cert)
+        except Exception:  # expired or sealed with another key: show what is recorded
+            info = None
+    return render_template("issuing/certificate.html", stored=stored, info=info)
