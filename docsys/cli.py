@@ -220,5 +220,114 @@ def reindex_command(quiet):
     click.echo(f"Índice reconstruido: {count} documento(s).")
 
 
+def _user_named(session, username: str):
+    from sqlalchemy import select
+
+    from docsys.models import User
+    user = session.scalar(select(User).where(User.username == (username or "").lower()))
+    if user is None:
+        click.echo(f"Error: el usuario «{username}» no existe.", err=True)
+        sys.exit(1)
+    return user
+
+
+pki_cli = AppGroup("pki", help="Certificados digitales de demostración.")
+docsys_cli.add_command(pki_cli)
+
+
+@pki_cli.command("demo")
+@click.option("--user", "usernames", multiple=True,
+              help="Solo estos usuarios (por defecto: firmantes y Asesoría Jurídica).")
+@click.option("--passphrase", default=None,
+              help="Contraseña de los .p12 (por defecto la de los usuarios de demostración).")
+@click.option("--no-store", is_flag=True, help="Solo crear los .p12, sin registrarlos en docsys.")
+def pki_demo_command(usernames, passphrase, no_store):
+    """Crea una autoridad certificadora local de demostración y un certificado por firmante."""
+    from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
+    with unit_of_work() as session:
+        made = setup_demo_pki(session, current_app.config, list(usernames) or None,
+                              passphrase=passphrase or DEMO_PASSPHRASE, store=not no_store)
+    pki_dir = current_app.config["PKI_DIR"]
+    click.echo(f"Autoridad certificadora de demostración: {pki_dir}/ca.pem "
+               "(solo para desarrollo y demostraciones; nunca para normas reales).")
+    if not made:
+        click.echo("Ningún usuario recibió certificado (¿existen usuarios firmantes?).")
+    for row in made:
+        state = "nuevo" if row["created"] else "ya existía"
+        click.echo(f"  {row['username']:<20} {row['file']} ({state})")
+
+
+@docsys_cli.command("issue")
+@click.argument("document_id")
+@click.option("--user", "username", required=True, help="Autoridad que firma (rol signer).")
+@click.option("--p12", type=click.Path(exists=True, dir_okay=False),
+              help="Certificado PKCS#12 a usar en lugar del registrado.")
+@click.option("--passphrase", default=None, help="Contraseña del .p12 (se pide si falta).")
+def issue_command(document_id, username, p12, passphrase):
+    """Numera, firma y emite un documento aprobado."""
+    from pathlib import Path
+
+    from docsys import issuing, versions
+    if p12 and passphrase is None:
+        passphrase = click.prompt("Contraseña del certificado", hide_input=True)
+    engine = current_app.extensions["docsys.engine"]
+    with issuing.issue_lock(engine), unit_of_work() as session:
+        user = _user_named(session, username)
+        presented = issuing.check_presented(Path(p12).read_bytes() if p12 else None, passphrase)
+        document = versions.get_document(session, document_id, user)
+        issuance = issuing.issue(session, current_app.config, document, user, presented=presented)
+        click.echo(f"Emitida: {issuance.official_number}")
+        click.echo(f"Código de verificación: {issuance.verification_code}")
+        click.echo(f"SHA-256 del PDF firmado: {issuance.pdf_sha256}")
+
+
+@docsys_cli.command("publish")
+@click.argument("document_id")
+@click.option("--user", "username", required=True, help="Secretaría General (rol archivist).")
+def publish_command(document_id, username):
+    """Publica una norma emitida en el portal."""
+    from docsys import issuing, versions
+    with unit_of_work() as session:
+        user = _user_named(session, username)
+        document = versions.get_document(session, document_id, user)
+        issuing.publish(session, document, user)
+        click.echo(f"Publicada: {document.official_number}")
+
+
+VERIFY_EXIT = {"VÁLIDO": 0, "NO VÁLIDO": 1, "INDETERMINADO": 3}
+
+
+@docsys_cli.command("verify")
+@click.argument("pdf_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Imprimir el informe en JSON.")
+def verify_command(pdf_file, as_json):
+    """Verifica un PDF firmado: autenticidad y cada firma.
+
+    Sale con 0 si es el original emitido y todas sus firmas son válidas, 1 si alguna firma
+    no es válida, el archivo fue alterado o no es una norma emitida, y 3 si la validez es
+    indeterminada (p. ej. un certificado que no es de confianza)."""
+    import json
+    from pathlib import Path
+
+    from docsys import verification
+    try:
+        data = Path(pdf_file).read_bytes()
+    except OSError as exc:
+        click.echo(f"Error: no se pudo leer «{pdf_file}»: {exc.strerror}.", err=True)
+        sys.exit(1)
+    with unit_of_work() as session:
+        result = verification.verify_file(session, current_app.config, data)
+        report = verification.report_json(result)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report["message"])
+        for index, sig in enumerate(report["signatures"], start=1):
+            click.echo(f"  {index}. {sig['signer']} — {sig['reason']} — {sig['signing_time']} — "
+                       f"{sig['verdict']}: {sig['explanation']}")
+    code = VERIFY_EXIT.get(report["verdict"], 1)
+    sys.exit(code if report["authentic"] or code else 1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(docsys_cli)

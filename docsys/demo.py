@@ -26,11 +26,13 @@ import copy
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, workflow
+from docsys import accounts, issuing, workflow
 from docsys.demo_content import DOCUMENTS, OFFICE_HEADS, OFFICES, USERS
 from docsys.drafting.service import create_document, get_office, get_template, load_template_files
 from docsys.drafting.structure import plain_text
-from docsys.models import Comment, Document, DocumentVersion, Office, User, VistoBueno
+from docsys.models import (Comment, Document, DocumentVersion, Issuance, Office, User,
+                           VistoBueno)
+from docsys.signing.demo_setup import setup_demo_pki
 from docsys.versions import latest_version, save_version
 
 DEFAULT_PASSWORD = "megantoni2026"
@@ -70,9 +72,12 @@ def load_demo(session: Session, settings) -> dict:
         if office.head_id is None:
             workflow.set_office_head(session, office, users[username])
 
+    if settings.get("PKI_DIR"):
+        # Signers and legal advisers get demo certificates, so issuing signs for real.
+        setup_demo_pki(session, settings, passphrase=password)
     for spec in DOCUMENTS:
         if _existing_document(session, spec, users) is None:
-            _play_document(session, spec, users)
+            _play_document(session, spec, users, settings)
             created["documentos"] += 1
 
     logins = [{"username": spec["username"], "password": password,
@@ -97,6 +102,9 @@ def _counts(session: Session) -> dict:
         "en_revision": by_status.get("en_revision", 0),
         "observados": by_status.get("observado", 0),
         "aprobados": by_status.get("aprobado", 0),
+        "emitidos": by_status.get("emitido", 0),
+        "publicados": by_status.get("publicado", 0),
+        "firmados": count(Issuance),
     }
 
 
@@ -110,7 +118,7 @@ def _existing_document(session: Session, spec: dict, users: dict[str, User]):
 
 # ---------------------------------------------------------------------------- playing an entry
 
-def _play_document(session: Session, spec: dict, users: dict[str, User]) -> Document:
+def _play_document(session: Session, spec: dict, users: dict[str, User], settings) -> Document:
     author = users[spec["author"]]
     document = create_document(session, spec["template"], spec["fields"], author)
     content = _fill_sections(latest_version(session, document).content, spec["sections"],
@@ -122,12 +130,12 @@ def _play_document(session: Session, spec: dict, users: dict[str, User]) -> Docu
                  note=spec.get("first_note") or FIRST_DRAFT_NOTE)
     threads: dict[str, Comment] = {}
     for step in spec.get("steps", []):
-        _play_step(session, document, step, users, threads, spec["key"])
+        _play_step(session, document, step, users, threads, spec["key"], settings)
     return document
 
 
 def _play_step(session: Session, document: Document, step: dict, users: dict[str, User],
-               threads: dict[str, Comment], key: str) -> None:
+               threads: dict[str, Comment], key: str, settings) -> None:
     action = step["do"]
     actor = users[step["by"]]
     if action == "save":
@@ -156,6 +164,10 @@ def _play_step(session: Session, document: Document, step: dict, users: dict[str
                              thread_id=threads[step["ref"]].id)
     elif action == "resolve":
         workflow.resolve_comment(session, document, actor, threads[step["ref"]].id)
+    elif action == "emitir":
+        issuing.issue(session, settings, document, actor)
+    elif action == "publicar":
+        issuing.publish(session, document, actor)
     else:
         raise DemoContentError(f"{key}: paso desconocido «{action}».")
 

@@ -21,6 +21,8 @@ A document entry::
         {"do": "save", "by": ..., "note": ..., "edits": [...]},   # see demo._apply_edit
         {"do": "resolve", "by": ..., "ref": "c1"},
         {"do": "visto", "by": ...},
+        {"do": "emitir", "by": <signer>},        # number, sign (demo PKI) and store the PDF
+        {"do": "publicar", "by": <archivist>},   # put it on the public portal
       ],
     }
 
@@ -493,6 +495,7 @@ DOCUMENTS = [
             {"do": "visto", "by": "asesor.legal"},
             {"do": "visto", "by": "gerente.municipal"},
             {"do": "aprobar", "by": "asesor.legal", "reason": APPROVE, "to": "alcalde"},
+            {"do": "emitir", "by": "alcalde"},
         ],
     },
     # ------------------------------------------------------------------ GM: Resolución de GM (PAC)
@@ -819,6 +822,8 @@ DOCUMENTS = [
             {"do": "visto", "by": "asesor.legal"},
             {"do": "visto", "by": "gerente.gdur"},
             {"do": "aprobar", "by": "asesor.legal", "reason": APPROVE, "to": "gerente.municipal"},
+            {"do": "emitir", "by": "gerente.municipal"},
+            {"do": "publicar", "by": "archivo.sg"},
         ],
     },
     # ------------------------------------------------------------------ GDUR: RG licencia
@@ -917,6 +922,8 @@ DOCUMENTS = [
             {"do": "visto", "by": "asesor.legal"},
             {"do": "visto", "by": "gerente.gdur"},
             {"do": "aprobar", "by": "asesor.legal", "reason": APPROVE, "to": "gerente.gdur"},
+            {"do": "emitir", "by": "gerente.gdur"},
+            {"do": "publicar", "by": "archivo.sg"},
         ],
     },
     # ---------------------------------------------------------------- GDUR: RGM ampliación de plazo

@@ -29,7 +29,7 @@ from docsys.models import Document, Issuance, User
 from docsys.models._common import utcnow
 from docsys.rendering import build_meta, render_pdf
 from docsys.signing import credentials, numbering, pades
-from docsys.signing.keystore import Credential
+from docsys.signing.keystore import Credential, check_certificate_usable
 from docsys.workflow import current_vistos, move
 from search.numbers import number_key
 
@@ -126,6 +126,32 @@ def _final_content(document: Document, content: dict, actor: User, date: dt.date
     return final
 
 
+def issued_meta(settings, document: Document, content: dict, number: str, code: str,
+                signature_space: float = 0.0):
+    """The layout settings of an issued norm: its number, and the verification footer."""
+    url = verification_url(settings, code)
+    meta = build_meta(settings, template_definition(document), content, number=number,
+                      office_code=document.office.code, office_name=document.office.name)
+    return replace(meta, verification_code=code, verification_url=url,
+                   qr_data_uri=qr_data_uri(url), signature_space=signature_space)
+
+
+def issued_content(session: Session, issuance: Issuance) -> dict:
+    """The text that was signed: the approved version with the issue date and signer."""
+    from docsys.versions import get_version
+    document = session.get(Document, issuance.document_id)
+    version = get_version(session, document, issuance.version_number)
+    return _final_content(document, version.content, issuance.signer,
+                          dt.date.fromisoformat(issuance.issue_date))
+
+
+def short_number(settings, document: Document, issuance: Issuance) -> str:
+    """"0045-2026-GM-MDM": the number without the heading, as the template writes it."""
+    pattern = template_definition(document).get("number_pattern") or "{seq:03d}-{year}-{muni}"
+    return numbering.format_number(pattern, issuance.sequence, issuance.year,
+                                   settings["MUNICIPALITY_CODE"], issuance.office_code)
+
+
 def issue(session: Session, settings, document: Document, actor: User,
           presented: Credential | None = None, date: dt.date | None = None) -> Issuance:
     """Number, render, sign and store an approved document; it becomes "emitido"."""
@@ -144,7 +170,7 @@ def issue(session: Session, settings, document: Document, actor: User,
     # Open every certificate before taking the number: a missing one fails fast.
     vb_credentials = [credentials.load_credential(session, settings, u) for u in vb_users]
     final_credential = presented or credentials.load_credential(session, settings, actor)
-    pades.check_certificate_usable(final_credential.cert)
+    check_certificate_usable(final_credential.cert)
 
     date = date or today_in_lima()
     definition = template_definition(document)
@@ -156,14 +182,11 @@ def issue(session: Session, settings, document: Document, actor: User,
     official = numbering.official_number(definition.get("heading") or document.doc_type + " N° {numero}",
                                          pattern, seq, date.year, muni, office)
     code = new_verification_code()
-    url = verification_url(settings, code)
 
     content = _final_content(document, version.content, actor, date)
-    meta = build_meta(settings, definition, content, number=number,
-                      office_code=document.office.code, office_name=document.office.name)
     slots = pades.default_slots(len(vb_users))
-    meta = replace(meta, verification_code=code, verification_url=url, qr_data_uri=qr_data_uri(url),
-                   signature_space=pades.signature_area_height(len(slots)) + _STAMP_CLEARANCE_PT)
+    meta = issued_meta(settings, document, content, number, code,
+                       signature_space=pades.signature_area_height(len(slots)) + _STAMP_CLEARANCE_PT)
     pdf = pades.prepare_signature_fields(render_pdf(content, meta), slots)
     location = f"{settings.get('MUNICIPALITY_PLACE') or 'Camisea'}, Perú"
     tsa = settings.get("TSA_URL") or None
@@ -217,12 +240,6 @@ def publish(session: Session, document: Document, actor: User) -> None:
     audit.record(session, "publish", actor, document.id, number=document.official_number)
 
 
-def norm_url_args(issuance: Issuance) -> dict:
-    """The permanent portal address of a norm: /normas/<type>/<year>/<sequence>."""
-    return {"doc_type": issuance.doc_type.lower(), "year": issuance.year,
-            "sequence": issuance.sequence}
-
-
 def issuance_of(session: Session, document: Document) -> Issuance | None:
     return session.scalar(select(Issuance).where(Issuance.document_id == document.id))
 
@@ -240,6 +257,10 @@ def by_sha256(session: Session, digest: str) -> Issuance | None:
 
 def signed_pdf(settings, issuance: Issuance) -> bytes:
     return blobs.get(settings["BLOB_DIR"], issuance.pdf_sha256)
+
+
+def pdf_filename(issuance: Issuance) -> str:
+    return f"{issuance.doc_type}-{issuance.sequence:04d}-{issuance.year}-{issuance.office_code}.pdf"
 
 
 def get_issuance(session: Session, document: Document) -> Issuance:

@@ -17,7 +17,7 @@ from docsys.models import (Comment, Document, DocumentTemplate, DocumentVersion,
 from docsys.versions import latest_version
 from tests.conftest import make_test_app
 
-SETTINGS = {"DOCUMENT_TEMPLATES_DIR": str(PROJECT_ROOT / "templates" / "documents")}
+SIGNED = ("aprobado", "emitido", "publicado")
 EXPECTED_USERS = {
     # username: (roles, office)
     "admin": ({"admin"}, "OTI"),
@@ -41,15 +41,28 @@ def _totals(session) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_settings(tmp_path_factory):
+    from docsys.config import load_config
+    base = tmp_path_factory.mktemp("demo")
+    settings = load_config()
+    settings.update({"DOCUMENT_TEMPLATES_DIR": str(PROJECT_ROOT / "templates" / "documents"),
+                     "INSTANCE_DIR": str(base), "BLOB_DIR": str(base / "blobs"),
+                     "PKI_DIR": str(base / "pki"),
+                     "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789"})
+    return settings
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_settings):
     """One fresh database with the demo loaded once (the module's tests only read it)."""
-    path = tmp_path_factory.mktemp("demo") / "d.db"
+    from pathlib import Path
+    path = Path(demo_settings["INSTANCE_DIR"]) / "d.db"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     started = time.perf_counter()
     with transaction(factory) as session:
-        summary = load_demo(session, SETTINGS)
+        summary = load_demo(session, demo_settings)
     elapsed = time.perf_counter() - started
     yield factory, summary, elapsed
     engine.dispose()
@@ -108,8 +121,7 @@ def test_documents_cover_all_types_offices_and_states(session):
     assert {d.doc_type for d in documents} == ALL_TYPES
     assert len({d.office.code for d in documents}) >= 4
     states = {d.status for d in documents}
-    assert {"borrador", "en_revision", "observado", "aprobado"} <= states
-    assert not states & {"emitido", "publicado"}
+    assert {"borrador", "en_revision", "observado", "aprobado", "emitido", "publicado"} <= states
     # Every template is the one the document came from, and all seven were loaded.
     assert session.scalar(select(func.count()).select_from(DocumentTemplate)) == 7
     multi = [d for d in documents if d.latest_version >= 3]
@@ -136,14 +148,28 @@ def test_latest_texts_have_no_template_hints_and_no_issue_date(session):
 
 
 def test_aprobados_have_both_vistos_on_the_latest_version_and_no_open_comments(session):
-    approved = [d for d in _documents(session) if d.status == "aprobado"]
-    assert len(approved) >= 2
+    approved = [d for d in _documents(session) if d.status in SIGNED]
+    assert len(approved) >= 4
     for document in approved:
         vistos = workflow.current_vistos(session, document)
         assert set(vistos) == {"legal", "area"}, document.title
         assert all(v.version_number == document.latest_version for v in vistos.values())
         assert workflow.open_comment_count(session, document) == 0
         assert document.assignee is not None and document.assignee.has_role("signer")
+
+
+def test_issued_norms_are_numbered_signed_and_some_published(session, demo_settings):
+    from docsys import issuing
+    from docsys.signing import VALID, verify_pdf
+    from docsys.verification import trust_roots
+    issued = [d for d in _documents(session) if d.status in ("emitido", "publicado")]
+    assert len(issued) >= 3 and any(d.status == "publicado" for d in issued)
+    roots = trust_roots(demo_settings)
+    for document in issued:
+        issuance = issuing.get_issuance(session, document)
+        assert document.official_number == issuance.official_number
+        report = verify_pdf(issuing.signed_pdf(demo_settings, issuance), roots)
+        assert report.verdict == VALID and len(report.signatures) == 3, report.summary
 
 
 def test_review_states_carry_assignees_comments_and_reasons(session):
@@ -168,7 +194,7 @@ def test_review_states_carry_assignees_comments_and_reasons(session):
     # An approved document went through an observation round, and a visto given before a
     # later version no longer counts.
     assert any(any(t.action == "observar" for t in workflow.history(session, d))
-               for d in documents if d.status == "aprobado")
+               for d in documents if d.status in SIGNED)
     stale = session.scalars(select(VistoBueno)).all()
     assert any(v.version_number < session.get(Document, v.document_id).latest_version
                for v in stale)
@@ -180,13 +206,13 @@ def test_audit_chain_verifies(session):
     assert report.checked > 50
 
 
-def test_second_call_creates_nothing(demo_db):
+def test_second_call_creates_nothing(demo_db, demo_settings):
     factory, first, _ = demo_db
     with transaction(factory) as session:
         before = _totals(session)
         audit_before = audit.verify_chain(session).checked
     with transaction(factory) as session:
-        second = load_demo(session, SETTINGS)
+        second = load_demo(session, demo_settings)
     assert second["created"] == {"oficinas": 0, "usuarios": 0, "documentos": 0}
     assert second["counts"] == first["counts"]
     with transaction(factory) as session:

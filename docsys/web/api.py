@@ -329,3 +329,106 @@ def search():
         hit["url"] = url_for("api.get_version", document_id=hit["document_id"],
                              number=hit["version"], _external=True)
     return jsonify(body)
+
+
+# ---- issuing, publication, verification -----------------------------------------------
+
+def _issuance_json(issuance, document) -> dict:
+    from docsys import portal
+    address = portal.address_of(document)
+    return {
+        "document_id": document.id, "status": document.status,
+        "legal_status": document.legal_status, "number": issuance.official_number,
+        "doc_type": issuance.doc_type, "office": issuance.office_code, "year": issuance.year,
+        "sequence": issuance.sequence, "issue_date": issuance.issue_date,
+        "verification_code": issuance.verification_code, "sha256": issuance.pdf_sha256,
+        "signer": issuance.signer.username, "issued_at": issuance.issued_at.isoformat(),
+        "version": issuance.version_number,
+        "pdf": url_for("api.signed_pdf", document_id=document.id, _external=True),
+        "verification_url": url_for("portal.verify_code", code=issuance.verification_code,
+                                    _external=True),
+        "portal_url": url_for("portal.norm", **address.as_args(), _external=True)
+        if address and document.status == "publicado" else None,
+    }
+
+
+@bp.route("/documents/<document_id>/issue", methods=["POST"])
+@token_required("signer")
+def issue_document(document_id):
+    """Number, sign and store an approved document. The signer's stored certificate is used,
+    unless a PKCS#12 is sent as multipart ``certificate`` with ``passphrase``."""
+    from docsys import issuing
+    upload = request.files.get("certificate")
+    presented = issuing.check_presented(upload.read() if upload else None,
+                                        request.form.get("passphrase"))
+    with issuing.issue_lock(current_app.extensions["docsys.engine"]):
+        session = db()
+        document = versions.get_document(session, document_id, g.api_user)
+        issuance = issuing.issue(session, current_app.config, document, g.api_user,
+                                 presented=presented)
+        session.commit()
+    return jsonify(_issuance_json(issuance, document)), 201
+
+
+@bp.route("/documents/<document_id>/publish", methods=["POST"])
+@token_required("archivist")
+def publish_document(document_id):
+    from docsys import issuing
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    issuing.publish(session, document, g.api_user)
+    session.commit()
+    return jsonify(_issuance_json(issuing.get_issuance(session, document), document))
+
+
+@bp.route("/documents/<document_id>/issuance")
+@token_required()
+def get_issuance(document_id):
+    from docsys import issuing
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    return jsonify(_issuance_json(issuing.get_issuance(session, document), document))
+
+
+@bp.route("/documents/<document_id>/signed.pdf")
+@records_audit
+@token_required()
+def signed_pdf(document_id):
+    from docsys import issuing
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    issuance = issuing.get_issuance(session, document)
+    data = issuing.signed_pdf(current_app.config, issuance)
+    audit.record(session, "download", g.api_user, document.id, format="pdf-firmado",
+                 sha256=issuance.pdf_sha256, via="api")
+    session.commit()
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=issuing.pdf_filename(issuance))
+
+
+@bp.route("/verify", methods=["POST"])
+def verify():
+    """Public, like /verificar: the PDF as multipart ``file`` (or the raw body as
+    application/pdf); the report as JSON, one entry per signature."""
+    from docsys import verification
+    upload = request.files.get("file")
+    if upload is not None:
+        data = upload.read()
+    elif request.mimetype == "application/pdf":
+        data = request.get_data()
+    else:
+        raise ValidationError("Envíe el PDF como archivo multipart «file» o como cuerpo "
+                              "application/pdf.")
+    result = verification.verify_file(db(), current_app.config, data)
+    return jsonify(verification.report_json(result))
+
+
+@bp.route("/verify/<code>")
+def verify_code(code):
+    """Public: the issued PDF with this verification code, verified now."""
+    from docsys import verification
+    from docsys.errors import NotFound
+    result = verification.verify_code(db(), current_app.config, code)
+    if result is None:
+        raise NotFound("No existe ningún documento emitido con ese código de verificación.")
+    return jsonify(verification.report_json(result))

@@ -66,11 +66,7 @@ def signed_pdf(document_id):
                  sha256=issuance.pdf_sha256)
     session.commit()
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=pdf_filename(issuance))
-
-
-def pdf_filename(issuance) -> str:
-    return f"{issuance.doc_type}-{issuance.sequence:04d}-{issuance.year}-{issuance.office_code}.pdf"
+                     download_name=issuing.pdf_filename(issuance))
 
 
 @bp.route("/cuenta/certificado", methods=["GET", "POST"])

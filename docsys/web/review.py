@@ -58,11 +58,13 @@ def issuing_context(session, document) -> dict:
     from docsys import issuing
     from docsys.signing.credentials import stored_credential
 
+    from docsys.portal import address_of
     issuance = issuing.issuance_of(session, document)
+    address = address_of(document)
     return {"issuance": issuance, "can_issue": issuing.can_issue(current_user, document),
             "can_publish": issuing.can_publish(current_user),
             "has_credential": stored_credential(session, current_user) is not None,
-            "norm_url_args": issuing.norm_url_args(issuance) if issuance else {}}
+            "norm_url_args": address.as_args() if address else {}}
 
 
 @bp.route("/<document_id>/acciones/<action>", methods=["POST"])

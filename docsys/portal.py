@@ -1,0 +1,89 @@
+"""The public portal's view of the archive: published norms only, each at a permanent
+address made of its type, year and number (``/normas/rgm/2026/45``).
+
+Framework-free: the web layer turns these lookups into pages. A norm's address comes from
+its ``number_key`` ("RGM-45-2026", see :mod:`search.numbers`), so the same address works for
+norms issued in docsys and for norms imported into the archive.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys.errors import NotFound
+from docsys.models import Document, Issuance
+
+PUBLIC_STATUS = "publicado"
+LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
+_KEY = re.compile(r"^(?P<type>[A-Z]+)-(?P<number>\d+)-(?P<year>\d{4})$")
+
+
+@dataclass(frozen=True)
+class NormAddress:
+    """The parts of a norm's permanent address."""
+
+    tipo: str
+    anio: int
+    numero: int
+
+    def as_args(self) -> dict:
+        return {"tipo": self.tipo, "anio": self.anio, "numero": self.numero}
+
+    @property
+    def number_key(self) -> str:
+        return f"{self.tipo.upper()}-{self.numero}-{self.anio}"
+
+
+def address_of(document: Document) -> NormAddress | None:
+    """The permanent address of a numbered norm (None for drafts)."""
+    match = _KEY.match(document.number_key or "")
+    if match is None:
+        return None
+    return NormAddress(match["type"].lower(), int(match["year"]), int(match["number"]))
+
+
+def published_norms(session: Session, address: NormAddress) -> list[Document]:
+    """The published norms at an address: usually one; a Resolución de Gerencia number can
+    repeat across gerencias, so the page lists them when there are several."""
+    if not re.fullmatch(r"[a-z]{1,10}", address.tipo or ""):
+        return []
+    return list(session.scalars(
+        select(Document).where(Document.number_key == address.number_key,
+                               Document.status == PUBLIC_STATUS)
+        .order_by(Document.id)))
+
+
+def find_published(session: Session, address: NormAddress, office: str | None = None
+                   ) -> list[Document]:
+    """The published norms at an address (narrowed to one office when given); NotFound
+    when there is none."""
+    norms = published_norms(session, address)
+    if office:
+        norms = [d for d in norms if d.office and d.office.code.lower() == office.lower()]
+    if not norms:
+        raise NotFound("No hay una norma publicada con ese número. Verifique el tipo, el año y "
+                       "el número, o búsquela en el portal.")
+    return norms
+
+
+def addresses_by_id(session: Session, document_ids) -> dict[int, NormAddress]:
+    """Addresses of many documents at once (for a page of search results)."""
+    ids = list(document_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Document.id, Document.number_key)
+                           .where(Document.id.in_(ids), Document.status == PUBLIC_STATUS))
+    result = {}
+    for document_id, key in rows:
+        match = _KEY.match(key or "")
+        if match:
+            result[document_id] = NormAddress(match["type"].lower(), int(match["year"]),
+                                              int(match["number"]))
+    return result
+
+
+def issuance_for(session: Session, document: Document) -> Issuance | None:
+    return session.scalar(select(Issuance).where(Issuance.document_id == document.id))

@@ -1,0 +1,115 @@
+"""The public portal (no login): published norms with search, a permanent page per norm
+with its signed PDF and text, and the verification of signed documents (by code or by
+uploading the PDF)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request,
+                   send_file, url_for)
+
+from docsys import issuing, portal, verification
+from docsys.errors import ValidationError
+from docsys.rendering import render_html
+from docsys.web.search import (FACET_LABELS, STATUS_LABELS, run_search, with_filter)
+from docsys.web.session import db
+from search import FACET_FIELDS, Visibility
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.route("/normas")
+def index():
+    query, sort, results, error = run_search(Visibility.public())
+    addresses = portal.addresses_by_id(db(), [h.document_id for h in results.hits]) \
+        if results else {}
+
+    def hit_url(hit):
+        address = addresses.get(hit.document_id)
+        return url_for("portal.norm", **address.as_args()) if address else "#"
+
+    return render_template(
+        "portal/index.html", query=query, sort=sort, results=results, error=error,
+        facet_fields=FACET_FIELDS, facet_labels=FACET_LABELS, status_labels=STATUS_LABELS,
+        with_filter=with_filter, endpoint="portal.index", hit_url=hit_url)
+
+
+def _address(tipo: str, anio: int, numero: int) -> portal.NormAddress:
+    return portal.NormAddress(tipo.lower(), anio, numero)
+
+
+@bp.route("/normas/<tipo>/<int:anio>/<int:numero>")
+def norm(tipo, anio, numero):
+    session = db()
+    address = _address(tipo, anio, numero)
+    norms = portal.find_published(session, address, request.args.get("oficina"))
+    if len(norms) > 1:
+        return render_template("portal/choose.html", norms=norms, address=address)
+    document = norms[0]
+    issuance = portal.issuance_for(session, document)
+    text_html = None
+    if issuance is not None:
+        settings = current_app.config
+        content = issuing.issued_content(session, issuance)
+        meta = issuing.issued_meta(settings, document, content,
+                                   issuing.short_number(settings, document, issuance),
+                                   issuance.verification_code)
+        text_html = render_html(content, meta, standalone=False)
+    return render_template("portal/norm.html", document=document, issuance=issuance,
+                           address=address, text_html=text_html,
+                           legal_status_labels=portal.LEGAL_STATUS_LABELS)
+
+
+@bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")
+def norm_pdf(tipo, anio, numero):
+    session = db()
+    norms = portal.find_published(session, _address(tipo, anio, numero),
+                                  request.args.get("oficina"))
+    issuance = portal.issuance_for(session, norms[0])
+    if issuance is None:
+        abort(404)
+    data = issuing.signed_pdf(current_app.config, issuance)
+    return send_file(BytesIO(data), mimetype="application/pdf",
+                     download_name=issuing.pdf_filename(issuance))
+
+
+# ---- verification -----------------------------------------------------------------------
+
+@bp.route("/verificar", methods=["GET", "POST"])
+def verify():
+    if request.method == "POST":
+        upload = request.files.get("archivo")
+        if upload is None or not upload.filename:
+            raise ValidationError("Adjunte el archivo PDF que desea verificar.")
+        result = verification.verify_file(db(), current_app.config, upload.read())
+        return render_template("portal/verify.html", result=result,
+                               uploaded_name=upload.filename)
+    code = (request.args.get("codigo") or "").strip()
+    if code:
+        normalized = issuing.normalize_code(code)
+        if not normalized:
+            return render_template("portal/verify.html", code=code, result=None,
+                                   code_error="El código tiene 12 letras y números, por "
+                                              "ejemplo K7QX-M3PA-9RZD."), 400
+        return redirect(url_for("portal.verify_code", code=normalized))
+    return render_template("portal/verify.html", result=None)
+
+
+@bp.route("/verificar/<code>")
+def verify_code(code):
+    result = verification.verify_code(db(), current_app.config, code)
+    if result is None:
+        return render_template("portal/verify.html", code=code, result=None,
+                               code_error="No existe ningún documento emitido con ese código de "
+                                          "verificación. Revise que lo copió bien."), 404
+    return render_template("portal/verify.html", code=code, result=result)
+
+
+@bp.route("/verificar/<code>/documento.pdf")
+def verified_pdf(code):
+    issuance = issuing.by_code(db(), code)
+    if issuance is None:
+        abort(404)
+    data = issuing.signed_pdf(current_app.config, issuance)
+    return send_file(BytesIO(data), mimetype="application/pdf",
+                     download_name=issuing.pdf_filename(issuance))
