@@ -168,8 +168,10 @@ def issue(session: Session, settings, document: Document, actor: User,
     version = latest_version(session, document)
     vb_users = _vistos_signers(session, document)
     # Open every certificate before taking the number: a missing one fails fast.
-    vb_credentials = [credentials.load_credential(session, settings, u) for u in vb_users]
     final_credential = presented or credentials.load_credential(session, settings, actor)
+    # The authority who also gives the area's V°B° signs both with the same certificate.
+    vb_credentials = [final_credential if u.id == actor.id else
+                      credentials.load_credential(session, settings, u) for u in vb_users]
     check_certificate_usable(final_credential.cert)
 
     date = date or today_in_lima()

@@ -122,14 +122,20 @@ def _clean_note(note) -> str:
     return note
 
 
+def _require_editable(user: User, document: Document) -> None:
+    if document.official_number:
+        raise ImmutableError(ISSUED_MESSAGE)
+    permissions.require(permissions.can_edit(user, document),
+                        "No puede editar este documento en su estado actual o con su rol.")
+
+
 def save_version(session: Session, document: Document, content, base_version, author: User,
                  note: str = "", autosave: bool = False) -> DocumentVersion:
     """Save ``content`` as the next version, if ``base_version`` is still the latest.
 
     An autosave whose content equals the latest version writes nothing and returns it.
     """
-    permissions.require(permissions.can_edit(author, document),
-                        "No puede editar este documento en su estado actual o con su rol.")
+    _require_editable(author, document)
     base = _parse_base(base_version)
     note = _clean_note(note)
     clean = normalize_content(content, required_fields=("sumilla",))
@@ -146,8 +152,7 @@ def save_version(session: Session, document: Document, content, base_version, au
 def restore_version(session: Session, document: Document, number, base_version,
                     author: User) -> DocumentVersion:
     """Bring an old version back as a new version; history is never rewritten."""
-    permissions.require(permissions.can_edit(author, document),
-                        "No puede editar este documento en su estado actual o con su rol.")
+    _require_editable(author, document)
     old = get_version(session, document, number)
     base = _parse_base(base_version)
     return _append_version(session, document, old.content, base, author,
