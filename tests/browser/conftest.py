@@ -21,6 +21,7 @@ OFFICES = {
     "GM": "Gerencia Municipal",
     "GAJ": "Gerencia de Asesoría Jurídica",
     "GDUR": "Gerencia de Desarrollo Urbano y Rural",
+    "SG": "Secretaría General",
 }
 # username -> (full name, roles, office)
 USERS = {
@@ -29,6 +30,7 @@ USERS = {
     "asesora": ("Ana Lucía Torres Vargas", ["legal"], "GAJ"),
     "gerente": ("Jorge Mendoza Salas", ["signer"], "GM"),
     "redactor_gdur": ("Carmen Rojas Ccori", ["drafter"], "GDUR"),
+    "archivera": ("Ana Torres Paredes", ["archivist"], "SG"),
 }
 SCREENSHOT_DIR = os.environ.get("DOCSYS_SCREENSHOT_DIR")
 
@@ -44,7 +46,8 @@ def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     app = create_app({"DATABASE_URL": "sqlite:///" + str(tmp / "t.db"), "SECRET_KEY": "test",
                       "INSTANCE_DIR": str(tmp), "SEARCH_DIR": str(tmp / "search"),
-                      "BLOB_DIR": str(tmp / "blobs"), "AUTOSAVE_SECONDS": 2})
+                      "BLOB_DIR": str(tmp / "blobs"), "AUTOSAVE_SECONDS": 2,
+                      "PKI_DIR": str(tmp / "pki"), "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789"})
     with app.app_context():
         migrate.upgrade(app.extensions["docsys.engine"])
         session = app.extensions["docsys.sessions"]()
