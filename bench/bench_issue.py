@@ -134,7 +134,7 @@ def main() -> None:
         totals, pages = [], []
         for n, document_id in enumerate(ids):
             start = time.perf_counter()
-            with issuing.issue_lock(engine), transaction(factory) as session:
+            with issuing.issue_lock(), transaction(factory) as session:
                 from docsys.models import Document
                 document = session.get(Document, document_id)
                 gerente = session.scalar(select(User).where(User.username == "gerente"))

@@ -270,8 +270,7 @@ def issue_command(document_id, username, p12, passphrase):
     from docsys import issuing, versions
     if p12 and passphrase is None:
         passphrase = click.prompt("Contraseña del certificado", hide_input=True)
-    engine = current_app.extensions["docsys.engine"]
-    with issuing.issue_lock(engine), unit_of_work() as session:
+    with issuing.issue_lock(), unit_of_work() as session:
         user = _user_named(session, username)
         presented = issuing.check_presented(Path(p12).read_bytes() if p12 else None, passphrase)
         document = versions.get_document(session, document_id, user)

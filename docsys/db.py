@@ -24,6 +24,17 @@ def set_read_only(value: bool):
     return _sqlite_read_only.set(value)
 
 
+@contextmanager
+def write_transactions():
+    """Inside, SQLite transactions take the write lock up front again (after a request that
+    began read-only, see ``docsys.web.queues_for_writing``)."""
+    token = _sqlite_read_only.set(False)
+    try:
+        yield
+    finally:
+        _sqlite_read_only.reset(token)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

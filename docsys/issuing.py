@@ -39,25 +39,16 @@ VISTO_BUENO_ORDER = ("legal", "area")   # stamps left to right, then the final s
 _STAMP_CLEARANCE_PT = 14.0
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 
-# On SQLite one process issues one document at a time before asking for the database's
-# write lock, so fifty simultaneous requests queue here rather than time out there
-# (PostgreSQL only serialises the short moment the sequence row is locked).
-_sqlite_issue_lock = threading.Lock()
+# One process issues one document at a time: the requests queue on this lock instead of
+# holding a database connection each while they wait (for SQLite's write lock, or for the
+# sequence row that PostgreSQL keeps locked until the signed PDF is committed). Across
+# processes the database lock orders them. Callers end their current transaction first.
+_issue_lock = threading.Lock()
 
 
-def issue_lock(engine):
+def issue_lock():
     """Hold around the whole unit of work that calls ``issue`` (see above)."""
-    if engine.dialect.name == "sqlite":
-        return _sqlite_issue_lock
-    return _NoLock()
-
-
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+    return _issue_lock
 
 
 def numbering_office(document: Document) -> str:

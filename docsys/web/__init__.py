@@ -46,6 +46,14 @@ def records_audit(view):
     return view
 
 
+def queues_for_writing(view):
+    """Mark a POST view that authenticates read-only and then waits for its turn (a process
+    lock) before it writes: on SQLite, a request waiting in that queue must not hold the
+    database's write lock, or the one whose turn it is could not get it."""
+    view.queues_for_writing = True
+    return view
+
+
 def register_web(app: Flask) -> None:
     from docsys.web import admin, api, auth, drafts, inbox, issuing, portal, review, search
     from docsys.web.session import close_session
@@ -67,8 +75,9 @@ def register_web(app: Flask) -> None:
     def _read_only_for_safe_methods():
         view = app.view_functions.get(request.endpoint)
         records = getattr(view, "records_audit", False)
+        queues = getattr(view, "queues_for_writing", False)
         g._read_only_token = set_read_only(
-            request.method in ("GET", "HEAD", "OPTIONS") and not records)
+            (request.method in ("GET", "HEAD", "OPTIONS") and not records) or queues)
 
     app.teardown_appcontext(close_session)
 

@@ -17,7 +17,8 @@ from docsys.drafting import service
 from docsys.errors import ValidationError
 from docsys.exports import render_version
 from docsys.inbox import inbox_documents
-from docsys.web import error_response, records_audit
+from docsys.db import write_transactions
+from docsys.web import error_response, queues_for_writing, records_audit
 from docsys.web.session import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -353,6 +354,7 @@ def _issuance_json(issuance, document) -> dict:
 
 
 @bp.route("/documents/<document_id>/issue", methods=["POST"])
+@queues_for_writing
 @token_required("signer")
 def issue_document(document_id):
     """Number, sign and store an approved document. The signer's stored certificate is used,
@@ -361,8 +363,9 @@ def issue_document(document_id):
     upload = request.files.get("certificate")
     presented = issuing.check_presented(upload.read() if upload else None,
                                         request.form.get("passphrase"))
-    with issuing.issue_lock(current_app.extensions["docsys.engine"]):
-        session = db()
+    session = db()
+    session.commit()  # the token was read in a read-only transaction: end it before queuing
+    with issuing.issue_lock(), write_transactions():
         document = versions.get_document(session, document_id, g.api_user)
         issuance = issuing.issue(session, current_app.config, document, g.api_user,
                                  presented=presented)

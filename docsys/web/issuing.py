@@ -12,7 +12,8 @@ from docsys import audit, issuing, versions
 from docsys.errors import ValidationError
 from docsys.signing import credentials
 from docsys.signing.keystore import CertificateInfo
-from docsys.web import records_audit
+from docsys.db import write_transactions
+from docsys.web import queues_for_writing, records_audit
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -27,13 +28,14 @@ def uploaded_certificate() -> tuple[bytes | None, str | None]:
 
 
 @bp.route("/documentos/<document_id>/emitir", methods=["POST"])
+@queues_for_writing
 @roles_required("signer")
 def issue(document_id):
-    engine = current_app.extensions["docsys.engine"]
     p12, passphrase = uploaded_certificate()
     presented = issuing.check_presented(p12, passphrase)
-    with issuing.issue_lock(engine):
-        session = db()
+    session = db()
+    session.commit()  # the login was read in a read-only transaction: end it before queuing
+    with issuing.issue_lock(), write_transactions():
         document = versions.get_document(session, document_id, current_user)
         issuance = issuing.issue(session, current_app.config, document, current_user,
                                  presented=presented)
