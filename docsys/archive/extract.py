@@ -473,7 +473,16 @@ def _parse_tsv(tsv: str) -> tuple[str, list[float]]:
         confidence = float(cols[10])
         if confidence >= 0:
             confidences.append(confidence)
-    return _normalize("\n".join(lines)), confidences
+    return _fix_number_signs(_normalize("\n".join(lines))), confidences
+
+
+# Tesseract reads the "°" of "N°" as "*", "?", "”" or "'" (or two of them); put the sign
+# back before a number so that citations ("Ley N* 27972") are found like typed ones.
+_MISREAD_NUMBER_SIGN = re.compile(r"\b([Nn])[ \t]?[*?”“\"'´`^][*?”“\"'´`^°º]?(?=[ \t]*\d)")
+
+
+def _fix_number_signs(text: str) -> str:
+    return _MISREAD_NUMBER_SIGN.sub(lambda m: m.group(1).upper() + "°", text)
 
 
 @functools.lru_cache(maxsize=None)
