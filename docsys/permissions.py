@@ -12,8 +12,8 @@ LEGAL_EDITABLE_STATUSES = EDITABLE_STATUSES + ("en_revision",)
 
 
 def can_view(user: User, document: Document) -> bool:
-    if user.has_role(*READ_ALL_ROLES):
-        return True
+    if user.has_role(*READ_ALL_ROLES) or document.status == "publicado":
+        return True  # a published norm is public (search shows it to everyone, too)
     return user.has_role("drafter") and (
         document.office_id == user.office_id or document.created_by_id == user.id
     )

@@ -206,14 +206,20 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
     return None
 
 
+_BETWEEN_STOP = re.compile(
+    r"(?<![A-Z])(?:INFORME|OFICIO|MEMORANDO|MEMORANDUM|EXPEDIENTE|CARTA|SOLICITUD|LEY|DECRETO|"
+    r"RESOLUCION|ACUERDO|ORDENANZA|DIRECTIVA|VISTOS?|CONSIDERANDO|ENERO|FEBRERO|MARZO|ABRIL|"
+    r"MAYO|JUNIO|JULIO|AGOSTO|SET?IEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE)(?![A-Z])")
+
+
 def _closest_type(folded: str, start: int, end: int):
     """The type phrase that ends closest before ``end`` (the longest if two end together)."""
     best = None
     for code, pattern in _TYPE_RE:
         for match in pattern.finditer(folded, start, end):
             between = folded[match.end():end]
-            if "\n\n" in between or len(between) > 90:
-                continue
+            if "\n\n" in between or len(between) > 90 or _BETWEEN_STOP.search(between):
+                continue  # the number belongs to something else ("VISTO: El Informe N° ...")
             key = (match.end(), match.end() - match.start())
             if best is None or key > best[0]:
                 best = (key, code, match)

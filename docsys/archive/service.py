@@ -151,7 +151,7 @@ class ImportSettings:
 
 
 def start_batch(session_factory: sessionmaker, actor_id: int, source: str, label: str) -> int:
-    with _unit(session_factory) as session:
+    with write_transaction(session_factory) as session:
         batch = ImportBatch(source=source, label=_shown_name(label, 1000),
                             created_by_id=actor_id)
         session.add(batch)
@@ -160,7 +160,7 @@ def start_batch(session_factory: sessionmaker, actor_id: int, source: str, label
 
 
 def finish_batch(session_factory: sessionmaker, batch_id: int) -> None:
-    with _unit(session_factory) as session:
+    with write_transaction(session_factory) as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is not None and batch.finished_at is None:
             batch.finished_at = utcnow()
@@ -219,15 +219,15 @@ def import_path(session_factory: sessionmaker, settings: ImportSettings, batch_i
     """Import one file from disk (its size is checked before it is read)."""
     shown, problem = check_filename(name)
     if problem:
-        return _record_failure(session_factory, batch_id, shown, problem, None)
+        return record_failure(session_factory, batch_id, shown, problem, None)
     try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:
-            return _record_failure(session_factory, batch_id, shown,
-                                   _too_large(shown, size, settings.max_file_bytes), None)
+            return record_failure(session_factory, batch_id, shown,
+                                   too_large_error(shown, size, settings.max_file_bytes), None)
         data = path.read_bytes()
     except OSError as exc:
-        return _record_failure(session_factory, batch_id, shown, ExtractionError(
+        return record_failure(session_factory, batch_id, shown, ExtractionError(
             f"No se pudo leer «{shown}»: {exc.strerror or exc}.", "unreadable"), None)
     return import_bytes(session_factory, settings, batch_id, actor_id, data, name)
 
@@ -239,7 +239,7 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
     stores the original and creates the norm. ``record_id`` is an uploaded file's row."""
     shown, problem = check_filename(name)
     if problem:
-        return _record_failure(session_factory, batch_id, shown, problem, None, record_id)
+        return record_failure(session_factory, batch_id, shown, problem, None, record_id)
     digest = hashlib.sha256(data).hexdigest()
     existing = _existing_norm(session_factory, digest)
     if existing is not None:
@@ -249,17 +249,17 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         extraction = extract_file(data, shown, max_bytes=settings.max_file_bytes,
                                   ocr_lang=settings.ocr_lang)
     except ExtractionError as exc:
-        return _record_failure(session_factory, batch_id, shown, exc, digest, record_id,
+        return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
                                size=len(data))
     except Exception as exc:  # a bug or a library crash on one file must not stop the batch
         log.exception("Unexpected error reading %r", shown)
         error = ExtractionError(f"Error inesperado al leer «{shown}» ({type(exc).__name__}). "
                                 "El archivo se omitió; avise al equipo técnico.", "unexpected")
-        return _record_failure(session_factory, batch_id, shown, error, digest, record_id,
+        return record_failure(session_factory, batch_id, shown, error, digest, record_id,
                                size=len(data))
     guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
     try:
-        with _unit(session_factory) as session:
+        with write_transaction(session_factory) as session:
             norm = _create_norm(session, settings, batch_id, actor_id, data, shown, extraction,
                                 guess, record_id)
             document_id = norm.document_id
@@ -272,7 +272,7 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         return _record_duplicate(session_factory, batch_id, shown, digest, len(data), existing,
                                  record_id)
     except ExtractionError as exc:  # e.g. no office to file it under
-        return _record_failure(session_factory, batch_id, shown, exc, digest, record_id,
+        return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
                                size=len(data))
     outcome.warnings += run_hooks(session_factory, document_id, extraction.text)
     return outcome
@@ -302,7 +302,7 @@ def _shown_name(name: str, limit: int) -> str:
     return clean if len(clean) <= limit else clean[:limit - 31] + "…" + clean[-30:]
 
 
-def _too_large(shown: str, size: int, limit: int) -> ExtractionError:
+def too_large_error(shown: str, size: int, limit: int) -> ExtractionError:
     mb = lambda n: f"{n / 1024 / 1024:.1f} MB".replace(".", ",")  # noqa: E731
     return ExtractionError(f"El archivo «{shown}» pesa {mb(size)}, más que el máximo permitido "
                            f"de {mb(limit)}. Divídalo o redúzcalo antes de importarlo.",
@@ -440,16 +440,16 @@ def _record_duplicate(session_factory, batch_id, shown, digest, size, existing,
     norm_id, document_id, title = existing
     reason = (f"Ya estaba importado: es el mismo archivo (idéntico byte a byte) que la norma "
               f"«{title}» (documento {document_id}).")
-    with _unit(session_factory) as session:
+    with write_transaction(session_factory) as session:
         _write_record(session, batch_id, shown, "duplicate", record_id, sha256=digest, size=size,
                       norm_id=norm_id, reason=reason, code="duplicate")
     return FileOutcome(shown, "duplicate", reason=reason, code="duplicate", sha256=digest,
                        document_id=document_id, title=title)
 
 
-def _record_failure(session_factory, batch_id, shown, error: ExtractionError, digest,
+def record_failure(session_factory, batch_id, shown, error: ExtractionError, digest,
                     record_id=None, size=None) -> FileOutcome:
-    with _unit(session_factory) as session:
+    with write_transaction(session_factory) as session:
         _write_record(session, batch_id, shown, "failed", record_id, sha256=digest, size=size,
                       reason=error.message, code=error.code)
     return FileOutcome(shown, "failed", reason=error.message, code=error.code, sha256=digest)
@@ -470,7 +470,7 @@ def _write_record(session: Session, batch_id: int, shown: str, status: str,
     return record
 
 
-class _unit:
+class write_transaction:
     """A write transaction (BEGIN IMMEDIATE on SQLite), whatever the caller's context."""
 
     def __init__(self, session_factory: sessionmaker):
@@ -510,7 +510,7 @@ def run_hooks(session_factory: sessionmaker, document_id: int, text: str) -> lis
     if not AFTER_IMPORT_HOOKS:
         return []
     try:
-        with _unit(session_factory) as session:
+        with write_transaction(session_factory) as session:
             after_import(session, session.get(Document, document_id), text)
     except Exception as exc:
         log.exception("after_import hook failed for document %s", document_id)

@@ -97,6 +97,7 @@ class SpecimenNorm:
     place: str
     subject: str
     considerandos: tuple[str, ...] = field(default=())
+    number_legible: bool = True  # False: the number was left blank on the paper (by hand)
 
     @property
     def office(self) -> str | None:
@@ -113,7 +114,8 @@ class SpecimenNorm:
 
     @property
     def heading(self) -> str:
-        return f"{TYPES[self.doc_type][0]} N° {self.label}"
+        label = self.label if self.number_legible else "______-" + self.label.split("-", 1)[1]
+        return f"{TYPES[self.doc_type][0]} N° {label}"
 
     @property
     def date_line(self) -> str:

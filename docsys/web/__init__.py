@@ -47,7 +47,7 @@ def records_audit(view):
 
 
 def register_web(app: Flask) -> None:
-    from docsys.web import admin, api, auth, drafts, inbox, review, search
+    from docsys.web import admin, api, archive, auth, drafts, inbox, review, search
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -58,6 +58,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(archive.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies: CSRF does not apply
 
