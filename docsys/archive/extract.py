@@ -96,7 +96,7 @@ class Extraction:
 class ExtractionError(DocsysError):
     """A file that cannot be imported. ``message`` (Spanish) says why and what to do;
     ``code`` is stable for programs: too_large, empty_file, unknown_type, pdf_corrupt,
-    pdf_encrypted, pdf_no_text, docx_not_zip, docx_invalid, zip_bomb, doc_invalid,
+    pdf_encrypted, pdf_empty, pdf_no_text, docx_not_zip, docx_invalid, zip_bomb, doc_invalid,
     no_text, ocr_unavailable, converter_unavailable, timeout."""
 
     status = 422
@@ -329,11 +329,15 @@ def _extract_pdf(data: bytes, filename: str, lang: str, workers: int | None) -> 
         try:
             doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            # PDFium's error code is process-global and can be stale (a previous file's),
+            # so the bytes decide: an /Encrypt dictionary, or a page tree of no pages.
+            if _encrypted(data):
                 raise ExtractionError(
                     f"El PDF «{name}» está protegido con contraseña (cifrado) y no se puede "
                     "leer. Pida la versión sin contraseña a la oficina que lo emitió.",
                     "pdf_encrypted") from exc
+            if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data):
+                raise ExtractionError(f"El PDF «{name}» no tiene páginas.", "pdf_empty") from exc
             raise ExtractionError(f"El PDF «{name}» está dañado o incompleto y no se puede "
                                   "abrir.", "pdf_corrupt") from exc
     try:
@@ -373,6 +377,10 @@ def _extract_pdf(data: bytes, filename: str, lang: str, workers: int | None) -> 
                         "texto reconocido.")
     return _PdfResult("\f".join(texts), count, tuple(i + 1 for i in scanned), confidence,
                       warnings)
+
+
+def _encrypted(data: bytes) -> bool:
+    return re.search(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)", data) is not None
 
 
 def _pdfium_page_text(page) -> str:

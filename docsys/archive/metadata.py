@@ -163,7 +163,7 @@ _TYPE_RE = [(code, re.compile(r"(?<![A-Z])" + _fuzzy(phrase) + r"(?![A-Z])"))
             for code, phrase in _TYPE_PHRASES]
 _DIGITISH = "0-9OQDIL|"
 _NUMBER_RE = re.compile(
-    r"(?<![A-Z0-9])N\s*(?:RO|UM(?:ERO)?)?\s*[.:]?(?:\s*[°º*ª'\"”“´`^?]{1,2}|[E0O](?=\s))?\s*[.:]?\s*"
+    r"(?<![A-Z0-9])N\s*(?:RO|UM(?:ERO)?)?\s*[.:]?(?:\s*[°º*ª'\"”“´`^?]{1,2}|[E0O](?=[\s.]))?\s*[.:]?\s*"
     rf"(?P<num>[{_DIGITISH}]{{1,6}})\s*[-–—_./]\s*"
     rf"(?P<year>[12IL][09OQ][{_DIGITISH}]{{2}})(?![0-9])"
     r"(?P<suffix>(?:\s*[-–—_/.]\s*[A-Z]{1,10}(?![a-z]))*)")
@@ -192,6 +192,8 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
         if found is None:
             continue
         code, type_match = found
+        if not _starts_heading(original, folded, type_match.start()):
+            continue  # "VISTO: La Resolución de Alcaldía N° ..." cites another norm
         top = type_match.start() < top_end
         if code == "RG" and number["office"] in ("GM",):
             code = "RGM"  # "RESOLUCIÓN DE GERENCIA N° ...-GM-MDM" is the municipal manager's
@@ -200,10 +202,22 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
                 "number_confidence": (0.95 if top else 0.8) - (0.15 if corrected else 0.0),
                 **number}
     for code, pattern in _TYPE_RE:
-        match = pattern.search(folded, 0, top_end)
-        if match:
-            return {"doc_type": code, "type_confidence": 0.6}
+        for match in pattern.finditer(folded, 0, top_end):
+            if _starts_heading(original, folded, match.start()):
+                return {"doc_type": code, "type_confidence": 0.6}
     return None
+
+
+_CITING = re.compile(r"(?<![A-Z])(?:VISTOS?|MEDIANTE|SEGUN|CONFORME|CON|POR|LA|EL|LAS|LOS|DE)"
+                     r"\W*$")
+
+
+def _starts_heading(original: str, folded: str, position: int) -> bool:
+    """A heading opens its line (an OCR'd letterhead in capitals may share it); a type
+    after lower-case words or after "VISTO: La" is a citation of another norm."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    prefix = original[line_start:position]
+    return not (any(ch.islower() for ch in prefix) or _CITING.search(folded[line_start:position]))
 
 
 _BETWEEN_STOP = re.compile(

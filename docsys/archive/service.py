@@ -442,7 +442,7 @@ def _record_duplicate(session_factory, batch_id, shown, digest, size, existing,
               f"«{title}» (documento {document_id}).")
     with write_transaction(session_factory) as session:
         _write_record(session, batch_id, shown, "duplicate", record_id, sha256=digest, size=size,
-                      norm_id=norm_id, reason=reason, code="duplicate")
+                      norm_id=norm_id, reason=reason, reason_code="duplicate")
     return FileOutcome(shown, "duplicate", reason=reason, code="duplicate", sha256=digest,
                        document_id=document_id, title=title)
 
@@ -451,7 +451,7 @@ def record_failure(session_factory, batch_id, shown, error: ExtractionError, dig
                     record_id=None, size=None) -> FileOutcome:
     with write_transaction(session_factory) as session:
         _write_record(session, batch_id, shown, "failed", record_id, sha256=digest, size=size,
-                      reason=error.message, code=error.code)
+                      reason=error.message, reason_code=error.code)
     return FileOutcome(shown, "failed", reason=error.message, code=error.code, sha256=digest)
 
 
