@@ -224,25 +224,28 @@ def reindex_command(quiet):
 
 
 @docsys_cli.command("import")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.argument("directory")
 @click.option("--user", "username", help="Usuario (rol archivist) a cuyo nombre se importa; "
               "por defecto, el primer usuario con ese rol.")
 @click.option("--json", "as_json", is_flag=True, help="Imprimir el resumen en JSON.")
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
-@click.option("--max-size", type=click.FloatRange(min=0.01), default=None,
+@click.option("--max-size", type=click.FloatRange(min=0.001), default=None,
               help="Tamaño máximo de un archivo, en MB (por defecto DOCSYS_ARCHIVE_MAX_FILE_BYTES).")
 def import_command(directory, username, as_json, quiet, max_size):
     """Importa al archivo normativo los PDF, DOCX, DOC y TXT de DIRECTORY (y subcarpetas).
 
     Cada archivo se guarda por separado: si se interrumpe, volver a ejecutar continúa
     donde quedó; lo ya importado se omite como duplicado (misma huella SHA-256)."""
-    import json
+    import os
 
     from tqdm import tqdm
 
     from docsys.archive.service import (ImportInterrupted, ImportSettings, import_directory,
                                         list_files)
 
+    if not os.path.isdir(directory) or not os.access(directory, os.R_OK | os.X_OK):
+        click.echo(f"Error: la carpeta «{directory}» no existe o no se puede leer.", err=True)
+        sys.exit(1)
     actor_id = _archivist_id(username)
     settings = ImportSettings.from_config(
         current_app.config, max_file_bytes=int(max_size * 1024 * 1024) if max_size else None)

@@ -47,12 +47,12 @@ def compose_label(number: int, year: int, office_code: str | None, doc_type: str
 def compose_official_number(doc_type: str, label: str | None, number: int, year: int,
                             office_code: str | None, muni_code: str) -> str:
     """"RESOLUCIÓN DE ALCALDÍA N° 145-2023-A-MDM": the number as written in the norm when
-    it agrees with ``number`` and ``year``, else composed."""
+    it agrees with ``number`` and ``year`` (also a pattern without year, "646-MSB"), else
+    composed in the municipality's usual form (a bare "45" too)."""
     parsed = parse_label(label) if label else None
-    if not parsed or parsed[0] != number or (parsed[1] is not None and parsed[1] != year):
+    bare = parsed is not None and parsed[1] is None and not parsed[2].strip(" -")
+    if not parsed or bare or parsed[0] != number or (parsed[1] is not None and parsed[1] != year):
         label = compose_label(number, year, office_code, doc_type, muni_code)
-    elif parsed[1] is None:
-        label = f"{label.strip()}-{year}"
     return f"{type_heading(doc_type)} N° {label.strip()}"
 
 
