@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -259,7 +259,7 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
                                size=len(data))
     guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
     try:
-        with write_transaction(session_factory) as session:
+        with write_transaction(session_factory, resumable=True) as session:
             norm = _create_norm(session, settings, batch_id, actor_id, data, shown, extraction,
                                 guess, record_id)
             document_id = norm.document_id
@@ -353,7 +353,7 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
         document_id=document.id, number=1, content=content, content_hash=content_hash(content),
         author_id=actor.id, note=f"Importada del archivo: {shown}"[:500]))
     norm = ArchivedNorm(
-        document_id=document.id, batch_id=batch_id, original_sha256=blob.sha256,
+        document=document, batch_id=batch_id, original_sha256=blob.sha256,
         original_filename=shown, mimetype=extraction.mime, size=extraction.size,
         method=extraction.method, pages=extraction.pages, ocr=extraction.ocr,
         ocr_confidence=extraction.ocr_confidence, ocr_pages=list(extraction.ocr_pages),
@@ -408,7 +408,7 @@ def guess_json(guess: GuessedMetadata, notes: list[str] | None = None) -> dict:
 
 
 def _imported_outcome(shown: str, norm: ArchivedNorm) -> FileOutcome:
-    document = norm.document
+    document = norm.__dict__.get("document") or norm.document  # set when just created
     return FileOutcome(shown, "imported", sha256=norm.original_sha256, document_id=document.id,
                        title=document.title, official_number=document.official_number,
                        needs_review=norm.needs_review, ocr=norm.ocr,
@@ -471,14 +471,22 @@ def _write_record(session: Session, batch_id: int, shown: str, status: str,
 
 
 class write_transaction:
-    """A write transaction (BEGIN IMMEDIATE on SQLite), whatever the caller's context."""
+    """A write transaction (BEGIN IMMEDIATE on SQLite), whatever the caller's context.
 
-    def __init__(self, session_factory: sessionmaker):
+    ``resumable``: the work is redone by the next run if lost (an import is found again by
+    its hash), so on PostgreSQL the commit does not wait for its WAL flush
+    (``synchronous_commit = off``: still atomic and consistent, and several times faster
+    per file; a crash can only lose the last fraction of a second of imports)."""
+
+    def __init__(self, session_factory: sessionmaker, resumable: bool = False):
         self.session_factory = session_factory
+        self.resumable = resumable
 
     def __enter__(self) -> Session:
         self.token = set_read_only(False)
         self.session = self.session_factory()
+        if self.resumable and self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL synchronous_commit = off"))
         return self.session
 
     def __exit__(self, exc_type, exc, tb):
