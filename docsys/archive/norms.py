@@ -10,19 +10,12 @@ from sqlalchemy.orm import Session
 
 from docsys.drafting.structure import MAX_ITEM_LENGTH, MAX_ITEMS_PER_SECTION, normalize_content
 from docsys.models import Document
+from search.numbers import TYPE_CODES
 
 ORIGIN = "importado"
 UNKNOWN_TYPE = "NORMA"  # until the archivist says which type it is
 # The municipal norm types an archived norm can have, with their names as written.
-TYPE_NAMES = {
-    "OM": "Ordenanza Municipal",
-    "AC": "Acuerdo de Concejo",
-    "DA": "Decreto de Alcaldía",
-    "RA": "Resolución de Alcaldía",
-    "RGM": "Resolución de Gerencia Municipal",
-    "RG": "Resolución de Gerencia",
-    "DIR": "Directiva",
-}
+TYPE_NAMES = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM", "RG", "DIR")}
 TYPE_LABELS = {**TYPE_NAMES, UNKNOWN_TYPE: "Norma (tipo por confirmar)"}
 # Types whose numbers carry no office: the Concejo's norms ("012-2019-MDM").
 NO_OFFICE_IN_NUMBER = ("OM", "AC")

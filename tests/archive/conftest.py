@@ -17,26 +17,25 @@ def norms() -> list[specimens.SpecimenNorm]:
     return specimens.specimens(8, seed=11)
 
 
-@pytest.fixture(scope="session")
-def pdf_of(norms):
+def _rendered(norms, render):
+    """``make(i)``: the bytes of norm i rendered once, then cached for the session."""
     cache: dict[int, bytes] = {}
 
     def make(index: int) -> bytes:
         if index not in cache:
-            cache[index] = specimens.to_pdf(norms[index])
+            cache[index] = render(norms[index])
         return cache[index]
     return make
+
+
+@pytest.fixture(scope="session")
+def pdf_of(norms):
+    return _rendered(norms, specimens.to_pdf)
 
 
 @pytest.fixture(scope="session")
 def docx_of(norms):
-    cache: dict[int, bytes] = {}
-
-    def make(index: int) -> bytes:
-        if index not in cache:
-            cache[index] = specimens.to_docx(norms[index])
-        return cache[index]
-    return make
+    return _rendered(norms, specimens.to_docx)
 
 
 @pytest.fixture(scope="session")
