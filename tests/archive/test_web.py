@@ -101,7 +101,8 @@ def test_review_queue_form_and_confirmation(archive_app, browser):
     assert form.status_code == 200
     assert "puente peatonal de Kepashiato" in html  # the extracted text, beside the form
     assert 'value="2022"' in html and 'value="2022-08-22"' in html
-    assert "No se pudo leer: confírmelo." in html
+    assert "No se pudo leer: confírmelo." in html  # the number
+    assert "Propuesto a partir de otros datos: confírmelo." in html  # the year, from the date
 
     values = {"doc_type": "RGM", "number": "0087-2022-GM-MDM", "year": "2023", "office": "GM",
               "date": "2022-08-22", "sumilla": "Aprobar la liquidación", "version": "1"}
