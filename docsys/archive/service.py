@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -190,11 +191,10 @@ def import_directory(session_factory: sessionmaker, settings: ImportSettings, di
                      files: list[tuple[str, Path]] | None = None) -> ImportSummary:
     """Import every file of a folder, each in its own transaction. Ctrl-C raises
     :class:`ImportInterrupted` with what was done; the batch then stays unfinished."""
-    import time
-
     files = list_files(directory) if files is None else files
-    batch_id = start_batch(session_factory, actor_id, source, str(directory))
-    summary = ImportSummary(batch_id, str(directory))
+    label = str(Path(directory).resolve())
+    batch_id = start_batch(session_factory, actor_id, source, label)
+    summary = ImportSummary(batch_id, label)
     started = time.monotonic()
     try:
         for name, path in files:
