@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "comment_resolve": "Comentario resuelto", "transition": "Cambio de estado",
     "derive": "Derivación", "visto_bueno": "Visto bueno", "download": "Descarga",
     "sign": "Firma", "issue": "Emisión", "publish": "Publicación",
+    "archive_import": "Importación al archivo", "archive_confirm": "Datos confirmados por el archivo",
 }
 
 

@@ -76,6 +76,9 @@ def demo_command():
     click.echo("Datos de demostración cargados.")
     for key, value in summary.get("counts", {}).items():
         click.echo(f"  {key}: {value}")
+    from docsys.archive.demo import import_demo_archive
+    archive = import_demo_archive(current_app.extensions["docsys.sessions"], current_app.config)
+    click.echo(f"  normas importadas al archivo: {archive['imported']}")
     click.echo("Usuarios de demostración (usuario / contraseña / roles / oficina):")
     for login in summary.get("logins", []):
         roles = ", ".join(login["roles"]) if isinstance(login["roles"], (list, tuple, set)) else login["roles"]
@@ -326,6 +329,106 @@ def verify_command(pdf_file, as_json):
                        f"{sig['verdict']}: {sig['explanation']}")
     code = VERIFY_EXIT.get(report["verdict"], 1)
     sys.exit(code if report["authentic"] or code else 1)
+
+
+@docsys_cli.command("import")
+@click.argument("directory")
+@click.option("--user", "username", help="Usuario (rol archivist) a cuyo nombre se importa; "
+              "por defecto, el primer usuario con ese rol.")
+@click.option("--json", "as_json", is_flag=True, help="Imprimir el resumen en JSON.")
+@click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
+@click.option("--max-size", type=click.FloatRange(min=0.001), default=None,
+              help="Tamaño máximo de un archivo, en MB (por defecto DOCSYS_ARCHIVE_MAX_FILE_BYTES).")
+def import_command(directory, username, as_json, quiet, max_size):
+    """Importa al archivo normativo los PDF, DOCX, DOC y TXT de DIRECTORY (y subcarpetas).
+
+    Cada archivo se guarda por separado: si se interrumpe, volver a ejecutar continúa
+    donde quedó; lo ya importado se omite como duplicado (misma huella SHA-256)."""
+    import os
+
+    from tqdm import tqdm
+
+    from docsys.archive.service import (ImportInterrupted, ImportSettings, import_directory,
+                                        list_files)
+
+    if not os.path.isdir(directory) or not os.access(directory, os.R_OK | os.X_OK):
+        click.echo(f"Error: la carpeta «{directory}» no existe o no se puede leer.", err=True)
+        sys.exit(1)
+    actor_id = _archivist_id(username)
+    settings = ImportSettings.from_config(
+        current_app.config, max_file_bytes=int(max_size * 1024 * 1024) if max_size else None)
+    files = list_files(directory)
+    bar = tqdm(total=len(files), unit=" archivos", desc="Importando", file=sys.stderr,
+               disable=quiet or not files, dynamic_ncols=True)
+    counts = {"imported": 0, "duplicate": 0, "failed": 0}
+
+    def progress(outcome):
+        counts[outcome.status] += 1
+        bar.set_postfix(importados=counts["imported"], duplicados=counts["duplicate"],
+                        fallidos=counts["failed"], refresh=False)
+        bar.update(1)
+
+    try:
+        summary = import_directory(current_app.extensions["docsys.sessions"], settings,
+                                   directory, actor_id, progress=progress, files=files)
+    except ImportInterrupted as stop:
+        bar.close()
+        _print_import_summary(stop.summary, as_json)
+        click.echo("Importación interrumpida: lo importado hasta aquí se conserva; vuelva a "
+                   "ejecutar el comando para continuar.", err=True)
+        current_app.extensions["docsys.search"].ensure_fresh()
+        sys.exit(130)
+    bar.close()
+    _print_import_summary(summary, as_json)
+
+
+def _archivist_id(username: str | None) -> int:
+    from sqlalchemy import select
+
+    from docsys.models import User, UserRole
+    with unit_of_work() as session:
+        if username:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                click.echo(f"Error: el usuario «{username}» no existe.", err=True)
+                sys.exit(1)
+            if not user.has_role("archivist"):
+                click.echo(f"Error: «{user.username}» no tiene el rol archivist (Archivo).",
+                           err=True)
+                sys.exit(1)
+            return user.id
+        user_id = session.scalar(select(User.id).join(UserRole, UserRole.user_id == User.id)
+                                 .where(UserRole.role == "archivist", User.active.is_(True))
+                                 .order_by(User.id).limit(1))
+    if user_id is None:
+        click.echo("Error: no hay ningún usuario con rol archivist. Créelo (flask docsys "
+                   "create-user ... --role archivist) o indique --user.", err=True)
+        sys.exit(1)
+    return user_id
+
+
+def _print_import_summary(summary, as_json: bool) -> None:
+    import json
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    imported, duplicates, failed = summary.imported, summary.duplicates, summary.failed
+    review = sum(f.needs_review for f in imported)
+    click.echo(f"Importación {summary.batch_id}: {len(summary.files)} archivo(s) en "
+               f"{summary.seconds:.1f} s.")
+    click.echo(f"Importados: {len(imported)} ({review} para revisar, "
+               f"{sum(f.ocr for f in imported)} con OCR)")
+    for item in imported:
+        marks = (" [revisar datos]" if item.needs_review else "") + (
+            f" [OCR {item.ocr_confidence:.0f}%]" if item.ocr and item.ocr_confidence else "")
+        click.echo(f"  + {item.filename} -> documento {item.document_id}: "
+                   f"{item.official_number or item.title}{marks}")
+    click.echo(f"Duplicados omitidos: {len(duplicates)}")
+    for item in duplicates:
+        click.echo(f"  = {item.filename} -> ya es el documento {item.document_id}")
+    click.echo(f"Fallidos: {len(failed)}")
+    for item in failed:
+        click.echo(f"  ! {item.filename}: {item.reason}")
 
 
 def register_cli(app: Flask) -> None:

@@ -68,4 +68,9 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": _env("DOCSYS_SECURE_COOKIES", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
         "AUTOSAVE_SECONDS": int(_env("DOCSYS_AUTOSAVE_SECONDS", 30)),
+        # Archive import: one file's size limit, one upload's (the upload page lifts
+        # MAX_CONTENT_LENGTH for itself), OCR language(s) of tesseract.
+        "ARCHIVE_MAX_FILE_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_FILE_BYTES", 50 * 1024 * 1024)),
+        "ARCHIVE_MAX_UPLOAD_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)),
+        "ARCHIVE_OCR_LANG": _env("DOCSYS_ARCHIVE_OCR_LANG", "spa"),
     }

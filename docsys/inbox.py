@@ -60,7 +60,9 @@ def awaiting_counts(session: Session, user: User) -> dict[str, int]:
 
 
 def inbox_documents(session: Session, user: User, status: str | None = None, limit: int = 200):
-    query = visible_documents_query(user)
+    # Norms imported from the old archive are not work in progress: they live in search and
+    # the archive pages, else thousands of them would bury the drafts.
+    query = visible_documents_query(user).where(Document.origin != "importado")
     if status in STATUS_LABELS:
         query = query.where(Document.status == status)
     return list(session.scalars(query.order_by(Document.updated_at.desc()).limit(limit)))

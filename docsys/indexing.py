@@ -27,8 +27,9 @@ POLL_SECONDS = 30.0  # the consumer also wakes on every commit that queued somet
 
 
 def search_status(document: Document) -> str:
-    """The status a searcher filters on: a norm's legal status, or "borrador" until issued."""
-    if document.official_number:
+    """The status a searcher filters on: a norm's legal status, or "borrador" until issued
+    (a norm imported from the archive is a norm even while its number awaits confirmation)."""
+    if document.official_number or document.origin == "importado":
         return document.legal_status or "vigente"
     return "borrador"
 

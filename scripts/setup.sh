@@ -6,9 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"; shift || true
 
+# The archive import reads scans with tesseract (Spanish data) and Word 97-2003 files with
+# antiword, falling back on LibreOffice for the ones antiword cannot read.
 RUNTIME_PKGS=(python3 python3-venv python3-dev gcc libpango-1.0-0 libpangoft2-1.0-0
-              libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils)
-TEST_PKGS=(postgresql chromium libnss3-tools libreoffice-writer-nogui)
+              libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils
+              tesseract-ocr tesseract-ocr-spa antiword libreoffice-writer-nogui)
+TEST_PKGS=(postgresql chromium libnss3-tools)
 
 apt_install() {
   local missing=()

@@ -102,9 +102,10 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
 
     _merge_filename(meta, _from_filename(filename, muni_code))
     if meta.office is None and meta.doc_type in DEFAULT_OFFICE:
-        code = DEFAULT_OFFICE[meta.doc_type]
-        _set(meta, "office", code, 0.85 if code in ("A", "GM") else 0.6,
-             source="tipo de norma")
+        # The number carries no office (ordinances never do): the type's issuing office is
+        # then the rule, as sure as the type itself.
+        _set(meta, "office", DEFAULT_OFFICE[meta.doc_type],
+             min(0.85, meta.confidence.get("doc_type", 0.0)), source="tipo de norma")
 
     date = _find_date(first, folded, meta.year) or _find_date(text, _fold(text), meta.year,
                                                               given_only=True)
@@ -114,7 +115,7 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
         if meta.year and meta.date.year != meta.year:
             meta.notes.append(f"La fecha ({meta.date:%d/%m/%Y}) es de otro año que la norma "
                               f"({meta.year}).")
-    sumilla = _find_sumilla(first, folded, text)
+    sumilla = _find_sumilla(first, folded, text, meta.doc_type)
     if sumilla:
         meta.sumilla = sumilla[0]
         meta.confidence["sumilla"], meta.sources["sumilla"] = sumilla[1], "texto"
@@ -162,7 +163,7 @@ _TYPE_RE = [(code, re.compile(r"(?<![A-Z])" + _fuzzy(phrase) + r"(?![A-Z])"))
             for code, phrase in _TYPE_PHRASES]
 _DIGITISH = "0-9OQDIL|"
 _NUMBER_RE = re.compile(
-    r"(?<![A-Z0-9])N\s*(?:RO|UM(?:ERO)?)?\s*[.:]?\s*[°º*ª'\"”“´`^?ºE0O]?\s*[.:]?\s*"
+    r"(?<![A-Z0-9])N\s*(?:RO|UM(?:ERO)?)?\s*[.:]?(?:\s*[°º*ª'\"”“´`^?]{1,2}|[E0O](?=[\s.]))?\s*[.:]?\s*"
     rf"(?P<num>[{_DIGITISH}]{{1,6}})\s*[-–—_./]\s*"
     rf"(?P<year>[12IL][09OQ][{_DIGITISH}]{{2}})(?![0-9])"
     r"(?P<suffix>(?:\s*[-–—_/.]\s*[A-Z]{1,10}(?![a-z]))*)")
@@ -191,6 +192,8 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
         if found is None:
             continue
         code, type_match = found
+        if not _starts_heading(original, folded, type_match.start()):
+            continue  # "VISTO: La Resolución de Alcaldía N° ..." cites another norm
         top = type_match.start() < top_end
         if code == "RG" and number["office"] in ("GM",):
             code = "RGM"  # "RESOLUCIÓN DE GERENCIA N° ...-GM-MDM" is the municipal manager's
@@ -199,10 +202,28 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
                 "number_confidence": (0.95 if top else 0.8) - (0.15 if corrected else 0.0),
                 **number}
     for code, pattern in _TYPE_RE:
-        match = pattern.search(folded, 0, top_end)
-        if match:
-            return {"doc_type": code, "type_confidence": 0.6}
+        for match in pattern.finditer(folded, 0, top_end):
+            if _starts_heading(original, folded, match.start()):
+                return {"doc_type": code, "type_confidence": 0.6}
     return None
+
+
+_CITING = re.compile(r"(?<![A-Z])(?:VISTOS?|MEDIANTE|SEGUN|CONFORME|CON|POR|LA|EL|LAS|LOS|DE)"
+                     r"\W*$")
+
+
+def _starts_heading(original: str, folded: str, position: int) -> bool:
+    """A heading opens its line (an OCR'd letterhead in capitals may share it); a type
+    after lower-case words or after "VISTO: La" is a citation of another norm."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    prefix = original[line_start:position]
+    return not (any(ch.islower() for ch in prefix) or _CITING.search(folded[line_start:position]))
+
+
+_BETWEEN_STOP = re.compile(
+    r"(?<![A-Z])(?:INFORME|OFICIO|MEMORANDO|MEMORANDUM|EXPEDIENTE|CARTA|SOLICITUD|LEY|DECRETO|"
+    r"RESOLUCION|ACUERDO|ORDENANZA|DIRECTIVA|VISTOS?|CONSIDERANDO|ENERO|FEBRERO|MARZO|ABRIL|"
+    r"MAYO|JUNIO|JULIO|AGOSTO|SET?IEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE)(?![A-Z])")
 
 
 def _closest_type(folded: str, start: int, end: int):
@@ -211,8 +232,8 @@ def _closest_type(folded: str, start: int, end: int):
     for code, pattern in _TYPE_RE:
         for match in pattern.finditer(folded, start, end):
             between = folded[match.end():end]
-            if "\n\n" in between or len(between) > 90:
-                continue
+            if "\n\n" in between or len(between) > 90 or _BETWEEN_STOP.search(between):
+                continue  # the number belongs to something else ("VISTO: El Informe N° ...")
             key = (match.end(), match.end() - match.start())
             if best is None or key > best[0]:
                 best = (key, code, match)
@@ -391,9 +412,22 @@ _STOP_RE = re.compile(r"\n\s*\n|\n[ \t]*(?:VISTOS?|CONSIDERANDO|EL\s+(?:ALCALDE|
                       r"POR\s+CUANTO|SE\s+RESUELVE|ART[I1L]CULO)\b")
 
 
-def _find_sumilla(original: str, folded: str, full: str) -> tuple[str, float] | None:
-    """The SUMILLA / ASUNTO line, else an ordinance-style title ("QUE APRUEBA ..."), else the
-    first sentence of the first article (which says what is resolved)."""
+_DIRECTIVE_RE = re.compile(r"(?:^|\n)[ \t]*D[I1]RECT[I1]VA\s+N[^\n]{0,60}\n")
+_DIRECTIVE_PART_RE = re.compile(r"\n[ \t]*(?:[IVX1L]+\s*[.)\-–]\s*|[0-9]+\s*[.)\-–]\s*)?"
+                                r"(?:OBJETIVO|FINALIDAD|BASE\s+LEGAL|ALCANCE)\b")
+# Where the operative sentence stops saying what and starts saying why or where from.
+_TAIL_RE = re.compile(r",\s+(?:conforme\s+a|de\s+conformidad\s+con|en\s+m[eé]rito\s+a|"
+                      r"por\s+los\s+fundamentos|estando\s+a|en\s+atenci[oó]n\s+a|"
+                      r"seg[uú]n\s+los\s+considerandos)\b", re.IGNORECASE)
+_OPERATIVE_VERB_RE = re.compile(r"(?:[A-Z]{2,}(?:AR|ER|IR)(?:SE)?)(?:\s+(?:EN\s+)?[A-Z]{2,})?\b")
+
+
+def _find_sumilla(original: str, folded: str, full: str,
+                  doc_type: str | None = None) -> tuple[str, float] | None:
+    """The SUMILLA / ASUNTO line, else an ordinance-style title ("QUE APRUEBA ..."), else a
+    directive's title (the lines under its heading), else the first sentence of the first
+    article, which says what is resolved: sure when it opens with the operative verb in
+    capitals ("APROBAR el expediente ..."), as resolutions are written."""
     label = _LABEL_RE.search(folded)
     if label:
         return _clip(original, folded, label.end()), 0.9
@@ -403,11 +437,34 @@ def _find_sumilla(original: str, folded: str, full: str) -> tuple[str, float] | 
         if not folded[start:start + 60].startswith("QUE"):
             return _clip(original, folded, start), 0.8
         return _clip(original, folded, start), 0.75
+    if doc_type == "DIR":
+        found = _directive_title(original, folded)
+        if found:
+            return found, 0.8
     full_folded = folded if full is original else _fold(full)
     article = _ARTICLE_RE.search(full_folded)
     if article:
-        return _clip(full, full_folded, article.end(), sentence=True), 0.6
+        sumilla = _TAIL_RE.split(_clip(full, full_folded, article.end(), sentence=True), 1)[0]
+        verb = _OPERATIVE_VERB_RE.match(full, article.end())
+        return sumilla, 0.8 if verb and len(sumilla) >= 20 else 0.6
     return None
+
+
+def _directive_title(original: str, folded: str) -> str | None:
+    """The title of a directive: the upper-case lines between "DIRECTIVA N° ..." (and its
+    date line) and its first part (OBJETIVO, FINALIDAD...)."""
+    heading = _DIRECTIVE_RE.search(folded, 0, _offset_of_line(folded, TOP_LINES))
+    if heading is None:
+        return None
+    part = _DIRECTIVE_PART_RE.search(folded, heading.end())
+    end = part.start() if part else min(len(folded), heading.end() + 400)
+    lines = [line for line in original[heading.end():end].split("\n")
+             if line.strip() and not _DATE_RE.search(_fold(line))]
+    title = " ".join(line.strip() for line in lines).strip(" «»\"“”")
+    letters = [ch for ch in title if ch.isalpha()]
+    if len(title) < 15 or sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+        return None
+    return _clip(title, _fold(title), 0)
 
 
 def _clip(original: str, folded: str, start: int, sentence: bool = False) -> str:

@@ -55,7 +55,8 @@ def queues_for_writing(view):
 
 
 def register_web(app: Flask) -> None:
-    from docsys.web import admin, api, auth, drafts, inbox, issuing, portal, review, search
+    from docsys.web import (admin, api, archive, auth, drafts, inbox, issuing, portal, review,
+                            search)
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -68,6 +69,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(issuing.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(archive.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies: CSRF does not apply
 

@@ -60,10 +60,31 @@ def _document_json(document, include_content=False) -> dict:
         "created_at": document.created_at.isoformat(),
         "updated_at": document.updated_at.isoformat(),
         "url": url_for("drafts.edit", document_id=document.id, _external=True),
+        "origin": document.origin, "official_number": document.official_number,
+        "issue_date": document.issue_date, "legal_status": document.legal_status,
     }
+    if document.origin == "importado":
+        data["url"] = url_for("archive.norm", document_id=document.id, _external=True)
+        data["archive"] = _archive_json(document)
     if include_content:
         data["content"] = versions.latest_version(db(), document).content
     return data
+
+
+def _archive_json(document) -> dict | None:
+    """An imported norm's original file and how its text and metadata were read."""
+    from sqlalchemy import select
+    from docsys.models import ArchivedNorm
+    norm = db().scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document.id))
+    if norm is None:
+        return None
+    return {"original_filename": norm.original_filename, "sha256": norm.original_sha256,
+            "mimetype": norm.mimetype, "size": norm.size, "method": norm.method,
+            "pages": norm.pages, "ocr": norm.ocr, "ocr_confidence": norm.ocr_confidence,
+            "needs_review": norm.needs_review,
+            "metadata_confidence": norm.metadata_confidence, "guessed": norm.guessed,
+            "imported_at": norm.imported_at.isoformat(),
+            "original": url_for("api.original", document_id=document.id, _external=True)}
 
 
 def _version_json(document, version, include_content=False) -> dict:
@@ -183,6 +204,24 @@ def render(document_id, number):
     session.commit()
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
                      as_attachment=fmt != "html", download_name=rendered.filename)
+
+
+@bp.route("/documents/<document_id>/original")
+@records_audit
+@token_required()
+def original(document_id):
+    """The original file of a norm imported from the archive (PDF, DOCX, ...), as received."""
+    from docsys import blobs
+    from docsys.archive.review import get_archived
+    from docsys.web.archive import download_name
+    session = db()
+    norm = get_archived(session, document_id, g.api_user)
+    data = blobs.get(current_app.config["BLOB_DIR"], norm.original_sha256)
+    audit.record(session, "download", g.api_user, norm.document_id, format="original",
+                 file=norm.original_filename, via="api")
+    session.commit()
+    return send_file(BytesIO(data), mimetype=norm.mimetype, as_attachment=True,
+                     download_name=download_name(norm.original_filename))
 
 
 # ---- review workflow ------------------------------------------------------------------

@@ -59,6 +59,8 @@ def create(key):
 def edit(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
+    if document.origin == "importado":  # an archived norm has no editor: its archive page
+        return redirect(url_for("archive.norm", document_id=document.id))
     latest = versions.latest_version(session, document)
     editable = permissions.can_edit(current_user, document)
     return render_template(
@@ -107,6 +109,8 @@ def history(document_id):
 def version(document_id, number):
     session = db()
     document = versions.get_document(session, document_id, current_user)
+    if document.origin == "importado":
+        return redirect(url_for("archive.norm", document_id=document.id))
     version = versions.get_version(session, document, number)
     return render_template("drafts/version.html", document=document, version=version,
                            body=preview_html(current_app.config, document, version.content),

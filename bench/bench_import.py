@@ -1,0 +1,125 @@
+"""Import speed of the old archive (target: at least 20 files/s for text PDFs and DOCX) and
+seconds per scanned page for OCR.
+
+Generates its own seeded archive (docsys.archive.specimens: text PDFs rendered by
+WeasyPrint, DOCX by python-docx, scans rasterised into image-only PDFs), then imports each
+kind into a fresh database through the same function as `flask docsys import` (each file
+its own transaction: read, hash, duplicate check, text, metadata, blob, norm, audit), and
+finally indexes them. Prints files/s (import alone, and with the index caught up), text
+extraction alone, and OCR seconds per page.
+Run: .venv/bin/python bench/bench_import.py [--files 100] [--scans 3] [--postgres URL]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from docsys import accounts, migrate  # noqa: E402
+from docsys.archive import extract_file, specimens  # noqa: E402
+from docsys.archive.service import ImportSettings, import_directory  # noqa: E402
+from docsys.db import make_engine, make_session_factory, transaction  # noqa: E402
+from docsys.indexing import SearchService  # noqa: E402
+
+OFFICES = {"A": "Alcaldía", "GM": "Gerencia Municipal", "SG": "Secretaría General",
+           "GDUR": "Gerencia de Desarrollo Urbano y Rural"}
+
+
+def make_archive(root: Path, files: int, scans: int, seed: int = 2026) -> dict[str, Path]:
+    norms = specimens.specimens(2 * files + scans, seed=seed)
+    folders = {}
+    for kind, chunk in (("pdf", norms[:files]), ("docx", norms[files:2 * files]),
+                        ("scan", norms[2 * files:])):
+        folders[kind] = root / kind
+        specimens.write_archive(folders[kind], chunk, [kind] * len(chunk))
+    return folders
+
+
+def extraction_rate(folder: Path) -> float:
+    paths = sorted(folder.iterdir())
+    start = time.perf_counter()
+    for path in paths:
+        extract_file(path)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def fresh_database(url: str | None, tmp: Path):
+    if url is None:
+        url = f"sqlite:///{tmp / f'bench-{uuid.uuid4().hex[:6]}.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        for code, name in OFFICES.items():
+            accounts.ensure_office(session, code, name)
+        user = accounts.create_user(session, f"archivo{uuid.uuid4().hex[:6]}", "clave-bench-123",
+                                    "Archivo de medición", ["archivist"], office_code="SG")
+        user_id = user.id
+    return engine, factory, user_id
+
+
+def import_rate(folder: Path, url: str | None, tmp: Path) -> tuple[float, float, int, float]:
+    """(files/s importing, files/s including the search index, files, seconds)."""
+    engine, factory, user_id = fresh_database(url, tmp)
+    settings = ImportSettings(blob_dir=str(tmp / "blobs" / uuid.uuid4().hex[:6]))
+    start = time.perf_counter()
+    summary = import_directory(factory, settings, folder, user_id)
+    imported = time.perf_counter() - start
+    search = SearchService({"SEARCH_DIR": str(tmp / f"index-{uuid.uuid4().hex[:6]}")}, factory,
+                           background=False)
+    search.catch_up()
+    total = time.perf_counter() - start
+    search.close()
+    engine.dispose()
+    assert not summary.failed, [f.reason for f in summary.failed]
+    count = len(summary.imported)
+    return count / imported, count / total, count, imported
+
+
+def postgres_schema(url: str) -> str:
+    schema = "bench_" + uuid.uuid4().hex[:8]
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=100, help="text PDFs, and as many DOCX")
+    parser.add_argument("--scans", type=int, default=3, help="scanned one-page PDFs (OCR)")
+    parser.add_argument("--postgres", help="also measure on this PostgreSQL URL")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="docsys-bench-import-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = time.perf_counter()
+        folders = make_archive(tmp / "archivo", args.files, args.scans)
+        print(f"Archivo generado: {args.files} PDF con texto, {args.files} DOCX, "
+              f"{args.scans} escaneos ({time.perf_counter() - started:.1f} s)")
+        for kind in ("pdf", "docx"):
+            print(f"  extracción de texto {kind.upper():5}: {extraction_rate(folders[kind]):7.1f} archivos/s")
+        targets = [("SQLite", None)]
+        if args.postgres:
+            targets.append(("PostgreSQL", postgres_schema(args.postgres)))
+        for label, url in targets:
+            print(f"Importación completa en {label} (objetivo: >= 20 archivos/s):")
+            for kind in ("pdf", "docx"):
+                rate, with_index, count, seconds = import_rate(folders[kind], url, tmp)
+                verdict = "OK" if rate >= 20 else "POR DEBAJO DEL OBJETIVO"
+                print(f"  {kind.upper():5} {count} archivos en {seconds:5.2f} s: {rate:6.1f} archivos/s"
+                      f" ({with_index:6.1f} con el índice al día)  {verdict}")
+            if args.scans:
+                _, _, count, seconds = import_rate(folders["scan"], url, tmp)
+                print(f"  OCR   {count} páginas escaneadas en {seconds:5.2f} s: "
+                      f"{seconds / count:5.2f} s por página")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""What an archived norm looks like inside docsys: its type names, official number,
+number conflicts and content. Shared by the import and the archivist's confirmation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys.drafting.structure import MAX_ITEM_LENGTH, MAX_ITEMS_PER_SECTION, normalize_content
+from docsys.models import Document
+from search.numbers import TYPE_CODES
+
+ORIGIN = "importado"
+UNKNOWN_TYPE = "NORMA"  # until the archivist says which type it is
+# The municipal norm types an archived norm can have, with their names as written.
+TYPE_NAMES = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM", "RG", "DIR")}
+TYPE_LABELS = {**TYPE_NAMES, UNKNOWN_TYPE: "Norma (tipo por confirmar)"}
+# Types whose numbers carry no office: the Concejo's norms ("012-2019-MDM").
+NO_OFFICE_IN_NUMBER = ("OM", "AC")
+_LABEL_RE = re.compile(r"^\s*(?P<num>\d{1,6})(?:\s*-\s*(?P<year>(?:19|20)\d{2}))?(?P<rest>.*)$")
+
+
+def type_heading(doc_type: str) -> str:
+    """"RESOLUCIÓN DE ALCALDÍA" for "RA" (the heading of an official number)."""
+    return TYPE_NAMES.get(doc_type, "Norma").upper()
+
+
+def compose_label(number: int, year: int, office_code: str | None, doc_type: str,
+                  muni_code: str) -> str:
+    """The number as the municipality writes it when nothing better is known:
+    "145-2023-A-MDM", ordinances "012-2019-MDM"."""
+    parts = [f"{number:03d}", str(year)]
+    if office_code and doc_type not in NO_OFFICE_IN_NUMBER:
+        parts.append(office_code)
+    return "-".join(parts + [muni_code])
+
+
+def compose_official_number(doc_type: str, label: str | None, number: int, year: int,
+                            office_code: str | None, muni_code: str) -> str:
+    """"RESOLUCIÓN DE ALCALDÍA N° 145-2023-A-MDM": the number as written in the norm when
+    it agrees with ``number`` and ``year`` (also a pattern without year, "646-MSB"), else
+    composed in the municipality's usual form (a bare "45" too)."""
+    parsed = parse_label(label) if label else None
+    bare = parsed is not None and parsed[1] is None and not parsed[2].strip(" -")
+    if not parsed or bare or parsed[0] != number or (parsed[1] is not None and parsed[1] != year):
+        label = compose_label(number, year, office_code, doc_type, muni_code)
+    return f"{type_heading(doc_type)} N° {label.strip()}"
+
+
+def parse_label(label: str) -> tuple[int, int | None, str] | None:
+    """(number, year or None, the rest) of "0045-2024-GM-MDM"; None if it is not one."""
+    match = _LABEL_RE.match(label or "")
+    if not match:
+        return None
+    year = int(match["year"]) if match["year"] else None
+    return int(match["num"]), year, match["rest"]
+
+
+@dataclass(frozen=True)
+class NumberConflict:
+    document_id: int
+    exact: bool  # the very same official number (it is unique): it cannot be given twice
+    message: str
+
+
+def number_conflicts(session: Session, official: str, key: str, office_id: int,
+                     exclude_id: int | None = None) -> NumberConflict | None:
+    """Another document with this official number, or with the same number key in the same
+    office (the same norm written differently: "045" and "0045")."""
+    query = select(Document.id, Document.title, Document.official_number).where(
+        (Document.official_number == official)
+        | ((Document.number_key == key) & (Document.office_id == office_id)))
+    if exclude_id is not None:
+        query = query.where(Document.id != exclude_id)
+    row = session.execute(query.limit(1)).first()
+    if row is None:
+        return None
+    exact = row.official_number == official
+    if exact:
+        message = (f"El número «{official}» ya lo tiene el documento {row.id} («{row.title}»): "
+                   "¿es otra copia de la misma norma? No se asignó el número.")
+    else:
+        message = (f"El documento {row.id} («{row.official_number}») tiene el mismo número "
+                   "en la misma oficina: revise si es la misma norma.")
+    return NumberConflict(row.id, exact, message)
+
+
+def norm_content(doc_type: str, text: str, *, sumilla: str, date: str = "", place: str = "",
+                 number: str = "", sections: list | None = None) -> dict:
+    """The structured content of an archived norm: its metadata as fields and its text as
+    one "texto" section (PDF pages, or pieces that fit the structure's limits)."""
+    if sections is None:
+        items = [{"text": piece} for piece in _pieces(text)]
+        sections = []
+        for start in range(0, len(items), MAX_ITEMS_PER_SECTION):
+            key = "texto" if start == 0 else f"texto_{start // MAX_ITEMS_PER_SECTION + 1}"
+            sections.append({"key": key, "title": "", "kind": "text", "numbering": "none",
+                             "items": items[start:start + MAX_ITEMS_PER_SECTION]})
+    content = {"doc_type": doc_type,
+               "fields": {"sumilla": sumilla[:1000], "fecha": date, "lugar": place,
+                          "numero": number},
+               "sections": sections, "closing": ""}
+    return normalize_content(content)
+
+
+def _pieces(text: str) -> list[str]:
+    """Pages (form feeds) merged or split so each piece stays under the item limit,
+    cutting at a paragraph or line break."""
+    limit = MAX_ITEM_LENGTH - 100
+    pieces: list[str] = []
+    for page in (p.strip() for p in text.split("\f")):
+        while len(page) > limit:
+            cut = max(page.rfind("\n\n", 0, limit), page.rfind("\n", 0, limit))
+            cut = cut if cut > limit // 2 else limit
+            pieces.append(page[:cut].strip())
+            page = page[cut:].strip()
+        if page:
+            pieces.append(page)
+    return pieces or [""]
+
+
+def norm_text(content: dict) -> str:
+    """The text of an archived norm, pages separated by a blank line (the "texto" sections)."""
+    parts = []
+    for section in content.get("sections") or []:
+        if section.get("key", "").startswith("texto"):
+            parts.extend(item.get("text", "") for item in section.get("items") or [])
+    return "\n\n".join(p for p in parts if p)

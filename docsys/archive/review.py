@@ -1,0 +1,197 @@
+"""The archivist's review: the queue of norms whose metadata was not read with confidence,
+and the confirmation (or correction) of type, number, year, office, date and sumilla.
+
+Confirming writes the values on the document (official number, number key, issue date,
+title), a new immutable version whose fields carry them, and an audit entry with what
+changed; the search index follows through the outbox.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from docsys import audit, permissions
+from docsys.archive.norms import (ORIGIN, TYPE_NAMES, compose_official_number, norm_content,
+                                  number_conflicts, parse_label)
+from docsys.errors import Conflict, NotFound, ValidationError, VersionConflict
+from docsys.models import ArchivedNorm, Document, DocumentVersion, Office, User
+from docsys.models._common import utcnow
+from docsys.versions import content_hash, latest_version
+from search.numbers import number_key
+
+REVIEW_ROLES = ("archivist",)
+MAX_SUMILLA = 1000
+FORM_FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
+
+
+def can_review(user: User) -> bool:
+    return user.has_role(*REVIEW_ROLES)
+
+
+def review_queue(session: Session, page: int = 1, per_page: int = 50) -> tuple[list[ArchivedNorm], int]:
+    """Norms awaiting the archivist, oldest import first; and how many there are."""
+    query = select(ArchivedNorm).where(ArchivedNorm.needs_review.is_(True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(ArchivedNorm.imported_at, ArchivedNorm.id)
+                           .offset((max(page, 1) - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def next_to_review(session: Session, after: ArchivedNorm | None = None) -> ArchivedNorm | None:
+    """The next norm of the queue after ``after`` (else the first)."""
+    query = select(ArchivedNorm).where(ArchivedNorm.needs_review.is_(True))
+    if after is not None:
+        query = query.where(ArchivedNorm.id != after.id)
+    return session.scalar(query.order_by(ArchivedNorm.imported_at, ArchivedNorm.id).limit(1))
+
+
+def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
+    """The archived norm of a document the user may see (404 for anything else)."""
+    try:
+        document_id = int(document_id)
+    except (TypeError, ValueError):
+        raise NotFound("La norma solicitada no existe.") from None
+    norm = session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
+    if norm is None:
+        raise NotFound("La norma solicitada no existe en el archivo importado.")
+    permissions.require(permissions.can_view(user, norm.document),
+                        "No tiene permiso para ver esta norma.")
+    return norm
+
+
+def form_values(norm: ArchivedNorm) -> dict[str, str]:
+    """What the review form shows: the confirmed values, else the guesses."""
+    document = norm.document
+    guessed = (norm.guessed or {}).get("values", {})
+    number = ""
+    if document.official_number and "N°" in document.official_number:
+        number = document.official_number.split("N°", 1)[1].strip()
+    elif guessed.get("number_label"):
+        number = guessed["number_label"]
+    elif guessed.get("number"):
+        number = str(guessed["number"])
+    year = guessed.get("year") or (document.issue_date or "")[:4]
+    if document.official_number:
+        parsed = parse_label(number)
+        year = parsed[1] if parsed and parsed[1] else year
+    return {
+        "doc_type": document.doc_type if document.doc_type in TYPE_NAMES else "",
+        "number": number,
+        "year": str(year or ""),
+        "office": document.office.code if document.office else "",
+        "date": document.issue_date or guessed.get("date") or "",
+        "sumilla": document.title or "",
+    }
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    doc_type: str
+    number: int
+    label: str
+    year: int
+    office: Office
+    date: str | None
+    sumilla: str
+
+
+def _validate(session: Session, values: dict) -> Confirmed:
+    def text(name: str) -> str:
+        value = values.get(name)
+        return value.strip() if isinstance(value, str) else str(value or "").strip()
+
+    doc_type = text("doc_type")
+    if doc_type not in TYPE_NAMES:
+        raise ValidationError("Elija el tipo de norma.")
+    try:
+        year = int(text("year"))
+    except ValueError:
+        raise ValidationError("Indique el año de la norma con cuatro cifras (p. ej. 2024).") from None
+    if not 1950 <= year <= dt.date.today().year + 1:
+        raise ValidationError(f"El año {year} no es válido para una norma del archivo.")
+    label = " ".join(text("number").split())
+    if label.upper().startswith(("N°", "Nº", "NO.", "NRO")):
+        label = label.split(None, 1)[1] if " " in label else ""
+    parsed = parse_label(label)
+    if not parsed or parsed[0] <= 0 or len(label) > 100:
+        raise ValidationError("El número debe empezar con cifras, como figura en la norma "
+                              "(p. ej. «045-2024-GM-MDM» o «45»).")
+    if parsed[1] is not None and parsed[1] != year:
+        raise ValidationError(f"El número indica el año {parsed[1]}, pero el año elegido es "
+                              f"{year}. Corrija uno de los dos.")
+    office = session.scalar(select(Office).where(Office.code == text("office")))
+    if office is None:
+        raise ValidationError("Elija la oficina que emitió la norma.")
+    date = text("date") or None
+    if date:
+        try:
+            parsed_date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValidationError("La fecha debe tener el formato AAAA-MM-DD.") from None
+        if parsed_date > dt.date.today():
+            raise ValidationError("La fecha de la norma no puede ser futura.")
+    sumilla = " ".join(text("sumilla").split())
+    if not sumilla:
+        raise ValidationError("Escriba la sumilla: de qué trata la norma.")
+    if len(sumilla) > MAX_SUMILLA:
+        raise ValidationError(f"La sumilla supera los {MAX_SUMILLA} caracteres.")
+    return Confirmed(doc_type, parsed[0], label, year, office, date, sumilla)
+
+
+def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: User,
+                     base_version, muni_code: str = "MDM") -> Document:
+    """The archivist confirms or corrects the norm's metadata (refused if somebody else
+    changed the norm since ``base_version`` was shown, or if the number is taken)."""
+    permissions.require(can_review(actor), "Solo el archivo (Secretaría General) confirma los "
+                                           "datos de las normas importadas.")
+    document = norm.document
+    if document.origin != ORIGIN:
+        raise Conflict("Solo se corrigen aquí los datos de las normas importadas del archivo.")
+    try:
+        base = int(base_version)
+    except (TypeError, ValueError):
+        raise ValidationError("Falta la versión de la norma sobre la que trabajó.") from None
+    data = _validate(session, values)
+    official = compose_official_number(data.doc_type, data.label, data.number, data.year,
+                                       data.office.code, muni_code)
+    key = number_key(data.doc_type, official, data.year)
+    clash = number_conflicts(session, official, key, data.office.id, exclude_id=document.id)
+    if clash and clash.exact:
+        raise Conflict(f"El número «{official}» ya lo tiene el documento {clash.document_id}. "
+                       "Revise el número; si es la misma norma importada dos veces, avise al "
+                       "administrador.")
+    before = {"doc_type": document.doc_type, "official_number": document.official_number,
+              "office": document.office.code, "issue_date": document.issue_date,
+              "title": document.title}
+    previous = latest_version(session, document)
+    content = norm_content(data.doc_type, "", sumilla=data.sumilla, date=data.date or "",
+                           place=previous.content.get("fields", {}).get("lugar", ""),
+                           number=official, sections=previous.content.get("sections"))
+    now = utcnow()
+    result = session.execute(
+        update(Document).where(Document.id == document.id, Document.latest_version == base)
+        .values(latest_version=base + 1, doc_type=data.doc_type, title=data.sumilla,
+                office_id=data.office.id, official_number=official, number_key=key,
+                issue_date=data.date, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise VersionConflict("Otra persona modificó esta norma mientras usted la revisaba. "
+                              "Recargue la página para ver sus datos actuales.",
+                              current_version=document.latest_version, base_version=base)
+    session.add(DocumentVersion(document_id=document.id, number=base + 1, content=content,
+                                content_hash=content_hash(content), author_id=actor.id,
+                                note="Datos confirmados por el archivo"))
+    norm.needs_review = False
+    norm.reviewed_by_id = actor.id
+    norm.reviewed_at = now
+    session.flush()
+    session.refresh(document)
+    after = {"doc_type": document.doc_type, "official_number": document.official_number,
+             "office": document.office.code, "issue_date": document.issue_date,
+             "title": document.title}
+    audit.record(session, "archive_confirm", actor, document.id, version=base + 1,
+                 changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    return document

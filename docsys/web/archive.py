@@ -1,0 +1,200 @@
+"""The archive pages: upload of old norms, the import's progress, the review queue, the
+review form (extracted text beside it), an archived norm and its original file."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+from flask_wtf.csrf import ValidationError as CSRFValidationError
+from flask_wtf.csrf import validate_csrf
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from docsys import audit, blobs
+from docsys.archive import review, uploads
+from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
+from docsys.errors import DocsysError
+from docsys.models import ImportBatch, ImportedFile, Office
+from docsys.versions import latest_version
+from docsys.web import csrf, error_response, records_audit
+from docsys.web.auth import roles_required
+from docsys.web.session import db
+
+bp = Blueprint("archive", __name__, url_prefix="/archivo")
+DEFAULT_MAX_UPLOAD = 200 * 1024 * 1024
+FIELD_LABELS = {"doc_type": "Tipo", "number": "Número", "year": "Año", "office": "Oficina",
+                "date": "Fecha", "sumilla": "Sumilla"}
+METHOD_LABELS = {"pdf-text": "PDF con texto", "ocr": "PDF escaneado (OCR)", "docx": "Word (DOCX)",
+                 "doc": "Word 97-2003 (DOC)", "txt": "Texto"}
+
+
+@bp.record_once
+def _start_worker(state):
+    app = state.app
+    app.extensions["docsys.archive"] = uploads.ImportWorker(app.config,
+                                                            app.extensions["docsys.sessions"])
+
+
+def _worker() -> uploads.ImportWorker:
+    return current_app.extensions["docsys.archive"]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+@bp.app_context_processor
+def _labels():
+    return {"ARCHIVE_TYPE_LABELS": TYPE_LABELS}
+
+
+# ---------------------------------------------------------------------------- upload
+
+
+@bp.route("/importar")
+@roles_required("archivist")
+def upload_form():
+    batches = db().scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
+    return render_template("archive/upload.html", batches=batches, counts={
+        b.id: uploads.batch_counts(db(), b.id) for b in batches}, **_limits())
+
+
+def _limits() -> dict:
+    config = current_app.config
+    return {"max_upload": _megabytes(config.get("ARCHIVE_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
+            "max_file": _megabytes(uploads.ImportSettings.from_config(config).max_file_bytes),
+            "max_files": uploads.MAX_FILES_PER_UPLOAD}
+
+
+@bp.route("/importar", methods=["POST"])
+@roles_required("archivist")
+def upload():
+    """Many files at once, up to ARCHIVE_MAX_UPLOAD_BYTES: this view lifts the site-wide
+    request limit for itself, so it checks the CSRF token itself once the body is read
+    under that limit (the global check would refuse the body before)."""
+    limit = current_app.config.get("ARCHIVE_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD
+    request.max_content_length = limit
+    try:
+        files = request.files.getlist("archivos")
+        token = request.form.get("csrf_token")
+    except RequestEntityTooLarge:
+        return error_response(413, f"La carga supera el máximo de {_megabytes(limit)} por envío. "
+                                   "Súbala en varias partes.")
+    try:
+        validate_csrf(token)
+    except CSRFValidationError:
+        return error_response(400, "El formulario expiró o no es válido (token CSRF). "
+                                   "Recargue la página e intente de nuevo.")
+    session = db()
+    batch_id = uploads.stage_uploads(session, current_app.config, current_user,
+                                     [(f.filename, f.stream) for f in files]).id
+    session.commit()
+    _worker().notify()  # after the commit: the worker uses sessions of its own
+    return redirect(url_for("archive.batch", batch_id=batch_id))
+
+
+csrf.exempt(upload)  # checked in the view, after lifting the size limit
+
+
+@bp.route("/importaciones/<int:batch_id>")
+@roles_required("archivist")
+def batch(batch_id):
+    session = db()
+    found = session.get(ImportBatch, batch_id)
+    if found is None:
+        abort(404)
+    running = uploads.has_pending(session, batch_id)
+    if running:
+        session.rollback()  # end this read before the worker writes (and to see its work)
+        _worker().notify()  # also resumes an upload left by a process that stopped
+        running = uploads.has_pending(session, batch_id)
+        found = session.get(ImportBatch, batch_id)
+    files = session.scalars(select(ImportedFile).where(ImportedFile.batch_id == batch_id)
+                            .order_by(ImportedFile.id)).all()
+    return render_template("archive/batch.html", batch=found, files=files, running=running,
+                           counts=uploads.batch_counts(session, batch_id),
+                           status_labels=uploads.STATUS_LABELS)
+
+
+# ---------------------------------------------------------------------------- review
+
+
+@bp.route("/revision")
+@roles_required("archivist")
+def queue():
+    try:
+        page = max(1, int(request.args.get("pagina", 1)))
+    except ValueError:
+        page = 1
+    norms, total = review.review_queue(db(), page=page, per_page=50)
+    return render_template("archive/queue.html", norms=norms, total=total, page=page,
+                           pages=max(1, -(-total // 50)), field_labels=FIELD_LABELS)
+
+
+@bp.route("/normas/<document_id>/revisar", methods=["GET", "POST"])
+@roles_required("archivist")
+def review_form(document_id):
+    session = db()
+    norm = review.get_archived(session, document_id, current_user)
+    version = latest_version(session, norm.document)
+    values, error = review.form_values(norm), None
+    if request.method == "POST":
+        values = {name: request.form.get(name, "") for name in review.FORM_FIELDS}
+        try:
+            review.confirm_metadata(session, norm, values, current_user,
+                                    request.form.get("version"),
+                                    muni_code=current_app.config["MUNICIPALITY_CODE"])
+            session.commit()
+        except DocsysError as exc:
+            session.rollback()
+            error = exc
+        else:
+            flash(f"Datos confirmados: {norm.document.official_number}.", "success")
+            following = review.next_to_review(session)
+            if following is not None:
+                return redirect(url_for("archive.review_form", document_id=following.document_id))
+            flash("No quedan normas por revisar.", "info")
+            return redirect(url_for("archive.queue"))
+        norm = review.get_archived(session, document_id, current_user)
+        version = latest_version(session, norm.document)
+    offices = session.scalars(select(Office).order_by(Office.code)).all()
+    status = error.status if error else 200
+    return render_template("archive/review.html", norm=norm, version=version,
+                           text=norm_text(version.content), values=values, error=error,
+                           offices=offices, types=TYPE_NAMES, field_labels=FIELD_LABELS,
+                           method_labels=METHOD_LABELS), status
+
+
+# ---------------------------------------------------------------------------- norms
+
+
+@bp.route("/normas/<document_id>")
+@roles_required()
+def norm(document_id):
+    session = db()
+    found = review.get_archived(session, document_id, current_user)
+    version = latest_version(session, found.document)
+    return render_template("archive/norm.html", norm=found, document=found.document,
+                           text=norm_text(version.content), method_labels=METHOD_LABELS,
+                           field_labels=FIELD_LABELS, can_review=review.can_review(current_user))
+
+
+@bp.route("/normas/<document_id>/original")
+@records_audit
+@roles_required()
+def original(document_id):
+    session = db()
+    found = review.get_archived(session, document_id, current_user)
+    data = blobs.get(current_app.config["BLOB_DIR"], found.original_sha256)
+    audit.record(session, "download", current_user, found.document_id, format="original",
+                 file=found.original_filename)
+    session.commit()
+    return send_file(BytesIO(data), mimetype=found.mimetype, as_attachment=True,
+                     download_name=download_name(found.original_filename))
+
+
+def download_name(filename: str) -> str:
+    """The original's name without its folders (a name from a folder import keeps them)."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1] or "original"

@@ -1,0 +1,77 @@
+"""The archivist in a real browser: upload several old norms at once, watch the import
+finish (the background worker, the page refreshing itself), open the review queue, read
+the extracted text beside the form, confirm the metadata, and find the norm by number."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from docsys.archive import specimens
+from tests.archive.test_review import DOUBTFUL
+from tests.browser.conftest import PASSWORD
+
+
+@pytest.fixture(scope="module")
+def archivist(live_server):
+    """An archivist of the Secretaría General (the module's server has none)."""
+    from docsys import accounts
+
+    session = live_server.app.extensions["docsys.sessions"]()
+    try:
+        accounts.ensure_office(session, "SG", "Secretaría General")
+        accounts.ensure_office(session, "A", "Alcaldía")
+        accounts.create_user(session, "archivera", PASSWORD, "Ana Torres Paredes", ["archivist"],
+                             office_code="SG")
+        session.commit()
+    finally:
+        session.close()
+    return "archivera"
+
+
+def test_upload_review_and_confirm(new_page, archivist, tmp_path, screenshot):
+    norm = specimens.specimens(1, seed=21, types=("RA",))[0]
+    clean = tmp_path / "RA antigua.pdf"
+    clean.write_bytes(specimens.to_pdf(norm))
+    doubtful = tmp_path / "resolución sin número.txt"
+    doubtful.write_text(DOUBTFUL, encoding="utf-8")
+
+    page = new_page(archivist)
+    page.get_by_role("link", name="Importar al archivo").click()
+    page.get_by_label(re.compile("^Archivos")).set_input_files([str(clean), str(doubtful)])
+    page.get_by_role("button", name="Importar").click()
+    expect(page.locator("#batch-state")).to_contain_text("Terminada.", timeout=30_000)
+    expect(page.locator("#count-imported")).to_have_text("2")
+    expect(page.locator("#batch-files")).to_contain_text(norm.heading)
+    screenshot(page, "archive-batch")
+
+    page.get_by_role("link", name="revisar datos").click()
+    expect(page.locator("#extracted-text")).to_contain_text("puente peatonal de Kepashiato")
+    expect(page.get_by_label("Tipo")).to_have_value("RGM")
+    expect(page.get_by_label("Fecha")).to_have_value("2022-08-22")
+    screenshot(page, "archive-review")
+    page.get_by_label("Número (como figura en la norma)").fill("0087-2022-GM-MDM")
+    page.get_by_label("Año").fill("2021")
+    page.get_by_role("button", name="Confirmar datos").click()
+    expect(page.locator("#review-error")).to_contain_text("indica el año 2022")
+    page.get_by_label("Año").fill("2022")
+    page.get_by_label("Sumilla").fill("Aprobar la liquidación de la obra del puente peatonal")
+    page.get_by_role("button", name="Confirmar datos").click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0087-2022-GM-MDM")
+    expect(page.locator("main")).to_contain_text("No hay normas por revisar")
+
+    result = page.get_by_role("link", name=re.compile("N° 0087-2022-GM-MDM"))
+    for _ in range(10):  # the index may be busy with the server's own indexer a moment
+        page.goto("/buscar?q=" + "rgm 87-2022")
+        if result.count():
+            break
+        page.wait_for_timeout(500)
+    expect(result).to_be_visible()
+    result.click()
+    expect(page.locator("#norm-meta")).to_contain_text("2022-08-22")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Descargar el original").click()
+    assert download.value.suggested_filename == "resolución sin número.txt"
+    assert page.js_errors == []
