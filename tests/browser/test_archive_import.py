@@ -10,20 +10,17 @@ from playwright.sync_api import expect
 
 from docsys.archive import specimens
 from tests.archive.test_review import DOUBTFUL
-from tests.browser.conftest import PASSWORD
 
 
 @pytest.fixture(scope="module")
 def archivist(live_server):
-    """An archivist of the Secretaría General (the module's server has none)."""
+    """The archivist of the Secretaría General (tests/browser/conftest.py), and the Alcaldía
+    office that the imported resolutions belong to."""
     from docsys import accounts
 
     session = live_server.app.extensions["docsys.sessions"]()
     try:
-        accounts.ensure_office(session, "SG", "Secretaría General")
         accounts.ensure_office(session, "A", "Alcaldía")
-        accounts.create_user(session, "archivera", PASSWORD, "Ana Torres Paredes", ["archivist"],
-                             office_code="SG")
         session.commit()
     finally:
         session.close()
