@@ -79,9 +79,8 @@ def _documents(session) -> list[Document]:
     return list(session.scalars(select(Document).order_by(Document.id)))
 
 
-def test_loads_quickly_and_reports_counts_and_logins(demo_db):
-    _, summary, elapsed = demo_db
-    assert elapsed < 10, f"la carga demoró {elapsed:.1f} s"
+def test_reports_counts_and_logins(demo_db):
+    _, summary, _ = demo_db
     counts = summary["counts"]
     for key in ("oficinas", "usuarios", "documentos", "versiones"):
         assert counts[key] > 0
