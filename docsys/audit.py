@@ -51,9 +51,8 @@ def record(session: Session, action: str, actor: User | None, document_id: int |
     """Append one entry in the caller's transaction (it commits or rolls back with it)."""
     head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        _create_head(session)
+        head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     at = utcnow()
     seq = head.seq + 1
     actor_id = actor.id if actor else None
@@ -66,6 +65,19 @@ def record(session: Session, action: str, actor: User | None, document_id: int |
     head.seq, head.hash = seq, digest
     session.flush()
     return entry
+
+
+def _create_head(session: Session) -> None:
+    """Create the chain's tip row, once: two first appends at the same time must not both
+    insert it (the second would fail on the primary key), so the loser's insert is a no-op
+    and it then waits on the winner's lock."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS)
+                    .on_conflict_do_nothing(index_elements=["id"]))
 
 
 @dataclass
@@ -107,13 +119,22 @@ def list_entries(session: Session, document_id: int | None = None, limit: int = 
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text: one starting with = + - @ (a formula
+    to Excel or LibreOffice) gets a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def export_csv(session: Session) -> str:
+    """The whole trail, oldest first, with each entry's hashes (to check it elsewhere)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["seq", "fecha_utc", "usuario", "accion", "documento", "detalles",
                      "hash_anterior", "hash"])
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
-        writer.writerow([entry.seq, _timestamp(entry.at), entry.actor_name, entry.action,
-                         entry.document_id or "", json.dumps(entry.details, ensure_ascii=False),
+        writer.writerow([entry.seq, _timestamp(entry.at), _cell(entry.actor_name), entry.action,
+                         entry.document_id or "",
+                         _cell(json.dumps(entry.details, ensure_ascii=False)),
                          entry.prev_hash, entry.hash])
     return out.getvalue()

@@ -150,7 +150,7 @@ def test_review_workflow_through_the_api(api):
     article = next(s for s in doc["content"]["sections"] if s["kind"] == "articles")["items"][0]
     comment = api("POST", f"/documents/{doc_id}/comments", username="asesor",
                   json={"body": "Precisar la unidad orgánica.", "version": 1,
-                        "item_id": article["id"], "quote": "DESIGNAR"})
+                        "item_id": article["id"], "quote": article["text"][:25]})
     assert comment.status_code == 201
     flow = api("GET", f"/documents/{doc_id}/workflow", username="asesor").get_json()
     assert flow["open_comments"] == 1
