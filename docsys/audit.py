@@ -86,6 +86,9 @@ class ChainReport:
     checked: int
     broken_seq: int | None = None
     message: str = ""
+    head_hash: str = GENESIS
+    """The last entry's hash: noted somewhere else (a printout, another system), it also
+    shows whether the whole chain was later rewritten from some point on."""
 
 
 def verify_chain(session: Session) -> ChainReport:
@@ -105,10 +108,18 @@ def verify_chain(session: Session) -> ChainReport:
                                f"La entrada {entry.seq} fue modificada después de registrarse.")
         prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.hash != prev):
-        return ChainReport(False, checked, checked + 1 if head.seq > checked else head.seq,
+    if head is not None and head.seq > checked:
+        return ChainReport(False, checked, checked + 1,
                            f"Se eliminaron entradas al final de la cadena (se esperaban {head.seq}).")
-    return ChainReport(True, checked, None, f"Cadena íntegra: {checked} entradas verificadas.")
+    if head is not None and head.seq < checked:
+        return ChainReport(False, checked, head.seq + 1,
+                           f"La entrada {head.seq + 1} y las siguientes se agregaron fuera de "
+                           f"docsys (la última registrada es la {head.seq}).")
+    if head is not None and head.hash != prev:
+        return ChainReport(False, checked, checked,
+                           f"La entrada {checked} no es la que registró docsys.")
+    return ChainReport(True, checked, None, f"Cadena íntegra: {checked} entradas verificadas.",
+                       head_hash=prev)
 
 
 def list_entries(session: Session, document_id: int | None = None, limit: int = 500,

@@ -141,6 +141,7 @@ def audit_verify_command():
         report = verify_chain(session)
     if report.ok:
         click.echo(report.message)
+        click.echo(f"Huella de la última entrada: {report.head_hash}")
         return
     click.echo(f"CADENA ROTA en la entrada {report.broken_seq}: {report.message}", err=True)
     sys.exit(2)

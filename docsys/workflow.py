@@ -65,7 +65,8 @@ def can_act_in(user: User, document: Document, status: str) -> bool:
     if status == "en_revision":
         return user.has_role("legal") or is_area_head(user, document)
     if status == "aprobado":
-        return user.has_role("signer")
+        from docsys.issuing import can_issue   # the authority that signs this type of norm
+        return can_issue(user, document)
     if status == "emitido":
         return user.has_role("archivist")
     return False
