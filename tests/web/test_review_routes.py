@@ -237,6 +237,7 @@ def test_review_forms_without_csrf_token_are_refused(app, browser):
 
 
 def test_admin_audit_page_with_odd_parameters(app, browser):
+    assert browser("asesor").get("/admin/auditoria.csv").status_code == 403
     admin = browser("admin")
     for query in ("pagina=x", f"pagina={HUGE}", "pagina=-3", f"documento={HUGE}",
                   "documento=abc", f"pagina={PAST_INT4}"):
