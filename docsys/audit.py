@@ -94,7 +94,7 @@ class ChainReport:
 def verify_chain(session: Session) -> ChainReport:
     """Walk the chain in order; report the first entry that was edited, removed or inserted."""
     prev, expected_seq, checked = GENESIS, 1, 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+    for entry in _rows(session):
         if entry.seq != expected_seq:
             return ChainReport(False, checked, expected_seq,
                                f"Falta la entrada {expected_seq} (eliminada o fuera de orden).")
@@ -122,6 +122,17 @@ def verify_chain(session: Session) -> ChainReport:
                        head_hash=prev)
 
 
+_COLUMNS = (AuditEntry.seq, AuditEntry.at, AuditEntry.actor_id, AuditEntry.actor_name,
+            AuditEntry.action, AuditEntry.document_id, AuditEntry.details, AuditEntry.prev_hash,
+            AuditEntry.hash)
+
+
+def _rows(session: Session):
+    """Every entry in order as plain rows, streamed (no ORM objects kept for a long chain)."""
+    return session.execute(select(*_COLUMNS).order_by(AuditEntry.seq)
+                           .execution_options(yield_per=2000))
+
+
 def list_entries(session: Session, document_id: int | None = None, limit: int = 500,
                  offset: int = 0) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.seq.desc())
@@ -143,7 +154,7 @@ def export_csv(session: Session) -> str:
     writer = csv.writer(out)
     writer.writerow(["seq", "fecha_utc", "usuario", "accion", "documento", "detalles",
                      "hash_anterior", "hash"])
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
+    for entry in _rows(session):
         writer.writerow([entry.seq, _timestamp(entry.at), _cell(entry.actor_name), entry.action,
                          entry.document_id or "",
                          _cell(json.dumps(entry.details, ensure_ascii=False)),

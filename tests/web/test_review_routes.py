@@ -102,7 +102,9 @@ def test_audit_page_csv_and_tamper_detection(app, browser):
     submit(rosa, doc)
     assert rosa.get("/admin/auditoria").status_code == 403
     page = admin.get("/admin/auditoria").get_data(as_text=True)
-    assert "Cadena íntegra" in page and "Cambio de estado" in page
+    assert "Cambio de estado" in page and 'id="verify-chain"' in page
+    assert "Cadena íntegra: 2 entradas" in admin.get("/admin/auditoria?verificar=1").get_data(
+        as_text=True)
     export = admin.get("/admin/auditoria.csv")
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
     assert rows[0][:4] == ["seq", "fecha_utc", "usuario", "accion"]
@@ -115,7 +117,8 @@ def test_audit_page_csv_and_tamper_detection(app, browser):
         conn.execute(text("UPDATE audit_entries SET actor_name = 'Otro' WHERE seq = 1"))
     broken = runner.invoke(args=["docsys", "audit", "verify"])
     assert broken.exit_code == 2 and "entrada 1" in broken.output
-    assert "Cadena rota en la entrada 1" in admin.get("/admin/auditoria").get_data(as_text=True)
+    assert "Cadena rota en la entrada 1" in admin.get("/admin/auditoria?verificar=1").get_data(
+        as_text=True)
 
 
 def test_downloads_are_audited(app, browser):
