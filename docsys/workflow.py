@@ -247,15 +247,26 @@ def derive(session: Session, document: Document, actor: User, to_user: User,
     return row
 
 
+def visto_bueno_kind(user: User, document: Document) -> str | None:
+    """Which V°B° the user gives on this document: "legal", "area" (its office's head) or none."""
+    if user.has_role("legal"):
+        return "legal"
+    return "area" if is_area_head(user, document) else None
+
+
+def may_give_visto_bueno(session: Session, user: User, document: Document) -> bool:
+    """Whether the page offers the user a V°B° now (in review, and not given yet on this version)."""
+    kind = visto_bueno_kind(user, document)
+    return (document.status == "en_revision" and kind is not None
+            and kind not in current_vistos(session, document))
+
+
 def give_visto_bueno(session: Session, document: Document, actor: User) -> VistoBueno:
     """Record the actor's V°B° on the current version (legal adviser or area head)."""
     if document.status != "en_revision":
         raise Conflict("El visto bueno se da cuando el documento está en revisión.")
-    if actor.has_role("legal"):
-        kind = "legal"
-    elif is_area_head(actor, document):
-        kind = "area"
-    else:
+    kind = visto_bueno_kind(actor, document)
+    if kind is None:
         raise PermissionDenied("Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno.")
     existing = current_vistos(session, document).get(kind)
     if existing is not None:

@@ -51,8 +51,7 @@ def page(document_id):
         threads=workflow.comment_threads(session, document),
         all_versions=versions.list_versions(session, document),
         reviewers=reviewers, states=workflow.STATES,
-        can_vb=document.status == "en_revision" and (
-            current_user.has_role("legal") or workflow.is_area_head(current_user, document)),
+        can_vb=workflow.may_give_visto_bueno(session, current_user, document),
         editable=permissions.can_edit(current_user, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
         if current_user.has_role("admin") else [],

@@ -250,6 +250,7 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(flash(ana)).to_have_text("Visto bueno registrado sobre la versión 2.")
     expect(ana.locator(".vistos")).to_contain_text(f"Asesoría Jurídica: V°B° {ADVISER}")
     expect(ana.locator(".vistos")).to_contain_text("Jefe del área (GM): pendiente")
+    expect(ana.locator("#give-vb")).to_have_count(0)   # given: no second button
 
     # Still one condition missing.
     action_form(ana, "aprobar").get_by_role("button", name="Aprobar").click()

@@ -121,6 +121,28 @@ def test_visto_bueno_only_by_legal_or_area_head(session_factory):
             vb(session_factory, doc, username)
 
 
+def test_the_visto_bueno_is_offered_once_per_version_to_whom_gives_it(session_factory):
+    from docsys import versions as versions_
+    doc = new_doc(session_factory)
+
+    def offered():
+        with transaction(session_factory) as s:
+            d = s.get(Document, doc)
+            return {u for u in ("redactor", "asesor", "gerente", "archivo", "admin")
+                    if workflow.may_give_visto_bueno(s, get_user(s, u), d)}
+    assert offered() == set()                      # not in review yet
+    act(session_factory, doc, "enviar", "redactor")
+    assert offered() == {"asesor", "gerente"}
+    vb(session_factory, doc, "asesor")
+    assert offered() == {"gerente"}
+    with transaction(session_factory) as s:        # a new version: both may give it again
+        d = s.get(Document, doc)
+        content = versions_.latest_version(s, d).content
+        content["closing"] = "REGÍSTRESE Y CÚMPLASE."
+        versions_.save_version(s, d, content, 1, get_user(s, "asesor"))
+    assert offered() == {"asesor", "gerente"}
+
+
 def test_concurrent_approve_and_return_have_one_winner(session_factory):
     doc = new_doc(session_factory)
     act(session_factory, doc, "enviar", "redactor")
