@@ -301,6 +301,11 @@ def _can_comment(user: User, document: Document) -> bool:
     return user.has_role("legal", "signer") or _is_author_side(user, document)
 
 
+def may_comment(user: User, document: Document) -> bool:
+    """Whether the page offers the user to comment (reviewers and the authors, until issued)."""
+    return _can_comment(user, document) and document.status not in ("emitido", "publicado")
+
+
 def _folded(text: str) -> str:
     """Text compared loosely for a quoted passage: NFC, spaces collapsed, case folded."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().casefold()
@@ -332,6 +337,9 @@ def add_comment(session: Session, document: Document, actor: User, body, version
     from docsys.versions import get_version
     if not _can_comment(actor, document):
         raise PermissionDenied("Su rol no le permite comentar este documento.")
+    if document.status in ("emitido", "publicado"):
+        raise Conflict("La norma ya fue emitida y su texto no cambia: las observaciones se "
+                       "hacen antes de la emisión.", current_status=document.status)
     body = _clean_text(body, MAX_COMMENT, "El comentario")
     if not body:
         raise ValidationError("El comentario no puede estar vacío.")
@@ -374,12 +382,17 @@ def add_comment(session: Session, document: Document, actor: User, body, version
     return comment
 
 
+def may_resolve(user: User, comment: Comment) -> bool:
+    """An observation is closed by whoever opened it, or by Asesoría Jurídica."""
+    return comment.author_id == user.id or user.has_role("legal")
+
+
 def resolve_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
     comment_id = parse_id(comment_id)
     comment = session.get(Comment, comment_id) if comment_id else None
     if comment is None or comment.document_id != document.id or comment.thread_id is not None:
         raise NotFound("El comentario no existe.")
-    if not (comment.author_id == actor.id or actor.has_role("legal")):
+    if not may_resolve(actor, comment):
         raise PermissionDenied("Solo quien abrió la observación o Asesoría Jurídica pueden resolverla.")
     if comment.resolved_at is not None:
         raise Conflict("La observación ya estaba resuelta.")

@@ -52,6 +52,8 @@ def page(document_id):
         all_versions=versions.list_versions(session, document),
         reviewers=reviewers, states=workflow.STATES,
         can_vb=workflow.may_give_visto_bueno(session, current_user, document),
+        can_comment=workflow.may_comment(current_user, document),
+        may_resolve=workflow.may_resolve,
         editable=permissions.can_edit(current_user, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
         if current_user.has_role("admin") else [],

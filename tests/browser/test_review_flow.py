@@ -154,6 +154,7 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(rosa.locator("#doc-status")).to_have_text("Observado")
     expect(rosa.locator("article.thread.open")).to_contain_text(OBSERVATION)
     expect(rosa.locator("article.thread.open blockquote")).to_have_text(QUOTE)
+    expect(rosa.get_by_role("button", name="Marcar como resuelta")).to_have_count(0)  # Ana's
     expect(rosa.locator("#transitions tbody tr").last).to_contain_text(RETURN_REASON)
     expect(rosa.locator("#transitions tbody tr").last).to_contain_text("En revisión → Observado")
     # She answers in the thread ...

@@ -538,6 +538,20 @@ def test_quoted_passage_must_be_in_the_commented_part(session_factory):
                 workflow.resolve_comment(s, d, legal, bad_comment)
 
 
+def test_no_new_observations_once_issued(session_factory):
+    doc = new_doc(session_factory)
+    with transaction(session_factory) as s:
+        thread = workflow.add_comment(s, s.get(Document, doc), get_user(s, "asesor"), "Ver.", 1)
+        s.get(Document, doc).status = "emitido"
+    with transaction(session_factory) as s:
+        d, legal = s.get(Document, doc), get_user(s, "asesor")
+        with pytest.raises(Conflict, match="ya fue emitida"):
+            workflow.add_comment(s, d, legal, "Tarde.", 1)
+        with pytest.raises(Conflict, match="ya fue emitida"):
+            workflow.add_comment(s, d, legal, "Tarde.", None, thread_id=thread.id)
+        workflow.resolve_comment(s, d, legal, thread.id)   # old threads can still be closed
+
+
 def test_threads_say_when_the_quoted_passage_or_the_part_changed(session_factory):
     doc = new_doc(session_factory)
     with transaction(session_factory) as s:

@@ -248,6 +248,24 @@ def test_admin_audit_page_with_odd_parameters(app, browser):
         assert response.status_code == 200, (query, response.status_code)
 
 
+def test_issued_document_takes_no_new_comments(app, browser):
+    from docsys.db import transaction
+    from docsys.models import Document
+    rosa, carmen, doc = _sent_draft(app)
+    assert carmen.post_form(f"/documentos/{doc}/comentarios",
+                            {"body": "Revisar la base legal."}).status_code == 302
+    page = carmen.get(f"/documentos/{doc}/revision").get_data(as_text=True)
+    assert 'id="new-comment"' in page and "Marcar como resuelta" in page
+    assert "Marcar como resuelta" not in rosa.get(f"/documentos/{doc}/revision").get_data(
+        as_text=True)                                   # only its author or legal close it
+    with transaction(app.extensions["docsys.sessions"]) as s:
+        s.get(Document, doc).status = "emitido"
+    page = carmen.get(f"/documentos/{doc}/revision").get_data(as_text=True)
+    assert 'id="new-comment"' not in page and 'name="thread_id"' not in page
+    refused = carmen.post_form(f"/documentos/{doc}/comentarios", {"body": "Tarde."})
+    assert refused.status_code == 409 and "ya fue emitida" in refused.get_data(as_text=True)
+
+
 # ---- the comparison -----------------------------------------------------------------------
 
 def _three_articles_then_moved(rosa, doc):
