@@ -581,17 +581,7 @@ def test_threads_say_when_the_quoted_passage_or_the_part_changed(session_factory
 # PostgreSQL runs transactions side by side (SQLite queues writers on BEGIN IMMEDIATE), so
 # there the exact interleavings are replayed step by step with two sessions.
 
-@pytest.fixture
-def pg_factory(pg_schema_url):
-    from docsys import migrate
-    from docsys.db import make_engine, make_session_factory
-    from tests.conftest import seed
-    engine = make_engine(pg_schema_url)
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
-    seed(factory)
-    yield factory
-    engine.dispose()
+on_postgres = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 def wait_for_lock_wait(factory, table: str, timeout: float = 10.0) -> None:
@@ -613,61 +603,64 @@ def wait_for_lock_wait(factory, table: str, timeout: float = 10.0) -> None:
     raise AssertionError(f"no statement on {table} waited for a lock")
 
 
-def test_approval_of_a_version_replaced_meanwhile_is_refused_on_postgres(pg_factory):
-    doc = _ready_for_approval(pg_factory)
-    adviser = pg_factory()
+@on_postgres
+def test_approval_of_a_version_replaced_meanwhile_is_refused_on_postgres(session_factory):
+    doc = _ready_for_approval(session_factory)
+    adviser = session_factory()
     try:
         d = adviser.get(Document, doc)
         assert d.latest_version == 1                      # she reads version 1 and its V°B°
-        assert _save_new_version(pg_factory, doc) == 2    # a colleague saves version 2
+        assert _save_new_version(session_factory, doc) == 2    # a colleague saves version 2
         with pytest.raises(Conflict, match="guardó la versión 2"):
             workflow.transition(adviser, d, "aprobar", get_user(adviser, "asesor"))
     finally:
         adviser.rollback()
         adviser.close()
-    assert status(pg_factory, doc) == "en_revision"
+    assert status(session_factory, doc) == "en_revision"
 
 
-def test_save_after_a_concurrent_approval_is_refused_on_postgres(pg_factory):
-    doc = _ready_for_approval(pg_factory)
-    editor = pg_factory()
+@on_postgres
+def test_save_after_a_concurrent_approval_is_refused_on_postgres(session_factory):
+    doc = _ready_for_approval(session_factory)
+    editor = session_factory()
     try:
         d = editor.get(Document, doc)                     # en revisión: she may still edit
         content = versions.latest_version(editor, d).content
-        act(pg_factory, doc, "aprobar", "asesor")         # approved meanwhile
+        act(session_factory, doc, "aprobar", "asesor")         # approved meanwhile
         content["closing"] = "REGÍSTRESE Y CÚMPLASE."
         with pytest.raises(Conflict, match="Aprobado"):
             versions.save_version(editor, d, content, 1, get_user(editor, "asesor"))
     finally:
         editor.rollback()
         editor.close()
-    with transaction(pg_factory) as s:
+    with transaction(session_factory) as s:
         d = s.get(Document, doc)
         assert (d.status, d.latest_version) == ("aprobado", 1)
 
 
-def test_identical_visto_bueno_at_the_same_moment_is_a_conflict_on_postgres(pg_factory):
-    _add_user(pg_factory, "asesor2", ["legal"], "GAJ")
-    doc = new_doc(pg_factory)
-    act(pg_factory, doc, "enviar", "redactor")
-    first = pg_factory()
+@on_postgres
+def test_identical_visto_bueno_at_the_same_moment_is_a_conflict_on_postgres(session_factory):
+    _add_user(session_factory, "asesor2", ["legal"], "GAJ")
+    doc = new_doc(session_factory)
+    act(session_factory, doc, "enviar", "redactor")
+    first = session_factory()
     workflow.give_visto_bueno(first, first.get(Document, doc), get_user(first, "asesor2"))
     outcome = {}
 
     def second():
         try:
-            outcome["second"] = vb(pg_factory, doc, "asesor")
+            outcome["second"] = vb(session_factory, doc, "asesor")
         except Conflict as exc:
             outcome["second"] = exc.message
     thread = threading.Thread(target=second)
     thread.start()
     try:
-        wait_for_lock_wait(pg_factory, "vistos_buenos")   # blocked on the unique key
+        wait_for_lock_wait(session_factory, "vistos_buenos")   # blocked on the unique key
     finally:
         first.commit()
         first.close()
         thread.join()
     assert outcome["second"] == "Otra persona acaba de dar ese visto bueno sobre la versión actual."
-    with transaction(pg_factory) as s:
+    with transaction(session_factory) as s:
         rows = workflow.current_vistos(s, s.get(Document, doc))
         assert [(k, v.user.username) for k, v in rows.items()] == [("legal", "asesor2")]
