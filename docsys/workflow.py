@@ -1,15 +1,17 @@
 """The one state machine of a document's life, used by web, API and CLI alike.
 
     borrador --enviar--> en_revision --aprobar--> aprobado --emitir--> emitido --publicar--> publicado
-                             |  ^
-                     observar|  |enviar
-                             v  |
-                          observado
+                             |  ^                     |
+                     observar|  |enviar       devolver|
+                             v  |                     |
+                          observado <-----------------+
 
 Each transition names who may take it (a guard on role and office) and the conditions
 that must hold (open observations block approval; both vistos buenos must be on the
-current version). The move itself is one conditional UPDATE on the document's status,
-so two reviewers acting at once get one winner and one clear conflict.
+current version). The move itself is one conditional UPDATE on the document's status
+(and, for an approval, on the version whose vistos buenos were checked), so two
+reviewers acting at once get one winner and one clear conflict. After each move the
+document goes to whoever has the next step (``can_act_in``; docsys.inbox lists it there).
 """
 from __future__ import annotations
 
