@@ -52,9 +52,8 @@ def record(session: Session, action: str, actor: User | None, document_id: int |
     """Append one entry in the caller's transaction (it commits or rolls back with it)."""
     head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        _create_head(session)
+        head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     at = utcnow()
     seq = head.seq + 1
     actor_id = actor.id if actor else None
@@ -69,18 +68,34 @@ def record(session: Session, action: str, actor: User | None, document_id: int |
     return entry
 
 
+def _create_head(session: Session) -> None:
+    """Create the chain's tip row, once: two first appends at the same time must not both
+    insert it (the second would fail on the primary key), so the loser's insert is a no-op
+    and it then waits on the winner's lock."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS)
+                    .on_conflict_do_nothing(index_elements=["id"]))
+
+
 @dataclass
 class ChainReport:
     ok: bool
     checked: int
     broken_seq: int | None = None
     message: str = ""
+    head_hash: str = GENESIS
+    """The last entry's hash: noted somewhere else (a printout, another system), it also
+    shows whether the whole chain was later rewritten from some point on."""
 
 
 def verify_chain(session: Session) -> ChainReport:
     """Walk the chain in order; report the first entry that was edited, removed or inserted."""
     prev, expected_seq, checked = GENESIS, 1, 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+    for entry in _rows(session):
         if entry.seq != expected_seq:
             return ChainReport(False, checked, expected_seq,
                                f"Falta la entrada {expected_seq} (eliminada o fuera de orden).")
@@ -94,10 +109,29 @@ def verify_chain(session: Session) -> ChainReport:
                                f"La entrada {entry.seq} fue modificada después de registrarse.")
         prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.hash != prev):
-        return ChainReport(False, checked, checked + 1 if head.seq > checked else head.seq,
+    if head is not None and head.seq > checked:
+        return ChainReport(False, checked, checked + 1,
                            f"Se eliminaron entradas al final de la cadena (se esperaban {head.seq}).")
-    return ChainReport(True, checked, None, f"Cadena íntegra: {checked} entradas verificadas.")
+    if head is not None and head.seq < checked:
+        return ChainReport(False, checked, head.seq + 1,
+                           f"La entrada {head.seq + 1} y las siguientes se agregaron fuera de "
+                           f"docsys (la última registrada es la {head.seq}).")
+    if head is not None and head.hash != prev:
+        return ChainReport(False, checked, checked,
+                           f"La entrada {checked} no es la que registró docsys.")
+    return ChainReport(True, checked, None, f"Cadena íntegra: {checked} entradas verificadas.",
+                       head_hash=prev)
+
+
+_COLUMNS = (AuditEntry.seq, AuditEntry.at, AuditEntry.actor_id, AuditEntry.actor_name,
+            AuditEntry.action, AuditEntry.document_id, AuditEntry.details, AuditEntry.prev_hash,
+            AuditEntry.hash)
+
+
+def _rows(session: Session):
+    """Every entry in order as plain rows, streamed (no ORM objects kept for a long chain)."""
+    return session.execute(select(*_COLUMNS).order_by(AuditEntry.seq)
+                           .execution_options(yield_per=2000))
 
 
 def list_entries(session: Session, document_id: int | None = None, limit: int = 500,
@@ -108,13 +142,22 @@ def list_entries(session: Session, document_id: int | None = None, limit: int = 
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text: one starting with = + - @ (a formula
+    to Excel or LibreOffice) gets a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def export_csv(session: Session) -> str:
+    """The whole trail, oldest first, with each entry's hashes (to check it elsewhere)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["seq", "fecha_utc", "usuario", "accion", "documento", "detalles",
                      "hash_anterior", "hash"])
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
-        writer.writerow([entry.seq, _timestamp(entry.at), entry.actor_name, entry.action,
-                         entry.document_id or "", json.dumps(entry.details, ensure_ascii=False),
+    for entry in _rows(session):
+        writer.writerow([entry.seq, _timestamp(entry.at), _cell(entry.actor_name), entry.action,
+                         entry.document_id or "",
+                         _cell(json.dumps(entry.details, ensure_ascii=False)),
                          entry.prev_hash, entry.hash])
     return out.getvalue()

@@ -144,6 +144,7 @@ def audit_verify_command():
         report = verify_chain(session)
     if report.ok:
         click.echo(report.message)
+        click.echo(f"Huella de la última entrada: {report.head_hash}")
         return
     click.echo(f"CADENA ROTA en la entrada {report.broken_seq}: {report.message}", err=True)
     sys.exit(2)
@@ -159,6 +160,53 @@ def audit_export_command(output):
     with open(output, "w", encoding="utf-8", newline="") as handle:
         handle.write(data)
     click.echo(f"Auditoría exportada a {output} ({data.count(chr(10)) - 1} entradas).")
+
+
+def _named_user(session, username: str):
+    from sqlalchemy import select
+
+    from docsys.models import User
+    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    if user is None:
+        click.echo(f"Error: el usuario «{username}» no existe.", err=True)
+        sys.exit(1)
+    return user
+
+
+@docsys_cli.command("transition")
+@click.argument("document_id")
+@click.argument("action", type=click.Choice(["enviar", "observar", "aprobar", "devolver"]))
+@click.option("--user", "username", required=True, help="Quien realiza la acción.")
+@click.option("--reason", default="", help="Motivo u observaciones (obligatorio al devolver).")
+@click.option("--assignee", default=None, help="Usuario al que se deriva el documento.")
+def transition_command(document_id, action, username, reason, assignee):
+    """Ejecuta una acción del flujo de revisión sobre un documento."""
+    from docsys import versions, workflow
+    with unit_of_work() as session:
+        user = _named_user(session, username)
+        document = versions.get_document(session, document_id, user)
+        to_user = _named_user(session, assignee) if assignee else None
+        moved = workflow.transition(session, document, action, user, reason, assignee=to_user)
+        click.echo(f"Documento {document.id}: {workflow.STATES[moved.from_status]} → "
+                   f"{workflow.STATES[moved.to_status]}"
+                   + (f" (asignado a {document.assignee.full_name})" if document.assignee else "")
+                   + ".")
+
+
+@docsys_cli.command("visto-bueno")
+@click.argument("document_id")
+@click.option("--user", "username", required=True,
+              help="Asesoría Jurídica o el jefe del área del documento.")
+def visto_bueno_command(document_id, username):
+    """Registra el visto bueno del usuario sobre la versión actual de un documento."""
+    from docsys import versions, workflow
+    with unit_of_work() as session:
+        user = _named_user(session, username)
+        document = versions.get_document(session, document_id, user)
+        row = workflow.give_visto_bueno(session, document, user)
+        kind = "Asesoría Jurídica" if row.kind == "legal" else "jefe del área"
+        click.echo(f"Visto bueno ({kind}) de {user.full_name} sobre la versión "
+                   f"{row.version_number} del documento {document.id}.")
 
 
 @docsys_cli.command("search")

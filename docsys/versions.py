@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from docsys import audit, permissions
 from docsys.drafting.structure import normalize_content
-from docsys.errors import ImmutableError, NotFound, ValidationError, VersionConflict
+from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError, VersionConflict
+from docsys.ids import parse_id
 from docsys.models import Document, DocumentVersion, User
 from docsys.models._common import utcnow
 
@@ -28,11 +29,8 @@ def content_hash(content: dict) -> str:
 
 
 def get_document(session: Session, document_id, user: User) -> Document:
-    try:
-        document_id = int(document_id)
-    except (TypeError, ValueError):
-        raise NotFound("El documento solicitado no existe.") from None
-    document = session.get(Document, document_id)
+    document_id = parse_id(document_id)
+    document = session.get(Document, document_id) if document_id else None
     if document is None:
         raise NotFound("El documento solicitado no existe.")
     permissions.require(permissions.can_view(user, document),
@@ -48,10 +46,9 @@ def list_versions(session: Session, document: Document) -> list[DocumentVersion]
 
 
 def get_version(session: Session, document: Document, number) -> DocumentVersion:
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        raise NotFound("La versión solicitada no existe.") from None
+    number = parse_id(number)
+    if number is None:
+        raise NotFound("La versión solicitada no existe.")
     version = session.scalar(select(DocumentVersion).where(
         DocumentVersion.document_id == document.id, DocumentVersion.number == number))
     if version is None:
@@ -83,19 +80,27 @@ def _append_version(session: Session, document: Document, content: dict, base: i
     new_number = base + 1
     if document.official_number:
         raise ImmutableError(ISSUED_MESSAGE)
+    # The status the caller's permission was checked against must still hold: a save must
+    # not slip in after a concurrent approval (whose vistos buenos name the old version).
     result = session.execute(
         update(Document)
         .where(Document.id == document.id, Document.latest_version == base,
-               Document.official_number.is_(None))
+               Document.status == document.status, Document.official_number.is_(None))
         .values(latest_version=new_number, updated_at=utcnow(),
                 title=content["fields"].get("sumilla") or document.title)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        current, number = session.execute(select(Document.latest_version, Document.official_number)
-                                          .where(Document.id == document.id)).one()
+        current, number, status = session.execute(
+            select(Document.latest_version, Document.official_number, Document.status)
+            .where(Document.id == document.id)).one()
         if number:  # issued meanwhile
             raise ImmutableError(ISSUED_MESSAGE)
+        if status != document.status:
+            from docsys.workflow import STATES
+            raise Conflict(
+                f"El documento pasó al estado «{STATES.get(status, status)}» mientras usted "
+                "lo editaba; su texto no se guardó. Recargue la página.", current_status=status)
         raise VersionConflict(
             f"El documento fue modificado por otra persona (versión {current}) "
             f"después de la versión {base} en la que usted trabajó. Su texto no se guardó: "

@@ -1,29 +1,35 @@
 """The one state machine of a document's life, used by web, API and CLI alike.
 
     borrador --enviar--> en_revision --aprobar--> aprobado --emitir--> emitido --publicar--> publicado
-                             |  ^
-                     observar|  |enviar
-                             v  |
-                          observado
+                             |  ^                     |
+                     observar|  |enviar       devolver|
+                             v  |                     |
+                          observado <-----------------+
 
 Each transition names who may take it (a guard on role and office) and the conditions
 that must hold (open observations block approval; both vistos buenos must be on the
-current version). The move itself is one conditional UPDATE on the document's status,
-so two reviewers acting at once get one winner and one clear conflict.
+current version). The move itself is one conditional UPDATE on the document's status
+(and, for an approval, on the version whose vistos buenos were checked), so two
+reviewers acting at once get one winner and one clear conflict. After each move the
+document goes to whoever has the next step (``can_act_in``; docsys.inbox lists it there).
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from docsys import audit
-from search import indexer as search_indexer
+from docsys import audit, permissions
 from docsys.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, Office, Transition, User, VistoBueno
 from docsys.models._common import utcnow
+from search import indexer as search_indexer
 
 STATES = {
     "borrador": "Borrador",
@@ -35,6 +41,7 @@ STATES = {
 }
 MAX_REASON = 4000
 MAX_COMMENT = 10_000
+MAX_QUOTE = 2000
 
 
 def _is_author_side(user: User, document: Document) -> bool:
@@ -48,6 +55,23 @@ def is_area_head(user: User, document: Document) -> bool:
     if office is not None and office.head_id is not None:
         return office.head_id == user.id
     return user.has_role("signer") and user.office_id == document.office_id
+
+
+def can_act_in(user: User, document: Document, status: str) -> bool:
+    """Whether ``user`` has a next step on ``document`` in ``status``: who a document in
+    that state may be assigned to, and whose Bandeja it belongs in (see docsys.inbox)."""
+    if not user.active:
+        return False
+    if status in ("borrador", "observado"):
+        return _is_author_side(user, document)
+    if status == "en_revision":
+        return user.has_role("legal") or is_area_head(user, document)
+    if status == "aprobado":
+        from docsys.issuing import can_issue   # the authority that signs this type of norm
+        return can_issue(user, document)
+    if status == "emitido":
+        return user.has_role("archivist")
+    return False
 
 
 def open_comment_count(session: Session, document: Document) -> int:
@@ -107,15 +131,28 @@ def available_actions(session: Session, user: User, document: Document) -> list[
 
 
 def move(session: Session, document: Document, target: str, actor: User, action: str,
-         reason: str = "", expected: tuple[str, ...] | None = None) -> Transition:
-    """Change the status atomically from one of ``expected`` to ``target`` and record it."""
+         reason: str = "", expected: tuple[str, ...] | None = None,
+         version: int | None = None) -> Transition:
+    """Change the status atomically from one of ``expected`` to ``target`` and record it.
+
+    With ``version``, the move also requires the latest version to still be that one (an
+    approval checked the vistos buenos of that version)."""
     expected = expected or (document.status,)
+    conditions = [Document.id == document.id, Document.status.in_(expected)]
+    if version is not None:
+        conditions.append(Document.latest_version == version)
     result = session.execute(
-        update(Document).where(Document.id == document.id, Document.status.in_(expected))
+        update(Document).where(*conditions)
         .values(status=target, updated_at=utcnow())
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        current = session.scalar(select(Document.status).where(Document.id == document.id))
+        current, latest = session.execute(select(Document.status, Document.latest_version)
+                                          .where(Document.id == document.id)).one()
+        if current in expected and version is not None and latest != version:
+            raise Conflict(
+                f"Otra persona guardó la versión {latest} mientras usted actuaba sobre la "
+                f"versión {version}; su acción no se aplicó. Recargue la página y revise "
+                "la nueva versión.", current_status=current, current_version=latest)
         raise Conflict(
             f"Otra persona cambió el estado del documento a «{STATES.get(current, current)}» "
             "antes que usted; su acción no se aplicó. Recargue la página.", current_status=current)
@@ -134,15 +171,24 @@ def move(session: Session, document: Document, target: str, actor: User, action:
     return transition
 
 
-def transition(session: Session, document: Document, action_key: str, actor: User,
-               reason: str = "", assignee: User | None = None) -> Transition:
-    """Take a workflow action, if the actor may and its conditions hold."""
-    action = ACTIONS.get(action_key)
+def _clean_text(value, limit: int, what: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > limit:
+        raise ValidationError(f"{what} supera los {limit} caracteres.")
+    return text
+
+
+def transition(session: Session, document: Document, action_key, actor: User,
+               reason="", assignee: User | None = None) -> Transition:
+    """Take a workflow action, if the actor may and its conditions hold.
+
+    The document then goes to ``assignee`` when given (a derivation); otherwise a return
+    goes back to the author, and a document sent to review or approved goes to nobody in
+    particular: it awaits every legal adviser, or the signing authority (docsys.inbox)."""
+    action = ACTIONS.get(action_key) if isinstance(action_key, str) else None
     if action is None:
-        raise ValidationError(f"Acción desconocida: «{action_key}».")
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
-    if len(reason) > MAX_REASON:
-        raise ValidationError(f"El motivo supera los {MAX_REASON} caracteres.")
+        raise ValidationError(f"Acción desconocida: «{str(action_key)[:40]}».")
+    reason = _clean_text(reason, MAX_REASON, "El motivo")
     if document.status not in action.sources:
         raise Conflict(f"No se puede «{action.label.lower()}» un documento en estado "
                        f"«{STATES.get(document.status, document.status)}».",
@@ -151,53 +197,90 @@ def transition(session: Session, document: Document, action_key: str, actor: Use
         raise PermissionDenied(f"Su rol no le permite «{action.label.lower()}» este documento.")
     if action.needs_reason and not reason:
         raise ValidationError("Indique el motivo o las observaciones.")
+    if assignee is not None:
+        _check_recipient(document, assignee, action.target)
+    version = None
     if action.blockers:
+        version = document.latest_version
         problems = action.blockers(session, document)
         if problems:
             raise Conflict(" ".join(problems), blockers=problems)
     result = move(session, document, action.target, actor, action.key, reason,
-                  expected=action.sources)
+                  expected=action.sources, version=version)
     if assignee is not None:
         derive(session, document, actor, assignee, reason)
-    elif action.key in ("observar", "devolver"):
-        document.assignee = document.created_by
+    else:
+        author = document.created_by
+        back_to_author = action.target == "observado" and author.active
+        document.assignee = author if back_to_author else None
+        session.flush()
     return result
 
 
-def derive(session: Session, document: Document, actor: User, to_user: User,
-           note: str = "") -> Derivation:
-    """Send (assign) the document to a person, keeping the history of derivations."""
-    if not to_user.active:
+def _check_recipient(document: Document, user: User, status: str | None = None) -> None:
+    """The person a document is sent to must be active, able to read it and, when it moves
+    to ``status``, able to act on it there."""
+    if not user.active:
         raise ValidationError("No se puede derivar a un usuario inactivo.")
+    if not permissions.can_view(user, document):
+        raise ValidationError(f"{user.full_name} no tiene acceso a este documento.")
+    if status is not None and not can_act_in(user, document, status):
+        raise ValidationError(f"{user.full_name} no puede atender un documento en estado "
+                              f"«{STATES.get(status, status)}».")
+
+
+def derive(session: Session, document: Document, actor: User, to_user: User,
+           note="") -> Derivation:
+    """Send (assign) the document to a person, keeping the history of derivations."""
     if not (_is_author_side(actor, document) or actor.has_role("legal", "signer", "archivist",
                                                                 "admin")):
         raise PermissionDenied("Su rol no le permite derivar este documento.")
-    note = (note or "").strip()[:MAX_REASON]
+    if document.status == "publicado":
+        raise Conflict("Una norma publicada ya no se deriva.", current_status=document.status)
+    note = _clean_text(note, MAX_REASON, "La nota")
+    _check_recipient(document, to_user)
     row = Derivation(document_id=document.id, from_user_id=actor.id, to_user_id=to_user.id,
                      note=note)
     session.add(row)
     document.assignee = to_user
+    document.updated_at = utcnow()  # it waits for the new person from now on
     audit.record(session, "derive", actor, document.id, to=to_user.username, note=note)
     session.flush()
     return row
+
+
+def visto_bueno_kind(user: User, document: Document) -> str | None:
+    """Which V°B° the user gives on this document: "legal", "area" (its office's head) or none."""
+    if user.has_role("legal"):
+        return "legal"
+    return "area" if is_area_head(user, document) else None
+
+
+def may_give_visto_bueno(session: Session, user: User, document: Document) -> bool:
+    """Whether the page offers the user a V°B° now (in review, and not given yet on this version)."""
+    kind = visto_bueno_kind(user, document)
+    return (document.status == "en_revision" and kind is not None
+            and kind not in current_vistos(session, document))
 
 
 def give_visto_bueno(session: Session, document: Document, actor: User) -> VistoBueno:
     """Record the actor's V°B° on the current version (legal adviser or area head)."""
     if document.status != "en_revision":
         raise Conflict("El visto bueno se da cuando el documento está en revisión.")
-    if actor.has_role("legal"):
-        kind = "legal"
-    elif is_area_head(actor, document):
-        kind = "area"
-    else:
+    kind = visto_bueno_kind(actor, document)
+    if kind is None:
         raise PermissionDenied("Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno.")
     existing = current_vistos(session, document).get(kind)
     if existing is not None:
         raise Conflict("Ya se dio ese visto bueno sobre la versión actual.")
     row = VistoBueno(document_id=document.id, version_number=document.latest_version, kind=kind,
                      user_id=actor.id)
-    session.add(row)
+    try:
+        with session.begin_nested():  # a simultaneous identical V°B° hits the unique key
+            session.add(row)
+    except IntegrityError:
+        raise Conflict("Otra persona acaba de dar ese visto bueno sobre la versión actual.") \
+            from None
     audit.record(session, "visto_bueno", actor, document.id, kind=kind,
                  version=document.latest_version)
     session.flush()
@@ -220,19 +303,51 @@ def _can_comment(user: User, document: Document) -> bool:
     return user.has_role("legal", "signer") or _is_author_side(user, document)
 
 
+def may_comment(user: User, document: Document) -> bool:
+    """Whether the page offers the user to comment (reviewers and the authors, until issued)."""
+    return _can_comment(user, document) and document.status not in ("emitido", "publicado")
+
+
+def _folded(text: str) -> str:
+    """Text compared loosely for a quoted passage: NFC, spaces collapsed, case folded."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().casefold()
+
+
+def _item_texts(content: dict) -> dict[str, tuple[str, str]]:
+    """Item id -> (section key, the item's heading and text)."""
+    texts = {}
+    for section in content.get("sections", []):
+        for item in section.get("items", []):
+            if isinstance(item, dict) and item.get("id"):
+                texts[item["id"]] = (section.get("key", ""),
+                                     f"{item.get('heading') or ''} {item.get('text') or ''}")
+    return texts
+
+
+def _whole_text(content: dict) -> str:
+    parts = [str(v) for v in (content.get("fields") or {}).values()]
+    parts += [s.get("title") or "" for s in content.get("sections", [])]
+    parts += [text for _, text in _item_texts(content).values()]
+    parts.append(content.get("closing") or "")
+    return " ".join(parts)
+
+
 def add_comment(session: Session, document: Document, actor: User, body, version_number,
-                item_id: str = "", quote: str = "", thread_id=None) -> Comment:
-    """A new thread anchored to an item of a version, or a reply to an existing thread."""
+                item_id="", quote="", thread_id=None) -> Comment:
+    """A new thread anchored to an item of a version (and optionally a passage quoted from
+    it), or a reply to an existing thread."""
     from docsys.versions import get_version
     if not _can_comment(actor, document):
         raise PermissionDenied("Su rol no le permite comentar este documento.")
-    body = (body or "").strip() if isinstance(body, str) else ""
+    if document.status in ("emitido", "publicado"):
+        raise Conflict("La norma ya fue emitida y su texto no cambia: las observaciones se "
+                       "hacen antes de la emisión.", current_status=document.status)
+    body = _clean_text(body, MAX_COMMENT, "El comentario")
     if not body:
         raise ValidationError("El comentario no puede estar vacío.")
-    if len(body) > MAX_COMMENT:
-        raise ValidationError(f"El comentario supera los {MAX_COMMENT} caracteres.")
     if thread_id not in (None, ""):
-        parent = session.get(Comment, int(thread_id)) if str(thread_id).isdigit() else None
+        parent_id = parse_id(thread_id)
+        parent = session.get(Comment, parent_id) if parent_id else None
         if parent is None or parent.document_id != document.id or parent.thread_id is not None:
             raise NotFound("El hilo de comentarios no existe.")
         reply = Comment(document_id=document.id, thread_id=parent.id,
@@ -243,16 +358,22 @@ def add_comment(session: Session, document: Document, actor: User, body, version
         session.flush()
         return reply
     version = get_version(session, document, version_number)
-    section_key = ""
+    if item_id is not None and not isinstance(item_id, str):
+        raise ValidationError("La parte comentada debe indicarse con su identificador (texto).")
+    if quote is not None and not isinstance(quote, str):
+        raise ValidationError("El pasaje citado debe ser texto.")
     item_id = (item_id or "").strip()
+    quote = _clean_text(quote, MAX_QUOTE, "El pasaje citado")
+    section_key, where = "", _whole_text(version.content)
     if item_id:
-        for section in version.content.get("sections", []):
-            if any(item.get("id") == item_id for item in section.get("items", [])):
-                section_key = section["key"]
-                break
-        else:
+        found = _item_texts(version.content).get(item_id)
+        if found is None:
             raise ValidationError("La parte comentada no existe en esa versión.")
-    quote = (quote or "").strip()[:2000] if isinstance(quote, str) else ""
+        section_key, where = found
+    if quote and _folded(quote) not in _folded(where):
+        raise ValidationError(
+            f"El pasaje citado no figura en {'la parte comentada' if item_id else 'el texto'} "
+            f"de la versión {version.number}: cópielo tal como aparece.")
     comment = Comment(document_id=document.id, version_number=version.number,
                       section_key=section_key, item_id=item_id, quote=quote, body=body,
                       author_id=actor.id)
@@ -263,11 +384,17 @@ def add_comment(session: Session, document: Document, actor: User, body, version
     return comment
 
 
+def may_resolve(user: User, comment: Comment) -> bool:
+    """An observation is closed by whoever opened it, or by Asesoría Jurídica."""
+    return comment.author_id == user.id or user.has_role("legal")
+
+
 def resolve_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
-    comment = session.get(Comment, int(comment_id)) if str(comment_id).isdigit() else None
+    comment_id = parse_id(comment_id)
+    comment = session.get(Comment, comment_id) if comment_id else None
     if comment is None or comment.document_id != document.id or comment.thread_id is not None:
         raise NotFound("El comentario no existe.")
-    if not (comment.author_id == actor.id or actor.has_role("legal")):
+    if not may_resolve(actor, comment):
         raise PermissionDenied("Solo quien abrió la observación o Asesoría Jurídica pueden resolverla.")
     if comment.resolved_at is not None:
         raise Conflict("La observación ya estaba resuelta.")
@@ -278,7 +405,11 @@ def resolve_comment(session: Session, document: Document, actor: User, comment_i
 
 
 def comment_threads(session: Session, document: Document) -> list[dict]:
-    """Threads with replies, each placed where its anchored item now stands."""
+    """Threads with replies, each placed where its anchored item now stands.
+
+    ``current_position`` is (section title, number) of the item in the latest version;
+    ``anchor_removed`` says the item is gone; ``quote_changed`` that the quoted passage no
+    longer reads the same in the latest version (the observation may have been met)."""
     rows = list(session.scalars(select(Comment).where(Comment.document_id == document.id)
                                 .order_by(Comment.id)))
     replies: dict[int, list[Comment]] = {}
@@ -291,13 +422,19 @@ def comment_threads(session: Session, document: Document) -> list[dict]:
     for section in latest.get("sections", []):
         for index, item in enumerate(section.get("items", []), start=1):
             positions[item.get("id")] = (section.get("title") or section["key"], index)
+    texts = _item_texts(latest)
+    whole = _folded(_whole_text(latest))
     threads = []
     for row in rows:
         if row.thread_id is None:
             where = positions.get(row.item_id) if row.item_id else None
+            current = (_folded(texts[row.item_id][1]) if row.item_id in texts
+                       else "" if row.item_id else whole)
             threads.append({"comment": row, "replies": replies.get(row.id, []),
                             "current_position": where,
-                            "anchor_removed": bool(row.item_id) and where is None})
+                            "anchor_removed": bool(row.item_id) and where is None,
+                            "quote_changed": bool(row.quote)
+                            and _folded(row.quote) not in current})
     return threads
 
 

@@ -20,13 +20,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from docsys.rendering.docx_styles import LANGUAGE, ParagraphStyle, define_paragraph_styles
 from docsys.rendering.html import document_title
 from docsys.rendering.layout import (Article, Closing, Heading, Letterhead, Paragraph,
                                      PlaceDate, RenderMeta, SectionTitle, Signature,
                                      layout_blocks)
 
-FONT = "Arial"
-LANGUAGE = "es-PE"
 PAGE_WIDTH = Cm(21.0)
 PAGE_HEIGHT = Cm(29.7)
 MARGIN_TOP = Cm(4.1)
@@ -37,49 +36,30 @@ TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
 LABEL_STYLE = "Docsys Etiqueta"
 
-# name: (font size pt, bold, italic, alignment, space before pt, space after pt,
-#        keep with next, outline level or None)
 _PARAGRAPH_STYLES = {
-    "Docsys Membrete": (12.5, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, False, None),
-    "Docsys Membrete Detalle": (9, False, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, False, None),
-    "Docsys Lema": (9, False, True, WD_ALIGN_PARAGRAPH.CENTER, 2, 0, False, None),
-    "Docsys Titulo": (12, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 12, True, 0),
-    "Docsys Fecha": (11, False, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 16, True, None),
-    "Docsys Seccion": (11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 5, True, 1),
-    "Docsys Parrafo": (11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False, None),
-    "Docsys Articulo": (11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False, None),
-    "Docsys Cierre": (11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 14, 0, True, None),
-    "Docsys Firma": (11, True, False, WD_ALIGN_PARAGRAPH.CENTER, 68, 0, True, None),
-    "Docsys Cargo": (10.5, False, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, False, None),
-    "Docsys Pie": (8.5, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, False, None),
+    "Docsys Membrete": ParagraphStyle(12.5, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, False),
+    "Docsys Membrete Detalle": ParagraphStyle(9, False, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0,
+                                              False),
+    "Docsys Lema": ParagraphStyle(9, False, True, WD_ALIGN_PARAGRAPH.CENTER, 2, 0, False),
+    "Docsys Titulo": ParagraphStyle(12, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 12, True, 0),
+    "Docsys Fecha": ParagraphStyle(11, False, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 16, True),
+    "Docsys Seccion": ParagraphStyle(11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 5, True, 1),
+    "Docsys Parrafo": ParagraphStyle(11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False),
+    "Docsys Articulo": ParagraphStyle(11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False),
+    "Docsys Cierre": ParagraphStyle(11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 14, 0, True),
+    "Docsys Firma": ParagraphStyle(11, True, False, WD_ALIGN_PARAGRAPH.CENTER, 68, 0, True),
+    "Docsys Cargo": ParagraphStyle(10.5, False, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, False),
+    "Docsys Pie": ParagraphStyle(8.5, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, False),
 }
 
 
-# Elements that must follow w:pBdr in w:pPr, and w:lang in w:rPr (the schema's order,
-# which Word enforces).
+# Elements that must follow w:pBdr in w:pPr (the schema's order, which Word enforces).
 _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
                "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
                "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
                "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
                "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
                "w:rPr", "w:sectPr", "w:pPrChange")
-_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
-
-
-def _set_run_fonts(rpr, font: str) -> None:
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), font)
-    for theme_attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-        fonts.attrib.pop(qn(theme_attribute), None)
-
-
-def _set_language(rpr, language: str) -> None:
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.insert_element_before(lang, *_AFTER_LANG)
-    lang.set(qn("w:val"), language)
 
 
 def _border(ppr, side: str, size_eighths: int = 5, space: int = 2) -> None:
@@ -96,36 +76,9 @@ def _border(ppr, side: str, size_eighths: int = 5, space: int = 2) -> None:
     borders.append(line)
 
 
-def _outline_level(ppr, level: int) -> None:
-    ppr.get_or_add_outlineLvl().set(qn("w:val"), str(level))
-
-
 def _define_styles(document) -> None:
+    define_paragraph_styles(document, _PARAGRAPH_STYLES)
     styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(11)
-    _set_run_fonts(normal.element.get_or_add_rPr(), FONT)
-    _set_language(normal.element.get_or_add_rPr(), LANGUAGE)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.15
-
-    for name, (size, bold, italic, align, before, after, keep, outline) in _PARAGRAPH_STYLES.items():
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = normal
-        style.quick_style = True
-        style.font.size = Pt(size)
-        style.font.bold = bold
-        style.font.italic = italic
-        fmt = style.paragraph_format
-        fmt.alignment = align
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(after)
-        fmt.keep_with_next = keep
-        fmt.widow_control = True
-        if outline is not None:
-            _outline_level(style.element.get_or_add_pPr(), outline)
-
     styles["Docsys Lema"].paragraph_format.space_after = Pt(2)
     _border(styles["Docsys Lema"].element.get_or_add_pPr(), "bottom", size_eighths=5, space=4)
     firma = styles["Docsys Firma"]

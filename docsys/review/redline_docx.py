@@ -43,20 +43,18 @@ import io
 from dataclasses import dataclass
 
 from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, RGBColor
 
+from docsys.rendering.docx_styles import LANGUAGE, ParagraphStyle, define_paragraph_styles
 from docsys.rendering.layout import clean_line
 from docsys.rendering.ordinals import long_date
 from docsys.review.redline import (DELETE, EQUAL, INSERT, MOVED, DiffOp, ItemChange,
                                    MoveOrigin, Redline, SectionChange, diff_words, nfc,
                                    summary_lines)
 
-FONT = "Arial"
-LANGUAGE = "es-PE"
 DEFAULT_AUTHOR = "docsys"
 
 TITLE_STYLE = "Redline Titulo"
@@ -72,17 +70,16 @@ BODY_STYLES = (FIELD_STYLE, SECTION_STYLE, ITEM_STYLE, ARTICLE_STYLE, CLOSING_ST
 """The styles of the body paragraphs (the compared text); the cover and the final note
 use the others."""
 
-# name: (size pt, bold, italic, alignment, space before pt, space after pt, keep with next)
 _STYLES = {
-    TITLE_STYLE: (13, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 4, True),
-    SUBTITLE_STYLE: (11, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 10, True),
-    COVER_STYLE: (9.5, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 2, False),
-    FIELD_STYLE: (11, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 3, False),
-    SECTION_STYLE: (11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 5, True),
-    ITEM_STYLE: (11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False),
-    ARTICLE_STYLE: (11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False),
-    CLOSING_STYLE: (11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 14, 0, False),
-    NOTE_STYLE: (8.5, False, True, WD_ALIGN_PARAGRAPH.LEFT, 18, 0, False),
+    TITLE_STYLE: ParagraphStyle(13, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 4, True),
+    SUBTITLE_STYLE: ParagraphStyle(11, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 10, True),
+    COVER_STYLE: ParagraphStyle(9.5, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 2, False),
+    FIELD_STYLE: ParagraphStyle(11, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 3, False),
+    SECTION_STYLE: ParagraphStyle(11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 5, True),
+    ITEM_STYLE: ParagraphStyle(11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False),
+    ARTICLE_STYLE: ParagraphStyle(11, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 7, False),
+    CLOSING_STYLE: ParagraphStyle(11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 14, 0, False),
+    NOTE_STYLE: ParagraphStyle(8.5, False, True, WD_ALIGN_PARAGRAPH.LEFT, 18, 0, False),
 }
 
 # Elements that follow w:trackRevisions in w:settings (the schema's order).
@@ -108,8 +105,6 @@ _AFTER_TRACK_REVISIONS = (
     "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags",
     "w:decimalSymbol", "w:listSeparator",
 )
-# Elements that follow w:lang in w:rPr.
-_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def revision_date(value: _dt.datetime | _dt.date | None = None) -> str:
@@ -290,41 +285,10 @@ class _RevisionWriter:
 
 # --------------------------------------------------------------------------- document
 
-def _set_language(rpr) -> None:
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.insert_element_before(lang, *_AFTER_LANG)
-    lang.set(qn("w:val"), LANGUAGE)
-
-
 def _define_styles(document) -> None:
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(11)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-    _set_language(rpr)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.15
-    for name, (size, bold, italic, align, before, after, keep) in _STYLES.items():
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = normal
-        style.quick_style = True
-        style.font.size = Pt(size)
-        style.font.bold = bold
-        style.font.italic = italic
-        fmt = style.paragraph_format
-        fmt.alignment = align
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(after)
-        fmt.keep_with_next = keep
-        fmt.widow_control = True
-    styles[COVER_STYLE].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
-    styles[NOTE_STYLE].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    define_paragraph_styles(document, _STYLES)
+    document.styles[COVER_STYLE].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+    document.styles[NOTE_STYLE].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
 
 
 def _track_revisions(document) -> None:

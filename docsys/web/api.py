@@ -227,12 +227,14 @@ def original(document_id):
 # ---- review workflow ------------------------------------------------------------------
 
 def _user_ref(session, username):
-    if not username:
+    if username in (None, ""):
         return None
     from sqlalchemy import select
     from docsys.errors import NotFound
     from docsys.models import User
-    user = session.scalar(select(User).where(User.username == str(username).lower()))
+    if not isinstance(username, str) or len(username) > 80:
+        raise ValidationError("Indique el usuario por su nombre de usuario (texto).")
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(f"El usuario «{username}» no existe.")
     return user
@@ -343,6 +345,77 @@ def resolve_comment(document_id, comment_id):
     comment = workflow.resolve_comment(session, document, g.api_user, comment_id)
     session.commit()
     return jsonify(_comment_json(comment))
+
+
+@bp.route("/documents/<document_id>/derivations", methods=["POST"])
+@token_required()
+def post_derivation(document_id):
+    from docsys import workflow
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    body = _body()
+    to_user = _user_ref(session, body.get("to"))
+    if to_user is None:
+        raise ValidationError("Indique a quién derivar el documento («to»).")
+    workflow.derive(session, document, g.api_user, to_user, body.get("note", ""))
+    session.commit()
+    return jsonify(_workflow_json(session, document)), 201
+
+
+def _redline_json(comparison) -> dict:
+    from dataclasses import asdict
+
+    from docsys.review.redline import summary_lines
+    redline = comparison.redline
+    changed = [item for item in redline.items() if item.status != "unchanged"]
+    return {
+        "document_id": comparison.document.id, "from": comparison.old.number,
+        "to": comparison.new.number, "summary": asdict(redline.summary),
+        "summary_lines": summary_lines(redline.summary),
+        "moves": [item.move_description for item in redline.moves()],
+        "items": [{"status": item.status, "section": item.new_section or item.old_section,
+                   "old_label": item.old_label, "new_label": item.new_label,
+                   "old_text": item.old_text, "new_text": item.new_text,
+                   "moved_from": item.move_label or None} for item in changed],
+        "html": comparison.html(),
+        "docx": url_for("api.redline_docx", document_id=comparison.document.id, _external=True,
+                        **{"from": comparison.old.number, "to": comparison.new.number}),
+    }
+
+
+@bp.route("/documents/<document_id>/redline")
+@token_required()
+def redline(document_id):
+    """The comparison of two versions (``from``, ``to``; by default the last two): JSON with
+    the summary, the changed items and the HTML fragment, or (``format=html``) the bare
+    HTML fragment."""
+    from docsys.review import service
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "html"):
+        raise ValidationError("Formato no admitido. Use json o html (o redline.docx para Word).")
+    comparison = service.compare_versions(session, document, request.args.get("from"),
+                                          request.args.get("to"))
+    if fmt == "html":
+        return comparison.html(), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return jsonify(_redline_json(comparison))
+
+
+@bp.route("/documents/<document_id>/redline.docx")
+@records_audit
+@token_required()
+def redline_docx(document_id):
+    """The same comparison as a DOCX with Word tracked changes (an audited download)."""
+    from docsys.review import service
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    comparison = service.compare_versions(session, document, request.args.get("from"),
+                                          request.args.get("to"))
+    data = service.tracked_docx(session, comparison, g.api_user, via="api")
+    session.commit()
+    return send_file(BytesIO(data), mimetype=service.DOCX_MIMETYPE, as_attachment=True,
+                     download_name=comparison.docx_filename)
 
 
 @bp.route("/search")

@@ -2,13 +2,18 @@
 and the comparison (redline) of two versions."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from docsys import audit, permissions, versions, workflow
 from docsys.errors import NotFound
+from docsys.ids import parse_id
 from docsys.models import User
+from docsys.review import service
+from docsys.web import records_audit
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -18,7 +23,8 @@ bp = Blueprint("review", __name__, url_prefix="/documentos")
 def _user_by_id(session, raw) -> User | None:
     if not raw:
         return None
-    user = session.get(User, int(raw)) if str(raw).isdigit() else None
+    user_id = parse_id(raw)
+    user = session.get(User, user_id) if user_id else None
     if user is None:
         raise NotFound("El destinatario no existe.")
     return user
@@ -45,8 +51,9 @@ def page(document_id):
         threads=workflow.comment_threads(session, document),
         all_versions=versions.list_versions(session, document),
         reviewers=reviewers, states=workflow.STATES,
-        can_vb=document.status == "en_revision" and (
-            current_user.has_role("legal") or workflow.is_area_head(current_user, document)),
+        can_vb=workflow.may_give_visto_bueno(session, current_user, document),
+        can_comment=workflow.may_comment(current_user, document),
+        may_resolve=workflow.may_resolve,
         editable=permissions.can_edit(current_user, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
         if current_user.has_role("admin") else [],
@@ -132,39 +139,27 @@ def resolve(document_id, comment_id):
     return _back(document.id)
 
 
-def _compared_versions(session, document):
-    old = versions.get_version(session, document, request.args.get("de"))
-    new = versions.get_version(session, document, request.args.get("a"))
-    return old, new
-
-
 @bp.route("/<document_id>/comparar")
 @roles_required()
 def compare(document_id):
-    from docsys.review.redline import compare as compare_versions, render_html
     session = db()
     document = versions.get_document(session, document_id, current_user)
-    old, new = _compared_versions(session, document)
-    redline = compare_versions(old.content, new.content)
-    return render_template("review/compare.html", document=document, old=old, new=new,
-                           redline=redline, body=render_html(redline))
+    comparison = service.compare_versions(session, document, request.args.get("de"),
+                                          request.args.get("a"))
+    return render_template("review/compare.html", document=document, old=comparison.old,
+                           new=comparison.new, redline=comparison.redline,
+                           body=comparison.html())
 
 
 @bp.route("/<document_id>/comparar.docx")
+@records_audit
 @roles_required()
 def compare_docx(document_id):
-    from io import BytesIO
-
-    from flask import send_file
-
-    from docsys.review.redline import compare as compare_versions
-    from docsys.review.redline_docx import render_tracked_docx
     session = db()
     document = versions.get_document(session, document_id, current_user)
-    old, new = _compared_versions(session, document)
-    data = render_tracked_docx(compare_versions(old.content, new.content), title=document.title,
-                               old_version=old.number, new_version=new.number,
-                               author=new.author.full_name, date=new.created_at)
-    return send_file(BytesIO(data), as_attachment=True,
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     download_name=f"{document.doc_type}-{document.id}-v{old.number}-v{new.number}.docx")
+    comparison = service.compare_versions(session, document, request.args.get("de"),
+                                          request.args.get("a"))
+    data = service.tracked_docx(session, comparison, current_user)
+    session.commit()
+    return send_file(BytesIO(data), as_attachment=True, mimetype=service.DOCX_MIMETYPE,
+                     download_name=comparison.docx_filename)

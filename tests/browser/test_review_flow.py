@@ -154,6 +154,7 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(rosa.locator("#doc-status")).to_have_text("Observado")
     expect(rosa.locator("article.thread.open")).to_contain_text(OBSERVATION)
     expect(rosa.locator("article.thread.open blockquote")).to_have_text(QUOTE)
+    expect(rosa.get_by_role("button", name="Marcar como resuelta")).to_have_count(0)  # Ana's
     expect(rosa.locator("#transitions tbody tr").last).to_contain_text(RETURN_REASON)
     expect(rosa.locator("#transitions tbody tr").last).to_contain_text("En revisión → Observado")
     # She answers in the thread ...
@@ -250,6 +251,7 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(flash(ana)).to_have_text("Visto bueno registrado sobre la versión 2.")
     expect(ana.locator(".vistos")).to_contain_text(f"Asesoría Jurídica: V°B° {ADVISER}")
     expect(ana.locator(".vistos")).to_contain_text("Jefe del área (GM): pendiente")
+    expect(ana.locator("#give-vb")).to_have_count(0)   # given: no second button
 
     # Still one condition missing.
     action_form(ana, "aprobar").get_by_role("button", name="Aprobar").click()
@@ -284,7 +286,7 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     screenshot(ana, "review-approved")
     go_to_inbox(ana)
     expect_awaiting_count(ana, "En revisión", ana_waiting)
-    # (It still shows under "Aprobado" in her list: see the xfail test below.)
+    expect(awaiting_row(ana, SUMILLA)).to_have_count(0)   # nothing left for her to do
     go_to_inbox(jorge)  # the approved draft now awaits the signer
     expect_awaiting_count(jorge, "En revisión", jorge_waiting)
     expect_awaiting_count(jorge, "Aprobado", jorge_approved + 1)
@@ -359,10 +361,6 @@ def workflow_step(live_server):
     return step
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Product bug: 'observar' assigns the draft back to its author and a later 'enviar' "
-    "without «Asignar a» keeps that assignee, so the re-sent draft is in nobody's legal "
-    "Bandeja (docsys/workflow.py transition / docsys/inbox.py awaiting_condition)."))
 def test_resent_without_assignee_reaches_the_legal_inbox(new_page, make_draft, workflow_step):
     sumilla = "Reconocer la deuda con la empresa de transportes Urubamba"
     document_id = make_draft("redactora", sumilla=sumilla)
@@ -377,13 +375,11 @@ def test_resent_without_assignee_reaches_the_legal_inbox(new_page, make_draft, w
     expect(awaiting_row(rosa, sumilla)).to_have_count(0)  # the drafter cannot act on it
 
     ana = new_page("asesora")
-    expect(awaiting_row(ana, sumilla)).to_contain_text("En revisión")
+    row = awaiting_row(ana, sumilla)
+    expect(row).to_contain_text("En revisión")
+    expect(row.locator("td").nth(4)).to_have_text("")   # unassigned: any adviser takes it
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Product bug: 'aprobar' leaves the adviser as assignee, and awaiting_condition counts "
-    "assigned 'aprobado' documents, so an approved draft stays in the adviser's "
-    "«Pendientes para usted» although only the signer has a next step (docsys/inbox.py)."))
 def test_approved_draft_leaves_the_advisers_pending_list(new_page, make_draft, workflow_step):
     sumilla = "Aprobar la modificación del Plan Anual de Contrataciones 2026"
     document_id = make_draft("redactora", sumilla=sumilla)
@@ -397,3 +393,52 @@ def test_approved_draft_leaves_the_advisers_pending_list(new_page, make_draft, w
     ana = new_page("asesora")
     expect(ana.get_by_role("heading", name=re.compile("^Pendientes para usted"))).to_be_visible()
     expect(awaiting_row(ana, sumilla)).to_have_count(0)
+
+
+def test_redline_shows_a_moved_article_and_the_words_changed(new_page, make_draft, live_server):
+    """A reviewer comparing two versions in the browser recognises the article that moved
+    (tagged at its new place, noted at its old one) apart from the words that changed."""
+    from sqlalchemy import select
+
+    from docsys import versions
+    from docsys.models import Document, User
+
+    document_id = make_draft("redactora", sumilla="Aprobar el cronograma de mantenimiento vial")
+    session = live_server.app.extensions["docsys.sessions"]()
+    try:
+        document = session.get(Document, document_id)
+        author = session.scalar(select(User).where(User.username == "redactora"))
+        content = versions.latest_version(session, document).content
+        articles = next(s for s in content["sections"] if s["kind"] == "articles")
+        articles["items"] = [{"text": "APROBAR el cronograma."},
+                             {"text": "ENCARGAR su ejecución a la Subgerencia de Obras."},
+                             {"text": "NOTIFICAR la presente resolución a las comunidades."}]
+        v2 = versions.save_version(session, document, content, 1, author).content
+        moved = next(s for s in v2["sections"] if s["kind"] == "articles")
+        third = moved["items"].pop(2)
+        third["text"] = "NOTIFICAR la presente resolución a las comunidades nativas."
+        moved["items"].insert(0, third)
+        versions.save_version(session, document, v2, 2, author)
+        session.commit()
+    finally:
+        session.close()
+
+    ana = new_page("asesora")
+    ana.goto(f"/documentos/{document_id}/revision")
+    compare_form = ana.locator("#compare-form")
+    compare_form.get_by_label("De").select_option("2")
+    compare_form.get_by_role("button", name="Comparar").click()
+    expect(ana.get_by_role("heading", name="Comparación de la versión 2 con la versión 3")).to_be_visible()
+    resuelve = ana.locator(".paper.redline section[data-section='resuelve']")
+    moved_item = resuelve.locator(".rl-item.rl-moved")
+    expect(moved_item).to_have_count(1)
+    expect(moved_item.locator(".rl-label")).to_have_text("ARTÍCULO PRIMERO.-")
+    expect(moved_item.locator(".rl-tag-moved")).to_have_text("Movido: antes ARTÍCULO TERCERO")
+    expect(moved_item.locator("ins.rl-ins")).to_have_text("nativas")
+    expect(resuelve.locator(".rl-item.rl-origin")).to_have_text(
+        "ARTÍCULO TERCERO pasó a ser ARTÍCULO PRIMERO")
+    # the others only shifted: renumbered, not moved, no words marked
+    expect(resuelve.locator(".rl-tag-renumbered")).to_have_text(
+        ["Antes ARTÍCULO PRIMERO", "Antes ARTÍCULO SEGUNDO"])
+    expect(ana.locator(".rl-summary")).to_contain_text("1 movido")
+    assert ana.js_errors == []

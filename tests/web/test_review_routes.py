@@ -2,7 +2,9 @@
 counts, and the audit trail (admin page, CSV, CLI verify detecting tampering)."""
 import csv
 import io
+import re
 
+import pytest
 from sqlalchemy import text
 
 from tests.web.test_drafts_routes import content_of, create_draft, with_article
@@ -100,7 +102,9 @@ def test_audit_page_csv_and_tamper_detection(app, browser):
     submit(rosa, doc)
     assert rosa.get("/admin/auditoria").status_code == 403
     page = admin.get("/admin/auditoria").get_data(as_text=True)
-    assert "Cadena íntegra" in page and "Cambio de estado" in page
+    assert "Cambio de estado" in page and 'id="verify-chain"' in page
+    assert "Cadena íntegra: 2 entradas" in admin.get("/admin/auditoria?verificar=1").get_data(
+        as_text=True)
     export = admin.get("/admin/auditoria.csv")
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
     assert rows[0][:4] == ["seq", "fecha_utc", "usuario", "accion"]
@@ -113,7 +117,8 @@ def test_audit_page_csv_and_tamper_detection(app, browser):
         conn.execute(text("UPDATE audit_entries SET actor_name = 'Otro' WHERE seq = 1"))
     broken = runner.invoke(args=["docsys", "audit", "verify"])
     assert broken.exit_code == 2 and "entrada 1" in broken.output
-    assert "Cadena rota en la entrada 1" in admin.get("/admin/auditoria").get_data(as_text=True)
+    assert "Cadena rota en la entrada 1" in admin.get("/admin/auditoria?verificar=1").get_data(
+        as_text=True)
 
 
 def test_downloads_are_audited(app, browser):
@@ -145,3 +150,260 @@ def test_compare_page_and_tracked_docx(browser):
     assert "w:ins" in xml and "w:del" in xml
     assert rosa.get(f"/documentos/{doc}/comparar?de=1&a=9").status_code == 404
     assert rosa.get(f"/documentos/{doc}/comparar?de=x&a=2").status_code == 404
+
+
+# ---- bad input: always a Spanish 4xx, never a 500, nothing changed ---------------------
+
+HUGE = "9" * 25          # past 64 bits: SQLite cannot bind it
+PAST_INT4 = str(2**40)   # past PostgreSQL's INTEGER
+
+
+def _sent_draft(app, which="app"):
+    from tests.conftest import Browser
+    rosa, carmen = Browser(app.test_client()), Browser(app.test_client())
+    rosa.login("redactor")
+    carmen.login("asesor")
+    doc = create_draft(rosa)
+    assert submit(rosa, doc).status_code == 302
+    return rosa, carmen, doc
+
+
+def _state(app, doc):
+    from docsys.audit import list_entries
+    from docsys.db import transaction
+    from docsys.models import Comment, Derivation, Document
+    with transaction(app.extensions["docsys.sessions"]) as s:
+        d = s.get(Document, doc)
+        return (d.status, d.latest_version, d.assignee_id, s.query(Comment).count(),
+                s.query(Derivation).count(), len(list_entries(s, doc)))
+
+
+def _is_clear_4xx(response, status=None):
+    body = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500, (response.status_code, body[:300])
+    if status:
+        assert response.status_code == status, (response.status_code, body[:300])
+    assert "Traceback" not in body
+    return body
+
+
+@pytest.mark.parametrize("which", ["app", "pg_app"])
+def test_bad_identifiers_and_values_on_review_pages(request, which):
+    app = request.getfixturevalue(which)
+    rosa, carmen, doc = _sent_draft(app)
+    before = _state(app, doc)
+    for bad in ("x", "-1", "0", "1.5", HUGE, PAST_INT4):
+        _is_clear_4xx(carmen.get(f"/documentos/{bad}/revision"), 404)
+        _is_clear_4xx(carmen.post_form(f"/documentos/{bad}/acciones/observar", {"reason": "x"}), 404)
+        _is_clear_4xx(carmen.get(f"/documentos/{doc}/comparar?de={bad}&a=1"), 404)
+        _is_clear_4xx(carmen.get(f"/documentos/{doc}/comparar.docx?de=1&a={bad}"), 404)
+        _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/acciones/observar",
+                                       {"reason": "x", "assignee": bad}), 404)
+        _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/derivar", {"to_user": bad}), 404)
+        _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/comentarios",
+                                       {"body": "x", "version": bad}), 404)
+        _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/comentarios",
+                                       {"body": "x", "thread_id": bad}), 404)
+        _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/comentarios/{bad}/resolver"), 404)
+    assert "Acción desconocida" in _is_clear_4xx(
+        carmen.post_form(f"/documentos/{doc}/acciones/firmar"), 400)
+    assert "4000" in _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/acciones/observar",
+                                                    {"reason": "x" * 4001}), 400)
+    assert "10000" in _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/comentarios",
+                                                     {"body": "x" * 10_001}), 400)
+    assert "2000" in _is_clear_4xx(carmen.post_form(f"/documentos/{doc}/comentarios",
+                                                    {"body": "x", "quote": "q" * 2001}), 400)
+    assert "no figura" in _is_clear_4xx(carmen.post_form(
+        f"/documentos/{doc}/comentarios", {"body": "x", "quote": "texto que no está"}), 400)
+    assert "4000" in _is_clear_4xx(carmen.post_form(
+        f"/documentos/{doc}/derivar", {"to_user": user_id(app, "gerente"), "note": "n" * 4001}),
+        400)
+    assert "no tiene acceso" in _is_clear_4xx(carmen.post_form(
+        f"/documentos/{doc}/derivar", {"to_user": user_id(app, "redactor2")}), 400)
+    assert _state(app, doc) == before
+
+
+def test_review_forms_without_csrf_token_are_refused(app, browser):
+    rosa, carmen, doc = _sent_draft(app)
+    before = _state(app, doc)
+    forms = [(f"/documentos/{doc}/acciones/observar", {"reason": "Falta informe"}),
+             (f"/documentos/{doc}/visto-bueno", {}),
+             (f"/documentos/{doc}/derivar", {"to_user": user_id(app, "gerente")}),
+             (f"/documentos/{doc}/comentarios", {"body": "Sin token"}),
+             (f"/documentos/{doc}/comentarios/1/resolver", {})]
+    for path, data in forms:
+        for token in (None, "token-falso"):
+            payload = dict(data, **({"csrf_token": token} if token else {}))
+            body = _is_clear_4xx(carmen.client.post(path, data=payload), 400)
+            assert "token CSRF" in body
+    assert _state(app, doc) == before
+
+
+def test_admin_audit_page_with_odd_parameters(app, browser):
+    assert browser("asesor").get("/admin/auditoria.csv").status_code == 403
+    admin = browser("admin")
+    for query in ("pagina=x", f"pagina={HUGE}", "pagina=-3", f"documento={HUGE}",
+                  "documento=abc", f"pagina={PAST_INT4}"):
+        response = admin.get(f"/admin/auditoria?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+
+
+def test_issued_document_takes_no_new_comments(app, browser):
+    from docsys.db import transaction
+    from docsys.models import Document
+    rosa, carmen, doc = _sent_draft(app)
+    assert carmen.post_form(f"/documentos/{doc}/comentarios",
+                            {"body": "Revisar la base legal."}).status_code == 302
+    page = carmen.get(f"/documentos/{doc}/revision").get_data(as_text=True)
+    assert 'id="new-comment"' in page and "Marcar como resuelta" in page
+    assert "Marcar como resuelta" not in rosa.get(f"/documentos/{doc}/revision").get_data(
+        as_text=True)                                   # only its author or legal close it
+    with transaction(app.extensions["docsys.sessions"]) as s:
+        s.get(Document, doc).status = "emitido"
+    page = carmen.get(f"/documentos/{doc}/revision").get_data(as_text=True)
+    assert 'id="new-comment"' not in page and 'name="thread_id"' not in page
+    refused = carmen.post_form(f"/documentos/{doc}/comentarios", {"body": "Tarde."})
+    assert refused.status_code == 409 and "ya fue emitida" in refused.get_data(as_text=True)
+
+
+# ---- the comparison -----------------------------------------------------------------------
+
+def _three_articles_then_moved(rosa, doc):
+    content = content_of(rosa, doc, 1)
+    articles = next(s for s in content["sections"] if s["kind"] == "articles")
+    articles["items"] = [{"text": "APROBAR el plan."}, {"text": "ENCARGAR su ejecución."},
+                         {"text": "NOTIFICAR a las comunidades."}]
+    assert rosa.post_json(f"/documentos/{doc}/guardar",
+                          {"content": content, "base_version": 1}).status_code == 200
+    content = content_of(rosa, doc, 2)
+    items = next(s for s in content["sections"] if s["kind"] == "articles")["items"]
+    items.insert(0, items.pop(2))
+    items[0]["text"] = "NOTIFICAR a las comunidades nativas."
+    assert rosa.post_json(f"/documentos/{doc}/guardar",
+                          {"content": content, "base_version": 2}).status_code == 200
+
+
+def test_compare_page_shows_moves_and_defaults_to_the_last_two_versions(app, browser):
+    rosa = browser("redactor")
+    doc = create_draft(rosa)
+    _three_articles_then_moved(rosa, doc)
+    page = rosa.get(f"/documentos/{doc}/comparar")
+    html = _ok(page)
+    assert "Comparación de la versión 2 con la versión 3" in html
+    assert "Movido: antes ARTÍCULO TERCERO" in html
+    assert "ARTÍCULO TERCERO pasó a ser ARTÍCULO PRIMERO" in html
+    assert re.search(r'<ins class="rl-ins">\s*nativas</ins>', html)
+    only_to = _ok(rosa.get(f"/documentos/{doc}/comparar?a=2"))
+    assert "Comparación de la versión 1 con la versión 2" in only_to
+
+
+def _ok(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_data(as_text=True)
+
+
+def test_tracked_docx_download_is_audited(app, browser):
+    from io import BytesIO
+
+    from docx import Document as DocxDocument
+
+    from docsys.audit import list_entries
+    from docsys.db import transaction
+    rosa, carmen = browser("redactor"), browser("asesor")
+    doc = create_draft(rosa)
+    _three_articles_then_moved(rosa, doc)
+    response = carmen.get(f"/documentos/{doc}/comparar.docx?de=2&a=3")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith(f"RGM-{doc}-v2-v3.docx")
+    xml = DocxDocument(BytesIO(response.data)).element.xml
+    assert xml.count("<w:ins ") >= 2 and xml.count("<w:del ") >= 1
+    with transaction(app.extensions["docsys.sessions"]) as s:
+        entry = list_entries(s, doc, limit=1)[0]
+        assert (entry.action, entry.actor_name) == ("download", "Carmen Rojas Villanueva")
+        assert entry.details == {"format": "docx-comparacion", "versions": [2, 3], "via": "web"}
+
+
+# ---- one winner under concurrency, through HTTP, on both databases --------------------------
+
+@pytest.mark.parametrize("which", ["app", "pg_app"])
+def test_simultaneous_approve_and_return_over_http(request, which):
+    import threading
+
+    from docsys import accounts
+    from docsys.db import transaction
+    from tests.conftest import Browser
+    app = request.getfixturevalue(which)
+    with transaction(app.extensions["docsys.sessions"]) as s:
+        accounts.create_user(s, "asesor2", "clave-segura-1", "Segundo Asesor", ["legal"],
+                             office_code="GAJ")
+    rosa, carmen, doc = _sent_draft(app)
+    segundo = Browser(app.test_client())
+    segundo.login("asesor2")
+    carmen.post_form(f"/documentos/{doc}/visto-bueno")
+    jorge = Browser(app.test_client())
+    jorge.login("gerente")
+    jorge.post_form(f"/documentos/{doc}/visto-bueno")
+    responses, barrier = {}, threading.Barrier(2)
+
+    def post(name, client, action, reason):
+        barrier.wait()
+        responses[name] = client.post_form(f"/documentos/{doc}/acciones/{action}",
+                                           {"reason": reason})
+    threads = [threading.Thread(target=post, args=("aprobar", carmen, "aprobar", "")),
+               threading.Thread(target=post, args=("observar", segundo, "observar", "Falta"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.status_code for r in responses.values())
+    assert codes == [302, 409], codes
+    loser = next(r for r in responses.values() if r.status_code == 409).get_data(as_text=True)
+    assert "Otra persona cambió el estado" in loser or "No se puede" in loser
+    winner = next(name for name, r in responses.items() if r.status_code == 302)
+    assert _state(app, doc)[0] == {"aprobar": "aprobado", "observar": "observado"}[winner]
+
+
+# ---- the command line -----------------------------------------------------------------------
+
+def test_cli_transition_and_visto_bueno(app, browser):
+    rosa = browser("redactor")
+    doc = create_draft(rosa)
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        return runner.invoke(args=["docsys", *args])
+    sent = run("transition", str(doc), "enviar", "--user", "redactor", "--assignee", "asesor")
+    assert sent.exit_code == 0, sent.output
+    assert "Borrador → En revisión (asignado a Carmen Rojas Villanueva)" in sent.output
+    refused = run("transition", str(doc), "aprobar", "--user", "asesor")
+    assert refused.exit_code == 1 and "Falta el visto bueno" in refused.output
+    assert run("visto-bueno", str(doc), "--user", "asesor").exit_code == 0
+    given = run("visto-bueno", str(doc), "--user", "gerente")
+    assert given.exit_code == 0 and "jefe del área" in given.output
+    assert run("transition", str(doc), "aprobar", "--user", "asesor").exit_code == 0
+    assert _state(app, doc)[0] == "aprobado"
+    for args, message in [(("transition", str(doc), "observar", "--user", "nadie"), "no existe"),
+                          (("transition", "x", "observar", "--user", "asesor"), "no existe"),
+                          (("transition", str(doc), "devolver", "--user", "archivo",
+                            "--reason", "x"), "no le permite"),
+                          (("transition", str(doc), "devolver", "--user", "asesor"), "motivo"),
+                          (("visto-bueno", str(doc), "--user", "asesor"), "en revisión")]:
+        result = run(*args)
+        assert result.exit_code == 1 and message in result.output, (args, result.output)
+    assert run("transition", str(doc), "volar", "--user", "asesor").exit_code == 2
+    verified = run("audit", "verify")
+    assert verified.exit_code == 0 and "Huella de la última entrada" in verified.output
+
+
+@pytest.mark.parametrize("which", ["app", "pg_app"])
+def test_cli_audit_verify_on_both_databases(request, which):
+    app = request.getfixturevalue(which)
+    rosa, carmen, doc = _sent_draft(app)
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["docsys", "audit", "verify"])
+    assert ok.exit_code == 0 and "Cadena íntegra: 2 entradas verificadas." in ok.output
+    with app.extensions["docsys.engine"].begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq = 1"))
+    broken = runner.invoke(args=["docsys", "audit", "verify"])
+    assert broken.exit_code == 2
+    assert "CADENA ROTA en la entrada 1: Falta la entrada 1" in broken.output
