@@ -15,7 +15,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys.drafting.structure import plain_text
-from docsys.models import Document, DocumentVersion, Issuance, User
+from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
 from docsys.permissions import READ_ALL_ROLES
 from search import SearchDoc, Visibility, get_backend, search_id
 from search.indexer import pending, process_outbox, reindex_all
@@ -130,14 +130,19 @@ class SearchService:
     def pending(self) -> int:
         return pending(self.session_factory)
 
-    def ensure_fresh(self) -> None:
+    def ensure_fresh(self, session: Session | None = None) -> None:
         """Before a search: apply queued changes so a user finds what they just saved (and,
-        the first time, fill a new or outdated index from the database)."""
+        the first time, fill a new or outdated index from the database). ``session``, when
+        given (the request's), is used to look at the outbox: one cheap query."""
         try:
             if not self._rebuild_checked:
                 self._rebuild_checked = True
                 self.rebuild_if_needed()
-            if self.pending():
+            if session is not None:
+                waiting = session.execute(select(SearchOutbox.id).limit(1)).first() is not None
+            else:
+                waiting = bool(self.pending())
+            if waiting:
                 self.catch_up()
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")

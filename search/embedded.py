@@ -39,8 +39,8 @@ from typing import Any, Callable, Iterable, Iterator
 import tantivy
 
 from search.analysis import (
-    MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, accent_pattern, cut_window, plain_snippet,
-    render_marked,
+    MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, WORD_RE, accent_pattern, cut_window,
+    find_word_starts, fold_in_place, plain_snippet, render_marked,
 )
 from search.base import (
     FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
@@ -357,6 +357,8 @@ class _Highlighter:
                  exact: tantivy.TextAnalyzer):
         self.stem, self.exact = stem, exact
         self.stems: set[str] = set()
+        self.word_prefixes: list[str] = []      # of the words matched through their stem
+        self._stem_of: dict[str, str] = {}
         self.phrases: list[list[tuple[int, str]]] = []
         prefixes: set[str] = set()
         for w in tree.terms:
@@ -373,9 +375,11 @@ class _Highlighter:
                 else:
                     for w in (atom.words if isinstance(atom, KnownItem) else [atom.text]):
                         self._add_word(w, prefixes, stemmed=True)
-        # One plain pattern per word: a single literal-led pattern is scanned far faster than
-        # an alternation. No look-behind either; word starts are checked on the candidates.
-        self.locators = [re.compile(accent_pattern(p), re.IGNORECASE) for p in sorted(prefixes)]
+        # Words are located by plain substring search in an accent-folded, lower-cased copy
+        # of the text (word starts checked on the candidates); a case-insensitive regex with
+        # accent classes is the fallback for the rare text whose folding changes length.
+        self.prefixes = sorted(prefixes)
+        self._locators: list[re.Pattern] | None = None
 
     def _add_word(self, word: str, prefixes: set[str], stemmed: bool = True) -> None:
         folded = self.exact.analyze(word)
@@ -384,7 +388,10 @@ class _Highlighter:
         stems = self.stem.analyze(word)
         self.stems.update(stems)
         common = os.path.commonprefix([stems[0], folded[0]]) if stems else folded[0]
-        prefixes.add(common if len(common) >= 2 else folded[0])
+        prefix = common if len(common) >= 2 else folded[0]
+        prefixes.add(prefix)
+        if prefix not in self.word_prefixes:
+            self.word_prefixes.append(prefix)
 
     def _add_phrase(self, text: str, prefixes: set[str]) -> None:
         tokens = phrase_tokens(self.exact, text)
@@ -395,14 +402,56 @@ class _Highlighter:
 
     @property
     def active(self) -> bool:
-        return bool(self.locators)
+        return bool(self.prefixes)
+
+    def _locate(self, text: str, limit: int) -> list[tuple[int, int]]:
+        """(position, word number) of the first ``limit`` word starts of each query word."""
+        found: list[tuple[int, int]] = []
+        folded = fold_in_place(text)
+        if folded is not None:
+            for word, prefix in enumerate(self.prefixes):
+                found.extend((pos, word) for pos in find_word_starts(folded, prefix, limit))
+            return found
+        if self._locators is None:
+            self._locators = [re.compile(accent_pattern(p), re.IGNORECASE)
+                              for p in self.prefixes]
+        for word, locator in enumerate(self._locators):
+            n = 0
+            for m in locator.finditer(text):
+                pos = m.start()
+                if pos and text[pos - 1].isalnum():
+                    continue
+                found.append((pos, word))
+                n += 1
+                if n >= limit:
+                    break
+        return found
+
+    def _is_query_word(self, word: str) -> bool:
+        stem = self._stem_of.get(word)
+        if stem is None:
+            stems = self.stem.analyze(word)
+            stem = self._stem_of[word] = stems[0] if len(stems) == 1 else ""
+        return stem in self.stems
 
     def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of ``text`` to mark: words whose stem is a query word's stem,
+        and whole phrases."""
         spans = []
         if self.stems:
-            for tok in self.stem.pre_tokenize(text).tokens:
-                if tok.text in self.stems:
-                    spans.append((tok.char_offset_from, tok.char_offset_to))
+            folded = fold_in_place(text)
+            if folded is None:
+                for tok in self.stem.pre_tokenize(text).tokens:
+                    if tok.text in self.stems:
+                        spans.append((tok.char_offset_from, tok.char_offset_to))
+            else:
+                # A Spanish stem is a prefix of its (folded) word, so only the words that
+                # start like a query word can match: analyse just those.
+                for prefix in self.word_prefixes:
+                    for pos in find_word_starts(folded, prefix, len(text)):
+                        end = WORD_RE.match(text, pos).end()
+                        if self._is_query_word(text[pos:end]):
+                            spans.append((pos, end))
         if self.phrases:
             toks = self.exact.pre_tokenize(text).tokens
             at = {t.position: t for t in toks}
@@ -425,7 +474,7 @@ class _Highlighter:
         return merged
 
     def title(self, title: str) -> str:
-        if self.active and any(loc.search(title) for loc in self.locators):
+        if self.active and self._locate(title, 1):
             return render_marked(title, self.spans(title))  # analysed only if it may match
         return render_marked(title, [])
 
@@ -438,20 +487,10 @@ class _Highlighter:
         # Scan the opening of the body first (where norms state their subject) and the rest
         # only when none of the words is there: most bodies never need the second pass.
         cut = body.find(" ", SCAN_FIRST) if len(body) > SCAN_FIRST + 500 else -1
-        parts = [(0, body)] if cut < 0 else [(0, body[:cut]), (cut, body[cut:])]
-        for offset, part in parts:
-            for word, locator in enumerate(self.locators):
-                n = 0
-                for m in locator.finditer(part):
-                    pos = m.start()
-                    if pos and part[pos - 1].isalnum():
-                        continue
-                    found.append((offset + pos, word))
-                    n += 1
-                    if n >= 4:   # the best passage is almost always among the first ones
-                        break
-            if found:
-                break
+        # The first 4 occurrences of each word: the best passage is almost always there.
+        found = self._locate(body if cut < 0 else body[:cut], 4)
+        if not found and cut >= 0:
+            found = [(cut + pos, word) for pos, word in self._locate(body[cut:], 4)]
         if not found:
             return [plain_snippet(body)]
         found.sort()

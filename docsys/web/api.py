@@ -315,7 +315,7 @@ def search():
     if sort not in ("relevance", "date"):
         raise ValidationError("El orden debe ser «relevance» o «date».")
     service = current_app.extensions["docsys.search"]
-    service.ensure_fresh()
+    service.ensure_fresh(db())
     try:
         results = service.backend.search(
             request.args.get("q", ""), visibility=visibility_for(g.api_user), sort=sort,
@@ -325,7 +325,10 @@ def search():
     except SearchError as exc:
         raise ValidationError(str(exc))
     body = results_json(results)
+    # The router builds one URL ("~" cannot occur in a host name); the hits fill it in.
+    head, _, rest = url_for("api.get_version", document_id="~d~", number="~v~",
+                            _external=True).partition("~d~")
+    middle, _, tail = rest.partition("~v~")
     for hit in body["hits"]:
-        hit["url"] = url_for("api.get_version", document_id=hit["document_id"],
-                             number=hit["version"], _external=True)
+        hit["url"] = f"{head}{hit['document_id']}{middle}{hit['version']}{tail}"
     return jsonify(body)
