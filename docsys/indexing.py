@@ -200,12 +200,17 @@ def hit_json(hit) -> dict:
             "snippets": hit.snippets}
 
 
-def results_json(results) -> dict:
-    """The JSON shape shared by the API and the CLI."""
+def results_json(results, version_url=None) -> dict:
+    """The JSON shape shared by the API and the CLI. ``version_url(document_id, version)``
+    gives each hit's ``url`` (the API address of the exact version found)."""
+    hits = [hit_json(h) for h in results.hits]
+    if version_url is not None:
+        for hit in hits:
+            hit["url"] = version_url(hit["document_id"], hit["version"])
     return {
         "total": results.total, "page": results.page, "per_page": results.per_page,
         "pages": results.pages, "sort": results.sort,
-        "hits": [hit_json(h) for h in results.hits],
+        "hits": hits,
         "facets": {name: [{"value": f.value, "count": f.count} for f in values]
                    for name, values in results.facets.items()},
         "warnings": list(results.warnings),

@@ -12,7 +12,9 @@ LEGAL_EDITABLE_STATUSES = EDITABLE_STATUSES + ("en_revision",)
 
 
 def can_view(user: User, document: Document) -> bool:
-    if user.has_role(*READ_ALL_ROLES):
+    # A published norm is public (the portal shows it): every signed-in user may read it,
+    # as the archive search shows it to everyone.
+    if user.has_role(*READ_ALL_ROLES) or document.status == "publicado":
         return True
     return user.has_role("drafter") and (
         document.office_id == user.office_id or document.created_by_id == user.id

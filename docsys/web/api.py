@@ -324,11 +324,14 @@ def search():
         return error_response(503, str(exc))
     except SearchError as exc:
         raise ValidationError(str(exc))
-    body = results_json(results)
-    # The router builds one URL ("~" cannot occur in a host name); the hits fill it in.
+    return jsonify(results_json(results, version_url_builder()))
+
+
+def version_url_builder():
+    """``f(document_id, version)`` -> the absolute API URL of that version. The router
+    builds one URL ("~" cannot occur in a host name) and the hits fill it in: a route
+    lookup per hit costs more than the rest of the hit's JSON."""
     head, _, rest = url_for("api.get_version", document_id="~d~", number="~v~",
                             _external=True).partition("~d~")
     middle, _, tail = rest.partition("~v~")
-    for hit in body["hits"]:
-        hit["url"] = f"{head}{hit['document_id']}{middle}{hit['version']}{tail}"
-    return jsonify(body)
+    return lambda document_id, version: f"{head}{document_id}{middle}{version}{tail}"

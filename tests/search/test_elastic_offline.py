@@ -214,3 +214,21 @@ def test_alias_swap_is_one_atomic_update():
 @pytest.mark.parametrize("query", ['"abierta', "OR", "-", "x" * 10_000, "campo:valor", None])
 def test_bad_input_builds_a_valid_body(query):
     assert json.dumps(build_query(query, ALL, page=-5, per_page=0))
+
+
+def test_elasticsearch_settings_come_from_the_environment(monkeypatch, tmp_path):
+    from docsys.config import load_config
+
+    monkeypatch.setenv("DOCSYS_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("DOCSYS_SECRET_KEY", "secreto-de-prueba")
+    monkeypatch.setenv("ELASTICSEARCH_URL", "https://es.megantoni.test:9200")
+    monkeypatch.setenv("ELASTICSEARCH_API_KEY", "clave-api")
+    monkeypatch.setenv("DOCSYS_SEARCH_INDEX_PREFIX", "normas")
+    config = load_config()
+    assert (config["ELASTICSEARCH_URL"], config["ELASTICSEARCH_API_KEY"],
+            config["SEARCH_INDEX_PREFIX"]) == ("https://es.megantoni.test:9200", "clave-api",
+                                               "normas")
+    backend = get_backend(config)
+    assert isinstance(backend, ElasticsearchBackend)
+    assert (backend.alias, backend.building_alias) == ("normas", "normas-building")
+    backend.close()
