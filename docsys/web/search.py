@@ -1,12 +1,16 @@
 """The search page for signed-in users: one box over every document they may see."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from docsys.indexing import visibility_for
 from docsys.web.auth import roles_required
 from search import FACET_FIELDS, SearchError
+from search.analysis import fold
+from search.query import FIELD_NAMES
 
 bp = Blueprint("search", __name__)
 
@@ -40,6 +44,20 @@ def with_filter(query: str, facet: str, value: str) -> str:
     return f"{query} {token}".strip() if token not in query.split() else query
 
 
+_FILTER_TOKEN = re.compile(r'(?<!\S)([^\W\d_]+):("[^"]*"?|\S*)')
+
+
+def active_filters(query: str) -> list[tuple[str, str]]:
+    """The filters typed in ``query`` (``estado:vigente``, ``firmante:"Pérez"``…), each with
+    the query that remains without it: the links that take a filter away again."""
+    out = []
+    for m in _FILTER_TOKEN.finditer(query):
+        if fold(m.group(1)) in FIELD_NAMES:
+            rest = " ".join((query[:m.start()] + " " + query[m.end():]).split())
+            out.append((m.group(0), rest))
+    return out
+
+
 @bp.route("/buscar")
 @roles_required()
 def index():
@@ -47,6 +65,6 @@ def index():
     return render_template(
         "search/page.html", query=query, sort=sort, results=results, error=error,
         facet_fields=FACET_FIELDS, facet_labels=FACET_LABELS, status_labels=STATUS_LABELS,
-        with_filter=with_filter, endpoint="search.index",
+        with_filter=with_filter, active_filters=active_filters, endpoint="search.index",
         hit_url=lambda hit: url_for("drafts.version", document_id=hit.document_id,
                                     number=hit.version_number))
