@@ -491,6 +491,8 @@ class ElasticsearchBackend:
             page_no = pages
             body = build_query(tree, visibility, sort, page_no, plan.per_page, facets)
             resp = self._call(self.client.search, index=self.alias, body=body)
+        elif not total:
+            page_no = 1  # no results: the one (empty) page
         facet_counts = {}
         if facets:
             for f in FACET_FIELDS:

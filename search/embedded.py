@@ -949,6 +949,8 @@ class EmbeddedBackend:
             warnings.append(clamp_warning(page_no, pages))
             page_no, offset = pages, (pages - 1) * per
             hits = page_hits(run(offset, count=False))
+        elif not total:
+            page_no = 1  # no results: the one (empty) page
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
 

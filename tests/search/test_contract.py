@@ -279,6 +279,9 @@ def test_odd_pages_never_fail(loaded, page, per_page):
 def test_no_results(loaded):
     r = loaded.search("inexistentepalabra", visibility=ALL)
     assert (r.total, r.hits, r.page, r.pages) == (0, [], 1, 1)
+    # Asking for page 5 of nothing is page 1 of 1, not "page 5 of 1".
+    r = loaded.search("inexistentepalabra", visibility=ALL, page=5)
+    assert (r.total, r.hits, r.page, r.pages) == (0, [], 1, 1)
 
 
 @pytest.mark.parametrize("query", [
