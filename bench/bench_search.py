@@ -267,6 +267,7 @@ def whoosh_schema(analyzer):
         status=fields.ID(stored=True, sortable=True),
         published=fields.BOOLEAN(stored=True),
         signer=fields.TEXT(stored=True),
+        signer_name=fields.ID(sortable=True),
         created_by=fields.NUMERIC(stored=True),
     )
 
@@ -282,6 +283,8 @@ def whoosh_doc(doc) -> dict:
     }
     if d.number_key:
         out["number_key"] = d.number_key
+    if d.signer:
+        out["signer_name"] = d.signer
     if d.year:
         out["year"] = d.year
     if d.date:
@@ -391,7 +394,8 @@ def bench_whoosh(docs, queries, vis, workdir: Path) -> dict:
     size = dir_size(path)
 
     builder = WhooshQueries(analyzer)
-    facets = [sorting.FieldFacet(f) for f in ("doc_type", "year", "office", "status")]
+    facets = [sorting.FieldFacet(f)
+              for f in ("doc_type", "year", "office", "status", "signer_name")]
     groupedby = {f.fieldname: f for f in facets}
     searcher = ix.searcher()
     pairs = list(zip(queries, vis))

@@ -15,9 +15,11 @@ from search.query import FIELD_NAMES
 bp = Blueprint("search", __name__)
 
 SORTS = {"relevancia": "relevance", "fecha": "date"}
-FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status": "Estado"}
+FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status": "Estado",
+                "signer": "Firmante"}
 # The query-syntax field each facet adds to the box when clicked.
-FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado"}
+FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado",
+                 "signer": "firmante"}
 STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
                  "borrador": "Borrador"}
 
@@ -40,8 +42,10 @@ def run_search(visibility, per_page: int = 20):
 
 def with_filter(query: str, facet: str, value: str) -> str:
     """The query with one more facet filter (quoted when the value has spaces)."""
+    value = value.replace('"', "")
     token = f'{FACET_FILTERS[facet]}:{value if " " not in value else chr(34) + value + chr(34)}'
-    return f"{query} {token}".strip() if token not in query.split() else query
+    present = {fold(t) for t, _ in active_filters(query)}
+    return query if fold(token) in present else f"{query} {token}".strip()
 
 
 _FILTER_TOKEN = re.compile(r'(?<!\S)([^\W\d_]+):("[^"]*"?|\S*)')

@@ -236,3 +236,18 @@ def test_a_drafter_opens_another_offices_published_norm_found_by_search(app):
     page = pedro.get(link)
     assert page.status_code == 200 and "ferias agropecuarias" in page.get_data(as_text=True)
     assert pedro.get(f"/documentos/{draft}/versiones/1").status_code == 403
+
+
+def test_facet_links_add_a_filter_once_and_active_filters_take_it_away():
+    from docsys.web.search import active_filters, with_filter
+
+    q = with_filter("licencia", "signer", "Juan Pérez Quispe")
+    assert q == 'licencia firmante:"Juan Pérez Quispe"'
+    assert with_filter(q, "signer", "Juan Pérez Quispe") == q      # not twice
+    q = with_filter(q, "year", "2024")
+    assert q.endswith("año:2024") and with_filter(q, "year", "2024") == q
+    assert active_filters(q) == [
+        ('firmante:"Juan Pérez Quispe"', "licencia año:2024"),
+        ("año:2024", 'licencia firmante:"Juan Pérez Quispe"'),
+    ]
+    assert active_filters("hora 10:30 http://x.pe licencia") == []  # not filters

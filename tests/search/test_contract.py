@@ -133,6 +133,7 @@ def test_facets_count_the_visible_matches(loaded):
         "office": Counter(d.office for d in visible),
         "status": Counter(d.status for d in visible),
         "year": Counter(str(d.year) for d in visible if d.year),
+        "signer": Counter(d.signer for d in visible if d.signer),
     }
     for field, counts in expected.items():
         assert {v.value: v.count for v in r.facets[field]} == dict(counts), field

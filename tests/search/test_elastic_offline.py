@@ -164,7 +164,8 @@ def test_paging_sort_highlight_and_facets():
     hl = body["highlight"]
     assert (hl["pre_tags"], hl["post_tags"], hl["encoder"]) == (["<mark>"], ["</mark>"], "html")
     assert set(hl["fields"]) == {"title", "title.exact", "body", "body.exact"}
-    assert set(body["aggs"]) == {"doc_type", "year", "office", "status"}
+    assert set(body["aggs"]) == {"doc_type", "year", "office", "status", "signer"}
+    assert body["aggs"]["signer"] == {"terms": {"field": "signer.keyword", "size": 200}}
     assert body["aggs"]["office"] == {"terms": {"field": "office", "size": 200}}
     dated = build_query("arbitrios", ALL, sort="date")
     assert dated["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
