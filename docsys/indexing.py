@@ -3,7 +3,7 @@ see what, and the background consumer that keeps the index in step with the data
 
 The ``search`` package knows nothing about docsys' models; this module maps them. The
 database stays the source of truth: the index is filled from the outbox after commit and
-can always be rebuilt (``flask docsys search reindex``).
+can always be rebuilt (``flask docsys reindex``).
 """
 from __future__ import annotations
 
