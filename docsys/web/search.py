@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from docsys.indexing import visibility_for
 from docsys.web.auth import roles_required
+from docsys.web.session import db
 from search import FACET_FIELDS, SearchError
 from search.analysis import fold
 from search.query import FIELD_NAMES
@@ -30,7 +31,7 @@ def run_search(visibility, per_page: int = 20):
     service = current_app.extensions["docsys.search"]
     query = (request.args.get("q") or "").strip()
     sort = request.args.get("orden") if request.args.get("orden") in SORTS else "relevancia"
-    service.ensure_fresh()
+    service.ensure_fresh(db())
     try:
         results = service.backend.search(query, visibility=visibility, sort=SORTS[sort],
                                           page=request.args.get("pagina", 1),
