@@ -411,10 +411,13 @@ class _Highlighter:
     def active(self) -> bool:
         return bool(self.prefixes)
 
-    def _locate(self, text: str, limit: int) -> list[tuple[int, int]]:
-        """(position, word number) of the first ``limit`` word starts of each query word."""
+    def _locate(self, text: str, limit: int,
+                folded: str | None = None) -> list[tuple[int, int]]:
+        """(position, word number) of the first ``limit`` word starts of each query word.
+        ``folded``: ``fold_in_place(text)`` if the caller has it."""
         found: list[tuple[int, int]] = []
-        folded = fold_in_place(text)
+        if folded is None:
+            folded = fold_in_place(text)
         if folded is not None:
             for word, prefix in enumerate(self.prefixes):
                 found.extend((pos, word) for pos in find_word_starts(folded, prefix, limit))
@@ -441,12 +444,13 @@ class _Highlighter:
             stem = self._stem_of[word] = stems[0] if len(stems) == 1 else ""
         return stem in self.stems
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str, folded: str | None = None) -> list[tuple[int, int]]:
         """Character spans of ``text`` to mark: words whose stem is a query word's stem,
-        and whole phrases."""
+        and whole phrases. ``folded``: ``fold_in_place(text)`` if the caller has it."""
         spans = []
         if self.stems:
-            folded = fold_in_place(text)
+            if folded is None:
+                folded = fold_in_place(text)
             if folded is None:
                 for tok in self.stem.pre_tokenize(text).tokens:
                     if tok.text in self.stems:
@@ -481,9 +485,12 @@ class _Highlighter:
         return merged
 
     def title(self, title: str) -> str:
-        if self.active and self._locate(title, 1):
-            return render_marked(title, self.spans(title))  # analysed only if it may match
-        return render_marked(title, [])
+        if not self.active:
+            return render_marked(title, [])
+        folded = fold_in_place(title)
+        if self.phrases and not self._locate(title, 1, folded):
+            return render_marked(title, [])  # phrases are analysed only if they may match
+        return render_marked(title, self.spans(title, folded))
 
     def snippets(self, body: str, limit: int = SNIPPETS_PER_HIT) -> list[str]:
         if not body:
@@ -495,9 +502,14 @@ class _Highlighter:
         # only when none of the words is there: most bodies never need the second pass.
         cut = body.find(" ", SCAN_FIRST) if len(body) > SCAN_FIRST + 500 else -1
         # The first 4 occurrences of each word: the best passage is almost always there.
-        found = self._locate(body if cut < 0 else body[:cut], 4)
+        part = body if cut < 0 else body[:cut]
+        folded = fold_in_place(part)
+        origin = 0  # where ``folded`` starts in ``body``
+        found = self._locate(part, 4, folded)
         if not found and cut >= 0:
-            found = [(cut + pos, word) for pos, word in self._locate(body[cut:], 4)]
+            part = body[cut:]
+            folded, origin = fold_in_place(part), cut
+            found = [(cut + pos, word) for pos, word in self._locate(part, 4, folded)]
         if not found:
             return [plain_snippet(body)]
         found.sort()
@@ -525,7 +537,8 @@ class _Highlighter:
             if any(a < ub and b > ua for ua, ub in used):
                 continue
             piece = body[a:b]
-            spans = self.spans(piece)
+            inside = folded is not None and origin <= a and b <= origin + len(folded)
+            spans = self.spans(piece, folded[a - origin:b - origin] if inside else None)
             if not spans:
                 continue
             used.append((a, b))
@@ -542,9 +555,8 @@ def _normalize_sort(sort: str, warnings: list[str]) -> str:
     return value
 
 
-def _first(d: dict, name: str, default=None):
-    values = d.get(name)
-    return values[0] if values else default
+# Defaults of stored fields a document lacks (tantivy returns each field as a list).
+_NONE, _EMPTY, _ZERO = (None,), ("",), (0,)
 
 
 class EmbeddedBackend:
@@ -964,15 +976,16 @@ class EmbeddedBackend:
     @staticmethod
     def _hit(doc: tantivy.Document, score: float | None, hl: _Highlighter) -> Hit:
         d = doc.to_dict()
-        when = _first(d, "date")
-        title = _first(d, "title", "")
+        get = d.get
+        when = get("date", _NONE)[0]
+        title = get("title", _EMPTY)[0]
         return Hit(
-            id=_first(d, "id"), document_id=_first(d, "document_id"),
-            version_number=_first(d, "version_number", 0), number=_first(d, "number", ""),
-            title=title, title_html=hl.title(title), doc_type=_first(d, "doc_type", ""),
-            year=_first(d, "year"), date=when.date().isoformat() if when else None,
-            status=_first(d, "status", ""), office=_first(d, "office", ""),
-            signer=_first(d, "signer", ""), published=bool(_first(d, "published", False)),
+            id=get("id", _NONE)[0], document_id=get("document_id", _NONE)[0],
+            version_number=get("version_number", _ZERO)[0], number=get("number", _EMPTY)[0],
+            title=title, title_html=hl.title(title), doc_type=get("doc_type", _EMPTY)[0],
+            year=get("year", _NONE)[0], date=when.date().isoformat() if when else None,
+            status=get("status", _EMPTY)[0], office=get("office", _EMPTY)[0],
+            signer=get("signer", _EMPTY)[0], published=bool(get("published", _NONE)[0]),
             score=float(score) if score is not None else None,
-            snippets=hl.snippets(_first(d, "body", "")),
+            snippets=hl.snippets(get("body", _EMPTY)[0]),
         )

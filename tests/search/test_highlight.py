@@ -49,3 +49,29 @@ def test_text_whose_folding_changes_length_is_still_highlighted():
     hit = backend.search("licencia", visibility=ALL).hits[0]
     assert "<mark>licencia</mark>" in hit.title_html
     assert "la <mark>licencia</mark> se renueva" in hit.snippets[0]
+
+
+def test_passages_deep_in_long_bodies_are_marked_where_they_are():
+    body = ("VISTO: el expediente. " + "Que, el texto de relleno continúa. " * 30
+            + "Se otorga la licencia de edificación al solicitante. "
+            + "Que, otro párrafo sin relación alguna. " * 80
+            + "Finalmente, la autorización sanitaria queda vigente.")
+    backend = EmbeddedBackend(None)
+    backend.index([make_doc(1, "RG", "Resolución de prueba", body)])
+    near = backend.search("licencia edificación", visibility=ALL).hits[0].snippets[0]
+    assert "la <mark>licencia</mark> de <mark>edificación</mark> al" in near
+    far = backend.search("autorización sanitaria", visibility=ALL).hits[0].snippets[0]
+    assert "la <mark>autorización</mark> <mark>sanitaria</mark> queda" in far
+    assert far.startswith("…")
+
+
+def test_a_passage_that_begins_on_a_word_boundary():
+    # The passage starts 60 characters before the match, here exactly at a word.
+    lead = "desarrollo " * 5 + "obra "
+    assert len(lead) == 60
+    body = "Que, el texto continúa. " * 5 + lead + "licencia de edificación otorgada."
+    backend = EmbeddedBackend(None)
+    backend.index([make_doc(1, "RG", "Resolución de prueba", body)])
+    snippet = backend.search("licencia", visibility=ALL).hits[0].snippets[0]
+    assert snippet.startswith("…desarrollo desarrollo")
+    assert "obra <mark>licencia</mark> de edificación" in snippet
