@@ -12,10 +12,8 @@ LEGAL_EDITABLE_STATUSES = EDITABLE_STATUSES + ("en_revision",)
 
 
 def can_view(user: User, document: Document) -> bool:
-    # A published norm is public (the portal shows it): every signed-in user may read it,
-    # as the archive search shows it to everyone.
     if user.has_role(*READ_ALL_ROLES) or document.status == "publicado":
-        return True
+        return True  # a published norm is public: every official may read it too
     return user.has_role("drafter") and (
         document.office_id == user.office_id or document.created_by_id == user.id
     )
