@@ -305,6 +305,16 @@ def resolve_comment(document_id, comment_id):
     return jsonify(_comment_json(comment))
 
 
+def version_url_builder():
+    """``f(document_id, version)`` -> the absolute API URL of that version. The router
+    builds one URL ("~" cannot occur in a host name) and the hits fill it in: a route
+    lookup per hit costs more than the rest of the hit's JSON."""
+    head, _, rest = url_for("api.get_version", document_id="~d~", number="~v~",
+                            _external=True).partition("~d~")
+    middle, _, tail = rest.partition("~v~")
+    return lambda document_id, version: f"{head}{document_id}{middle}{version}{tail}"
+
+
 @bp.route("/search")
 @token_required()
 def search():
@@ -324,14 +334,5 @@ def search():
         return error_response(503, str(exc))
     except SearchError as exc:
         raise ValidationError(str(exc))
-    return jsonify(results_json(results, version_url_builder()))
-
-
-def version_url_builder():
-    """``f(document_id, version)`` -> the absolute API URL of that version. The router
-    builds one URL ("~" cannot occur in a host name) and the hits fill it in: a route
-    lookup per hit costs more than the rest of the hit's JSON."""
-    head, _, rest = url_for("api.get_version", document_id="~d~", number="~v~",
-                            _external=True).partition("~d~")
-    middle, _, tail = rest.partition("~v~")
-    return lambda document_id, version: f"{head}{document_id}{middle}{version}{tail}"
+    body = results_json(results, version_url_builder())
+    return jsonify(body)
