@@ -138,8 +138,9 @@ class SearchService:
             if not self._rebuild_checked:
                 self._rebuild_checked = True
                 self.rebuild_if_needed()
-            if session is not None:
-                waiting = session.execute(select(SearchOutbox.id).limit(1)).first() is not None
+            if session is not None:  # one row is enough to know (and cheaper than a count)
+                waiting = session.connection().exec_driver_sql(
+                    f"SELECT 1 FROM {SearchOutbox.__tablename__} LIMIT 1").first() is not None
             else:
                 waiting = bool(self.pending())
             if waiting:
