@@ -5,7 +5,6 @@ Every route calls the same domain functions as the web pages; errors come back a
 """
 from __future__ import annotations
 
-import json
 from functools import wraps
 from io import BytesIO
 from pathlib import Path
@@ -306,14 +305,6 @@ def resolve_comment(document_id, comment_id):
     return jsonify(_comment_json(comment))
 
 
-def _json_utf8(body):
-    """JSON in UTF-8 as is (search results are mostly Spanish text: escaping every accent
-    as \\uXXXX and sorting keys, as jsonify does, costs more than building them)."""
-    return current_app.response_class(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        mimetype="application/json")
-
-
 def version_url_builder():
     """``f(document_id, version)`` -> the absolute API URL of that version. The router
     builds one URL ("~" cannot occur in a host name) and the hits fill it in: a route
@@ -344,4 +335,4 @@ def search():
     except SearchError as exc:
         raise ValidationError(str(exc))
     body = results_json(results, version_url_builder())
-    return _json_utf8(body)
+    return jsonify(body)
