@@ -8,7 +8,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from docsys.errors import Conflict, ValidationError
 from docsys.models import ROLES, ApiToken, Office, User, UserRole
@@ -95,8 +95,11 @@ def create_api_token(session: Session, user: User, name: str = "") -> str:
 def user_for_token(session: Session, token: str) -> User | None:
     if not token:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token),
-                                                ApiToken.revoked.is_(False)))
+    # Every API request runs this: one query for the token, its user, office and roles.
+    row = session.scalars(
+        select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked.is_(False))
+    ).unique().first()
     if row is None or not row.user.active:
         return None
     return row.user

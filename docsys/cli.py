@@ -245,7 +245,13 @@ def search_command(query, as_json, page, per_page, sort, username, public):
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=2))
+        from docsys.web.api import version_url_builder
+
+        # The same JSON as GET /api/v1/search, URLs on this installation's public address.
+        base_url = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+        with current_app.test_request_context(base_url=base_url):
+            body = results_json(results, version_url_builder())
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     for warning in results.warnings:
         click.echo(f"Aviso: {warning}", err=True)

@@ -38,7 +38,12 @@ def load_config() -> dict:
         "SECRET_KEY": _secret_key(instance),
         "DATABASE_URL": _env("DOCSYS_DATABASE_URL", f"sqlite:///{instance / 'docsys.db'}"),
         "SEARCH_DIR": _env("DOCSYS_SEARCH_DIR", str(instance / "search-index")),
+        # Search: the embedded index (SEARCH_DIR) unless ELASTICSEARCH_URL is set; then
+        # the index alias SEARCH_INDEX_PREFIX on that cluster.
         "ELASTICSEARCH_URL": _env("ELASTICSEARCH_URL"),
+        "ELASTICSEARCH_API_KEY": _env("ELASTICSEARCH_API_KEY"),
+        "ELASTICSEARCH_CA_CERTS": _env("ELASTICSEARCH_CA_CERTS"),
+        "SEARCH_INDEX_PREFIX": _env("DOCSYS_SEARCH_INDEX_PREFIX", "docsys"),
         "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
         # Signing: the key that seals stored certificates (else one generated in the
         # instance directory), an optional RFC 3161 timestamp authority, the PEM files of

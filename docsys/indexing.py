@@ -3,7 +3,7 @@ see what, and the background consumer that keeps the index in step with the data
 
 The ``search`` package knows nothing about docsys' models; this module maps them. The
 database stays the source of truth: the index is filled from the outbox after commit and
-can always be rebuilt (``flask docsys search reindex``).
+can always be rebuilt (``flask docsys reindex``).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys.drafting.structure import plain_text
-from docsys.models import Document, DocumentVersion, Issuance, User
+from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
 from docsys.permissions import READ_ALL_ROLES
 from search import SearchDoc, Visibility, get_backend, search_id
 from search.indexer import pending, process_outbox, reindex_all
@@ -131,14 +131,20 @@ class SearchService:
     def pending(self) -> int:
         return pending(self.session_factory)
 
-    def ensure_fresh(self) -> None:
+    def ensure_fresh(self, session: Session | None = None) -> None:
         """Before a search: apply queued changes so a user finds what they just saved (and,
-        the first time, fill a new or outdated index from the database)."""
+        the first time, fill a new or outdated index from the database). ``session``, when
+        given (the request's), is used to look at the outbox: one cheap query."""
         try:
             if not self._rebuild_checked:
                 self._rebuild_checked = True
                 self.rebuild_if_needed()
-            if self.pending():
+            if session is not None:  # one row is enough to know (and cheaper than a count)
+                waiting = session.connection().exec_driver_sql(
+                    f"SELECT 1 FROM {SearchOutbox.__tablename__} LIMIT 1").first() is not None
+            else:
+                waiting = bool(self.pending())
+            if waiting:
                 self.catch_up()
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")
@@ -196,12 +202,17 @@ def hit_json(hit) -> dict:
             "snippets": hit.snippets}
 
 
-def results_json(results) -> dict:
-    """The JSON shape shared by the API and the CLI."""
+def results_json(results, version_url=None) -> dict:
+    """The JSON shape shared by the API and the CLI. ``version_url(document_id, version)``
+    gives each hit's ``url`` (the API address of the exact version found)."""
+    hits = [hit_json(h) for h in results.hits]
+    if version_url is not None:
+        for hit in hits:
+            hit["url"] = version_url(hit["document_id"], hit["version"])
     return {
         "total": results.total, "page": results.page, "per_page": results.per_page,
         "pages": results.pages, "sort": results.sort,
-        "hits": [hit_json(h) for h in results.hits],
+        "hits": hits,
         "facets": {name: [{"value": f.value, "count": f.count} for f in values]
                    for name, values in results.facets.items()},
         "warnings": list(results.warnings),

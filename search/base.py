@@ -9,7 +9,8 @@ from typing import Any, Iterable, Mapping
 from search.numbers import extract_number_keys, normalize_type, number_key
 
 STATUSES = ("vigente", "modificada", "derogada", "borrador")
-FACET_FIELDS = ("doc_type", "year", "office", "status")
+# The filters offered as facets with counts (dates are faceted by year).
+FACET_FIELDS = ("doc_type", "year", "office", "status", "signer")
 
 # Pagination. Deep pages are capped the same way on every backend (Elasticsearch refuses
 # from+size beyond 10,000 by default): "afine la búsqueda" instead of page 5,000.
@@ -238,7 +239,7 @@ def clamp_warning(requested: int, last: int) -> str:
 
 def order_facets(name: str, counts: Mapping[Any, int]) -> list[FacetValue]:
     """Years newest first; every other facet by count, then value."""
-    items = [(str(k), int(v)) for k, v in counts.items() if int(v) > 0]
+    items = [(str(k), int(v)) for k, v in counts.items() if int(v) > 0 and str(k)]
     if name == "year":
         items.sort(key=lambda kv: (-int(kv[0]) if kv[0].lstrip("-").isdigit() else 0, kv[0]))
     else:

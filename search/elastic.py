@@ -36,6 +36,8 @@ EXACT_BOOST = 1.5
 KNOWN_ITEM_SCORE = 1000.0
 CITED_SCORE = 20.0
 FACET_SIZE = 200
+# Facet name -> the keyword field counted (the signer filter matches words of the name).
+FACET_SOURCE = {"signer": "signer.keyword"}
 # A rebuild still marked as running after this long is taken for a crashed one.
 STALE_REBUILD_SECONDS = 6 * 3600
 SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "fecha": "date"}
@@ -249,7 +251,8 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
         },
     }
     if facets:
-        body["aggs"] = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in FACET_FIELDS}
+        body["aggs"] = {f: {"terms": {"field": FACET_SOURCE.get(f, f), "size": FACET_SIZE}}
+                        for f in FACET_FIELDS}
     return body
 
 
@@ -491,6 +494,8 @@ class ElasticsearchBackend:
             page_no = pages
             body = build_query(tree, visibility, sort, page_no, plan.per_page, facets)
             resp = self._call(self.client.search, index=self.alias, body=body)
+        elif not total:
+            page_no = 1  # no results: the one (empty) page
         facet_counts = {}
         if facets:
             for f in FACET_FIELDS:

@@ -39,8 +39,8 @@ from typing import Any, Callable, Iterable, Iterator
 import tantivy
 
 from search.analysis import (
-    MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, accent_pattern, cut_window, plain_snippet,
-    render_marked,
+    MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, WORD_RE, accent_pattern, cut_window,
+    find_word_starts, fold_in_place, plain_snippet, render_marked,
 )
 from search.base import (
     FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
@@ -57,7 +57,7 @@ log = logging.getLogger("docsys.search")
 
 # Bump when the schema or the analyzers change: an index written by another version is
 # replaced by an empty one flagged NEEDS_REBUILD (``reindex --if-needed`` fills it).
-SCHEMA_VERSION = ("docsys-search-3 es_stem(simple,remove_long40,lower,ascii_fold,spanish) "
+SCHEMA_VERSION = ("docsys-search-4 es_stem(simple,remove_long40,lower,ascii_fold,spanish) "
                   "es_exact(simple,remove_long40,lower,stop,ascii_fold)")
 
 STEM = "es_stem"
@@ -70,7 +70,11 @@ KNOWN_ITEM_SCORE = 1000.0    # the norm whose number was typed comes first
 CITED_SCORE = 20.0           # then norms citing it
 WRITE_LOCK_TIMEOUT = 30.0    # seconds a writer waits for another writer
 FACET_SIZE = 200
-FACET_AGGS = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in FACET_FIELDS}
+# Facet name -> the fast field counted (the signer filter matches words; its facet counts
+# whole names).
+FACET_SOURCE = {"signer": "signer_name"}
+FACET_AGGS = {f: {"terms": {"field": FACET_SOURCE.get(f, f), "size": FACET_SIZE}}
+              for f in FACET_FIELDS}
 SCAN_FIRST = 1500            # characters of a body scanned for snippets before the rest
 SNIPPETS_PER_HIT = 1         # passages shown under each hit
 SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "fecha": "date"}
@@ -115,6 +119,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("status", stored=True, tokenizer_name="raw", fast=True)
     sb.add_boolean_field("published", stored=True, indexed=True, fast=True)
     sb.add_text_field("signer", stored=True, tokenizer_name=EXACT)
+    sb.add_text_field("signer_name", tokenizer_name="raw", fast=True)
     sb.add_integer_field("created_by", stored=True, indexed=True, fast=True)
     return sb.build()
 
@@ -146,6 +151,8 @@ def to_tantivy(doc: SearchDoc) -> tantivy.Document:
     t.add_text("status", doc.status)
     t.add_boolean("published", doc.published)
     t.add_text("signer", doc.signer)
+    if doc.signer:
+        t.add_text("signer_name", doc.signer)
     if doc.created_by is not None:
         t.add_integer("created_by", doc.created_by)
     return t
@@ -357,6 +364,8 @@ class _Highlighter:
                  exact: tantivy.TextAnalyzer):
         self.stem, self.exact = stem, exact
         self.stems: set[str] = set()
+        self.word_prefixes: list[str] = []      # of the words matched through their stem
+        self._stem_of: dict[str, str] = {}
         self.phrases: list[list[tuple[int, str]]] = []
         prefixes: set[str] = set()
         for w in tree.terms:
@@ -373,9 +382,11 @@ class _Highlighter:
                 else:
                     for w in (atom.words if isinstance(atom, KnownItem) else [atom.text]):
                         self._add_word(w, prefixes, stemmed=True)
-        # One plain pattern per word: a single literal-led pattern is scanned far faster than
-        # an alternation. No look-behind either; word starts are checked on the candidates.
-        self.locators = [re.compile(accent_pattern(p), re.IGNORECASE) for p in sorted(prefixes)]
+        # Words are located by plain substring search in an accent-folded, lower-cased copy
+        # of the text (word starts checked on the candidates); a case-insensitive regex with
+        # accent classes is the fallback for the rare text whose folding changes length.
+        self.prefixes = sorted(prefixes)
+        self._locators: list[re.Pattern] | None = None
 
     def _add_word(self, word: str, prefixes: set[str], stemmed: bool = True) -> None:
         folded = self.exact.analyze(word)
@@ -384,7 +395,10 @@ class _Highlighter:
         stems = self.stem.analyze(word)
         self.stems.update(stems)
         common = os.path.commonprefix([stems[0], folded[0]]) if stems else folded[0]
-        prefixes.add(common if len(common) >= 2 else folded[0])
+        prefix = common if len(common) >= 2 else folded[0]
+        prefixes.add(prefix)
+        if prefix not in self.word_prefixes:
+            self.word_prefixes.append(prefix)
 
     def _add_phrase(self, text: str, prefixes: set[str]) -> None:
         tokens = phrase_tokens(self.exact, text)
@@ -395,14 +409,60 @@ class _Highlighter:
 
     @property
     def active(self) -> bool:
-        return bool(self.locators)
+        return bool(self.prefixes)
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def _locate(self, text: str, limit: int,
+                folded: str | None = None) -> list[tuple[int, int]]:
+        """(position, word number) of the first ``limit`` word starts of each query word.
+        ``folded``: ``fold_in_place(text)`` if the caller has it."""
+        found: list[tuple[int, int]] = []
+        if folded is None:
+            folded = fold_in_place(text)
+        if folded is not None:
+            for word, prefix in enumerate(self.prefixes):
+                found.extend((pos, word) for pos in find_word_starts(folded, prefix, limit))
+            return found
+        if self._locators is None:
+            self._locators = [re.compile(accent_pattern(p), re.IGNORECASE)
+                              for p in self.prefixes]
+        for word, locator in enumerate(self._locators):
+            n = 0
+            for m in locator.finditer(text):
+                pos = m.start()
+                if pos and text[pos - 1].isalnum():
+                    continue
+                found.append((pos, word))
+                n += 1
+                if n >= limit:
+                    break
+        return found
+
+    def _is_query_word(self, word: str) -> bool:
+        stem = self._stem_of.get(word)
+        if stem is None:
+            stems = self.stem.analyze(word)
+            stem = self._stem_of[word] = stems[0] if len(stems) == 1 else ""
+        return stem in self.stems
+
+    def spans(self, text: str, folded: str | None = None) -> list[tuple[int, int]]:
+        """Character spans of ``text`` to mark: words whose stem is a query word's stem,
+        and whole phrases. ``folded``: ``fold_in_place(text)`` if the caller has it."""
         spans = []
         if self.stems:
-            for tok in self.stem.pre_tokenize(text).tokens:
-                if tok.text in self.stems:
-                    spans.append((tok.char_offset_from, tok.char_offset_to))
+            if folded is None:
+                folded = fold_in_place(text)
+            if folded is None:
+                for tok in self.stem.pre_tokenize(text).tokens:
+                    if tok.text in self.stems:
+                        spans.append((tok.char_offset_from, tok.char_offset_to))
+            else:
+                # A Spanish stem is a prefix of its (folded) word, so only the words that
+                # start like a query word can match: analyse just those.
+                for prefix in self.word_prefixes:
+                    for pos in find_word_starts(folded, prefix, len(text)):
+                        end = WORD_RE.match(text, pos).end()
+                        if self._is_query_word(text[pos:end]):
+                            spans.append((pos, end))
         if self.phrases:
             toks = self.exact.pre_tokenize(text).tokens
             at = {t.position: t for t in toks}
@@ -425,9 +485,12 @@ class _Highlighter:
         return merged
 
     def title(self, title: str) -> str:
-        if self.active and any(loc.search(title) for loc in self.locators):
-            return render_marked(title, self.spans(title))  # analysed only if it may match
-        return render_marked(title, [])
+        if not self.active:
+            return render_marked(title, [])
+        folded = fold_in_place(title)
+        if self.phrases and not self._locate(title, 1, folded):
+            return render_marked(title, [])  # phrases are analysed only if they may match
+        return render_marked(title, self.spans(title, folded))
 
     def snippets(self, body: str, limit: int = SNIPPETS_PER_HIT) -> list[str]:
         if not body:
@@ -438,20 +501,15 @@ class _Highlighter:
         # Scan the opening of the body first (where norms state their subject) and the rest
         # only when none of the words is there: most bodies never need the second pass.
         cut = body.find(" ", SCAN_FIRST) if len(body) > SCAN_FIRST + 500 else -1
-        parts = [(0, body)] if cut < 0 else [(0, body[:cut]), (cut, body[cut:])]
-        for offset, part in parts:
-            for word, locator in enumerate(self.locators):
-                n = 0
-                for m in locator.finditer(part):
-                    pos = m.start()
-                    if pos and part[pos - 1].isalnum():
-                        continue
-                    found.append((offset + pos, word))
-                    n += 1
-                    if n >= 4:   # the best passage is almost always among the first ones
-                        break
-            if found:
-                break
+        # The first 4 occurrences of each word: the best passage is almost always there.
+        part = body if cut < 0 else body[:cut]
+        folded = fold_in_place(part)
+        origin = 0  # where ``folded`` starts in ``body``
+        found = self._locate(part, 4, folded)
+        if not found and cut >= 0:
+            part = body[cut:]
+            folded, origin = fold_in_place(part), cut
+            found = [(cut + pos, word) for pos, word in self._locate(part, 4, folded)]
         if not found:
             return [plain_snippet(body)]
         found.sort()
@@ -479,7 +537,8 @@ class _Highlighter:
             if any(a < ub and b > ua for ua, ub in used):
                 continue
             piece = body[a:b]
-            spans = self.spans(piece)
+            inside = folded is not None and origin <= a and b <= origin + len(folded)
+            spans = self.spans(piece, folded[a - origin:b - origin] if inside else None)
             if not spans:
                 continue
             used.append((a, b))
@@ -496,9 +555,8 @@ def _normalize_sort(sort: str, warnings: list[str]) -> str:
     return value
 
 
-def _first(d: dict, name: str, default=None):
-    values = d.get(name)
-    return values[0] if values else default
+# Defaults of stored fields a document lacks (tantivy returns each field as a list).
+_NONE, _EMPTY, _ZERO = (None,), ("",), (0,)
 
 
 class EmbeddedBackend:
@@ -910,21 +968,24 @@ class EmbeddedBackend:
             warnings.append(clamp_warning(page_no, pages))
             page_no, offset = pages, (pages - 1) * per
             hits = page_hits(run(offset, count=False))
+        elif not total:
+            page_no = 1  # no results: the one (empty) page
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
 
     @staticmethod
     def _hit(doc: tantivy.Document, score: float | None, hl: _Highlighter) -> Hit:
         d = doc.to_dict()
-        when = _first(d, "date")
-        title = _first(d, "title", "")
+        get = d.get
+        when = get("date", _NONE)[0]
+        title = get("title", _EMPTY)[0]
         return Hit(
-            id=_first(d, "id"), document_id=_first(d, "document_id"),
-            version_number=_first(d, "version_number", 0), number=_first(d, "number", ""),
-            title=title, title_html=hl.title(title), doc_type=_first(d, "doc_type", ""),
-            year=_first(d, "year"), date=when.date().isoformat() if when else None,
-            status=_first(d, "status", ""), office=_first(d, "office", ""),
-            signer=_first(d, "signer", ""), published=bool(_first(d, "published", False)),
+            id=get("id", _NONE)[0], document_id=get("document_id", _NONE)[0],
+            version_number=get("version_number", _ZERO)[0], number=get("number", _EMPTY)[0],
+            title=title, title_html=hl.title(title), doc_type=get("doc_type", _EMPTY)[0],
+            year=get("year", _NONE)[0], date=when.date().isoformat() if when else None,
+            status=get("status", _EMPTY)[0], office=get("office", _EMPTY)[0],
+            signer=get("signer", _EMPTY)[0], published=bool(get("published", _NONE)[0]),
             score=float(score) if score is not None else None,
-            snippets=hl.snippets(_first(d, "body", "")),
+            snippets=hl.snippets(get("body", _EMPTY)[0]),
         )

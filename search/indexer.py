@@ -33,7 +33,10 @@ log = logging.getLogger("docsys.search")
 LoadDocs = Callable[[Session, Sequence[int]], Iterable[SearchDoc]]
 IterDocs = Callable[[Session], Iterable[SearchDoc]]
 
-_ADVISORY_KEY = 7_351_204_115  # pg_advisory_lock key of the outbox consumer
+# pg_advisory_lock(class, object) of the outbox consumer: this class, and the schema the
+# tables live in (advisory locks are database-wide: installations sharing one database in
+# separate schemas must not block each other).
+_ADVISORY_CLASS = 735_120_411
 REINDEX_WAIT = 60.0            # seconds reindex_all waits for a running consumer to finish
 _local = threading.Lock()
 
@@ -111,15 +114,18 @@ def _consumer_lock(session_factory: sessionmaker, wait: float = 0.0) -> Iterator
         if dialect == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 def attempt() -> bool:
-                    return bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                             {"k": _ADVISORY_KEY}).scalar())
+                    return bool(conn.execute(text(
+                        "SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"),
+                        {"k": _ADVISORY_CLASS}).scalar())
                 if not _retry(attempt, deadline):
                     yield False
                     return
                 try:
                     yield True
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _ADVISORY_KEY})
+                    conn.execute(text(
+                        "SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"),
+                        {"k": _ADVISORY_CLASS})
         elif dialect == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             import fcntl
 

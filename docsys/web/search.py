@@ -1,19 +1,26 @@
 """The search page for signed-in users: one box over every document they may see."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from docsys.indexing import visibility_for
 from docsys.web.auth import roles_required
+from docsys.web.session import db
 from search import FACET_FIELDS, SearchError
+from search.analysis import fold
+from search.query import FIELD_NAMES
 
 bp = Blueprint("search", __name__)
 
 SORTS = {"relevancia": "relevance", "fecha": "date"}
-FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status": "Estado"}
+FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status": "Estado",
+                "signer": "Firmante"}
 # The query-syntax field each facet adds to the box when clicked.
-FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado"}
+FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado",
+                 "signer": "firmante"}
 STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
                  "borrador": "Borrador"}
 
@@ -24,7 +31,7 @@ def run_search(visibility, per_page: int = 20):
     service = current_app.extensions["docsys.search"]
     query = (request.args.get("q") or "").strip()
     sort = request.args.get("orden") if request.args.get("orden") in SORTS else "relevancia"
-    service.ensure_fresh()
+    service.ensure_fresh(db())
     try:
         results = service.backend.search(query, visibility=visibility, sort=SORTS[sort],
                                           page=request.args.get("pagina", 1),
@@ -36,8 +43,24 @@ def run_search(visibility, per_page: int = 20):
 
 def with_filter(query: str, facet: str, value: str) -> str:
     """The query with one more facet filter (quoted when the value has spaces)."""
+    value = value.replace('"', "")
     token = f'{FACET_FILTERS[facet]}:{value if " " not in value else chr(34) + value + chr(34)}'
-    return f"{query} {token}".strip() if token not in query.split() else query
+    present = {fold(t) for t, _ in active_filters(query)}
+    return query if fold(token) in present else f"{query} {token}".strip()
+
+
+_FILTER_TOKEN = re.compile(r'(?<!\S)([^\W\d_]+):("[^"]*"?|\S*)')
+
+
+def active_filters(query: str) -> list[tuple[str, str]]:
+    """The filters typed in ``query`` (``estado:vigente``, ``firmante:"Pérez"``…), each with
+    the query that remains without it: the links that take a filter away again."""
+    out = []
+    for m in _FILTER_TOKEN.finditer(query):
+        if fold(m.group(1)) in FIELD_NAMES:
+            rest = " ".join((query[:m.start()] + " " + query[m.end():]).split())
+            out.append((m.group(0), rest))
+    return out
 
 
 @bp.route("/buscar")
@@ -47,6 +70,6 @@ def index():
     return render_template(
         "search/page.html", query=query, sort=sort, results=results, error=error,
         facet_fields=FACET_FIELDS, facet_labels=FACET_LABELS, status_labels=STATUS_LABELS,
-        with_filter=with_filter, endpoint="search.index",
+        with_filter=with_filter, active_filters=active_filters, endpoint="search.index",
         hit_url=lambda hit: url_for("drafts.version", document_id=hit.document_id,
                                     number=hit.version_number))

@@ -175,3 +175,79 @@ def test_cli_search_json_and_reindex(app):
     assert again["total"] == 1
     text = runner.invoke(args=["docsys", "search", "vacunacion"]).output
     assert "1 resultado(s)" in text and f"documento {doc_id}" in text
+
+
+def test_cli_json_has_the_shape_of_the_api(app):
+    rosa = login(app, "redactor")
+    doc_id = create_draft(rosa, "Aprobar el plan de fumigación de mercados")
+    api = api_search(app, make_token(app, "asesor"), q="fumigacion").get_json()
+    cli = json.loads(app.test_cli_runner().invoke(
+        args=["docsys", "search", "fumigacion", "--json"]).output)
+    assert set(cli) == set(api) and cli["total"] == api["total"] == 1
+    assert set(cli["hits"][0]) == set(api["hits"][0])
+    assert {f: [v["value"] for v in vs] for f, vs in cli["facets"].items()} == \
+        {f: [v["value"] for v in vs] for f, vs in api["facets"].items()}
+    path = f"/api/v1/documents/{doc_id}/versions/1"
+    assert api["hits"][0]["url"].endswith(path)
+    assert cli["hits"][0]["url"] == app.config["PUBLIC_BASE_URL"] + path
+
+
+@pytest.mark.parametrize("args", [
+    ['"licencia de'], ["OR"], ["-"], ["campo:raro"], ["x" * 10_000], ["tipo: año:"],
+    [")))((("], ["licencia", "--page", "99999"], ["licencia", "--page", "-3"],
+    ["licencia", "--per-page", "0"], ["", "--sort", "date"],
+])
+def test_cli_bad_input_gets_a_reading_not_a_traceback(app, args):
+    result = app.test_cli_runner().invoke(args=["docsys", "search", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    body = json.loads(result.stdout)
+    assert body["page"] >= 1 and 1 <= body["per_page"] <= 100
+
+
+def test_cli_refuses_unusable_options_with_a_message(app):
+    result = app.test_cli_runner().invoke(args=["docsys", "search", "x", "--page", "abc"])
+    assert result.exit_code == 2 and "--page" in result.output
+    assert not isinstance(result.exception, (ValueError, TypeError))
+
+
+def test_cli_reindex_shows_a_progress_bar(app):
+    login(app, "redactor")  # the seeded database has documents to index
+    result = app.test_cli_runner().invoke(args=["docsys", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Reindexando búsqueda" in result.stderr and "doc" in result.stderr
+    assert "Índice reconstruido" in result.stdout
+
+
+def test_a_drafter_opens_another_offices_published_norm_found_by_search(app):
+    rosa = login(app, "redactor")          # drafter, GM
+    published = create_draft(rosa, "Aprobar el reglamento de ferias agropecuarias")
+    draft = create_draft(rosa, "Proyecto reservado sobre ferias agropecuarias")
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        session.get(Document, published).status = "publicado"
+        doc = session.get(Document, published)
+        doc.official_number = "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0077-2025-GM-MDM"
+        doc.legal_status = "vigente"
+    pedro = login(app, "redactor2")        # drafter, GDUR
+    html = pedro.get("/buscar", query_string={"q": "ferias agropecuarias"}).get_data(as_text=True)
+    assert "1 resultado" in html
+    link = f"/documentos/{published}/versiones/1"
+    assert link in html and f"/documentos/{draft}/" not in html
+    page = pedro.get(link)
+    assert page.status_code == 200 and "ferias agropecuarias" in page.get_data(as_text=True)
+    assert pedro.get(f"/documentos/{draft}/versiones/1").status_code == 403
+
+
+def test_facet_links_add_a_filter_once_and_active_filters_take_it_away():
+    from docsys.web.search import active_filters, with_filter
+
+    q = with_filter("licencia", "signer", "Juan Pérez Quispe")
+    assert q == 'licencia firmante:"Juan Pérez Quispe"'
+    assert with_filter(q, "signer", "Juan Pérez Quispe") == q      # not twice
+    q = with_filter(q, "year", "2024")
+    assert q.endswith("año:2024") and with_filter(q, "year", "2024") == q
+    assert active_filters(q) == [
+        ('firmante:"Juan Pérez Quispe"', "licencia año:2024"),
+        ("año:2024", 'licencia firmante:"Juan Pérez Quispe"'),
+    ]
+    assert active_filters("hora 10:30 http://x.pe licencia") == []  # not filters

@@ -133,6 +133,7 @@ def test_facets_count_the_visible_matches(loaded):
         "office": Counter(d.office for d in visible),
         "status": Counter(d.status for d in visible),
         "year": Counter(str(d.year) for d in visible if d.year),
+        "signer": Counter(d.signer for d in visible if d.signer),
     }
     for field, counts in expected.items():
         assert {v.value: v.count for v in r.facets[field]} == dict(counts), field
@@ -278,6 +279,9 @@ def test_odd_pages_never_fail(loaded, page, per_page):
 
 def test_no_results(loaded):
     r = loaded.search("inexistentepalabra", visibility=ALL)
+    assert (r.total, r.hits, r.page, r.pages) == (0, [], 1, 1)
+    # Asking for page 5 of nothing is page 1 of 1, not "page 5 of 1".
+    r = loaded.search("inexistentepalabra", visibility=ALL, page=5)
     assert (r.total, r.hits, r.page, r.pages) == (0, [], 1, 1)
 
 

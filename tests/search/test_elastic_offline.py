@@ -164,7 +164,8 @@ def test_paging_sort_highlight_and_facets():
     hl = body["highlight"]
     assert (hl["pre_tags"], hl["post_tags"], hl["encoder"]) == (["<mark>"], ["</mark>"], "html")
     assert set(hl["fields"]) == {"title", "title.exact", "body", "body.exact"}
-    assert set(body["aggs"]) == {"doc_type", "year", "office", "status"}
+    assert set(body["aggs"]) == {"doc_type", "year", "office", "status", "signer"}
+    assert body["aggs"]["signer"] == {"terms": {"field": "signer.keyword", "size": 200}}
     assert body["aggs"]["office"] == {"terms": {"field": "office", "size": 200}}
     dated = build_query("arbitrios", ALL, sort="date")
     assert dated["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
@@ -214,3 +215,21 @@ def test_alias_swap_is_one_atomic_update():
 @pytest.mark.parametrize("query", ['"abierta', "OR", "-", "x" * 10_000, "campo:valor", None])
 def test_bad_input_builds_a_valid_body(query):
     assert json.dumps(build_query(query, ALL, page=-5, per_page=0))
+
+
+def test_elasticsearch_settings_come_from_the_environment(monkeypatch, tmp_path):
+    from docsys.config import load_config
+
+    monkeypatch.setenv("DOCSYS_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("DOCSYS_SECRET_KEY", "secreto-de-prueba")
+    monkeypatch.setenv("ELASTICSEARCH_URL", "https://es.megantoni.test:9200")
+    monkeypatch.setenv("ELASTICSEARCH_API_KEY", "clave-api")
+    monkeypatch.setenv("DOCSYS_SEARCH_INDEX_PREFIX", "normas")
+    config = load_config()
+    assert (config["ELASTICSEARCH_URL"], config["ELASTICSEARCH_API_KEY"],
+            config["SEARCH_INDEX_PREFIX"]) == ("https://es.megantoni.test:9200", "clave-api",
+                                               "normas")
+    backend = get_backend(config)
+    assert isinstance(backend, ElasticsearchBackend)
+    assert (backend.alias, backend.building_alias) == ("normas", "normas-building")
+    backend.close()

@@ -206,3 +206,25 @@ def test_changes_saved_during_a_reindex_reach_the_new_index(session_factory, bac
     assert titles(backend) == ["Resolución de archivo",
                                "Resolución guardada durante la reindexación"]
     assert outbox_rows(session_factory) == []
+
+
+def test_the_consumer_lock_is_per_schema_on_postgresql(session_factory, backend):
+    engine = session_factory.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("bloqueo consultivo de PostgreSQL")
+    from sqlalchemy import text
+
+    from search.indexer import _ADVISORY_CLASS
+    add_document(session_factory, "Resolución con bloqueo")
+    lock = "SELECT pg_advisory_lock(:k, hashtext(:schema))"
+    unlock = "SELECT pg_advisory_unlock(:k, hashtext(:schema))"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as other:
+        schema = other.execute(text("SELECT current_schema()")).scalar()
+        # Another installation's consumer (another schema of the same database) runs…
+        other.execute(text(lock), {"k": _ADVISORY_CLASS, "schema": "otra_instalacion"})
+        # …and one of this schema's, elsewhere: this call must leave the rows to it.
+        other.execute(text(lock), {"k": _ADVISORY_CLASS, "schema": schema})
+        assert process_outbox(session_factory, backend, load_docs) == 0
+        other.execute(text(unlock), {"k": _ADVISORY_CLASS, "schema": schema})
+        assert process_outbox(session_factory, backend, load_docs) == 1
+        other.execute(text(unlock), {"k": _ADVISORY_CLASS, "schema": "otra_instalacion"})
