@@ -7,10 +7,11 @@ from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
 from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
+from docsys.models.compliance import NormCitation, NormRelation
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
-    "Blob", "Issuance", "NumberSequence", "SigningCredential",
+    "Blob", "Issuance", "NumberSequence", "SigningCredential", "NormCitation", "NormRelation",
 ]
