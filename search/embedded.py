@@ -43,7 +43,8 @@ from search.analysis import (
     render_marked,
 )
 from search.base import (
-    FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
+    FACET_FIELDS, MAX_PER_PAGE, MLT_MAX_CHARS, MLT_MAX_DOC_SHARE, MLT_MAX_TERMS,
+    MLT_MIN_WORD_LENGTH, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
     Visibility, clamp_warning, order_facets, page_count, plan_page,
 )
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
@@ -912,6 +913,44 @@ class EmbeddedBackend:
             hits = page_hits(run(offset, count=False))
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
+
+    def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
+                       statuses: Iterable[str] | None = None,
+                       exclude_document_ids: Iterable[int] = ()) -> list[Hit]:
+        """Entries most like ``text``: tantivy's MoreLikeThis over the given text (its
+        most significant stems by tf-idf, weighted, as one disjunction on ``body``),
+        filtered like a search."""
+        if not isinstance(visibility, Visibility):
+            raise TypeError("visibility debe ser un search.Visibility")
+        like = (text or "")[:MLT_MAX_CHARS]
+        if not like.strip():
+            return []
+        searcher = self._current().searcher()
+        total = searcher.num_docs
+        if not total:
+            return []
+        mlt = tantivy.Query.more_like_this_document_fields_query(
+            self._schema, {"body": [like]}, min_doc_frequency=1,
+            max_doc_frequency=max(10, int(total * MLT_MAX_DOC_SHARE)), min_term_frequency=1,
+            max_query_terms=MLT_MAX_TERMS, min_word_length=MLT_MIN_WORD_LENGTH,
+            boost_factor=1.0, stop_words=sorted(STOP_WORDS))
+        builder = _QueryBuilder(self._schema, self._stem, self._exact)
+        clauses = [(tantivy.Occur.Must, mlt)]
+        wanted = sorted({str(s).strip().lower() for s in (statuses or ()) if s})
+        if wanted:
+            clauses.append((tantivy.Occur.Must, builder.filter(
+                tantivy.Query.term_set_query(self._schema, "status", wanted))))
+        vis = builder.visibility(visibility)
+        if vis is not None:
+            clauses.append((tantivy.Occur.Must, builder.filter(vis)))
+        excluded = sorted({int(i) for i in exclude_document_ids})
+        if excluded:
+            clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(
+                self._schema, "document_id", excluded)))
+        limit = min(max(int(limit), 1), MAX_PER_PAGE)
+        result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
+        plain = _Highlighter(ensure_tree(None), self._stem, self._exact)
+        return [self._hit(searcher.doc(addr), score, plain) for score, addr in result.hits]
 
     @staticmethod
     def _hit(doc: tantivy.Document, score: float | None, hl: _Highlighter) -> Hit:

@@ -105,11 +105,21 @@ class Citation:
     def canonical_label(self) -> str:
         return canonical_label_for(self.kind, self.number, self.year, self.issuer)
 
+    @property
+    def archive_key(self) -> str | None:
+        return archive_key_for(self.kind, self.number, self.year)
+
+    @property
+    def is_local(self) -> bool:
+        """A norm of this municipality: its archive should hold it."""
+        return self.kind in MUNICIPAL_KINDS and _foreign_tag(_segments(self.issuer)) is None
+
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
                 "number": self.number, "year": self.year, "issuer": self.issuer,
                 "articles": list(self.articles), "anaphoric": self.anaphoric,
-                "canonical_id": self.canonical_id, "canonical_label": self.canonical_label}
+                "canonical_id": self.canonical_id, "canonical_label": self.canonical_label,
+                "archive_key": self.archive_key}
 
 
 # --------------------------------------------------------------------------- canonical ids
@@ -154,6 +164,22 @@ def canonical_id_for(kind: str, number: int | str, year: int | None = None,
         if offices:
             key += f"-{offices[0]}"
     return f"{key}-{tag}" if tag else key
+
+
+def archive_key_for(kind: str, number: int | str, year: int | None = None) -> str | None:
+    """The key the archive files this norm under (``documents.number_key``, made by
+    :func:`search.numbers.number_key`): type, number and year, without offices or
+    sectors — ``archive_key_for("RG", "021", 2024) == "RG-21-2024"``. None for the
+    Constitution and TUOs, which are not filed under a number of their own."""
+    kind = kind.upper()
+    if kind in ("CONST", "TUO"):
+        return None
+    num = _strip_zeros(str(number))
+    if not num.isdigit():
+        return None
+    if kind in NATIONAL_NO_YEAR or year is None:
+        return f"{kind}-{num}"
+    return f"{kind}-{num}-{int(year)}"
 
 
 def canonical_label_for(kind: str, number: int | str, year: int | None = None,
