@@ -27,6 +27,10 @@ ACTION_LABELS = {
     "comment_resolve": "Comentario resuelto", "transition": "Cambio de estado",
     "derive": "Derivación", "visto_bueno": "Visto bueno", "download": "Descarga",
     "sign": "Firma", "issue": "Emisión", "publish": "Publicación",
+    "relation_propose": "Relación entre normas propuesta",
+    "relation_confirm": "Relación entre normas confirmada",
+    "relation_reject": "Relación entre normas rechazada",
+    "legal_status": "Cambio de estado de vigencia",
 }
 
 

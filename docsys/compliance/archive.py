@@ -33,6 +33,7 @@ class ArchiveNorm:
     issue_date: str | None
     published: bool
     canonical_id: str | None
+    label: str = ""          # "Ordenanza Municipal N° 012-2019-MDM"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -45,12 +46,15 @@ _COLUMNS = (Document.id, Document.official_number, Document.title, Document.doc_
 def canonical_id_of(doc_type: str, official_number: str | None,
                     number_key: str | None = None) -> str | None:
     """The canonical id of a stored norm, read from its official number."""
-    if not official_number:
-        return None
-    ref = parse_norm_reference(official_number, doc_type)
-    if ref is not None and not ref.anaphoric:
-        return ref.canonical_id
-    return number_key
+    ref = parse_norm_reference(official_number, doc_type) if official_number else None
+    return ref.canonical_id if ref is not None else (number_key if official_number else None)
+
+
+def _identity(doc_type: str, official_number: str | None, number_key: str | None):
+    ref = parse_norm_reference(official_number, doc_type) if official_number else None
+    if ref is None:
+        return (number_key if official_number else None), official_number or ""
+    return ref.canonical_id, ref.canonical_label
 
 
 def norm_canonical_id(document: Document) -> str | None:
@@ -59,18 +63,19 @@ def norm_canonical_id(document: Document) -> str | None:
 
 def _norm(row) -> ArchiveNorm:
     """From a row of ``_COLUMNS`` or a Document."""
+    canonical, label = _identity(row.doc_type, row.official_number, row.number_key)
     return ArchiveNorm(document_id=row.id, number=row.official_number, title=row.title,
                        doc_type=row.doc_type, legal_status=row.legal_status or "vigente",
                        issue_date=row.issue_date, published=row.status == "publicado",
-                       canonical_id=canonical_id_of(row.doc_type, row.official_number,
-                                                    row.number_key))
+                       canonical_id=canonical, label=label)
 
 
 def as_archive_norm(document: Document) -> ArchiveNorm:
     return _norm(document)      # a Document has every column _norm reads
 
 
-def _candidates(session: Session, keys: Iterable[str]) -> dict[str, list[ArchiveNorm]]:
+def candidates_by_key(session: Session, keys: Iterable[str]) -> dict[str, list[ArchiveNorm]]:
+    """Stored norms filed under each of ``keys`` (``documents.number_key``)."""
     keys = sorted({k for k in keys if k})
     found: dict[str, list[ArchiveNorm]] = {}
     for i in range(0, len(keys), 500):
@@ -97,7 +102,7 @@ def pick(citation_id: str, archive_key: str | None,
 def find_norms(session: Session, citations: Iterable[Citation]) -> dict[str, ArchiveNorm]:
     """canonical id -> stored norm, for the cited norms the archive holds (one query)."""
     citations = list(citations)
-    candidates = _candidates(session, (c.archive_key for c in citations))
+    candidates = candidates_by_key(session, (c.archive_key for c in citations))
     found = {}
     for citation in citations:
         if citation.canonical_id in found or not citation.archive_key:
@@ -120,7 +125,7 @@ def near_misses(session: Session, citations: Iterable[Citation]) -> dict[str, li
             if year != c.year:
                 keys[f"{c.kind}-{c.number}-{year}"] = cid
     out: dict[str, list[ArchiveNorm]] = {}
-    for key, norms in _candidates(session, keys).items():
+    for key, norms in candidates_by_key(session, keys).items():
         out.setdefault(keys[key], []).extend(norms)
     for norms in out.values():
         norms.sort(key=lambda n: n.issue_date or "")

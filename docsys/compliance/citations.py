@@ -608,6 +608,13 @@ def _antecedent(found: list[Citation], starts: list[int], before: int,
     return None
 
 
+def articles_in(fragment: str) -> tuple[str, ...]:
+    """The articles of the first locator in a fragment of text ("el artículo 12 del
+    Reglamento ... aprobado por la" -> ("12",)), or ()."""
+    match = _LOCATOR_RE.search(fold(fragment))
+    return tuple(dict.fromkeys(_locator_articles(match.group(0)))) if match else ()
+
+
 def _locator_articles(locator: str) -> list[str]:
     """'numeral 6 del artículo 20' -> ['20.6']; see the module docstring."""
     groups: list[list[list[str]]] = []      # each group: units, outermost first

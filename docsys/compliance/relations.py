@@ -26,7 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from docsys.compliance.citations import Citation, extract_citations
+from docsys.compliance.citations import Citation, articles_in, extract_citations
 from docsys.compliance.folding import fold
 
 KINDS = ("deroga", "modifica", "reglamenta")
@@ -48,6 +48,7 @@ _VERB_RE = re.compile(r"(?<![a-z])(?:" + "|".join(
 # What may stand before an operative verb in its paragraph: an article label ("articulo
 # segundo.-", "art. 2°.-", "primera.-", "2.-"), or "la presente ordenanza".
 _LABEL = re.compile(r"^(?:[^\n]{0,80}?[.:°º)]\s?[-–—]+|\d+(?:\.\d+)*[.)]|[a-z]+\s?[.:]-?)\s*$")
+_LABEL_HEADING = re.compile(r"^[^\n]{0,80}?[.:°º)]\s?[-–—]+\s*(?P<heading>[^.;:]{1,100})$")
 _SUBJECT = re.compile(r"(?:^|[.:]\s?[-–—]*\s*)(?:la\s+presente|el\s+presente|por\s+la\s+presente,?"
                       r"\s+se|mediante\s+la\s+presente,?\s+se|se)\s+"
                       r"(?:[a-z]+\s+)?$")
@@ -97,7 +98,7 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
     starts = [c.start for c in citations]
     out: list[RelationMention] = []
     for verb in _VERB_RE.finditer(folded):
-        if not _is_operative(folded, verb.start()):
+        if not _is_operative(text, folded, verb.start()):
             continue
         kind = _VERBS[int(verb.lastgroup[1:])][0]
         end = _clause_end(text, verb.end(), citations, starts)
@@ -110,10 +111,15 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
         evidence = " ".join(text[start:end].split())
         if len(evidence) > EVIDENCE_CHARS:
             evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
-        for target in objects:
+        for n, target in enumerate(objects):
             if target.kind == "CONST":
                 continue
-            articles = target.articles if kind != "reglamenta" else ()
+            articles = target.articles
+            if not articles and n == 0:
+                # "MODIFÍQUESE el artículo 12 del Reglamento ..., aprobado por la Ordenanza"
+                articles = articles_in(text[verb.end():target.start])
+            if kind == "reglamenta":
+                articles = ()
             out.append(RelationMention(kind, target, tuple(articles), start, end, evidence))
     return _unique(out)
 
@@ -129,7 +135,7 @@ def _paragraph_start(folded: str, pos: int) -> int:
     return last.end() if last is not None else (0 if window_start == 0 else window_start)
 
 
-def _is_operative(folded: str, pos: int) -> bool:
+def _is_operative(text: str, folded: str, pos: int) -> bool:
     para = _paragraph_start(folded, pos)
     prefix = " ".join(folded[para:pos].split())
     if not prefix:
@@ -137,6 +143,11 @@ def _is_operative(folded: str, pos: int) -> bool:
     if re.match(r"(?:que|visto|vistos|considerando)(?![a-z])", prefix):
         return False
     if _LABEL.match(prefix):
+        return True
+    # "Artículo 5.- INFRACCIONES Y SANCIONES Incorpórense ...": a label and its heading,
+    # told from a sentence by its capitals.
+    titled = _LABEL_HEADING.match(" ".join(text[para:pos].split()))
+    if titled and not re.search(r"[a-záéíóúñü]", titled.group("heading")):
         return True
     return bool(_SUBJECT.search(prefix + " ")) and len(prefix) <= 160
 
