@@ -302,6 +302,10 @@ def refresh_statuses(session: Session, today: dt.date | None = None) -> int:
 
 def list_relations(session: Session, status: str | None = "propuesta", limit: int = 200,
                    offset: int = 0) -> list[NormRelation]:
+    try:
+        limit, offset = int(limit), int(offset)
+    except (TypeError, ValueError):
+        raise ValidationError("«limit» y «offset» deben ser números enteros.") from None
     query = select(NormRelation)
     if status:
         if status not in RELATION_STATUS_LABELS:

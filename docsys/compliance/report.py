@@ -132,6 +132,7 @@ def check_text(session: Session, text, *, doc_type: str | None = None,
     started = time.perf_counter()
     text = prepare_text(text)
     citations = extract_citations(text)
+    # None: read the own number from the heading; "" : the text has none (a draft).
     own = _own_number(text, citations) if own_canonical_id is None else None
     own_id = own_canonical_id or (own.canonical_id if own else None)
     citations = [c for c in citations if c.canonical_id != own_id]
@@ -316,3 +317,18 @@ def _add_similar(session, report: Report, backend, visibility, exclude, limit) -
                 f"(«{similar.norm.title}»), que no cita: ¿duplica o contradice una norma "
                 "existente?", document_id=similar.norm.document_id))
 
+
+
+def check_version(session: Session, document, version, *, backend=None,
+                  visibility=None) -> Report:
+    """The report of one saved version of a document (a draft, or the text of a norm),
+    checked as it prints, by the rules of its type; the document itself is left out of
+    its similar norms."""
+    from docsys.compliance.archive import norm_canonical_id
+    from docsys.compliance.text import document_text
+
+    return check_text(session, document_text(document, version.content),
+                      doc_type=document.doc_type,
+                      own_canonical_id=norm_canonical_id(document) or "",
+                      backend=backend, visibility=visibility,
+                      exclude_document_ids=[document.id])

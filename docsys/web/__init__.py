@@ -47,7 +47,7 @@ def records_audit(view):
 
 
 def register_web(app: Flask) -> None:
-    from docsys.web import admin, api, auth, drafts, inbox, review, search
+    from docsys.web import admin, api, auth, compliance, compliance_api, drafts, inbox, review, search
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -60,6 +60,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies: CSRF does not apply
+    app.register_blueprint(compliance.bp)
+    app.register_blueprint(compliance_api.bp)
+    csrf.exempt(compliance_api.bp)
 
     @app.before_request
     def _read_only_for_safe_methods():
