@@ -105,10 +105,10 @@ def _propose(session: Session, source: Document, mention: RelationMention) -> No
     if exists is not None:
         return None
     match = archive.find_norms(session, [target]).get(target.canonical_id)
+    target_document = (session.get(Document, match.document_id)
+                       if match and match.document_id != source.id else None)
     relation = NormRelation(
-        source_document_id=source.id,
-        target_document_id=match.document_id if match and match.document_id != source.id
-        else None,
+        source=source, target=target_document,
         target_canonical_id=target.canonical_id, target_archive_key=target.archive_key,
         target_label=target.canonical_label[:300], kind=mention.kind,
         articles=list(mention.articles), articles_key=articles_key,
@@ -129,7 +129,7 @@ def _link_waiting(session: Session, document: Document, own: str | None) -> int:
             NormRelation.target_archive_key == document.number_key,
             NormRelation.source_document_id != document.id)):
         if archive.pick(relation.target_canonical_id, relation.target_archive_key, [me]):
-            relation.target_document_id = document.id
+            relation.target = document
             count += 1
     return count
 
@@ -194,19 +194,21 @@ def confirm_relation(session: Session, relation: NormRelation, actor: User,
     """The archivist confirms a proposed relation; the affected norm's status follows."""
     permissions.require(can_decide(actor), "Solo el archivo (Secretaría General) confirma "
                                            "las relaciones entre normas.")
+    given = _parse_date(effective_date)
+    note = _clean_note(note)
     if relation.status == "confirmada":
         raise Conflict("La relación ya está confirmada.", current_status=relation.status)
     if relation.target_document_id is None:
         raise Conflict(f"{relation.target_label} no está en el archivo normativo: regístrela "
                        "o impórtela antes de confirmar la relación.")
-    effective = (_parse_date(effective_date) or relation.effective_date
+    effective = (given or relation.effective_date
                  or (relation.source.issue_date if relation.source else None)
                  or (today or today_in_lima()).isoformat())
     relation.status = "confirmada"
     relation.effective_date = effective
-    relation.decided_by_id = actor.id
+    relation.decided_by = actor
     relation.decided_at = utcnow()
-    relation.decision_note = _clean_note(note)
+    relation.decision_note = note
     session.flush()
     before, after = refresh_legal_status(session, relation.target, today=today)
     audit.record(session, "relation_confirm", actor, relation.target_document_id,
@@ -229,7 +231,7 @@ def reject_relation(session: Session, relation: NormRelation, actor: User,
         raise Conflict("La relación ya fue rechazada.", current_status=relation.status)
     was_confirmed = relation.status == "confirmada"
     relation.status = "rechazada"
-    relation.decided_by_id = actor.id
+    relation.decided_by = actor
     relation.decided_at = utcnow()
     relation.decision_note = note
     session.flush()
