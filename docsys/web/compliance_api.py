@@ -16,10 +16,12 @@ from docsys.compliance import norms
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
 from docsys.web.api import token_required
-from docsys.web.compliance import check_request, norm_for, search_context
+from docsys.web.compliance import (check_request, mark_reading_posts, norm_for, reads_only,
+                                   search_context)
 from docsys.web.session import db
 
 bp = Blueprint("compliance_api", __name__, url_prefix="/api/v1/compliance")
+bp.before_request(mark_reading_posts)
 
 
 def _with_links(report) -> dict:
@@ -33,6 +35,7 @@ def _with_links(report) -> dict:
 
 
 @bp.route("/check", methods=["POST"])
+@reads_only
 @token_required()
 def check():
     report, source = check_request(db(), g.api_user)
