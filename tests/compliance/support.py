@@ -43,12 +43,12 @@ def doc_type_of(number: str) -> str:
                 if number.startswith(prefix))
 
 
-def add_norm(session, spec, office="SG", analyze=True):
+def add_norm(session, spec, office="SG", analyze=True, author="archivo"):
     number, date, title, paragraphs = spec
     office_row = session.scalar(select(Office).where(Office.code == office))
     document = store_archive_norm(session, doc_type=doc_type_of(number), number=number,
                                   date=date, sumilla=title, paragraphs=paragraphs,
-                                  office=office_row, author=get_user(session, "archivo"))
+                                  office=office_row, author=get_user(session, author))
     if analyze:
         analyze_norm(session, document)
     return document
