@@ -22,14 +22,17 @@ exact words score higher, and "exact phrases" are matched there.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import logging
+import math
 import os
 import re
 import shutil
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -526,6 +529,7 @@ class EmbeddedBackend:
         self._mem_journal: list[dict] | None = None
         self._mem_needs_rebuild = False
         self._closed = False
+        self._stop_stems: frozenset[str] | None = None
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
         with self._write_guard():
@@ -917,23 +921,26 @@ class EmbeddedBackend:
     def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
                        statuses: Iterable[str] | None = None,
                        exclude_document_ids: Iterable[int] = ()) -> list[Hit]:
-        """Entries most like ``text``: tantivy's MoreLikeThis over the given text (its
-        most significant stems by tf-idf, weighted, as one disjunction on ``body``),
-        filtered like a search."""
+        """Entries most like ``text``: its most significant stems (tf-idf over this index),
+        each a weighted term on body and title, filtered like a search.
+
+        Built here rather than with tantivy's MoreLikeThis query, which panics when a
+        term's document frequency (deleted entries included) exceeds the live count — as
+        soon as an updated index has deletes not merged yet."""
         if not isinstance(visibility, Visibility):
             raise TypeError("visibility debe ser un search.Visibility")
         like = (text or "")[:MLT_MAX_CHARS]
         if not like.strip():
             return []
         searcher = self._current().searcher()
-        total = searcher.num_docs
-        if not total:
+        terms = self._significant_terms(searcher, like)
+        if not terms:
             return []
-        mlt = tantivy.Query.more_like_this_document_fields_query(
-            self._schema, {"body": [like]}, min_doc_frequency=1,
-            max_doc_frequency=max(10, int(total * MLT_MAX_DOC_SHARE)), min_term_frequency=1,
-            max_query_terms=MLT_MAX_TERMS, min_word_length=MLT_MIN_WORD_LENGTH,
-            boost_factor=1.0, stop_words=sorted(STOP_WORDS))
+        top = terms[0][1]
+        mlt = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(self._schema, field, term), boost * weight / top))
+            for term, weight in terms for field, boost in (("body", 1.0), ("title", 0.5))])
         builder = _QueryBuilder(self._schema, self._stem, self._exact)
         clauses = [(tantivy.Occur.Must, mlt)]
         wanted = sorted({str(s).strip().lower() for s in (statuses or ()) if s})
@@ -951,6 +958,27 @@ class EmbeddedBackend:
         result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
         plain = _Highlighter(ensure_tree(None), self._stem, self._exact)
         return [self._hit(searcher.doc(addr), score, plain) for score, addr in result.hits]
+
+    def _significant_terms(self, searcher, text: str) -> list[tuple[str, float]]:
+        """The text's MLT_MAX_TERMS stems of highest tf × idf, best first; stems of stop
+        words, short ones and those in more than MLT_MAX_DOC_SHARE of the entries left out."""
+        total = searcher.num_docs
+        if not total:
+            return []
+        if self._stop_stems is None:
+            self._stop_stems = frozenset(self._stem.analyze(" ".join(sorted(STOP_WORDS))))
+        counts = Counter(t for t in self._stem.analyze(text)
+                         if len(t) >= MLT_MIN_WORD_LENGTH and t not in self._stop_stems)
+        cap = max(10, int(total * MLT_MAX_DOC_SHARE))
+        scored = []
+        for term, tf in counts.items():
+            df = searcher.doc_freq("body", term)
+            if 0 < df <= cap:
+                # BM25's idf; df counts deleted entries too, so it may exceed the total
+                idf = math.log(1 + (max(total, df) - df + 0.5) / (df + 0.5))
+                scored.append((tf * idf, term))
+        return [(term, weight) for weight, term in heapq.nlargest(MLT_MAX_TERMS, scored)
+                if weight > 0]
 
     @staticmethod
     def _hit(doc: tantivy.Document, score: float | None, hl: _Highlighter) -> Hit:

@@ -10,6 +10,7 @@ gerencia, nor an ordinance of another municipality ours.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from sqlalchemy import select
@@ -46,11 +47,12 @@ _COLUMNS = (Document.id, Document.official_number, Document.title, Document.doc_
 def canonical_id_of(doc_type: str, official_number: str | None,
                     number_key: str | None = None) -> str | None:
     """The canonical id of a stored norm, read from its official number."""
-    ref = parse_norm_reference(official_number, doc_type) if official_number else None
-    return ref.canonical_id if ref is not None else (number_key if official_number else None)
+    return _identity(doc_type, official_number, number_key)[0]
 
 
+@lru_cache(maxsize=50_000)
 def _identity(doc_type: str, official_number: str | None, number_key: str | None):
+    """(canonical id, label) of a stored norm; cached: numbers never change once issued."""
     ref = parse_norm_reference(official_number, doc_type) if official_number else None
     if ref is None:
         return (number_key if official_number else None), official_number or ""

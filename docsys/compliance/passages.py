@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from docsys.compliance.folding import fold
 
@@ -29,17 +30,26 @@ class Run:
 
 @dataclass(frozen=True)
 class Words:
-    """A text cut into folded words, with each word's character span."""
+    """A text cut into folded words; character spans and shingles worked out when asked."""
 
     text: str
+    folded: str
     words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
 
     @classmethod
     def of(cls, text: str) -> "Words":
         folded = fold(text)
-        matches = list(_WORD.finditer(folded))
-        return cls(text, tuple(m.group() for m in matches), tuple(m.span() for m in matches))
+        return cls(text, folded, tuple(_WORD.findall(folded)))
+
+    @cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return tuple(m.span() for m in _WORD.finditer(self.folded))
+
+    @cached_property
+    def seeds(self) -> tuple[tuple[str, ...], ...]:
+        """The ``SEED``-word shingle starting at each word."""
+        w = self.words
+        return tuple(w[i:i + SEED] for i in range(len(w) - SEED + 1))
 
     def snippet(self, first: int, count: int) -> str:
         start, end = self.spans[first][0], self.spans[first + count - 1][1]
@@ -54,14 +64,13 @@ def common_runs(a: Words, b: Words, min_words: int = MIN_WORDS) -> list[Run]:
     if len(a.words) < min_words or len(b.words) < min_words:
         return []
     seeds: dict[tuple[str, ...], int] = {}
-    bw = b.words
-    for j in range(len(bw) - SEED + 1):
-        seeds.setdefault(bw[j:j + SEED], j)
-    aw = a.words
+    for j, shingle in enumerate(b.seeds):
+        seeds.setdefault(shingle, j)
+    aw, bw, a_seeds = a.words, b.words, a.seeds
     runs = []
     i = 0
-    while i <= len(aw) - SEED:
-        j = seeds.get(aw[i:i + SEED])
+    while i < len(a_seeds):
+        j = seeds.get(a_seeds[i])
         if j is None:
             i += 1
             continue

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from docsys.compliance.citations import Citation, articles_in, extract_citations
 from docsys.compliance.folding import fold
 
-KINDS = ("deroga", "modifica", "reglamenta")
-KIND_LABELS = {"deroga": "deroga", "modifica": "modifica", "reglamenta": "reglamenta"}
 EVIDENCE_CHARS = 600
 
 _VERBS = [

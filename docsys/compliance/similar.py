@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from docsys.compliance.archive import ArchiveNorm, as_archive_norm
@@ -51,13 +51,12 @@ class SimilarNorm:
 def _texts(session: Session, document_ids: list[int]) -> dict[int, tuple[Document, str]]:
     documents = {d.id: d for d in session.scalars(
         select(Document).where(Document.id.in_(document_ids)))}
-    pairs = [(d.id, d.latest_version) for d in documents.values() if d.latest_version]
-    contents = {}
-    if pairs:
-        for v in session.scalars(select(DocumentVersion).where(
-                tuple_(DocumentVersion.document_id, DocumentVersion.number).in_(pairs))):
-            contents[v.document_id] = v.content
-    return {i: (d, document_text(d, contents.get(i, {}))) for i, d in documents.items()}
+    latest = select(DocumentVersion.document_id, DocumentVersion.content).join(
+        Document, and_(Document.id == DocumentVersion.document_id,
+                       Document.latest_version == DocumentVersion.number)
+    ).where(Document.id.in_(document_ids))
+    contents = dict(session.execute(latest).all())
+    return {i: (d, document_text(d, contents.get(i) or {})) for i, d in documents.items()}
 
 
 def similar_norms(session: Session, backend, text: str, *, visibility, limit: int = 5,

@@ -10,6 +10,7 @@ from docsys.db import transaction
 from docsys.models import Document, NormRelation
 from tests.compliance.files import docx_bytes, pdf_bytes
 from tests.compliance.support import CUIS, DELEGATION, REPEALER, ROF, add_norm
+from tests.web.test_api import api  # noqa: F401  (the API client fixture)
 
 TEXT = ("RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0099-2026-GM-MDM\nVISTO:\nEl Informe N° 1-2026-GM-MDM;"
         "\nCONSIDERANDO:\nQue, conforme a la Ordenanza Municipal N° 008-2021-MDM y a la Ley N° "
@@ -31,18 +32,6 @@ def seed_archive(app, confirm=True):
             confirm_relation(session, session.get(NormRelation, ids["relation"]),
                              get_user(session, "archivo"))
     return ids
-
-
-@pytest.fixture
-def api(app, api_token):
-    client = app.test_client()
-
-    def call(method, path, username="redactor", **kwargs):
-        headers = kwargs.pop("headers", {})
-        if username:
-            headers["Authorization"] = f"Bearer {api_token(username)}"
-        return client.open(f"/api/v1/compliance{path}", method=method, headers=headers, **kwargs)
-    return call
 
 
 # ---- the check page ---------------------------------------------------------------------
@@ -167,7 +156,7 @@ def test_archivist_confirms_and_rejects_in_the_browser(app, browser):
 
 def test_api_check_json_and_file(app, api):
     ids = seed_archive(app)
-    response = api("POST", "/check", json={"text": TEXT})
+    response = api("POST", "/compliance/check", json={"text": TEXT})
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert body["doc_type"] == "RGM" and body["own_number"].startswith("RESOLUCIÓN DE GERENCIA")
@@ -178,7 +167,7 @@ def test_api_check_json_and_file(app, api):
     assert body["warnings"][0]["kind"] == "repealed" and body["warnings"][0]["by_document_id"] \
         == ids["repealer"]
     assert body["similar"] and {"passages", "score", "overlap"} <= set(body["similar"][0])
-    upload = api("POST", "/check", data={"file": (io.BytesIO(docx_bytes(TEXT.split("\n"))),
+    upload = api("POST", "/compliance/check", data={"file": (io.BytesIO(docx_bytes(TEXT.split("\n"))),
                                                   "r.docx"), "doc_type": "RGM"},
                  content_type="multipart/form-data")
     assert upload.status_code == 200 and upload.get_json()["file"] == "r.docx"
@@ -197,25 +186,25 @@ def test_api_check_json_and_file(app, api):
       "content_type": "multipart/form-data"}, 422, "ejecutable"),
 ])
 def test_api_bad_input(api, kwargs, status, message):
-    response = api("POST", "/check", **kwargs)
+    response = api("POST", "/compliance/check", **kwargs)
     assert response.status_code == status
     assert message in response.get_json()["error"]["message"]
 
 
 def test_api_needs_a_token(api):
-    assert api("POST", "/check", username=None, json={"text": TEXT}).status_code == 401
+    assert api("POST", "/compliance/check", username=None, json={"text": TEXT}).status_code == 401
 
 
 def test_api_version_report_norms_and_relations(app, api):
     ids = seed_archive(app, confirm=False)
-    norm = api("GET", f"/norms/{ids['cuis']}").get_json()
+    norm = api("GET", f"/compliance/norms/{ids['cuis']}").get_json()
     assert norm["norm"]["legal_status"] == "vigente"
     assert norm["affected_by"][0]["status"] == "propuesta"
-    pending = api("GET", "/relations").get_json()["relations"]
+    pending = api("GET", "/compliance/relations").get_json()["relations"]
     assert [r["id"] for r in pending] == [ids["relation"]]
-    assert api("GET", "/relations?limit=x").status_code == 400
-    assert api("GET", "/relations?status=otra").status_code == 400
-    path = f"/relations/{ids['relation']}"
+    assert api("GET", "/compliance/relations?limit=x").status_code == 400
+    assert api("GET", "/compliance/relations?status=otra").status_code == 400
+    path = f"/compliance/relations/{ids['relation']}"
     assert api("POST", path + "/confirm", json={}).status_code == 403            # a drafter
     bad = api("POST", path + "/confirm", username="archivo", json={"effective_date": "ayer"})
     assert bad.status_code == 400
@@ -224,9 +213,9 @@ def test_api_version_report_norms_and_relations(app, api):
     assert api("POST", path + "/reject", username="archivo", json={}).status_code == 400
     assert api("POST", path + "/reject", username="archivo", json={"note": "No aplica"}) \
         .get_json()["status"] == "rechazada"
-    assert api("POST", "/relations/999/confirm", username="archivo").status_code == 404
-    assert api("GET", "/norms/999").status_code == 404
-    assert api("GET", "/relations?status=todas").get_json()["relations"][0]["status"] == \
+    assert api("POST", "/compliance/relations/999/confirm", username="archivo").status_code == 404
+    assert api("GET", "/compliance/norms/999").status_code == 404
+    assert api("GET", "/compliance/relations?status=todas").get_json()["relations"][0]["status"] == \
         "rechazada"
 
 
@@ -237,14 +226,14 @@ def test_api_version_report(app, api, api_token):
     created = client.post("/api/v1/documents", headers=headers, json={
         "template": "resolucion-alcaldia", "fields": {"sumilla": "Designar al responsable"}})
     document_id = created.get_json()["id"]
-    report = api("GET", f"/documents/{document_id}/versions/1")
+    report = api("GET", f"/compliance/documents/{document_id}/versions/1")
     body = report.get_json()
     assert report.status_code == 200 and body["document_id"] == document_id
     assert body["doc_type"] == "RA" and body["version"] == 1
     assert any(w["rule"] == "indicaciones" for w in body["warnings"])
-    assert api("GET", f"/documents/{document_id}/versions/1", username="redactor2") \
+    assert api("GET", f"/compliance/documents/{document_id}/versions/1", username="redactor2") \
         .status_code == 403
-    assert api("GET", f"/documents/{document_id}/versions/7").status_code == 404
+    assert api("GET", f"/compliance/documents/{document_id}/versions/7").status_code == 404
 
 
 def test_postgres_check_and_confirm(pg_app, api_token):
