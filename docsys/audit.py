@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "derive": "Derivación", "visto_bueno": "Visto bueno", "download": "Descarga",
     "sign": "Firma", "issue": "Emisión", "publish": "Publicación",
     "archive_import": "Importación al archivo", "archive_confirm": "Datos confirmados por el archivo",
+    "relation_propose": "Relación entre normas propuesta",
+    "relation_confirm": "Relación entre normas confirmada",
+    "relation_reject": "Relación entre normas rechazada",
+    "legal_status": "Cambio de estado de vigencia",
 }
 
 

@@ -71,9 +71,13 @@ def demo_command():
     """Inicializa la base de datos y carga usuarios y documentos de demostración."""
     from docsys.demo import load_demo
     migrate.upgrade(current_app.extensions["docsys.engine"])
+    from docsys.compliance.demo import load_compliance_demo
     with unit_of_work() as session:
         summary = load_demo(session, current_app.config)
+        archive = load_compliance_demo(session, current_app.config)
     click.echo("Datos de demostración cargados.")
+    click.echo(f"  archivo normativo: {archive['normas_archivo']} normas nuevas, "
+               f"{archive['relaciones_confirmadas']} relaciones confirmadas")
     for key, value in summary.get("counts", {}).items():
         click.echo(f"  {key}: {value}")
     from docsys.archive.demo import import_demo_archive
@@ -487,3 +491,106 @@ def _print_import_summary(summary, as_json: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(docsys_cli)
+
+
+# ---- compliance ---------------------------------------------------------------------------
+
+@docsys_cli.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Imprimir el informe en JSON.")
+@click.option("--type", "doc_type", default=None,
+              help="Tipo de documento (RA, RGM, RG, OM, DA, AC, DIR); por defecto, el del "
+                   "encabezado.")
+@click.option("--no-similar", is_flag=True, help="No buscar normas similares en el archivo.")
+def check_command(file, as_json, doc_type, no_similar):
+    """Revisa el cumplimiento de un texto (TXT, PDF o DOCX; «-» lee la entrada estándar)."""
+    import json
+
+    from docsys.archive.extract import DEFAULT_MAX_BYTES
+    from docsys.compliance.report import DOC_TYPE_LABELS, check_text
+    from docsys.compliance.text import text_from_file
+    from search import Visibility
+
+    if doc_type and doc_type.upper() not in DOC_TYPE_LABELS:
+        click.echo("Error: tipo desconocido; use " + ", ".join(DOC_TYPE_LABELS) + ".", err=True)
+        sys.exit(1)
+    try:
+        if file == "-":
+            data, name = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1), "entrada estándar"
+        else:
+            with open(file, "rb") as handle:
+                data, name = handle.read(DEFAULT_MAX_BYTES + 1), file
+    except OSError as exc:
+        click.echo(f"Error: no se pudo leer «{file}»: {exc.strerror}.", err=True)
+        sys.exit(1)
+    search = {}
+    if not no_similar:
+        service = current_app.extensions["docsys.search"]
+        service.ensure_fresh()
+        search = {"backend": service.backend, "visibility": Visibility.everything()}
+    with unit_of_work() as session:
+        text = text_from_file(data, name, DEFAULT_MAX_BYTES)
+        report = check_text(session, text, doc_type=doc_type, **search)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_report(report)
+
+
+def _print_report(report) -> None:
+    head = report.doc_type_label or "Tipo no reconocido"
+    if report.own_number:
+        head += f" · {report.own_number}"
+    click.echo(f"{head}: {len(report.citations)} cita(s) de {report.cited_norms} norma(s), "
+               f"{len(report.warnings)} advertencia(s), {len(report.similar)} norma(s) similar(es).")
+    for note in report.notes:
+        click.echo(f"Nota: {note}")
+    if report.warnings:
+        click.echo("\nAdvertencias:")
+        for w in report.warnings:
+            click.echo(f"  [{w.kind}] {w.message}")
+    if report.citations:
+        click.echo("\nNormas citadas:")
+        for item in report.citations:
+            c = item.citation
+            where = (f"{item.match.number} ({item.match.legal_status})" if item.match
+                     else "no está en el archivo" if c.is_local else "fuera del archivo")
+            arts = f" art. {', '.join(c.articles)}" if c.articles else ""
+            click.echo(f"  {c.canonical_id:<22} {c.text}{arts} → {where}")
+    if report.similar:
+        click.echo("\nNormas similares:")
+        for s in report.similar:
+            click.echo(f"  {s.norm.number} ({s.norm.legal_status}) — {s.norm.title} "
+                       f"[{s.score:.2f}]")
+
+
+compliance_cli = AppGroup("compliance", help="Citas y relaciones entre normas del archivo.")
+docsys_cli.add_command(compliance_cli)
+
+
+@compliance_cli.command("analyze")
+@click.argument("document_ids", nargs=-1, type=int)
+@click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
+def compliance_analyze_command(document_ids, quiet):
+    """Registra las citas y propone las relaciones de las normas del archivo (todas, o las
+    indicadas por su número de documento)."""
+    from tqdm import tqdm
+
+    from docsys.compliance.norms import analyze_archive
+
+    with unit_of_work() as session:
+        with tqdm(unit="norma", desc="Analizando normas", disable=quiet) as bar:
+            totals = analyze_archive(session, document_ids or None, progress=bar.update)
+    click.echo(f"Normas analizadas: {totals['normas']}; citas registradas: {totals['citas']}; "
+               f"relaciones propuestas: {totals['relaciones_propuestas']}.")
+
+
+@compliance_cli.command("refresh-status")
+def compliance_refresh_command():
+    """Aplica las derogaciones y modificaciones confirmadas cuya vigencia ya empezó
+    (para ejecutar a diario)."""
+    from docsys.compliance.norms import refresh_statuses
+
+    with unit_of_work() as session:
+        changed = refresh_statuses(session)
+    click.echo(f"Normas que cambiaron de estado: {changed}.")

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docsys import audit, blobs, permissions
+from docsys.compliance import analyze_norm
 from docsys.drafting.structure import clone
 from docsys.errors import Conflict, ImmutableError, NotFound, PermissionDenied, ValidationError
 from docsys.exports import template_definition
@@ -207,6 +208,7 @@ def issue(session: Session, settings, document: Document, actor: User,
     document.legal_status = "vigente"
     session.flush()
     move(session, document, "emitido", actor, "emitir", expected=("aprobado",))
+    analyze_norm(session, document, actor=actor)   # its citations; relations to confirm
     for user, credential in zip(vb_users, vb_credentials):
         audit.record(session, "sign", user, document.id, reason=pades.REASON_VISTO_BUENO,
                      certificate=credential.info.serial_number, version=version.number)

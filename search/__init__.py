@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping, Protocol, runtime_checkable
 
 from search.base import (
-    FACET_FIELDS, MAX_PER_PAGE, MAX_RESULT_WINDOW, STATUSES, FacetValue, Hit,
+    FACET_FIELDS, MAX_PER_PAGE, MAX_RESULT_WINDOW, MLT_MAX_CHARS, STATUSES, FacetValue, Hit,
     RebuildInProgress, SearchDoc, SearchError, SearchResults, SearchUnavailable, Visibility,
     search_id,
 )
@@ -45,6 +45,15 @@ class SearchBackend(Protocol):
         last page with a warning (never an error); ``per_page`` is kept within 1..100; only
         the first 10,000 results can be paged through.
         """
+
+    def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
+                       statuses: Iterable[str] | None = None,
+                       exclude_document_ids: Iterable[int] = ()) -> list[Hit]:
+        """The entries most like ``text``, best first (at most ``limit``, 1..100): the
+        text's most significant words (tf-idf, as Elasticsearch's ``more_like_this``)
+        searched in title and body. ``statuses`` keeps only entries in those statuses
+        (e.g. the norms: vigente, modificada, derogada); ``exclude_document_ids`` leaves
+        out the document being checked. An empty text gives []."""
 
     def count(self) -> int:
         """Number of entries in the index."""
@@ -91,5 +100,5 @@ __all__ = [
     "FacetValue", "SearchError", "SearchUnavailable", "RebuildInProgress", "QueryTree",
     "Term", "Phrase", "KnownItem", "parse_query", "number_key", "normalize_type",
     "extract_number_keys", "find_number_in_query", "search_id", "STATUSES", "FACET_FIELDS",
-    "MAX_PER_PAGE", "MAX_RESULT_WINDOW", "MAX_QUERY_CHARS",
+    "MAX_PER_PAGE", "MAX_RESULT_WINDOW", "MAX_QUERY_CHARS", "MLT_MAX_CHARS",
 ]

@@ -17,6 +17,14 @@ FACET_FIELDS = ("doc_type", "year", "office", "status", "signer")
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 
+# More-like-this (similar norms): the text is read up to MLT_MAX_CHARS; the MLT_MAX_TERMS
+# most significant words (tf-idf) of at least MLT_MIN_WORD_LENGTH letters make the query;
+# words found in more than MLT_MAX_DOC_SHARE of the entries say nothing about a subject.
+MLT_MAX_CHARS = 100_000
+MLT_MAX_TERMS = 30
+MLT_MIN_WORD_LENGTH = 3
+MLT_MAX_DOC_SHARE = 0.3
+
 
 class SearchError(Exception):
     """A search problem with a Spanish message fit to show the user."""

@@ -22,8 +22,9 @@ from typing import Any, Callable, Iterable
 
 from search.analysis import MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, render_marked
 from search.base import (
-    FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
-    Visibility, clamp_warning, order_facets, page_count, plan_page,
+    FACET_FIELDS, MAX_PER_PAGE, MLT_MAX_CHARS, MLT_MAX_TERMS, MLT_MIN_WORD_LENGTH, Hit,
+    RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable, Visibility, clamp_warning,
+    order_facets, page_count, plan_page,
 )
 from search.query import KnownItem, Phrase, QueryTree, ensure_tree
 
@@ -254,6 +255,31 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
         body["aggs"] = {f: {"terms": {"field": FACET_SOURCE.get(f, f), "size": FACET_SIZE}}
                         for f in FACET_FIELDS}
     return body
+
+
+def build_more_like_this(text: str, visibility: Visibility, limit: int = 10,
+                         statuses=None, exclude_document_ids=()) -> dict[str, Any] | None:
+    """The request body of a more-like-this search (None for an empty text). Pure."""
+    like = (text or "")[:MLT_MAX_CHARS]
+    if not like.strip():
+        return None
+    filters: list[dict] = []
+    wanted = sorted({str(s).strip().lower() for s in (statuses or ()) if s})
+    if wanted:
+        filters.append({"terms": {"status": wanted}})
+    vis = visibility_filter(visibility)
+    if vis is not None:
+        filters.append(vis)
+    bool_query: dict[str, Any] = {"must": [{"more_like_this": {
+        "fields": ["title", "body"], "like": like, "min_term_freq": 1, "min_doc_freq": 1,
+        "max_query_terms": MLT_MAX_TERMS, "min_word_length": MLT_MIN_WORD_LENGTH}}]}
+    if filters:
+        bool_query["filter"] = filters
+    excluded = sorted({int(i) for i in exclude_document_ids})
+    if excluded:
+        bool_query["must_not"] = [{"terms": {"document_id": excluded}}]
+    return {"query": {"bool": bool_query}, "size": min(max(int(limit), 1), MAX_PER_PAGE),
+            "track_total_hits": False, "_source": {"excludes": ["body"]}}
 
 
 def _best(highlight: dict, *fields: str) -> str | None:
@@ -505,6 +531,18 @@ class ElasticsearchBackend:
         return SearchResults(hits=hits, total=total, page=page_no, per_page=plan.per_page,
                              pages=pages, sort=sort, facets=facet_counts, warnings=warnings,
                              query=tree)
+
+    def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
+                       statuses=None, exclude_document_ids=()) -> list[Hit]:
+        """Entries most like ``text``: Elasticsearch's ``more_like_this`` query."""
+        if not isinstance(visibility, Visibility):
+            raise TypeError("visibility debe ser un search.Visibility")
+        body = build_more_like_this(text, visibility, limit, statuses, exclude_document_ids)
+        if body is None:
+            return []
+        self._ensure()
+        resp = self._call(self.client.search, index=self.alias, body=body)
+        return [hit_from_es(h, by_date=False) for h in resp["hits"]["hits"]]
 
 
 def alias_swap_actions(alias: str, building_alias: str, old: list[str], new: str) -> list[dict]:

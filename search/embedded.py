@@ -22,14 +22,17 @@ exact words score higher, and "exact phrases" are matched there.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import logging
+import math
 import os
 import re
 import shutil
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -43,7 +46,8 @@ from search.analysis import (
     find_word_starts, fold_in_place, plain_snippet, render_marked,
 )
 from search.base import (
-    FACET_FIELDS, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
+    FACET_FIELDS, MAX_PER_PAGE, MLT_MAX_CHARS, MLT_MAX_DOC_SHARE, MLT_MAX_TERMS,
+    MLT_MIN_WORD_LENGTH, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
     Visibility, clamp_warning, order_facets, page_count, plan_page,
 )
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
@@ -583,6 +587,7 @@ class EmbeddedBackend:
         self._mem_journal: list[dict] | None = None
         self._mem_needs_rebuild = False
         self._closed = False
+        self._stop_stems: frozenset[str] | None = None
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
         with self._write_guard():
@@ -972,6 +977,68 @@ class EmbeddedBackend:
             page_no = 1  # no results: the one (empty) page
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
+
+    def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
+                       statuses: Iterable[str] | None = None,
+                       exclude_document_ids: Iterable[int] = ()) -> list[Hit]:
+        """Entries most like ``text``: its most significant stems (tf-idf over this index),
+        each a weighted term on body and title, filtered like a search.
+
+        Built here rather than with tantivy's MoreLikeThis query, which panics when a
+        term's document frequency (deleted entries included) exceeds the live count — as
+        soon as an updated index has deletes not merged yet."""
+        if not isinstance(visibility, Visibility):
+            raise TypeError("visibility debe ser un search.Visibility")
+        like = (text or "")[:MLT_MAX_CHARS]
+        if not like.strip():
+            return []
+        searcher = self._current().searcher()
+        terms = self._significant_terms(searcher, like)
+        if not terms:
+            return []
+        top = terms[0][1]
+        mlt = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(self._schema, field, term), boost * weight / top))
+            for term, weight in terms for field, boost in (("body", 1.0), ("title", 0.5))])
+        builder = _QueryBuilder(self._schema, self._stem, self._exact)
+        clauses = [(tantivy.Occur.Must, mlt)]
+        wanted = sorted({str(s).strip().lower() for s in (statuses or ()) if s})
+        if wanted:
+            clauses.append((tantivy.Occur.Must, builder.filter(
+                tantivy.Query.term_set_query(self._schema, "status", wanted))))
+        vis = builder.visibility(visibility)
+        if vis is not None:
+            clauses.append((tantivy.Occur.Must, builder.filter(vis)))
+        excluded = sorted({int(i) for i in exclude_document_ids})
+        if excluded:
+            clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(
+                self._schema, "document_id", excluded)))
+        limit = min(max(int(limit), 1), MAX_PER_PAGE)
+        result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
+        plain = _Highlighter(ensure_tree(None), self._stem, self._exact)
+        return [self._hit(searcher.doc(addr), score, plain) for score, addr in result.hits]
+
+    def _significant_terms(self, searcher, text: str) -> list[tuple[str, float]]:
+        """The text's MLT_MAX_TERMS stems of highest tf × idf, best first; stems of stop
+        words, short ones and those in more than MLT_MAX_DOC_SHARE of the entries left out."""
+        total = searcher.num_docs
+        if not total:
+            return []
+        if self._stop_stems is None:
+            self._stop_stems = frozenset(self._stem.analyze(" ".join(sorted(STOP_WORDS))))
+        counts = Counter(t for t in self._stem.analyze(text)
+                         if len(t) >= MLT_MIN_WORD_LENGTH and t not in self._stop_stems)
+        cap = max(10, int(total * MLT_MAX_DOC_SHARE))
+        scored = []
+        for term, tf in counts.items():
+            df = searcher.doc_freq("body", term)
+            if 0 < df <= cap:
+                # BM25's idf; df counts deleted entries too, so it may exceed the total
+                idf = math.log(1 + (max(total, df) - df + 0.5) / (df + 0.5))
+                scored.append((tf * idf, term))
+        return [(term, weight) for weight, term in heapq.nlargest(MLT_MAX_TERMS, scored)
+                if weight > 0]
 
     @staticmethod
     def _hit(doc: tantivy.Document, score: float | None, hl: _Highlighter) -> Hit:

@@ -1,19 +1,26 @@
-"""Compliance checker core: norm citations, repeal/modify relations and structural rules.
+"""Compliance checking against the normative archive.
 
-Pure Python (no Flask, no database) so that the web layer, the CLI and the benchmarks
-share one implementation:
+* :func:`extract_citations` finds the norms a text cites, with canonical ids
+  (:mod:`docsys.compliance.citations`);
+* :func:`find_relations` finds what a norm repeals, modifies or regulates
+  (:mod:`docsys.compliance.relations`);
+* :func:`check_structure` checks the formal parts each type requires, from the rules in
+  ``rules/*.yaml`` (:mod:`docsys.compliance.structure_rules`);
+* :func:`check_text` makes the compliance report of a text (:mod:`docsys.compliance.report`);
+* :func:`analyze_norm` stores a new norm's citations and proposes its relations, for the
+  archivist to confirm (:mod:`docsys.compliance.norms`). Issuing calls it; so does import::
 
-* :mod:`docsys.compliance.citations` finds the norms a text cites ("el numeral 6 del
-  artículo 20 de la Ley N° 27972") and gives each one a canonical id ("LEY-27972");
-* :mod:`docsys.compliance.relations` finds what a document does to other norms
-  ("DERÓGUESE la Ordenanza Municipal N° 012-2019-MDM");
-* :mod:`docsys.compliance.structure_rules` checks the formal parts each document type
-  must have, from the rules in ``rules/*.yaml``.
+      from docsys.compliance import analyze_norm
+      analyze_norm(session, document, text)   # in the transaction that stores the norm
 """
-from docsys.compliance.citations import (Citation, canonical_id_for, canonical_label_for,
-                                         extract_citations, parse_norm_reference)
-from docsys.compliance.relations import Relation, find_relations
-from docsys.compliance.structure_rules import Finding, check_structure
+from docsys.compliance.citations import Citation, extract_citations, parse_norm_reference
+from docsys.compliance.norms import (analyze_archive, analyze_norm, confirm_relation,
+                                     norm_links, reject_relation)
+from docsys.compliance.relations import RelationMention, find_relations
+from docsys.compliance.report import Report, check_text
+from docsys.compliance.structure_rules import Finding, check_structure, detect_doc_type
 
-__all__ = ["Citation", "Finding", "Relation", "canonical_id_for", "canonical_label_for",
-           "check_structure", "extract_citations", "find_relations", "parse_norm_reference"]
+__all__ = ["Citation", "Finding", "RelationMention", "Report", "analyze_archive",
+           "analyze_norm", "check_structure", "check_text", "confirm_relation",
+           "detect_doc_type", "extract_citations", "find_relations", "norm_links",
+           "parse_norm_reference", "reject_relation"]

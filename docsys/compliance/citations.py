@@ -11,16 +11,17 @@ Canonical ids (``canonical_id_for``) — one string per norm, whatever the spell
   ``DLEG-1440``, ``DLEY-25967`` (decreto ley);
 * a TUO keys on the norm it orders: ``TUO-LEY-27444`` (the supreme decree approving it is
   a citation of its own: ``DS-4-2019-JUS``);
-* supreme decrees and ministerial resolutions key on number-year-sector:
-  ``DS-4-2019-JUS``, ``RM-123-2020-MINSA`` (sector = first lettered segment of the
-  suffix; ``DS-4-2019`` when the suffix is missing); urgency decrees on number-year:
-  ``DU-14-2019``;
+* supreme decrees and national resolutions (ministerial, viceministerial, suprema,
+  de Contraloría, de Superintendencia, directoral, jefatural) key on number-year-sector:
+  ``DS-4-2019-JUS``, ``RM-123-2020-MINSA``, ``RC-320-2006-CG`` (sector = first lettered
+  segment of the suffix; ``DS-4-2019`` when the suffix is missing); urgency decrees on
+  number-year: ``DU-14-2019``;
 * municipal norms (OM, RA, RGM, DA, AC, DIR, RG) key on type-number-year: ``OM-12-2019``,
   ``RGM-45-2024`` — the same keys as :mod:`search.numbers`. Two additions avoid
-  collisions: a "Resolución de Gerencia" adds the issuing office, since each gerencia
-  numbers its own (``RG-12-2023-GDUR``), and a norm of another municipality or a national
-  entity adds its code (``OM-10-2018-MPLC``, ``DIR-1-2019-EF``). Our own code (``MDM``)
-  and office codes (``A``, ``GM``) never appear;
+  collisions: a "Resolución de Gerencia" and a directive add the issuing office, since
+  each office numbers its own (``RG-12-2023-GDUR``, ``DIR-2-2024-GM``), and a norm of
+  another municipality or a national entity adds its code (``OM-10-2018-MPLC``,
+  ``DIR-1-2019-EF``). Our own code (``MDM``) and the Alcaldía's ``A`` never appear;
 * the Constitution is ``CONST``.
 
 Numbers never carry leading zeros in ids; ``canonical_label`` pads them back for display
@@ -59,14 +60,20 @@ _NATIONAL_CODES = frozenset({"EF", "CG", "PCM", "OSCE", "SERVIR", "JUS", "SUNAT"
 _MUNICIPALITY_CODE = re.compile(r"^M[A-Z]{1,8}$")
 
 NATIONAL_NO_YEAR = frozenset({"LEY", "DLEG", "DLEY"})
-SECTOR_KINDS = frozenset({"DS", "RM"})
+# National norms numbered per year and sector: "D.S. N° 004-2019-JUS" -> DS-4-2019-JUS.
+SECTOR_KINDS = frozenset({"DS", "RM", "RVM", "RS", "RC", "RSI", "RD", "RJ"})
 MUNICIPAL_KINDS = frozenset({"OM", "RA", "RGM", "DA", "AC", "DIR", "RG"})
+# Numbered per issuing office: the office is part of the id (RG-21-2024-GDUR, DIR-2-2024-GM).
+OFFICE_KINDS = frozenset({"RG", "DIR"})
 YEARLY_KINDS = MUNICIPAL_KINDS | SECTOR_KINDS | {"DU"}
 KINDS = NATIONAL_NO_YEAR | YEARLY_KINDS | {"TUO", "CONST"}
 
 _LABELS = {
     "LEY": "Ley", "DLEG": "Decreto Legislativo", "DLEY": "Decreto Ley",
     "DS": "Decreto Supremo", "DU": "Decreto de Urgencia", "RM": "Resolución Ministerial",
+    "RVM": "Resolución Viceministerial", "RS": "Resolución Suprema",
+    "RC": "Resolución de Contraloría", "RSI": "Resolución de Superintendencia",
+    "RD": "Resolución Directoral", "RJ": "Resolución Jefatural",
     "OM": "Ordenanza Municipal", "RA": "Resolución de Alcaldía",
     "RGM": "Resolución de Gerencia Municipal", "RG": "Resolución de Gerencia",
     "DA": "Decreto de Alcaldía", "AC": "Acuerdo de Concejo", "DIR": "Directiva",
@@ -98,11 +105,21 @@ class Citation:
     def canonical_label(self) -> str:
         return canonical_label_for(self.kind, self.number, self.year, self.issuer)
 
+    @property
+    def archive_key(self) -> str | None:
+        return archive_key_for(self.kind, self.number, self.year)
+
+    @property
+    def is_local(self) -> bool:
+        """A norm of this municipality: its archive should hold it."""
+        return self.kind in MUNICIPAL_KINDS and _foreign_tag(_segments(self.issuer)) is None
+
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
                 "number": self.number, "year": self.year, "issuer": self.issuer,
                 "articles": list(self.articles), "anaphoric": self.anaphoric,
-                "canonical_id": self.canonical_id, "canonical_label": self.canonical_label}
+                "canonical_id": self.canonical_id, "canonical_label": self.canonical_label,
+                "archive_key": self.archive_key}
 
 
 # --------------------------------------------------------------------------- canonical ids
@@ -141,12 +158,28 @@ def canonical_id_for(kind: str, number: int | str, year: int | None = None,
     if kind not in MUNICIPAL_KINDS:
         return key
     tag = _foreign_tag(segments)
-    if kind == "RG":
+    if kind in OFFICE_KINDS:
         offices = [s for s in segments if re.search(r"[A-Z]", s)
                    and s not in OWN_ISSUER_CODES and s != tag]
         if offices:
             key += f"-{offices[0]}"
     return f"{key}-{tag}" if tag else key
+
+
+def archive_key_for(kind: str, number: int | str, year: int | None = None) -> str | None:
+    """The key the archive files this norm under (``documents.number_key``, made by
+    :func:`search.numbers.number_key`): type, number and year, without offices or
+    sectors — ``archive_key_for("RG", "021", 2024) == "RG-21-2024"``. None for the
+    Constitution and TUOs, which are not filed under a number of their own."""
+    kind = kind.upper()
+    if kind in ("CONST", "TUO"):
+        return None
+    num = _strip_zeros(str(number))
+    if not num.isdigit():
+        return None
+    if kind in NATIONAL_NO_YEAR or year is None:
+        return f"{kind}-{num}"
+    return f"{kind}-{num}-{int(year)}"
 
 
 def canonical_label_for(kind: str, number: int | str, year: int | None = None,
@@ -175,8 +208,8 @@ def _strip_zeros(number: str) -> str:
 # --------------------------------------------------------------------------- patterns
 # All patterns run on folded text (lower case, no accents).
 
-_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|nros?(?:\s?\.)?(?![a-z])|nos?\s?\.|num\s?\.|"
-           r"numeros?(?![a-z]))")
+_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|nros?(?:\s?\.)?(?![a-z])|nos?\s?\.|no(?=\s?\d)|"
+           r"num\s?\.|numeros?(?![a-z]))")
 # Words of a gerencia's or directive's name, up to the number marker; never the start of
 # another document ("... y el Informe N° 123-2024-GAJ-MDM").
 _NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedientes?|cartas?|"
@@ -188,6 +221,12 @@ _HEADS: list[tuple[str, str]] = [
     ("RGM", _RESOL + r"\s+de\s+gerencia\s+municipal|r\.\s?g\.\s?m\.?|rgm"),
     ("RA", _RESOL + r"\s+de\s+alcaldia|r\.\s?a\.|ra"),
     ("RM", _RESOL + r"\s+ministerial(?:es)?|r\.\s?m\.|rm"),
+    ("RVM", _RESOL + r"\s+vice\s?ministerial(?:es)?"),
+    ("RS", _RESOL + r"\s+supremas?"),
+    ("RC", _RESOL + r"\s+de\s+contraloria(?:\s+general)?"),
+    ("RSI", _RESOL + r"\s+de\s+superintendencia(?:\s+nacional)?"),
+    ("RD", _RESOL + r"\s+directorales?"),
+    ("RJ", _RESOL + r"\s+jefatura(?:l|les)"),
     ("RG", _RESOL + r"\s+(?:de\s+(?:la\s+)?)?(?:sub\s?)?gerencia(?:l(?:es)?)?" + _NAME_WORDS
      + r"|r\.\s?g\.|rg"),
     ("DLEY", r"decretos?(?:\s+|\s?-\s?)ley(?:es)?"),
@@ -259,7 +298,8 @@ _ART_UNIT = r"(?:articulos?|arts?\.)\s?" + _ART_ITEM + "(?:" + _ITEM_SEP + _ART_
 _SUB_UNIT = (r"(?:numerales|numeral|incisos?|literales|literal)\s?" + _SUB_ITEM
              + "(?:" + _ITEM_SEP + _SUB_ITEM + "){0,30}")
 _UNIT = "(?:" + _ART_UNIT + "|" + _SUB_UNIT + ")"
-_CHAIN = r"(?:\s+(?:del|de\s+la|de\s+los|de\s+las|de)\s+|\s?,\s?(?:en\s+(?:su|sus|el|los)\s+)?|\s+)"
+_CHAIN = (r"(?:\s+(?:del|de\s+la|de\s+los|de\s+las|de)\s+|\s?,\s?(?:en\s+(?:su|sus|el|los)\s+)?"
+          r"|\s?,?\s(?:y|e)\s+(?:el|los|la|las|en\s+(?:el|los))\s+|\s+)")
 _LOCATOR = (_UNIT + "(?:" + _CHAIN + _UNIT + "){0,4}"
             r"(?:\s+(?:del|de\s+la|de\s+su)\s+titulo\s+preliminar)?")
 _LOCATOR_RE = re.compile(r"(?<![a-z0-9])" + _LOCATOR)
@@ -280,12 +320,13 @@ _ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "decreto supremo": frozenset({"DS"}), "decreto legislativo": frozenset({"DLEG"}),
     "decreto de alcaldia": frozenset({"DA"}),
     "decreto": frozenset({"DS", "DLEG", "DU", "DA", "DLEY"}),
-    "resolucion": frozenset({"RA", "RGM", "RG", "RM"}), "directiva": frozenset({"DIR"}),
+    "resolucion": frozenset({"RA", "RGM", "RG", "RM", "RVM", "RS", "RC", "RSI", "RD", "RJ"}), "directiva": frozenset({"DIR"}),
     "acuerdo": frozenset({"AC"}), "norma": frozenset(KINDS),
 }
 # From a norm to articles cited after it: ", en su artículo 20", " (artículo 20)".
 _AFTER_RE = re.compile(
-    r"(?:\s?,\s?(?:[^,;()\n]{3,100}?,\s?)??en\s+(?:su|sus|el|los)\s+|[ \t]?,[ \t]?|[ \t]?\([ \t]?"
+    r"(?:\s?,\s?(?:[^,;()\n]{3,100}?,\s?)??en\s+(?:su|sus|el|los)\s+|[ \t]en\s+(?:su|sus)\s+"
+    r"|[ \t]?,[ \t]?|[ \t]?\([ \t]?"
     r"|[ \t])(?P<loc>" + _LOCATOR + ")")
 _HEADING_END = re.compile(r"\s?[.:]?\s?[-–—]")        # "ARTÍCULO SEGUNDO.-" is a heading
 _RANGE_SEP = re.compile(r"^\s+(?:al|a|hasta(?:\s+el)?)\s+$")
@@ -567,6 +608,13 @@ def _antecedent(found: list[Citation], starts: list[int], before: int,
     return None
 
 
+def articles_in(fragment: str) -> tuple[str, ...]:
+    """The articles of the first locator in a fragment of text ("el artículo 12 del
+    Reglamento ... aprobado por la" -> ("12",)), or ()."""
+    match = _LOCATOR_RE.search(fold(fragment))
+    return tuple(dict.fromkeys(_locator_articles(match.group(0)))) if match else ()
+
+
 def _locator_articles(locator: str) -> list[str]:
     """'numeral 6 del artículo 20' -> ['20.6']; see the module docstring."""
     groups: list[list[list[str]]] = []      # each group: units, outermost first
@@ -648,12 +696,3 @@ def _item_value(raw: str, rank: int) -> str | None:
     if rank == 0:
         return value.upper()              # roman numerals of a Título Preliminar
     return value.lower()                  # "literal a)"
-
-
-def __getattr__(name: str):
-    """``find_relations`` and ``Relation`` live in :mod:`docsys.compliance.relations`
-    (which imports this module); they are re-exported here lazily."""
-    if name in ("find_relations", "Relation"):
-        from docsys.compliance import relations
-        return getattr(relations, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

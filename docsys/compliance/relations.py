@@ -1,2 +1,206 @@
-Relation = None
-def find_relations(t): pass
+"""What a norm does to other norms: the operative clauses that repeal, modify or regulate.
+
+``find_relations(text)`` reads clauses such as
+
+* "DERÓGUESE la Ordenanza Municipal N° 012-2019-MDM"                -> deroga, whole norm
+* "Artículo 2.- DÉJESE SIN EFECTO la Resolución de Alcaldía N° ..."  -> deroga, whole norm
+* "MODIFÍQUESE el artículo 3 de la Ordenanza Municipal N° ..."       -> modifica, art. 3
+* "DERÓGANSE los artículos 5 y 8 de la Ordenanza ..."                -> deroga, arts. 5, 8
+* "INCORPÓRESE el artículo 15-A a la Ordenanza ..."                  -> modifica, art. 15-A
+* "APRUÉBESE el Reglamento de la Ordenanza Municipal N° ..."         -> reglamenta
+
+A verb counts only where it opens an operative clause: at the start of a paragraph, after
+an article label ("ARTÍCULO SEGUNDO.-", "Artículo 2.-", "PRIMERA.-") or after "la presente
+ordenanza". Considerandos ("Que, mediante la Ordenanza ... se derogó ...") and relative
+clauses ("la ordenanza que modifica ...") describe other acts and are ignored. The objects
+of the verb are the first norm cited after it and those listed with it ("la Ordenanza
+N° 12-2019-MDM y la Resolución ..."); a norm cited later in the clause ("..., aprobada
+por Acuerdo de Concejo N° ...") is not an object.
+
+Pure functions over text; storing and confirming the relations is
+:mod:`docsys.compliance.norms`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from docsys.compliance.citations import Citation, articles_in, extract_citations
+from docsys.compliance.folding import fold
+
+EVIDENCE_CHARS = 600
+
+_VERBS = [
+    ("deroga", r"derog(?:uen?se|an?se|ar|an?)"),
+    ("deroga", r"dej(?:en?se|an?se|ar|an?)\s+sin\s+efecto"),
+    ("modifica", r"modif(?:iquen?se|ican?se|icar|ican?)"),
+    ("modifica", r"sustit(?:uyan?se|uir|uyen?)"),
+    ("modifica", r"incorp(?:orar|orese|orense|orase|oranse|oran?)"),
+    ("modifica", r"adicion(?:ese|ense|ar|ase)"),
+    ("reglamenta", r"reglament(?:ese|ense|ar|ase|an?)"),
+    ("aprueba", r"aprue?b(?:ese|ense|ase|anse|ar|a|an)"),
+]
+_VERB_RE = re.compile(r"(?<![a-z])(?:" + "|".join(
+    f"(?P<v{i}>{pattern})" for i, (_, pattern) in enumerate(_VERBS)) + r")(?![a-z])")
+# What may stand before an operative verb in its paragraph: an article label ("articulo
+# segundo.-", "art. 2°.-", "primera.-", "2.-"), or "la presente ordenanza".
+_LABEL = re.compile(r"^(?:[^\n]{0,80}?[.:°º)]\s?[-–—]+|\d+(?:\.\d+)*[.)]|[a-z]+\s?[.:]-?)\s*$")
+_LABEL_HEADING = re.compile(r"^[^\n]{0,80}?[.:°º)]\s?[-–—]+\s*(?P<heading>[^.;:]{1,100})$")
+_SUBJECT = re.compile(r"(?:^|[.:]\s?[-–—]*\s*)(?:la\s+presente|el\s+presente|por\s+la\s+presente,?"
+                      r"\s+se|mediante\s+la\s+presente,?\s+se|se)\s+"
+                      r"(?:[a-z]+\s+)?$")
+_PARAGRAPH_END = re.compile(r"(?:[.;:]\s*\n|\n\s*\n)")
+# Where a clause ends: "; ", ". " + capital or end of line, ":" (a new wording follows).
+_CLAUSE_END = re.compile(r";|:|\.(?=\s*(?:\n|$))|\.\s+(?=[A-ZÁÉÍÓÚÑ])|\n\s*\n")
+# Between two objects of the same verb: ", ", " y la ", ", así como la ".
+_LIST_GAP = re.compile(r"^\s?(?:,|;)?\s?(?:(?:y|e)\s+|asi\s+como\s+)?(?:(?:el|la|los|las)\s+)?"
+                       r"(?:(?:articulos?|numerales?|incisos?|literales?)[^,;]{0,60}?"
+                       r"(?:del?|de\s+la)\s+)?$")
+_REGLAMENTO_GAP = re.compile(r"reglamento\s+(?:general\s+)?(?:de\s+la|del|de)\s+$")
+MAX_OBJECT_GAP = 200      # characters between the verb and its first object
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """One relation stated in a text: ``kind`` applied to ``target`` (its ``articles``, or
+    the whole norm when empty). ``start``/``end`` span the operative clause."""
+
+    kind: str
+    target: Citation
+    articles: tuple[str, ...]
+    start: int
+    end: int
+    evidence: str
+
+    @property
+    def whole_norm(self) -> bool:
+        return not self.articles
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "target": self.target.canonical_id,
+                "target_label": self.target.canonical_label,
+                "articles": list(self.articles), "whole_norm": self.whole_norm,
+                "start": self.start, "end": self.end, "evidence": self.evidence}
+
+
+def find_relations(text: str, citations: list[Citation] | None = None) -> list[RelationMention]:
+    """The repeal / modify / regulate clauses of ``text``, in reading order. Pass the
+    text's ``citations`` when they are already known (they are extracted otherwise)."""
+    if not text:
+        return []
+    folded = fold(text)
+    if citations is None:
+        citations = extract_citations(text)
+    citations = sorted(citations, key=lambda c: c.start)
+    starts = [c.start for c in citations]
+    out: list[RelationMention] = []
+    for verb in _VERB_RE.finditer(folded):
+        if not _is_operative(text, folded, verb.start()):
+            continue
+        kind = _VERBS[int(verb.lastgroup[1:])][0]
+        end = _clause_end(text, verb.end(), citations, starts)
+        objects = _objects(folded, verb.end(), end, citations, starts)
+        if kind == "aprueba":
+            if not objects or not _REGLAMENTO_GAP.search(folded[verb.end():objects[0].start]):
+                continue
+            kind = "reglamenta"
+        start = _clause_start(folded, verb.start())
+        evidence = " ".join(text[start:end].split())
+        if len(evidence) > EVIDENCE_CHARS:
+            evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
+        for n, target in enumerate(objects):
+            if target.kind == "CONST":
+                continue
+            articles = target.articles
+            if not articles and n == 0:
+                # "MODIFÍQUESE el artículo 12 del Reglamento ..., aprobado por la Ordenanza"
+                articles = articles_in(text[verb.end():target.start])
+            if kind == "reglamenta":
+                articles = ()
+            out.append(RelationMention(kind, target, tuple(articles), start, end, evidence))
+    return _unique(out)
+
+
+def _paragraph_start(folded: str, pos: int) -> int:
+    """Where the paragraph holding ``pos`` starts. Text pasted from a PDF is wrapped at
+    every line, so a paragraph ends only at a line ending in ".", ";" or ":" or a blank
+    line."""
+    window_start = max(0, pos - 2000)
+    last = None
+    for last in _PARAGRAPH_END.finditer(folded, window_start, pos):
+        pass
+    return last.end() if last is not None else (0 if window_start == 0 else window_start)
+
+
+def _is_operative(text: str, folded: str, pos: int) -> bool:
+    para = _paragraph_start(folded, pos)
+    prefix = " ".join(folded[para:pos].split())
+    if not prefix:
+        return True
+    if re.match(r"(?:que|visto|vistos|considerando)(?![a-z])", prefix):
+        return False
+    if _LABEL.match(prefix):
+        return True
+    # "Artículo 5.- INFRACCIONES Y SANCIONES Incorpórense ...": a label and its heading,
+    # told from a sentence by its capitals.
+    titled = _LABEL_HEADING.match(" ".join(text[para:pos].split()))
+    if titled and not re.search(r"[a-záéíóúñü]", titled.group("heading")):
+        return True
+    return bool(_SUBJECT.search(prefix + " ")) and len(prefix) <= 160
+
+
+def _clause_start(folded: str, pos: int) -> int:
+    """The clause quoted as evidence starts with the paragraph (its article label)."""
+    para = _paragraph_start(folded, pos)
+    while para < pos and folded[para].isspace():
+        para += 1
+    return para if pos - para <= 160 else pos
+
+
+def _inside(citations: list[Citation], starts: list[int], pos: int) -> Citation | None:
+    i = bisect.bisect_right(starts, pos) - 1
+    if i >= 0 and citations[i].start <= pos < citations[i].end:
+        return citations[i]
+    return None
+
+
+def _clause_end(text: str, pos: int, citations: list[Citation], starts: list[int]) -> int:
+    """The end of the clause opened at ``pos``: the first boundary outside a citation
+    (citations hold periods and colons of their own: "D.S. N° 004", "N.° 27972")."""
+    limit = min(len(text), pos + 3000)
+    for match in _CLAUSE_END.finditer(text, pos, limit):
+        if _inside(citations, starts, match.start()) is None:
+            return match.start() + (1 if text[match.start()] in ".;:" else 0)
+    return limit
+
+
+def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citation],
+             starts: list[int]) -> list[Citation]:
+    """The norms the verb acts on: the first cited in the clause and those listed with it."""
+    i = bisect.bisect_left(starts, verb_end)
+    objects: list[Citation] = []
+    while i < len(citations) and citations[i].start < clause_end:
+        citation = citations[i]
+        if not objects:
+            if citation.start - verb_end > MAX_OBJECT_GAP:
+                break
+            objects.append(citation)
+        elif _LIST_GAP.match(folded[objects[-1].end:citation.start]):
+            objects.append(citation)
+        else:
+            break
+        i += 1
+    return objects
+
+
+def _unique(mentions: list[RelationMention]) -> list[RelationMention]:
+    """One mention per (kind, norm, articles): a clause repeated keeps its first place."""
+    seen: set[tuple] = set()
+    out = []
+    for m in mentions:
+        key = (m.kind, m.target.canonical_id, m.articles)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out

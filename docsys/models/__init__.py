@@ -8,11 +8,12 @@ from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
 from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
+from docsys.models.compliance import NormCitation, NormRelation
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "Blob", "Issuance", "NumberSequence", "SigningCredential",
-    "ArchivedNorm", "ImportBatch", "ImportedFile",
+    "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
 ]

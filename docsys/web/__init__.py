@@ -55,8 +55,8 @@ def queues_for_writing(view):
 
 
 def register_web(app: Flask) -> None:
-    from docsys.web import (admin, api, archive, auth, drafts, inbox, issuing, portal, review,
-                            search)
+    from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
+                            issuing, portal, review, search)
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -72,6 +72,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(archive.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies: CSRF does not apply
+    app.register_blueprint(compliance.bp)
+    app.register_blueprint(compliance_api.bp)
+    csrf.exempt(compliance_api.bp)
 
     @app.before_request
     def _read_only_for_safe_methods():

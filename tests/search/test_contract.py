@@ -427,3 +427,51 @@ def test_rebuild_reports_progress(any_backend):
     assert any_backend.rebuild(iter(CORPUS), progress=done.append) == len(CORPUS)
     assert sum(done) == len(CORPUS)
     assert any_backend.count() == len(CORPUS)
+
+
+# -- more like this (similar norms) ---------------------------------------------------------
+
+ARBITRIOS = ("Ordenanza que regula los arbitrios municipales de limpieza pública, parques y "
+             "jardines y serenazgo para el ejercicio fiscal.")
+
+
+def test_more_like_this_ranks_the_same_subject_first(loaded):
+    hits = loaded.more_like_this(ARBITRIOS, visibility=ALL)
+    assert hits and hits[0].id == "doc-1"
+    # the other arbitrios norms next; edificación, apelación... (another subject) after
+    assert {h.id for h in hits[:3]} == {"doc-1", "doc-4", "doc-5"}
+    assert all(h.score is not None for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert hits[0].number == "ORDENANZA MUNICIPAL N° 012-2019-MDM"
+
+
+def test_more_like_this_filters_statuses_visibility_and_the_document_itself(loaded):
+    norms = {h.id for h in loaded.more_like_this(ARBITRIOS, visibility=ALL,
+                                                 statuses=["vigente", "modificada"])}
+    assert "doc-1" in norms and "doc-5" in norms and "doc-4" not in norms   # derogada
+    hits = loaded.more_like_this(ARBITRIOS, visibility=ALL, exclude_document_ids=[1])
+    assert "doc-1" not in {h.id for h in hits} and hits
+    drafts = "Borrador de la directiva de viáticos y caja chica para comisiones de servicio."
+    assert "doc-9" in {h.id for h in loaded.more_like_this(drafts, visibility=ALL)}
+    assert "doc-9" not in {h.id for h in loaded.more_like_this(drafts,
+                                                                visibility=Visibility.public())}
+    assert "doc-9" not in {h.id for h in loaded.more_like_this(
+        drafts, visibility=ALL, statuses=["vigente", "modificada", "derogada"])}
+
+
+def test_more_like_this_limit_and_empty_text(loaded):
+    assert len(loaded.more_like_this(ARBITRIOS, visibility=ALL, limit=1)) == 1
+    assert loaded.more_like_this("", visibility=ALL) == []
+    assert loaded.more_like_this("   \n ", visibility=ALL) == []
+    assert loaded.more_like_this("zzqx wvyk", visibility=ALL) == []
+    with pytest.raises(TypeError):
+        loaded.more_like_this(ARBITRIOS, visibility=None)
+
+
+def test_more_like_this_after_updates(loaded):
+    # Updated entries leave deleted copies in the index until merged: a term may then
+    # count more documents than are alive (tantivy's own MoreLikeThis panicked on that).
+    before = [h.id for h in loaded.more_like_this(ARBITRIOS, visibility=ALL)]
+    for _ in range(3):
+        loaded.index(CORPUS)
+    assert [h.id for h in loaded.more_like_this(ARBITRIOS, visibility=ALL)][:3] == before[:3]

@@ -233,3 +233,46 @@ def test_elasticsearch_settings_come_from_the_environment(monkeypatch, tmp_path)
     assert isinstance(backend, ElasticsearchBackend)
     assert (backend.alias, backend.building_alias) == ("normas", "normas-building")
     backend.close()
+
+
+def test_more_like_this_body():
+    from search.elastic import build_more_like_this
+
+    text = "Ordenanza que regula los arbitrios de limpieza pública " * 5000
+    body = build_more_like_this(text, Visibility.for_user(["GM"], 7), limit=500,
+                                statuses=["Vigente", "derogada"], exclude_document_ids=[3, 3, 9])
+    mlt = body["query"]["bool"]["must"][0]["more_like_this"]
+    assert mlt["fields"] == ["title", "body"]
+    assert len(mlt["like"]) == 100_000                       # the text is capped
+    assert mlt["max_query_terms"] == 30 and mlt["min_word_length"] == 3
+    filters = body["query"]["bool"]["filter"]
+    assert {"terms": {"status": ["derogada", "vigente"]}} in filters
+    assert any("bool" in f and {"term": {"published": True}} in f["bool"]["should"]
+               for f in filters)
+    assert body["query"]["bool"]["must_not"] == [{"terms": {"document_id": [3, 9]}}]
+    assert body["size"] == 100 and body["_source"] == {"excludes": ["body"]}
+    json.dumps(body)
+    plain = build_more_like_this("arbitrios", ALL)
+    assert "filter" not in plain["query"]["bool"] and "must_not" not in plain["query"]["bool"]
+    assert build_more_like_this("  ", ALL) is None
+
+
+def test_more_like_this_calls_the_server_once():
+    class FakeClient:
+        def __init__(self):
+            self.bodies = []
+
+        def search(self, index, body):
+            self.bodies.append((index, body))
+            return {"hits": {"hits": [{"_id": "doc-1", "_score": 3.5, "_source": {
+                "id": "doc-1", "document_id": 1, "number": "ORDENANZA MUNICIPAL N° 012-2019-MDM",
+                "title": "Arbitrios", "doc_type": "OM", "status": "vigente"}}]}}
+
+    backend = ElasticsearchBackend("http://localhost:9200", client=FakeClient())
+    backend._ready = True
+    hits = backend.more_like_this("arbitrios de limpieza", visibility=ALL, limit=3)
+    assert [(h.id, h.score) for h in hits] == [("doc-1", 3.5)]
+    index, body = backend.client.bodies[0]
+    assert index == "docsys" and body["size"] == 3
+    assert backend.more_like_this("", visibility=ALL) == []
+    assert len(backend.client.bodies) == 1

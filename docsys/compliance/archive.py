@@ -1,0 +1,151 @@
+"""The archive's side of a check: which stored norm each citation points to, and what
+happened to it since (repealed or modified, by which norm, from when).
+
+The archive is every document with an official number: norms issued in docsys and norms
+imported from the municipality's files. A citation is looked up by its archive key
+(``documents.number_key``, indexed) and then told apart by its canonical id, so
+"Resolución de Gerencia N° 021-2024-GDUR-MDM" does not match the 021-2024 of another
+gerencia, nor an ordinance of another municipality ours.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys.compliance.citations import Citation, parse_norm_reference
+from docsys.models import Document, NormRelation
+
+NEAR_YEARS = 3            # a citation not found: the same number this many years around
+
+
+@dataclass(frozen=True)
+class ArchiveNorm:
+    """What a report shows of a stored norm."""
+
+    document_id: int
+    number: str
+    title: str
+    doc_type: str
+    legal_status: str
+    issue_date: str | None
+    published: bool
+    canonical_id: str | None
+    label: str = ""          # "Ordenanza Municipal N° 012-2019-MDM"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_COLUMNS = (Document.id, Document.official_number, Document.title, Document.doc_type,
+            Document.legal_status, Document.issue_date, Document.status, Document.number_key)
+
+
+def canonical_id_of(doc_type: str, official_number: str | None,
+                    number_key: str | None = None) -> str | None:
+    """The canonical id of a stored norm, read from its official number."""
+    return _identity(doc_type, official_number, number_key)[0]
+
+
+@lru_cache(maxsize=50_000)
+def _identity(doc_type: str, official_number: str | None, number_key: str | None):
+    """(canonical id, label) of a stored norm; cached: numbers never change once issued."""
+    ref = parse_norm_reference(official_number, doc_type) if official_number else None
+    if ref is None:
+        return (number_key if official_number else None), official_number or ""
+    return ref.canonical_id, ref.canonical_label
+
+
+def norm_canonical_id(document: Document) -> str | None:
+    return canonical_id_of(document.doc_type, document.official_number, document.number_key)
+
+
+def _norm(row) -> ArchiveNorm:
+    """From a row of ``_COLUMNS`` or a Document."""
+    canonical, label = _identity(row.doc_type, row.official_number, row.number_key)
+    return ArchiveNorm(document_id=row.id, number=row.official_number, title=row.title,
+                       doc_type=row.doc_type, legal_status=row.legal_status or "vigente",
+                       issue_date=row.issue_date, published=row.status == "publicado",
+                       canonical_id=canonical, label=label)
+
+
+def as_archive_norm(document: Document) -> ArchiveNorm:
+    return _norm(document)      # a Document has every column _norm reads
+
+
+def candidates_by_key(session: Session, keys: Iterable[str]) -> dict[str, list[ArchiveNorm]]:
+    """Stored norms filed under each of ``keys`` (``documents.number_key``)."""
+    keys = sorted({k for k in keys if k})
+    found: dict[str, list[ArchiveNorm]] = {}
+    for i in range(0, len(keys), 500):
+        rows = session.execute(select(*_COLUMNS).where(
+            Document.number_key.in_(keys[i:i + 500]), Document.official_number.is_not(None)))
+        for row in rows:
+            found.setdefault(row.number_key, []).append(_norm(row))
+    return found
+
+
+def pick(citation_id: str, archive_key: str | None,
+         candidates: list[ArchiveNorm]) -> ArchiveNorm | None:
+    """The stored norm a citation names, among those filed under its archive key: the one
+    with the same canonical id; or the only one, when the citation gives no office or
+    sector to tell them apart."""
+    for norm in candidates:
+        if norm.canonical_id == citation_id:
+            return norm
+    if citation_id == archive_key and len(candidates) == 1:
+        return candidates[0]
+    return None
+
+
+def find_norms(session: Session, citations: Iterable[Citation]) -> dict[str, ArchiveNorm]:
+    """canonical id -> stored norm, for the cited norms the archive holds (one query)."""
+    citations = list(citations)
+    candidates = candidates_by_key(session, (c.archive_key for c in citations))
+    found = {}
+    for citation in citations:
+        if citation.canonical_id in found or not citation.archive_key:
+            continue
+        norm = pick(citation.canonical_id, citation.archive_key,
+                    candidates.get(citation.archive_key, []))
+        if norm is not None:
+            found[citation.canonical_id] = norm
+    return found
+
+
+def near_misses(session: Session, citations: Iterable[Citation]) -> dict[str, list[ArchiveNorm]]:
+    """For citations not found: stored norms of the same type and number from a few years
+    around (a wrong year is the usual slip), by canonical id."""
+    wanted: dict[str, Citation] = {c.canonical_id: c for c in citations
+                                   if c.archive_key and c.year}
+    keys = {}
+    for cid, c in wanted.items():
+        for year in range(c.year - NEAR_YEARS, c.year + NEAR_YEARS + 1):
+            if year != c.year:
+                keys[f"{c.kind}-{c.number}-{year}"] = cid
+    out: dict[str, list[ArchiveNorm]] = {}
+    for key, norms in candidates_by_key(session, keys).items():
+        out.setdefault(keys[key], []).extend(norms)
+    for norms in out.values():
+        norms.sort(key=lambda n: n.issue_date or "")
+    return out
+
+
+def relations_affecting(session: Session, document_ids: Iterable[int],
+                        statuses=("confirmada",)) -> dict[int, list[NormRelation]]:
+    """Repeals and modifications of these norms, oldest first, by target document id."""
+    ids = sorted(set(document_ids))
+    out: dict[int, list[NormRelation]] = {}
+    for i in range(0, len(ids), 500):
+        rows = session.scalars(select(NormRelation).where(
+            NormRelation.target_document_id.in_(ids[i:i + 500]),
+            NormRelation.kind.in_(("deroga", "modifica")),
+            NormRelation.status.in_(statuses)))
+        for relation in rows:
+            out.setdefault(relation.target_document_id, []).append(relation)
+    for relations in out.values():
+        relations.sort(key=lambda r: (r.effective_date or "", r.id))
+    return out

@@ -1,0 +1,394 @@
+"""Norms in the archive: their stored citations, and the relations between them.
+
+When a norm is issued or imported, ``analyze_norm`` stores the norms its text cites and
+proposes the relations its operative clauses state ("DERÓGUESE la Ordenanza ..."). The
+archivist confirms or rejects each proposal; a confirmed repeal or modification sets the
+affected norm's legal status (vigente → modificada → derogada) from its effective date,
+re-queues it for the search index (where status is a filter) and is audited.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from docsys import audit, permissions
+from docsys.compliance import archive
+from docsys.compliance.archive import ArchiveNorm, as_archive_norm, norm_canonical_id
+from docsys.compliance.citations import extract_citations
+from docsys.compliance.relations import RelationMention, find_relations
+from docsys.compliance.text import MAX_CHECK_CHARS, document_text
+from docsys.errors import Conflict, NotFound, ValidationError
+from docsys.models import Document, DocumentVersion, NormCitation, NormRelation, User
+from docsys.models._common import utcnow
+
+log = logging.getLogger("docsys.compliance")
+LIMA = ZoneInfo("America/Lima")
+STATUS_RANK = {"vigente": 0, "modificada": 1, "derogada": 2}
+RELATION_LABELS = {"deroga": "Deroga", "modifica": "Modifica", "reglamenta": "Reglamenta"}
+RELATION_STATUS_LABELS = {"propuesta": "Propuesta", "confirmada": "Confirmada",
+                          "rechazada": "Rechazada"}
+MAX_NOTE = 1000
+
+
+def today_in_lima() -> dt.date:
+    return dt.datetime.now(LIMA).date()
+
+
+# --------------------------------------------------------------------------- analysis
+
+@dataclass
+class NormAnalysis:
+    document_id: int
+    citations: int
+    proposed: list[NormRelation] = field(default_factory=list)
+    linked: int = 0       # earlier proposals about this norm, now pointing at it
+
+
+def analyze_norm(session: Session, document: Document, text: str | None = None, *,
+                 actor: User | None = None) -> NormAnalysis:
+    """Store the citations of a norm's text and propose the relations it states.
+
+    ``text`` is the norm's full text (an importer passes what it extracted); by default
+    the latest version as it prints. Runs again safely: citations are replaced, proposals
+    already made (and the archivist's decisions on them) are kept. Call it inside the
+    transaction that issues or imports the norm.
+    """
+    if not document.official_number:
+        raise ValidationError("Solo se analizan normas emitidas o importadas (con número "
+                              "oficial).")
+    if text is None:
+        text = _stored_text(session, document)
+    text = (text or "")[:MAX_CHECK_CHARS]
+    own = norm_canonical_id(document)
+    citations = [c for c in extract_citations(text) if c.canonical_id != own]
+    session.execute(delete(NormCitation).where(NormCitation.document_id == document.id))
+    session.add_all([NormCitation(
+        document_id=document.id, canonical_id=c.canonical_id, archive_key=c.archive_key,
+        kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
+        text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
+    proposed = []
+    for mention in find_relations(text, citations):
+        relation = _propose(session, document, mention)
+        if relation is not None:
+            proposed.append(relation)
+    linked = _link_waiting(session, document, own)
+    session.flush()
+    if proposed:
+        audit.record(session, "relation_propose", actor, document.id,
+                     relations=[{"id": r.id, "kind": r.kind, "target": r.target_label,
+                                 "articles": r.articles} for r in proposed])
+    return NormAnalysis(document.id, len(citations), proposed, linked)
+
+
+def _stored_text(session: Session, document: Document) -> str:
+    if not document.latest_version:
+        return ""
+    version = session.scalar(select(DocumentVersion).where(
+        DocumentVersion.document_id == document.id,
+        DocumentVersion.number == document.latest_version))
+    return document_text(document, version.content if version else {})
+
+
+def _propose(session: Session, source: Document, mention: RelationMention) -> NormRelation | None:
+    target = mention.target
+    articles_key = ",".join(mention.articles)[:200]
+    exists = session.scalar(select(NormRelation.id).where(
+        NormRelation.source_document_id == source.id, NormRelation.kind == mention.kind,
+        NormRelation.target_canonical_id == target.canonical_id,
+        NormRelation.articles_key == articles_key))
+    if exists is not None:
+        return None
+    match = archive.find_norms(session, [target]).get(target.canonical_id)
+    target_document = (session.get(Document, match.document_id)
+                       if match and match.document_id != source.id else None)
+    relation = NormRelation(
+        source=source, target=target_document,
+        target_canonical_id=target.canonical_id, target_archive_key=target.archive_key,
+        target_label=target.canonical_label[:300], kind=mention.kind,
+        articles=list(mention.articles), articles_key=articles_key,
+        evidence=mention.evidence, effective_date=source.issue_date, status="propuesta",
+        decision_note="")
+    session.add(relation)
+    return relation
+
+
+def _link_waiting(session: Session, document: Document, own: str | None) -> int:
+    """Proposals made before this norm was in the archive now point at it."""
+    if not document.number_key:
+        return 0
+    me = as_archive_norm(document)
+    count = 0
+    for relation in session.scalars(select(NormRelation).where(
+            NormRelation.target_document_id.is_(None),
+            NormRelation.target_archive_key == document.number_key,
+            NormRelation.source_document_id != document.id)):
+        if archive.pick(relation.target_canonical_id, relation.target_archive_key, [me]):
+            relation.target = document
+            count += 1
+    return count
+
+
+def analyze_archive(session: Session, document_ids: Iterable[int] | None = None,
+                    progress: Callable[[int], object] | None = None,
+                    text_of: Callable[[Session, Document], str] | None = None) -> dict:
+    """Analyze every norm of the archive (or those given), oldest first, so a repeal is
+    proposed against a norm already seen. Returns counts for the caller to print."""
+    query = select(Document.id).where(Document.official_number.is_not(None))
+    if document_ids is not None:
+        query = query.where(Document.id.in_(list(document_ids)))
+    ids = list(session.scalars(query.order_by(Document.issue_date, Document.id)))
+    totals = {"normas": 0, "citas": 0, "relaciones_propuestas": 0}
+    for document_id in ids:
+        document = session.get(Document, document_id)
+        text = text_of(session, document) if text_of else None
+        result = analyze_norm(session, document, text)
+        totals["normas"] += 1
+        totals["citas"] += result.citations
+        totals["relaciones_propuestas"] += len(result.proposed)
+        if progress is not None:
+            progress(1)
+    return totals
+
+
+# --------------------------------------------------------------------------- decisions
+
+def get_relation(session: Session, relation_id) -> NormRelation:
+    try:
+        relation = session.get(NormRelation, int(relation_id))
+    except (TypeError, ValueError):
+        relation = None
+    if relation is None:
+        raise NotFound("La relación entre normas indicada no existe.")
+    return relation
+
+
+def can_decide(user: User) -> bool:
+    return user.has_role("archivist")
+
+
+def _parse_date(value) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ValidationError("La fecha de vigencia debe tener el formato AAAA-MM-DD.") from None
+
+
+def _clean_note(note) -> str:
+    note = " ".join(str(note or "").split())
+    if len(note) > MAX_NOTE:
+        raise ValidationError(f"La nota admite hasta {MAX_NOTE} caracteres.")
+    return note
+
+
+def confirm_relation(session: Session, relation: NormRelation, actor: User,
+                     effective_date=None, note: str = "",
+                     today: dt.date | None = None) -> NormRelation:
+    """The archivist confirms a proposed relation; the affected norm's status follows."""
+    permissions.require(can_decide(actor), "Solo el archivo (Secretaría General) confirma "
+                                           "las relaciones entre normas.")
+    given = _parse_date(effective_date)
+    note = _clean_note(note)
+    if relation.status == "confirmada":
+        raise Conflict("La relación ya está confirmada.", current_status=relation.status)
+    if relation.target_document_id is None:
+        raise Conflict(f"{relation.target_label} no está en el archivo normativo: regístrela "
+                       "o impórtela antes de confirmar la relación.")
+    effective = (given or relation.effective_date
+                 or (relation.source.issue_date if relation.source else None)
+                 or (today or today_in_lima()).isoformat())
+    relation.status = "confirmada"
+    relation.effective_date = effective
+    relation.decided_by = actor
+    relation.decided_at = utcnow()
+    relation.decision_note = note
+    session.flush()
+    before, after = refresh_legal_status(session, relation.target, today=today)
+    audit.record(session, "relation_confirm", actor, relation.target_document_id,
+                 relation=relation.id, kind=relation.kind, source=relation.source.official_number,
+                 target=relation.target.official_number, articles=relation.articles,
+                 effective_date=effective, legal_status_before=before,
+                 legal_status_after=after)
+    return relation
+
+
+def reject_relation(session: Session, relation: NormRelation, actor: User,
+                    note: str, today: dt.date | None = None) -> NormRelation:
+    """The archivist rejects a proposal (or withdraws a confirmation), with a reason."""
+    permissions.require(can_decide(actor), "Solo el archivo (Secretaría General) decide "
+                                           "sobre las relaciones entre normas.")
+    note = _clean_note(note)
+    if len(note) < 3:
+        raise ValidationError("Indique el motivo del rechazo.")
+    if relation.status == "rechazada":
+        raise Conflict("La relación ya fue rechazada.", current_status=relation.status)
+    was_confirmed = relation.status == "confirmada"
+    relation.status = "rechazada"
+    relation.decided_by = actor
+    relation.decided_at = utcnow()
+    relation.decision_note = note
+    session.flush()
+    before = after = relation.target.legal_status if relation.target else None
+    if was_confirmed and relation.target is not None:
+        before, after = refresh_legal_status(session, relation.target, today=today,
+                                             recompute=True)
+    audit.record(session, "relation_reject", actor, relation.target_document_id or
+                 relation.source_document_id, relation=relation.id, kind=relation.kind,
+                 source=relation.source.official_number, target=relation.target_label,
+                 note=note, was_confirmed=was_confirmed, legal_status_before=before,
+                 legal_status_after=after)
+    return relation
+
+
+# --------------------------------------------------------------------------- legal status
+
+def status_from(relations: Iterable[NormRelation], today: dt.date) -> str:
+    """The status the confirmed relations in force on ``today`` give a norm."""
+    day = today.isoformat()
+    effective = [r for r in relations if r.status == "confirmada"
+                 and r.kind in ("deroga", "modifica")
+                 and (not r.effective_date or r.effective_date <= day)]
+    if any(r.kind == "deroga" and not r.articles for r in effective):
+        return "derogada"
+    return "modificada" if effective else "vigente"
+
+
+def refresh_legal_status(session: Session, document: Document, *, today: dt.date | None = None,
+                         recompute: bool = False) -> tuple[str, str]:
+    """Bring a norm's legal status in line with its confirmed relations. Relations only
+    raise the status (a status recorded at import stays unless a relation says more);
+    ``recompute`` (after a confirmation is withdrawn) sets it from the relations alone.
+    The norm is re-queued for the search index when its status changes."""
+    from search.indexer import enqueue
+
+    relations = session.scalars(select(NormRelation).where(
+        NormRelation.target_document_id == document.id))
+    derived = status_from(relations, today or today_in_lima())
+    before = document.legal_status or "vigente"
+    after = derived if recompute else max(before, derived, key=STATUS_RANK.get)
+    if after != before:
+        document.legal_status = after
+        # The document's update queues it too; an explicit row keeps the index in step
+        # even if that hook changes.
+        enqueue(session, document.id)
+        session.flush()
+    return before, after
+
+
+def refresh_statuses(session: Session, today: dt.date | None = None) -> int:
+    """Apply the relations whose effective date has come (run daily). Returns how many
+    norms changed status."""
+    today = today or today_in_lima()
+    ids = list(session.scalars(select(NormRelation.target_document_id).where(
+        NormRelation.status == "confirmada", NormRelation.target_document_id.is_not(None))
+        .distinct()))
+    changed = 0
+    for document_id in ids:
+        document = session.get(Document, document_id)
+        before, after = refresh_legal_status(session, document, today=today)
+        if before != after:
+            changed += 1
+            audit.record(session, "legal_status", None, document.id, before=before,
+                         after=after, reason="vigencia de relaciones confirmadas")
+    return changed
+
+
+# --------------------------------------------------------------------------- reading
+
+def list_relations(session: Session, status: str | None = "propuesta", limit: int = 200,
+                   offset: int = 0) -> list[NormRelation]:
+    try:
+        limit, offset = int(limit), int(offset)
+    except (TypeError, ValueError):
+        raise ValidationError("«limit» y «offset» deben ser números enteros.") from None
+    query = select(NormRelation)
+    if status:
+        if status not in RELATION_STATUS_LABELS:
+            raise ValidationError("El estado debe ser propuesta, confirmada o rechazada.")
+        query = query.where(NormRelation.status == status)
+    return list(session.scalars(query.order_by(NormRelation.proposed_at.desc(),
+                                               NormRelation.id.desc())
+                                .offset(max(0, int(offset))).limit(min(max(1, int(limit)), 500))))
+
+
+def count_relations(session: Session, status: str = "propuesta") -> int:
+    return int(session.scalar(select(func.count()).select_from(NormRelation)
+                              .where(NormRelation.status == status)) or 0)
+
+
+@dataclass
+class CitedNorm:
+    canonical_id: str
+    label: str
+    articles: list[str]
+    mentions: int
+    match: ArchiveNorm | None
+
+
+@dataclass
+class NormLinks:
+    """A norm's place in the archive: what it cites, what cites it, what changed it."""
+
+    norm: ArchiveNorm
+    cites: list[CitedNorm]
+    cited_by: list[ArchiveNorm]
+    affected_by: list[NormRelation]     # relations that repeal / modify / regulate it
+    affects: list[NormRelation]         # relations it states about other norms
+
+
+def norm_links(session: Session, document: Document) -> NormLinks:
+    norm = as_archive_norm(document)
+    rows = list(session.scalars(select(NormCitation).where(
+        NormCitation.document_id == document.id).order_by(NormCitation.start)))
+    grouped: dict[str, CitedNorm] = {}
+    for row in rows:
+        item = grouped.setdefault(row.canonical_id, CitedNorm(row.canonical_id, row.label, [],
+                                                              0, None))
+        item.mentions += 1
+        item.articles.extend(a for a in row.articles if a not in item.articles)
+    candidates = archive.candidates_by_key(session, {r.archive_key for r in rows})
+    for row in rows:
+        item = grouped[row.canonical_id]
+        if item.match is None:
+            item.match = archive.pick(row.canonical_id, row.archive_key,
+                                      candidates.get(row.archive_key, []))
+    return NormLinks(norm, list(grouped.values()), _cited_by(session, document, norm),
+                     _relations(session, NormRelation.target_document_id == document.id),
+                     _relations(session, NormRelation.source_document_id == document.id))
+
+
+def _cited_by(session: Session, document: Document, norm: ArchiveNorm) -> list[ArchiveNorm]:
+    if not document.number_key:
+        return []
+    same_key = int(session.scalar(select(func.count()).select_from(Document).where(
+        Document.number_key == document.number_key,
+        Document.official_number.is_not(None))) or 0)
+    accepted = {norm.canonical_id}
+    if same_key == 1:
+        accepted.add(document.number_key)     # a citation without office or sector
+    citing = select(NormCitation.document_id).where(
+        NormCitation.archive_key == document.number_key,
+        NormCitation.canonical_id.in_(sorted(a for a in accepted if a)),
+        NormCitation.document_id != document.id)
+    documents = session.scalars(select(Document).where(Document.id.in_(citing))
+                                .order_by(Document.issue_date.desc(), Document.id.desc()))
+    return [as_archive_norm(d) for d in documents]
+
+
+def _relations(session: Session, condition) -> list[NormRelation]:
+    return list(session.scalars(select(NormRelation).where(
+        condition, NormRelation.status != "rechazada")
+        .order_by(NormRelation.effective_date, NormRelation.id)))
+
+
+__all__ = ["NormAnalysis", "analyze_norm", "analyze_archive", "confirm_relation",
+           "reject_relation", "refresh_legal_status", "refresh_statuses", "status_from",
+           "get_relation", "list_relations", "count_relations", "norm_links", "NormLinks",
+           "CitedNorm", "can_decide"]

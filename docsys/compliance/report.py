@@ -1,0 +1,334 @@
+"""The compliance report of a text: citations, warnings, relations stated, similar norms.
+
+``check_text`` is the one entry point behind the API, the CLI, the check page and the
+report on every draft version:
+
+1. citations found, each normalised to its canonical id and matched to the archive;
+2. cited norms of this municipality that are not in the archive (with the norms of the
+   same number from nearby years, the usual slip);
+3. cited norms that are repealed or modified, naming the norm that did it and the date —
+   and those for which such a relation is proposed and awaits the archive's confirmation;
+4. the structural requirements of the document type the text misses (rules as data);
+5. the archive's norms on the same subject, with the passages they share.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from docsys.compliance import archive
+from docsys.compliance.archive import ArchiveNorm
+from docsys.compliance.citations import Citation, canonical_label_for, extract_citations
+from docsys.compliance.relations import RelationMention, find_relations
+from docsys.compliance.similar import DUPLICATE_SHARE, SimilarNorm, similar_norms
+from docsys.compliance.structure_rules import check_structure, detect_doc_type
+from docsys.compliance.text import prepare_text
+from docsys.models import NormRelation
+from docsys.rendering.ordinals import long_date
+
+log = logging.getLogger("docsys.compliance")
+
+DOC_TYPE_LABELS = {
+    "OM": "Ordenanza Municipal", "AC": "Acuerdo de Concejo", "DA": "Decreto de Alcaldía",
+    "RA": "Resolución de Alcaldía", "RGM": "Resolución de Gerencia Municipal",
+    "RG": "Resolución de Gerencia", "DIR": "Directiva",
+}
+# Warning kinds, most serious first (the order of the report).
+WARNING_KINDS = ("repealed", "modified", "relation_pending", "not_found", "duplicate",
+                 "missing_structure")
+HEADING_LINES = 4          # a norm's own number is in one of its first lines
+
+
+@dataclass
+class CitationResult:
+    citation: Citation
+    match: ArchiveNorm | None
+
+    def to_dict(self) -> dict:
+        data = self.citation.to_dict()
+        data["label"] = data.pop("canonical_label")
+        data["in_archive_scope"] = self.citation.is_local
+        data["match"] = self.match.to_dict() if self.match else None
+        return data
+
+
+@dataclass
+class Warning:
+    kind: str
+    message: str
+    canonical_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    document_id: int | None = None      # the archive norm concerned
+    by_document_id: int | None = None   # the norm that repealed or modified it
+    rule: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class RelationResult:
+    mention: RelationMention
+    match: ArchiveNorm | None
+
+    def to_dict(self) -> dict:
+        data = self.mention.to_dict()
+        data["match"] = self.match.to_dict() if self.match else None
+        return data
+
+
+@dataclass
+class Report:
+    doc_type: str | None
+    own_number: str | None
+    characters: int
+    citations: list[CitationResult] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    relations: list[RelationResult] = field(default_factory=list)
+    similar: list[SimilarNorm] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    text: str = ""            # the text checked (not serialised: the caller sent it)
+
+    @property
+    def doc_type_label(self) -> str | None:
+        return DOC_TYPE_LABELS.get(self.doc_type or "", self.doc_type)
+
+    @property
+    def cited_norms(self) -> int:
+        return len({c.citation.canonical_id for c in self.citations})
+
+    def warnings_of(self, *kinds: str) -> list[Warning]:
+        return [w for w in self.warnings if w.kind in kinds]
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_type": self.doc_type, "doc_type_label": self.doc_type_label,
+            "own_number": self.own_number, "characters": self.characters,
+            "summary": {"citations": len(self.citations), "cited_norms": self.cited_norms,
+                        "warnings": len(self.warnings), "similar": len(self.similar)},
+            "citations": [c.to_dict() for c in self.citations],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "relations": [r.to_dict() for r in self.relations],
+            "similar": [s.to_dict() for s in self.similar],
+            "notes": list(self.notes), "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+# --------------------------------------------------------------------------- checking
+
+def check_text(session: Session, text, *, doc_type: str | None = None,
+               own_canonical_id: str | None = None, backend=None, visibility=None,
+               exclude_document_ids=(), similar_limit: int = 5) -> Report:
+    """The compliance report of ``text`` (a string; see ``prepare_text`` for what is
+    refused). ``doc_type`` chooses the structural rules (read from the heading when not
+    given); ``own_canonical_id`` is the norm's own number when the text is a stored norm.
+    Similar norms are searched when ``backend`` and ``visibility`` are given; an index
+    that cannot be searched only adds a note."""
+    started = time.perf_counter()
+    text = prepare_text(text)
+    citations = extract_citations(text)
+    # None: read the own number from the heading; "" : the text has none (a draft).
+    own = _own_number(text, citations) if own_canonical_id is None else None
+    own_id = own_canonical_id or (own.canonical_id if own else None)
+    citations = [c for c in citations if c.canonical_id != own_id]
+    doc_type = (doc_type or (own.kind if own else None) or detect_doc_type(text) or None)
+    report = Report(doc_type=doc_type.upper() if doc_type else None,
+                    own_number=own.text if own else None, characters=len(text), text=text)
+
+    found = archive.find_norms(session, citations)
+    report.citations = [CitationResult(c, found.get(c.canonical_id)) for c in citations]
+    report.warnings.extend(_status_warnings(session, citations, found))
+    report.warnings.extend(_not_found_warnings(session, citations, found))
+    report.relations = [RelationResult(m, found.get(m.target.canonical_id))
+                        for m in find_relations(text, citations)]
+
+    if report.doc_type:
+        for finding in check_structure(text, report.doc_type, citations):
+            report.warnings.append(Warning("missing_structure", finding.message,
+                                           rule=finding.rule))
+    else:
+        report.notes.append("No se reconoció el tipo de documento (el encabezado no dice "
+                            "«RESOLUCIÓN DE …», «ORDENANZA …», etc.): no se revisó su "
+                            "estructura. Indique el tipo para revisarla.")
+
+    if backend is not None and visibility is not None:
+        _add_similar(session, report, backend, visibility, exclude_document_ids, similar_limit)
+    report.warnings.sort(key=lambda w: (WARNING_KINDS.index(w.kind), w.start or 0))
+    report.elapsed_ms = (time.perf_counter() - started) * 1000
+    return report
+
+
+def _own_number(text: str, citations: list[Citation]) -> Citation | None:
+    """The norm's own number: a citation that opens one of the first lines (the heading:
+    "RESOLUCIÓN DE ALCALDÍA N° 145-2023-A-MDM")."""
+    lines_end = 0
+    for _ in range(HEADING_LINES):
+        nxt = text.find("\n", lines_end)
+        if nxt < 0:
+            lines_end = len(text)
+            break
+        lines_end = nxt + 1
+    for c in citations:
+        if c.start >= lines_end:
+            break
+        before = text[text.rfind("\n", 0, c.start) + 1:c.start]
+        if not before.strip() and not c.anaphoric:
+            return c
+    return None
+
+
+def _first_mentions(citations: list[Citation]) -> dict[str, Citation]:
+    first: dict[str, Citation] = {}
+    for c in citations:
+        first.setdefault(c.canonical_id, c)
+    return first
+
+
+def _date(value: str | None) -> str:
+    return long_date(value) if value else ""
+
+
+MASCULINE = frozenset({"DA", "AC", "DS", "DLEG", "DLEY", "DU", "TUO"})
+
+
+def _the(label: str, kind: str) -> str:
+    """"la Ordenanza Municipal N° …", "el Decreto de Alcaldía N° …"."""
+    return ("el " if kind.upper() in MASCULINE else "la ") + label
+
+
+def _ending(kind: str) -> str:
+    return "o" if kind.upper() in MASCULINE else "a"
+
+
+def _articles_text(articles) -> str:
+    articles = list(articles)
+    if len(articles) == 1:
+        return f"el artículo {articles[0]}"
+    return "los artículos " + ", ".join(articles[:-1]) + " y " + articles[-1]
+
+
+def _source(relation: NormRelation) -> str:
+    source = relation.source
+    if source is None:
+        return "otra norma"
+    norm = archive.as_archive_norm(source)
+    return _the(norm.label or norm.number, source.doc_type)
+
+
+def _relation_phrase(relation: NormRelation, kind: str) -> str:
+    """"la Ordenanza Municipal N° 002-2025-MDM la derogó, desde el 14 de febrero de 2025";
+    "la Ordenanza … modificó el artículo 12, desde …"."""
+    verb = {"deroga": "derogó", "modifica": "modificó"}.get(relation.kind, relation.kind)
+    if relation.articles:
+        what = f"{verb} {_articles_text(relation.articles)}"
+    else:
+        what = ("lo " if kind.upper() in MASCULINE else "la ") + verb
+    when = f", desde el {_date(relation.effective_date)}" if relation.effective_date else ""
+    return f"{_source(relation)} {what}{when}"
+
+
+def _status_warnings(session: Session, citations: list[Citation],
+                     found: dict[str, ArchiveNorm]) -> list[Warning]:
+    first = _first_mentions(citations)
+    cited_articles: dict[str, set[str]] = {}
+    for c in citations:
+        cited_articles.setdefault(c.canonical_id, set()).update(c.articles)
+    ids = [n.document_id for n in found.values()]
+    confirmed = archive.relations_affecting(session, ids)
+    pending = archive.relations_affecting(session, ids, statuses=("propuesta",))
+    out = []
+    for cid, norm in found.items():
+        mention = first[cid]
+        kind = norm.doc_type
+        name = _the(norm.label or norm.number, kind)
+        name = name[0].upper() + name[1:]
+        relations = confirmed.get(norm.document_id, [])
+        if norm.legal_status in ("derogada", "modificada"):
+            repealed = norm.legal_status == "derogada"
+            shown = [r for r in relations if r.kind == "deroga" and not r.articles] \
+                if repealed else relations
+            state = ("está derogad" if repealed else "fue modificad") + _ending(kind)
+            if shown:
+                message = f"{name} {state}: " + "; ".join(
+                    _relation_phrase(r, kind) for r in shown) + "."
+            else:
+                message = f"{name} figura como {norm.legal_status} en el archivo normativo."
+            touched = {a for r in relations for a in (r.articles or [])}
+            hit = sorted(touched & cited_articles.get(cid, set()))
+            if not repealed and hit:
+                message += (f" Se cita {_articles_text(hit)}, que fue modificado o derogado: "
+                            "verifique su texto vigente.")
+            by = shown[-1].source_document_id if shown else None
+            out.append(Warning("repealed" if repealed else "modified", message, cid,
+                               mention.start, mention.end, norm.document_id, by))
+        for relation in pending.get(norm.document_id, []):
+            verb = {"deroga": "derogad", "modifica": "modificad"}[relation.kind] + _ending(kind)
+            scope = f" en {_articles_text(relation.articles)}" if relation.articles else ""
+            out.append(Warning(
+                "relation_pending",
+                f"{name} podría estar {verb}{scope} por {_source(relation)}: la relación está "
+                "propuesta y pendiente de confirmación por el archivo.", cid, mention.start,
+                mention.end, norm.document_id, relation.source_document_id))
+    return out
+
+
+def _not_found_warnings(session: Session, citations: list[Citation],
+                        found: dict[str, ArchiveNorm]) -> list[Warning]:
+    first = _first_mentions(citations)
+    missing = [c for cid, c in first.items() if cid not in found and c.is_local]
+    if not missing:
+        return []
+    near = archive.near_misses(session, missing)
+    out = []
+    for c in missing:
+        name = _the(canonical_label_for(c.kind, c.number, c.year, c.issuer), c.kind)
+        message = (f"{name[0].upper()}{name[1:]} no está en el archivo normativo: verifique "
+                   "el número y el año.")
+        options = near.get(c.canonical_id, [])
+        if options:
+            message += " ¿Quiso decir " + " o ".join(
+                _the(n.label or n.number, n.doc_type) for n in options[:3]) + "?"
+        out.append(Warning("not_found", message, c.canonical_id, c.start, c.end))
+    return out
+
+
+def _add_similar(session, report: Report, backend, visibility, exclude, limit) -> None:
+    from search import SearchError
+
+    try:
+        report.similar = similar_norms(session, backend, report.text, visibility=visibility,
+                                       limit=limit, exclude_document_ids=exclude)
+    except SearchError as exc:
+        log.warning("Normas similares no disponibles: %s", exc)
+        report.notes.append(f"No se pudieron buscar normas similares: {exc}")
+        return
+    cited = {c.match.document_id for c in report.citations if c.match}
+    for similar in report.similar:
+        if similar.overlap >= DUPLICATE_SHARE and similar.norm.document_id not in cited:
+            report.warnings.append(Warning(
+                "duplicate",
+                f"El texto coincide en un {round(similar.overlap * 100)} % con "
+                f"{_the(similar.norm.label or similar.norm.number, similar.norm.doc_type)} "
+                f"(«{similar.norm.title}»), que no cita: ¿duplica o contradice una norma "
+                "existente?", document_id=similar.norm.document_id))
+
+
+
+def check_version(session: Session, document, version, *, backend=None,
+                  visibility=None) -> Report:
+    """The report of one saved version of a document (a draft, or the text of a norm),
+    checked as it prints, by the rules of its type; the document itself is left out of
+    its similar norms."""
+    from docsys.compliance.archive import norm_canonical_id
+    from docsys.compliance.text import document_text
+
+    return check_text(session, document_text(document, version.content),
+                      doc_type=document.doc_type,
+                      own_canonical_id=norm_canonical_id(document) or "",
+                      backend=backend, visibility=visibility,
+                      exclude_document_ids=[document.id])

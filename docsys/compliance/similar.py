@@ -1,0 +1,114 @@
+"""Norms of the archive on the same subject as a text: possible duplicates or conflicts.
+
+The search backend ranks the archive by likeness (``more_like_this``: the text's most
+significant words); the database then gives each candidate's text, and the passages the
+two share word for word are shown as evidence. Passages that most candidates share with
+the text (the same legal boilerplate: "Que, el artículo 194 de la Constitución ...") are
+marked as common and shown only when nothing more telling is found.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from docsys.compliance.archive import ArchiveNorm, as_archive_norm
+from docsys.compliance.passages import MIN_WORDS, Run, Words, common_runs, coverage
+from docsys.compliance.text import document_text
+from docsys.models import Document, DocumentVersion
+
+NORM_STATUSES = ("vigente", "modificada", "derogada")
+PASSAGES_PER_NORM = 3
+DUPLICATE_SHARE = 0.5    # a norm sharing this share of the text's words is a likely duplicate
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str            # in the archive norm
+    checked_text: str    # the same words in the text checked
+    words: int
+    common: bool = False  # shared with most of the other candidates too (boilerplate)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "checked_text": self.checked_text, "words": self.words,
+                "common": self.common}
+
+
+@dataclass
+class SimilarNorm:
+    norm: ArchiveNorm
+    score: float
+    overlap: float                      # share of the checked text's words in passages
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {**self.norm.to_dict(), "score": round(self.score, 4),
+                "overlap": round(self.overlap, 3),
+                "passages": [p.to_dict() for p in self.passages]}
+
+
+def _texts(session: Session, document_ids: list[int]) -> dict[int, tuple[Document, str]]:
+    documents = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_(document_ids)))}
+    latest = select(DocumentVersion.document_id, DocumentVersion.content).join(
+        Document, and_(Document.id == DocumentVersion.document_id,
+                       Document.latest_version == DocumentVersion.number)
+    ).where(Document.id.in_(document_ids))
+    contents = dict(session.execute(latest).all())
+    return {i: (d, document_text(d, contents.get(i) or {})) for i, d in documents.items()}
+
+
+def similar_norms(session: Session, backend, text: str, *, visibility, limit: int = 5,
+                  exclude_document_ids=()) -> list[SimilarNorm]:
+    """The ``limit`` archive norms most like ``text``, best first, with shared passages.
+    Raises the backend's SearchError when the index cannot be searched."""
+    hits = backend.more_like_this(text, visibility=visibility, limit=limit,
+                                  statuses=NORM_STATUSES,
+                                  exclude_document_ids=exclude_document_ids)
+    if not hits:
+        return []
+    stored = _texts(session, [h.document_id for h in hits])
+    checked = Words.of(text)
+    found = []
+    for hit in hits:
+        if hit.document_id not in stored:
+            continue                    # deleted since it was indexed
+        document, norm_text = stored[hit.document_id]
+        if not document.official_number:
+            continue
+        norm_words = Words.of(norm_text)
+        found.append((hit, document, norm_words, common_runs(checked, norm_words)))
+    shared = _shared_counts(len(checked.words), [runs for *_, runs in found])
+    common_at = max(2, (len(found) * 3 + 4) // 5) if len(found) >= 3 else None
+    out = []
+    for hit, document, norm_words, runs in found:
+        marked = [(run, common_at is not None and _mostly_common(run, shared, common_at))
+                  for run in runs]
+        telling = [r for r, common in marked if not common]
+        chosen = sorted(marked, key=lambda rc: (rc[1], -rc[0].words))[:PASSAGES_PER_NORM]
+        out.append(SimilarNorm(
+            norm=as_archive_norm(document), score=float(hit.score or 0.0),
+            overlap=coverage(telling, len(checked.words)),
+            passages=[Passage(norm_words.snippet(r.b, r.words), checked.snippet(r.a, r.words),
+                              r.words, common) for r, common in chosen]))
+    return out
+
+
+def _shared_counts(total: int, all_runs: list[list[Run]]) -> list[int]:
+    """For each word of the checked text, how many candidates share it."""
+    counts = [0] * total
+    for runs in all_runs:
+        for run in runs:
+            for i in range(run.a, run.a + run.words):
+                counts[i] += 1
+    return counts
+
+
+def _mostly_common(run: Run, shared: list[int], threshold: int) -> bool:
+    inside = shared[run.a:run.a + run.words]
+    return sum(1 for c in inside if c >= threshold) * 2 >= len(inside)
+
+
+__all__ = ["MIN_WORDS", "NORM_STATUSES", "DUPLICATE_SHARE", "Passage", "SimilarNorm",
+           "similar_norms"]

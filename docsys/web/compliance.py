@@ -1,0 +1,202 @@
+"""Compliance in the browser: check a pasted text or a file, the report of every draft
+version, each norm's links in the archive, and the archivist's queue of proposed relations.
+The API (``compliance_api``) serves the same reports as JSON."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from docsys import permissions, versions
+from docsys.archive.extract import ExtractionError
+from docsys.compliance import norms
+from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
+from docsys.compliance.text import text_from_file
+from docsys.db import set_read_only
+from docsys.errors import NotFound, ValidationError
+from docsys.indexing import visibility_for
+from docsys.inbox import STATUS_LABELS
+from docsys.models import Document
+from docsys.web.auth import roles_required
+from docsys.web.session import db
+
+bp = Blueprint("compliance", __name__)
+
+
+def reads_only(view):
+    """Mark a POST view that only reads (a check). On SQLite its transaction then does not
+    take the write lock, which the search index needs to catch up before the check."""
+    view.reads_only = True
+    return view
+
+
+def mark_reading_posts() -> None:
+    """before_request of the compliance blueprints (after the application's own, which
+    makes every POST a writer)."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "reads_only", False):
+        set_read_only(True)
+
+
+bp.before_request(mark_reading_posts)
+
+SHOWN_TEXT_CHARS = 200_000       # the annotated text on the page (the check covers it all)
+LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
+WARNING_LABELS = {"repealed": "Derogada", "modified": "Modificada",
+                  "relation_pending": "Relación pendiente", "not_found": "No está en el archivo",
+                  "duplicate": "Posible duplicado", "missing_structure": "Estructura"}
+
+
+def search_context(user) -> dict:
+    """The search backend (caught up with recent saves) and what ``user`` may see."""
+    service = current_app.extensions["docsys.search"]
+    service.ensure_fresh()
+    return {"backend": service.backend, "visibility": visibility_for(user)}
+
+
+def check_request(session, user) -> tuple:
+    """Read the text (field ``text`` or an uploaded ``file``) and the optional
+    ``doc_type`` of a form or JSON request, and check it. Returns (report, source)."""
+    payload = request.get_json(silent=True) if request.is_json else None
+    if request.is_json and not isinstance(payload, dict):
+        raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON válido.")
+    values = payload if payload is not None else request.form
+    doc_type = (values.get("doc_type") or "").strip().upper() or None
+    if doc_type and doc_type not in DOC_TYPE_LABELS:
+        raise ValidationError("Tipo de documento desconocido; use "
+                              + ", ".join(DOC_TYPE_LABELS) + ".")
+    upload = request.files.get("file") if payload is None else None
+    if upload is not None and upload.filename:
+        text = text_from_file(upload.read(), upload.filename,
+                              current_app.config["MAX_CONTENT_LENGTH"])
+        source = upload.filename
+    else:
+        text = values.get("text")
+        source = None
+    report = check_text(session, text, doc_type=doc_type, **search_context(user))
+    return report, source
+
+
+def annotated(report) -> list[tuple[str, str | None, str]]:
+    """The checked text cut into (text, css class or None, tooltip): citations marked by
+    what the archive says of them."""
+    status = {}
+    for w in report.warnings:
+        if w.canonical_id and w.kind in ("repealed", "modified", "not_found"):
+            status.setdefault(w.canonical_id, w.kind)
+    text = report.text[:SHOWN_TEXT_CHARS]
+    out, pos = [], 0
+    for item in report.citations:
+        c = item.citation
+        if c.start < pos or c.end > len(text):
+            continue
+        out.append((text[pos:c.start], None, ""))
+        kind = status.get(c.canonical_id) or ("found" if item.match else "external")
+        tip = c.canonical_label + (f" · {item.match.legal_status}" if item.match else "")
+        out.append((text[c.start:c.end], f"cite cite-{kind}", tip))
+        pos = c.end
+    out.append((text[pos:], None, ""))
+    return out
+
+
+def _report_context(report) -> dict:
+    return {"report": report, "segments": annotated(report),
+            "truncated": len(report.text) > SHOWN_TEXT_CHARS,
+            "warning_labels": WARNING_LABELS, "legal_status_labels": LEGAL_STATUS_LABELS,
+            "relation_labels": norms.RELATION_LABELS}
+
+
+@bp.route("/cumplimiento", methods=["GET", "POST"])
+@reads_only
+@roles_required()
+def check():
+    form = {"text": "", "doc_type": ""}
+    if request.method == "GET":
+        return render_template("compliance/check.html", form=form, doc_types=DOC_TYPE_LABELS)
+    form = {"text": request.form.get("text", "")[:SHOWN_TEXT_CHARS],
+            "doc_type": request.form.get("doc_type", "")}
+    try:
+        report, source = check_request(db(), current_user)
+    except (ValidationError, ExtractionError) as exc:
+        return render_template("compliance/check.html", form=form, doc_types=DOC_TYPE_LABELS,
+                               error=exc.message), exc.status
+    return render_template("compliance/check.html", form=form, doc_types=DOC_TYPE_LABELS,
+                           source=source, **_report_context(report))
+
+
+@bp.route("/documentos/<document_id>/versiones/<number>/cumplimiento")
+@roles_required()
+def version_report(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, current_user)
+    version = versions.get_version(session, document, number)
+    report = check_version(session, document, version, **search_context(current_user))
+    return render_template("compliance/version.html", document=document, version=version,
+                           status_labels=STATUS_LABELS, **_report_context(report))
+
+
+def norm_for(session, document_id, user) -> Document:
+    """A norm of the archive ``user`` may look at: any norm within their reach, and any
+    published norm (it is public)."""
+    try:
+        document = session.get(Document, int(document_id))
+    except (TypeError, ValueError):
+        document = None
+    if document is None or not document.official_number:
+        raise NotFound("La norma solicitada no existe en el archivo normativo.")
+    if document.status != "publicado":
+        permissions.require(permissions.can_view(user, document),
+                            "No tiene permiso para ver esta norma.")
+    return document
+
+
+@bp.route("/normas/<document_id>/relaciones")
+@roles_required()
+def norm_page(document_id):
+    session = db()
+    document = norm_for(session, document_id, current_user)
+    return render_template("compliance/norm.html", document=document,
+                           links=norms.norm_links(session, document),
+                           can_open=permissions.can_view(current_user, document),
+                           legal_status_labels=LEGAL_STATUS_LABELS,
+                           relation_labels=norms.RELATION_LABELS,
+                           relation_status_labels=norms.RELATION_STATUS_LABELS)
+
+
+@bp.route("/archivo/relaciones")
+@roles_required("archivist")
+def relations():
+    session = db()
+    status = request.args.get("estado", "propuesta")
+    if status not in norms.RELATION_STATUS_LABELS:
+        status = "propuesta"
+    return render_template("compliance/relations.html", status=status,
+                           relations=norms.list_relations(session, status),
+                           counts={s: norms.count_relations(session, s)
+                                   for s in norms.RELATION_STATUS_LABELS},
+                           relation_labels=norms.RELATION_LABELS,
+                           relation_status_labels=norms.RELATION_STATUS_LABELS,
+                           legal_status_labels=LEGAL_STATUS_LABELS)
+
+
+@bp.route("/archivo/relaciones/<relation_id>/<decision>", methods=["POST"])
+@roles_required("archivist")
+def decide(relation_id, decision):
+    if decision not in ("confirmar", "rechazar"):
+        raise NotFound("Acción desconocida: use confirmar o rechazar.")
+    session = db()
+    relation = norms.get_relation(session, relation_id)
+    if decision == "confirmar":
+        norms.confirm_relation(session, relation, current_user,
+                               request.form.get("effective_date"), request.form.get("note", ""))
+        status = LEGAL_STATUS_LABELS.get(relation.target.legal_status, "")
+        message = (f"Relación confirmada: {relation.source.official_number} "
+                   f"{norms.RELATION_LABELS[relation.kind].lower()} "
+                   f"{relation.target.official_number}; estado de la norma afectada: {status}.")
+    else:
+        norms.reject_relation(session, relation, current_user, request.form.get("note", ""))
+        message = "Relación rechazada."
+    session.commit()
+    flash(message, "success")
+    back = request.form.get("volver")
+    return redirect(url_for("compliance.relations",
+                            estado=back if back in norms.RELATION_STATUS_LABELS else "propuesta"))

@@ -1,0 +1,136 @@
+"""Compliance in the JSON API (bearer tokens, like the rest of /api/v1):
+
+- ``POST /api/v1/compliance/check``: JSON ``{"text": ..., "doc_type"?: ...}`` or a
+  multipart ``file`` (TXT, PDF, DOCX; type read from the content, size-limited);
+- ``GET /api/v1/compliance/documents/<id>/versions/<n>``: the report of a saved version;
+- ``GET /api/v1/compliance/norms/<id>``: what a norm cites, what cites it, what changed it;
+- ``GET /api/v1/compliance/relations?status=propuesta`` and
+  ``POST /api/v1/compliance/relations/<id>/confirm|reject`` (archivists).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request, url_for
+
+from docsys import versions
+from docsys.compliance import norms
+from docsys.compliance.report import check_version
+from docsys.errors import ValidationError
+from docsys.web.api import token_required
+from docsys.web.compliance import (check_request, mark_reading_posts, norm_for, reads_only,
+                                   search_context)
+from docsys.web.session import db
+
+bp = Blueprint("compliance_api", __name__, url_prefix="/api/v1/compliance")
+bp.before_request(mark_reading_posts)
+
+
+def _with_links(report) -> dict:
+    data = report.to_dict()
+    for item in data["citations"] + data["relations"] + data["similar"]:
+        match = item.get("match") if "match" in item else item
+        if match and match.get("document_id"):
+            match["url"] = url_for("compliance_api.norm", document_id=match["document_id"],
+                                   _external=True)
+    return data
+
+
+@bp.route("/check", methods=["POST"])
+@reads_only
+@token_required()
+def check():
+    report, source = check_request(db(), g.api_user)
+    data = _with_links(report)
+    if source:
+        data["file"] = source
+    return jsonify(data)
+
+
+@bp.route("/documents/<document_id>/versions/<number>")
+@token_required()
+def version_report(document_id, number):
+    session = db()
+    document = versions.get_document(session, document_id, g.api_user)
+    version = versions.get_version(session, document, number)
+    data = _with_links(check_version(session, document, version,
+                                     **search_context(g.api_user)))
+    data.update(document_id=document.id, version=version.number)
+    return jsonify(data)
+
+
+def relation_json(relation) -> dict:
+    return {
+        "id": relation.id, "kind": relation.kind, "status": relation.status,
+        "source": {"document_id": relation.source_document_id,
+                   "number": relation.source.official_number if relation.source else None},
+        "target": {"document_id": relation.target_document_id,
+                   "canonical_id": relation.target_canonical_id,
+                   "label": relation.target_label,
+                   "number": relation.target.official_number if relation.target else None,
+                   "legal_status": relation.target.legal_status if relation.target else None},
+        "articles": list(relation.articles or []), "whole_norm": not relation.articles,
+        "evidence": relation.evidence, "effective_date": relation.effective_date,
+        "proposed_at": relation.proposed_at.isoformat(),
+        "decided_by": relation.decided_by.username if relation.decided_by else None,
+        "decided_at": relation.decided_at.isoformat() if relation.decided_at else None,
+        "decision_note": relation.decision_note,
+    }
+
+
+@bp.route("/norms/<document_id>")
+@token_required()
+def norm(document_id):
+    session = db()
+    document = norm_for(session, document_id, g.api_user)
+    links = norms.norm_links(session, document)
+    return jsonify({
+        "norm": links.norm.to_dict(),
+        "cites": [{"canonical_id": c.canonical_id, "label": c.label, "articles": c.articles,
+                   "mentions": c.mentions, "match": c.match.to_dict() if c.match else None}
+                  for c in links.cites],
+        "cited_by": [n.to_dict() for n in links.cited_by],
+        "affected_by": [relation_json(r) for r in links.affected_by],
+        "affects": [relation_json(r) for r in links.affects],
+    })
+
+
+@bp.route("/relations")
+@token_required()
+def relations():
+    status = request.args.get("status", "propuesta") or None
+    if status == "todas":
+        status = None
+    items = norms.list_relations(db(), status, limit=request.args.get("limit", 200),
+                                 offset=request.args.get("offset", 0))
+    return jsonify({"relations": [relation_json(r) for r in items]})
+
+
+def _decision_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON.")
+    return body
+
+
+@bp.route("/relations/<relation_id>/confirm", methods=["POST"])
+@token_required("archivist")
+def confirm(relation_id):
+    body = _decision_body()
+    session = db()
+    relation = norms.get_relation(session, relation_id)
+    norms.confirm_relation(session, relation, g.api_user, body.get("effective_date"),
+                           body.get("note", ""))
+    session.commit()
+    return jsonify(relation_json(relation))
+
+
+@bp.route("/relations/<relation_id>/reject", methods=["POST"])
+@token_required("archivist")
+def reject(relation_id):
+    body = _decision_body()
+    session = db()
+    relation = norms.get_relation(session, relation_id)
+    norms.reject_relation(session, relation, g.api_user, body.get("note", ""))
+    session.commit()
+    return jsonify(relation_json(relation))

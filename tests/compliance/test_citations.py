@@ -1,0 +1,88 @@
+"""Citation extraction: the gold set, canonical ids and labels, archive keys, bad input."""
+from __future__ import annotations
+
+import pytest
+
+from docsys.compliance.citations import (archive_key_for, canonical_id_for, canonical_label_for,
+                                         extract_citations, parse_norm_reference)
+from tests.compliance.gold import citation_key, load_gold, score
+
+GOLD = load_gold()
+
+
+@pytest.mark.parametrize("sentence", GOLD, ids=[g.text[:50] for g in GOLD])
+def test_gold_sentence(sentence):
+    assert [citation_key(c) for c in extract_citations(sentence.text)] == list(sentence.cites)
+
+
+def test_gold_set_size_and_scores():
+    assert len(GOLD) >= 130 and sum(len(g.cites) for g in GOLD) >= 140
+    assert sum(1 for g in GOLD if not g.cites) >= 10          # negatives too
+    strict = score(GOLD, extract_citations)
+    assert strict.precision >= 0.97 and strict.recall >= 0.97, strict.errors
+
+
+def test_spans_point_at_the_text():
+    text = "Que, según la R.A. No. 145-2023-A-MDM y el D.S. N° 004-2019-JUS;"
+    for c in extract_citations(text):
+        assert text[c.start:c.end] == c.text
+    assert [c.text for c in extract_citations(text)] == ["R.A. No. 145-2023-A-MDM",
+                                                         "D.S. N° 004-2019-JUS"]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("OM", "012", 2019, "MDM"), "OM-12-2019"),
+    (("RG", "021", 2024, "GDUR-MDM"), "RG-21-2024-GDUR"),
+    (("DIR", "2", 2024, "GM-MDM"), "DIR-2-2024-GM"),
+    (("OM", "10", 2018, "MPLC"), "OM-10-2018-MPLC"),
+    (("DS", "004", 2019, "JUS"), "DS-4-2019-JUS"),
+    (("LEY", "27.972", None, None), "LEY-27972"),
+    (("TUO", "27444", None, "LEY"), "TUO-LEY-27444"),
+    (("CONST", "", None, None), "CONST"),
+])
+def test_canonical_ids(args, expected):
+    assert canonical_id_for(*args) == expected
+
+
+def test_labels_pad_numbers_back():
+    assert canonical_label_for("OM", "12", 2019, "MDM") == "Ordenanza Municipal N° 012-2019-MDM"
+    assert canonical_label_for("RGM", "45", 2024, "GM-MDM") == \
+        "Resolución de Gerencia Municipal N° 0045-2024-GM-MDM"
+    assert canonical_label_for("TUO", "27444", None, "LEY") == \
+        "Texto Único Ordenado de la Ley N° 27444"
+
+
+def test_archive_keys_are_the_documents_number_keys():
+    from search.numbers import number_key
+
+    for doc_type, number in [("RGM", "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM"),
+                             ("RG", "RESOLUCIÓN DE GERENCIA N° 021-2024-GDUR-MDM"),
+                             ("LEY", "LEY N° 27972"), ("DS", "DECRETO SUPREMO N° 004-2019-JUS"),
+                             ("DIR", "DIRECTIVA N° 002-2024-GM-MDM")]:
+        assert parse_norm_reference(number, doc_type).archive_key == number_key(doc_type, number)
+    assert archive_key_for("CONST", "") is None and archive_key_for("TUO", "27444") is None
+
+
+def test_own_number_field_with_a_default_type():
+    assert parse_norm_reference("0045-2024-GM-MDM", "RGM").canonical_id == "RGM-45-2024"
+    assert parse_norm_reference("sin número", "RGM") is None
+    assert parse_norm_reference("", "RGM") is None
+
+
+def test_locality():
+    local, foreign, national = extract_citations(
+        "la Ordenanza N° 012-2019-MDM, la Ordenanza N° 10-2018-MPLC y la Ley N° 27972")
+    assert local.is_local and not foreign.is_local and not national.is_local
+
+
+@pytest.mark.parametrize("junk", ["", "\x00\x01\x02", "N° N° N°", "Ley N°", "ley " * 5000,
+                                  "artículos " + ", ".join(map(str, range(1, 3000))),
+                                  "Ordenanzas N° " + " y ".join(["1-2019-MDM"] * 2000)])
+def test_odd_input_never_fails(junk):
+    for c in extract_citations(junk):
+        assert junk[c.start:c.end] == c.text
+
+
+def test_long_ranges_are_kept_as_a_range():
+    (c,) = extract_citations("los artículos 3 al 60 de la Ley N° 27444")
+    assert c.articles == ("3..60",)
