@@ -73,6 +73,8 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": _env("DOCSYS_SECURE_COOKIES", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
         "AUTOSAVE_SECONDS": int(_env("DOCSYS_AUTOSAVE_SECONDS", 30)),
+        # How many generated norms `docsys demo` imports into the archive.
+        "DEMO_ARCHIVE_SIZE": int(_env("DOCSYS_DEMO_ARCHIVE_SIZE", 120)),
         # Archive import: one file's size limit, one upload's (the upload page lifts
         # MAX_CONTENT_LENGTH for itself), OCR language(s) of tesseract.
         "ARCHIVE_MAX_FILE_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_FILE_BYTES", 50 * 1024 * 1024)),

@@ -137,7 +137,8 @@ def make_test_app(db_url: str, instance: Path, **extra):
     config = {"DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "INSTANCE_DIR": str(instance),
               "TESTING": True, "SEARCH_DIR": str(instance / "search"),
               "BLOB_DIR": str(instance / "blobs"), "SEARCH_BACKGROUND": False,
-              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789"}
+              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789",
+              "DEMO_ARCHIVE_SIZE": 6}
     config.update(extra)
     return create_app(config)
 

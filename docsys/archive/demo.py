@@ -1,7 +1,9 @@
-"""A small generated archive for the demo: the earlier Megantoni norms that the demo's
-drafts cite (the ROF ordinance, the 2023 delegation, the sanctions regime), as a text
-PDF, a scan and Word documents, and one resolution whose number was left blank on paper,
-so that `flask docsys demo` shows imported norms, OCR and the review queue."""
+"""A generated archive for the demo, imported through the real import service: a few
+hand-picked norms as a text PDF, a scan (OCR) and Word documents, one resolution whose
+number was left blank on paper (the review queue), and ``DEMO_ARCHIVE_SIZE`` generated
+norms of 2019-2025 (default 120), so that search, the portal and compliance have an
+archive to work on. The earlier norms the demo drafts cite, with their repeal and modify
+relations, come from :mod:`docsys.compliance.demo`; none of these numbers repeats them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,17 +19,17 @@ DEMO_ARCHIVIST = "archivo.sg"
 _C = specimens.CONSIDERANDOS
 DEMO_NORMS = [
     (specimens.SpecimenNorm(
-        "OM", 12, 2019, dt.date(2019, 5, 17), "Camisea",
-        "ORDENANZA QUE APRUEBA EL REGLAMENTO DE ORGANIZACIÓN Y FUNCIONES (ROF) DE LA "
-        "MUNICIPALIDAD DISTRITAL DE MEGANTONI"), "scan"),
+        "OM", 5, 2018, dt.date(2018, 4, 20), "Camisea",
+        "ORDENANZA QUE REGULA EL USO DE LA VÍA PÚBLICA PARA EL COMERCIO EN LA CAPITAL DEL "
+        "DISTRITO DE MEGANTONI"), "scan"),
     (specimens.SpecimenNorm(
-        "RA", 145, 2023, dt.date(2023, 3, 13), "Camisea",
-        "DELEGAR en el Gerente Municipal las atribuciones administrativas y resolutivas del "
-        "Despacho de Alcaldía", (_C[0], _C[1], _C[3])), "pdf"),
+        "RA", 210, 2022, dt.date(2022, 9, 5), "Camisea",
+        "CONFORMAR el Comité de Seguridad y Salud en el Trabajo de la Municipalidad Distrital "
+        "de Megantoni", (_C[0], _C[1], _C[3])), "pdf"),
     (specimens.SpecimenNorm(
-        "OM", 8, 2021, dt.date(2021, 6, 28), "Camisea",
-        "ORDENANZA QUE ESTABLECE EL RÉGIMEN DE APLICACIÓN DE SANCIONES ADMINISTRATIVAS Y EL "
-        "CUADRO ÚNICO DE INFRACCIONES Y SANCIONES (CUIS)"), "docx"),
+        "OM", 7, 2017, dt.date(2017, 11, 30), "Camisea",
+        "ORDENANZA QUE APRUEBA EL TEXTO ÚNICO DE PROCEDIMIENTOS ADMINISTRATIVOS (TUPA) DE LA "
+        "MUNICIPALIDAD DISTRITAL DE MEGANTONI"), "docx"),
     (specimens.SpecimenNorm(
         "DA", 3, 2024, dt.date(2024, 2, 9), "Camisea",
         "APROBAR el cronograma de pago del impuesto predial y arbitrios municipales del "
@@ -39,11 +41,29 @@ DEMO_NORMS = [
 ]
 
 
-def demo_files() -> list[tuple[str, bytes]]:
+DEFAULT_SIZE = 120
+GENERATED_SEED = 2026
+
+
+def generated_norms(size: int) -> list[tuple[specimens.SpecimenNorm, str]]:
+    """``size`` generated norms (every third a DOCX, the rest text PDFs), none of them with
+    the number of a hand-picked one or of the compliance demo's archive."""
+    from docsys.compliance.demo_archive import ARCHIVE
+    from search.numbers import number_key
+    taken = {number_key(a["doc_type"], a["number"], int(a["date"][:4])) for a in ARCHIVE}
+    taken |= {f"{n.doc_type}-{n.number}-{n.year}" for n, _ in DEMO_NORMS}
+    chosen = []
+    for norm in specimens.specimens(size + len(taken), seed=GENERATED_SEED):
+        if f"{norm.doc_type}-{norm.number}-{norm.year}" not in taken and len(chosen) < size:
+            chosen.append((norm, "docx" if len(chosen) % 3 == 2 else "pdf"))
+    return chosen
+
+
+def demo_files(size: int = DEFAULT_SIZE) -> list[tuple[str, bytes]]:
     """(file name, bytes) of the demo archive, the same bytes on every call."""
     render = {"pdf": specimens.to_pdf, "docx": specimens.to_docx, "scan": specimens.to_scan}
     files = []
-    for norm, kind in DEMO_NORMS:
+    for norm, kind in DEMO_NORMS + generated_norms(size):
         extension = "docx" if kind == "docx" else "pdf"
         name = specimens.file_name(norm, extension)
         if kind == "scan":
@@ -66,7 +86,7 @@ def import_demo_archive(session_factory: sessionmaker, config) -> dict:
     settings = ImportSettings.from_config(config)
     batch_id = start_batch(session_factory, actor_id, "demo", "Archivo de demostración")
     outcomes = [import_bytes(session_factory, settings, batch_id, actor_id, data, name)
-                for name, data in demo_files()]
+                for name, data in demo_files(int(config.get("DEMO_ARCHIVE_SIZE", DEFAULT_SIZE)))]
     finish_batch(session_factory, batch_id)
     return {status: sum(o.status == status for o in outcomes)
             for status in ("imported", "duplicate", "failed")}

@@ -194,4 +194,6 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
              "title": document.title}
     audit.record(session, "archive_confirm", actor, document.id, version=base + 1,
                  changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    from docsys.compliance import analyze_norm
+    analyze_norm(session, document, actor=actor)  # now that its number is known
     return document

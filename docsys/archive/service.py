@@ -505,9 +505,13 @@ class write_transaction:
 
 
 def after_import(session: Session, document: Document, text: str) -> None:
-    """What follows a norm into the archive: every hook of AFTER_IMPORT_HOOKS, in order,
-    in the caller's transaction. The compliance module registers its analysis here
-    (citations and repeal/modify relations among the archived norms)."""
+    """What follows a norm into the archive, in the caller's transaction: the compliance
+    analysis (its citations, and the repeal/modify relations it states, proposed to the
+    archivist) once its number is known, then every hook of AFTER_IMPORT_HOOKS in order.
+    A norm whose number is confirmed later is analyzed then (``review.confirm_metadata``)."""
+    from docsys.compliance import analyze_norm
+    if document.official_number:
+        analyze_norm(session, document, text)
     for hook in AFTER_IMPORT_HOOKS:
         hook(session, document, text)
 
@@ -515,8 +519,6 @@ def after_import(session: Session, document: Document, text: str) -> None:
 def run_hooks(session_factory: sessionmaker, document_id: int, text: str) -> list[str]:
     """Run :func:`after_import` in its own transaction. The norm is already safe: a hook
     that fails is logged and reported as a warning, never undoes the import."""
-    if not AFTER_IMPORT_HOOKS:
-        return []
     try:
         with write_transaction(session_factory) as session:
             after_import(session, session.get(Document, document_id), text)
