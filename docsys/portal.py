@@ -85,5 +85,77 @@ def addresses_by_id(session: Session, document_ids) -> dict[int, NormAddress]:
     return result
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    """One line of a norm's public relations: a text and, when the other norm is published,
+    its portal address."""
+
+    text: str
+    number: str
+    address: NormAddress | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PublicRelations:
+    affected_by: list[PublicLink]   # confirmed repeals / modifications of this norm
+    cites: list[PublicLink]
+    cited_by: list[PublicLink]
+    affects: list[PublicLink]       # what this norm repealed or modified (confirmed)
+
+
+def _scope(relation) -> str:
+    if not relation.articles:
+        return ""
+    noun = "el artículo" if len(relation.articles) == 1 else "los artículos"
+    return f"{noun} {', '.join(relation.articles)}"
+
+
+_PASSIVE = {"deroga": "Derogada por", "modifica": "Modificada por",
+            "reglamenta": "Reglamentada por"}
+
+
+def _since(date) -> str:
+    text = str(date or "")
+    return f"desde el {text[8:10]}/{text[5:7]}/{text[:4]}" if len(text) >= 10 else ""
+
+
+def public_relations(session: Session, document: Document) -> PublicRelations:
+    """What the portal shows of a norm's links: only confirmed relations, and addresses
+    only for published norms (nothing internal is revealed to the public)."""
+    from docsys.compliance.norms import RELATION_LABELS, norm_links
+    links = norm_links(session, document)
+    confirmed_by = [r for r in links.affected_by if r.status == "confirmada"]
+    confirmed = [r for r in links.affects if r.status == "confirmada"]
+    ids = ({r.source_document_id for r in confirmed_by}
+           | {c.match.document_id for c in links.cites if c.match}
+           | {n.document_id for n in links.cited_by}
+           | {r.target_document_id for r in confirmed if r.target_document_id})
+    addresses = addresses_by_id(session, ids)
+    affected_by = [PublicLink(_PASSIVE[r.kind], r.source.official_number,
+                              addresses.get(r.source_document_id),
+                              ", ".join(filter(None, [_scope(r), _since(r.effective_date)])))
+                   for r in confirmed_by if r.source_document_id in addresses]
+    cites = [PublicLink("", c.match.number if c.match and c.match.document_id in addresses
+                        else c.label,
+                        addresses.get(c.match.document_id) if c.match else None,
+                        f"art. {', '.join(c.articles)}" if c.articles else "")
+             for c in links.cites]
+    cited_by = [PublicLink(n.title, n.number, addresses[n.document_id])
+                for n in links.cited_by if n.document_id in addresses]
+    affects = [PublicLink(RELATION_LABELS[r.kind],
+                          r.target.official_number if r.target_document_id in addresses
+                          else r.target_label,
+                          addresses.get(r.target_document_id), _scope(r))
+               for r in confirmed]
+    return PublicRelations(affected_by, cites, cited_by, affects)
+
+
 def issuance_for(session: Session, document: Document) -> Issuance | None:
     return session.scalar(select(Issuance).where(Issuance.document_id == document.id))
+
+
+def archived_original(session: Session, document: Document):
+    """The original file of a norm imported into the archive (None for norms issued here)."""
+    from docsys.models import ArchivedNorm
+    return session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document.id))

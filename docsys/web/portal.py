@@ -8,7 +8,8 @@ from io import BytesIO
 from flask import (Blueprint, abort, current_app, redirect, render_template, request,
                    send_file, url_for)
 
-from docsys import issuing, portal, verification
+from docsys import blobs, issuing, portal, verification, versions
+from docsys.drafting.structure import plain_text
 from docsys.errors import ValidationError
 from docsys.rendering import render_html
 from docsys.web.search import (FACET_LABELS, STATUS_LABELS, run_search, with_filter)
@@ -47,7 +48,7 @@ def norm(tipo, anio, numero):
         return render_template("portal/choose.html", norms=norms, address=address)
     document = norms[0]
     issuance = portal.issuance_for(session, document)
-    text_html = None
+    original = portal.archived_original(session, document)
     if issuance is not None:
         settings = current_app.config
         content = issuing.issued_content(session, issuance)
@@ -55,9 +56,29 @@ def norm(tipo, anio, numero):
                                    issuing.short_number(settings, document, issuance),
                                    issuance.verification_code)
         text_html = render_html(content, meta, standalone=False)
+        paragraphs = []
+    else:  # a norm imported into the archive: its extracted text, as read
+        text_html = None
+        paragraphs = plain_text(versions.latest_version(session, document).content).split("\n")
     return render_template("portal/norm.html", document=document, issuance=issuance,
-                           address=address, text_html=text_html,
+                           original=original, address=address, text_html=text_html,
+                           paragraphs=[p for p in paragraphs if p.strip()],
+                           relations=portal.public_relations(session, document),
                            legal_status_labels=portal.LEGAL_STATUS_LABELS)
+
+
+@bp.route("/normas/<tipo>/<int:anio>/<int:numero>/original")
+def norm_original(tipo, anio, numero):
+    """The file an archived norm was imported from (a scan, a PDF, a Word document)."""
+    session = db()
+    norms = portal.find_published(session, _address(tipo, anio, numero),
+                                  request.args.get("oficina"))
+    original = portal.archived_original(session, norms[0])
+    if original is None:
+        abort(404)
+    data = blobs.get(current_app.config["BLOB_DIR"], original.original_sha256)
+    return send_file(BytesIO(data), mimetype=original.mimetype, as_attachment=True,
+                     download_name=original.original_filename)
 
 
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")

@@ -1,0 +1,72 @@
+"""The public portal's norm pages: confirmed relations and citations shown to the public
+(linking only published norms), and norms imported into the archive with their original."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from docsys.archive import specimens
+from docsys.archive.service import ImportSettings, finish_batch, import_bytes, start_batch
+from docsys.compliance.norms import confirm_relation
+from docsys.db import transaction
+from docsys.models import NormRelation
+from tests.compliance.support import CUIS, REPEALER, add_norm
+from tests.conftest import get_user
+
+
+def test_a_repealed_norm_says_so_and_links_the_norm_that_repealed_it(app):
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        cuis = add_norm(session, CUIS)
+        repealer = add_norm(session, REPEALER)
+        relation = session.scalar(select(NormRelation))
+    client = app.test_client()
+    # While the relation is only proposed, the public sees nothing of it.
+    page = client.get("/normas/om/2021/8").get_data(as_text=True)
+    assert "Vigente" in page and "Ninguna norma publicada la modifica" in page
+    with transaction(factory) as session:
+        confirm_relation(session, session.get(NormRelation, relation.id),
+                         get_user(session, "archivo"))
+    page = client.get("/normas/om/2021/8").get_data(as_text=True)
+    assert 'id="legal-status">Derogada' in page
+    assert ('Derogada por <a href="/normas/om/2025/2">ORDENANZA MUNICIPAL N° 002-2025-MDM</a> '
+            '<span class="muted">(desde el 14/02/2025)</span>') in page
+    other = client.get("/normas/om/2025/2").get_data(as_text=True)
+    assert 'Deroga <a href="/normas/om/2021/8">ORDENANZA MUNICIPAL N° 008-2021-MDM</a>' in other
+    assert cuis.id != repealer.id
+
+
+def test_unpublished_norms_are_never_linked_from_the_portal(app):
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        cuis = add_norm(session, CUIS)
+        repealer = add_norm(session, REPEALER)
+        repealer.status = "emitido"   # issued, not yet published
+        session.flush()
+        relation = session.scalar(select(NormRelation))
+        confirm_relation(session, relation, get_user(session, "archivo"))
+    page = app.test_client().get("/normas/om/2021/8").get_data(as_text=True)
+    assert "002-2025" not in page
+    assert app.test_client().get("/normas/om/2025/2").status_code == 404
+    assert cuis.legal_status == "derogada"
+
+
+def test_an_imported_norm_shows_its_text_and_offers_its_original(app):
+    factory = app.extensions["docsys.sessions"]
+    norm = specimens.specimens(1, seed=5, types=("RA",))[0]
+    data = specimens.to_pdf(norm)
+    with transaction(factory) as session:
+        actor_id = get_user(session, "archivo").id
+    settings = ImportSettings.from_config(app.config)
+    batch = start_batch(factory, actor_id, "pruebas", "Prueba")
+    outcome = import_bytes(factory, settings, batch, actor_id, data, "resolucion.pdf")
+    finish_batch(factory, batch)
+    assert outcome.status == "imported", outcome.reason
+    client = app.test_client()
+    address = f"/normas/ra/{norm.year}/{norm.number}"
+    page = client.get(address)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and norm.heading in html
+    assert "CONSIDERANDO" in html and "Descargar el original" in html
+    original = client.get(address + "/original")
+    assert original.status_code == 200 and original.data == data
+    assert client.get("/normas/ra/1999/1/original").status_code == 404
