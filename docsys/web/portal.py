@@ -39,6 +39,12 @@ def _address(tipo: str, anio: int, numero: int) -> portal.NormAddress:
     return portal.NormAddress(tipo.lower(), anio, numero)
 
 
+def _published(session, tipo, anio, numero):
+    """The published norm at that address (the office, ``?oficina=``, picks among several)."""
+    return portal.find_published(session, _address(tipo, anio, numero),
+                                 request.args.get("oficina"))[0]
+
+
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>")
 def norm(tipo, anio, numero):
     session = db()
@@ -71,9 +77,7 @@ def norm(tipo, anio, numero):
 def norm_original(tipo, anio, numero):
     """The file an archived norm was imported from (a scan, a PDF, a Word document)."""
     session = db()
-    norms = portal.find_published(session, _address(tipo, anio, numero),
-                                  request.args.get("oficina"))
-    original = portal.archived_original(session, norms[0])
+    original = portal.archived_original(session, _published(session, tipo, anio, numero))
     if original is None:
         abort(404)
     data = blobs.get(current_app.config["BLOB_DIR"], original.original_sha256)
@@ -84,9 +88,7 @@ def norm_original(tipo, anio, numero):
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")
 def norm_pdf(tipo, anio, numero):
     session = db()
-    norms = portal.find_published(session, _address(tipo, anio, numero),
-                                  request.args.get("oficina"))
-    issuance = portal.issuance_for(session, norms[0])
+    issuance = portal.issuance_for(session, _published(session, tipo, anio, numero))
     if issuance is None:
         abort(404)
     data = issuing.signed_pdf(current_app.config, issuance)
