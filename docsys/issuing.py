@@ -137,10 +137,13 @@ def issued_content(session: Session, issuance: Issuance) -> dict:
                           dt.date.fromisoformat(issuance.issue_date))
 
 
+def _number_pattern(document: Document) -> str:
+    return template_definition(document).get("number_pattern") or "{seq:03d}-{year}-{muni}"
+
+
 def short_number(settings, document: Document, issuance: Issuance) -> str:
     """"0045-2026-GM-MDM": the number without the heading, as the template writes it."""
-    pattern = template_definition(document).get("number_pattern") or "{seq:03d}-{year}-{muni}"
-    return numbering.format_number(pattern, issuance.sequence, issuance.year,
+    return numbering.format_number(_number_pattern(document), issuance.sequence, issuance.year,
                                    settings["MUNICIPALITY_CODE"], issuance.office_code)
 
 
@@ -167,34 +170,31 @@ def issue(session: Session, settings, document: Document, actor: User,
     check_certificate_usable(final_credential.cert)
 
     date = date or today_in_lima()
-    definition = template_definition(document)
     office = numbering_office(document)
     muni = settings["MUNICIPALITY_CODE"]
     seq = numbering.take_next(session, document.doc_type, office, date.year)
-    pattern = definition.get("number_pattern") or "{seq:03d}-{year}-{muni}"
+    pattern = _number_pattern(document)
     number = numbering.format_number(pattern, seq, date.year, muni, office)
-    official = numbering.official_number(definition.get("heading") or document.doc_type + " N° {numero}",
-                                         pattern, seq, date.year, muni, office)
+    heading = template_definition(document).get("heading") or document.doc_type + " N° {numero}"
+    official = numbering.official_number(heading, pattern, seq, date.year, muni, office)
     code = new_verification_code()
 
     content = _final_content(document, version.content, actor, date)
+    # (field, signer, certificate, reason): the vistos buenos first, the authority last.
+    signatures = [(f"VB_{index}", user, credential, pades.REASON_VISTO_BUENO)
+                  for index, (user, credential) in enumerate(zip(vb_users, vb_credentials), 1)]
+    signatures.append((pades.FINAL_FIELD, actor, final_credential, pades.REASON_AUTHOR))
     slots = pades.default_slots(len(vb_users))
     meta = issued_meta(settings, document, content, number, code,
                        signature_space=pades.signature_area_height(len(slots)) + _STAMP_CLEARANCE_PT)
     pdf = pades.prepare_signature_fields(render_pdf(content, meta), slots)
     location = f"{settings.get('MUNICIPALITY_PLACE') or 'Camisea'}, Perú"
-    tsa = settings.get("TSA_URL") or None
-    for index, (user, credential) in enumerate(zip(vb_users, vb_credentials), start=1):
+    for field, user, credential, reason in signatures:
         pdf = pades.sign_pdf_with_credential(
-            pdf, f"VB_{index}", credential, pades.REASON_VISTO_BUENO, location=location,
+            pdf, field, credential, reason, location=location,
             signer_label=pades.SignerLabel(credential.info.common_name,
                                            user.position or credential.info.position),
-            timestamp_url=tsa)
-    pdf = pades.sign_pdf_with_credential(
-        pdf, pades.FINAL_FIELD, final_credential, pades.REASON_AUTHOR, location=location,
-        signer_label=pades.SignerLabel(final_credential.info.common_name,
-                                       actor.position or final_credential.info.position),
-        timestamp_url=tsa)
+            timestamp_url=settings.get("TSA_URL") or None)
 
     blob = blobs.put(session, settings["BLOB_DIR"], pdf, "application/pdf")
     issuance = Issuance(document_id=document.id, version_number=version.number,
@@ -209,11 +209,9 @@ def issue(session: Session, settings, document: Document, actor: User,
     session.flush()
     move(session, document, "emitido", actor, "emitir", expected=("aprobado",))
     analyze_norm(session, document, actor=actor)   # its citations; relations to confirm
-    for user, credential in zip(vb_users, vb_credentials):
-        audit.record(session, "sign", user, document.id, reason=pades.REASON_VISTO_BUENO,
+    for _, user, credential, reason in signatures:
+        audit.record(session, "sign", user, document.id, reason=reason,
                      certificate=credential.info.serial_number, version=version.number)
-    audit.record(session, "sign", actor, document.id, reason=pades.REASON_AUTHOR,
-                 certificate=final_credential.info.serial_number, version=version.number)
     audit.record(session, "issue", actor, document.id, number=official, sha256=blob.sha256,
                  verification_code=code, version=version.number)
     return issuance
@@ -252,6 +250,16 @@ def by_sha256(session: Session, digest: str) -> Issuance | None:
 
 def signed_pdf(settings, issuance: Issuance) -> bytes:
     return blobs.get(settings["BLOB_DIR"], issuance.pdf_sha256)
+
+
+def download_signed_pdf(session: Session, settings, document: Document, user: User,
+                        **details) -> tuple[Issuance, bytes]:
+    """The signed PDF of an issued norm, for a signed-in user; the download is audited."""
+    issuance = get_issuance(session, document)
+    data = signed_pdf(settings, issuance)
+    audit.record(session, "download", user, document.id, format="pdf-firmado",
+                 sha256=issuance.pdf_sha256, **details)
+    return issuance, data
 
 
 def pdf_filename(issuance: Issuance) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docsys.errors import NotFound
-from docsys.models import Document, Issuance
+from docsys.models import Document
 
 PUBLIC_STATUS = "publicado"
 LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
@@ -149,10 +149,6 @@ def public_relations(session: Session, document: Document) -> PublicRelations:
                           addresses.get(r.target_document_id), _scope(r))
                for r in confirmed]
     return PublicRelations(affected_by, cites, cited_by, affects)
-
-
-def issuance_for(session: Session, document: Document) -> Issuance | None:
-    return session.scalar(select(Issuance).where(Issuance.document_id == document.id))
 
 
 def archived_original(session: Session, document: Document):

@@ -519,10 +519,8 @@ def signed_pdf(document_id):
     from docsys import issuing
     session = db()
     document = versions.get_document(session, document_id, g.api_user)
-    issuance = issuing.get_issuance(session, document)
-    data = issuing.signed_pdf(current_app.config, issuance)
-    audit.record(session, "download", g.api_user, document.id, format="pdf-firmado",
-                 sha256=issuance.pdf_sha256, via="api")
+    issuance, data = issuing.download_signed_pdf(session, current_app.config, document,
+                                                 g.api_user, via="api")
     session.commit()
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=issuing.pdf_filename(issuance))

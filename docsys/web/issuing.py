@@ -8,7 +8,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import audit, issuing, versions
+from docsys import issuing, versions
 from docsys.errors import ValidationError
 from docsys.signing import credentials
 from docsys.signing.keystore import CertificateInfo
@@ -62,10 +62,8 @@ def publish(document_id):
 def signed_pdf(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
-    issuance = issuing.get_issuance(session, document)
-    data = issuing.signed_pdf(current_app.config, issuance)
-    audit.record(session, "download", current_user, document.id, format="pdf-firmado",
-                 sha256=issuance.pdf_sha256)
+    issuance, data = issuing.download_signed_pdf(session, current_app.config, document,
+                                                 current_user)
     session.commit()
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=issuing.pdf_filename(issuance))

@@ -53,7 +53,7 @@ def norm(tipo, anio, numero):
     if len(norms) > 1:
         return render_template("portal/choose.html", norms=norms, address=address)
     document = norms[0]
-    issuance = portal.issuance_for(session, document)
+    issuance = issuing.issuance_of(session, document)
     original = portal.archived_original(session, document)
     if issuance is not None:
         settings = current_app.config
@@ -88,7 +88,7 @@ def norm_original(tipo, anio, numero):
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")
 def norm_pdf(tipo, anio, numero):
     session = db()
-    issuance = portal.issuance_for(session, _published(session, tipo, anio, numero))
+    issuance = issuing.issuance_of(session, _published(session, tipo, anio, numero))
     if issuance is None:
         abort(404)
     data = issuing.signed_pdf(current_app.config, issuance)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from docsys import versions
 from docsys.db import transaction

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from docsys.db import transaction
 from docsys.models import Document, SearchOutbox
 from tests.conftest import Browser, make_test_app
-from tests.web.test_drafts_routes import RGM, content_of, create_draft, with_article
+from tests.web.test_drafts_routes import content_of, create_draft, with_article
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
