@@ -68,25 +68,26 @@ def load_templates_command(update):
 
 @docsys_cli.command("demo")
 def demo_command():
-    """Inicializa la base de datos y carga usuarios y documentos de demostración."""
+    """Inicializa la base de datos y carga usuarios, documentos y un archivo normativo de
+    demostración (normas con relaciones, y normas importadas desde PDF, escaneos y DOCX)."""
+    from docsys.archive.demo import import_demo_archive
+    from docsys.compliance.demo import load_compliance_demo
     from docsys.demo import load_demo
     migrate.upgrade(current_app.extensions["docsys.engine"])
-    from docsys.compliance.demo import load_compliance_demo
     with unit_of_work() as session:
         summary = load_demo(session, current_app.config)
-        archive = load_compliance_demo(session, current_app.config)
+        related = load_compliance_demo(session, current_app.config)
+    imported = import_demo_archive(current_app.extensions["docsys.sessions"], current_app.config)
     click.echo("Datos de demostración cargados.")
-    click.echo(f"  archivo normativo: {archive['normas_archivo']} normas nuevas, "
-               f"{archive['relaciones_confirmadas']} relaciones confirmadas")
     for key, value in summary.get("counts", {}).items():
         click.echo(f"  {key}: {value}")
-    from docsys.archive.demo import import_demo_archive
-    archive = import_demo_archive(current_app.extensions["docsys.sessions"], current_app.config)
-    click.echo(f"  normas importadas al archivo: {archive['imported']}")
+    click.echo(f"  archivo normativo: {related['normas_archivo']} normas nuevas, "
+               f"{related['relaciones_confirmadas']} relaciones confirmadas")
+    click.echo(f"  normas importadas al archivo: {imported['imported']}")
     click.echo("Usuarios de demostración (usuario / contraseña / roles / oficina):")
     for login in summary.get("logins", []):
-        roles = ", ".join(login["roles"]) if isinstance(login["roles"], (list, tuple, set)) else login["roles"]
-        click.echo(f"  {login['username']:<20} {login['password']:<16} {roles:<12} {login.get('office', '')}")
+        click.echo(f"  {login['username']:<20} {login['password']:<16} "
+                   f"{', '.join(login['roles']):<12} {login.get('office', '')}")
 
 
 @docsys_cli.command("create-user")
