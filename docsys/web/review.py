@@ -8,11 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 from sqlalchemy import select
 
-from docsys import audit, permissions, versions, workflow
+from docsys import audit, issuing, permissions, versions, workflow
 from docsys.errors import NotFound
 from docsys.ids import parse_id
 from docsys.models import User
+from docsys.portal import address_of
 from docsys.review import service
+from docsys.signing.credentials import stored_credential
 from docsys.web import records_audit
 from docsys.web.auth import roles_required
 from docsys.web.session import db
@@ -62,10 +64,6 @@ def page(document_id):
 
 def issuing_context(session, document) -> dict:
     """What the issuing panel of the review page needs."""
-    from docsys import issuing
-    from docsys.signing.credentials import stored_credential
-
-    from docsys.portal import address_of
     issuance = issuing.issuance_of(session, document)
     address = address_of(document)
     return {"issuance": issuance, "can_issue": issuing.can_issue(current_user, document),
