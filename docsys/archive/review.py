@@ -17,6 +17,7 @@ from docsys import audit, permissions
 from docsys.archive.norms import (ORIGIN, TYPE_NAMES, compose_official_number, norm_content,
                                   number_conflicts, parse_label)
 from docsys.errors import Conflict, NotFound, ValidationError, VersionConflict
+from docsys.ids import parse_id
 from docsys.models import ArchivedNorm, Document, DocumentVersion, Office, User
 from docsys.models._common import utcnow
 from docsys.versions import content_hash, latest_version
@@ -24,6 +25,7 @@ from search.numbers import number_key
 
 REVIEW_ROLES = ("archivist",)
 MAX_SUMILLA = 1000
+FIRST_YEAR = 1950  # no norm of the archive is older
 FORM_FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
 
 
@@ -50,11 +52,9 @@ def next_to_review(session: Session, after: ArchivedNorm | None = None) -> Archi
 
 def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
     """The archived norm of a document the user may see (404 for anything else)."""
-    try:
-        document_id = int(document_id)
-    except (TypeError, ValueError):
-        raise NotFound("La norma solicitada no existe.") from None
-    norm = session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
+    document_id = parse_id(document_id)
+    norm = None if document_id is None else session.scalar(
+        select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
     if norm is None:
         raise NotFound("La norma solicitada no existe en el archivo importado.")
     permissions.require(permissions.can_view(user, norm.document),
@@ -110,7 +110,7 @@ def _validate(session: Session, values: dict) -> Confirmed:
         year = int(text("year"))
     except ValueError:
         raise ValidationError("Indique el año de la norma con cuatro cifras (p. ej. 2024).") from None
-    if not 1950 <= year <= dt.date.today().year + 1:
+    if not FIRST_YEAR <= year <= dt.date.today().year + 1:
         raise ValidationError(f"El año {year} no es válido para una norma del archivo.")
     label = " ".join(text("number").split())
     if label.upper().startswith(("N°", "Nº", "NO.", "NRO")):
@@ -133,6 +133,8 @@ def _validate(session: Session, values: dict) -> Confirmed:
             raise ValidationError("La fecha debe tener el formato AAAA-MM-DD.") from None
         if parsed_date > dt.date.today():
             raise ValidationError("La fecha de la norma no puede ser futura.")
+        if parsed_date.year < FIRST_YEAR:
+            raise ValidationError(f"La fecha {date} no es válida para una norma del archivo.")
     sumilla = " ".join(text("sumilla").split())
     if not sumilla:
         raise ValidationError("Escriba la sumilla: de qué trata la norma.")
@@ -150,10 +152,9 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     document = norm.document
     if document.origin != ORIGIN:
         raise Conflict("Solo se corrigen aquí los datos de las normas importadas del archivo.")
-    try:
-        base = int(base_version)
-    except (TypeError, ValueError):
-        raise ValidationError("Falta la versión de la norma sobre la que trabajó.") from None
+    base = parse_id(base_version)
+    if base is None:
+        raise ValidationError("Falta la versión de la norma sobre la que trabajó.")
     data = _validate(session, values)
     official = compose_official_number(data.doc_type, data.label, data.number, data.year,
                                        data.office.code, muni_code)

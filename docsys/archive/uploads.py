@@ -22,7 +22,8 @@ from docsys.archive.extract import ExtractionError
 from docsys import permissions
 from docsys.archive.service import (ImportSettings, check_filename, import_bytes,
                                     record_failure, too_large_error, write_transaction)
-from docsys.errors import ValidationError
+from docsys.errors import NotFound, ValidationError
+from docsys.ids import parse_id
 from docsys.models import ImportBatch, ImportedFile, User
 from docsys.models._common import utcnow
 
@@ -176,6 +177,15 @@ def _finish_if_done(session_factory: sessionmaker, batch_id: int) -> None:
         batch = session.get(ImportBatch, batch_id)
         if not open_files and batch.finished_at is None:
             batch.finished_at = utcnow()
+
+
+def get_batch(session: Session, batch_id) -> ImportBatch:
+    """The import run ``batch_id`` (from a URL: anything that is no id is not found)."""
+    batch_id = parse_id(batch_id)
+    batch = None if batch_id is None else session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound("La importación solicitada no existe.")
+    return batch
 
 
 def batch_counts(session: Session, batch_id: int) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError as CSRFValidationError
@@ -16,6 +16,7 @@ from docsys import audit, blobs
 from docsys.archive import review, uploads
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.errors import DocsysError
+from docsys.ids import parse_id
 from docsys.models import ImportBatch, ImportedFile, Office
 from docsys.versions import latest_version
 from docsys.web import csrf, error_response, records_audit
@@ -102,15 +103,12 @@ csrf.exempt(upload)  # checked in the view, after lifting the size limit
 @roles_required("archivist")
 def batch(batch_id):
     session = db()
-    found = session.get(ImportBatch, batch_id)
-    if found is None:
-        abort(404)
+    found = uploads.get_batch(session, batch_id)
     running = uploads.has_pending(session, batch_id)
     if running:
         session.rollback()  # end this read before the worker writes (and to see its work)
         _worker().notify()  # also resumes an upload left by a process that stopped
         running = uploads.has_pending(session, batch_id)
-        found = session.get(ImportBatch, batch_id)
     files = session.scalars(select(ImportedFile).where(ImportedFile.batch_id == batch_id)
                             .order_by(ImportedFile.id)).all()
     return render_template("archive/batch.html", batch=found, files=files, running=running,
@@ -124,10 +122,7 @@ def batch(batch_id):
 @bp.route("/revision")
 @roles_required("archivist")
 def queue():
-    try:
-        page = max(1, int(request.args.get("pagina", 1)))
-    except ValueError:
-        page = 1
+    page = parse_id(request.args.get("pagina")) or 1
     norms, total = review.review_queue(db(), page=page, per_page=50)
     return render_template("archive/queue.html", norms=norms, total=total, page=page,
                            pages=max(1, -(-total // 50)), field_labels=FIELD_LABELS)

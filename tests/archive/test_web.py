@@ -219,3 +219,55 @@ def browser_pg(pg_app):
         assert b.login(username).status_code == 302
         return b
     return make
+
+
+HUGE = "9" * 40  # past any database integer
+
+
+def test_hostile_ids_pages_and_forms_get_a_spanish_4xx_and_change_nothing(archive_app, browser):
+    archivist = browser("archivo")
+    _upload(archivist, [("sin número.txt", DOUBTFUL.encode())])
+    with archive_app.extensions["docsys.sessions"]() as session:
+        document_id = session.scalar(select(Document.id))
+    for path in (f"/archivo/normas/{HUGE}", f"/archivo/normas/{HUGE}/revisar",
+                 f"/archivo/normas/{HUGE}/original", "/archivo/normas/-1", "/archivo/normas/1.5",
+                 f"/archivo/importaciones/{HUGE}", "/archivo/importaciones/0"):
+        response = archivist.get(path)
+        assert response.status_code == 404, path
+        assert "no existe" in _text(response), path
+    for page in (HUGE, "-5", "abc", "1e9"):
+        listing = archivist.get(f"/archivo/revision?pagina={page}")
+        assert listing.status_code == 200 and 'id="queue-total">1<' in _text(listing), page
+
+    form = f"/archivo/normas/{document_id}/revisar"
+    good = {"doc_type": "RGM", "number": "87", "year": "2022", "office": "GM",
+            "date": "2022-08-22", "sumilla": "Aprobar la liquidación", "version": "1"}
+    refused = [({"version": HUGE}, 400, "Falta la versión"),
+               ({"version": "abc"}, 400, "Falta la versión"),
+               ({"version": "7"}, 409, "Otra persona modificó"),
+               ({"number": "9" * 40}, 400, "empezar con cifras"),
+               ({"year": HUGE}, 400, "no es válido"),
+               ({"date": "0001-01-01"}, 400, "no es válida"),
+               ({"doc_type": ""}, 400, "Elija el tipo"),
+               ({"office": ""}, 400, "Elija la oficina")]
+    for change, status, message in refused:
+        response = archivist.post_form(form, {**good, **change})
+        assert response.status_code == status, change
+        assert message in _text(response), change
+    missing = archivist.post_form(form, {"version": "1"})
+    assert missing.status_code == 400 and "Elija el tipo de norma" in _text(missing)
+    no_csrf = archivist.client.post(form, data=good)
+    assert no_csrf.status_code == 400 and "token CSRF" in _text(no_csrf)
+    assert archivist.client.put(form).status_code == 405
+    assert archivist.client.delete("/archivo/importar").status_code == 405
+    with archive_app.extensions["docsys.sessions"]() as session:
+        document = session.get(Document, document_id)
+        assert document.official_number is None and document.latest_version == 1
+
+    # Other roles read the norm but neither review it nor see the import pages.
+    for username in ("redactor", "asesor", "gerente", "admin"):
+        other = browser(username)
+        assert other.get(f"/archivo/normas/{document_id}").status_code == 200
+        refusal = other.post_form(form, good)
+        assert refusal.status_code == 403 and "No tiene permiso" in _text(refusal)
+        assert other.get("/archivo/importaciones/1").status_code == 403
