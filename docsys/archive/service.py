@@ -32,6 +32,7 @@ import logging
 import os
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -45,7 +46,7 @@ from docsys.archive.extract import DEFAULT_MAX_BYTES, Extraction, ExtractionErro
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
-from docsys.db import set_read_only
+from docsys.db import set_read_only, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
 from docsys.versions import content_hash
@@ -470,35 +471,19 @@ def _write_record(session: Session, batch_id: int, shown: str, status: str,
     return record
 
 
-class write_transaction:
-    """A write transaction (BEGIN IMMEDIATE on SQLite), whatever the caller's context.
+@contextmanager
+def write_transaction(session_factory: sessionmaker, resumable: bool = False):
+    """:func:`docsys.db.transaction` with SQLite's write lock taken up front (BEGIN
+    IMMEDIATE), whatever the caller's context (a read-only GET request, a worker thread).
 
     ``resumable``: the work is redone by the next run if lost (an import is found again by
     its hash), so on PostgreSQL the commit does not wait for its WAL flush
     (``synchronous_commit = off``: still atomic and consistent, and several times faster
     per file; a crash can only lose the last fraction of a second of imports)."""
-
-    def __init__(self, session_factory: sessionmaker, resumable: bool = False):
-        self.session_factory = session_factory
-        self.resumable = resumable
-
-    def __enter__(self) -> Session:
-        self.token = set_read_only(False)
-        self.session = self.session_factory()
-        if self.resumable and self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SET LOCAL synchronous_commit = off"))
-        return self.session
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-            self.token.var.reset(self.token)
-        return False
+    with write_transactions(), transaction(session_factory) as session:
+        if resumable and session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET LOCAL synchronous_commit = off"))
+        yield session
 
 
 # ---------------------------------------------------------------------------- hooks
