@@ -42,7 +42,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys import audit, blobs
-from docsys.archive.extract import DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file
+from docsys.archive.extract import (DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file,
+                                    too_large_error)
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
@@ -141,10 +142,11 @@ class ImportSettings:
 
     @classmethod
     def from_config(cls, config, **overrides) -> "ImportSettings":
+        """The application's settings (docsys.config); overrides that are None are ignored."""
         values = {"blob_dir": config["BLOB_DIR"],
-                  "max_file_bytes": int(config.get("ARCHIVE_MAX_FILE_BYTES") or DEFAULT_MAX_BYTES),
-                  "ocr_lang": config.get("ARCHIVE_OCR_LANG") or "spa",
-                  "muni_code": config.get("MUNICIPALITY_CODE") or "MDM"}
+                  "max_file_bytes": int(config["ARCHIVE_MAX_FILE_BYTES"]),
+                  "ocr_lang": config["ARCHIVE_OCR_LANG"],
+                  "muni_code": config["MUNICIPALITY_CODE"]}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -301,13 +303,6 @@ def _shown_name(name: str, limit: int) -> str:
                               or unicodedata.category(ch) == "Cc") else ch for ch in name)
     clean = unicodedata.normalize("NFC", clean).strip()
     return clean if len(clean) <= limit else clean[:limit - 31] + "…" + clean[-30:]
-
-
-def too_large_error(shown: str, size: int, limit: int) -> ExtractionError:
-    mb = lambda n: f"{n / 1024 / 1024:.1f} MB".replace(".", ",")  # noqa: E731
-    return ExtractionError(f"El archivo «{shown}» pesa {mb(size)}, más que el máximo permitido "
-                           f"de {mb(limit)}. Divídalo o redúzcalo antes de importarlo.",
-                           "too_large")
 
 
 # ---------------------------------------------------------------------------- the norm

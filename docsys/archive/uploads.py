@@ -18,10 +18,10 @@ from typing import BinaryIO, Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from docsys.archive.extract import ExtractionError
 from docsys import permissions
+from docsys.archive.extract import ExtractionError, too_large_error
 from docsys.archive.service import (ImportSettings, check_filename, import_bytes,
-                                    record_failure, too_large_error, write_transaction)
+                                    record_failure, write_transaction)
 from docsys.errors import NotFound, ValidationError
 from docsys.ids import parse_id
 from docsys.models import ImportBatch, ImportedFile, User
@@ -59,7 +59,7 @@ def stage_uploads(session: Session, config, actor: User,
                               "por línea de comandos (flask docsys import).")
     permissions.require(actor.has_role("archivist"),
                         "Solo el archivo (Secretaría General) importa normas.")
-    max_bytes = ImportSettings.from_config(config).max_file_bytes
+    max_bytes = config["ARCHIVE_MAX_FILE_BYTES"]
     batch = ImportBatch(source="web", created_by_id=actor.id, label=(
         f"Carga desde el navegador ({len(files)} archivo{'s' if len(files) != 1 else ''})"))
     session.add(batch)

@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from docsys import audit, blobs
 from docsys.archive import review, uploads
+from docsys.archive.extract import megabytes
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.errors import DocsysError
 from docsys.ids import parse_id
@@ -24,7 +25,6 @@ from docsys.web.auth import roles_required
 from docsys.web.session import db
 
 bp = Blueprint("archive", __name__, url_prefix="/archivo")
-DEFAULT_MAX_UPLOAD = 200 * 1024 * 1024
 FIELD_LABELS = {"doc_type": "Tipo", "number": "Número", "year": "Año", "office": "Oficina",
                 "date": "Fecha", "sumilla": "Sumilla"}
 METHOD_LABELS = {"pdf-text": "PDF con texto", "ocr": "PDF escaneado (OCR)", "docx": "Word (DOCX)",
@@ -42,10 +42,6 @@ def _worker() -> uploads.ImportWorker:
     return current_app.extensions["docsys.archive"]
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB"
-
-
 @bp.app_context_processor
 def _labels():
     return {"ARCHIVE_TYPE_LABELS": TYPE_LABELS}
@@ -58,15 +54,12 @@ def _labels():
 @roles_required("archivist")
 def upload_form():
     batches = db().scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
-    return render_template("archive/upload.html", batches=batches, counts={
-        b.id: uploads.batch_counts(db(), b.id) for b in batches}, **_limits())
-
-
-def _limits() -> dict:
     config = current_app.config
-    return {"max_upload": _megabytes(config.get("ARCHIVE_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
-            "max_file": _megabytes(uploads.ImportSettings.from_config(config).max_file_bytes),
-            "max_files": uploads.MAX_FILES_PER_UPLOAD}
+    return render_template("archive/upload.html", batches=batches, counts={
+        b.id: uploads.batch_counts(db(), b.id) for b in batches},
+        max_upload=megabytes(config["ARCHIVE_MAX_UPLOAD_BYTES"]),
+        max_file=megabytes(config["ARCHIVE_MAX_FILE_BYTES"]),
+        max_files=uploads.MAX_FILES_PER_UPLOAD)
 
 
 @bp.route("/importar", methods=["POST"])
@@ -75,13 +68,13 @@ def upload():
     """Many files at once, up to ARCHIVE_MAX_UPLOAD_BYTES: this view lifts the site-wide
     request limit for itself, so it checks the CSRF token itself once the body is read
     under that limit (the global check would refuse the body before)."""
-    limit = current_app.config.get("ARCHIVE_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD
+    limit = current_app.config["ARCHIVE_MAX_UPLOAD_BYTES"]
     request.max_content_length = limit
     try:
         files = request.files.getlist("archivos")
         token = request.form.get("csrf_token")
     except RequestEntityTooLarge:
-        return error_response(413, f"La carga supera el máximo de {_megabytes(limit)} por envío. "
+        return error_response(413, f"La carga supera el máximo de {megabytes(limit)} por envío. "
                                    "Súbala en varias partes.")
     try:
         validate_csrf(token)
