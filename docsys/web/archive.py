@@ -43,8 +43,13 @@ def _worker() -> uploads.ImportWorker:
 
 
 @bp.app_context_processor
-def _labels():
+def _type_labels():
     return {"ARCHIVE_TYPE_LABELS": TYPE_LABELS}
+
+
+@bp.context_processor
+def _labels():
+    return {"field_labels": FIELD_LABELS, "method_labels": METHOD_LABELS}
 
 
 # ---------------------------------------------------------------------------- upload
@@ -118,7 +123,7 @@ def queue():
     page = parse_id(request.args.get("pagina")) or 1
     norms, total = review.review_queue(db(), page=page, per_page=50)
     return render_template("archive/queue.html", norms=norms, total=total, page=page,
-                           pages=max(1, -(-total // 50)), field_labels=FIELD_LABELS)
+                           pages=max(1, -(-total // 50)))
 
 
 @bp.route("/normas/<document_id>/revisar", methods=["GET", "POST"])
@@ -151,8 +156,7 @@ def review_form(document_id):
     status = error.status if error else 200
     return render_template("archive/review.html", norm=norm, version=version,
                            text=norm_text(version.content), values=values, error=error,
-                           offices=offices, types=TYPE_NAMES, field_labels=FIELD_LABELS,
-                           method_labels=METHOD_LABELS), status
+                           offices=offices, types=TYPE_NAMES), status
 
 
 # ---------------------------------------------------------------------------- norms
@@ -165,8 +169,8 @@ def norm(document_id):
     found = review.get_archived(session, document_id, current_user)
     version = latest_version(session, found.document)
     return render_template("archive/norm.html", norm=found, document=found.document,
-                           text=norm_text(version.content), method_labels=METHOD_LABELS,
-                           field_labels=FIELD_LABELS, can_review=review.can_review(current_user))
+                           text=norm_text(version.content),
+                           can_review=review.can_review(current_user))
 
 
 @bp.route("/normas/<document_id>/original")

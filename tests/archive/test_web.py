@@ -93,7 +93,7 @@ def test_review_queue_form_and_confirmation(archive_app, browser):
     _upload(archivist, [("sin número.txt", DOUBTFUL.encode())])
     queue = _text(archivist.get("/archivo/revision"))
     assert 'id="queue-total">1<' in queue and "sin número.txt" in queue
-    assert "Número, Año" in queue
+    assert "Número, Año" in queue and "<td>Texto</td>" in queue  # how it was read
     with archive_app.extensions["docsys.sessions"]() as session:
         document_id = session.scalar(select(Document.id))
     form = archivist.get(f"/archivo/normas/{document_id}/revisar")
@@ -132,6 +132,9 @@ def test_norm_page_original_download_inbox_editor_and_api(archive_app, browser, 
     page = _text(drafter.get(f"/archivo/normas/{document_id}"))
     assert norms[0].heading in page and "Descargar el original" in page
     assert "Revisar datos" not in page and "Corregir datos" not in page
+    assert '<a href="/buscar">← Búsqueda</a>' in page and "/archivo/revision" not in page
+    own = _text(archivist.get(f"/archivo/normas/{document_id}"))
+    assert "Corregir datos" in own and 'href="/archivo/revision">Revisión de datos' in own
     original = drafter.get(f"/archivo/normas/{document_id}/original")
     assert original.status_code == 200 and original.data == pdf_of(0)
     assert 'filename="RA 2022.pdf"' in original.headers["Content-Disposition"] or \
