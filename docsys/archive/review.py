@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docsys import audit, permissions
+from docsys.archive.metadata import FIELDS
 from docsys.archive.norms import (ORIGIN, TYPE_NAMES, compose_official_number, norm_content,
                                   number_conflicts, parse_label)
 from docsys.errors import Conflict, NotFound, ValidationError, VersionConflict
@@ -26,7 +27,7 @@ from search.numbers import number_key
 REVIEW_ROLES = ("archivist",)
 MAX_SUMILLA = 1000
 FIRST_YEAR = 1950  # no norm of the archive is older
-FORM_FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
+FORM_FIELDS = FIELDS  # the form confirms each guessed field
 
 
 def can_review(user: User) -> bool:
@@ -42,12 +43,10 @@ def review_queue(session: Session, page: int = 1, per_page: int = 50) -> tuple[l
     return list(rows), total
 
 
-def next_to_review(session: Session, after: ArchivedNorm | None = None) -> ArchivedNorm | None:
-    """The next norm of the queue after ``after`` (else the first)."""
-    query = select(ArchivedNorm).where(ArchivedNorm.needs_review.is_(True))
-    if after is not None:
-        query = query.where(ArchivedNorm.id != after.id)
-    return session.scalar(query.order_by(ArchivedNorm.imported_at, ArchivedNorm.id).limit(1))
+def next_to_review(session: Session) -> ArchivedNorm | None:
+    """The first norm of the queue (where a confirmation leads next), or None."""
+    return session.scalar(select(ArchivedNorm).where(ArchivedNorm.needs_review.is_(True))
+                          .order_by(ArchivedNorm.imported_at, ArchivedNorm.id).limit(1))
 
 
 def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
@@ -164,9 +163,7 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
         raise Conflict(f"El número «{official}» ya lo tiene el documento {clash.document_id}. "
                        "Revise el número; si es la misma norma importada dos veces, avise al "
                        "administrador.")
-    before = {"doc_type": document.doc_type, "official_number": document.official_number,
-              "office": document.office.code, "issue_date": document.issue_date,
-              "title": document.title}
+    before = _audited(document)
     previous = latest_version(session, document)
     content = norm_content(data.doc_type, "", sumilla=data.sumilla, date=data.date or "",
                            place=previous.content.get("fields", {}).get("lugar", ""),
@@ -190,11 +187,16 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     norm.reviewed_at = now
     session.flush()
     session.refresh(document)
-    after = {"doc_type": document.doc_type, "official_number": document.official_number,
-             "office": document.office.code, "issue_date": document.issue_date,
-             "title": document.title}
+    after = _audited(document)
     audit.record(session, "archive_confirm", actor, document.id, version=base + 1,
                  changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
     from docsys.compliance import analyze_norm
     analyze_norm(session, document, actor=actor)  # now that its number is known
     return document
+
+
+def _audited(document: Document) -> dict:
+    """The values a confirmation may change, as its audit entry compares them."""
+    return {"doc_type": document.doc_type, "official_number": document.official_number,
+            "office": document.office.code, "issue_date": document.issue_date,
+            "title": document.title}

@@ -404,7 +404,7 @@ def guess_json(guess: GuessedMetadata, notes: list[str] | None = None) -> dict:
 
 
 def _imported_outcome(shown: str, norm: ArchivedNorm) -> FileOutcome:
-    document = norm.__dict__.get("document") or norm.document  # set when just created
+    document = norm.document
     return FileOutcome(shown, "imported", sha256=norm.original_sha256, document_id=document.id,
                        title=document.title, official_number=document.official_number,
                        needs_review=norm.needs_review, ocr=norm.ocr,

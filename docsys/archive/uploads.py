@@ -49,16 +49,15 @@ def stage_uploads(session: Session, config, actor: User,
     """Keep the uploaded files as pending entries of a new batch, in the caller's
     transaction (the caller commits, then wakes the worker). A file over the size limit or
     with an unusable name is recorded as failed at once."""
-    files = [(name or "", stream) for name, stream in files]
-    files = [(name, stream) for name, stream in files if name.strip()]
+    permissions.require(actor.has_role("archivist"),
+                        "Solo el archivo (Secretaría General) importa normas.")
+    files = [(name, stream) for name, stream in files if name and name.strip()]
     if not files:
         raise ValidationError("Elija al menos un archivo para importar.")
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ValidationError(f"Se pueden subir hasta {MAX_FILES_PER_UPLOAD} archivos a la vez; "
                               f"eligió {len(files)}. Para carpetas grandes use la importación "
                               "por línea de comandos (flask docsys import).")
-    permissions.require(actor.has_role("archivist"),
-                        "Solo el archivo (Secretaría General) importa normas.")
     max_bytes = config["ARCHIVE_MAX_FILE_BYTES"]
     batch = ImportBatch(source="web", created_by_id=actor.id, label=(
         f"Carga desde el navegador ({len(files)} archivo{'s' if len(files) != 1 else ''})"))
