@@ -38,9 +38,13 @@ def test_only_the_archivist_imports_and_reviews(archive_app, browser, client):
     drafter = browser("redactor")
     for path in ("/archivo/importar", "/archivo/revision", "/archivo/importaciones/1"):
         assert drafter.get(path).status_code == 403
-    assert _upload(drafter, [("a.pdf", b"%PDF")]).status_code == 403
+    refused = _upload(drafter, [("a.pdf", b"%PDF")])
+    assert refused.status_code == 403 and "No tiene permiso" in _text(refused)
+    with archive_app.extensions["docsys.sessions"]() as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
     page = browser("archivo").get("/archivo/importar")
     assert page.status_code == 200 and 'name="archivos"' in _text(page) and "multiple" in _text(page)
+    assert "Hasta 500 archivos y 200 MB por envío; cada archivo hasta 50 MB." in _text(page)
     assert "Importar al archivo" in _text(browser("archivo").get("/"))  # the nav link
 
 
