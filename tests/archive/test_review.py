@@ -85,6 +85,8 @@ INVALID = [
     ({"year": "1492"}, "no es válido"),
     ({"number": "sin número"}, "empezar con cifras"),
     ({"number": "0"}, "empezar con cifras"),
+    ({"number": "1234567-2022"}, "empezar con cifras"),
+    ({"number": "٤٥-2022-GM-MDM"}, "empezar con cifras"),  # Arabic-Indic digits
     ({"number": "0087-2021-GM-MDM"}, "indica el año 2021"),
     ({"office": "XYZ"}, "Elija la oficina"),
     ({"date": "22/08/2022"}, "AAAA-MM-DD"),
