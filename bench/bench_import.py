@@ -50,45 +50,59 @@ def extraction_rate(folder: Path) -> float:
     return len(paths) / (time.perf_counter() - start)
 
 
-def fresh_database(url: str | None, tmp: Path):
-    if url is None:
-        url = f"sqlite:///{tmp / f'bench-{uuid.uuid4().hex[:6]}.db'}"
+def fresh_database(postgres: str | None, tmp: Path):
+    """A new, migrated database with the offices and an archivist: a SQLite file, or a
+    schema of its own on ``postgres`` (dropped by ``drop``)."""
+    url, drop = f"sqlite:///{tmp / f'bench-{uuid.uuid4().hex[:6]}.db'}", lambda: None
+    if postgres:
+        url, drop = postgres_schema(postgres)
     engine = make_engine(url)
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     with transaction(factory) as session:
         for code, name in OFFICES.items():
             accounts.ensure_office(session, code, name)
-        user = accounts.create_user(session, f"archivo{uuid.uuid4().hex[:6]}", "clave-bench-123",
+        user = accounts.create_user(session, "archivo.bench", "clave-bench-123",
                                     "Archivo de medición", ["archivist"], office_code="SG")
         user_id = user.id
-    return engine, factory, user_id
+    return engine, factory, user_id, drop
 
 
-def import_rate(folder: Path, url: str | None, tmp: Path) -> tuple[float, float, int, float]:
-    """(files/s importing, files/s including the search index, files, seconds)."""
-    engine, factory, user_id = fresh_database(url, tmp)
-    settings = ImportSettings(blob_dir=str(tmp / "blobs" / uuid.uuid4().hex[:6]))
-    start = time.perf_counter()
-    summary = import_directory(factory, settings, folder, user_id)
-    imported = time.perf_counter() - start
-    search = SearchService({"SEARCH_DIR": str(tmp / f"index-{uuid.uuid4().hex[:6]}")}, factory,
-                           background=False)
-    search.catch_up()
-    total = time.perf_counter() - start
-    search.close()
-    engine.dispose()
+def import_rate(folder: Path, postgres: str | None, tmp: Path) -> tuple[float, float, int, float]:
+    """(files/s importing, files/s including the search index, files, seconds), each kind
+    into a database of its own."""
+    engine, factory, user_id, drop = fresh_database(postgres, tmp)
+    try:
+        settings = ImportSettings(blob_dir=str(tmp / "blobs" / uuid.uuid4().hex[:6]))
+        start = time.perf_counter()
+        summary = import_directory(factory, settings, folder, user_id)
+        imported = time.perf_counter() - start
+        search = SearchService({"SEARCH_DIR": str(tmp / f"index-{uuid.uuid4().hex[:6]}")},
+                               factory, background=False)
+        search.catch_up()
+        total = time.perf_counter() - start
+        search.close()
+    finally:
+        engine.dispose()
+        drop()
     assert not summary.failed, [f.reason for f in summary.failed]
     count = len(summary.imported)
     return count / imported, count / total, count, imported
 
 
-def postgres_schema(url: str) -> str:
+def postgres_schema(url: str):
+    """The URL of a new schema on ``url``, and the function that drops it."""
     schema = "bench_" + uuid.uuid4().hex[:8]
-    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
     sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
+    return f"{url}{sep}options=-csearch_path%3D{schema}", drop
 
 
 def main() -> None:
@@ -107,7 +121,7 @@ def main() -> None:
             print(f"  extracción de texto {kind.upper():5}: {extraction_rate(folders[kind]):7.1f} archivos/s")
         targets = [("SQLite", None)]
         if args.postgres:
-            targets.append(("PostgreSQL", postgres_schema(args.postgres)))
+            targets.append(("PostgreSQL", args.postgres))
         for label, url in targets:
             print(f"Importación completa en {label} (objetivo: >= 20 archivos/s):")
             for kind in ("pdf", "docx"):

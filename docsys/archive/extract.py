@@ -160,10 +160,15 @@ def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None 
 
 def _check_size(size: int, max_bytes: int, filename: str) -> None:
     if size > max_bytes:
-        raise ExtractionError(
-            f"El archivo «{_shown(filename)}» pesa {_megabytes(size)}, más que el máximo "
-            f"permitido de {_megabytes(max_bytes)}. Divídalo o redúzcalo antes de importarlo.",
-            "too_large", size=size, max_bytes=max_bytes)
+        raise too_large_error(filename, size, max_bytes)
+
+
+def too_large_error(filename: str, size: int, max_bytes: int) -> ExtractionError:
+    """The refusal of a file over the size limit (also before it is read or uploaded)."""
+    return ExtractionError(
+        f"El archivo «{_shown(filename)}» pesa {megabytes(size)}, más que el máximo "
+        f"permitido de {megabytes(max_bytes)}. Divídalo o redúzcalo antes de importarlo.",
+        "too_large", size=size, max_bytes=max_bytes)
 
 
 # ---------------------------------------------------------------------------- type detection
@@ -284,8 +289,9 @@ def _shown(filename: str) -> str:
     return name if len(name) <= 120 else name[:80] + "…" + name[-30:]
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+def megabytes(size: int) -> str:
+    """A size as the archivist reads it: "1,5 MB", "200 MB"."""
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",").replace(",0 MB", " MB")
 
 
 # ---------------------------------------------------------------------------- subprocesses
@@ -573,8 +579,8 @@ def _open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
                    for info in infos))
     if bomb:
         raise ExtractionError(
-            f"«{name}» se rechazó por seguridad: descomprimido ocuparía {_megabytes(total)} "
-            f"en {len(infos)} partes (máximo {_megabytes(MAX_ZIP_UNCOMPRESSED)}, y una parte no "
+            f"«{name}» se rechazó por seguridad: descomprimido ocuparía {megabytes(total)} "
+            f"en {len(infos)} partes (máximo {megabytes(MAX_ZIP_UNCOMPRESSED)}, y una parte no "
             f"puede comprimirse más de {MAX_ZIP_RATIO} veces). Podría ser una «bomba ZIP».",
             "zip_bomb", uncompressed=total, members=len(infos))
     return archive

@@ -17,11 +17,13 @@ of the Concejo's norms, for OM and AC (templates/documents/*.yaml).
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
+
+from docsys.compliance.folding import fold
+from docsys.rendering.ordinals import MONTHS
 
 FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
 CONFIRM_BELOW = 0.8
@@ -48,9 +50,7 @@ _TYPE_ABBREVIATIONS = {"RGM": "RGM", "RG": "RG", "RA": "RA", "DA": "DA", "AC": "
                        "DIR": "DIR", "ORD": "OM", "ACU": "AC", "DEC": "DA"}
 DEFAULT_OFFICE = {"RA": "A", "DA": "A", "RGM": "GM", "DIR": "GM", "OM": "SG", "AC": "SG"}
 _OFFICE_ALIASES = {"ALC": "A", "AL": "A", "CM": "SG", "CMM": "SG", "SGM": "SG"}
-_MONTHS = {"ENERO": 1, "FEBRERO": 2, "MARZO": 3, "ABRIL": 4, "MAYO": 5, "JUNIO": 6, "JULIO": 7,
-           "AGOSTO": 8, "SETIEMBRE": 9, "SEPTIEMBRE": 9, "OCTUBRE": 10, "NOVIEMBRE": 11,
-           "DICIEMBRE": 12}
+_MONTHS = {**{name.upper(): n for n, name in enumerate(MONTHS, 1)}, "SEPTIEMBRE": 9}
 
 
 @dataclass
@@ -133,16 +133,14 @@ def _set(meta: GuessedMetadata, name: str, value, confidence: float, source: str
 # ---------------------------------------------------------------------------- folding
 
 
-@functools.lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    base = unicodedata.normalize("NFD", ch)[0].upper()
-    return base if len(base) == 1 else ch
-
-
 def _fold(text: str) -> str:
-    """Upper case without accents, one character for one, so match positions are valid
-    in the original text."""
-    return "".join(map(_fold_char, text))
+    """Upper case without accents, one character for one (docsys.compliance.folding, in
+    capitals), so match positions are valid in the original text."""
+    folded = fold(text)
+    upper = folded.upper()
+    if len(upper) == len(folded):
+        return upper
+    return "".join(ch if len(ch.upper()) != 1 else ch.upper() for ch in folded)  # "ß" -> "SS"
 
 
 def _fuzzy(phrase: str) -> str:

@@ -19,7 +19,7 @@ TYPE_NAMES = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM",
 TYPE_LABELS = {**TYPE_NAMES, UNKNOWN_TYPE: "Norma (tipo por confirmar)"}
 # Types whose numbers carry no office: the Concejo's norms ("012-2019-MDM").
 NO_OFFICE_IN_NUMBER = ("OM", "AC")
-_LABEL_RE = re.compile(r"^\s*(?P<num>\d{1,6})(?:\s*-\s*(?P<year>(?:19|20)\d{2}))?(?P<rest>.*)$")
+_LABEL_RE = re.compile(r"^\s*(?P<num>[0-9]{1,6})(?![0-9])(?:\s*-\s*(?P<year>(?:19|20)[0-9]{2}))?(?P<rest>.*)$")
 
 
 def type_heading(doc_type: str) -> str:

@@ -14,9 +14,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docsys import audit, permissions
+from docsys.archive.metadata import FIELDS
 from docsys.archive.norms import (ORIGIN, TYPE_NAMES, compose_official_number, norm_content,
                                   number_conflicts, parse_label)
 from docsys.errors import Conflict, NotFound, ValidationError, VersionConflict
+from docsys.ids import parse_id
 from docsys.models import ArchivedNorm, Document, DocumentVersion, Office, User
 from docsys.models._common import utcnow
 from docsys.versions import content_hash, latest_version
@@ -24,7 +26,8 @@ from search.numbers import number_key
 
 REVIEW_ROLES = ("archivist",)
 MAX_SUMILLA = 1000
-FORM_FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
+FIRST_YEAR = 1950  # no norm of the archive is older
+FORM_FIELDS = FIELDS  # the form confirms each guessed field
 
 
 def can_review(user: User) -> bool:
@@ -40,21 +43,17 @@ def review_queue(session: Session, page: int = 1, per_page: int = 50) -> tuple[l
     return list(rows), total
 
 
-def next_to_review(session: Session, after: ArchivedNorm | None = None) -> ArchivedNorm | None:
-    """The next norm of the queue after ``after`` (else the first)."""
-    query = select(ArchivedNorm).where(ArchivedNorm.needs_review.is_(True))
-    if after is not None:
-        query = query.where(ArchivedNorm.id != after.id)
-    return session.scalar(query.order_by(ArchivedNorm.imported_at, ArchivedNorm.id).limit(1))
+def next_to_review(session: Session) -> ArchivedNorm | None:
+    """The first norm of the queue (where a confirmation leads next), or None."""
+    return session.scalar(select(ArchivedNorm).where(ArchivedNorm.needs_review.is_(True))
+                          .order_by(ArchivedNorm.imported_at, ArchivedNorm.id).limit(1))
 
 
 def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
     """The archived norm of a document the user may see (404 for anything else)."""
-    try:
-        document_id = int(document_id)
-    except (TypeError, ValueError):
-        raise NotFound("La norma solicitada no existe.") from None
-    norm = session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
+    document_id = parse_id(document_id)
+    norm = None if document_id is None else session.scalar(
+        select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
     if norm is None:
         raise NotFound("La norma solicitada no existe en el archivo importado.")
     permissions.require(permissions.can_view(user, norm.document),
@@ -110,7 +109,7 @@ def _validate(session: Session, values: dict) -> Confirmed:
         year = int(text("year"))
     except ValueError:
         raise ValidationError("Indique el año de la norma con cuatro cifras (p. ej. 2024).") from None
-    if not 1950 <= year <= dt.date.today().year + 1:
+    if not FIRST_YEAR <= year <= dt.date.today().year + 1:
         raise ValidationError(f"El año {year} no es válido para una norma del archivo.")
     label = " ".join(text("number").split())
     if label.upper().startswith(("N°", "Nº", "NO.", "NRO")):
@@ -133,6 +132,8 @@ def _validate(session: Session, values: dict) -> Confirmed:
             raise ValidationError("La fecha debe tener el formato AAAA-MM-DD.") from None
         if parsed_date > dt.date.today():
             raise ValidationError("La fecha de la norma no puede ser futura.")
+        if parsed_date.year < FIRST_YEAR:
+            raise ValidationError(f"La fecha {date} no es válida para una norma del archivo.")
     sumilla = " ".join(text("sumilla").split())
     if not sumilla:
         raise ValidationError("Escriba la sumilla: de qué trata la norma.")
@@ -150,10 +151,9 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     document = norm.document
     if document.origin != ORIGIN:
         raise Conflict("Solo se corrigen aquí los datos de las normas importadas del archivo.")
-    try:
-        base = int(base_version)
-    except (TypeError, ValueError):
-        raise ValidationError("Falta la versión de la norma sobre la que trabajó.") from None
+    base = parse_id(base_version)
+    if base is None:
+        raise ValidationError("Falta la versión de la norma sobre la que trabajó.")
     data = _validate(session, values)
     official = compose_official_number(data.doc_type, data.label, data.number, data.year,
                                        data.office.code, muni_code)
@@ -163,9 +163,7 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
         raise Conflict(f"El número «{official}» ya lo tiene el documento {clash.document_id}. "
                        "Revise el número; si es la misma norma importada dos veces, avise al "
                        "administrador.")
-    before = {"doc_type": document.doc_type, "official_number": document.official_number,
-              "office": document.office.code, "issue_date": document.issue_date,
-              "title": document.title}
+    before = _audited(document)
     previous = latest_version(session, document)
     content = norm_content(data.doc_type, "", sumilla=data.sumilla, date=data.date or "",
                            place=previous.content.get("fields", {}).get("lugar", ""),
@@ -189,11 +187,16 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     norm.reviewed_at = now
     session.flush()
     session.refresh(document)
-    after = {"doc_type": document.doc_type, "official_number": document.official_number,
-             "office": document.office.code, "issue_date": document.issue_date,
-             "title": document.title}
+    after = _audited(document)
     audit.record(session, "archive_confirm", actor, document.id, version=base + 1,
                  changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
     from docsys.compliance import analyze_norm
     analyze_norm(session, document, actor=actor)  # now that its number is known
     return document
+
+
+def _audited(document: Document) -> dict:
+    """The values a confirmation may change, as its audit entry compares them."""
+    return {"doc_type": document.doc_type, "official_number": document.official_number,
+            "office": document.office.code, "issue_date": document.issue_date,
+            "title": document.title}

@@ -32,6 +32,7 @@ import logging
 import os
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -41,11 +42,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys import audit, blobs
-from docsys.archive.extract import DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file
+from docsys.archive.extract import (DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file,
+                                    too_large_error)
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
-from docsys.db import set_read_only
+from docsys.db import set_read_only, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
 from docsys.versions import content_hash
@@ -140,10 +142,11 @@ class ImportSettings:
 
     @classmethod
     def from_config(cls, config, **overrides) -> "ImportSettings":
+        """The application's settings (docsys.config); overrides that are None are ignored."""
         values = {"blob_dir": config["BLOB_DIR"],
-                  "max_file_bytes": int(config.get("ARCHIVE_MAX_FILE_BYTES") or DEFAULT_MAX_BYTES),
-                  "ocr_lang": config.get("ARCHIVE_OCR_LANG") or "spa",
-                  "muni_code": config.get("MUNICIPALITY_CODE") or "MDM"}
+                  "max_file_bytes": int(config["ARCHIVE_MAX_FILE_BYTES"]),
+                  "ocr_lang": config["ARCHIVE_OCR_LANG"],
+                  "muni_code": config["MUNICIPALITY_CODE"]}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -302,13 +305,6 @@ def _shown_name(name: str, limit: int) -> str:
     return clean if len(clean) <= limit else clean[:limit - 31] + "…" + clean[-30:]
 
 
-def too_large_error(shown: str, size: int, limit: int) -> ExtractionError:
-    mb = lambda n: f"{n / 1024 / 1024:.1f} MB".replace(".", ",")  # noqa: E731
-    return ExtractionError(f"El archivo «{shown}» pesa {mb(size)}, más que el máximo permitido "
-                           f"de {mb(limit)}. Divídalo o redúzcalo antes de importarlo.",
-                           "too_large")
-
-
 # ---------------------------------------------------------------------------- the norm
 
 
@@ -408,7 +404,7 @@ def guess_json(guess: GuessedMetadata, notes: list[str] | None = None) -> dict:
 
 
 def _imported_outcome(shown: str, norm: ArchivedNorm) -> FileOutcome:
-    document = norm.__dict__.get("document") or norm.document  # set when just created
+    document = norm.document
     return FileOutcome(shown, "imported", sha256=norm.original_sha256, document_id=document.id,
                        title=document.title, official_number=document.official_number,
                        needs_review=norm.needs_review, ocr=norm.ocr,
@@ -470,35 +466,19 @@ def _write_record(session: Session, batch_id: int, shown: str, status: str,
     return record
 
 
-class write_transaction:
-    """A write transaction (BEGIN IMMEDIATE on SQLite), whatever the caller's context.
+@contextmanager
+def write_transaction(session_factory: sessionmaker, resumable: bool = False):
+    """:func:`docsys.db.transaction` with SQLite's write lock taken up front (BEGIN
+    IMMEDIATE), whatever the caller's context (a read-only GET request, a worker thread).
 
     ``resumable``: the work is redone by the next run if lost (an import is found again by
     its hash), so on PostgreSQL the commit does not wait for its WAL flush
     (``synchronous_commit = off``: still atomic and consistent, and several times faster
     per file; a crash can only lose the last fraction of a second of imports)."""
-
-    def __init__(self, session_factory: sessionmaker, resumable: bool = False):
-        self.session_factory = session_factory
-        self.resumable = resumable
-
-    def __enter__(self) -> Session:
-        self.token = set_read_only(False)
-        self.session = self.session_factory()
-        if self.resumable and self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SET LOCAL synchronous_commit = off"))
-        return self.session
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
-            self.token.var.reset(self.token)
-        return False
+    with write_transactions(), transaction(session_factory) as session:
+        if resumable and session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET LOCAL synchronous_commit = off"))
+        yield session
 
 
 # ---------------------------------------------------------------------------- hooks

@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docsys.rendering.ordinals import long_date
+
 MUNICIPALITY = "MUNICIPALIDAD DISTRITAL DE MEGANTONI"
 MUNI_CODE = "MDM"
 PLACES = ("Camisea", "Kepashiato", "Kiteni", "Timpía", "Kirigueti")
@@ -30,8 +32,6 @@ YEAR_NAMES = {
     2024: "Año del Bicentenario, de la consolidación de nuestra Independencia",
     2025: "Año de la recuperación y consolidación de la economía peruana",
 }
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-          "setiembre", "octubre", "noviembre", "diciembre")
 # type -> (heading name, office code in the number or None, closing formula)
 TYPES = {
     "RA": ("RESOLUCIÓN DE ALCALDÍA", "A", "REGÍSTRESE, COMUNÍQUESE Y CÚMPLASE."),
@@ -119,7 +119,7 @@ class SpecimenNorm:
 
     @property
     def date_line(self) -> str:
-        return f"{self.place}, {self.date.day} de {MONTHS[self.date.month - 1]} de {self.date.year}"
+        return f"{self.place}, {long_date(self.date)}"
 
     def blocks(self) -> list[tuple[str, str]]:
         """(style, text) in reading order: style is center, bold, title or body."""

@@ -18,11 +18,12 @@ from typing import BinaryIO, Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from docsys.archive.extract import ExtractionError
 from docsys import permissions
+from docsys.archive.extract import ExtractionError, too_large_error
 from docsys.archive.service import (ImportSettings, check_filename, import_bytes,
-                                    record_failure, too_large_error, write_transaction)
-from docsys.errors import ValidationError
+                                    record_failure, write_transaction)
+from docsys.errors import NotFound, ValidationError
+from docsys.ids import parse_id
 from docsys.models import ImportBatch, ImportedFile, User
 from docsys.models._common import utcnow
 
@@ -48,17 +49,16 @@ def stage_uploads(session: Session, config, actor: User,
     """Keep the uploaded files as pending entries of a new batch, in the caller's
     transaction (the caller commits, then wakes the worker). A file over the size limit or
     with an unusable name is recorded as failed at once."""
-    files = [(name or "", stream) for name, stream in files]
-    files = [(name, stream) for name, stream in files if name.strip()]
+    permissions.require(actor.has_role("archivist"),
+                        "Solo el archivo (Secretaría General) importa normas.")
+    files = [(name, stream) for name, stream in files if name and name.strip()]
     if not files:
         raise ValidationError("Elija al menos un archivo para importar.")
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ValidationError(f"Se pueden subir hasta {MAX_FILES_PER_UPLOAD} archivos a la vez; "
                               f"eligió {len(files)}. Para carpetas grandes use la importación "
                               "por línea de comandos (flask docsys import).")
-    permissions.require(actor.has_role("archivist"),
-                        "Solo el archivo (Secretaría General) importa normas.")
-    max_bytes = ImportSettings.from_config(config).max_file_bytes
+    max_bytes = config["ARCHIVE_MAX_FILE_BYTES"]
     batch = ImportBatch(source="web", created_by_id=actor.id, label=(
         f"Carga desde el navegador ({len(files)} archivo{'s' if len(files) != 1 else ''})"))
     session.add(batch)
@@ -176,6 +176,15 @@ def _finish_if_done(session_factory: sessionmaker, batch_id: int) -> None:
         batch = session.get(ImportBatch, batch_id)
         if not open_files and batch.finished_at is None:
             batch.finished_at = utcnow()
+
+
+def get_batch(session: Session, batch_id) -> ImportBatch:
+    """The import run ``batch_id`` (from a URL: anything that is no id is not found)."""
+    batch_id = parse_id(batch_id)
+    batch = None if batch_id is None else session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound("La importación solicitada no existe.")
+    return batch
 
 
 def batch_counts(session: Session, batch_id: int) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError as CSRFValidationError
@@ -14,8 +14,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from docsys import audit, blobs
 from docsys.archive import review, uploads
+from docsys.archive.extract import megabytes
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.errors import DocsysError
+from docsys.ids import parse_id
 from docsys.models import ImportBatch, ImportedFile, Office
 from docsys.versions import latest_version
 from docsys.web import csrf, error_response, records_audit
@@ -23,7 +25,6 @@ from docsys.web.auth import roles_required
 from docsys.web.session import db
 
 bp = Blueprint("archive", __name__, url_prefix="/archivo")
-DEFAULT_MAX_UPLOAD = 200 * 1024 * 1024
 FIELD_LABELS = {"doc_type": "Tipo", "number": "Número", "year": "Año", "office": "Oficina",
                 "date": "Fecha", "sumilla": "Sumilla"}
 METHOD_LABELS = {"pdf-text": "PDF con texto", "ocr": "PDF escaneado (OCR)", "docx": "Word (DOCX)",
@@ -41,13 +42,14 @@ def _worker() -> uploads.ImportWorker:
     return current_app.extensions["docsys.archive"]
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB"
-
-
 @bp.app_context_processor
-def _labels():
+def _type_labels():
     return {"ARCHIVE_TYPE_LABELS": TYPE_LABELS}
+
+
+@bp.context_processor
+def _labels():
+    return {"field_labels": FIELD_LABELS, "method_labels": METHOD_LABELS}
 
 
 # ---------------------------------------------------------------------------- upload
@@ -57,15 +59,12 @@ def _labels():
 @roles_required("archivist")
 def upload_form():
     batches = db().scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
-    return render_template("archive/upload.html", batches=batches, counts={
-        b.id: uploads.batch_counts(db(), b.id) for b in batches}, **_limits())
-
-
-def _limits() -> dict:
     config = current_app.config
-    return {"max_upload": _megabytes(config.get("ARCHIVE_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
-            "max_file": _megabytes(uploads.ImportSettings.from_config(config).max_file_bytes),
-            "max_files": uploads.MAX_FILES_PER_UPLOAD}
+    return render_template("archive/upload.html", batches=batches, counts={
+        b.id: uploads.batch_counts(db(), b.id) for b in batches},
+        max_upload=megabytes(config["ARCHIVE_MAX_UPLOAD_BYTES"]),
+        max_file=megabytes(config["ARCHIVE_MAX_FILE_BYTES"]),
+        max_files=uploads.MAX_FILES_PER_UPLOAD)
 
 
 @bp.route("/importar", methods=["POST"])
@@ -74,13 +73,13 @@ def upload():
     """Many files at once, up to ARCHIVE_MAX_UPLOAD_BYTES: this view lifts the site-wide
     request limit for itself, so it checks the CSRF token itself once the body is read
     under that limit (the global check would refuse the body before)."""
-    limit = current_app.config.get("ARCHIVE_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD
+    limit = current_app.config["ARCHIVE_MAX_UPLOAD_BYTES"]
     request.max_content_length = limit
     try:
         files = request.files.getlist("archivos")
         token = request.form.get("csrf_token")
     except RequestEntityTooLarge:
-        return error_response(413, f"La carga supera el máximo de {_megabytes(limit)} por envío. "
+        return error_response(413, f"La carga supera el máximo de {megabytes(limit)} por envío. "
                                    "Súbala en varias partes.")
     try:
         validate_csrf(token)
@@ -102,15 +101,12 @@ csrf.exempt(upload)  # checked in the view, after lifting the size limit
 @roles_required("archivist")
 def batch(batch_id):
     session = db()
-    found = session.get(ImportBatch, batch_id)
-    if found is None:
-        abort(404)
+    found = uploads.get_batch(session, batch_id)
     running = uploads.has_pending(session, batch_id)
     if running:
         session.rollback()  # end this read before the worker writes (and to see its work)
         _worker().notify()  # also resumes an upload left by a process that stopped
         running = uploads.has_pending(session, batch_id)
-        found = session.get(ImportBatch, batch_id)
     files = session.scalars(select(ImportedFile).where(ImportedFile.batch_id == batch_id)
                             .order_by(ImportedFile.id)).all()
     return render_template("archive/batch.html", batch=found, files=files, running=running,
@@ -124,13 +120,10 @@ def batch(batch_id):
 @bp.route("/revision")
 @roles_required("archivist")
 def queue():
-    try:
-        page = max(1, int(request.args.get("pagina", 1)))
-    except ValueError:
-        page = 1
+    page = parse_id(request.args.get("pagina")) or 1
     norms, total = review.review_queue(db(), page=page, per_page=50)
     return render_template("archive/queue.html", norms=norms, total=total, page=page,
-                           pages=max(1, -(-total // 50)), field_labels=FIELD_LABELS)
+                           pages=max(1, -(-total // 50)))
 
 
 @bp.route("/normas/<document_id>/revisar", methods=["GET", "POST"])
@@ -163,8 +156,7 @@ def review_form(document_id):
     status = error.status if error else 200
     return render_template("archive/review.html", norm=norm, version=version,
                            text=norm_text(version.content), values=values, error=error,
-                           offices=offices, types=TYPE_NAMES, field_labels=FIELD_LABELS,
-                           method_labels=METHOD_LABELS), status
+                           offices=offices, types=TYPE_NAMES), status
 
 
 # ---------------------------------------------------------------------------- norms
@@ -177,8 +169,8 @@ def norm(document_id):
     found = review.get_archived(session, document_id, current_user)
     version = latest_version(session, found.document)
     return render_template("archive/norm.html", norm=found, document=found.document,
-                           text=norm_text(version.content), method_labels=METHOD_LABELS,
-                           field_labels=FIELD_LABELS, can_review=review.can_review(current_user))
+                           text=norm_text(version.content),
+                           can_review=review.can_review(current_user))
 
 
 @bp.route("/normas/<document_id>/original")

@@ -8,7 +8,7 @@ from docsys.archive import review
 from docsys.archive.service import import_bytes, start_batch
 from docsys.drafting.structure import plain_text
 from docsys.errors import Conflict, PermissionDenied, ValidationError, VersionConflict
-from docsys.models import ArchivedNorm, AuditEntry, Document, DocumentVersion
+from docsys.models import ArchivedNorm, AuditEntry, Document, DocumentVersion, NormCitation
 from docsys.versions import latest_version
 from tests.conftest import get_user
 
@@ -42,7 +42,7 @@ def test_queue_lists_doubtful_norms_with_the_guesses_as_form_values(importer, do
         assert values["doc_type"] == "RGM" and values["number"] == ""
         assert values["year"] == "2022" and values["date"] == "2022-08-22"
         assert values["office"] == "GM" and values["sumilla"].startswith("APROBAR la liquidación")
-        assert review.next_to_review(session, queue[0]) is None
+        assert review.next_to_review(session).document_id == doubtful
 
 
 def test_confirming_sets_the_number_a_new_version_and_an_audit_entry(importer, doubtful):
@@ -67,6 +67,10 @@ def test_confirming_sets_the_number_a_new_version_and_an_audit_entry(importer, d
         assert entry.document_id == doubtful
         assert entry.details["changes"]["official_number"] == [None, document.official_number]
         assert review.review_queue(session)[1] == 0
+        # "Corregir datos" shows what was confirmed, no longer the guesses.
+        assert review.form_values(norm) == {
+            "doc_type": "RGM", "number": "0087-2022-GM-MDM", "year": "2022", "office": "GM",
+            "date": "2022-08-22", "sumilla": GOOD_VALUES["sumilla"]}
         # Corrected later (a typo in the sumilla): a further version, still importado.
         review.confirm_metadata(session, norm, {**GOOD_VALUES, "sumilla": "Aprobar la obra"},
                                 get_user(session, "archivo"), 2)
@@ -81,6 +85,8 @@ INVALID = [
     ({"year": "1492"}, "no es válido"),
     ({"number": "sin número"}, "empezar con cifras"),
     ({"number": "0"}, "empezar con cifras"),
+    ({"number": "1234567-2022"}, "empezar con cifras"),
+    ({"number": "٤٥-2022-GM-MDM"}, "empezar con cifras"),  # Arabic-Indic digits
     ({"number": "0087-2021-GM-MDM"}, "indica el año 2021"),
     ({"office": "XYZ"}, "Elija la oficina"),
     ({"date": "22/08/2022"}, "AAAA-MM-DD"),
@@ -130,3 +136,25 @@ def test_stale_form_and_wrong_role_are_refused(importer, doubtful):
         with pytest.raises(VersionConflict):
             review.confirm_metadata(session, _norm(session, doubtful), GOOD_VALUES,
                                     get_user(session, "archivo"), 1)
+
+
+def test_citations_are_stored_once_the_number_is_confirmed(importer):
+    """A norm without a legible number is not analyzed at import; its confirmation runs
+    the compliance analysis, so what it cites is known from then on."""
+    citing = DOUBTFUL.replace("SE RESUELVE:", "CONSIDERANDO:\nQue, el artículo 20 de la Ley N° "
+                                              "27972 atribuye la competencia;\nSE RESUELVE:")
+    batch = start_batch(importer.factory, importer.actor_id, "cli", "prueba")
+    outcome = import_bytes(importer.factory, importer.settings, batch, importer.actor_id,
+                           citing.encode(), "cita.txt")
+    assert outcome.needs_review and outcome.official_number is None
+
+    def cited(session):
+        return session.scalars(select(NormCitation.canonical_id).where(
+            NormCitation.document_id == outcome.document_id)).all()
+
+    with importer.factory() as session:
+        assert cited(session) == []
+        review.confirm_metadata(session, _norm(session, outcome.document_id), GOOD_VALUES,
+                                get_user(session, "archivo"), 1)
+        session.commit()
+        assert cited(session) == ["LEY-27972"]

@@ -16,7 +16,8 @@ from docsys.archive import service
 from docsys.archive.service import ImportInterrupted, import_bytes, import_directory, start_batch
 from docsys.drafting.structure import plain_text
 from docsys.indexing import SearchService
-from docsys.models import ArchivedNorm, AuditEntry, Document, DocumentVersion, ImportBatch, ImportedFile
+from docsys.models import (ArchivedNorm, AuditEntry, Document, DocumentVersion, ImportBatch,
+                           ImportedFile, NormCitation)
 from search import Visibility
 
 
@@ -81,6 +82,10 @@ def test_a_folder_becomes_published_searchable_norms(importer, norms, pdf_of, do
         records = session.scalars(select(ImportedFile).order_by(ImportedFile.id)).all()
         assert [r.status for r in records] == ["imported", "failed", "imported", "imported"]
         assert records[1].reason_code == "pdf_corrupt" and "dañado" in records[1].reason
+        # The compliance analysis ran on the numbered norm: the laws its considerandos cite.
+        cited = set(session.scalars(select(NormCitation.canonical_id).where(
+            NormCitation.document_id == summary.files[0].document_id)))
+        assert {"LEY-27972", "LEY-30305"} <= cited
         actions = [e.action for e in session.scalars(select(AuditEntry))]
         assert actions.count("archive_import") == 3
         assert audit.verify_chain(session).ok

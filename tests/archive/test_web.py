@@ -38,9 +38,13 @@ def test_only_the_archivist_imports_and_reviews(archive_app, browser, client):
     drafter = browser("redactor")
     for path in ("/archivo/importar", "/archivo/revision", "/archivo/importaciones/1"):
         assert drafter.get(path).status_code == 403
-    assert _upload(drafter, [("a.pdf", b"%PDF")]).status_code == 403
+    refused = _upload(drafter, [("a.pdf", b"%PDF")])
+    assert refused.status_code == 403 and "No tiene permiso" in _text(refused)
+    with archive_app.extensions["docsys.sessions"]() as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
     page = browser("archivo").get("/archivo/importar")
     assert page.status_code == 200 and 'name="archivos"' in _text(page) and "multiple" in _text(page)
+    assert "Hasta 500 archivos y 200 MB por envío; cada archivo hasta 50 MB." in _text(page)
     assert "Importar al archivo" in _text(browser("archivo").get("/"))  # the nav link
 
 
@@ -93,7 +97,7 @@ def test_review_queue_form_and_confirmation(archive_app, browser):
     _upload(archivist, [("sin número.txt", DOUBTFUL.encode())])
     queue = _text(archivist.get("/archivo/revision"))
     assert 'id="queue-total">1<' in queue and "sin número.txt" in queue
-    assert "Número, Año" in queue
+    assert "Número, Año" in queue and "<td>Texto</td>" in queue  # how it was read
     with archive_app.extensions["docsys.sessions"]() as session:
         document_id = session.scalar(select(Document.id))
     form = archivist.get(f"/archivo/normas/{document_id}/revisar")
@@ -132,6 +136,9 @@ def test_norm_page_original_download_inbox_editor_and_api(archive_app, browser, 
     page = _text(drafter.get(f"/archivo/normas/{document_id}"))
     assert norms[0].heading in page and "Descargar el original" in page
     assert "Revisar datos" not in page and "Corregir datos" not in page
+    assert '<a href="/buscar">← Búsqueda</a>' in page and "/archivo/revision" not in page
+    own = _text(archivist.get(f"/archivo/normas/{document_id}"))
+    assert "Corregir datos" in own and 'href="/archivo/revision">Revisión de datos' in own
     original = drafter.get(f"/archivo/normas/{document_id}/original")
     assert original.status_code == 200 and original.data == pdf_of(0)
     assert 'filename="RA 2022.pdf"' in original.headers["Content-Disposition"] or \
@@ -219,3 +226,55 @@ def browser_pg(pg_app):
         assert b.login(username).status_code == 302
         return b
     return make
+
+
+HUGE = "9" * 40  # past any database integer
+
+
+def test_hostile_ids_pages_and_forms_get_a_spanish_4xx_and_change_nothing(archive_app, browser):
+    archivist = browser("archivo")
+    _upload(archivist, [("sin número.txt", DOUBTFUL.encode())])
+    with archive_app.extensions["docsys.sessions"]() as session:
+        document_id = session.scalar(select(Document.id))
+    for path in (f"/archivo/normas/{HUGE}", f"/archivo/normas/{HUGE}/revisar",
+                 f"/archivo/normas/{HUGE}/original", "/archivo/normas/-1", "/archivo/normas/1.5",
+                 f"/archivo/importaciones/{HUGE}", "/archivo/importaciones/0"):
+        response = archivist.get(path)
+        assert response.status_code == 404, path
+        assert "no existe" in _text(response), path
+    for page in (HUGE, "-5", "abc", "1e9"):
+        listing = archivist.get(f"/archivo/revision?pagina={page}")
+        assert listing.status_code == 200 and 'id="queue-total">1<' in _text(listing), page
+
+    form = f"/archivo/normas/{document_id}/revisar"
+    good = {"doc_type": "RGM", "number": "87", "year": "2022", "office": "GM",
+            "date": "2022-08-22", "sumilla": "Aprobar la liquidación", "version": "1"}
+    refused = [({"version": HUGE}, 400, "Falta la versión"),
+               ({"version": "abc"}, 400, "Falta la versión"),
+               ({"version": "7"}, 409, "Otra persona modificó"),
+               ({"number": "9" * 40}, 400, "empezar con cifras"),
+               ({"year": HUGE}, 400, "no es válido"),
+               ({"date": "0001-01-01"}, 400, "no es válida"),
+               ({"doc_type": ""}, 400, "Elija el tipo"),
+               ({"office": ""}, 400, "Elija la oficina")]
+    for change, status, message in refused:
+        response = archivist.post_form(form, {**good, **change})
+        assert response.status_code == status, change
+        assert message in _text(response), change
+    missing = archivist.post_form(form, {"version": "1"})
+    assert missing.status_code == 400 and "Elija el tipo de norma" in _text(missing)
+    no_csrf = archivist.client.post(form, data=good)
+    assert no_csrf.status_code == 400 and "token CSRF" in _text(no_csrf)
+    assert archivist.client.put(form).status_code == 405
+    assert archivist.client.delete("/archivo/importar").status_code == 405
+    with archive_app.extensions["docsys.sessions"]() as session:
+        document = session.get(Document, document_id)
+        assert document.official_number is None and document.latest_version == 1
+
+    # Other roles read the norm but neither review it nor see the import pages.
+    for username in ("redactor", "asesor", "gerente", "admin"):
+        other = browser(username)
+        assert other.get(f"/archivo/normas/{document_id}").status_code == 200
+        refusal = other.post_form(form, good)
+        assert refusal.status_code == 403 and "No tiene permiso" in _text(refusal)
+        assert other.get("/archivo/importaciones/1").status_code == 403
