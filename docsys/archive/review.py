@@ -61,6 +61,23 @@ def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
     return norm
 
 
+def download_original(session: Session, settings, document_id, user: User,
+                      **details) -> tuple[ArchivedNorm, bytes, str]:
+    """An archived norm's original file, for a user who may see it; the download is
+    audited. Returns the norm, the bytes and the name to offer (without folders)."""
+    from docsys import blobs
+    norm = get_archived(session, document_id, user)
+    data = blobs.get(settings["BLOB_DIR"], norm.original_sha256)
+    audit.record(session, "download", user, norm.document_id, format="original",
+                 file=norm.original_filename, **details)
+    return norm, data, download_name(norm.original_filename)
+
+
+def download_name(filename: str) -> str:
+    """The original's name without its folders (a name from a folder import keeps them)."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1] or "original"
+
+
 def form_values(norm: ArchivedNorm) -> dict[str, str]:
     """What the review form shows: the confirmed values, else the guesses."""
     document = norm.document

@@ -211,17 +211,13 @@ def render(document_id, number):
 @token_required()
 def original(document_id):
     """The original file of a norm imported from the archive (PDF, DOCX, ...), as received."""
-    from docsys import blobs
-    from docsys.archive.review import get_archived
-    from docsys.web.archive import download_name
+    from docsys.archive.review import download_original
     session = db()
-    norm = get_archived(session, document_id, g.api_user)
-    data = blobs.get(current_app.config["BLOB_DIR"], norm.original_sha256)
-    audit.record(session, "download", g.api_user, norm.document_id, format="original",
-                 file=norm.original_filename, via="api")
+    norm, data, name = download_original(session, current_app.config, document_id, g.api_user,
+                                         via="api")
     session.commit()
     return send_file(BytesIO(data), mimetype=norm.mimetype, as_attachment=True,
-                     download_name=download_name(norm.original_filename))
+                     download_name=name)
 
 
 # ---- review workflow ------------------------------------------------------------------

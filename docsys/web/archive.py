@@ -12,7 +12,6 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from docsys import audit, blobs
 from docsys.archive import review, uploads
 from docsys.archive.extract import megabytes
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
@@ -178,15 +177,8 @@ def norm(document_id):
 @roles_required()
 def original(document_id):
     session = db()
-    found = review.get_archived(session, document_id, current_user)
-    data = blobs.get(current_app.config["BLOB_DIR"], found.original_sha256)
-    audit.record(session, "download", current_user, found.document_id, format="original",
-                 file=found.original_filename)
+    norm, data, name = review.download_original(session, current_app.config, document_id,
+                                                current_user)
     session.commit()
-    return send_file(BytesIO(data), mimetype=found.mimetype, as_attachment=True,
-                     download_name=download_name(found.original_filename))
-
-
-def download_name(filename: str) -> str:
-    """The original's name without its folders (a name from a folder import keeps them)."""
-    return filename.replace("\\", "/").rsplit("/", 1)[-1] or "original"
+    return send_file(BytesIO(data), mimetype=norm.mimetype, as_attachment=True,
+                     download_name=name)

@@ -9,6 +9,7 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
                    send_file, url_for)
 
 from docsys import blobs, issuing, portal, verification, versions
+from docsys.archive.review import download_name
 from docsys.drafting.structure import plain_text
 from docsys.errors import ValidationError
 from docsys.rendering import render_html
@@ -82,7 +83,7 @@ def norm_original(tipo, anio, numero):
         abort(404)
     data = blobs.get(current_app.config["BLOB_DIR"], original.original_sha256)
     return send_file(BytesIO(data), mimetype=original.mimetype, as_attachment=True,
-                     download_name=original.original_filename)
+                     download_name=download_name(original.original_filename))
 
 
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")
