@@ -60,10 +60,6 @@ def check_request(session, user) -> tuple:
     if request.is_json and not isinstance(payload, dict):
         raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON válido.")
     values = payload if payload is not None else request.form
-    doc_type = (values.get("doc_type") or "").strip().upper() or None
-    if doc_type and doc_type not in DOC_TYPE_LABELS:
-        raise ValidationError("Tipo de documento desconocido; use "
-                              + ", ".join(DOC_TYPE_LABELS) + ".")
     upload = request.files.get("file") if payload is None else None
     if upload is not None and upload.filename:
         text = text_from_file(upload.read(), upload.filename,
@@ -72,7 +68,7 @@ def check_request(session, user) -> tuple:
     else:
         text = values.get("text")
         source = None
-    report = check_text(session, text, doc_type=doc_type, **search_context(user))
+    report = check_text(session, text, doc_type=values.get("doc_type"), **search_context(user))
     return report, source
 
 
