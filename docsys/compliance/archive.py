@@ -164,6 +164,14 @@ def visible_to(visibility, entity=Document):
     return or_(*allowed)
 
 
+def visible_documents(visibility):
+    """``select(Document.id)`` of what ``visibility`` lets see, for ``IN`` conditions; None
+    when it restricts nothing."""
+    if visibility is None or visibility.all:
+        return None
+    return select(Document.id).where(visible_to(visibility))
+
+
 def visible_ids(session: Session, document_ids: Iterable[int], visibility) -> set[int]:
     """Those of ``document_ids`` that ``visibility`` lets see."""
     ids = sorted({i for i in document_ids if i is not None})

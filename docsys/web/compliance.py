@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from docsys import permissions, versions
+from docsys import versions
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms
 from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
@@ -15,7 +15,6 @@ from docsys.db import set_read_only
 from docsys.errors import NotFound, ValidationError
 from docsys.indexing import visibility_for
 from docsys.inbox import STATUS_LABELS
-from docsys.models import Document
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -130,29 +129,14 @@ def version_report(document_id, number):
                            status_labels=STATUS_LABELS, **_report_context(report))
 
 
-def norm_for(session, document_id, user) -> Document:
-    """A norm of the archive ``user`` may look at: any norm within their reach, and any
-    published norm (it is public)."""
-    try:
-        document = session.get(Document, int(document_id))
-    except (TypeError, ValueError):
-        document = None
-    if document is None or not document.official_number:
-        raise NotFound("La norma solicitada no existe en el archivo normativo.")
-    if document.status != "publicado":
-        permissions.require(permissions.can_view(user, document),
-                            "No tiene permiso para ver esta norma.")
-    return document
-
-
 @bp.route("/normas/<document_id>/relaciones")
 @roles_required()
 def norm_page(document_id):
     session = db()
-    document = norm_for(session, document_id, current_user)
+    document = norms.get_norm(session, document_id, current_user)
     return render_template("compliance/norm.html", document=document,
-                           links=norms.norm_links(session, document),
-                           can_open=permissions.can_view(current_user, document),
+                           links=norms.norm_links(session, document,
+                                                  visibility_for(current_user)),
                            legal_status_labels=LEGAL_STATUS_LABELS,
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS)

@@ -180,3 +180,56 @@ def test_the_check_page_and_the_api_hide_it_too(app, browser, api_token):
         assert (cited["match"] is not None) is sees, username
     assert HIDDEN[2] in browser("redactor2").post_form("/cumplimiento", {"text": TEXT}) \
         .get_data(as_text=True)
+
+
+def test_a_norms_links_leave_out_what_the_reader_may_not_see(app, browser, api_token):
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        cuis = add_norm(session, CUIS).id
+        repealer = unpublished(session, HIDDEN_REPEALER).id
+    client = app.test_client()
+
+    def api(path, username):
+        return client.get("/api/v1/compliance" + path,
+                          headers={"Authorization": f"Bearer {api_token(username)}"})
+
+    hidden_page = browser("redactor").get(f"/normas/{cuis}/relaciones").get_data(as_text=True)
+    assert HIDDEN_REPEALER[0] not in hidden_page and f"/normas/{repealer}/" not in hidden_page
+    assert "Ninguna norma la modifica" in hidden_page and "← Buscar normas" in hidden_page
+    shown_page = browser("redactor2").get(f"/normas/{cuis}/relaciones").get_data(as_text=True)
+    assert HIDDEN_REPEALER[0] in shown_page
+    assert browser("redactor").get(f"/normas/{repealer}/relaciones").status_code == 403
+
+    drafter = api(f"/norms/{cuis}", "redactor").get_json()
+    assert drafter["affected_by"] == [] and drafter["cited_by"] == []
+    office = api(f"/norms/{cuis}", "redactor2").get_json()
+    assert [r["source"]["document_id"] for r in office["affected_by"]] == [repealer]
+    assert [n["document_id"] for n in office["cited_by"]] == [repealer]
+    assert api("/relations", "redactor").get_json()["relations"] == []
+    assert [r["source"]["document_id"] for r in api("/relations", "redactor2")
+            .get_json()["relations"]] == [repealer]
+
+
+def test_norm_links_with_and_without_a_visibility(archive_with_hidden_norms):
+    from docsys.compliance.norms import norm_links
+
+    factory, ids = archive_with_hidden_norms
+    with transaction(factory) as session:
+        citing = add_norm(session, ("RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0060-2026-GM-MDM",
+                                    "2026-03-10", "Encarga la ejecución de la habilitación",
+                                    ["Conforme a la Resolución de Gerencia N° 021-2026-GDUR-MDM."]),
+                          office="GM")
+        citing.status = "emitido"                 # GM's own, not published either
+        session.flush()
+        drafter = visibility_for(get_user(session, "redactor"))
+        links = norm_links(session, citing, drafter)
+        (cited,) = links.cites
+        assert cited.match is None and cited.label == "Resolución de Gerencia N° 021-2026-GDUR-MDM"
+        assert norm_links(session, citing).cites[0].match.document_id == ids["hidden"]
+        cuis = session.get(Document, ids["cuis"])
+        assert norm_links(session, cuis, drafter).affected_by == []
+        assert [r.source_document_id for r in norm_links(session, cuis).affected_by] == \
+            [ids["repealer"]]
+        hidden = session.get(Document, ids["hidden"])
+        assert [n.document_id for n in norm_links(session, hidden).cited_by] == [citing.id]
+        office = visibility_for(get_user(session, "redactor2"))
+        assert [n.document_id for n in norm_links(session, hidden, office).cited_by] == []
