@@ -48,12 +48,6 @@ _COLUMNS = (Document.id, Document.official_number, Document.title, Document.doc_
             Document.legal_status, Document.issue_date, Document.status, Document.number_key)
 
 
-def canonical_id_of(doc_type: str, official_number: str | None,
-                    number_key: str | None = None) -> str | None:
-    """The canonical id of a stored norm, read from its official number."""
-    return _identity(doc_type, official_number, number_key)[0]
-
-
 @lru_cache(maxsize=50_000)
 def _identity(doc_type: str, official_number: str | None, number_key: str | None):
     """(canonical id, label) of a stored norm; cached: numbers never change once issued."""
@@ -64,7 +58,8 @@ def _identity(doc_type: str, official_number: str | None, number_key: str | None
 
 
 def norm_canonical_id(document: Document) -> str | None:
-    return canonical_id_of(document.doc_type, document.official_number, document.number_key)
+    """The canonical id of a stored norm, read from its official number."""
+    return _identity(document.doc_type, document.official_number, document.number_key)[0]
 
 
 def _norm(row) -> ArchiveNorm:

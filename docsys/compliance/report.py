@@ -35,14 +35,14 @@ from docsys.errors import ValidationError
 from docsys.models import NormRelation
 from docsys.rendering.ordinals import long_date
 from search import SearchError
+from search.numbers import TYPE_CODES
 
 log = logging.getLogger("docsys.compliance")
 
-DOC_TYPE_LABELS = {
-    "OM": "Ordenanza Municipal", "AC": "Acuerdo de Concejo", "DA": "Decreto de Alcaldía",
-    "RA": "Resolución de Alcaldía", "RGM": "Resolución de Gerencia Municipal",
-    "RG": "Resolución de Gerencia", "DIR": "Directiva",
-}
+# The types a municipality drafts (and whose structure the rules check), as the search
+# layer names them.
+DOC_TYPE_LABELS = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM", "RG",
+                                                         "DIR")}
 # Warning kinds, most serious first (the order of the report).
 WARNING_KINDS = ("repealed", "modified", "relation_pending", "not_found", "duplicate",
                  "missing_structure")

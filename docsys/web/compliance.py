@@ -14,6 +14,7 @@ from docsys.compliance.text import text_from_file
 from docsys.db import set_read_only
 from docsys.errors import NotFound, ValidationError
 from docsys.indexing import visibility_for
+from docsys.portal import LEGAL_STATUS_LABELS
 from docsys.inbox import STATUS_LABELS
 from docsys.web.auth import roles_required
 from docsys.web.session import db
@@ -39,7 +40,6 @@ def mark_reading_posts() -> None:
 bp.before_request(mark_reading_posts)
 
 SHOWN_TEXT_CHARS = 200_000       # the annotated text on the page (the check covers it all)
-LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
 WARNING_LABELS = {"repealed": "Derogada", "modified": "Modificada",
                   "relation_pending": "Relación pendiente", "not_found": "No está en el archivo",
                   "duplicate": "Posible duplicado", "missing_structure": "Estructura"}
