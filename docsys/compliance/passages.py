@@ -81,7 +81,3 @@ def common_runs(a: Words, b: Words, min_words: int = MIN_WORDS) -> list[Run]:
         i += n
     return runs
 
-
-def coverage(runs: list[Run], total_words: int) -> float:
-    """Share of the first text's words inside the runs."""
-    return sum(r.words for r in runs) / total_words if total_words else 0.0
