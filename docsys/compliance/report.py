@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from docsys.archive.norms import TYPE_NAMES
 from docsys.compliance import archive
 from docsys.compliance.archive import ArchiveNorm, norm_canonical_id
 from docsys.compliance.citations import Citation, canonical_label_for, extract_citations
@@ -35,14 +36,11 @@ from docsys.errors import ValidationError
 from docsys.models import NormRelation
 from docsys.rendering.ordinals import long_date
 from search import SearchError
-from search.numbers import TYPE_CODES
 
 log = logging.getLogger("docsys.compliance")
 
-# The types a municipality drafts (and whose structure the rules check), as the search
-# layer names them.
-DOC_TYPE_LABELS = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM", "RG",
-                                                         "DIR")}
+# The municipal norm types (those the structural rules know), as the archive names them.
+DOC_TYPE_LABELS = TYPE_NAMES
 # Warning kinds, most serious first (the order of the report).
 WARNING_KINDS = ("repealed", "modified", "relation_pending", "not_found", "duplicate",
                  "missing_structure")
