@@ -427,5 +427,5 @@ def _relations(session: Session, condition, visible=None) -> list[NormRelation]:
 
 __all__ = ["NormAnalysis", "analyze_norm", "analyze_archive", "confirm_relation",
            "reject_relation", "refresh_legal_status", "refresh_statuses", "status_from",
-           "get_norm", "get_relation", "list_relations", "count_relations", "norm_links", "NormLinks",
-           "CitedNorm", "can_decide"]
+           "get_norm", "get_relation", "list_relations", "count_relations", "norm_links",
+           "NormLinks", "CitedNorm", "can_decide"]

@@ -45,10 +45,10 @@ WARNING_LABELS = {"repealed": "Derogada", "modified": "Modificada",
                   "duplicate": "Posible duplicado", "missing_structure": "Estructura"}
 
 
-def search_context(user) -> dict:
+def search_context(session, user) -> dict:
     """The search backend (caught up with recent saves) and what ``user`` may see."""
     service = current_app.extensions["docsys.search"]
-    service.ensure_fresh()
+    service.ensure_fresh(session)
     return {"backend": service.backend, "visibility": visibility_for(user)}
 
 
@@ -67,7 +67,8 @@ def check_request(session, user) -> tuple:
     else:
         text = values.get("text")
         source = None
-    report = check_text(session, text, doc_type=values.get("doc_type"), **search_context(user))
+    report = check_text(session, text, doc_type=values.get("doc_type"),
+                        **search_context(session, user))
     return report, source
 
 
@@ -124,7 +125,8 @@ def version_report(document_id, number):
     session = db()
     document = versions.get_document(session, document_id, current_user)
     version = versions.get_version(session, document, number)
-    report = check_version(session, document, version, **search_context(current_user))
+    report = check_version(session, document, version,
+                           **search_context(session, current_user))
     return render_template("compliance/version.html", document=document, version=version,
                            status_labels=STATUS_LABELS, **_report_context(report))
 

@@ -17,7 +17,8 @@ from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
 from docsys.web.api import token_required
 from docsys.indexing import visibility_for
-from docsys.web.compliance import check_request, mark_reading_posts, reads_only, search_context
+from docsys.web.compliance import (check_request, mark_reading_posts, reads_only,
+                                   search_context)
 from docsys.web.session import db
 
 bp = Blueprint("compliance_api", __name__, url_prefix="/api/v1/compliance")
@@ -52,7 +53,7 @@ def version_report(document_id, number):
     document = versions.get_document(session, document_id, g.api_user)
     version = versions.get_version(session, document, number)
     data = _with_links(check_version(session, document, version,
-                                     **search_context(g.api_user)))
+                                     **search_context(session, g.api_user)))
     data.update(document_id=document.id, version=version.number)
     return jsonify(data)
 

@@ -278,7 +278,8 @@ def test_bad_ids_and_values_in_the_api(app, api):
     for path in (f"/compliance/norms/{HUGE}", "/compliance/norms/0",
                  f"/compliance/documents/{HUGE}/versions/1"):
         response = api("GET", path)
-        assert response.status_code == 404 and "no existe" in response.get_json()["error"]["message"]
+        assert response.status_code == 404
+        assert "no existe" in response.get_json()["error"]["message"]
     for action in ("confirm", "reject"):
         response = api("POST", f"/compliance/relations/{HUGE}/{action}", username="archivo",
                        json={"note": "No aplica"})
@@ -318,3 +319,26 @@ def test_only_the_archive_decides_and_every_form_needs_its_token(app, browser):
         assert session.get(Document, ids["cuis"]).legal_status == "vigente"
     assert archivist.post_form(path, {"volver": "<script>", "note": "ok"}).headers["Location"] \
         .endswith("/archivo/relaciones?estado=propuesta")
+
+
+def test_a_check_reads_while_another_request_writes(app, browser, api_token):
+    """Checks are POSTs that only read: on SQLite they take no write lock, so a check runs
+    (and the index catches up) while another transaction holds it."""
+    import sqlite3
+
+    seed_archive(app)
+    app.extensions["docsys.search"].catch_up()
+    b = browser("redactor")
+    token = api_token("redactor")
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")                        # another writer, mid-transaction
+    try:
+        page = b.post_form("/cumplimiento", {"text": TEXT})
+        api = app.test_client().post("/api/v1/compliance/check", json={"text": TEXT},
+                                     headers={"Authorization": f"Bearer {token}"})
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert page.status_code == 200 and "está derogada" in page.get_data(as_text=True)
+    assert api.status_code == 200 and api.get_json()["warnings"][0]["kind"] == "repealed"
