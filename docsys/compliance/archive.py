@@ -141,21 +141,21 @@ def near_misses(session: Session, citations: Iterable[Citation],
             for cid, norms in out.items()}
 
 
-def visible_to(visibility, entity=Document):
-    """The SQL condition "``visibility`` lets see this document" on ``entity`` (Document or
-    an alias of it): search's rule (``search.Visibility.allows``, the same as
-    ``permissions.can_view``) for the documents table. ``None`` restricts nothing (the CLI)."""
+def visible_to(visibility):
+    """The SQL condition "``visibility`` lets see this document": search's rule
+    (``search.Visibility.allows``, the same as ``permissions.can_view``) read on the
+    documents table. ``None`` restricts nothing (the CLI)."""
     if visibility is None or visibility.all:
         return true()
-    published = entity.status == "publicado"
+    published = Document.status == "publicado"
     if visibility.published_only:
         return published
     allowed = [published]
     if visibility.offices:
-        allowed.append(entity.office_id.in_(
+        allowed.append(Document.office_id.in_(
             select(Office.id).where(func.upper(Office.code).in_(visibility.offices))))
     if visibility.user_id is not None:
-        allowed.append(entity.created_by_id == visibility.user_id)
+        allowed.append(Document.created_by_id == visibility.user_id)
     return or_(*allowed)
 
 
