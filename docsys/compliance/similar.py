@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from docsys.compliance.archive import ArchiveNorm, as_archive_norm
+from docsys.compliance.archive import ArchiveNorm, as_archive_norm, visible_ids
 from docsys.compliance.passages import MIN_WORDS, Run, Words, common_runs
 from docsys.compliance.text import document_text
 from docsys.models import Document, DocumentVersion
@@ -70,12 +70,14 @@ def similar_norms(session: Session, backend, text: str, *, visibility, limit: in
                                   exclude_document_ids=exclude_document_ids)
     if not hits:
         return []
-    stored = _texts(session, [h.document_id for h in hits])
+    # The database is the truth: an index that has not caught up yet shows nothing more.
+    visible = visible_ids(session, [h.document_id for h in hits], visibility)
+    stored = _texts(session, sorted(visible))
     checked = Words.of(text)
     found = []
     for hit in hits:
         if hit.document_id not in stored:
-            continue                    # deleted since it was indexed
+            continue                    # deleted since it was indexed, or not to be seen
         document, norm_text = stored[hit.document_id]
         if not document.official_number:
             continue

@@ -97,3 +97,17 @@ def test_a_cited_norm_is_no_duplicate_and_a_hidden_one_is_not_shown(archive):
         office = check_text(session, TEXT, backend=backend,
                             visibility=visibility_for(get_user(session, "redactor2")))
         assert office.similar[0].norm.document_id == ids[DUPLICATE]
+
+
+def test_an_index_behind_the_database_shows_nothing_hidden(archive):
+    """The index still says "published" for a norm the database no longer shows a drafter
+    of another office (say, the index was unavailable when it changed)."""
+    factory, backend, ids = archive
+    with transaction(factory) as session:
+        from docsys.models import Document
+        session.get(Document, ids[DUPLICATE]).status = "emitido"       # index not told
+        session.flush()
+        drafter = check_text(session, TEXT, backend=backend,
+                             visibility=visibility_for(get_user(session, "redactor")))
+    assert ids[DUPLICATE] not in {s.norm.document_id for s in drafter.similar}
+    assert drafter.similar and drafter.warnings_of("duplicate") == []
