@@ -5,11 +5,13 @@ Generates its own seeded archive with bench/corpus.py (Spanish municipal norms o
 default, or --database-url) the way imported norms are stored — documents with official
 number, number key, legal status, and a version holding the text — with confirmed repeal
 relations for the repealed norms, and indexes it with the embedded search engine. Then it
-checks a 20-page resolution (about 66,000 characters, ~120 citations of laws and of norms
+checks a 20-page resolution (about 66,000 characters, ~360 citations of laws and of norms
 in and out of the archive, some repealed or modified) with ``check_text`` exactly as the
 API does, and prints:
 
-- the end-to-end time of a check (first one, then p50/p95/max over --runs);
+- the end-to-end time of a check (first one, then p50/p95/max over --runs), as a reader
+  who sees the whole archive and as a drafter of one office (who sees published norms and
+  that office's: the report then leaves out what the drafter may not see);
 - where the time goes: citation extraction, archive look-ups and status warnings,
   structural rules, more-like-this in the index, shared passages.
 
@@ -52,6 +54,7 @@ TARGET_S = 1.0
 PAGE_CHARS = 3300          # an A4 page of a resolution
 BATCH = 2000
 ALL = Visibility.everything()
+DRAFTER = Visibility.for_user(["GM"], user_id=1)     # a drafter of the Gerencia Municipal
 
 
 # --------------------------------------------------------------------------- the archive
@@ -222,11 +225,15 @@ def measure(factory, backend, text: str, runs: int) -> dict:
     try:
         report, first_ms = timed(lambda: check_text(session, text, backend=backend,
                                                     visibility=ALL))
-        totals = []
+        totals, drafter = [], []
         for _ in range(runs):
             session.rollback()
             _, ms = timed(lambda: check_text(session, text, backend=backend, visibility=ALL))
             totals.append(ms)
+            session.rollback()
+            _, ms = timed(lambda: check_text(session, text, backend=backend,
+                                             visibility=DRAFTER))
+            drafter.append(ms)
         citations, cite_ms = timed(lambda: extract_citations(text))
         found, lookup_ms = timed(lambda: archive_module.find_norms(session, citations))
         _, near_ms = timed(lambda: archive_module.near_misses(
@@ -245,6 +252,8 @@ def measure(factory, backend, text: str, runs: int) -> dict:
         "similar": len(report.similar),
         "first_ms": first_ms, "p50_ms": statistics.median(totals),
         "p95_ms": percentile(totals, 0.95), "max_ms": max(totals),
+        "drafter_p50_ms": statistics.median(drafter),
+        "drafter_p95_ms": percentile(drafter, 0.95),
         "parts_ms": {"citations": cite_ms, "archive_lookup": lookup_ms,
                      "near_misses": near_ms, "structure_rules": rules_ms,
                      "more_like_this": mlt_ms, "similar_with_passages": similar_ms},
@@ -293,8 +302,10 @@ def main(argv=None) -> int:
     print(f"Revisión completa: primera {figures['first_ms']:.0f} ms · p50 "
           f"{figures['p50_ms']:.0f} ms · p95 {figures['p95_ms']:.0f} ms · máx "
           f"{figures['max_ms']:.0f} ms (meta < {TARGET_S * 1000:.0f} ms)")
+    print(f"  como redactor de GM (ve lo publicado y lo de su oficina): p50 "
+          f"{figures['drafter_p50_ms']:.0f} ms · p95 {figures['drafter_p95_ms']:.0f} ms")
     print("  partes: " + ", ".join(f"{k} {v:.0f} ms" for k, v in figures["parts_ms"].items()))
-    ok = figures["p95_ms"] < TARGET_S * 1000
+    ok = max(figures["p95_ms"], figures["drafter_p95_ms"]) < TARGET_S * 1000
     print("CUMPLE la meta" if ok else "NO cumple la meta")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -6,6 +6,10 @@ imported from the municipality's files. A citation is looked up by its archive k
 (``documents.number_key``, indexed) and then told apart by its canonical id, so
 "Resolución de Gerencia N° 021-2024-GDUR-MDM" does not match the 021-2024 of another
 gerencia, nor an ordinance of another municipality ours.
+
+A report names only the norms its reader may see (``visible_to``: the search layer's
+``Visibility``, read against the documents table): a norm issued but not yet published is
+not named to a drafter of another office.
 """
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
-from docsys.compliance.citations import Citation, parse_norm_reference
-from docsys.models import Document, NormRelation
+from docsys.compliance.citations import Citation, archive_key_for, parse_norm_reference
+from docsys.models import Document, NormRelation, Office
 
 NEAR_YEARS = 3            # a citation not found: the same number this many years around
 
@@ -44,12 +48,6 @@ _COLUMNS = (Document.id, Document.official_number, Document.title, Document.doc_
             Document.legal_status, Document.issue_date, Document.status, Document.number_key)
 
 
-def canonical_id_of(doc_type: str, official_number: str | None,
-                    number_key: str | None = None) -> str | None:
-    """The canonical id of a stored norm, read from its official number."""
-    return _identity(doc_type, official_number, number_key)[0]
-
-
 @lru_cache(maxsize=50_000)
 def _identity(doc_type: str, official_number: str | None, number_key: str | None):
     """(canonical id, label) of a stored norm; cached: numbers never change once issued."""
@@ -60,7 +58,8 @@ def _identity(doc_type: str, official_number: str | None, number_key: str | None
 
 
 def norm_canonical_id(document: Document) -> str | None:
-    return canonical_id_of(document.doc_type, document.official_number, document.number_key)
+    """The canonical id of a stored norm, read from its official number."""
+    return _identity(document.doc_type, document.official_number, document.number_key)[0]
 
 
 def _norm(row) -> ArchiveNorm:
@@ -101,8 +100,12 @@ def pick(citation_id: str, archive_key: str | None,
     return None
 
 
-def find_norms(session: Session, citations: Iterable[Citation]) -> dict[str, ArchiveNorm]:
-    """canonical id -> stored norm, for the cited norms the archive holds (one query)."""
+def find_norms(session: Session, citations: Iterable[Citation],
+               visibility=None) -> dict[str, ArchiveNorm]:
+    """canonical id -> stored norm, for the cited norms the archive holds and
+    ``visibility`` lets see. A norm hidden from the reader is left out, as if the archive
+    did not hold it: it is picked among all the candidates first, so hiding one never makes
+    a citation point at another."""
     citations = list(citations)
     candidates = candidates_by_key(session, (c.archive_key for c in citations))
     found = {}
@@ -113,24 +116,66 @@ def find_norms(session: Session, citations: Iterable[Citation]) -> dict[str, Arc
                     candidates.get(citation.archive_key, []))
         if norm is not None:
             found[citation.canonical_id] = norm
-    return found
+    visible = visible_ids(session, (n.document_id for n in found.values()), visibility)
+    return {cid: norm for cid, norm in found.items() if norm.document_id in visible}
 
 
-def near_misses(session: Session, citations: Iterable[Citation]) -> dict[str, list[ArchiveNorm]]:
-    """For citations not found: stored norms of the same type and number from a few years
-    around (a wrong year is the usual slip), by canonical id."""
-    wanted: dict[str, Citation] = {c.canonical_id: c for c in citations
-                                   if c.archive_key and c.year}
+def near_misses(session: Session, citations: Iterable[Citation],
+                visibility=None) -> dict[str, list[ArchiveNorm]]:
+    """For citations not found: stored norms ``visibility`` lets see, of the same type and
+    number from a few years around (a wrong year is the usual slip), by canonical id."""
     keys = {}
-    for cid, c in wanted.items():
+    for c in citations:
+        if not (c.archive_key and c.year):
+            continue
         for year in range(c.year - NEAR_YEARS, c.year + NEAR_YEARS + 1):
             if year != c.year:
-                keys[f"{c.kind}-{c.number}-{year}"] = cid
+                keys[archive_key_for(c.kind, c.number, year)] = c.canonical_id
     out: dict[str, list[ArchiveNorm]] = {}
     for key, norms in candidates_by_key(session, keys).items():
         out.setdefault(keys[key], []).extend(norms)
-    for norms in out.values():
-        norms.sort(key=lambda n: n.issue_date or "")
+    visible = visible_ids(session, (n.document_id for ns in out.values() for n in ns),
+                          visibility)
+    return {cid: sorted((n for n in norms if n.document_id in visible),
+                        key=lambda n: n.issue_date or "")
+            for cid, norms in out.items()}
+
+
+def visible_to(visibility):
+    """The SQL condition "``visibility`` lets see this document": search's rule
+    (``search.Visibility.allows``, the same as ``permissions.can_view``) read on the
+    documents table. ``None`` restricts nothing (the CLI)."""
+    if visibility is None or visibility.all:
+        return true()
+    published = Document.status == "publicado"
+    if visibility.published_only:
+        return published
+    allowed = [published]
+    if visibility.offices:
+        allowed.append(Document.office_id.in_(
+            select(Office.id).where(func.upper(Office.code).in_(visibility.offices))))
+    if visibility.user_id is not None:
+        allowed.append(Document.created_by_id == visibility.user_id)
+    return or_(*allowed)
+
+
+def visible_documents(visibility):
+    """``select(Document.id)`` of what ``visibility`` lets see, for ``IN`` conditions; None
+    when it restricts nothing."""
+    if visibility is None or visibility.all:
+        return None
+    return select(Document.id).where(visible_to(visibility))
+
+
+def visible_ids(session: Session, document_ids: Iterable[int], visibility) -> set[int]:
+    """Those of ``document_ids`` that ``visibility`` lets see."""
+    ids = sorted({i for i in document_ids if i is not None})
+    if visibility is None or visibility.all or not ids:
+        return set(ids)
+    out: set[int] = set()
+    for i in range(0, len(ids), 500):
+        out.update(session.scalars(select(Document.id).where(
+            Document.id.in_(ids[i:i + 500]), visible_to(visibility))))
     return out
 
 

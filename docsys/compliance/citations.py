@@ -48,8 +48,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from docsys.compliance.folding import fold
+from search.numbers import TYPE_CODES, number_key
 
 # Issuer codes of this municipality: never part of a canonical id.
 OWN_ISSUER_CODES = frozenset({"MDM"})
@@ -69,14 +71,11 @@ YEARLY_KINDS = MUNICIPAL_KINDS | SECTOR_KINDS | {"DU"}
 KINDS = NATIONAL_NO_YEAR | YEARLY_KINDS | {"TUO", "CONST"}
 
 _LABELS = {
-    "LEY": "Ley", "DLEG": "Decreto Legislativo", "DLEY": "Decreto Ley",
-    "DS": "Decreto Supremo", "DU": "Decreto de Urgencia", "RM": "Resolución Ministerial",
+    **TYPE_CODES,          # the municipal types, laws, supreme and legislative decrees
+    "DLEY": "Decreto Ley", "DU": "Decreto de Urgencia", "RM": "Resolución Ministerial",
     "RVM": "Resolución Viceministerial", "RS": "Resolución Suprema",
     "RC": "Resolución de Contraloría", "RSI": "Resolución de Superintendencia",
     "RD": "Resolución Directoral", "RJ": "Resolución Jefatural",
-    "OM": "Ordenanza Municipal", "RA": "Resolución de Alcaldía",
-    "RGM": "Resolución de Gerencia Municipal", "RG": "Resolución de Gerencia",
-    "DA": "Decreto de Alcaldía", "AC": "Acuerdo de Concejo", "DIR": "Directiva",
 }
 _PADDING = {"RGM": 4}          # as numbered by the templates; everything else pads to 3
 
@@ -166,10 +165,11 @@ def canonical_id_for(kind: str, number: int | str, year: int | None = None,
     return f"{key}-{tag}" if tag else key
 
 
+@lru_cache(maxsize=4096)
 def archive_key_for(kind: str, number: int | str, year: int | None = None) -> str | None:
-    """The key the archive files this norm under (``documents.number_key``, made by
-    :func:`search.numbers.number_key`): type, number and year, without offices or
-    sectors — ``archive_key_for("RG", "021", 2024) == "RG-21-2024"``. None for the
+    """The key the archive files this norm under: ``documents.number_key``, made by the
+    same :func:`search.numbers.number_key` — type, number and year, without offices or
+    sectors: ``archive_key_for("RG", "021", 2024) == "RG-21-2024"``. None for the
     Constitution and TUOs, which are not filed under a number of their own."""
     kind = kind.upper()
     if kind in ("CONST", "TUO"):
@@ -177,9 +177,9 @@ def archive_key_for(kind: str, number: int | str, year: int | None = None) -> st
     num = _strip_zeros(str(number))
     if not num.isdigit():
         return None
-    if kind in NATIONAL_NO_YEAR or year is None:
-        return f"{kind}-{num}"
-    return f"{kind}-{num}-{int(year)}"
+    if kind in NATIONAL_NO_YEAR:
+        year = None
+    return number_key(kind, f"{num}-{year}" if year else num) or None
 
 
 def canonical_label_for(kind: str, number: int | str, year: int | None = None,

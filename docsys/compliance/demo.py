@@ -13,9 +13,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docsys.archive.norms import ORIGIN, norm_content
+from docsys.archive.service import INITIAL_LEGAL_STATUS, NORM_STATUS
 from docsys.compliance.demo_archive import ARCHIVE
 from docsys.compliance.norms import analyze_archive, confirm_relation
-from docsys.drafting.structure import normalize_content
 from docsys.models import Document, DocumentVersion, NormRelation, Office, User, UserRole
 from docsys.models._common import utcnow
 from docsys.versions import content_hash
@@ -25,18 +26,15 @@ from search.numbers import number_key
 def store_archive_norm(session: Session, *, doc_type: str, number: str, date: str,
                        sumilla: str, paragraphs: list[str], office: Office,
                        author: User) -> Document:
-    """A norm as the archive holds an imported one: published, in force, its text as one
-    section of paragraphs (version 1)."""
-    content = normalize_content({
-        "doc_type": doc_type, "fields": {"sumilla": sumilla, "fecha": date},
-        "sections": [{"key": "texto", "title": "", "kind": "paragraphs", "numbering": "none",
-                      "items": [{"text": p} for p in paragraphs]}],
-        "closing": ""})
+    """A norm as the import stores one (``norm_content``, status publicado, in force), its
+    text as version 1; without an original file, as the demo's norms have none."""
+    content = norm_content(doc_type, "\n".join(paragraphs), sumilla=sumilla, date=date,
+                           number=number)
     document = Document(
-        doc_type=doc_type, title=sumilla, status="publicado", office_id=office.id,
+        doc_type=doc_type, title=sumilla, status=NORM_STATUS, office_id=office.id,
         created_by_id=author.id, latest_version=1, official_number=number,
         number_key=number_key(doc_type, number, int(date[:4])), issue_date=date,
-        legal_status="vigente", origin="importado", published_at=utcnow())
+        legal_status=INITIAL_LEGAL_STATUS, origin=ORIGIN, published_at=utcnow())
     session.add(document)
     session.flush()
     session.add(DocumentVersion(document_id=document.id, number=1, content=content,

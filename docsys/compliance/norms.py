@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from docsys import audit, permissions
@@ -24,6 +24,7 @@ from docsys.compliance.citations import extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.text import MAX_CHECK_CHARS, document_text
 from docsys.errors import Conflict, NotFound, ValidationError
+from docsys.ids import MAX_ID, parse_id
 from docsys.models import Document, DocumentVersion, NormCitation, NormRelation, User
 from docsys.models._common import utcnow
 
@@ -159,13 +160,22 @@ def analyze_archive(session: Session, document_ids: Iterable[int] | None = None,
 # --------------------------------------------------------------------------- decisions
 
 def get_relation(session: Session, relation_id) -> NormRelation:
-    try:
-        relation = session.get(NormRelation, int(relation_id))
-    except (TypeError, ValueError):
-        relation = None
+    relation_id = parse_id(relation_id)
+    relation = session.get(NormRelation, relation_id) if relation_id else None
     if relation is None:
         raise NotFound("La relación entre normas indicada no existe.")
     return relation
+
+
+def get_norm(session: Session, document_id, user: User) -> Document:
+    """A norm of the archive (a document with an official number) ``user`` may see."""
+    document_id = parse_id(document_id)
+    document = session.get(Document, document_id) if document_id else None
+    if document is None or not document.official_number:
+        raise NotFound("La norma solicitada no existe en el archivo normativo.")
+    permissions.require(permissions.can_view(user, document),
+                        "No tiene permiso para ver esta norma.")
+    return document
 
 
 def can_decide(user: User) -> bool:
@@ -303,7 +313,10 @@ def refresh_statuses(session: Session, today: dt.date | None = None) -> int:
 # --------------------------------------------------------------------------- reading
 
 def list_relations(session: Session, status: str | None = "propuesta", limit: int = 200,
-                   offset: int = 0) -> list[NormRelation]:
+                   offset: int = 0, visibility=None) -> list[NormRelation]:
+    """Relations newest first (all statuses when ``status`` is None); with ``visibility``,
+    only those whose norms the reader may see (a target not in the archive is only a
+    label of the source's text)."""
     try:
         limit, offset = int(limit), int(offset)
     except (TypeError, ValueError):
@@ -313,9 +326,15 @@ def list_relations(session: Session, status: str | None = "propuesta", limit: in
         if status not in RELATION_STATUS_LABELS:
             raise ValidationError("El estado debe ser propuesta, confirmada o rechazada.")
         query = query.where(NormRelation.status == status)
+    visible = archive.visible_documents(visibility)
+    if visible is not None:
+        query = query.where(NormRelation.source_document_id.in_(visible),
+                            or_(NormRelation.target_document_id.is_(None),
+                                NormRelation.target_document_id.in_(visible)))
     return list(session.scalars(query.order_by(NormRelation.proposed_at.desc(),
                                                NormRelation.id.desc())
-                                .offset(max(0, int(offset))).limit(min(max(1, int(limit)), 500))))
+                                .offset(min(max(0, offset), MAX_ID))
+                                .limit(min(max(1, limit), 500))))
 
 
 def count_relations(session: Session, status: str = "propuesta") -> int:
@@ -343,7 +362,10 @@ class NormLinks:
     affects: list[NormRelation]         # relations it states about other norms
 
 
-def norm_links(session: Session, document: Document) -> NormLinks:
+def norm_links(session: Session, document: Document, visibility=None) -> NormLinks:
+    """What ``document`` cites, what cites it and the relations between them; with
+    ``visibility``, no norm the reader may not see is named (a cited one is left as the
+    citation's label, the others are left out)."""
     norm = as_archive_norm(document)
     rows = list(session.scalars(select(NormCitation).where(
         NormCitation.document_id == document.id).order_by(NormCitation.start)))
@@ -359,12 +381,24 @@ def norm_links(session: Session, document: Document) -> NormLinks:
         if item.match is None:
             item.match = archive.pick(row.canonical_id, row.archive_key,
                                       candidates.get(row.archive_key, []))
-    return NormLinks(norm, list(grouped.values()), _cited_by(session, document, norm),
-                     _relations(session, NormRelation.target_document_id == document.id),
-                     _relations(session, NormRelation.source_document_id == document.id))
+    visible = archive.visible_ids(session, (c.match.document_id for c in grouped.values()
+                                            if c.match), visibility)
+    for item in grouped.values():
+        if item.match and item.match.document_id not in visible:
+            item.match = None
+    shown = archive.visible_documents(visibility)
+    return NormLinks(
+        norm, list(grouped.values()), _cited_by(session, document, norm, shown),
+        _relations(session, NormRelation.target_document_id == document.id,
+                   NormRelation.source_document_id.in_(shown) if shown is not None else None),
+        _relations(session, NormRelation.source_document_id == document.id,
+                   or_(NormRelation.target_document_id.is_(None),
+                       NormRelation.target_document_id.in_(shown))
+                   if shown is not None else None))
 
 
-def _cited_by(session: Session, document: Document, norm: ArchiveNorm) -> list[ArchiveNorm]:
+def _cited_by(session: Session, document: Document, norm: ArchiveNorm,
+              shown=None) -> list[ArchiveNorm]:
     if not document.number_key:
         return []
     same_key = int(session.scalar(select(func.count()).select_from(Document).where(
@@ -377,18 +411,21 @@ def _cited_by(session: Session, document: Document, norm: ArchiveNorm) -> list[A
         NormCitation.archive_key == document.number_key,
         NormCitation.canonical_id.in_(sorted(a for a in accepted if a)),
         NormCitation.document_id != document.id)
-    documents = session.scalars(select(Document).where(Document.id.in_(citing))
-                                .order_by(Document.issue_date.desc(), Document.id.desc()))
+    query = select(Document).where(Document.id.in_(citing))
+    if shown is not None:
+        query = query.where(Document.id.in_(shown))
+    documents = session.scalars(query.order_by(Document.issue_date.desc(), Document.id.desc()))
     return [as_archive_norm(d) for d in documents]
 
 
-def _relations(session: Session, condition) -> list[NormRelation]:
-    return list(session.scalars(select(NormRelation).where(
-        condition, NormRelation.status != "rechazada")
-        .order_by(NormRelation.effective_date, NormRelation.id)))
+def _relations(session: Session, condition, visible=None) -> list[NormRelation]:
+    query = select(NormRelation).where(condition, NormRelation.status != "rechazada")
+    if visible is not None:
+        query = query.where(visible)
+    return list(session.scalars(query.order_by(NormRelation.effective_date, NormRelation.id)))
 
 
 __all__ = ["NormAnalysis", "analyze_norm", "analyze_archive", "confirm_relation",
            "reject_relation", "refresh_legal_status", "refresh_statuses", "status_from",
-           "get_relation", "list_relations", "count_relations", "norm_links", "NormLinks",
-           "CitedNorm", "can_decide"]
+           "get_norm", "get_relation", "list_relations", "count_relations", "norm_links",
+           "NormLinks", "CitedNorm", "can_decide"]

@@ -7,16 +7,15 @@ linear in the length of both texts.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from docsys.compliance.folding import fold
+from search.analysis import WORD_RE
 
 SEED = 6
 MIN_WORDS = 8
 MAX_PASSAGE_CHARS = 400
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -39,11 +38,11 @@ class Words:
     @classmethod
     def of(cls, text: str) -> "Words":
         folded = fold(text)
-        return cls(text, folded, tuple(_WORD.findall(folded)))
+        return cls(text, folded, tuple(WORD_RE.findall(folded)))
 
     @cached_property
     def spans(self) -> tuple[tuple[int, int], ...]:
-        return tuple(m.span() for m in _WORD.finditer(self.folded))
+        return tuple(m.span() for m in WORD_RE.finditer(self.folded))
 
     @cached_property
     def seeds(self) -> tuple[tuple[str, ...], ...]:
@@ -82,7 +81,3 @@ def common_runs(a: Words, b: Words, min_words: int = MIN_WORDS) -> list[Run]:
         i += n
     return runs
 
-
-def coverage(runs: list[Run], total_words: int) -> float:
-    """Share of the first text's words inside the runs."""
-    return sum(r.words for r in runs) / total_words if total_words else 0.0

@@ -10,6 +10,11 @@ report on every draft version:
    and those for which such a relation is proposed and awaits the archive's confirmation;
 4. the structural requirements of the document type the text misses (rules as data);
 5. the archive's norms on the same subject, with the passages they share.
+
+A report names only the archive's norms its reader may see, as a search would show them
+(``visibility``): a norm issued but not yet published, of another office, is reported to a
+drafter as not found among the norms they may consult — never by its number or title —
+and a pending relation it proposes is not announced.
 """
 from __future__ import annotations
 
@@ -19,23 +24,23 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from docsys.archive.norms import TYPE_NAMES
 from docsys.compliance import archive
-from docsys.compliance.archive import ArchiveNorm
+from docsys.compliance.archive import ArchiveNorm, norm_canonical_id
 from docsys.compliance.citations import Citation, canonical_label_for, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.similar import DUPLICATE_SHARE, SimilarNorm, similar_norms
 from docsys.compliance.structure_rules import check_structure, detect_doc_type
-from docsys.compliance.text import prepare_text
+from docsys.compliance.text import document_text, prepare_text
+from docsys.errors import ValidationError
 from docsys.models import NormRelation
 from docsys.rendering.ordinals import long_date
+from search import SearchError
 
 log = logging.getLogger("docsys.compliance")
 
-DOC_TYPE_LABELS = {
-    "OM": "Ordenanza Municipal", "AC": "Acuerdo de Concejo", "DA": "Decreto de Alcaldía",
-    "RA": "Resolución de Alcaldía", "RGM": "Resolución de Gerencia Municipal",
-    "RG": "Resolución de Gerencia", "DIR": "Directiva",
-}
+# The municipal norm types (those the structural rules know), as the archive names them.
+DOC_TYPE_LABELS = TYPE_NAMES
 # Warning kinds, most serious first (the order of the report).
 WARNING_KINDS = ("repealed", "modified", "relation_pending", "not_found", "duplicate",
                  "missing_structure")
@@ -93,6 +98,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     text: str = ""            # the text checked (not serialised: the caller sent it)
+    limited_view: bool = False  # checked as a reader who sees only part of the archive
 
     @property
     def doc_type_label(self) -> str | None:
@@ -127,10 +133,13 @@ def check_text(session: Session, text, *, doc_type: str | None = None,
     """The compliance report of ``text`` (a string; see ``prepare_text`` for what is
     refused). ``doc_type`` chooses the structural rules (read from the heading when not
     given); ``own_canonical_id`` is the norm's own number when the text is a stored norm.
-    Similar norms are searched when ``backend`` and ``visibility`` are given; an index
-    that cannot be searched only adds a note."""
+    ``visibility`` (a ``search.Visibility``) is what the reader may see: the report names
+    no other norm; None names them all (the command line). Similar norms are searched when
+    ``backend`` and ``visibility`` are given; an index that cannot be searched only adds a
+    note."""
     started = time.perf_counter()
     text = prepare_text(text)
+    doc_type = _known_doc_type(doc_type)
     citations = extract_citations(text)
     # None: read the own number from the heading; "" : the text has none (a draft).
     own = _own_number(text, citations) if own_canonical_id is None else None
@@ -138,12 +147,13 @@ def check_text(session: Session, text, *, doc_type: str | None = None,
     citations = [c for c in citations if c.canonical_id != own_id]
     doc_type = (doc_type or (own.kind if own else None) or detect_doc_type(text) or None)
     report = Report(doc_type=doc_type.upper() if doc_type else None,
-                    own_number=own.text if own else None, characters=len(text), text=text)
+                    own_number=own.text if own else None, characters=len(text), text=text,
+                    limited_view=_limited(visibility))
 
-    found = archive.find_norms(session, citations)
+    found = archive.find_norms(session, citations, visibility)
     report.citations = [CitationResult(c, found.get(c.canonical_id)) for c in citations]
-    report.warnings.extend(_status_warnings(session, citations, found))
-    report.warnings.extend(_not_found_warnings(session, citations, found))
+    report.warnings.extend(_status_warnings(session, citations, found, visibility))
+    report.warnings.extend(_not_found_warnings(session, citations, found, visibility))
     report.relations = [RelationResult(m, found.get(m.target.canonical_id))
                         for m in find_relations(text, citations)]
 
@@ -161,6 +171,23 @@ def check_text(session: Session, text, *, doc_type: str | None = None,
     report.warnings.sort(key=lambda w: (WARNING_KINDS.index(w.kind), w.start or 0))
     report.elapsed_ms = (time.perf_counter() - started) * 1000
     return report
+
+
+def _limited(visibility) -> bool:
+    """Does the reader see only part of the archive?"""
+    return visibility is not None and not visibility.all
+
+
+def _known_doc_type(doc_type) -> str | None:
+    """``doc_type`` as a code of DOC_TYPE_LABELS, or None when not given; ValidationError
+    (Spanish) for anything else."""
+    if doc_type is None:
+        return None
+    code = doc_type.strip().upper() if isinstance(doc_type, str) else "?"
+    if code and code not in DOC_TYPE_LABELS:
+        raise ValidationError("Tipo de documento desconocido; use "
+                              + ", ".join(DOC_TYPE_LABELS) + ".")
+    return code or None
 
 
 def _own_number(text: str, citations: list[Citation]) -> Citation | None:
@@ -212,15 +239,16 @@ def _articles_text(articles) -> str:
     return "los artículos " + ", ".join(articles[:-1]) + " y " + articles[-1]
 
 
-def _source(relation: NormRelation) -> str:
+def _source(relation: NormRelation, visible: set[int]) -> str:
+    """The norm that states ``relation``, named only if the reader may see it."""
     source = relation.source
-    if source is None:
+    if source is None or relation.source_document_id not in visible:
         return "otra norma"
     norm = archive.as_archive_norm(source)
     return _the(norm.label or norm.number, source.doc_type)
 
 
-def _relation_phrase(relation: NormRelation, kind: str) -> str:
+def _relation_phrase(relation: NormRelation, kind: str, visible: set[int]) -> str:
     """"la Ordenanza Municipal N° 002-2025-MDM la derogó, desde el 14 de febrero de 2025";
     "la Ordenanza … modificó el artículo 12, desde …"."""
     verb = {"deroga": "derogó", "modifica": "modificó"}.get(relation.kind, relation.kind)
@@ -229,11 +257,14 @@ def _relation_phrase(relation: NormRelation, kind: str) -> str:
     else:
         what = ("lo " if kind.upper() in MASCULINE else "la ") + verb
     when = f", desde el {_date(relation.effective_date)}" if relation.effective_date else ""
-    return f"{_source(relation)} {what}{when}"
+    return f"{_source(relation, visible)} {what}{when}"
 
 
 def _status_warnings(session: Session, citations: list[Citation],
-                     found: dict[str, ArchiveNorm]) -> list[Warning]:
+                     found: dict[str, ArchiveNorm], visibility=None) -> list[Warning]:
+    """Cited norms repealed or modified (confirmed), and relations proposed about them.
+    The norms that did it are named only to a reader who may see them; a proposal stated
+    by a norm the reader may not see is not announced."""
     first = _first_mentions(citations)
     cited_articles: dict[str, set[str]] = {}
     for c in citations:
@@ -241,54 +272,72 @@ def _status_warnings(session: Session, citations: list[Citation],
     ids = [n.document_id for n in found.values()]
     confirmed = archive.relations_affecting(session, ids)
     pending = archive.relations_affecting(session, ids, statuses=("propuesta",))
+    visible = archive.visible_ids(session, (r.source_document_id for relations in
+                                            (*confirmed.values(), *pending.values())
+                                            for r in relations), visibility)
     out = []
     for cid, norm in found.items():
         mention = first[cid]
-        kind = norm.doc_type
-        name = _the(norm.label or norm.number, kind)
+        name = _the(norm.label or norm.number, norm.doc_type)
         name = name[0].upper() + name[1:]
-        relations = confirmed.get(norm.document_id, [])
         if norm.legal_status in ("derogada", "modificada"):
-            repealed = norm.legal_status == "derogada"
-            shown = [r for r in relations if r.kind == "deroga" and not r.articles] \
-                if repealed else relations
-            state = ("está derogad" if repealed else "fue modificad") + _ending(kind)
-            if shown:
-                message = f"{name} {state}: " + "; ".join(
-                    _relation_phrase(r, kind) for r in shown) + "."
-            else:
-                message = f"{name} figura como {norm.legal_status} en el archivo normativo."
-            touched = {a for r in relations for a in (r.articles or [])}
-            hit = sorted(touched & cited_articles.get(cid, set()))
-            if not repealed and hit:
-                message += (f" Se cita {_articles_text(hit)}, que fue modificado o derogado: "
-                            "verifique su texto vigente.")
-            by = shown[-1].source_document_id if shown else None
-            out.append(Warning("repealed" if repealed else "modified", message, cid,
-                               mention.start, mention.end, norm.document_id, by))
+            out.append(_changed_warning(norm, name, mention, confirmed.get(norm.document_id, []),
+                                        cited_articles.get(cid, set()), visible))
         for relation in pending.get(norm.document_id, []):
-            verb = {"deroga": "derogad", "modifica": "modificad"}[relation.kind] + _ending(kind)
+            if relation.source_document_id not in visible:
+                continue
+            verb = {"deroga": "derogad", "modifica": "modificad"}[relation.kind]
             scope = f" en {_articles_text(relation.articles)}" if relation.articles else ""
             out.append(Warning(
                 "relation_pending",
-                f"{name} podría estar {verb}{scope} por {_source(relation)}: la relación está "
-                "propuesta y pendiente de confirmación por el archivo.", cid, mention.start,
-                mention.end, norm.document_id, relation.source_document_id))
+                f"{name} podría estar {verb}{_ending(norm.doc_type)}{scope} por "
+                f"{_source(relation, visible)}: la relación está propuesta y pendiente de "
+                "confirmación por el archivo.", cid, mention.start, mention.end,
+                norm.document_id, relation.source_document_id))
     return out
 
 
+def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
+                     relations: list[NormRelation], cited_articles: set[str],
+                     visible: set[int]) -> Warning:
+    """"La Ordenanza … está derogada: la Ordenanza … la derogó, desde …" (or modified)."""
+    kind = norm.doc_type
+    repealed = norm.legal_status == "derogada"
+    shown = [r for r in relations if r.kind == "deroga" and not r.articles] \
+        if repealed else relations
+    state = ("está derogad" if repealed else "fue modificad") + _ending(kind)
+    if shown:
+        message = f"{name} {state}: " + "; ".join(
+            _relation_phrase(r, kind, visible) for r in shown) + "."
+    else:
+        message = f"{name} figura como {norm.legal_status} en el archivo normativo."
+    touched = {a for r in relations for a in (r.articles or [])}
+    hit = sorted(touched & cited_articles)
+    if not repealed and hit:
+        message += (f" Se cita {_articles_text(hit)}, que fue modificado o derogado: "
+                    "verifique su texto vigente.")
+    by = shown[-1].source_document_id if shown else None
+    return Warning("repealed" if repealed else "modified", message, mention.canonical_id,
+                   mention.start, mention.end, norm.document_id,
+                   by if by in visible else None)
+
+
 def _not_found_warnings(session: Session, citations: list[Citation],
-                        found: dict[str, ArchiveNorm]) -> list[Warning]:
+                        found: dict[str, ArchiveNorm], visibility=None) -> list[Warning]:
+    """Cited norms of this municipality that the archive does not hold — or, for a reader
+    who sees part of it, that are not among what they may see (the same words either way,
+    so the message never tells a hidden norm exists)."""
     first = _first_mentions(citations)
     missing = [c for cid, c in first.items() if cid not in found and c.is_local]
     if not missing:
         return []
-    near = archive.near_misses(session, missing)
+    near = archive.near_misses(session, missing, visibility)
+    where = ("no está en el archivo normativo, al menos entre las normas que usted puede "
+             "consultar" if _limited(visibility) else "no está en el archivo normativo")
     out = []
     for c in missing:
         name = _the(canonical_label_for(c.kind, c.number, c.year, c.issuer), c.kind)
-        message = (f"{name[0].upper()}{name[1:]} no está en el archivo normativo: verifique "
-                   "el número y el año.")
+        message = f"{name[0].upper()}{name[1:]} {where}: verifique el número y el año."
         options = near.get(c.canonical_id, [])
         if options:
             message += " ¿Quiso decir " + " o ".join(
@@ -298,8 +347,6 @@ def _not_found_warnings(session: Session, citations: list[Citation],
 
 
 def _add_similar(session, report: Report, backend, visibility, exclude, limit) -> None:
-    from search import SearchError
-
     try:
         report.similar = similar_norms(session, backend, report.text, visibility=visibility,
                                        limit=limit, exclude_document_ids=exclude)
@@ -324,11 +371,9 @@ def check_version(session: Session, document, version, *, backend=None,
     """The report of one saved version of a document (a draft, or the text of a norm),
     checked as it prints, by the rules of its type; the document itself is left out of
     its similar norms."""
-    from docsys.compliance.archive import norm_canonical_id
-    from docsys.compliance.text import document_text
-
     return check_text(session, document_text(document, version.content),
-                      doc_type=document.doc_type,
+                      doc_type=document.doc_type if document.doc_type in DOC_TYPE_LABELS
+                      else None,
                       own_canonical_id=norm_canonical_id(document) or "",
                       backend=backend, visibility=visibility,
                       exclude_document_ids=[document.id])

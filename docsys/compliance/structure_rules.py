@@ -90,9 +90,6 @@ class Finding:
     message: str
     section: str | None = None
 
-    def to_dict(self) -> dict:
-        return {"rule": self.rule, "message": self.message, "section": self.section}
-
 
 # --------------------------------------------------------------------------- loading
 

@@ -13,10 +13,10 @@ from docsys.models import Document
 from docsys.rendering.layout import (DATE_PLACEHOLDER, SIGNER_NAME_PLACEHOLDER,
                                      SIGNER_POSITION_PLACEHOLDER, Heading, Letterhead,
                                      build_meta, layout_blocks, layout_text)
+from search.analysis import WORD_RE
 
 MAX_CHECK_CHARS = 1_000_000      # about 300 pages; a 20-page resolution has ~60,000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def content_text(content: dict, heading: str = "", definition: dict | None = None,
@@ -55,7 +55,7 @@ def prepare_text(text, limit: int = MAX_CHECK_CHARS) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise ValidationError("El texto está vacío: pegue el documento o adjunte un archivo.")
-    if not _LETTER_OR_DIGIT.search(text):
+    if not WORD_RE.search(text):
         raise ValidationError("El texto no contiene palabras que revisar.")
     return text
 

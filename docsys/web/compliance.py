@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from docsys import permissions, versions
+from docsys import versions
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms
 from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
@@ -14,8 +14,8 @@ from docsys.compliance.text import text_from_file
 from docsys.db import set_read_only
 from docsys.errors import NotFound, ValidationError
 from docsys.indexing import visibility_for
+from docsys.portal import LEGAL_STATUS_LABELS
 from docsys.inbox import STATUS_LABELS
-from docsys.models import Document
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -40,16 +40,15 @@ def mark_reading_posts() -> None:
 bp.before_request(mark_reading_posts)
 
 SHOWN_TEXT_CHARS = 200_000       # the annotated text on the page (the check covers it all)
-LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
 WARNING_LABELS = {"repealed": "Derogada", "modified": "Modificada",
                   "relation_pending": "Relación pendiente", "not_found": "No está en el archivo",
                   "duplicate": "Posible duplicado", "missing_structure": "Estructura"}
 
 
-def search_context(user) -> dict:
+def search_context(session, user) -> dict:
     """The search backend (caught up with recent saves) and what ``user`` may see."""
     service = current_app.extensions["docsys.search"]
-    service.ensure_fresh()
+    service.ensure_fresh(session)
     return {"backend": service.backend, "visibility": visibility_for(user)}
 
 
@@ -60,10 +59,6 @@ def check_request(session, user) -> tuple:
     if request.is_json and not isinstance(payload, dict):
         raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON válido.")
     values = payload if payload is not None else request.form
-    doc_type = (values.get("doc_type") or "").strip().upper() or None
-    if doc_type and doc_type not in DOC_TYPE_LABELS:
-        raise ValidationError("Tipo de documento desconocido; use "
-                              + ", ".join(DOC_TYPE_LABELS) + ".")
     upload = request.files.get("file") if payload is None else None
     if upload is not None and upload.filename:
         text = text_from_file(upload.read(), upload.filename,
@@ -72,7 +67,8 @@ def check_request(session, user) -> tuple:
     else:
         text = values.get("text")
         source = None
-    report = check_text(session, text, doc_type=doc_type, **search_context(user))
+    report = check_text(session, text, doc_type=values.get("doc_type"),
+                        **search_context(session, user))
     return report, source
 
 
@@ -129,34 +125,20 @@ def version_report(document_id, number):
     session = db()
     document = versions.get_document(session, document_id, current_user)
     version = versions.get_version(session, document, number)
-    report = check_version(session, document, version, **search_context(current_user))
+    report = check_version(session, document, version,
+                           **search_context(session, current_user))
     return render_template("compliance/version.html", document=document, version=version,
                            status_labels=STATUS_LABELS, **_report_context(report))
-
-
-def norm_for(session, document_id, user) -> Document:
-    """A norm of the archive ``user`` may look at: any norm within their reach, and any
-    published norm (it is public)."""
-    try:
-        document = session.get(Document, int(document_id))
-    except (TypeError, ValueError):
-        document = None
-    if document is None or not document.official_number:
-        raise NotFound("La norma solicitada no existe en el archivo normativo.")
-    if document.status != "publicado":
-        permissions.require(permissions.can_view(user, document),
-                            "No tiene permiso para ver esta norma.")
-    return document
 
 
 @bp.route("/normas/<document_id>/relaciones")
 @roles_required()
 def norm_page(document_id):
     session = db()
-    document = norm_for(session, document_id, current_user)
+    document = norms.get_norm(session, document_id, current_user)
     return render_template("compliance/norm.html", document=document,
-                           links=norms.norm_links(session, document),
-                           can_open=permissions.can_view(current_user, document),
+                           links=norms.norm_links(session, document,
+                                                  visibility_for(current_user)),
                            legal_status_labels=LEGAL_STATUS_LABELS,
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS)

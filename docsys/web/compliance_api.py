@@ -16,7 +16,8 @@ from docsys.compliance import norms
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
 from docsys.web.api import token_required
-from docsys.web.compliance import (check_request, mark_reading_posts, norm_for, reads_only,
+from docsys.indexing import visibility_for
+from docsys.web.compliance import (check_request, mark_reading_posts, reads_only,
                                    search_context)
 from docsys.web.session import db
 
@@ -52,7 +53,7 @@ def version_report(document_id, number):
     document = versions.get_document(session, document_id, g.api_user)
     version = versions.get_version(session, document, number)
     data = _with_links(check_version(session, document, version,
-                                     **search_context(g.api_user)))
+                                     **search_context(session, g.api_user)))
     data.update(document_id=document.id, version=version.number)
     return jsonify(data)
 
@@ -80,8 +81,8 @@ def relation_json(relation) -> dict:
 @token_required()
 def norm(document_id):
     session = db()
-    document = norm_for(session, document_id, g.api_user)
-    links = norms.norm_links(session, document)
+    document = norms.get_norm(session, document_id, g.api_user)
+    links = norms.norm_links(session, document, visibility_for(g.api_user))
     return jsonify({
         "norm": links.norm.to_dict(),
         "cites": [{"canonical_id": c.canonical_id, "label": c.label, "articles": c.articles,
@@ -100,7 +101,8 @@ def relations():
     if status == "todas":
         status = None
     items = norms.list_relations(db(), status, limit=request.args.get("limit", 200),
-                                 offset=request.args.get("offset", 0))
+                                 offset=request.args.get("offset", 0),
+                                 visibility=visibility_for(g.api_user))
     return jsonify({"relations": [relation_json(r) for r in items]})
 
 

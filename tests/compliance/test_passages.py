@@ -1,5 +1,5 @@
 """Passages two texts share."""
-from docsys.compliance.passages import Words, common_runs, coverage
+from docsys.compliance.passages import Words, common_runs
 
 
 def test_shared_runs_ignore_accents_case_and_spacing():
@@ -11,10 +11,9 @@ def test_shared_runs_ignore_accents_case_and_spacing():
     assert run.words == 17
     assert a.snippet(run.a, run.words).startswith("APROBAR el Plan Anual")
     assert b.snippet(run.b, run.words).endswith("fiscal 2026")
-    assert 0.5 < coverage([run], len(a.words)) < 0.8
+    assert (run.a, run.b) == (1, 2)
 
 
 def test_short_or_unrelated_texts_share_nothing():
     assert common_runs(Words.of("uno dos tres"), Words.of("uno dos tres")) == []
     assert common_runs(Words.of("a b c d e f g h i j"), Words.of("k l m n o p q r s t")) == []
-    assert coverage([], 0) == 0.0

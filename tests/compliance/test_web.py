@@ -256,3 +256,89 @@ def _token(app, username):
 
     with transaction(app.extensions["docsys.sessions"]) as session:
         return accounts.create_api_token(session, get_user(session, username), "tests")
+
+
+# ---- hostile input ---------------------------------------------------------------------------
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize("path", [
+    f"/normas/{HUGE}/relaciones", "/normas/-1/relaciones", "/normas/1.5/relaciones",
+    f"/documentos/{HUGE}/versiones/1/cumplimiento", f"/documentos/1/versiones/{HUGE}/cumplimiento",
+])
+def test_bad_ids_in_pages_are_not_found(app, browser, path):
+    response = browser("archivo").get(path)
+    assert response.status_code == 404
+    assert "no existe" in response.get_data(as_text=True)
+
+
+def test_bad_ids_and_values_in_the_api(app, api):
+    ids = seed_archive(app, confirm=False)
+    for path in (f"/compliance/norms/{HUGE}", "/compliance/norms/0",
+                 f"/compliance/documents/{HUGE}/versions/1"):
+        response = api("GET", path)
+        assert response.status_code == 404
+        assert "no existe" in response.get_json()["error"]["message"]
+    for action in ("confirm", "reject"):
+        response = api("POST", f"/compliance/relations/{HUGE}/{action}", username="archivo",
+                       json={"note": "No aplica"})
+        assert response.status_code == 404
+    far = api("GET", f"/compliance/relations?offset={HUGE}&limit={HUGE}")
+    assert far.status_code == 200 and far.get_json()["relations"] == []
+    assert api("GET", "/compliance/relations?offset=-5&limit=0").get_json()["relations"][0]["id"] \
+        == ids["relation"]
+    for doc_type in (5, ["RA"], {"x": 1}, "R A"):
+        response = api("POST", "/compliance/check", json={"text": TEXT, "doc_type": doc_type})
+        assert response.status_code == 400, doc_type
+        assert "Tipo de documento desconocido" in response.get_json()["error"]["message"]
+    assert api("POST", "/compliance/check", json={"text": TEXT, "doc_type": " rgm "}) \
+        .get_json()["doc_type"] == "RGM"
+    path = f"/compliance/relations/{ids['relation']}/confirm"
+    for body in ({"note": "x" * 1001}, {"effective_date": 2025}, {"effective_date": [1]}):
+        response = api("POST", path, username="archivo", json=body)
+        assert response.status_code == 400, body
+    assert api("POST", path, username="archivo", data="[1]",
+               content_type="application/json").status_code == 400
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        assert session.get(NormRelation, ids["relation"]).status == "propuesta"   # untouched
+
+
+def test_only_the_archive_decides_and_every_form_needs_its_token(app, browser):
+    ids = seed_archive(app, confirm=False)
+    path = f"/archivo/relaciones/{ids['relation']}/confirmar"
+    for username in ("redactor", "asesor", "gerente", "admin"):
+        assert browser(username).post_form(path, {"note": "Conforme"}).status_code == 403
+    archivist = browser("archivo")
+    assert archivist.client.post(path, data={"note": "Conforme"}).status_code == 400   # no CSRF
+    assert archivist.post_form(f"/archivo/relaciones/{HUGE}/confirmar", {}).status_code == 404
+    assert archivist.post_form(path, {"effective_date": "31/12/2025"}).status_code == 400
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        relation = session.get(NormRelation, ids["relation"])
+        assert relation.status == "propuesta" and relation.decided_by is None
+        assert session.get(Document, ids["cuis"]).legal_status == "vigente"
+    assert archivist.post_form(path, {"volver": "<script>", "note": "ok"}).headers["Location"] \
+        .endswith("/archivo/relaciones?estado=propuesta")
+
+
+def test_a_check_reads_while_another_request_writes(app, browser, api_token):
+    """Checks are POSTs that only read: on SQLite they take no write lock, so a check runs
+    (and the index catches up) while another transaction holds it."""
+    import sqlite3
+
+    seed_archive(app)
+    app.extensions["docsys.search"].catch_up()
+    b = browser("redactor")
+    token = api_token("redactor")
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")                        # another writer, mid-transaction
+    try:
+        page = b.post_form("/cumplimiento", {"text": TEXT})
+        api = app.test_client().post("/api/v1/compliance/check", json={"text": TEXT},
+                                     headers={"Authorization": f"Bearer {token}"})
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert page.status_code == 200 and "está derogada" in page.get_data(as_text=True)
+    assert api.status_code == 200 and api.get_json()["warnings"][0]["kind"] == "repealed"

@@ -459,6 +459,23 @@ def test_more_like_this_filters_statuses_visibility_and_the_document_itself(load
         drafts, visibility=ALL, statuses=["vigente", "modificada", "derogada"])}
 
 
+def test_more_like_this_sees_what_a_search_by_that_user_sees(loaded):
+    """An issued, unpublished resolution of GM (doc-12): its office and its author find it
+    among the similar norms; another office does not — the rule of ``Visibility.allows``."""
+    plan = "Plan anual de contrataciones del ejercicio: se aprueba el plan anual."
+
+    def similar(visibility):
+        return {h.id for h in loaded.more_like_this(plan, visibility=visibility,
+                                                    statuses=["vigente"])}
+
+    assert "doc-12" in similar(Visibility.for_user(["GM"], 99))
+    assert "doc-12" in similar(Visibility.for_user(["GDUR"], 11))      # its author
+    assert "doc-12" not in similar(Visibility.for_user(["GDUR"], 99))
+    assert "doc-12" not in similar(Visibility.public())
+    for visibility in (Visibility.for_user(["GDUR"], 99), Visibility.public(), ALL):
+        assert all(visibility.allows(d) for d in CORPUS if d.id in similar(visibility))
+
+
 def test_more_like_this_limit_and_empty_text(loaded):
     assert len(loaded.more_like_this(ARBITRIOS, visibility=ALL, limit=1)) == 1
     assert loaded.more_like_this("", visibility=ALL) == []
