@@ -508,13 +508,10 @@ def check_command(file, as_json, doc_type, no_similar):
     import json
 
     from docsys.archive.extract import DEFAULT_MAX_BYTES
-    from docsys.compliance.report import DOC_TYPE_LABELS, check_text
+    from docsys.compliance.report import check_text
     from docsys.compliance.text import text_from_file
     from search import Visibility
 
-    if doc_type and doc_type.upper() not in DOC_TYPE_LABELS:
-        click.echo("Error: tipo desconocido; use " + ", ".join(DOC_TYPE_LABELS) + ".", err=True)
-        sys.exit(1)
     try:
         if file == "-":
             data, name = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1), "entrada estándar"

@@ -59,7 +59,7 @@ def test_check_refuses_bad_input(app, tmp_path):
         assert "Error:" in result.output and messages[name] in result.output, name
         assert "Traceback" not in result.output
     bad_type = runner.invoke(args=["docsys", "check", "-", "--type", "XX"], input=b"x")
-    assert bad_type.exit_code == 1 and "tipo desconocido" in bad_type.output
+    assert bad_type.exit_code == 1 and "Tipo de documento desconocido" in bad_type.output
 
 
 def test_analyze_and_refresh_commands(app):
