@@ -24,6 +24,21 @@ def set_read_only(value: bool):
     return _sqlite_read_only.set(value)
 
 
+def reset_read_only(token) -> None:
+    """Undo a ``set_read_only`` (the token it returned)."""
+    _sqlite_read_only.reset(token)
+
+
+@contextmanager
+def read_only_transactions():
+    """Inside, SQLite transactions are deferred: plain reads that never wait for a writer."""
+    token = _sqlite_read_only.set(True)
+    try:
+        yield
+    finally:
+        _sqlite_read_only.reset(token)
+
+
 @contextmanager
 def write_transactions():
     """Inside, SQLite transactions take the write lock up front again (after a request that

@@ -47,7 +47,7 @@ from docsys.archive.extract import (DEFAULT_MAX_BYTES, Extraction, ExtractionErr
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
-from docsys.db import set_read_only, transaction, write_transactions
+from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
 from docsys.versions import content_hash
@@ -418,17 +418,12 @@ def _imported_outcome(shown: str, norm: ArchivedNorm) -> FileOutcome:
 
 def _existing_norm(session_factory: sessionmaker, digest: str) -> tuple[int, int, str] | None:
     """(norm id, document id, title) of the norm whose original has these bytes."""
-    token = set_read_only(True)  # a plain read: no write lock on SQLite
-    session = session_factory()
-    try:
+    with read_only_transactions(), session_factory() as session:  # no SQLite write lock
         row = session.execute(
             select(ArchivedNorm.id, Document.id, Document.title)
             .join(Document, Document.id == ArchivedNorm.document_id)
             .where(ArchivedNorm.original_sha256 == digest)).first()
         return tuple(row) if row else None
-    finally:
-        session.close()
-        token.var.reset(token)
 
 
 def _record_duplicate(session_factory, batch_id, shown, digest, size, existing,

@@ -5,7 +5,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from docsys.db import set_read_only
+from docsys.db import reset_read_only, set_read_only
 from docsys.errors import DocsysError
 
 csrf = CSRFProtect()
@@ -54,6 +54,13 @@ def queues_for_writing(view):
     return view
 
 
+def reads_only(view):
+    """Mark a POST view that only reads (a compliance check): on SQLite its transaction does
+    not take the write lock, which the search index needs to catch up before the check."""
+    view.reads_only = True
+    return view
+
+
 def register_web(app: Flask) -> None:
     from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
                             issuing, portal, review, search)
@@ -80,9 +87,18 @@ def register_web(app: Flask) -> None:
     def _read_only_for_safe_methods():
         view = app.view_functions.get(request.endpoint)
         records = getattr(view, "records_audit", False)
-        queues = getattr(view, "queues_for_writing", False)
+        deferred = (getattr(view, "queues_for_writing", False)
+                    or getattr(view, "reads_only", False))
         g._read_only_token = set_read_only(
-            (request.method in ("GET", "HEAD", "OPTIONS") and not records) or queues)
+            (request.method in ("GET", "HEAD", "OPTIONS") and not records) or deferred)
+
+    @app.teardown_request
+    def _restore_transaction_mode(_exc):
+        # The flag lives in the thread's context: a thread that serves several requests,
+        # or runs other work after one (a test, a worker), must not inherit it.
+        token = g.pop("_read_only_token", None)
+        if token is not None:
+            reset_read_only(token)
 
     app.teardown_appcontext(close_session)
 

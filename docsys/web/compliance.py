@@ -11,33 +11,17 @@ from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms
 from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
 from docsys.compliance.text import text_from_file
-from docsys.db import set_read_only
 from docsys.errors import NotFound, ValidationError
 from docsys.indexing import visibility_for
 from docsys.portal import LEGAL_STATUS_LABELS
 from docsys.inbox import STATUS_LABELS
+from docsys.web import reads_only
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
 bp = Blueprint("compliance", __name__)
 
 
-def reads_only(view):
-    """Mark a POST view that only reads (a check). On SQLite its transaction then does not
-    take the write lock, which the search index needs to catch up before the check."""
-    view.reads_only = True
-    return view
-
-
-def mark_reading_posts() -> None:
-    """before_request of the compliance blueprints (after the application's own, which
-    makes every POST a writer)."""
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "reads_only", False):
-        set_read_only(True)
-
-
-bp.before_request(mark_reading_posts)
 
 SHOWN_TEXT_CHARS = 200_000       # the annotated text on the page (the check covers it all)
 WARNING_LABELS = {"repealed": "Derogada", "modified": "Modificada",

@@ -15,14 +15,13 @@ from docsys import versions
 from docsys.compliance import norms
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
-from docsys.web.api import token_required
 from docsys.indexing import visibility_for
-from docsys.web.compliance import (check_request, mark_reading_posts, reads_only,
-                                   search_context)
+from docsys.web import reads_only
+from docsys.web.api import token_required
+from docsys.web.compliance import check_request, search_context
 from docsys.web.session import db
 
 bp = Blueprint("compliance_api", __name__, url_prefix="/api/v1/compliance")
-bp.before_request(mark_reading_posts)
 
 
 def _with_links(report) -> dict:
