@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from docsys import accounts, migrate
+from docsys import accounts, migrate, policy, services
 from docsys.db import transaction
 from docsys.errors import DocsysError
 from docsys.models import ROLES
@@ -127,14 +127,8 @@ def create_office_command(code, name):
 @click.option("--name", default="", help="Para qué se usará el token.")
 def create_token_command(username, name):
     """Crea un token para la API (se muestra una sola vez)."""
-    from sqlalchemy import select
-    from docsys.models import User
     with unit_of_work() as session:
-        user = session.scalar(select(User).where(User.username == username.lower()))
-        if user is None:
-            click.echo(f"Error: el usuario «{username}» no existe.", err=True)
-            sys.exit(1)
-        click.echo(accounts.create_api_token(session, user, name))
+        click.echo(accounts.create_api_token(session, _named_user(session, username), name))
 
 
 audit_cli = AppGroup("audit", help="Registro de auditoría encadenado.")
@@ -168,14 +162,8 @@ def audit_export_command(output):
 
 
 def _named_user(session, username: str):
-    from sqlalchemy import select
-
-    from docsys.models import User
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
-    if user is None:
-        click.echo(f"Error: el usuario «{username}» no existe.", err=True)
-        sys.exit(1)
-    return user
+    """The user named on the command line (a Spanish error and exit 1 if there is none)."""
+    return services.user_named(session, username)
 
 
 @docsys_cli.command("transition")
@@ -186,16 +174,15 @@ def _named_user(session, username: str):
 @click.option("--assignee", default=None, help="Usuario al que se deriva el documento.")
 def transition_command(document_id, action, username, reason, assignee):
     """Ejecuta una acción del flujo de revisión sobre un documento."""
-    from docsys import versions, workflow
+    from docsys.states import label
     with unit_of_work() as session:
         user = _named_user(session, username)
-        document = versions.get_document(session, document_id, user)
         to_user = _named_user(session, assignee) if assignee else None
-        moved = workflow.transition(session, document, action, user, reason, assignee=to_user)
-        click.echo(f"Documento {document.id}: {workflow.STATES[moved.from_status]} → "
-                   f"{workflow.STATES[moved.to_status]}"
-                   + (f" (asignado a {document.assignee.full_name})" if document.assignee else "")
-                   + ".")
+        moved = services.transition(session, user, document_id, action, reason, assignee=to_user)
+        assigned = moved.document.assignee
+        click.echo(f"Documento {moved.document_id}: {label(moved.from_status)} → "
+                   f"{label(moved.to_status)}"
+                   + (f" (asignado a {assigned.full_name})" if assigned else "") + ".")
 
 
 @docsys_cli.command("visto-bueno")
@@ -204,14 +191,12 @@ def transition_command(document_id, action, username, reason, assignee):
               help="Asesoría Jurídica o el jefe del área del documento.")
 def visto_bueno_command(document_id, username):
     """Registra el visto bueno del usuario sobre la versión actual de un documento."""
-    from docsys import versions, workflow
     with unit_of_work() as session:
         user = _named_user(session, username)
-        document = versions.get_document(session, document_id, user)
-        row = workflow.give_visto_bueno(session, document, user)
+        row = services.give_visto_bueno(session, user, document_id)
         kind = "Asesoría Jurídica" if row.kind == "legal" else "jefe del área"
         click.echo(f"Visto bueno ({kind}) de {user.full_name} sobre la versión "
-                   f"{row.version_number} del documento {document.id}.")
+                   f"{row.version_number} del documento {row.document_id}.")
 
 
 @docsys_cli.command("search")
@@ -227,22 +212,15 @@ def search_command(query, as_json, page, per_page, sort, username, public):
     """Busca en el archivo normativo (sin --user ni --public, en todo el archivo)."""
     import json
 
-    from docsys.indexing import results_json, visibility_for
+    from docsys.indexing import results_json
     from search import SearchError, Visibility
 
     service = current_app.extensions["docsys.search"]
     service.ensure_fresh()
     visibility = Visibility.public() if public else Visibility.everything()
     if username:
-        from sqlalchemy import select
-
-        from docsys.models import User
         with unit_of_work() as session:
-            user = session.scalar(select(User).where(User.username == username.lower()))
-            if user is None:
-                click.echo(f"Error: el usuario «{username}» no existe.", err=True)
-                sys.exit(1)
-            visibility = visibility_for(user)
+            visibility = policy.search_visibility(_named_user(session, username))
     try:
         results = service.backend.search(query, visibility=visibility, sort=sort, page=page,
                                           per_page=per_page)
@@ -282,17 +260,6 @@ def reindex_command(quiet):
     click.echo(f"Índice reconstruido: {count} documento(s).")
 
 
-def _user_named(session, username: str):
-    from sqlalchemy import select
-
-    from docsys.models import User
-    user = session.scalar(select(User).where(User.username == (username or "").lower()))
-    if user is None:
-        click.echo(f"Error: el usuario «{username}» no existe.", err=True)
-        sys.exit(1)
-    return user
-
-
 pki_cli = AppGroup("pki", help="Certificados digitales de demostración.")
 docsys_cli.add_command(pki_cli)
 
@@ -329,14 +296,14 @@ def issue_command(document_id, username, p12, passphrase):
     """Numera, firma y emite un documento aprobado."""
     from pathlib import Path
 
-    from docsys import issuing, versions
+    from docsys import issuing
     if p12 and passphrase is None:
         passphrase = click.prompt("Contraseña del certificado", hide_input=True)
-    with issuing.issue_lock(), unit_of_work() as session:
-        user = _user_named(session, username)
+    with unit_of_work() as session:
+        user = _named_user(session, username)
         presented = issuing.check_presented(Path(p12).read_bytes() if p12 else None, passphrase)
-        document = versions.get_document(session, document_id, user)
-        issuance = issuing.issue(session, current_app.config, document, user, presented=presented)
+        issuance = services.issue(session, current_app.config, user, document_id,
+                                  presented=presented)
         click.echo(f"Emitida: {issuance.official_number}")
         click.echo(f"Código de verificación: {issuance.verification_code}")
         click.echo(f"SHA-256 del PDF firmado: {issuance.pdf_sha256}")
@@ -347,11 +314,9 @@ def issue_command(document_id, username, p12, passphrase):
 @click.option("--user", "username", required=True, help="Secretaría General (rol archivist).")
 def publish_command(document_id, username):
     """Publica una norma emitida en el portal."""
-    from docsys import issuing, versions
     with unit_of_work() as session:
-        user = _user_named(session, username)
-        document = versions.get_document(session, document_id, user)
-        issuing.publish(session, document, user)
+        user = _named_user(session, username)
+        document = services.publish(session, user, document_id)
         click.echo(f"Publicada: {document.official_number}")
 
 
@@ -447,11 +412,8 @@ def _archivist_id(username: str | None) -> int:
     from docsys.models import User, UserRole
     with unit_of_work() as session:
         if username:
-            user = session.scalar(select(User).where(User.username == username.lower()))
-            if user is None:
-                click.echo(f"Error: el usuario «{username}» no existe.", err=True)
-                sys.exit(1)
-            if not user.has_role("archivist"):
+            user = _named_user(session, username)
+            if not policy.allows(user, policy.Action.IMPORT):
                 click.echo(f"Error: «{user.username}» no tiene el rol archivist (Archivo).",
                            err=True)
                 sys.exit(1)

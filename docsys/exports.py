@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from docsys.models import Document, DocumentVersion
 from docsys.errors import ValidationError
-from docsys.inbox import STATUS_LABELS
+from docsys.states import STATUS_LABELS
 from docsys.rendering import build_meta, render_docx, render_html, render_pdf
 
 FORMATS = {

@@ -15,21 +15,21 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys.drafting.structure import plain_text
+from docsys.states import SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
-from docsys.permissions import READ_ALL_ROLES
-from search import SearchDoc, Visibility, get_backend, search_id
+from search import SearchDoc, get_backend, search_id
 from search.indexer import pending, process_outbox, reindex_all
 
 log = logging.getLogger("docsys.search")
 
-NORM_STATUSES = ("emitido", "publicado")
+NORM_STATUSES = SIGNED
 POLL_SECONDS = 30.0  # the consumer also wakes on every commit that queued something
 
 
 def search_status(document: Document) -> str:
     """The status a searcher filters on: a norm's legal status, or "borrador" until issued
     (a norm imported from the archive is a norm even while its number awaits confirmation)."""
-    if document.official_number or document.origin == "importado":
+    if document.official_number or document.origin == Origin.IMPORTED:
         return document.legal_status or "vigente"
     return "borrador"
 
@@ -44,7 +44,7 @@ def to_search_doc(document: Document, version: DocumentVersion | None,
         doc_type=document.doc_type, title=document.title, body=plain_text(content),
         number=document.official_number or "", date=date,
         office=document.office.code if document.office else "",
-        status=search_status(document), published=document.status == "publicado",
+        status=search_status(document), published=document.status == Status.PUBLISHED,
         signer=signer, created_by=document.created_by_id)
 
 
@@ -87,20 +87,6 @@ def iter_docs(session: Session, batch: int = 500) -> Iterator[SearchDoc]:
 
 def count_docs(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Document)) or 0)
-
-
-def visibility_for(user: User | None) -> Visibility:
-    """The same rule as ``permissions.can_view``: reviewers, signers, the archive and
-    administrators see everything; a drafter sees published norms, their office's documents
-    and their own; anyone else (and the public) sees published norms only."""
-    if user is None:
-        return Visibility.public()
-    if user.has_role(*READ_ALL_ROLES):
-        return Visibility.everything()
-    if user.has_role("drafter"):
-        offices = [user.office.code] if user.office else []
-        return Visibility.for_user(offices, user.id)
-    return Visibility.public()
 
 
 class SearchService:
@@ -220,19 +206,11 @@ def results_json(results, version_url=None) -> dict:
 
 
 def register_commit_hook(session_factory: sessionmaker, service: SearchService) -> None:
-    """Wake the consumer after each commit that queued an index change."""
-    from sqlalchemy import event
-
-    @event.listens_for(session_factory, "after_commit")
-    def _after_commit(session):
-        if session.info.pop("search_changed", False):
-            service.notify()
-
-    @event.listens_for(session_factory, "after_rollback")
-    def _after_rollback(session):
-        session.info.pop("search_changed", None)
+    """Wake the consumer after each commit whose domain events changed the index."""
+    from docsys import events
+    from docsys.subscribers import wake_indexer
+    events.install(session_factory, wake_indexer(service.notify))
 
 
-__all__ = ["SearchService", "load_docs", "iter_docs", "count_docs", "visibility_for",
-           "results_json", "register_commit_hook", "search_status", "to_search_doc"]
+__all__ = ["SearchService", "load_docs", "iter_docs", "count_docs", "results_json", "register_commit_hook", "search_status", "to_search_doc"]
 

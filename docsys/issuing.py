@@ -21,11 +21,11 @@ import qrcode.image.svg
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import audit, blobs, permissions
-from docsys.compliance import analyze_norm
+from docsys import blobs, events, policy
 from docsys.drafting.structure import clone
-from docsys.errors import Conflict, ImmutableError, NotFound, PermissionDenied, ValidationError
+from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError
 from docsys.exports import template_definition
+from docsys.states import Status
 from docsys.models import Document, Issuance, User
 from docsys.models._common import utcnow
 from docsys.rendering import build_meta, render_pdf
@@ -52,20 +52,12 @@ def issue_lock():
     return _issue_lock
 
 
-def numbering_office(document: Document) -> str:
-    """The office whose sequence numbers the norm (the template's, else the document's)."""
-    return template_definition(document).get("issuing_office") or document.office.code
-
-
-def signer_office(document: Document) -> str:
-    """The office of the authority who signs it: the template's ``signer_office`` (the
-    Alcaldía for ordinances), else the numbering office."""
-    return template_definition(document).get("signer_office") or numbering_office(document)
+numbering_office = policy.numbering_office
+signer_office = policy.signer_office
 
 
 def can_issue(user: User, document: Document) -> bool:
-    return (user.has_role("signer") and user.office is not None
-            and user.office.code == signer_office(document))
+    return policy.role_allows(user, policy.Action.ISSUE, document)
 
 
 def new_verification_code() -> str:
@@ -153,12 +145,10 @@ def issue(session: Session, settings, document: Document, actor: User,
     if document.official_number:
         raise ImmutableError("El documento ya fue emitido como "
                              f"«{document.official_number}»; no se puede volver a numerar.")
-    if document.status != "aprobado":
-        raise Conflict("Solo se emite un documento aprobado (con los vistos buenos).",
-                       current_status=document.status)
-    if not can_issue(actor, document):
-        raise PermissionDenied("Solo la autoridad que firma este tipo de norma "
-                               f"({signer_office(document)}) puede emitirla.")
+    policy.require(actor, policy.Action.ISSUE, document,
+                   "Solo la autoridad que firma este tipo de norma "
+                   f"({signer_office(document)}) puede emitirla.",
+                   state_message="Solo se emite un documento aprobado (con los vistos buenos).")
     from docsys.versions import latest_version
     version = latest_version(session, document)
     vb_users = _vistos_signers(session, document)
@@ -207,30 +197,29 @@ def issue(session: Session, settings, document: Document, actor: User,
     document.issue_date = date.isoformat()
     document.legal_status = "vigente"
     session.flush()
-    move(session, document, "emitido", actor, "emitir", expected=("aprobado",))
-    analyze_norm(session, document, actor=actor)   # its citations; relations to confirm
+    move(session, document, Status.ISSUED, actor, "emitir", expected=(Status.APPROVED,))
     for _, user, credential, reason in signatures:
-        audit.record(session, "sign", user, document.id, reason=reason,
+        events.record(session, "sign", user, document.id, reason=reason,
                      certificate=credential.info.serial_number, version=version.number)
-    audit.record(session, "issue", actor, document.id, number=official, sha256=blob.sha256,
-                 verification_code=code, version=version.number)
+    # Subscribers: audit, search index, and the compliance analysis of its citations.
+    events.record(session, "issue", actor, document.id, number=official, sha256=blob.sha256,
+                  verification_code=code, version=version.number)
     return issuance
 
 
-def can_publish(user: User) -> bool:
-    return user.has_role("archivist")
+def can_publish(user: User, document: Document) -> bool:
+    return policy.role_allows(user, policy.Action.PUBLISH, document)
 
 
 def publish(session: Session, document: Document, actor: User) -> None:
     """Put an issued norm on the public portal (Secretaría General)."""
-    permissions.require(can_publish(actor), "Solo Secretaría General publica las normas.")
-    if document.status != "emitido":
-        raise Conflict("Solo se publica una norma emitida y firmada.",
-                       current_status=document.status)
-    move(session, document, "publicado", actor, "publicar", expected=("emitido",))
+    policy.require(actor, policy.Action.PUBLISH, document,
+                   "Solo Secretaría General publica las normas.",
+                   state_message="Solo se publica una norma emitida y firmada.")
+    move(session, document, Status.PUBLISHED, actor, "publicar", expected=(Status.ISSUED,))
     document.published_at = utcnow()
     session.flush()
-    audit.record(session, "publish", actor, document.id, number=document.official_number)
+    events.record(session, "publish", actor, document.id, number=document.official_number)
 
 
 def issuance_of(session: Session, document: Document) -> Issuance | None:
@@ -257,7 +246,7 @@ def download_signed_pdf(session: Session, settings, document: Document, user: Us
     """The signed PDF of an issued norm, for a signed-in user; the download is audited."""
     issuance = get_issuance(session, document)
     data = signed_pdf(settings, issuance)
-    audit.record(session, "download", user, document.id, format="pdf-firmado",
+    events.record(session, "download", user, document.id, format="pdf-firmado",
                  sha256=issuance.pdf_sha256, **details)
     return issuance, data
 

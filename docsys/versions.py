@@ -13,12 +13,13 @@ import json
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from docsys import audit, permissions
+from docsys import events, policy
 from docsys.drafting.structure import normalize_content
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError, VersionConflict
 from docsys.ids import parse_id
 from docsys.models import Document, DocumentVersion, User
 from docsys.models._common import utcnow
+from docsys.states import label
 
 MAX_NOTE_LENGTH = 500
 
@@ -33,8 +34,7 @@ def get_document(session: Session, document_id, user: User) -> Document:
     document = session.get(Document, document_id) if document_id else None
     if document is None:
         raise NotFound("El documento solicitado no existe.")
-    permissions.require(permissions.can_view(user, document),
-                        "No tiene permiso para ver este documento.")
+    policy.require(user, policy.Action.VIEW, document, "No tiene permiso para ver este documento.")
     return document
 
 
@@ -97,9 +97,8 @@ def _append_version(session: Session, document: Document, content: dict, base: i
         if number:  # issued meanwhile
             raise ImmutableError(ISSUED_MESSAGE)
         if status != document.status:
-            from docsys.workflow import STATES
             raise Conflict(
-                f"El documento pasó al estado «{STATES.get(status, status)}» mientras usted "
+                f"El documento pasó al estado «{label(status)}» mientras usted "
                 "lo editaba; su texto no se guardó. Recargue la página.", current_status=status)
         raise VersionConflict(
             f"El documento fue modificado por otra persona (versión {current}) "
@@ -115,7 +114,7 @@ def _append_version(session: Session, document: Document, content: dict, base: i
     session.add(version)
     session.flush()
     session.refresh(document)
-    audit.record(session, "restore" if restored_from else "save", author, document.id,
+    events.record(session, "restore" if restored_from else "save", author, document.id,
                  version=new_number, autosave=autosave, restored_from=restored_from)
     return version
 
@@ -130,8 +129,8 @@ def _clean_note(note) -> str:
 def _require_editable(user: User, document: Document) -> None:
     if document.official_number:
         raise ImmutableError(ISSUED_MESSAGE)
-    permissions.require(permissions.can_edit(user, document),
-                        "No puede editar este documento en su estado actual o con su rol.")
+    policy.require(user, policy.Action.EDIT, document,
+                   "No puede editar este documento en su estado actual o con su rol.")
 
 
 def save_version(session: Session, document: Document, content, base_version, author: User,

@@ -1,17 +1,13 @@
-"""The one state machine of a document's life, used by web, API and CLI alike.
+"""The review workflow: moves between states, vistos buenos, derivations and comments.
 
-    borrador --enviar--> en_revision --aprobar--> aprobado --emitir--> emitido --publicar--> publicado
-                             |  ^                     |
-                     observar|  |enviar       devolver|
-                             v  |                     |
-                          observado <-----------------+
-
-Each transition names who may take it (a guard on role and office) and the conditions
-that must hold (open observations block approval; both vistos buenos must be on the
-current version). The move itself is one conditional UPDATE on the document's status
-(and, for an approval, on the version whose vistos buenos were checked), so two
-reviewers acting at once get one winner and one clear conflict. After each move the
-document goes to whoever has the next step (``can_act_in``; docsys.inbox lists it there).
+The states and moves are declared in docsys.states; who may take each move is
+docsys.policy's answer. This module holds what must hold before a move (open
+observations block approval; both vistos buenos must be on the current version) and the
+move itself: one conditional UPDATE on the document's status (and, for an approval, on
+the version whose vistos buenos were checked), so two reviewers acting at once get one
+winner and one clear conflict. After each move the document goes to whoever has the next
+step (``policy.has_next_step``; docsys.inbox lists it there). Each change records a domain
+event (docsys.events): the audit trail and the search index follow from it.
 """
 from __future__ import annotations
 
@@ -24,54 +20,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from docsys import audit, permissions
+from docsys import events, policy
 from docsys.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, Office, Transition, User, VistoBueno
 from docsys.models._common import utcnow
-from search import indexer as search_indexer
+from docsys.policy import Action as Can
+from docsys.states import MOVES, REVIEW_MOVES, STATUS_LABELS, Move, Status, label
 
-STATES = {
-    "borrador": "Borrador",
-    "en_revision": "En revisión",
-    "observado": "Observado",
-    "aprobado": "Aprobado",
-    "emitido": "Emitido",
-    "publicado": "Publicado",
-}
+STATES = STATUS_LABELS  # value -> Spanish label
 MAX_REASON = 4000
 MAX_COMMENT = 10_000
 MAX_QUOTE = 2000
-
-
-def _is_author_side(user: User, document: Document) -> bool:
-    return user.has_role("drafter") and (document.office_id == user.office_id
-                                         or document.created_by_id == user.id)
-
-
-def is_area_head(user: User, document: Document) -> bool:
-    """The head of the drafting office: its designated head, or a signer of that office."""
-    office = document.office
-    if office is not None and office.head_id is not None:
-        return office.head_id == user.id
-    return user.has_role("signer") and user.office_id == document.office_id
-
-
-def can_act_in(user: User, document: Document, status: str) -> bool:
-    """Whether ``user`` has a next step on ``document`` in ``status``: who a document in
-    that state may be assigned to, and whose Bandeja it belongs in (see docsys.inbox)."""
-    if not user.active:
-        return False
-    if status in ("borrador", "observado"):
-        return _is_author_side(user, document)
-    if status == "en_revision":
-        return user.has_role("legal") or is_area_head(user, document)
-    if status == "aprobado":
-        from docsys.issuing import can_issue   # the authority that signs this type of norm
-        return can_issue(user, document)
-    if status == "emitido":
-        return user.has_role("archivist")
-    return False
 
 
 def open_comment_count(session: Session, document: Document) -> int:
@@ -103,31 +63,39 @@ def _approval_blockers(session: Session, document: Document) -> list[str]:
 
 @dataclass(frozen=True)
 class Action:
-    key: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    may: Callable[[User, Document], bool]
-    needs_reason: bool = False
+    """A review move as the pages offer it: the declared move and what must hold first."""
+    move: Move
     blockers: Callable[[Session, Document], list[str]] | None = None
 
+    @property
+    def key(self) -> str:
+        return self.move.key
 
-ACTIONS: dict[str, Action] = {a.key: a for a in (
-    Action("enviar", "Enviar a revisión", ("borrador", "observado"), "en_revision",
-           _is_author_side),
-    Action("observar", "Devolver con observaciones", ("en_revision",), "observado",
-           lambda u, d: u.has_role("legal"), needs_reason=True),
-    Action("aprobar", "Aprobar", ("en_revision",), "aprobado",
-           lambda u, d: u.has_role("legal"), blockers=_approval_blockers),
-    Action("devolver", "Devolver a borrador", ("aprobado",), "observado",
-           lambda u, d: u.has_role("legal", "signer"), needs_reason=True),
-)}
-# "emitir" (aprobado -> emitido) and "publicar" (emitido -> publicado) belong to the signing
-# module: they need a number, a signed PDF and the archive; they call ``move`` below.
+    @property
+    def label(self) -> str:
+        return self.move.label
+
+    @property
+    def sources(self) -> tuple[Status, ...]:
+        return self.move.sources
+
+    @property
+    def target(self) -> Status:
+        return self.move.target
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.move.needs_reason
+
+
+ACTIONS: dict[str, Action] = {key: Action(MOVES[key], _approval_blockers if key == "aprobar"
+                                          else None) for key in REVIEW_MOVES}
+# "emitir" and "publicar" belong to the issuing service: they need a number, a signed PDF
+# and the archive; they call ``move`` below.
 
 
 def available_actions(session: Session, user: User, document: Document) -> list[Action]:
-    return [a for a in ACTIONS.values() if document.status in a.sources and a.may(user, document)]
+    return [a for a in ACTIONS.values() if policy.allows(user, Can(a.key), document)]
 
 
 def move(session: Session, document: Document, target: str, actor: User, action: str,
@@ -154,7 +122,7 @@ def move(session: Session, document: Document, target: str, actor: User, action:
                 f"versión {version}; su acción no se aplicó. Recargue la página y revise "
                 "la nueva versión.", current_status=current, current_version=latest)
         raise Conflict(
-            f"Otra persona cambió el estado del documento a «{STATES.get(current, current)}» "
+            f"Otra persona cambió el estado del documento a «{label(current)}» "
             "antes que usted; su acción no se aplicó. Recargue la página.", current_status=current)
     from_status = document.status
     session.refresh(document)
@@ -162,9 +130,7 @@ def move(session: Session, document: Document, target: str, actor: User, action:
                             to_status=target, version_number=document.latest_version,
                             actor_id=actor.id, reason=reason)
     session.add(transition)
-    search_indexer.enqueue(session, document.id)
-    session.info["search_changed"] = True
-    audit.record(session, "transition", actor, document.id, step=action,
+    events.record(session, "transition", actor, document.id, step=action,
                  from_status=from_status, to_status=target, reason=reason,
                  version=document.latest_version)
     session.flush()
@@ -191,9 +157,9 @@ def transition(session: Session, document: Document, action_key, actor: User,
     reason = _clean_text(reason, MAX_REASON, "El motivo")
     if document.status not in action.sources:
         raise Conflict(f"No se puede «{action.label.lower()}» un documento en estado "
-                       f"«{STATES.get(document.status, document.status)}».",
+                       f"«{label(document.status)}».",
                        current_status=document.status)
-    if not action.may(actor, document):
+    if not policy.role_allows(actor, Can(action.key), document):
         raise PermissionDenied(f"Su rol no le permite «{action.label.lower()}» este documento.")
     if action.needs_reason and not reason:
         raise ValidationError("Indique el motivo o las observaciones.")
@@ -222,21 +188,18 @@ def _check_recipient(document: Document, user: User, status: str | None = None) 
     to ``status``, able to act on it there."""
     if not user.active:
         raise ValidationError("No se puede derivar a un usuario inactivo.")
-    if not permissions.can_view(user, document):
+    if not policy.allows(user, Can.VIEW, document):
         raise ValidationError(f"{user.full_name} no tiene acceso a este documento.")
-    if status is not None and not can_act_in(user, document, status):
+    if status is not None and not policy.has_next_step(user, document, status):
         raise ValidationError(f"{user.full_name} no puede atender un documento en estado "
-                              f"«{STATES.get(status, status)}».")
+                              f"«{label(status)}».")
 
 
 def derive(session: Session, document: Document, actor: User, to_user: User,
            note="") -> Derivation:
     """Send (assign) the document to a person, keeping the history of derivations."""
-    if not (_is_author_side(actor, document) or actor.has_role("legal", "signer", "archivist",
-                                                                "admin")):
-        raise PermissionDenied("Su rol no le permite derivar este documento.")
-    if document.status == "publicado":
-        raise Conflict("Una norma publicada ya no se deriva.", current_status=document.status)
+    policy.require(actor, Can.DERIVE, document, "Su rol no le permite derivar este documento.",
+                   state_message="Una norma publicada ya no se deriva.")
     note = _clean_text(note, MAX_REASON, "La nota")
     _check_recipient(document, to_user)
     row = Derivation(document_id=document.id, from_user_id=actor.id, to_user_id=to_user.id,
@@ -244,32 +207,23 @@ def derive(session: Session, document: Document, actor: User, to_user: User,
     session.add(row)
     document.assignee = to_user
     document.updated_at = utcnow()  # it waits for the new person from now on
-    audit.record(session, "derive", actor, document.id, to=to_user.username, note=note)
+    events.record(session, "derive", actor, document.id, to=to_user.username, note=note)
     session.flush()
     return row
 
 
-def visto_bueno_kind(user: User, document: Document) -> str | None:
-    """Which V°B° the user gives on this document: "legal", "area" (its office's head) or none."""
-    if user.has_role("legal"):
-        return "legal"
-    return "area" if is_area_head(user, document) else None
-
-
 def may_give_visto_bueno(session: Session, user: User, document: Document) -> bool:
     """Whether the page offers the user a V°B° now (in review, and not given yet on this version)."""
-    kind = visto_bueno_kind(user, document)
-    return (document.status == "en_revision" and kind is not None
-            and kind not in current_vistos(session, document))
+    return (policy.allows(user, Can.VISTO_BUENO, document)
+            and policy.visto_bueno_kind(user, document) not in current_vistos(session, document))
 
 
 def give_visto_bueno(session: Session, document: Document, actor: User) -> VistoBueno:
     """Record the actor's V°B° on the current version (legal adviser or area head)."""
-    if document.status != "en_revision":
-        raise Conflict("El visto bueno se da cuando el documento está en revisión.")
-    kind = visto_bueno_kind(actor, document)
-    if kind is None:
-        raise PermissionDenied("Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno.")
+    policy.require(actor, Can.VISTO_BUENO, document,
+                   "Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno.",
+                   state_message="El visto bueno se da cuando el documento está en revisión.")
+    kind = policy.visto_bueno_kind(actor, document)
     existing = current_vistos(session, document).get(kind)
     if existing is not None:
         raise Conflict("Ya se dio ese visto bueno sobre la versión actual.")
@@ -281,7 +235,7 @@ def give_visto_bueno(session: Session, document: Document, actor: User) -> Visto
     except IntegrityError:
         raise Conflict("Otra persona acaba de dar ese visto bueno sobre la versión actual.") \
             from None
-    audit.record(session, "visto_bueno", actor, document.id, kind=kind,
+    events.record(session, "visto_bueno", actor, document.id, kind=kind,
                  version=document.latest_version)
     session.flush()
     return row
@@ -299,13 +253,9 @@ def derivations(session: Session, document: Document) -> list[Derivation]:
 
 # ---- comments -------------------------------------------------------------------------
 
-def _can_comment(user: User, document: Document) -> bool:
-    return user.has_role("legal", "signer") or _is_author_side(user, document)
-
-
 def may_comment(user: User, document: Document) -> bool:
     """Whether the page offers the user to comment (reviewers and the authors, until issued)."""
-    return _can_comment(user, document) and document.status not in ("emitido", "publicado")
+    return policy.allows(user, Can.COMMENT, document)
 
 
 def _folded(text: str) -> str:
@@ -337,11 +287,9 @@ def add_comment(session: Session, document: Document, actor: User, body, version
     """A new thread anchored to an item of a version (and optionally a passage quoted from
     it), or a reply to an existing thread."""
     from docsys.versions import get_version
-    if not _can_comment(actor, document):
-        raise PermissionDenied("Su rol no le permite comentar este documento.")
-    if document.status in ("emitido", "publicado"):
-        raise Conflict("La norma ya fue emitida y su texto no cambia: las observaciones se "
-                       "hacen antes de la emisión.", current_status=document.status)
+    policy.require(actor, Can.COMMENT, document, "Su rol no le permite comentar este documento.",
+                   state_message="La norma ya fue emitida y su texto no cambia: las "
+                                 "observaciones se hacen antes de la emisión.")
     body = _clean_text(body, MAX_COMMENT, "El comentario")
     if not body:
         raise ValidationError("El comentario no puede estar vacío.")
@@ -354,7 +302,7 @@ def add_comment(session: Session, document: Document, actor: User, body, version
                         version_number=parent.version_number, section_key=parent.section_key,
                         item_id=parent.item_id, body=body, author_id=actor.id)
         session.add(reply)
-        audit.record(session, "comment_reply", actor, document.id, thread=parent.id)
+        events.record(session, "comment_reply", actor, document.id, thread=parent.id)
         session.flush()
         return reply
     version = get_version(session, document, version_number)
@@ -379,14 +327,12 @@ def add_comment(session: Session, document: Document, actor: User, body, version
                       author_id=actor.id)
     session.add(comment)
     session.flush()
-    audit.record(session, "comment", actor, document.id, comment=comment.id,
+    events.record(session, "comment", actor, document.id, comment=comment.id,
                  version=version.number, item=item_id)
     return comment
 
 
-def may_resolve(user: User, comment: Comment) -> bool:
-    """An observation is closed by whoever opened it, or by Asesoría Jurídica."""
-    return comment.author_id == user.id or user.has_role("legal")
+may_resolve = policy.may_resolve
 
 
 def resolve_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
@@ -394,12 +340,12 @@ def resolve_comment(session: Session, document: Document, actor: User, comment_i
     comment = session.get(Comment, comment_id) if comment_id else None
     if comment is None or comment.document_id != document.id or comment.thread_id is not None:
         raise NotFound("El comentario no existe.")
-    if not may_resolve(actor, comment):
+    if not policy.may_resolve(actor, comment):
         raise PermissionDenied("Solo quien abrió la observación o Asesoría Jurídica pueden resolverla.")
     if comment.resolved_at is not None:
         raise Conflict("La observación ya estaba resuelta.")
     comment.resolved_at, comment.resolved_by_id = utcnow(), actor.id
-    audit.record(session, "comment_resolve", actor, document.id, comment=comment.id)
+    events.record(session, "comment_resolve", actor, document.id, comment=comment.id)
     session.flush()
     return comment
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docsys import audit, permissions
+from docsys import events, policy
 from docsys.archive.metadata import FIELDS
 from docsys.archive.norms import (ORIGIN, TYPE_NAMES, compose_official_number, norm_content,
                                   number_conflicts, parse_label)
@@ -24,14 +24,13 @@ from docsys.models._common import utcnow
 from docsys.versions import content_hash, latest_version
 from search.numbers import number_key
 
-REVIEW_ROLES = ("archivist",)
 MAX_SUMILLA = 1000
 FIRST_YEAR = 1950  # no norm of the archive is older
 FORM_FIELDS = FIELDS  # the form confirms each guessed field
 
 
 def can_review(user: User) -> bool:
-    return user.has_role(*REVIEW_ROLES)
+    return policy.allows(user, policy.Action.REVIEW_METADATA)
 
 
 def review_queue(session: Session, page: int = 1, per_page: int = 50) -> tuple[list[ArchivedNorm], int]:
@@ -56,8 +55,7 @@ def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
         select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
     if norm is None:
         raise NotFound("La norma solicitada no existe en el archivo importado.")
-    permissions.require(permissions.can_view(user, norm.document),
-                        "No tiene permiso para ver esta norma.")
+    policy.require(user, policy.Action.VIEW, norm.document, "No tiene permiso para ver esta norma.")
     return norm
 
 
@@ -68,7 +66,7 @@ def download_original(session: Session, settings, document_id, user: User,
     from docsys import blobs
     norm = get_archived(session, document_id, user)
     data = blobs.get(settings["BLOB_DIR"], norm.original_sha256)
-    audit.record(session, "download", user, norm.document_id, format="original",
+    events.record(session, "download", user, norm.document_id, format="original",
                  file=norm.original_filename, **details)
     return norm, data, download_name(norm.original_filename)
 
@@ -163,7 +161,7 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
                      base_version, muni_code: str = "MDM") -> Document:
     """The archivist confirms or corrects the norm's metadata (refused if somebody else
     changed the norm since ``base_version`` was shown, or if the number is taken)."""
-    permissions.require(can_review(actor), "Solo el archivo (Secretaría General) confirma los "
+    policy.require(actor, policy.Action.REVIEW_METADATA, None, "Solo el archivo (Secretaría General) confirma los "
                                            "datos de las normas importadas.")
     document = norm.document
     if document.origin != ORIGIN:
@@ -205,10 +203,8 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     session.flush()
     session.refresh(document)
     after = _audited(document)
-    audit.record(session, "archive_confirm", actor, document.id, version=base + 1,
+    events.record(session, "archive_confirm", actor, document.id, version=base + 1,
                  changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
-    from docsys.compliance import analyze_norm
-    analyze_norm(session, document, actor=actor)  # now that its number is known
     return document
 
 

@@ -22,8 +22,9 @@ An imported norm is a ``Document`` with origin "importado" and status "publicado
   search index and ``plain_text`` read it like any other document; the original file is
   kept as a blob and is what counts.
 
-After each norm is committed, :func:`after_import` runs the registered hooks (the
-compliance module's citation and relation analysis) in a transaction of their own.
+Each norm is stored with an "archive_import" domain event: its subscribers audit it, queue
+it for the search index and analyse its citations and relations (in a savepoint: a
+failed analysis is a warning, never a lost import).
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from docsys import audit, blobs
+from docsys import blobs, events
 from docsys.archive.extract import (DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file,
                                     too_large_error)
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
@@ -58,9 +59,6 @@ log = logging.getLogger("docsys.archive")
 NORM_STATUS = "publicado"
 INITIAL_LEGAL_STATUS = "vigente"
 
-# Called as hook(session, document, text) after a norm is imported (and after its
-# metadata is confirmed), each in its own transaction; see after_import.
-AFTER_IMPORT_HOOKS: list[Callable[[Session, Document, str], None]] = []
 
 
 # ---------------------------------------------------------------------------- results
@@ -263,10 +261,10 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
     guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
     try:
         with write_transaction(session_factory, resumable=True) as session:
-            norm = _create_norm(session, settings, batch_id, actor_id, data, shown, extraction,
-                                guess, record_id)
-            document_id = norm.document_id
+            norm, warnings = _create_norm(session, settings, batch_id, actor_id, data, shown,
+                                          extraction, guess, record_id)
             outcome = _imported_outcome(shown, norm)
+            outcome.warnings += warnings
     except IntegrityError:
         # Another run stored the same bytes between the check and this commit.
         existing = _existing_norm(session_factory, digest)
@@ -277,7 +275,6 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
     except ExtractionError as exc:  # e.g. no office to file it under
         return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
                                size=len(data))
-    outcome.warnings += run_hooks(session_factory, document_id, extraction.text)
     return outcome
 
 
@@ -310,7 +307,7 @@ def _shown_name(name: str, limit: int) -> str:
 
 def _create_norm(session: Session, settings: ImportSettings, batch_id: int, actor_id: int,
                  data: bytes, shown: str, extraction: Extraction, guess: GuessedMetadata,
-                 record_id: int | None) -> ArchivedNorm:
+                 record_id: int | None) -> tuple[ArchivedNorm, list[str]]:
     actor = session.get(User, actor_id)
     blob = blobs.put(session, settings.blob_dir, data, extraction.mime)
     notes = list(guess.notes)
@@ -360,11 +357,14 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
     session.flush()
     _write_record(session, batch_id, shown, "imported", record_id, sha256=blob.sha256,
                   size=len(data), norm_id=norm.id)
-    audit.record(session, "archive_import", actor, document.id, file=shown, sha256=blob.sha256,
-                 method=extraction.method, ocr=extraction.ocr,
-                 ocr_confidence=extraction.ocr_confidence, needs_review=needs_review,
-                 official_number=official, batch=batch_id)
-    return norm
+    # Subscribers: audit, search index, and the compliance analysis of its text (which
+    # may fail without undoing the import: its warning comes back in the event's payload).
+    imported = events.record(
+        session, "archive_import", actor, document.id, payload={"text": extraction.text},
+        file=shown, sha256=blob.sha256, method=extraction.method, ocr=extraction.ocr,
+        ocr_confidence=extraction.ocr_confidence, needs_review=needs_review,
+        official_number=official, batch=batch_id)
+    return norm, imported.payload.get("warnings", [])
 
 
 def _office_for(session: Session, guess: GuessedMetadata, actor: User, notes: list[str]) -> Office:
@@ -474,32 +474,3 @@ def write_transaction(session_factory: sessionmaker, resumable: bool = False):
         if resumable and session.get_bind().dialect.name == "postgresql":
             session.execute(text("SET LOCAL synchronous_commit = off"))
         yield session
-
-
-# ---------------------------------------------------------------------------- hooks
-
-
-def after_import(session: Session, document: Document, text: str) -> None:
-    """What follows a norm into the archive, in the caller's transaction: the compliance
-    analysis (its citations, and the repeal/modify relations it states, proposed to the
-    archivist) once its number is known, then every hook of AFTER_IMPORT_HOOKS in order.
-    A norm whose number is confirmed later is analyzed then (``review.confirm_metadata``)."""
-    from docsys.compliance import analyze_norm
-    if document.official_number:
-        analyze_norm(session, document, text)
-    for hook in AFTER_IMPORT_HOOKS:
-        hook(session, document, text)
-
-
-def run_hooks(session_factory: sessionmaker, document_id: int, text: str) -> list[str]:
-    """Run :func:`after_import` in its own transaction. The norm is already safe: a hook
-    that fails is logged and reported as a warning, never undoes the import."""
-    try:
-        with write_transaction(session_factory) as session:
-            after_import(session, session.get(Document, document_id), text)
-    except Exception as exc:
-        log.exception("after_import hook failed for document %s", document_id)
-        return [f"La norma se importó, pero su análisis posterior falló ({type(exc).__name__}); "
-                "se puede repetir más tarde."]
-    return []
-

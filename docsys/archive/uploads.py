@@ -18,7 +18,7 @@ from typing import BinaryIO, Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from docsys import permissions
+from docsys import policy
 from docsys.archive.extract import ExtractionError, too_large_error
 from docsys.archive.service import (ImportSettings, check_filename, import_bytes,
                                     record_failure, write_transaction)
@@ -49,8 +49,8 @@ def stage_uploads(session: Session, config, actor: User,
     """Keep the uploaded files as pending entries of a new batch, in the caller's
     transaction (the caller commits, then wakes the worker). A file over the size limit or
     with an unusable name is recorded as failed at once."""
-    permissions.require(actor.has_role("archivist"),
-                        "Solo el archivo (Secretaría General) importa normas.")
+    policy.require(actor, policy.Action.IMPORT, None,
+                   "Solo el archivo (Secretaría General) importa normas.")
     files = [(name, stream) for name, stream in files if name and name.strip()]
     if not files:
         raise ValidationError("Elija al menos un archivo para importar.")

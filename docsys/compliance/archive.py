@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docsys import policy
 from docsys.compliance.citations import Citation, archive_key_for, parse_norm_reference
-from docsys.models import Document, NormRelation, Office
+from docsys.models import Document, NormRelation
 
 NEAR_YEARS = 3            # a citation not found: the same number this many years around
 
@@ -141,22 +142,7 @@ def near_misses(session: Session, citations: Iterable[Citation],
             for cid, norms in out.items()}
 
 
-def visible_to(visibility):
-    """The SQL condition "``visibility`` lets see this document": search's rule
-    (``search.Visibility.allows``, the same as ``permissions.can_view``) read on the
-    documents table. ``None`` restricts nothing (the CLI)."""
-    if visibility is None or visibility.all:
-        return true()
-    published = Document.status == "publicado"
-    if visibility.published_only:
-        return published
-    allowed = [published]
-    if visibility.offices:
-        allowed.append(Document.office_id.in_(
-            select(Office.id).where(func.upper(Office.code).in_(visibility.offices))))
-    if visibility.user_id is not None:
-        allowed.append(Document.created_by_id == visibility.user_id)
-    return or_(*allowed)
+visible_to = policy.visible_condition
 
 
 def visible_documents(visibility):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from docsys import audit, permissions
+from docsys import events, policy
 from docsys.compliance import archive
 from docsys.compliance.archive import ArchiveNorm, as_archive_norm, norm_canonical_id
 from docsys.compliance.citations import extract_citations
@@ -81,7 +81,7 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     linked = _link_waiting(session, document, own)
     session.flush()
     if proposed:
-        audit.record(session, "relation_propose", actor, document.id,
+        events.record(session, "relation_propose", actor, document.id,
                      relations=[{"id": r.id, "kind": r.kind, "target": r.target_label,
                                  "articles": r.articles} for r in proposed])
     return NormAnalysis(document.id, len(citations), proposed, linked)
@@ -173,13 +173,12 @@ def get_norm(session: Session, document_id, user: User) -> Document:
     document = session.get(Document, document_id) if document_id else None
     if document is None or not document.official_number:
         raise NotFound("La norma solicitada no existe en el archivo normativo.")
-    permissions.require(permissions.can_view(user, document),
-                        "No tiene permiso para ver esta norma.")
+    policy.require(user, policy.Action.VIEW, document, "No tiene permiso para ver esta norma.")
     return document
 
 
 def can_decide(user: User) -> bool:
-    return user.has_role("archivist")
+    return policy.allows(user, policy.Action.CONFIRM_RELATION)
 
 
 def _parse_date(value) -> str | None:
@@ -202,7 +201,7 @@ def confirm_relation(session: Session, relation: NormRelation, actor: User,
                      effective_date=None, note: str = "",
                      today: dt.date | None = None) -> NormRelation:
     """The archivist confirms a proposed relation; the affected norm's status follows."""
-    permissions.require(can_decide(actor), "Solo el archivo (Secretaría General) confirma "
+    policy.require(actor, policy.Action.CONFIRM_RELATION, None, "Solo el archivo (Secretaría General) confirma "
                                            "las relaciones entre normas.")
     given = _parse_date(effective_date)
     note = _clean_note(note)
@@ -221,7 +220,7 @@ def confirm_relation(session: Session, relation: NormRelation, actor: User,
     relation.decision_note = note
     session.flush()
     before, after = refresh_legal_status(session, relation.target, today=today)
-    audit.record(session, "relation_confirm", actor, relation.target_document_id,
+    events.record(session, "relation_confirm", actor, relation.target_document_id,
                  relation=relation.id, kind=relation.kind, source=relation.source.official_number,
                  target=relation.target.official_number, articles=relation.articles,
                  effective_date=effective, legal_status_before=before,
@@ -232,7 +231,7 @@ def confirm_relation(session: Session, relation: NormRelation, actor: User,
 def reject_relation(session: Session, relation: NormRelation, actor: User,
                     note: str, today: dt.date | None = None) -> NormRelation:
     """The archivist rejects a proposal (or withdraws a confirmation), with a reason."""
-    permissions.require(can_decide(actor), "Solo el archivo (Secretaría General) decide "
+    policy.require(actor, policy.Action.CONFIRM_RELATION, None, "Solo el archivo (Secretaría General) decide "
                                            "sobre las relaciones entre normas.")
     note = _clean_note(note)
     if len(note) < 3:
@@ -249,7 +248,7 @@ def reject_relation(session: Session, relation: NormRelation, actor: User,
     if was_confirmed and relation.target is not None:
         before, after = refresh_legal_status(session, relation.target, today=today,
                                              recompute=True)
-    audit.record(session, "relation_reject", actor, relation.target_document_id or
+    events.record(session, "relation_reject", actor, relation.target_document_id or
                  relation.source_document_id, relation=relation.id, kind=relation.kind,
                  source=relation.source.official_number, target=relation.target_label,
                  note=note, was_confirmed=was_confirmed, legal_status_before=before,
@@ -276,18 +275,13 @@ def refresh_legal_status(session: Session, document: Document, *, today: dt.date
     raise the status (a status recorded at import stays unless a relation says more);
     ``recompute`` (after a confirmation is withdrawn) sets it from the relations alone.
     The norm is re-queued for the search index when its status changes."""
-    from search.indexer import enqueue
-
     relations = session.scalars(select(NormRelation).where(
         NormRelation.target_document_id == document.id))
     derived = status_from(relations, today or today_in_lima())
     before = document.legal_status or "vigente"
     after = derived if recompute else max(before, derived, key=STATUS_RANK.get)
     if after != before:
-        document.legal_status = after
-        # The document's update queues it too; an explicit row keeps the index in step
-        # even if that hook changes.
-        enqueue(session, document.id)
+        document.legal_status = after  # the caller's event re-queues it for the index
         session.flush()
     return before, after
 
@@ -305,7 +299,7 @@ def refresh_statuses(session: Session, today: dt.date | None = None) -> int:
         before, after = refresh_legal_status(session, document, today=today)
         if before != after:
             changed += 1
-            audit.record(session, "legal_status", None, document.id, before=before,
+            events.record(session, "legal_status", None, document.id, before=before,
                          after=after, reason="vigencia de relaciones confirmadas")
     return changed
 

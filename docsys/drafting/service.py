@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import audit, permissions
+from docsys import events, policy
 from docsys.drafting.templates import (instantiate, parse_template, source_hash,
                                        template_files)
 from docsys.errors import NotFound, ValidationError
@@ -78,7 +78,7 @@ def load_template_files(session: Session, directory: str | Path, update: bool = 
 def update_template(session: Session, template: DocumentTemplate, source_text, author: User,
                     note: str = "") -> TemplateVersion:
     """An admin's edit becomes a new template version; drafts keep the one they came from."""
-    permissions.require(author.has_role("admin"), "Solo un administrador puede editar plantillas.")
+    policy.require(author, policy.Action.ADMINISTER, None, "Solo un administrador puede editar plantillas.")
     if not isinstance(source_text, str) or not source_text.strip():
         raise ValidationError("El texto de la plantilla no puede estar vacío.")
     definition = parse_template(source_text)
@@ -95,7 +95,7 @@ def update_template(session: Session, template: DocumentTemplate, source_text, a
 def create_document(session: Session, template_key, fields, author: User,
                     note: str = "") -> Document:
     """Create a draft from the latest version of a template; it becomes version 1."""
-    permissions.require(permissions.can_create(author),
+    policy.require(author, policy.Action.CREATE, None,
                         "Solo un redactor con oficina asignada puede crear documentos.")
     if not isinstance(fields, dict):
         raise ValidationError("Los campos del documento deben ser un objeto.")
@@ -113,7 +113,7 @@ def create_document(session: Session, template_key, fields, author: User,
         document_id=document.id, number=1, content=content, content_hash=content_hash(content),
         author_id=author.id, note=(note or "Creado desde la plantilla")[:500]))
     session.flush()
-    audit.record(session, "create", author, document.id, template=template.key,
+    events.record(session, "create", author, document.id, template=template.key,
                  template_version=tversion.number)
     return document
 

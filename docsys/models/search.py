@@ -1,14 +1,15 @@
 """The search outbox: documents whose index entry must be refreshed.
 
-A row is written in the same transaction as the change it follows, so a failed or
-unavailable index never loses or blocks a save: the indexer catches up later.
+A row is written in the same transaction as the change it follows (by the search outbox
+subscriber of the domain events, docsys.subscribers), so a failed or unavailable index
+never loses or blocks a save: the indexer catches up later.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, event
-from sqlalchemy.orm import Mapped, mapped_column, object_session
+from sqlalchemy import Integer
+from sqlalchemy.orm import Mapped, mapped_column
 
 from docsys.db import Base
 from docsys.models._common import UTCDateTime, utcnow
@@ -20,26 +21,3 @@ class SearchOutbox(Base):
     document_id: Mapped[int] = mapped_column(Integer, index=True)
     enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-
-
-def _enqueue_on_write(mapper, connection, target) -> None:
-    """Every insert or update of a document, and every new version, queues the document for
-    indexing in the same transaction (bulk UPDATEs must call ``search.indexer.enqueue``)."""
-    document_id = getattr(target, "document_id", None) or target.id
-    connection.execute(SearchOutbox.__table__.insert().values(
-        document_id=document_id, enqueued_at=utcnow(), attempts=0))
-    session = object_session(target)
-    if session is not None:
-        session.info["search_changed"] = True
-
-
-def _register() -> None:
-    from docsys.models.documents import Document, DocumentVersion
-
-    for model, events in ((Document, ("after_insert", "after_update")),
-                          (DocumentVersion, ("after_insert",))):
-        for name in events:
-            event.listen(model, name, _enqueue_on_write)
-
-
-_register()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from docsys import audit, versions
+from docsys import events, versions
 from docsys.models import Document, DocumentVersion, User
 from docsys.review.redline import Redline, compare, render_html
 from docsys.review.redline_docx import render_tracked_docx
@@ -59,6 +59,6 @@ def tracked_docx(session: Session, comparison: Comparison, actor: User, via: str
                                heading=document.official_number or "",
                                old_version=old.number, new_version=new.number,
                                author=new.author.full_name, date=new.created_at)
-    audit.record(session, "download", actor, document.id, format="docx-comparacion",
+    events.record(session, "download", actor, document.id, format="docx-comparacion",
                  versions=[old.number, new.number], via=via)
     return data

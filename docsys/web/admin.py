@@ -10,6 +10,7 @@ from docsys.drafting import service
 from docsys.errors import DocsysError, NotFound
 from docsys.ids import parse_id
 from docsys.models import ROLES, Office, TemplateVersion, User
+from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -17,13 +18,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/plantillas")
-@roles_required("admin")
+@roles_required(Action.ADMINISTER)
 def templates():
     return render_template("admin/templates.html", templates=service.list_templates(db()))
 
 
 @bp.route("/plantillas/<key>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Action.ADMINISTER)
 def edit_template(key):
     session = db()
     template = service.get_template(session, key)
@@ -48,7 +49,7 @@ def edit_template(key):
 
 
 @bp.route("/plantillas/<key>/versiones/<int:number>")
-@roles_required("admin")
+@roles_required(Action.ADMINISTER)
 def template_version(key, number):
     session = db()
     template = service.get_template(session, key)
@@ -60,7 +61,7 @@ def template_version(key, number):
 
 
 @bp.route("/usuarios", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Action.ADMINISTER)
 def users():
     session = db()
     error, form = None, {}
@@ -84,7 +85,7 @@ def users():
 
 
 @bp.route("/auditoria")
-@roles_required("admin")
+@roles_required(Action.ADMINISTER)
 def audit_log():
     session = db()
     document_id = parse_id(request.args.get("documento"))
@@ -97,7 +98,7 @@ def audit_log():
 
 
 @bp.route("/auditoria.csv")
-@roles_required("admin")
+@roles_required(Action.ADMINISTER)
 def audit_csv():
     data = audit.export_csv(db())
     return Response(data, mimetype="text/csv; charset=utf-8",

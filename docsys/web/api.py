@@ -12,12 +12,13 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from docsys import accounts, audit, versions
+from docsys import accounts, events, policy, services, versions
+from docsys.policy import Action
 from docsys.drafting import service
+from docsys.states import Origin
 from docsys.errors import ValidationError
 from docsys.exports import render_version
 from docsys.inbox import inbox_documents
-from docsys.db import write_transactions
 from docsys.web import error_response, queues_for_writing, records_audit
 from docsys.web.session import db
 
@@ -25,7 +26,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 
 
-def token_required(*roles: str):
+def token_required(action: Action | None = None):
+    """A valid bearer token and, for an endpoint that is one action's, the policy's yes."""
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -35,7 +37,7 @@ def token_required(*roles: str):
             if user is None:
                 return error_response(401, "Token de acceso ausente o no válido. "
                                            "Envíe «Authorization: Bearer <token>».")
-            if roles and not user.has_role(*roles):
+            if action is not None and not policy.allows(user, action):
                 return error_response(403, "No tiene permiso para realizar esta acción.")
             g.api_user = user
             return view(*args, **kwargs)
@@ -63,7 +65,7 @@ def _document_json(document, include_content=False) -> dict:
         "origin": document.origin, "official_number": document.official_number,
         "issue_date": document.issue_date, "legal_status": document.legal_status,
     }
-    if document.origin == "importado":
+    if document.origin == Origin.IMPORTED:
         data["url"] = url_for("archive.norm", document_id=document.id, _external=True)
         data["archive"] = _archive_json(document)
     if include_content:
@@ -132,13 +134,11 @@ def list_documents():
 
 
 @bp.route("/documents", methods=["POST"])
-@token_required("drafter")
+@token_required(Action.CREATE)
 def create_document():
-    session = db()
     body = _body()
-    document = service.create_document(session, body.get("template"), body.get("fields") or {},
-                                       g.api_user)
-    session.commit()
+    document = services.create_document(db(), g.api_user, body.get("template"),
+                                        body.get("fields") or {})
     return jsonify(_document_json(document, include_content=True)), 201
 
 
@@ -161,13 +161,10 @@ def list_versions(document_id):
 @bp.route("/documents/<document_id>/versions", methods=["POST"])
 @token_required()
 def save_version(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
     body = _body()
-    version = versions.save_version(session, document, body.get("content"),
-                                    body.get("base_version"), g.api_user, note=body.get("note", ""))
-    session.commit()
-    return jsonify(_version_json(document, version, include_content=True)), 201
+    version = services.save_version(db(), g.api_user, document_id, body.get("content"),
+                                    body.get("base_version"), note=body.get("note", ""))
+    return jsonify(_version_json(version.document, version, include_content=True)), 201
 
 
 @bp.route("/documents/<document_id>/versions/<number>")
@@ -182,12 +179,9 @@ def get_version(document_id, number):
 @bp.route("/documents/<document_id>/versions/<number>/restore", methods=["POST"])
 @token_required()
 def restore_version(document_id, number):
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    version = versions.restore_version(session, document, number, _body().get("base_version"),
-                                       g.api_user)
-    session.commit()
-    return jsonify(_version_json(document, version, include_content=True)), 201
+    version = services.restore_version(db(), g.api_user, document_id, number,
+                                       _body().get("base_version"))
+    return jsonify(_version_json(version.document, version, include_content=True)), 201
 
 
 @bp.route("/documents/<document_id>/versions/<number>/render")
@@ -199,7 +193,7 @@ def render(document_id, number):
     version = versions.get_version(session, document, number)
     fmt = request.args.get("format", "pdf")
     rendered = render_version(current_app.config, document, version, fmt)
-    audit.record(session, "download", g.api_user, document.id, version=version.number,
+    events.record(session, "download", g.api_user, document.id, version=version.number,
                  format=fmt, via="api")
     session.commit()
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
@@ -223,17 +217,7 @@ def original(document_id):
 # ---- review workflow ------------------------------------------------------------------
 
 def _user_ref(session, username):
-    if username in (None, ""):
-        return None
-    from sqlalchemy import select
-    from docsys.errors import NotFound
-    from docsys.models import User
-    if not isinstance(username, str) or len(username) > 80:
-        raise ValidationError("Indique el usuario por su nombre de usuario (texto).")
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        raise NotFound(f"El usuario «{username}» no existe.")
-    return user
+    return None if username in (None, "") else services.user_named(session, username)
 
 
 def _workflow_json(session, document) -> dict:
@@ -259,6 +243,12 @@ def _workflow_json(session, document) -> dict:
     }
 
 
+def _workflow_reply(session, document_id):
+    """201 with the document's workflow as it now stands."""
+    document = versions.get_document(session, document_id, g.api_user)
+    return jsonify(_workflow_json(session, document)), 201
+
+
 @bp.route("/documents/<document_id>/workflow")
 @token_required()
 def get_workflow(document_id):
@@ -270,25 +260,19 @@ def get_workflow(document_id):
 @bp.route("/documents/<document_id>/transitions", methods=["POST"])
 @token_required()
 def post_transition(document_id):
-    from docsys import workflow
     session = db()
-    document = versions.get_document(session, document_id, g.api_user)
     body = _body()
-    workflow.transition(session, document, body.get("action"), g.api_user,
+    services.transition(session, g.api_user, document_id, body.get("action"),
                         body.get("reason", ""), assignee=_user_ref(session, body.get("assignee")))
-    session.commit()
-    return jsonify(_workflow_json(session, document)), 201
+    return _workflow_reply(session, document_id)
 
 
 @bp.route("/documents/<document_id>/vistos-buenos", methods=["POST"])
-@token_required("legal", "signer")
+@token_required()
 def post_visto_bueno(document_id):
-    from docsys import workflow
     session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    workflow.give_visto_bueno(session, document, g.api_user)
-    session.commit()
-    return jsonify(_workflow_json(session, document)), 201
+    services.give_visto_bueno(session, g.api_user, document_id)
+    return _workflow_reply(session, document_id)
 
 
 def _comment_json(comment) -> dict:
@@ -320,42 +304,30 @@ def list_comments(document_id):
 @bp.route("/documents/<document_id>/comments", methods=["POST"])
 @token_required()
 def post_comment(document_id):
-    from docsys import workflow
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
     body = _body()
-    comment = workflow.add_comment(session, document, g.api_user, body.get("body"),
-                                   body.get("version") or document.latest_version,
-                                   item_id=body.get("item_id") or "", quote=body.get("quote") or "",
-                                   thread_id=body.get("thread_id"))
-    session.commit()
+    comment = services.add_comment(db(), g.api_user, document_id, body.get("body"),
+                                   body.get("version"), item_id=body.get("item_id") or "",
+                                   quote=body.get("quote") or "", thread_id=body.get("thread_id"))
     return jsonify(_comment_json(comment)), 201
 
 
 @bp.route("/documents/<document_id>/comments/<comment_id>/resolve", methods=["POST"])
 @token_required()
 def resolve_comment(document_id, comment_id):
-    from docsys import workflow
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    comment = workflow.resolve_comment(session, document, g.api_user, comment_id)
-    session.commit()
+    comment = services.resolve_comment(db(), g.api_user, document_id, comment_id)
     return jsonify(_comment_json(comment))
 
 
 @bp.route("/documents/<document_id>/derivations", methods=["POST"])
 @token_required()
 def post_derivation(document_id):
-    from docsys import workflow
     session = db()
-    document = versions.get_document(session, document_id, g.api_user)
     body = _body()
     to_user = _user_ref(session, body.get("to"))
     if to_user is None:
         raise ValidationError("Indique a quién derivar el documento («to»).")
-    workflow.derive(session, document, g.api_user, to_user, body.get("note", ""))
-    session.commit()
-    return jsonify(_workflow_json(session, document)), 201
+    services.derive(session, g.api_user, document_id, to_user, body.get("note", ""))
+    return _workflow_reply(session, document_id)
 
 
 def _redline_json(comparison) -> dict:
@@ -427,7 +399,7 @@ def version_url_builder():
 @bp.route("/search")
 @token_required()
 def search():
-    from docsys.indexing import results_json, visibility_for
+    from docsys.indexing import results_json
     from search import SearchError, SearchUnavailable
 
     sort = request.args.get("sort", "relevance")
@@ -437,7 +409,7 @@ def search():
     service.ensure_fresh(db())
     try:
         results = service.backend.search(
-            request.args.get("q", ""), visibility=visibility_for(g.api_user), sort=sort,
+            request.args.get("q", ""), visibility=policy.search_visibility(g.api_user), sort=sort,
             page=request.args.get("page", 1), per_page=request.args.get("per_page", 20))
     except SearchUnavailable as exc:
         return error_response(503, str(exc))
@@ -470,7 +442,7 @@ def _issuance_json(issuance, document) -> dict:
 
 @bp.route("/documents/<document_id>/issue", methods=["POST"])
 @queues_for_writing
-@token_required("signer")
+@token_required()
 def issue_document(document_id):
     """Number, sign and store an approved document. The signer's stored certificate is used,
     unless a PKCS#12 is sent as multipart ``certificate`` with ``passphrase``."""
@@ -478,24 +450,18 @@ def issue_document(document_id):
     upload = request.files.get("certificate")
     presented = issuing.check_presented(upload.read() if upload else None,
                                         request.form.get("passphrase"))
-    session = db()
-    session.commit()  # the token was read in a read-only transaction: end it before queuing
-    with issuing.issue_lock(), write_transactions():
-        document = versions.get_document(session, document_id, g.api_user)
-        issuance = issuing.issue(session, current_app.config, document, g.api_user,
-                                 presented=presented)
-        session.commit()
+    issuance = services.issue(db(), current_app.config, g.api_user, document_id,
+                              presented=presented)
+    document = versions.get_document(db(), document_id, g.api_user)
     return jsonify(_issuance_json(issuance, document)), 201
 
 
 @bp.route("/documents/<document_id>/publish", methods=["POST"])
-@token_required("archivist")
+@token_required()
 def publish_document(document_id):
     from docsys import issuing
     session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    issuing.publish(session, document, g.api_user)
-    session.commit()
+    document = services.publish(session, g.api_user, document_id)
     return jsonify(_issuance_json(issuing.get_issuance(session, document), document))
 
 

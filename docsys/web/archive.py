@@ -12,6 +12,7 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from docsys import services
 from docsys.archive import review, uploads
 from docsys.archive.extract import megabytes
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
@@ -20,6 +21,7 @@ from docsys.ids import parse_id
 from docsys.models import ImportBatch, ImportedFile, Office
 from docsys.versions import latest_version
 from docsys.web import csrf, error_response, records_audit
+from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -55,7 +57,7 @@ def _labels():
 
 
 @bp.route("/importar")
-@roles_required("archivist")
+@roles_required(Action.IMPORT)
 def upload_form():
     batches = db().scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
     config = current_app.config
@@ -67,7 +69,7 @@ def upload_form():
 
 
 @bp.route("/importar", methods=["POST"])
-@roles_required("archivist")
+@roles_required(Action.IMPORT)
 def upload():
     """Many files at once, up to ARCHIVE_MAX_UPLOAD_BYTES: this view lifts the site-wide
     request limit for itself, so it checks the CSRF token itself once the body is read
@@ -97,7 +99,7 @@ csrf.exempt(upload)  # checked in the view, after lifting the size limit
 
 
 @bp.route("/importaciones/<int:batch_id>")
-@roles_required("archivist")
+@roles_required(Action.IMPORT)
 def batch(batch_id):
     session = db()
     found = uploads.get_batch(session, batch_id)
@@ -117,7 +119,7 @@ def batch(batch_id):
 
 
 @bp.route("/revision")
-@roles_required("archivist")
+@roles_required(Action.REVIEW_METADATA)
 def queue():
     page = parse_id(request.args.get("pagina")) or 1
     norms, total = review.review_queue(db(), page=page, per_page=50)
@@ -126,7 +128,7 @@ def queue():
 
 
 @bp.route("/normas/<document_id>/revisar", methods=["GET", "POST"])
-@roles_required("archivist")
+@roles_required(Action.REVIEW_METADATA)
 def review_form(document_id):
     session = db()
     norm = review.get_archived(session, document_id, current_user)
@@ -135,12 +137,10 @@ def review_form(document_id):
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in review.FORM_FIELDS}
         try:
-            review.confirm_metadata(session, norm, values, current_user,
-                                    request.form.get("version"),
-                                    muni_code=current_app.config["MUNICIPALITY_CODE"])
-            session.commit()
+            services.confirm_metadata(session, current_user, document_id, values,
+                                      request.form.get("version"),
+                                      current_app.config["MUNICIPALITY_CODE"])
         except DocsysError as exc:
-            session.rollback()
             error = exc
         else:
             flash(f"Datos confirmados: {norm.document.official_number}.", "success")

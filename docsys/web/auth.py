@@ -5,6 +5,8 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from docsys import policy
+from docsys.policy import Action
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from docsys import accounts
@@ -34,14 +36,16 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path))
 
 
-def roles_required(*roles: str):
-    """Login required, and at least one of ``roles`` (none given: any logged-in user)."""
+def roles_required(action: Action | None = None):
+    """Login required and, for a page that is one action's (importing, administering...),
+    the policy's yes to that action (none given: any logged-in user; actions on one
+    document are decided by the service the view calls)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if roles and not current_user.has_role(*roles):
+            if action is not None and not policy.allows(current_user, action):
                 return error_response(403, "No tiene permiso para realizar esta acción.")
             return view(*args, **kwargs)
         return wrapped

@@ -6,16 +6,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from docsys import versions
+from docsys import services, versions
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms
 from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
 from docsys.compliance.text import text_from_file
-from docsys.errors import NotFound, ValidationError
-from docsys.indexing import visibility_for
+from docsys.errors import ValidationError
+from docsys.policy import search_visibility as visibility_for
 from docsys.portal import LEGAL_STATUS_LABELS
-from docsys.inbox import STATUS_LABELS
+from docsys.states import STATUS_LABELS
 from docsys.web import reads_only
+from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -129,7 +130,7 @@ def norm_page(document_id):
 
 
 @bp.route("/archivo/relaciones")
-@roles_required("archivist")
+@roles_required(Action.CONFIRM_RELATION)
 def relations():
     session = db()
     status = request.args.get("estado", "propuesta")
@@ -145,23 +146,18 @@ def relations():
 
 
 @bp.route("/archivo/relaciones/<relation_id>/<decision>", methods=["POST"])
-@roles_required("archivist")
+@roles_required()
 def decide(relation_id, decision):
-    if decision not in ("confirmar", "rechazar"):
-        raise NotFound("Acción desconocida: use confirmar o rechazar.")
-    session = db()
-    relation = norms.get_relation(session, relation_id)
+    relation = services.decide_relation(db(), current_user, relation_id, decision,
+                                        request.form.get("effective_date"),
+                                        request.form.get("note", ""))
     if decision == "confirmar":
-        norms.confirm_relation(session, relation, current_user,
-                               request.form.get("effective_date"), request.form.get("note", ""))
         status = LEGAL_STATUS_LABELS.get(relation.target.legal_status, "")
         message = (f"Relación confirmada: {relation.source.official_number} "
                    f"{norms.RELATION_LABELS[relation.kind].lower()} "
                    f"{relation.target.official_number}; estado de la norma afectada: {status}.")
     else:
-        norms.reject_relation(session, relation, current_user, request.form.get("note", ""))
         message = "Relación rechazada."
-    session.commit()
     flash(message, "success")
     back = request.form.get("volver")
     return redirect(url_for("compliance.relations",

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from docsys import versions
+from docsys import services, versions
 from docsys.compliance import norms
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
-from docsys.indexing import visibility_for
+from docsys.policy import search_visibility as visibility_for
 from docsys.web import reads_only
 from docsys.web.api import token_required
 from docsys.web.compliance import check_request, search_context
@@ -115,23 +115,18 @@ def _decision_body() -> dict:
 
 
 @bp.route("/relations/<relation_id>/confirm", methods=["POST"])
-@token_required("archivist")
+@token_required()
 def confirm(relation_id):
     body = _decision_body()
-    session = db()
-    relation = norms.get_relation(session, relation_id)
-    norms.confirm_relation(session, relation, g.api_user, body.get("effective_date"),
-                           body.get("note", ""))
-    session.commit()
+    relation = services.decide_relation(db(), g.api_user, relation_id, "confirmar",
+                                        body.get("effective_date"), body.get("note", ""))
     return jsonify(relation_json(relation))
 
 
 @bp.route("/relations/<relation_id>/reject", methods=["POST"])
-@token_required("archivist")
+@token_required()
 def reject(relation_id):
     body = _decision_body()
-    session = db()
-    relation = norms.get_relation(session, relation_id)
-    norms.reject_relation(session, relation, g.api_user, body.get("note", ""))
-    session.commit()
+    relation = services.decide_relation(db(), g.api_user, relation_id, "rechazar",
+                                        note=body.get("note", ""))
     return jsonify(relation_json(relation))

@@ -7,13 +7,15 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import audit, permissions, versions
+from docsys import events, policy, services, versions
 from docsys.drafting import service
 from docsys.drafting.structure import normalize_content
+from docsys.states import Origin
 from docsys.errors import ValidationError
 from docsys.exports import preview_html, render_version
-from docsys.inbox import STATUS_LABELS
+from docsys.states import STATUS_LABELS
 from docsys.web import records_audit
+from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -28,13 +30,13 @@ def _json_body() -> dict:
 
 
 @bp.route("/nuevo")
-@roles_required("drafter")
+@roles_required(Action.CREATE)
 def choose_template():
     return render_template("drafts/choose_template.html", templates=service.list_templates(db()))
 
 
 @bp.route("/nuevo/<key>", methods=["GET", "POST"])
-@roles_required("drafter")
+@roles_required(Action.CREATE)
 def create(key):
     session = db()
     template = service.get_template(session, key)
@@ -43,11 +45,10 @@ def create(key):
     if request.method == "POST":
         values = {f["key"]: request.form.get(f["key"], "") for f in definition["fields"]}
         try:
-            document = service.create_document(session, key, values, current_user)
+            document = services.create_document(session, current_user, key, values)
         except ValidationError as exc:
             return render_template("drafts/create.html", template=template, definition=definition,
                                    values=values, error=exc.message), 400
-        session.commit()
         flash("Documento creado como borrador (versión 1).", "success")
         return redirect(url_for("drafts.edit", document_id=document.id))
     return render_template("drafts/create.html", template=template, definition=definition,
@@ -59,10 +60,10 @@ def create(key):
 def edit(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
-    if document.origin == "importado":  # an archived norm has no editor: its archive page
+    if document.origin == Origin.IMPORTED:  # an archived norm has no editor: its archive page
         return redirect(url_for("archive.norm", document_id=document.id))
     latest = versions.latest_version(session, document)
-    editable = permissions.can_edit(current_user, document)
+    editable = policy.allows(current_user, policy.Action.EDIT, document)
     return render_template(
         "drafts/edit.html", document=document, version=latest, editable=editable,
         definition=document.template_version.definition if document.template_version else None,
@@ -73,15 +74,13 @@ def edit(document_id):
 @bp.route("/<document_id>/guardar", methods=["POST"])
 @roles_required()
 def save(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
     body = _json_body()
-    version = versions.save_version(session, document, body.get("content"),
-                                    body.get("base_version"), current_user,
-                                    note=body.get("note", ""), autosave=bool(body.get("autosave")))
-    session.commit()
+    version = services.save_version(db(), current_user, document_id, body.get("content"),
+                                    body.get("base_version"), note=body.get("note", ""),
+                                    autosave=bool(body.get("autosave")))
     return jsonify({"version": version.number, "created_at": version.created_at.isoformat(),
-                    "note": version.note, "title": document.title, "content": version.content})
+                    "note": version.note, "title": version.document.title,
+                    "content": version.content})
 
 
 @bp.route("/<document_id>/vista-previa", methods=["POST"])
@@ -100,7 +99,7 @@ def history(document_id):
     document = versions.get_document(session, document_id, current_user)
     return render_template("drafts/history.html", document=document,
                            versions=versions.list_versions(session, document),
-                           editable=permissions.can_edit(current_user, document),
+                           editable=policy.allows(current_user, policy.Action.EDIT, document),
                            status_labels=STATUS_LABELS)
 
 
@@ -109,12 +108,12 @@ def history(document_id):
 def version(document_id, number):
     session = db()
     document = versions.get_document(session, document_id, current_user)
-    if document.origin == "importado":
+    if document.origin == Origin.IMPORTED:
         return redirect(url_for("archive.norm", document_id=document.id))
     version = versions.get_version(session, document, number)
     return render_template("drafts/version.html", document=document, version=version,
                            body=preview_html(current_app.config, document, version.content),
-                           editable=permissions.can_edit(current_user, document),
+                           editable=policy.allows(current_user, policy.Action.EDIT, document),
                            status_labels=STATUS_LABELS)
 
 
@@ -133,13 +132,10 @@ def version_content(document_id, number):
 @bp.route("/<document_id>/versiones/<number>/restaurar", methods=["POST"])
 @roles_required()
 def restore(document_id, number):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    new = versions.restore_version(session, document, number, request.form.get("base_version"),
-                                   current_user)
-    session.commit()
+    new = services.restore_version(db(), current_user, document_id, number,
+                                   request.form.get("base_version"))
     flash(f"Versión {number} restaurada como versión {new.number}.", "success")
-    return redirect(url_for("drafts.history", document_id=document.id))
+    return redirect(url_for("drafts.history", document_id=new.document_id))
 
 
 @bp.route("/<document_id>/versiones/<number>/descargar.<fmt>")
@@ -152,7 +148,7 @@ def download(document_id, number, fmt):
     if fmt not in ("pdf", "docx"):
         raise ValidationError("Formato no admitido. Use pdf o docx.")
     rendered = render_version(current_app.config, document, version, fmt)
-    audit.record(session, "download", current_user, document.id, version=version.number,
+    events.record(session, "download", current_user, document.id, version=version.number,
                  format=fmt)
     session.commit()
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype, as_attachment=True,

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from docsys.inbox import STATUS_LABELS, awaiting_counts, awaiting_documents, inbox_documents
+from docsys.states import STATUS_LABELS
+from docsys.inbox import awaiting_counts, awaiting_documents, inbox_documents
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 

@@ -8,12 +8,12 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import issuing, versions
+from docsys import issuing, services, versions
 from docsys.errors import ValidationError
 from docsys.signing import credentials
 from docsys.signing.keystore import CertificateInfo
-from docsys.db import write_transactions
 from docsys.web import queues_for_writing, records_audit
+from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -29,29 +29,21 @@ def uploaded_certificate() -> tuple[bytes | None, str | None]:
 
 @bp.route("/documentos/<document_id>/emitir", methods=["POST"])
 @queues_for_writing
-@roles_required("signer")
+@roles_required()
 def issue(document_id):
     p12, passphrase = uploaded_certificate()
     presented = issuing.check_presented(p12, passphrase)
-    session = db()
-    session.commit()  # the login was read in a read-only transaction: end it before queuing
-    with issuing.issue_lock(), write_transactions():
-        document = versions.get_document(session, document_id, current_user)
-        issuance = issuing.issue(session, current_app.config, document, current_user,
-                                 presented=presented)
-        session.commit()
+    issuance = services.issue(db(), current_app.config, current_user, document_id,
+                              presented=presented)
     flash(f"Norma emitida y firmada: {issuance.official_number}. "
           f"Código de verificación {issuance.verification_code}.", "success")
-    return redirect(url_for("review.page", document_id=document.id))
+    return redirect(url_for("review.page", document_id=issuance.document_id))
 
 
 @bp.route("/documentos/<document_id>/publicar", methods=["POST"])
-@roles_required("archivist")
+@roles_required()
 def publish(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    issuing.publish(session, document, current_user)
-    session.commit()
+    document = services.publish(db(), current_user, document_id)
     flash(f"Publicada en el portal de normas: {document.official_number}.", "success")
     return redirect(url_for("review.page", document_id=document.id))
 
@@ -70,7 +62,7 @@ def signed_pdf(document_id):
 
 
 @bp.route("/cuenta/certificado", methods=["GET", "POST"])
-@roles_required("signer", "legal")
+@roles_required(Action.KEEP_CERTIFICATE)
 def certificate():
     session = db()
     if request.method == "POST":

@@ -8,9 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 from sqlalchemy import select
 
-from docsys import audit, issuing, permissions, versions, workflow
-from docsys.errors import NotFound
-from docsys.ids import parse_id
+from docsys import audit, issuing, policy, services, versions, workflow
+from docsys.states import label
 from docsys.models import User
 from docsys.portal import address_of
 from docsys.review import service
@@ -23,13 +22,7 @@ bp = Blueprint("review", __name__, url_prefix="/documentos")
 
 
 def _user_by_id(session, raw) -> User | None:
-    if not raw:
-        return None
-    user_id = parse_id(raw)
-    user = session.get(User, user_id) if user_id else None
-    if user is None:
-        raise NotFound("El destinatario no existe.")
-    return user
+    return services.user_by_id(session, raw) if raw else None
 
 
 def _back(document_id):
@@ -56,7 +49,7 @@ def page(document_id):
         can_vb=workflow.may_give_visto_bueno(session, current_user, document),
         can_comment=workflow.may_comment(current_user, document),
         may_resolve=workflow.may_resolve,
-        editable=permissions.can_edit(current_user, document),
+        editable=policy.allows(current_user, policy.Action.EDIT, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
         if current_user.has_role("admin") else [],
         **issuing_context(session, document))
@@ -67,7 +60,7 @@ def issuing_context(session, document) -> dict:
     issuance = issuing.issuance_of(session, document)
     address = address_of(document)
     return {"issuance": issuance, "can_issue": issuing.can_issue(current_user, document),
-            "can_publish": issuing.can_publish(current_user),
+            "can_publish": issuing.can_publish(current_user, document),
             "has_credential": stored_credential(session, current_user) is not None,
             "norm_url_args": address.as_args() if address else {}}
 
@@ -76,24 +69,19 @@ def issuing_context(session, document) -> dict:
 @roles_required()
 def act(document_id, action):
     session = db()
-    document = versions.get_document(session, document_id, current_user)
     assignee = _user_by_id(session, request.form.get("assignee"))
-    moved = workflow.transition(session, document, action, current_user,
+    moved = services.transition(session, current_user, document_id, action,
                                 request.form.get("reason", ""), assignee=assignee)
-    session.commit()
-    flash(f"Documento en estado «{workflow.STATES[moved.to_status]}».", "success")
-    return _back(document.id)
+    flash(f"Documento en estado «{label(moved.to_status)}».", "success")
+    return _back(moved.document_id)
 
 
 @bp.route("/<document_id>/visto-bueno", methods=["POST"])
-@roles_required("legal", "signer")
+@roles_required()
 def visto_bueno(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    row = workflow.give_visto_bueno(session, document, current_user)
-    session.commit()
+    row = services.give_visto_bueno(db(), current_user, document_id)
     flash(f"Visto bueno registrado sobre la versión {row.version_number}.", "success")
-    return _back(document.id)
+    return _back(row.document_id)
 
 
 @bp.route("/<document_id>/derivar", methods=["POST"])
@@ -105,8 +93,7 @@ def derive(document_id):
     if to_user is None:
         flash("Elija a quién derivar el documento.", "error")
         return _back(document.id)
-    workflow.derive(session, document, current_user, to_user, request.form.get("note", ""))
-    session.commit()
+    services.derive(session, current_user, document.id, to_user, request.form.get("note", ""))
     flash(f"Documento derivado a {to_user.full_name}.", "success")
     return _back(document.id)
 
@@ -114,27 +101,21 @@ def derive(document_id):
 @bp.route("/<document_id>/comentarios", methods=["POST"])
 @roles_required()
 def comment(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    workflow.add_comment(session, document, current_user, request.form.get("body"),
-                         request.form.get("version") or document.latest_version,
-                         item_id=request.form.get("item_id", ""),
-                         quote=request.form.get("quote", ""),
-                         thread_id=request.form.get("thread_id") or None)
-    session.commit()
+    comment = services.add_comment(db(), current_user, document_id, request.form.get("body"),
+                                   request.form.get("version"),
+                                   item_id=request.form.get("item_id", ""),
+                                   quote=request.form.get("quote", ""),
+                                   thread_id=request.form.get("thread_id") or None)
     flash("Comentario registrado.", "success")
-    return _back(document.id)
+    return _back(comment.document_id)
 
 
 @bp.route("/<document_id>/comentarios/<comment_id>/resolver", methods=["POST"])
 @roles_required()
 def resolve(document_id, comment_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    workflow.resolve_comment(session, document, current_user, comment_id)
-    session.commit()
+    comment = services.resolve_comment(db(), current_user, document_id, comment_id)
     flash("Observación resuelta.", "success")
-    return _back(document.id)
+    return _back(comment.document_id)
 
 
 @bp.route("/<document_id>/comparar")

@@ -6,7 +6,7 @@ import re
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from docsys.indexing import visibility_for
+from docsys.policy import search_visibility as visibility_for
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 from search import FACET_FIELDS, SearchError

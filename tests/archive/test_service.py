@@ -242,16 +242,17 @@ def test_two_runs_racing_on_the_same_file_keep_one_norm(importer, pdf_of, monkey
     assert _count(importer.factory, Document) == 1
 
 
-def test_after_import_hooks_run_after_commit_and_cannot_undo_it(importer, pdf_of, docx_of,
-                                                                 monkeypatch):
+def test_the_analysis_subscriber_sees_the_text_and_cannot_undo_the_import(
+        importer, pdf_of, docx_of, monkeypatch):
+    import docsys.compliance
     seen = []
 
-    def analyse(session, document, text):
+    def analyse(session, document, text=None, actor=None):
         seen.append((document.id, document.official_number, "CONSIDERANDO" in text))
         if len(seen) == 2:
             raise ValueError("análisis roto")
 
-    monkeypatch.setattr(service, "AFTER_IMPORT_HOOKS", [analyse])
+    monkeypatch.setattr(docsys.compliance, "analyze_norm", analyse)
     folder = _write(importer.tmp / "d", {"1.pdf": pdf_of(1), "2.docx": docx_of(2)})
     summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
     assert len(summary.imported) == 2 and len(seen) == 2

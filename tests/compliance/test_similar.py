@@ -6,7 +6,7 @@ import pytest
 
 from docsys.compliance.report import check_text
 from docsys.db import transaction
-from docsys.indexing import visibility_for
+from docsys.policy import search_visibility as visibility_for
 from search import Visibility
 from search.embedded import EmbeddedBackend
 from tests.compliance.support import add_norm, index_all

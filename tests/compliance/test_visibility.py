@@ -8,12 +8,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from docsys import permissions
+from docsys import policy
 from docsys.compliance import archive
 from docsys.compliance.norms import confirm_relation
 from docsys.compliance.report import check_text
 from docsys.db import transaction
-from docsys.indexing import to_search_doc, visibility_for
+from docsys.indexing import to_search_doc
+from docsys.policy import search_visibility as visibility_for
 from docsys.models import Document, NormRelation
 from search import Visibility
 from tests.compliance.support import CUIS, add_norm
@@ -151,7 +152,7 @@ def test_the_archive_condition_agrees_with_search_and_permissions(archive_with_h
             by_sql = set(session.scalars(select(Document.id).where(
                 archive.visible_to(visibility))))
             by_search = {d.id for d in documents if visibility.allows(to_search_doc(d, None))}
-            by_permission = {d.id for d in documents if permissions.can_view(user, d)}
+            by_permission = {d.id for d in documents if policy.can_view(user, d)}
             assert by_sql == by_search == by_permission, username
             assert archive.visible_ids(session, every, visibility) == by_sql
         assert set(session.scalars(select(Document.id).where(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from docsys import accounts, inbox, issuing, workflow
+from docsys import accounts, inbox, issuing, policy, workflow
 from docsys.db import transaction
 from docsys.drafting import service
 from docsys.models import Document, Office
@@ -88,7 +88,7 @@ def test_area_head_until_his_visto_bueno_is_on_the_current_version(session_facto
     assert doc not in awaiting(session_factory, "gerente")
     assert doc in awaiting(session_factory, "jefe_gm")
     with transaction(session_factory) as s:
-        assert workflow.can_act_in(get_user(s, "jefe_gm"), s.get(Document, doc), "en_revision")
+        assert policy.has_next_step(get_user(s, "jefe_gm"), s.get(Document, doc), "en_revision")
 
 
 def _approved(factory, template, drafter, head):
@@ -120,7 +120,7 @@ def test_approved_norm_awaits_the_authority_that_signs_it(session_factory):
             for user in signers:
                 listed = doc in [d.id for d in inbox.awaiting_documents(s, user)]
                 assert listed == issuing.can_issue(user, document), (document.doc_type, user.username)
-                assert listed == workflow.can_act_in(user, document, "aprobado")
+                assert listed == policy.has_next_step(user, document, "aprobado")
 
 
 def test_issued_norm_awaits_the_archive_and_inactive_users_see_nothing(session_factory):
@@ -149,4 +149,4 @@ def test_the_bandeja_agrees_with_who_may_act(session_factory):
         assert {u for u in users if doc in awaiting(session_factory, u)} == expected, state
         with transaction(session_factory) as s:
             d = s.get(Document, doc)
-            assert {u for u in users if workflow.can_act_in(get_user(s, u), d, state)} == expected
+            assert {u for u in users if policy.has_next_step(get_user(s, u), d, state)} == expected

@@ -92,8 +92,8 @@ def test_stale_save_is_refused_and_changes_nothing(session_factory):
         content = versions.latest_version(session, document).content
         versions.save_version(session, document, _edit(content, "Texto de Rosa"), 1, user)
     with pytest.raises(VersionConflict) as info:
-        with transaction(session_factory) as session:
-            other = get_user(session, "asesor")
+        with transaction(session_factory) as session:  # Rosa again, from an old tab
+            other = get_user(session, "redactor")
             document = versions.get_document(session, doc_id, other)
             versions.save_version(session, document, _edit(content, "Texto de Carmen"), 1, other)
     assert info.value.details["current_version"] == 2

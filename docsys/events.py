@@ -1,0 +1,92 @@
+"""Domain events: a command records what happened, once; the reactions subscribe.
+
+``record(session, name, actor, document_id, **details)`` is called by the domain inside
+the command's transaction. Two kinds of subscribers react:
+
+* ``on_record`` handlers run at once, in the same transaction, so their writes commit or
+  roll back with the change (the audit trail, the search outbox, the compliance analysis
+  of a new norm);
+* commit handlers, given to ``install`` for one session factory, run after a transaction
+  committed, with the events it committed (waking the search indexer; notifications).
+
+A new reaction is a new subscriber (``docsys.subscribers`` wires the built-in ones), not an
+edit of every command. Event names are the audit trail's action names.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, sessionmaker
+
+from docsys.models import User
+
+log = logging.getLogger("docsys.events")
+
+_PENDING = "docsys.events.pending"
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    name: str
+    actor: User | None
+    document_id: int | None
+    details: dict[str, Any] = field(default_factory=dict)   # audited as they are
+    payload: dict[str, Any] = field(default_factory=dict)   # for subscribers, not audited
+
+
+RecordHandler = Callable[[Session, DomainEvent], None]
+CommitHandler = Callable[[Session, list[DomainEvent]], None]
+_record_handlers: list[RecordHandler] = []
+_defaults_installed = False
+
+
+def on_record(handler: RecordHandler) -> RecordHandler:
+    """Subscribe ``handler(session, event)`` inside the recording transaction."""
+    if handler not in _record_handlers:
+        _record_handlers.append(handler)
+    return handler
+
+
+def record(session: Session, name: str, actor: User | None, document_id: int | None = None,
+           payload: dict[str, Any] | None = None, **details: Any) -> DomainEvent:
+    """What happened, for every subscriber (in the caller's transaction). ``details`` go
+    to the audit trail; ``payload`` (e.g. a norm's extracted text) only to subscribers."""
+    _install_defaults()
+    event = DomainEvent(name, actor, document_id, details, dict(payload or {}))
+    for handler in list(_record_handlers):
+        handler(session, event)
+    session.info.setdefault(_PENDING, []).append(event)
+    return event
+
+
+def _install_defaults() -> None:
+    """The built-in subscribers (docsys.subscribers), before the first event."""
+    global _defaults_installed
+    if not _defaults_installed:
+        from docsys.subscribers import install_domain_subscribers
+        install_domain_subscribers()
+        _defaults_installed = True
+
+
+def install(session_factory: sessionmaker, *on_commit: CommitHandler) -> None:
+    """Deliver the events each transaction of this session factory committed to the
+    ``on_commit`` handlers (and forget those of a rolled-back transaction)."""
+
+    @sa_event.listens_for(session_factory, "after_commit")
+    def _after_commit(session: Session) -> None:
+        committed = session.info.pop(_PENDING, None)
+        if not committed:
+            return
+        for handler in on_commit:
+            try:
+                handler(session, committed)
+            except Exception:  # the change is committed: a reaction must not undo the reply
+                log.exception("Fallo de un suscriptor de eventos.")
+
+    @sa_event.listens_for(session_factory, "after_soft_rollback")
+    def _after_rollback(session: Session, previous_transaction) -> None:
+        if previous_transaction.parent is None:  # the outermost transaction rolled back
+            session.info.pop(_PENDING, None)

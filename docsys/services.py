@@ -1,0 +1,164 @@
+"""Application services: one function per command, the same for pages, API and CLI.
+
+Each service finds what it acts on as the actor may see it, asks the domain to do the
+work (which asks docsys.policy and records domain events), and owns the transaction: it
+commits on success, so the events reach their commit subscribers, and rolls back on any
+error, so nothing is half-written. Adapters parse input, call one service and present the
+result or the Spanish error; they never commit, lock or decide permissions themselves.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsys import issuing, versions, workflow
+from docsys.db import write_transactions
+from docsys.errors import NotFound, ValidationError
+from docsys.ids import parse_id
+from docsys.models import Comment, Derivation, Document, DocumentVersion, Issuance, Transition
+from docsys.models import User, VistoBueno
+from docsys.signing.keystore import Credential
+
+MAX_USERNAME = 80
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit what the block did, or roll it all back (and re-raise)."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def user_named(session: Session, username: Any, what: str = "usuario") -> User:
+    """The user with this username (any case, surrounding spaces ignored), or a Spanish
+    NotFound / ValidationError."""
+    if not isinstance(username, str) or not username.strip() or len(username) > MAX_USERNAME:
+        raise ValidationError(f"Indique el {what} por su nombre de usuario (texto).")
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"El usuario «{username.strip()}» no existe.")
+    return user
+
+
+def user_by_id(session: Session, raw: Any) -> User:
+    user_id = parse_id(raw)
+    user = session.get(User, user_id) if user_id else None
+    if user is None:
+        raise NotFound("El destinatario no existe.")
+    return user
+
+
+# ---- drafting ----------------------------------------------------------------------------
+
+def create_document(session: Session, actor: User, template_key: Any,
+                    fields: dict) -> Document:
+    from docsys.drafting import service as drafting
+    with unit_of_work(session):
+        return drafting.create_document(session, template_key, fields, actor)
+
+
+def save_version(session: Session, actor: User, document_id: Any, content: Any,
+                 base_version: Any, note: Any = "", autosave: bool = False) -> DocumentVersion:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return versions.save_version(session, document, content, base_version, actor,
+                                     note=note, autosave=autosave)
+
+
+def restore_version(session: Session, actor: User, document_id: Any, number: Any,
+                    base_version: Any) -> DocumentVersion:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return versions.restore_version(session, document, number, base_version, actor)
+
+
+# ---- review ------------------------------------------------------------------------------
+
+def transition(session: Session, actor: User, document_id: Any, action: Any,
+               reason: Any = "", assignee: User | None = None) -> Transition:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.transition(session, document, action, actor, reason, assignee=assignee)
+
+
+def give_visto_bueno(session: Session, actor: User, document_id: Any) -> VistoBueno:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.give_visto_bueno(session, document, actor)
+
+
+def derive(session: Session, actor: User, document_id: Any, to_user: User,
+           note: Any = "") -> Derivation:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.derive(session, document, actor, to_user, note)
+
+
+def add_comment(session: Session, actor: User, document_id: Any, body: Any, version: Any,
+                item_id: Any = "", quote: Any = "", thread_id: Any = None) -> Comment:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.add_comment(session, document, actor, body,
+                                    version or document.latest_version, item_id=item_id,
+                                    quote=quote, thread_id=thread_id)
+
+
+def resolve_comment(session: Session, actor: User, document_id: Any,
+                    comment_id: Any) -> Comment:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.resolve_comment(session, document, actor, comment_id)
+
+
+# ---- issuing -----------------------------------------------------------------------------
+
+def issue(session: Session, settings, actor: User, document_id: Any,
+          presented: Credential | None = None) -> Issuance:
+    """Number, sign and store an approved document, one at a time per process.
+
+    The caller's transaction (which only authenticated) ends first, so a request waiting
+    for its turn on the process lock holds no database connection or SQLite write lock;
+    then the number, the signed PDF and the new state are one write transaction."""
+    session.commit()
+    with issuing.issue_lock(), write_transactions(), unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return issuing.issue(session, settings, document, actor, presented=presented)
+
+
+def publish(session: Session, actor: User, document_id: Any) -> Document:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        issuing.publish(session, document, actor)
+        return document
+
+
+# ---- archive and compliance --------------------------------------------------------------
+
+def confirm_metadata(session: Session, actor: User, document_id: Any, values: dict,
+                     base_version: Any, muni_code: str) -> Document:
+    """The archivist confirms or corrects an imported norm's metadata."""
+    from docsys.archive import review
+    with unit_of_work(session):
+        norm = review.get_archived(session, document_id, actor)
+        return review.confirm_metadata(session, norm, values, actor, base_version,
+                                       muni_code=muni_code)
+
+
+def decide_relation(session: Session, actor: User, relation_id: Any, decision: str,
+                    effective_date: Any = None, note: Any = ""):
+    """Confirm (``decision="confirmar"``) or reject (``"rechazar"``) a proposed relation."""
+    from docsys.compliance import norms
+    if decision not in ("confirmar", "rechazar"):
+        raise NotFound("Acción desconocida: use confirmar o rechazar.")
+    with unit_of_work(session):
+        relation = norms.get_relation(session, relation_id)
+        if decision == "confirmar":
+            return norms.confirm_relation(session, relation, actor, effective_date, note)
+        return norms.reject_relation(session, relation, actor, note)

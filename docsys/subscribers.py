@@ -1,0 +1,75 @@
+"""The built-in reactions to domain events (docsys.events): each is one subscriber.
+
+* the audit trail: every event is appended to the hash-chained log, in its transaction;
+* the search outbox: an event that changes what the index shows of a document queues it,
+  in its transaction, and the indexer is woken once the transaction commits;
+* the compliance analysis: a norm issued here, imported or whose number was just
+  confirmed has its citations stored and its relations proposed.
+
+Notifications, or any other reaction, are added here the same way.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from docsys import audit, events
+from docsys.events import DomainEvent
+from docsys.models import Document, SearchOutbox
+
+log = logging.getLogger("docsys.events")
+
+# Events after which the index must show the document anew.
+REINDEXING = frozenset({"create", "save", "restore", "transition", "issue", "publish",
+                        "archive_import", "archive_confirm", "relation_confirm",
+                        "relation_reject", "legal_status"})
+# Events after which a norm's text is analysed for citations and relations.
+ANALYSING = frozenset({"issue", "archive_import", "archive_confirm"})
+
+
+def audit_trail(session: Session, event: DomainEvent) -> None:
+    audit.record(session, event.name, event.actor, event.document_id, **event.details)
+
+
+def search_outbox(session: Session, event: DomainEvent) -> None:
+    if event.name in REINDEXING and event.document_id is not None:
+        session.add(SearchOutbox(document_id=int(event.document_id)))
+
+
+def compliance_analysis(session: Session, event: DomainEvent) -> None:
+    """Analyse a new norm. On import the analysis may fail without undoing the import (it
+    runs in a savepoint; the norm can be analysed again later, ``compliance analyze``)."""
+    if event.name not in ANALYSING or event.document_id is None:
+        return
+    from docsys.compliance import analyze_norm
+    document = session.get(Document, event.document_id)
+    if document is None or not document.official_number:
+        return  # analysed once its number is confirmed
+    text = event.payload.get("text")
+    if event.name != "archive_import":
+        analyze_norm(session, document, text, actor=event.actor)
+        return
+    try:
+        with session.begin_nested():
+            analyze_norm(session, document, text)
+    except Exception as exc:
+        log.exception("Compliance analysis failed for document %s", document.id)
+        event.payload.setdefault("warnings", []).append(
+            f"La norma se importó, pero su análisis posterior falló ({type(exc).__name__}); "
+            "se puede repetir más tarde.")
+
+
+def wake_indexer(notify: Callable[[], None]) -> Callable[[Session, list[DomainEvent]], None]:
+    """After a commit that queued index changes, wake the indexer (``notify``)."""
+    def handler(session: Session, committed: list[DomainEvent]) -> None:
+        if any(e.name in REINDEXING for e in committed):
+            notify()
+    return handler
+
+
+def install_domain_subscribers() -> None:
+    """The in-transaction subscribers (idempotent): order is audit, index, analysis."""
+    for handler in (audit_trail, search_outbox, compliance_analysis):
+        events.on_record(handler)
