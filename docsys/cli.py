@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from docsys import accounts, migrate, policy, services
 from docsys.db import transaction
 from docsys.errors import DocsysError
-from docsys.models import ROLES
+from docsys.models import ROLES, Document
 
 
 @click.group("docsys", cls=AppGroup, help="Administración de docsys.")
@@ -179,7 +179,7 @@ def transition_command(document_id, action, username, reason, assignee):
         user = _named_user(session, username)
         to_user = _named_user(session, assignee) if assignee else None
         moved = services.transition(session, user, document_id, action, reason, assignee=to_user)
-        assigned = moved.document.assignee
+        assigned = session.get(Document, moved.document_id).assignee
         click.echo(f"Documento {moved.document_id}: {label(moved.from_status)} → "
                    f"{label(moved.to_status)}"
                    + (f" (asignado a {assigned.full_name})" if assigned else "") + ".")

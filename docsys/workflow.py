@@ -220,8 +220,10 @@ def may_give_visto_bueno(session: Session, user: User, document: Document) -> bo
 
 def give_visto_bueno(session: Session, document: Document, actor: User) -> VistoBueno:
     """Record the actor's V°B° on the current version (legal adviser or area head)."""
-    policy.require(actor, Can.VISTO_BUENO, document,
-                   "Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno.",
+    refusal = "Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno."
+    if not policy.role_allows(actor, Can.VISTO_BUENO, document):  # "not you" before "not now"
+        raise PermissionDenied(refusal)
+    policy.require(actor, Can.VISTO_BUENO, document, refusal,
                    state_message="El visto bueno se da cuando el documento está en revisión.")
     kind = policy.visto_bueno_kind(actor, document)
     existing = current_vistos(session, document).get(kind)

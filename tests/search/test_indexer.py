@@ -3,8 +3,9 @@ blocks nothing, the next run catches up. On real SQLite and PostgreSQL databases
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
+from docsys import events
 from docsys.db import transaction
 from docsys.models import Document, Office, SearchOutbox
 from search import SearchDoc, SearchUnavailable, Visibility, search_id
@@ -39,15 +40,16 @@ def add_document(session_factory, title, *, office="GM", user="redactor", enqueu
         doc = Document(doc_type="RA", title=title, office_id=office_id,
                        created_by_id=get_user(session, user).id, latest_version=1)
         session.add(doc)
-        session.flush()  # inserting a document queues it (docsys.models.search)
-        if not enqueue_it:  # a document that predates the index
-            session.execute(delete(SearchOutbox).where(SearchOutbox.document_id == doc.id))
+        session.flush()
+        if enqueue_it:  # the command's event queues it (else: a document predating the index)
+            events.record(session, "create", None, doc.id)
         return doc.id
 
 
 def rename(session_factory, doc_id, title):
     with transaction(session_factory) as session:
-        session.get(Document, doc_id).title = title  # an update queues it too
+        session.get(Document, doc_id).title = title
+        events.record(session, "save", None, doc_id)
 
 
 def outbox_rows(session_factory):

@@ -74,7 +74,7 @@ def test_unknown_template_is_404(browser):
 
 
 def test_stale_save_gets_409_and_nothing_changes(browser):
-    rosa, carmen = browser("redactor"), browser("asesor")
+    rosa, carmen = browser("redactor"), browser("redactor")  # Rosa again, in an old tab
     doc_id = create_draft(rosa)
     base = content_of(rosa, doc_id, 1)
     first = rosa.post_json(f"/documentos/{doc_id}/guardar",

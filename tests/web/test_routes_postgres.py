@@ -6,7 +6,7 @@ from tests.web.test_drafts_routes import RGM, content_of, with_article
 def test_create_save_conflict_download_on_postgres(pg_app):
     rosa, carmen = Browser(pg_app.test_client()), Browser(pg_app.test_client())
     assert rosa.login("redactor").status_code == 302
-    assert carmen.login("asesor").status_code == 302
+    assert carmen.login("redactor").status_code == 302  # Rosa again, in an old tab
     created = rosa.post_form(f"/documentos/nuevo/{RGM}", {"sumilla": "Aprobar el POI 2025"})
     assert created.status_code == 302
     doc_id = int(created.headers["Location"].rstrip("/").split("/")[-1])
