@@ -101,7 +101,7 @@ def test_conflict_409(api):
     content = doc["content"]
     assert api("POST", f"/documents/{doc['id']}/versions",
                json={"content": content | {"closing": "CÚMPLASE."}, "base_version": 1}).status_code == 201
-    stale = api("POST", f"/documents/{doc['id']}/versions", username="asesor",
+    stale = api("POST", f"/documents/{doc['id']}/versions", username="redactor",
                 json={"content": content, "base_version": 1})
     assert stale.status_code == 409
     assert stale.get_json()["error"]["current_version"] == 2
