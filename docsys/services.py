@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import issuing, versions, workflow
+from docsys import issuing, policy, versions, workflow
 from docsys.db import write_transactions
 from docsys.errors import NotFound, ValidationError
 from docsys.ids import parse_id
@@ -157,6 +157,8 @@ def decide_relation(session: Session, actor: User, relation_id: Any, decision: s
     from docsys.compliance import norms
     if decision not in ("confirmar", "rechazar"):
         raise NotFound("Acción desconocida: use confirmar o rechazar.")
+    policy.require(actor, policy.Action.CONFIRM_RELATION, None,
+                   "Solo el archivo (Secretaría General) decide sobre las relaciones entre normas.")
     with unit_of_work(session):
         relation = norms.get_relation(session, relation_id)
         if decision == "confirmar":
