@@ -1,7 +1,7 @@
 """Import speed of the old archive (target: at least 20 files/s for text PDFs and DOCX) and
 seconds per scanned page for OCR.
 
-Generates its own seeded archive (docsys.archive.specimens: text PDFs rendered by
+Generates its own seeded archive (demo.specimens: text PDFs rendered by
 WeasyPrint, DOCX by python-docx, scans rasterised into image-only PDFs), then imports each
 kind into a fresh database through the same function as `flask docsys import` (each file
 its own transaction: read, hash, duplicate check, text, metadata, blob, norm, audit), and
@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from demo import specimens  # noqa: E402
 from docsys import accounts, migrate  # noqa: E402
-from docsys.archive import extract_file, specimens  # noqa: E402
+from docsys.archive import extract_file  # noqa: E402
 from docsys.archive.service import ImportSettings, import_directory  # noqa: E402
 from docsys.db import make_engine, make_session_factory, transaction  # noqa: E402
 from docsys.indexing import SearchService  # noqa: E402

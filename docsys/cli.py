@@ -66,30 +66,6 @@ def load_templates_command(update):
     _load_templates(update)
 
 
-@docsys_cli.command("demo")
-def demo_command():
-    """Inicializa la base de datos y carga usuarios, documentos y un archivo normativo de
-    demostración (normas con relaciones, y normas importadas desde PDF, escaneos y DOCX)."""
-    from docsys.archive.demo import import_demo_archive
-    from docsys.compliance.demo import load_compliance_demo
-    from docsys.demo import load_demo
-    migrate.upgrade(current_app.extensions["docsys.engine"])
-    with unit_of_work() as session:
-        summary = load_demo(session, current_app.config)
-        related = load_compliance_demo(session, current_app.config)
-    imported = import_demo_archive(current_app.extensions["docsys.sessions"], current_app.config)
-    click.echo("Datos de demostración cargados.")
-    for key, value in summary.get("counts", {}).items():
-        click.echo(f"  {key}: {value}")
-    click.echo(f"  archivo normativo: {related['normas_archivo']} normas nuevas, "
-               f"{related['relaciones_confirmadas']} relaciones confirmadas")
-    click.echo(f"  normas importadas al archivo: {imported['imported']}")
-    click.echo("Usuarios de demostración (usuario / contraseña / roles / oficina):")
-    for login in summary.get("logins", []):
-        click.echo(f"  {login['username']:<20} {login['password']:<16} "
-                   f"{', '.join(login['roles']):<12} {login.get('office', '')}")
-
-
 @docsys_cli.command("create-user")
 @click.argument("username")
 @click.option("--full-name", required=True, help="Nombre completo.")

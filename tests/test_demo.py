@@ -6,11 +6,11 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from demo.cli import register as register_demo
+from demo.loader import DEFAULT_PASSWORD, document_specs, load_demo, user_specs
 from docsys import audit, migrate, workflow
 from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
-from docsys.demo import DEFAULT_PASSWORD, load_demo
-from docsys.demo_content import DOCUMENTS, USERS
 from docsys.drafting.structure import plain_text
 from docsys.models import (Comment, Document, DocumentTemplate, DocumentVersion, Office, User,
                            VistoBueno)
@@ -30,6 +30,8 @@ EXPECTED_USERS = {
     "gerente.gdur": ({"signer"}, "GDUR"),
     "archivo.sg": ({"archivist"}, "SG"),
 }
+DOCUMENTS = document_specs()
+USERS = user_specs()
 ALL_TYPES = {"RA", "RGM", "RG", "OM", "DA", "AC", "DIR"}
 
 
@@ -229,6 +231,7 @@ def test_content_entries_are_unique():
 def test_cli_demo_command_prints_counts_and_logins(tmp_path):
     app = make_test_app(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path,
                         DEMO_PASSWORD="clave-de-demo-1")
+    register_demo(app)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["docsys", "demo"])
     assert result.exit_code == 0, result.output

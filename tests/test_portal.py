@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from docsys.archive import specimens
+from demo import specimens
 from docsys.archive.service import ImportSettings, finish_batch, import_bytes, start_batch
 from docsys.compliance.norms import confirm_relation
 from docsys.db import transaction

@@ -9,7 +9,7 @@ confusions, and only accepts a number that comes with a plausible year.
 
 Every field has a confidence (0-1) and a source ("texto" or "nombre de archivo"); the
 archivist is asked to confirm :meth:`GuessedMetadata.to_confirm`. Office codes are the
-project's (docsys.demo_content.OFFICES): the number's suffix when it has one ("-GM-MDM"
+project's (demo/data/offices.yaml): the number's suffix when it has one ("-GM-MDM"
 -> GM, "-A-MDM" -> A), else the template's issuing office: Alcaldía (A) for RA and DA,
 Gerencia Municipal (GM) for RGM and DIR, Secretaría General (SG), which keeps the register
 of the Concejo's norms, for OM and AC (templates/documents/*.yaml).

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from docsys.archive import specimens
+from demo import specimens
 from docsys.archive.service import ImportSettings
 from tests.conftest import get_user
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from docsys.archive import specimens
+from demo import specimens
 from tests.archive.test_review import DOUBTFUL
 
 

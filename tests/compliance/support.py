@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from docsys.compliance.demo import store_archive_norm
+from demo.compliance import store_archive_norm
 from docsys.compliance.norms import analyze_norm
 from docsys.models import Office
 from tests.conftest import get_user

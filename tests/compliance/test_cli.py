@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import select
 
-from docsys.compliance.demo import load_compliance_demo
+from demo.compliance import load_compliance_demo
 from docsys.db import transaction
 from docsys.models import Document, NormRelation
 from tests.compliance.files import docx_bytes

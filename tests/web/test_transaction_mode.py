@@ -3,7 +3,7 @@ flag: it must never outlive the request or the read that set it, or later writes
 same thread begin deferred and fail with "database is locked" under contention."""
 from __future__ import annotations
 
-from docsys.archive import specimens
+from demo import specimens
 from docsys.archive.service import ImportSettings, finish_batch, import_bytes, start_batch
 from docsys.db import _sqlite_read_only, transaction
 from tests.conftest import get_user

@@ -1,5 +1,7 @@
 """Generated norms of the old archive, as the municipality's files look: text PDFs, DOCX
-and scans (image-only PDFs), for the demo, the tests and the import benchmark.
+and scans (image-only PDFs), for the demo, the tests and the import benchmark. The texts
+they are made of (letterhead, places, year names, types, subjects, considerandos) are in
+``demo/data/specimens.yaml``.
 
 The same seed gives the same norms and the same bytes (fixed PDF and ZIP dates), so a
 generated folder imported twice is recognised as already imported. The texts follow the
@@ -18,72 +20,20 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from demo.loader import data
 from docsys.rendering.ordinals import long_date
 
-MUNICIPALITY = "MUNICIPALIDAD DISTRITAL DE MEGANTONI"
-MUNI_CODE = "MDM"
-PLACES = ("Camisea", "Kepashiato", "Kiteni", "Timpía", "Kirigueti")
-YEAR_NAMES = {
-    2019: "Año de la Lucha contra la Corrupción y la Impunidad",
-    2020: "Año de la Universalización de la Salud",
-    2021: "Año del Bicentenario del Perú: 200 años de Independencia",
-    2022: "Año del Fortalecimiento de la Soberanía Nacional",
-    2023: "Año de la Unidad, la Paz y el Desarrollo",
-    2024: "Año del Bicentenario, de la consolidación de nuestra Independencia",
-    2025: "Año de la recuperación y consolidación de la economía peruana",
-}
+_TEXTS = data("specimens")  # demo/data/specimens.yaml
+MUNICIPALITY: str = _TEXTS["municipality"]
+MUNI_CODE: str = _TEXTS["muni_code"]
+PLACES: tuple[str, ...] = tuple(_TEXTS["places"])
+YEAR_NAMES: dict[int, str] = _TEXTS["year_names"]
 # type -> (heading name, office code in the number or None, closing formula)
-TYPES = {
-    "RA": ("RESOLUCIÓN DE ALCALDÍA", "A", "REGÍSTRESE, COMUNÍQUESE Y CÚMPLASE."),
-    "RGM": ("RESOLUCIÓN DE GERENCIA MUNICIPAL", "GM", "REGÍSTRESE, COMUNÍQUESE Y CÚMPLASE."),
-    "RG": ("RESOLUCIÓN DE GERENCIA", "GDUR", "REGÍSTRESE, COMUNÍQUESE Y CÚMPLASE."),
-    "DA": ("DECRETO DE ALCALDÍA", "A", "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."),
-    "OM": ("ORDENANZA MUNICIPAL", None, "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."),
-    "AC": ("ACUERDO DE CONCEJO", None, "REGÍSTRESE, COMUNÍQUESE Y CÚMPLASE."),
-    "DIR": ("DIRECTIVA", "GM", ""),
-}
-SUBJECTS = {
-    "RA": ["DELEGAR en el Gerente Municipal las atribuciones administrativas del Alcalde",
-           "DESIGNAR al Gerente de Desarrollo Urbano y Rural de la Municipalidad",
-           "APROBAR el Plan Anual de Contrataciones del ejercicio fiscal",
-           "CONFORMAR el Comité de Seguridad y Salud en el Trabajo"],
-    "RGM": ["APROBAR el expediente técnico del proyecto de agua potable de Kirigueti",
-            "APROBAR la liquidación técnica y financiera de la obra del puente Timpía",
-            "DECLARAR IMPROCEDENTE el recurso de apelación sobre licencia de funcionamiento",
-            "AUTORIZAR el viaje en comisión de servicios a la ciudad del Cusco"],
-    "RG": ["OTORGAR licencia de edificación para vivienda en el centro poblado de Kiteni",
-           "APROBAR la subdivisión de lote urbano en el sector Camisea",
-           "DECLARAR PROCEDENTE la habilitación urbana del sector Nuevo Mundo"],
-    "DA": ["APROBAR el cronograma de pago del impuesto predial y arbitrios municipales",
-           "PRORROGAR la vigencia del beneficio de regularización tributaria",
-           "CONVOCAR al proceso del presupuesto participativo basado en resultados"],
-    "OM": ["ORDENANZA QUE APRUEBA EL REGLAMENTO DE ORGANIZACIÓN Y FUNCIONES DE LA "
-           "MUNICIPALIDAD DISTRITAL DE MEGANTONI",
-           "ORDENANZA QUE REGULA EL COMERCIO AMBULATORIO EN EL DISTRITO DE MEGANTONI",
-           "ORDENANZA QUE ESTABLECE EL RÉGIMEN DE APLICACIÓN DE SANCIONES ADMINISTRATIVAS"],
-    "AC": ["APROBAR la suscripción del convenio con el Gobierno Regional del Cusco",
-           "AUTORIZAR al Alcalde la transferencia de maquinaria a la comunidad de Timpía",
-           "DECLARAR en emergencia el servicio de limpieza pública del distrito"],
-    "DIR": ["Normas para el otorgamiento y rendición de viáticos por comisión de servicios",
-            "Procedimiento para el uso y control de la caja chica institucional",
-            "Lineamientos para la gestión documental y el archivo central"],
-}
-CONSIDERANDOS = [
-    "Que, el artículo 194 de la Constitución Política del Perú, modificado por la Ley N° "
-    "30305, establece que las municipalidades distritales son órganos de gobierno local con "
-    "autonomía política, económica y administrativa en los asuntos de su competencia;",
-    "Que, el artículo II del Título Preliminar de la Ley N° 27972, Ley Orgánica de "
-    "Municipalidades, señala que dicha autonomía radica en la facultad de ejercer actos de "
-    "gobierno, administrativos y de administración, con sujeción al ordenamiento jurídico;",
-    "Que, mediante Informe Legal N° {inf:03d}-{year}-GAJ-MDM, la Gerencia de Asesoría Jurídica "
-    "opina que resulta procedente lo solicitado, de conformidad con el Texto Único Ordenado "
-    "de la Ley N° 27444, aprobado por Decreto Supremo N° 004-2019-JUS;",
-    "Que, el numeral 6 del artículo 20 de la Ley N° 27972 establece que es atribución del "
-    "alcalde dictar decretos y resoluciones de alcaldía con sujeción a las leyes y ordenanzas;",
-    "Que, mediante la Ordenanza Municipal N° 012-2019-MDM se aprobó el Reglamento de "
-    "Organización y Funciones de la entidad, que asigna la competencia a la unidad orgánica "
-    "que emite el informe técnico;",
-]
+TYPES: dict[str, tuple[str, str | None, str]] = {
+    doc_type: (spec["heading"], spec["office"], spec["closing"])
+    for doc_type, spec in _TEXTS["types"].items()}
+SUBJECTS: dict[str, list[str]] = _TEXTS["subjects"]
+CONSIDERANDOS: list[str] = _TEXTS["considerandos"]
 
 
 @dataclass(frozen=True)

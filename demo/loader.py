@@ -1,14 +1,44 @@
-"""Demonstration data for the Municipalidad Distrital de Megantoni.
+"""The demo's entry module: reads the data files of ``demo/data`` and plays them.
+
+``data(name)`` reads one YAML file of ``demo/data`` (``"offices"``, ``"users"``,
+``"documents"`` — every file of ``demo/data/documents`` in name order —,
+``"compliance_norms"``, ``"archive"``, ``"specimens"``); the rest of the package reads its
+data through it.
 
 ``load_demo`` creates the offices, one user per role and a set of documents in every
 stage of review, using only the domain functions the web pages and the API use (so the
 audit trail, versions, vistos buenos and comments are exactly what real use would leave).
-The texts live in ``docsys.demo_content`` as data; this module only plays them.
+The texts live in ``demo/data/documents/*.yaml`` as data; this module only plays them.
 
 It is idempotent: offices and users are looked up by code and username, and a document is
 only created when its author has no document of that type with that sumilla yet. A second
 call therefore creates nothing, and new entries added to the content later are created
 on the next call without touching the existing ones.
+
+A document file::
+
+    key: ra-delegacion            # a slug for error messages (not stored)
+    template: resolucion-alcaldia # template key
+    author: redactor.gm           # creates version 1 and saves version 2
+    fields: {...}                 # the template's fields (fecha empty: unissued)
+    sections:                     # per section, the texts that replace the template's
+      considerando: [fill, fill]  #   hint items, in order; a fill is a text,
+      resuelve: [[art, art], art] #   {heading, text} or a list of them
+    steps:                        # then, in order:
+      - {do: enviar, by: ..., reason: ..., to: asesor.legal}
+      - {do: comment, by: ..., ref: c1, section: ..., "on": <text in the item>,
+         quote: <words of it>, body: ...}
+      - {do: reply, by: ..., ref: c1, body: ...}
+      - {do: observar | aprobar | devolver, by: ..., reason: ..., to: ...}
+      - {do: save, by: ..., note: ..., edits: [...]}   # see _apply_edit
+      - {do: resolve, by: ..., ref: c1}
+      - {do: visto, by: ...}
+      - {do: emitir, by: <signer>}      # number, sign (demo PKI) and store the PDF
+      - {do: publicar, by: <archivist>} # put it on the public portal
+
+Earlier Megantoni norms cited there (the ROF ordinance, the 2023 delegation, the sanctions
+regime...) are the municipality's own fictitious antecedents for the demo; the national
+norms are real and cited by their official numbers.
 
 How a document entry is played:
 
@@ -22,12 +52,14 @@ How a document entry is played:
 from __future__ import annotations
 
 import copy
+from functools import cache
+from pathlib import Path
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docsys import accounts, issuing, workflow
-from docsys.demo_content import DOCUMENTS, OFFICE_HEADS, OFFICES, USERS
 from docsys.drafting.service import create_document, get_office, get_template, load_template_files
 from docsys.drafting.structure import plain_text
 from docsys.models import (Comment, Document, DocumentVersion, Issuance, Office, User,
@@ -38,10 +70,50 @@ from docsys.versions import latest_version, save_version
 DEFAULT_PASSWORD = "megantoni2026"
 HINT_MARK = "["
 FIRST_DRAFT_NOTE = "Redacción inicial sobre la plantilla"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DemoContentError(ValueError):
     """The demo content does not fit the templates or the documents (a bug in the data)."""
+
+
+# ---------------------------------------------------------------------------- the data files
+
+@cache
+def _read(path: Path):
+    with path.open(encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=_Loader)
+
+
+def data(name: str):
+    """The parsed ``demo/data/<name>.yaml`` (a fresh copy: callers may change it), or for
+    ``"documents"`` the list of the entries of ``demo/data/documents/*.yaml`` in file name
+    order (the order in which they are created)."""
+    if name == "documents":
+        return [copy.deepcopy(_read(path))
+                for path in sorted((DATA_DIR / "documents").glob("*.yaml"))]
+    return copy.deepcopy(_read(DATA_DIR / f"{name}.yaml"))
+
+
+def office_specs() -> list[tuple[str, str]]:
+    """(code, name) of the demo's offices."""
+    return [(office["code"], office["name"]) for office in data("offices")["offices"]]
+
+
+def office_heads() -> dict[str, str]:
+    """Office code -> username of its head (who gives the area's visto bueno)."""
+    return data("offices")["heads"]
+
+
+def user_specs() -> list[dict]:
+    """The demo users: username, full_name, roles, office, position, email."""
+    return data("users")["users"]
+
+
+def document_specs() -> list[dict]:
+    """The demo documents, in the order they are created (see the module docstring)."""
+    return data("documents")
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -51,14 +123,15 @@ def load_demo(session: Session, settings) -> dict:
     password = settings.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
     load_template_files(session, settings["DOCUMENT_TEMPLATES_DIR"])
     created = {"oficinas": 0, "usuarios": 0, "documentos": 0}
+    people = user_specs()
 
-    for code, name in OFFICES:
+    for code, name in office_specs():
         if session.scalar(select(Office).where(Office.code == code)) is None:
             created["oficinas"] += 1
         accounts.ensure_office(session, code, name)
 
     users: dict[str, User] = {}
-    for spec in USERS:
+    for spec in people:
         user = session.scalar(select(User).where(User.username == spec["username"]))
         if user is None:
             user = accounts.create_user(
@@ -67,7 +140,7 @@ def load_demo(session: Session, settings) -> dict:
             created["usuarios"] += 1
         users[spec["username"]] = user
 
-    for code, username in OFFICE_HEADS.items():
+    for code, username in office_heads().items():
         office = get_office(session, code)
         if office.head_id is None:
             workflow.set_office_head(session, office, users[username])
@@ -75,13 +148,14 @@ def load_demo(session: Session, settings) -> dict:
     if settings.get("PKI_DIR"):
         # Signers and legal advisers get demo certificates, so issuing signs for real.
         setup_demo_pki(session, settings, passphrase=password)
-    for spec in DOCUMENTS:
+    for spec in document_specs():
         if _existing_document(session, spec, users) is None:
             _play_document(session, spec, users, settings)
             created["documentos"] += 1
 
     logins = [{"username": spec["username"], "password": password,
-               "roles": sorted(spec["roles"]), "office": spec["office"]} for spec in USERS]
+               "roles": sorted(spec["roles"]), "office": spec["office"]}
+              for spec in people]
     return {"logins": logins, "counts": _counts(session), "created": created}
 
 

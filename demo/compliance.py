@@ -1,7 +1,7 @@
 """Demo data of compliance: an archive of earlier norms, analyzed, with relations confirmed.
 
 ``load_compliance_demo(session, settings)`` stores the norms of
-:mod:`docsys.compliance.demo_archive` as archived (imported) norms, analyzes the whole
+``demo/data/compliance_norms.yaml`` as archived (imported) norms, analyzes the whole
 archive (citations, proposed relations) and confirms, as the archivist, the relations the
 demo norms state — so the demo shows norms modified, repealed and regulated, each norm's
 page lists its links, and the reports of the demo drafts warn about what they cite.
@@ -13,9 +13,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo.loader import data
 from docsys.archive.norms import ORIGIN, norm_content
 from docsys.archive.service import INITIAL_LEGAL_STATUS, NORM_STATUS
-from docsys.compliance.demo_archive import ARCHIVE
 from docsys.compliance.norms import analyze_archive, confirm_relation
 from docsys.models import Document, DocumentVersion, NormRelation, Office, User, UserRole
 from docsys.models._common import utcnow
@@ -53,7 +53,7 @@ def load_compliance_demo(session: Session, settings=None) -> dict:
         return {"normas_archivo": 0, "relaciones_confirmadas": 0}
     offices = {o.code: o for o in session.scalars(select(Office))}
     ids, created = [], 0
-    for spec in ARCHIVE:
+    for spec in data("compliance_norms")["norms"]:
         key = number_key(spec["doc_type"], spec["number"], int(spec["date"][:4]))
         existing = session.scalar(select(Document).where(Document.number_key == key,
                                                          Document.official_number.is_not(None)))

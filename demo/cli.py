@@ -1,0 +1,42 @@
+"""`flask --app wsgi docsys demo`: the demo command, attached from outside the product.
+
+``register(app)`` adds the command to the app's ``docsys`` command group (``wsgi.py`` calls
+it; so can a test on its own app). The demo's modules are imported only when the command
+runs."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Inicializa la base de datos y carga usuarios, documentos y un archivo normativo de
+    demostración (normas con relaciones, y normas importadas desde PDF, escaneos y DOCX)."""
+    from demo.archive import import_demo_archive
+    from demo.compliance import load_compliance_demo
+    from demo.loader import load_demo
+    from docsys import migrate
+    from docsys.cli import unit_of_work
+    migrate.upgrade(current_app.extensions["docsys.engine"])
+    with unit_of_work() as session:
+        summary = load_demo(session, current_app.config)
+        related = load_compliance_demo(session, current_app.config)
+    imported = import_demo_archive(current_app.extensions["docsys.sessions"], current_app.config)
+    click.echo("Datos de demostración cargados.")
+    for key, value in summary.get("counts", {}).items():
+        click.echo(f"  {key}: {value}")
+    click.echo(f"  archivo normativo: {related['normas_archivo']} normas nuevas, "
+               f"{related['relaciones_confirmadas']} relaciones confirmadas")
+    click.echo(f"  normas importadas al archivo: {imported['imported']}")
+    click.echo("Usuarios de demostración (usuario / contraseña / roles / oficina):")
+    for login in summary.get("logins", []):
+        click.echo(f"  {login['username']:<20} {login['password']:<16} "
+                   f"{', '.join(login['roles']):<12} {login.get('office', '')}")
+
+
+def register(app: Flask) -> None:
+    """Add ``demo`` to the app's ``docsys`` command group."""
+    app.cli.commands["docsys"].add_command(demo_command)
