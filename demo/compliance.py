@@ -17,6 +17,7 @@ from demo.loader import data
 from docsys.archive.norms import ORIGIN, norm_content
 from docsys.archive.service import INITIAL_LEGAL_STATUS, NORM_STATUS
 from docsys.compliance.norms import analyze_archive, confirm_relation
+from docsys import events
 from docsys.models import Document, DocumentVersion, NormRelation, Office, User, UserRole
 from docsys.models._common import utcnow
 from docsys.versions import content_hash
@@ -41,6 +42,10 @@ def store_archive_norm(session: Session, *, doc_type: str, number: str, date: st
                                 content_hash=content_hash(content), author_id=author.id,
                                 note="Norma del archivo"))
     session.flush()
+    # As an import: audited, queued for the index and analysed by the event's subscribers.
+    events.record(session, "archive_import", author, document.id,
+                  payload={"text": "\n".join(paragraphs)}, source="demostración",
+                  official_number=number)
     return document
 
 
