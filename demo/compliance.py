@@ -26,7 +26,7 @@ from search.numbers import number_key
 
 def store_archive_norm(session: Session, *, doc_type: str, number: str, date: str,
                        sumilla: str, paragraphs: list[str], office: Office,
-                       author: User) -> Document:
+                       author: User, analyze: bool = True) -> Document:
     """A norm as the import stores one (``norm_content``, status publicado, in force), its
     text as version 1; without an original file, as the demo's norms have none."""
     content = norm_content(doc_type, "\n".join(paragraphs), sumilla=sumilla, date=date,
@@ -44,7 +44,8 @@ def store_archive_norm(session: Session, *, doc_type: str, number: str, date: st
     session.flush()
     # As an import: audited, queued for the index and analysed by the event's subscribers.
     events.record(session, "archive_import", author, document.id,
-                  payload={"text": "\n".join(paragraphs)}, source="demostración",
+                  payload={"text": "\n".join(paragraphs), "analyze": analyze},
+                  source="demostración",
                   official_number=number)
     return document
 
@@ -66,7 +67,8 @@ def load_compliance_demo(session: Session, settings=None) -> dict:
             existing = store_archive_norm(
                 session, doc_type=spec["doc_type"], number=spec["number"], date=spec["date"],
                 sumilla=spec["sumilla"], paragraphs=spec["text"],
-                office=offices.get(spec["office"]) or archivist.office, author=archivist)
+                office=offices.get(spec["office"]) or archivist.office, author=archivist,
+                analyze=False)  # analysed together below
             created += 1
         ids.append(existing.id)
     analyze_archive(session, ids)

@@ -41,7 +41,8 @@ def search_outbox(session: Session, event: DomainEvent) -> None:
 def compliance_analysis(session: Session, event: DomainEvent) -> None:
     """Analyse a new norm. On import the analysis may fail without undoing the import (it
     runs in a savepoint; the norm can be analysed again later, ``compliance analyze``)."""
-    if event.name not in ANALYSING or event.document_id is None:
+    if event.name not in ANALYSING or event.document_id is None \
+            or event.payload.get("analyze") is False:  # the caller analyses later, in bulk
         return
     from docsys.compliance import analyze_norm
     document = session.get(Document, event.document_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from demo.compliance import store_archive_norm
-from docsys.compliance.norms import analyze_norm
 from docsys.models import Office
 from tests.conftest import get_user
 
@@ -48,9 +47,8 @@ def add_norm(session, spec, office="SG", analyze=True, author="archivo"):
     office_row = session.scalar(select(Office).where(Office.code == office))
     document = store_archive_norm(session, doc_type=doc_type_of(number), number=number,
                                   date=date, sumilla=title, paragraphs=paragraphs,
-                                  office=office_row, author=get_user(session, author))
-    if analyze:
-        analyze_norm(session, document)
+                                  office=office_row, author=get_user(session, author),
+                                  analyze=analyze)
     return document
 
 
