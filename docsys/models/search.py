@@ -6,8 +6,9 @@ unavailable index never loses or blocks a save: the indexer catches up later.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Integer, event
+from sqlalchemy import Integer, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from docsys.db import Base
@@ -26,7 +27,8 @@ def _enqueue_on_write(mapper, connection, target) -> None:
     """Every insert or update of a document, and every new version, queues the document for
     indexing in the same transaction (bulk UPDATEs must call ``search.indexer.enqueue``)."""
     document_id = getattr(target, "document_id", None) or target.id
-    connection.execute(SearchOutbox.__table__.insert().values(
+    table = cast(Table, SearchOutbox.__table__)     # a declarative class maps a Table
+    connection.execute(table.insert().values(
         document_id=document_id, enqueued_at=utcnow(), attempts=0))
     session = object_session(target)
     if session is not None:
