@@ -30,6 +30,6 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision(engine: Engine) -> str:
+def head_revision(engine: Engine) -> str | None:
     from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

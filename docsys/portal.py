@@ -91,7 +91,7 @@ class PublicLink:
     its portal address."""
 
     text: str
-    number: str
+    number: str | None      # a document's official number (a column that may be empty)
     address: NormAddress | None
     note: str = ""
 
@@ -143,11 +143,14 @@ def public_relations(session: Session, document: Document) -> PublicRelations:
              for c in links.cites]
     cited_by = [PublicLink(n.title, n.number, addresses[n.document_id])
                 for n in links.cited_by if n.document_id in addresses]
-    affects = [PublicLink(RELATION_LABELS[r.kind],
-                          r.target.official_number if r.target_document_id in addresses
-                          else r.target_label,
-                          addresses.get(r.target_document_id), _scope(r))
-               for r in confirmed]
+    affects = []
+    for r in confirmed:
+        target = r.target if r.target_document_id in addresses else None
+        affects.append(PublicLink(RELATION_LABELS[r.kind],
+                                  target.official_number if target is not None
+                                  else r.target_label,
+                                  addresses[target.id] if target is not None else None,
+                                  _scope(r)))
     return PublicRelations(affected_by, cites, cited_by, affects)
 
 

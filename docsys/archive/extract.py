@@ -139,13 +139,14 @@ def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None 
 
     kind, mime, plain = _detect(data, filename)
     warnings = _extension_warnings(filename, kind)
-    common = {"mime": mime, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    sha256 = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         pdf = _extract_pdf(data, filename, ocr_lang, ocr_workers)
         return Extraction(text=pdf.text, method="ocr" if pdf.ocr_pages else "pdf-text",
                           ocr=bool(pdf.ocr_pages), ocr_confidence=pdf.confidence,
                           pages=pdf.pages, ocr_pages=pdf.ocr_pages,
-                          warnings=tuple(warnings + pdf.warnings), **common)
+                          warnings=tuple(warnings + pdf.warnings), mime=mime, sha256=sha256,
+                          size=len(data))
     if kind == "docx":
         text = _docx_text(data, filename)
     elif kind == "doc":
@@ -155,7 +156,7 @@ def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None 
     if not _alnum(text):
         raise ExtractionError(f"El archivo «{_shown(filename)}» no contiene texto.", "no_text")
     return Extraction(text=text, method=kind, ocr=False, ocr_confidence=None, pages=None,
-                      warnings=tuple(warnings), **common)
+                      warnings=tuple(warnings), mime=mime, sha256=sha256, size=len(data))
 
 
 def _check_size(size: int, max_bytes: int, filename: str) -> None:

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import NotRequired, TypedDict
 
 from docsys.compliance.folding import fold
 from docsys.rendering.ordinals import MONTHS
@@ -341,7 +342,14 @@ _PLACE_RE = re.compile(r"(?:^|\n)[ \t]*(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*,\s*"
 _GIVEN_RE = re.compile(r"DADO\s+EN\s+|POR\s+TANTO|REGISTRESE|MANDO\s+SE\s+(?:REGISTRE|PUBLIQUE)")
 
 
-def _find_date(original: str, folded: str, year: int | None, given_only: bool = False):
+class _FoundDate(TypedDict):
+    date: datetime.date
+    confidence: float
+    place: NotRequired[str]
+
+
+def _find_date(original: str, folded: str, year: int | None,
+               given_only: bool = False) -> _FoundDate | None:
     """The issue date: "Place, 15 de marzo de 2024" at a line start beats "Dado en ... a los
     quince días del mes de ..." and the closing formula, which beat any other date."""
     candidates = []
@@ -355,7 +363,7 @@ def _find_date(original: str, folded: str, year: int | None, given_only: bool = 
         except ValueError:
             continue
         candidates.append((match, value, True))
-    best = None
+    best: _FoundDate | None = None
     for match, value, numeric in candidates:
         before = folded[max(0, match.start() - 60):match.start()]
         place = _PLACE_RE.search(before)
@@ -373,7 +381,7 @@ def _find_date(original: str, folded: str, year: int | None, given_only: bool = 
         if year and value.year != year:
             confidence -= 0.3
         if best is None or confidence > best["confidence"] + 1e-9:
-            found = {"date": value, "confidence": round(confidence, 2)}
+            found: _FoundDate = {"date": value, "confidence": round(confidence, 2)}
             if place:
                 start = match.start() - len(before) + place.start("place")
                 found["place"] = original[start:start + len(place["place"])].strip().title()

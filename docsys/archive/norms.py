@@ -44,7 +44,8 @@ def compose_official_number(doc_type: str, label: str | None, number: int, year:
     composed in the municipality's usual form (a bare "45" too)."""
     parsed = parse_label(label) if label else None
     bare = parsed is not None and parsed[1] is None and not parsed[2].strip(" -")
-    if not parsed or bare or parsed[0] != number or (parsed[1] is not None and parsed[1] != year):
+    if (not parsed or label is None or bare or parsed[0] != number
+            or (parsed[1] is not None and parsed[1] != year)):
         label = compose_label(number, year, office_code, doc_type, muni_code)
     return f"{type_heading(doc_type)} N° {label.strip()}"
 
@@ -123,7 +124,7 @@ def _pieces(text: str) -> list[str]:
 
 def norm_text(content: dict) -> str:
     """The text of an archived norm, pages separated by a blank line (the "texto" sections)."""
-    parts = []
+    parts: list[str] = []
     for section in content.get("sections") or []:
         if section.get("key", "").startswith("texto"):
             parts.extend(item.get("text", "") for item in section.get("items") or [])

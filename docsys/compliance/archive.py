@@ -76,8 +76,10 @@ def as_archive_norm(document: Document) -> ArchiveNorm:
     return _norm(document)      # a Document has every column _norm reads
 
 
-def candidates_by_key(session: Session, keys: Iterable[str]) -> dict[str, list[ArchiveNorm]]:
-    """Stored norms filed under each of ``keys`` (``documents.number_key``)."""
+def candidates_by_key(session: Session,
+                      keys: Iterable[str | None]) -> dict[str, list[ArchiveNorm]]:
+    """Stored norms filed under each of ``keys`` (``documents.number_key``); empty keys
+    are skipped."""
     keys = sorted({k for k in keys if k})
     found: dict[str, list[ArchiveNorm]] = {}
     for i in range(0, len(keys), 500):
@@ -176,7 +178,9 @@ def relations_affecting(session: Session, document_ids: Iterable[int],
             NormRelation.kind.in_(("deroga", "modifica")),
             NormRelation.status.in_(statuses)))
         for relation in rows:
-            out.setdefault(relation.target_document_id, []).append(relation)
+            target = relation.target_document_id
+            if target is not None:      # always: selected by target id
+                out.setdefault(target, []).append(relation)
     for relations in out.values():
         relations.sort(key=lambda r: (r.effective_date or "", r.id))
     return out

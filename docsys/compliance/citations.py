@@ -364,10 +364,17 @@ def parse_norm_reference(s: str, default_kind: str | None = None) -> Citation | 
         return None
     folded = fold(s)
     for match in re.finditer(r"(?<![\d.])\d", folded):
-        citation = _item_citation(s, folded, kind, match.start(), match.start(), plural=True)
-        if citation is not None:
-            return citation[0]
+        item = _item_citation(s, folded, kind, match.start(), match.start(), plural=True)
+        if item is not None:
+            return item[0]
     return None
+
+
+def _after_head(folded: str, pos: int) -> int:
+    """Where a citation's number may start: past up to three spaces after its head."""
+    match = _AFTER_HEAD.match(folded, pos)
+    assert match is not None, "_AFTER_HEAD matches the empty string"
+    return match.end()
 
 
 def _numbered_citations(text: str, folded: str) -> list[Citation]:
@@ -388,7 +395,7 @@ def _numbered_citations(text: str, folded: str) -> list[Citation]:
                 found.append(citation)
                 consumed = citation.end
             continue
-        pos = _AFTER_HEAD.match(folded, head.end()).end()
+        pos = _after_head(folded, head.end())
         plural = bool(_PLURAL_HEAD.match(word))
         first = _item_citation(text, folded, kind, head.start(), pos, plural)
         if first is None:
@@ -478,7 +485,7 @@ def _tuo_citation(text: str, folded: str, head: re.Match) -> Citation | None:
         return None
     base_head = _HEAD_RE.match(folded, link.end())
     if base_head is not None and base_head.lastgroup in ("LEY", "DLEG"):
-        pos = _AFTER_HEAD.match(folded, base_head.end()).end()
+        pos = _after_head(folded, base_head.end())
         base = _item_citation(text, folded, base_head.lastgroup, link.end(), pos, False)
         if base is not None:
             return _make(text, "TUO", head.start(), base[1], base[0].number, None,
@@ -656,7 +663,9 @@ def _unit_items(unit: str, rank: int) -> list[str]:
     """The items of one unit, ranges expanded: 'artículos 3 al 6' -> ['3', '4', '5', '6']."""
     item_re = _ART_ITEM_RE if rank == 0 else _SUB_ITEM_RE
     items: list[str] = []
-    match = item_re.match(unit, re.match(r"[a-z]+\.?\s?", unit).end())
+    word = re.match(r"[a-z]+\.?\s?", unit)
+    assert word is not None, "a unit starts with its word (_UNIT_RE)"
+    match = item_re.match(unit, word.end())
     sep_text = ""
     while match is not None:
         value = _item_value(match.group(0), rank)

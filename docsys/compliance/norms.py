@@ -146,7 +146,7 @@ def analyze_archive(session: Session, document_ids: Iterable[int] | None = None,
     ids = list(session.scalars(query.order_by(Document.issue_date, Document.id)))
     totals = {"normas": 0, "citas": 0, "relaciones_propuestas": 0}
     for document_id in ids:
-        document = session.get(Document, document_id)
+        document = session.get_one(Document, document_id)
         text = text_of(session, document) if text_of else None
         result = analyze_norm(session, document, text)
         totals["normas"] += 1
@@ -219,10 +219,12 @@ def confirm_relation(session: Session, relation: NormRelation, actor: User,
     relation.decided_at = utcnow()
     relation.decision_note = note
     session.flush()
-    before, after = refresh_legal_status(session, relation.target, today=today)
+    target = relation.target
+    assert target is not None, "target_document_id is set (checked above)"
+    before, after = refresh_legal_status(session, target, today=today)
     events.record(session, "relation_confirm", actor, relation.target_document_id,
                  relation=relation.id, kind=relation.kind, source=relation.source.official_number,
-                 target=relation.target.official_number, articles=relation.articles,
+                 target=target.official_number, articles=relation.articles,
                  effective_date=effective, legal_status_before=before,
                  legal_status_after=after)
     return relation
@@ -279,7 +281,8 @@ def refresh_legal_status(session: Session, document: Document, *, today: dt.date
         NormRelation.target_document_id == document.id))
     derived = status_from(relations, today or today_in_lima())
     before = document.legal_status or "vigente"
-    after = derived if recompute else max(before, derived, key=STATUS_RANK.get)
+    after = derived if recompute else max(before, derived,
+                                          key=lambda status: STATUS_RANK[status])
     if after != before:
         document.legal_status = after  # the caller's event re-queues it for the index
         session.flush()
@@ -295,7 +298,7 @@ def refresh_statuses(session: Session, today: dt.date | None = None) -> int:
         .distinct()))
     changed = 0
     for document_id in ids:
-        document = session.get(Document, document_id)
+        document = session.get_one(Document, document_id)
         before, after = refresh_legal_status(session, document, today=today)
         if before != after:
             changed += 1
@@ -374,7 +377,8 @@ def norm_links(session: Session, document: Document, visibility=None) -> NormLin
         item = grouped[row.canonical_id]
         if item.match is None:
             item.match = archive.pick(row.canonical_id, row.archive_key,
-                                      candidates.get(row.archive_key, []))
+                                      candidates.get(row.archive_key, []) if row.archive_key
+                                      else [])
     visible = archive.visible_ids(session, (c.match.document_id for c in grouped.values()
                                             if c.match), visibility)
     for item in grouped.values():

@@ -63,8 +63,8 @@ def common_runs(a: Words, b: Words, min_words: int = MIN_WORDS) -> list[Run]:
     if len(a.words) < min_words or len(b.words) < min_words:
         return []
     seeds: dict[tuple[str, ...], int] = {}
-    for j, shingle in enumerate(b.seeds):
-        seeds.setdefault(shingle, j)
+    for index, shingle in enumerate(b.seeds):
+        seeds.setdefault(shingle, index)
     aw, bw, a_seeds = a.words, b.words, a.seeds
     runs = []
     i = 0

@@ -98,7 +98,9 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
     for verb in _VERB_RE.finditer(folded):
         if not _is_operative(text, folded, verb.start()):
             continue
-        kind = _VERBS[int(verb.lastgroup[1:])][0]
+        group = verb.lastgroup
+        assert group is not None, "every alternative of _VERB_RE is a named group"
+        kind = _VERBS[int(group[1:])][0]
         end = _clause_end(text, verb.end(), citations, starts)
         objects = _objects(folded, verb.end(), end, citations, starts)
         if kind == "aprueba":

@@ -28,9 +28,10 @@ def get_template(session: Session, key) -> DocumentTemplate:
 
 
 def latest_template_version(session: Session, template: DocumentTemplate) -> TemplateVersion:
-    return session.scalar(select(TemplateVersion).where(
+    """Every stored template has one: a template is created with its first version."""
+    return session.scalars(select(TemplateVersion).where(
         TemplateVersion.template_id == template.id,
-        TemplateVersion.number == template.latest_version))
+        TemplateVersion.number == template.latest_version)).one()
 
 
 def _add_template_version(session: Session, template: DocumentTemplate, source_text: str,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
@@ -216,6 +217,10 @@ class _ItemLines:
     """How an item's text splits around its label: when there is no heading the first
     line runs on in the label's paragraph; otherwise label and heading stand alone."""
 
+    # Provided as dataclass fields by the subclasses.
+    text: str
+    heading: str
+
     @property
     def lines(self) -> tuple[str, ...]:
         return _lines(self.text)
@@ -353,7 +358,7 @@ def block_lines(block: Block) -> list[str]:
     return [block.text] if block.text else []
 
 
-def layout_text(blocks: list[Block], *, include_letterhead: bool = False) -> str:
+def layout_text(blocks: Sequence[Block], *, include_letterhead: bool = False) -> str:
     """The plain reading text of the document body, one line per rendered paragraph.
 
     The letterhead is page furniture (repeated on every page of a PDF, in the header of

@@ -43,7 +43,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, NamedTuple, Union
+from typing import ClassVar, Generic, Iterable, NamedTuple, TypeVar, Union
 
 from docsys.rendering.html import environment
 from docsys.rendering.layout import Paragraph, block_lines, clean_line, clean_text, item_label
@@ -157,8 +157,8 @@ def diff_words(old: str, new: str) -> tuple[DiffOp, ...]:
     a_end, b_end = len(a_keys) - suffix, len(b_keys) - suffix
     matcher = difflib.SequenceMatcher(None, a_keys[prefix:a_end], b_keys[prefix:b_end],
                                       autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        opcodes.append((tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix))
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        opcodes.append((op, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix))
     if suffix:
         opcodes.append(("equal", a_end, len(a_keys), b_end, len(b_keys)))
 
@@ -479,11 +479,14 @@ def _display_lines(label: str, heading: str, text: str) -> tuple[str, ...]:
     return tuple(block_lines(Paragraph(text=text, label=label, heading=heading)))
 
 
+_Moved = TypeVar("_Moved", "ItemChange", "SectionChange")
+
+
 @dataclass(frozen=True)
-class MoveOrigin:
+class MoveOrigin(Generic[_Moved]):
     """Where a moved item or section used to be, in the old reading order."""
     kind: ClassVar[str] = "origin"
-    change: Union["ItemChange", "SectionChange"]
+    change: _Moved
 
 
 @dataclass(frozen=True)
@@ -501,7 +504,7 @@ class SectionChange:
     new_kind: str
     old_position: int | None
     new_position: int | None
-    entries: tuple[Union[ItemChange, MoveOrigin], ...]
+    entries: tuple[Union[ItemChange, MoveOrigin[ItemChange]], ...]
 
     @property
     def items(self) -> tuple[ItemChange, ...]:
@@ -547,7 +550,7 @@ class Summary:
 @dataclass(frozen=True)
 class Redline:
     fields: tuple[FieldChange, ...]
-    entries: tuple[Union[SectionChange, MoveOrigin], ...]
+    entries: tuple[Union[SectionChange, MoveOrigin[SectionChange]], ...]
     closing: TextChange
     summary: Summary
     old_doc_type: str = ""
@@ -866,10 +869,13 @@ def _align_items(old_sections: list[_Section], new_sections: list[_Section]) -> 
 
 def _section_change(old: _Section | None, new: _Section | None, status: str,
                     items: _ItemAlignment) -> SectionChange:
+    # _interleave asks for entries only of the sides that have items.
     def new_entry(j: int):
+        assert new is not None
         return items.new[(new.key, j)]
 
     def old_entry(i: int):
+        assert old is not None
         change = items.old[(old.key, i)]
         return MoveOrigin(change) if change.status == MOVED else change
 
@@ -880,8 +886,10 @@ def _section_change(old: _Section | None, new: _Section | None, status: str,
     new_title = new.title if new else ""
     if status not in (INSERTED, DELETED, MOVED):
         status = UNCHANGED if old_title == new_title else MODIFIED
+    section = new or old
+    assert section is not None, "a section change has at least one side"
     return SectionChange(
-        key=(new or old).key, status=status, old_title=old_title, new_title=new_title,
+        key=section.key, status=status, old_title=old_title, new_title=new_title,
         title_ops=diff_words(old_title, new_title),
         old_kind=old.kind if old else "", new_kind=new.kind if new else "",
         old_position=old.index + 1 if old else None,
@@ -890,7 +898,8 @@ def _section_change(old: _Section | None, new: _Section | None, status: str,
 
 
 def _align_sections(old_sections: list[_Section], new_sections: list[_Section],
-                    items: _ItemAlignment) -> list[Union[SectionChange, MoveOrigin]]:
+                    items: _ItemAlignment
+                    ) -> list[Union[SectionChange, MoveOrigin[SectionChange]]]:
     """Sections by key, in new order; a deleted section, or the old place of a moved one,
     where it stood in the old order."""
     old_by_key = {s.key: s for s in old_sections}

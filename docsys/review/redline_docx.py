@@ -46,6 +46,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Cm, RGBColor
 
 from docsys.rendering.docx_styles import LANGUAGE, ParagraphStyle, define_paragraph_styles
@@ -143,7 +144,8 @@ class _Block:
         return []
 
 
-def _item_blocks(item: ItemChange | MoveOrigin, section_kind: str, mode: str) -> list[_Block]:
+def _item_blocks(item: ItemChange | MoveOrigin[ItemChange], section_kind: str,
+                 mode: str) -> list[_Block]:
     """``mode``: "both" (a section in place), "old" (the old place of a moved section)
     or "new" (its new place)."""
     if isinstance(item, MoveOrigin):
@@ -221,11 +223,11 @@ class _RevisionWriter:
         self.author = author
         self.date = date
         self.next_id = 1
-        self.paragraph = None
+        self.paragraph: CT_P | None = None
         # Style ids looked up once: add_paragraph(style=name) scans every style each time.
         self.style_ids = {name: document.styles[name].style_id for name in BODY_STYLES}
 
-    def _new_paragraph(self, style: str):
+    def _new_paragraph(self, style: str) -> CT_P:
         paragraph = self.document.add_paragraph()._p
         paragraph.style = self.style_ids[style]
         return paragraph

@@ -46,9 +46,10 @@ def take_next(session: Session, doc_type: str, office_code: str, year: int) -> i
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(insert(NumberSequence).values(**values).on_conflict_do_nothing(
         index_elements=["doc_type", "office_code", "year"]))
-    row = session.scalar(select(NumberSequence).where(
+    # The row exists now: inserted above, or already there.
+    row = session.scalars(select(NumberSequence).where(
         NumberSequence.doc_type == doc_type, NumberSequence.office_code == office_code,
-        NumberSequence.year == year).with_for_update())
+        NumberSequence.year == year).with_for_update()).one()
     row.last_number += 1
     session.flush()
     return row.last_number

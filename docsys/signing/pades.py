@@ -38,7 +38,7 @@ import io
 import math
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -63,6 +63,7 @@ from pyhanko.sign.validation import (
     validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignatureStatus
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -249,7 +250,10 @@ def prepare_signature_fields(pdf_bytes: bytes, slots: Sequence[SlotSpec]) -> byt
         _, _, index = _page_size(reader, slot.page)
         box = slot.box if slot.box is not None else grid[slot.name]
         fields.append_signature_field(writer, fields.SigFieldSpec(
-            sig_field_name=slot.name, on_page=index, box=tuple(float(v) for v in box)))
+            sig_field_name=slot.name, on_page=index,
+            # pyHanko annotates the box as ints, but PDF rectangles take reals (and it
+            # writes them as given).
+            box=tuple(float(v) for v in box)))  # type: ignore[arg-type]
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -404,7 +408,8 @@ def _timestamper(url: str, timeout: float) -> HTTPTimeStamper:
 
 
 def _empty_signature_fields(reader: PdfFileReader) -> tuple[set[str], set[str]]:
-    empty, filled = set(), set()
+    empty: set[str] = set()
+    filled: set[str] = set()
     for name, value, _ in fields.enumerate_sig_fields(reader):
         (filled if value is not None else empty).add(name)
     return empty, filled
@@ -453,8 +458,9 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
     info = credential.info
     label = signer_label or SignerLabel(info.common_name, info.position)
     timestamper = None
-    if timestamp_url:
-        timestamper = _timestamper(timestamp_url, timestamp_timeout)
+    tsa_url = timestamp_url or ""
+    if tsa_url:
+        timestamper = _timestamper(tsa_url, timestamp_timeout)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",
@@ -472,13 +478,13 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
                                      appearance_text_params={"docsys_stamp": text})
     except TimestampRequestError as exc:
         raise TimestampUnavailable(
-            f"No se pudo obtener el sello de tiempo de {_host(timestamp_url)}; "
+            f"No se pudo obtener el sello de tiempo de {_host(tsa_url)}; "
             "la firma no se realizó. Intente nuevamente.", detail=str(exc)) from exc
     except (SigningError, PdfError) as exc:
         if timestamper is not None:
             # e.g. the TSA's tokens grew past the size estimated from its first token
             with _timestampers_lock:
-                _timestampers.pop((timestamp_url, timestamp_timeout), None)
+                _timestampers.pop((tsa_url, timestamp_timeout), None)
         raise ValidationError("No se pudo firmar el documento.", detail=str(exc)) from exc
     return output.getvalue()
 
@@ -549,7 +555,7 @@ class VerificationReport:
 
 def load_trust_roots(roots: Iterable) -> list[asn1_x509.Certificate]:
     """Trust roots from certificates (cryptography or asn1crypto) or PEM/DER bytes."""
-    result = []
+    result: list[asn1_x509.Certificate] = []
     for root in roots or ():
         if isinstance(root, str):
             root = root.encode("ascii")
@@ -728,15 +734,15 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
         unsigned = sorted(_empty_signature_fields(reader)[0])
     except Exception:
         unsigned = []
-    base = dict(sha256=sha256, size=len(data), validation_time=moment, matches_issued=matches,
-                unsigned_fields=unsigned)
+    base = VerificationReport(sha256=sha256, size=len(data), validation_time=moment,
+                              matches_issued=matches, unsigned_fields=unsigned)
     try:
         embedded_all = list(reader.embedded_signatures)
     except Exception as exc:
         raise ValidationError("Las firmas del PDF están dañadas y no se pueden leer.") from exc
     if not embedded_all:
-        return VerificationReport(
-            **base, verdict=INVALID,
+        return replace(
+            base, verdict=INVALID,
             summary="El archivo no contiene firmas digitales: no es un documento firmado.")
 
     roots = load_trust_roots(trust_roots)
@@ -774,8 +780,8 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
         first = next(r for r in reports if r.verdict == INDETERMINATE)
         summary = ("No se pudo confirmar la validez de todas las firmas. "
                    f"{first.field_name}: {first.explanation}")
-    return VerificationReport(**base, signatures=reports, verdict=verdict, summary=summary,
-                              altered_after_signing=altered)
+    return replace(base, signatures=reports, verdict=verdict, summary=summary,
+                   altered_after_signing=altered)
 
 
 def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
@@ -784,6 +790,7 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
     modified_after = revision is not None and revision < total_revisions - 1
     is_timestamp = emb.sig_object_type == "/DocTimeStamp"
     kind = "sello de tiempo del documento" if is_timestamp else "firma"
+    status: DocumentTimestampStatus | PdfSignatureStatus
     try:
         vc = _validation_context(roots, moment, allow_fetching)
         if is_timestamp:
@@ -795,8 +802,10 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
                               f"reconocido ({type(exc).__name__}).", "FORMAT_FAILURE", kind,
                               modified_after)
 
-    ts_status = None if is_timestamp else status.timestamp_validity
-    timestamp_time = status.timestamp if is_timestamp else (
+    # The timestamp validator's status for a document timestamp, the signature
+    # validator's otherwise (``is_timestamp``).
+    ts_status = status.timestamp_validity if isinstance(status, PdfSignatureStatus) else None
+    timestamp_time = status.timestamp if isinstance(status, DocumentTimestampStatus) else (
         ts_status.timestamp if ts_status is not None else None)
     ts_ok = ts_status is not None and ts_status.intact and ts_status.valid and \
         ts_status.trusted
@@ -806,7 +815,8 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
     not_after = cert.not_valid_after
     # Past-signature validation: the certificate expired after a timestamp proving the
     # signature existed while it was valid -> validate the chain at the timestamp's time.
-    if (not is_timestamp and ts_ok and _expiry_related(status.trust_problem_indic)
+    if (not is_timestamp and ts_ok and timestamp_time is not None
+            and _expiry_related(status.trust_problem_indic)
             and not_before <= timestamp_time <= not_after):
         try:
             vc_past = _validation_context(roots, timestamp_time, allow_fetching)
@@ -838,7 +848,8 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
     if is_timestamp and verdict == VALID:
         explanation = "El sello de tiempo del documento es válido."
 
-    signer_reported = None if is_timestamp else status.signer_reported_dt
+    signer_reported = status.signer_reported_dt if isinstance(status, PdfSignatureStatus) \
+        else None
     proof_time = timestamp_time or signer_reported
     cert_ok_at_signing = None
     if proof_time is not None:
@@ -863,8 +874,8 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
         location=_pdf_text(sig_object.get("/Location")),
         signing_time=_lima(signer_reported),
         timestamp_time=_lima(timestamp_time),
-        timestamp_trusted=None if ts_status is None and not is_timestamp else (
-            bool(status.trusted) if is_timestamp else bool(ts_status.trusted)),
+        timestamp_trusted=bool(status.trusted) if is_timestamp else (
+            None if ts_status is None else bool(ts_status.trusted)),
         intact=bool(status.intact),
         signature_valid=bool(status.valid),
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
@@ -884,8 +895,8 @@ def describe(report: VerificationReport) -> str:
     """A plain-text rendering of a report (CLI output, logs)."""
     lines = [f"Resultado: {report.verdict}", report.summary, f"SHA-256: {report.sha256}"]
     for number, sig in enumerate(report.signatures, 1):
-        when = format_datetime(sig.timestamp_time or sig.signing_time) \
-            if (sig.timestamp_time or sig.signing_time) else "sin fecha"
+        moment = sig.timestamp_time or sig.signing_time
+        when = format_datetime(moment) if moment else "sin fecha"
         lines.append(f"{number}. [{sig.verdict}] {sig.field_name}: {sig.signer_name}"
                      f"{' - ' + sig.signer_position if sig.signer_position else ''}; "
                      f"{sig.reason or 'sin motivo'}; {when}. {sig.explanation}")

@@ -173,7 +173,9 @@ def load_ca(directory: str | os.PathLike) -> DemoCA:
                                              password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("La clave de la autoridad de demostración no es RSA.")
-    if key.public_key().public_numbers() != cert.public_key().public_numbers():
+    cert_key = cert.public_key()
+    if (not isinstance(cert_key, rsa.RSAPublicKey)
+            or key.public_key().public_numbers() != cert_key.public_numbers()):
         raise ValueError("La clave de la autoridad de demostración no corresponde "
                          "a su certificado.")
     return DemoCA(cert=cert, key=key, directory=directory)
