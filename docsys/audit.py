@@ -57,7 +57,8 @@ def record(session: Session, action: str, actor: User | None, document_id: int |
     head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     if head is None:
         _create_head(session)
-        head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+        head = session.scalars(select(AuditHead).where(AuditHead.id == 1)
+                               .with_for_update()).one()
     at = utcnow()
     seq = head.seq + 1
     actor_id = actor.id if actor else None
@@ -77,10 +78,8 @@ def _create_head(session: Session) -> None:
     insert it (the second would fail on the primary key), so the loser's insert is a no-op
     and it then waits on the winner's lock."""
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS)
                     .on_conflict_do_nothing(index_elements=["id"]))
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from docsys.drafting.structure import plain_text
 from docsys.states import SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
-from search import SearchDoc, get_backend, search_id
+from search import SearchBackend, SearchDoc, get_backend, search_id
 from search.indexer import pending, process_outbox, reindex_all
 
 log = logging.getLogger("docsys.search")
@@ -96,7 +96,7 @@ class SearchService:
         self.config = config
         self.session_factory = session_factory
         self.background = background
-        self._backend = None
+        self._backend: SearchBackend | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None

@@ -123,7 +123,7 @@ def issued_meta(settings, document: Document, content: dict, number: str, code: 
 def issued_content(session: Session, issuance: Issuance) -> dict:
     """The text that was signed: the approved version with the issue date and signer."""
     from docsys.versions import get_version
-    document = session.get(Document, issuance.document_id)
+    document = session.get_one(Document, issuance.document_id)
     version = get_version(session, document, issuance.version_number)
     return _final_content(document, version.content, issuance.signer,
                           dt.date.fromisoformat(issuance.issue_date))

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.sql.elements import ColumnElement
 
 from docsys.errors import Conflict, PermissionDenied
 from docsys.models import Comment, Document, Office, TemplateVersion, User, UserRole, VistoBueno
@@ -308,7 +309,7 @@ def awaiting_condition(session: Session, user: User):
                                or_(Document.assignee_id.is_(None),
                                    Document.assignee_id.not_in(other_adviser))))
     headed = select(Office.id).where(Office.head_id == user.id)
-    heads_office = Document.office_id.in_(headed)
+    heads_office: ColumnElement[bool] = Document.office_id.in_(headed)
     if user.has_role("signer"):  # the signer of an office without a designated head
         headless = select(Office.id).where(Office.head_id.is_(None))
         heads_office = or_(heads_office, and_(Document.office_id == user.office_id,

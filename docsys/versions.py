@@ -90,7 +90,7 @@ def _append_version(session: Session, document: Document, content: dict, base: i
                 title=content["fields"].get("sumilla") or document.title)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         current, number, status = session.execute(
             select(Document.latest_version, Document.official_number, Document.status)
             .where(Document.id == document.id)).one()

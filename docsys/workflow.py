@@ -113,7 +113,7 @@ def move(session: Session, document: Document, target: str, actor: User, action:
         update(Document).where(*conditions)
         .values(status=target, updated_at=utcnow())
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         current, latest = session.execute(select(Document.status, Document.latest_version)
                                           .where(Document.id == document.id)).one()
         if current in expected and version is not None and latest != version:
@@ -226,6 +226,7 @@ def give_visto_bueno(session: Session, document: Document, actor: User) -> Visto
     policy.require(actor, Can.VISTO_BUENO, document, refusal,
                    state_message="El visto bueno se da cuando el documento está en revisión.")
     kind = policy.visto_bueno_kind(actor, document)
+    assert kind is not None  # the policy allowed it: a legal adviser or the area head
     existing = current_vistos(session, document).get(kind)
     if existing is not None:
         raise Conflict("Ya se dio ese visto bueno sobre la versión actual.")

@@ -190,7 +190,7 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
                 office_id=data.office.id, official_number=official, number_key=key,
                 issue_date=data.date, updated_at=now)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         raise VersionConflict("Otra persona modificó esta norma mientras usted la revisaba. "
                               "Recargue la página para ver sus datos actuales.",
                               current_version=document.latest_version, base_version=base)

@@ -308,7 +308,7 @@ def _shown_name(name: str, limit: int) -> str:
 def _create_norm(session: Session, settings: ImportSettings, batch_id: int, actor_id: int,
                  data: bytes, shown: str, extraction: Extraction, guess: GuessedMetadata,
                  record_id: int | None) -> tuple[ArchivedNorm, list[str]]:
-    actor = session.get(User, actor_id)
+    actor = session.get_one(User, actor_id)
     blob = blobs.put(session, settings.blob_dir, data, extraction.mime)
     notes = list(guess.notes)
     office = _office_for(session, guess, actor, notes)

@@ -13,7 +13,7 @@ import logging
 import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import IO, Iterable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,7 +45,7 @@ def staged_path(config, file_id: int) -> Path:
 
 
 def stage_uploads(session: Session, config, actor: User,
-                  files: Iterable[tuple[str, BinaryIO]]) -> ImportBatch:
+                  files: Iterable[tuple[str, IO[bytes]]]) -> ImportBatch:
     """Keep the uploaded files as pending entries of a new batch, in the caller's
     transaction (the caller commits, then wakes the worker). A file over the size limit or
     with an unusable name is recorded as failed at once."""
@@ -85,7 +85,7 @@ def stage_uploads(session: Session, config, actor: User,
     return batch
 
 
-def _copy_limited(stream: BinaryIO, path: Path, limit: int) -> int:
+def _copy_limited(stream: IO[bytes], path: Path, limit: int) -> int:
     """Copy at most ``limit`` + 1 bytes (enough to know the file is too large)."""
     written = 0
     try:

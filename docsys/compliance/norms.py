@@ -309,8 +309,8 @@ def refresh_statuses(session: Session, today: dt.date | None = None) -> int:
 
 # --------------------------------------------------------------------------- reading
 
-def list_relations(session: Session, status: str | None = "propuesta", limit: int = 200,
-                   offset: int = 0, visibility=None) -> list[NormRelation]:
+def list_relations(session: Session, status: str | None = "propuesta", limit: int | str = 200,
+                   offset: int | str = 0, visibility=None) -> list[NormRelation]:
     """Relations newest first (all statuses when ``status`` is None); with ``visibility``,
     only those whose norms the reader may see (a target not in the archive is only a
     label of the source's text)."""

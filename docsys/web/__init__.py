@@ -85,7 +85,7 @@ def register_web(app: Flask) -> None:
 
     @app.before_request
     def _read_only_for_safe_methods():
-        view = app.view_functions.get(request.endpoint)
+        view = app.view_functions.get(request.endpoint or "")
         records = getattr(view, "records_audit", False)
         deferred = (getattr(view, "queues_for_writing", False)
                     or getattr(view, "reads_only", False))
@@ -113,7 +113,8 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        return error_response(exc.code or 500, HTTP_MESSAGES.get(exc.code, exc.description))
+        status = exc.code or 500
+        return error_response(status, HTTP_MESSAGES.get(status, exc.description or ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -89,7 +89,7 @@ def upload():
                                    "Recargue la página e intente de nuevo.")
     session = db()
     batch_id = uploads.stage_uploads(session, current_app.config, current_user,
-                                     [(f.filename, f.stream) for f in files]).id
+                                     [(f.filename or "", f.stream) for f in files]).id
     session.commit()
     _worker().notify()  # after the commit: the worker uses sessions of its own
     return redirect(url_for("archive.batch", batch_id=batch_id))

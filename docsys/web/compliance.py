@@ -45,6 +45,8 @@ def check_request(session, user) -> tuple:
         raise ValidationError("El cuerpo de la solicitud debe ser un objeto JSON válido.")
     values = payload if payload is not None else request.form
     upload = request.files.get("file") if payload is None else None
+    text: str | None
+    source: str | None
     if upload is not None and upload.filename:
         text = text_from_file(upload.read(), upload.filename,
                               current_app.config["MAX_CONTENT_LENGTH"])
@@ -60,12 +62,13 @@ def check_request(session, user) -> tuple:
 def annotated(report) -> list[tuple[str, str | None, str]]:
     """The checked text cut into (text, css class or None, tooltip): citations marked by
     what the archive says of them."""
-    status = {}
+    status: dict[str, str] = {}
     for w in report.warnings:
         if w.canonical_id and w.kind in ("repealed", "modified", "not_found"):
             status.setdefault(w.canonical_id, w.kind)
     text = report.text[:SHOWN_TEXT_CHARS]
-    out, pos = [], 0
+    out: list[tuple[str, str | None, str]] = []
+    pos = 0
     for item in report.citations:
         c = item.citation
         if c.start < pos or c.end > len(text):

@@ -30,7 +30,8 @@ def run_search(visibility, per_page: int = 20):
     so that what was just saved is found. Returns (query, sort, results, error)."""
     service = current_app.extensions["docsys.search"]
     query = (request.args.get("q") or "").strip()
-    sort = request.args.get("orden") if request.args.get("orden") in SORTS else "relevancia"
+    requested = request.args.get("orden") or ""
+    sort = requested if requested in SORTS else "relevancia"
     service.ensure_fresh(db())
     try:
         results = service.backend.search(query, visibility=visibility, sort=SORTS[sort],
