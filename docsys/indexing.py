@@ -31,7 +31,7 @@ def search_status(document: Document) -> str:
     (a norm imported from the archive is a norm even while its number awaits confirmation)."""
     if document.official_number or document.origin == Origin.IMPORTED:
         return document.legal_status or "vigente"
-    return "borrador"
+    return Status.DRAFT.value
 
 
 def to_search_doc(document: Document, version: DocumentVersion | None,

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from docsys.errors import NotFound
 from docsys.models import Document
+from docsys.states import Status
 
-PUBLIC_STATUS = "publicado"
+PUBLIC_STATUS = Status.PUBLISHED
 LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
 _KEY = re.compile(r"^(?P<type>[A-Z]+)-(?P<number>\d+)-(?P<year>\d{4})$")
 

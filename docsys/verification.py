@@ -18,6 +18,7 @@ from docsys import issuing
 from docsys.errors import ValidationError
 from docsys.models import Document, Issuance
 from docsys.signing.pades import VerificationReport, verify_pdf
+from docsys.states import Status
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
 KEYWORD_PREFIX = "docsys-verificacion:"
@@ -126,7 +127,7 @@ def report_json(v: Verification) -> dict:
             "issue_date": v.issuance.issue_date,
             "verification_code": v.issuance.verification_code,
             "status": v.document.legal_status if v.document else None,
-            "published": bool(v.document and v.document.status == "publicado"),
+            "published": bool(v.document and v.document.status == Status.PUBLISHED),
         },
         "signatures": [{
             "field": s.field_name, "kind": s.kind, "signer": s.signer_name,

@@ -177,7 +177,7 @@ def transition(session: Session, document: Document, action_key, actor: User,
         derive(session, document, actor, assignee, reason)
     else:
         author = document.created_by
-        back_to_author = action.target == "observado" and author.active
+        back_to_author = action.target == Status.OBSERVED and author.active
         document.assignee = author if back_to_author else None
         session.flush()
     return result

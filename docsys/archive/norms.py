@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from docsys.drafting.structure import MAX_ITEM_LENGTH, MAX_ITEMS_PER_SECTION, normalize_content
 from docsys.models import Document
+from docsys.states import Origin
 from search.numbers import TYPE_CODES
 
-ORIGIN = "importado"
+ORIGIN = Origin.IMPORTED
 UNKNOWN_TYPE = "NORMA"  # until the archivist says which type it is
 # The municipal norm types an archived norm can have, with their names as written.
 TYPE_NAMES = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM", "RG", "DIR")}

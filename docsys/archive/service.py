@@ -52,11 +52,12 @@ from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
 from docsys.versions import content_hash
+from docsys.states import Status
 from search.numbers import number_key
 
 log = logging.getLogger("docsys.archive")
 
-NORM_STATUS = "publicado"
+NORM_STATUS = Status.PUBLISHED
 INITIAL_LEGAL_STATUS = "vigente"
 
 

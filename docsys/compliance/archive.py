@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from docsys import policy
 from docsys.compliance.citations import Citation, archive_key_for, parse_norm_reference
 from docsys.models import Document, NormRelation
+from docsys.states import Status
 
 NEAR_YEARS = 3            # a citation not found: the same number this many years around
 
@@ -68,7 +69,7 @@ def _norm(row) -> ArchiveNorm:
     canonical, label = _identity(row.doc_type, row.official_number, row.number_key)
     return ArchiveNorm(document_id=row.id, number=row.official_number, title=row.title,
                        doc_type=row.doc_type, legal_status=row.legal_status or "vigente",
-                       issue_date=row.issue_date, published=row.status == "publicado",
+                       issue_date=row.issue_date, published=row.status == Status.PUBLISHED,
                        canonical_id=canonical, label=label)
 
 

@@ -12,6 +12,7 @@ from docsys.drafting.templates import (instantiate, parse_template, source_hash,
 from docsys.errors import NotFound, ValidationError
 from docsys.models import Document, DocumentTemplate, DocumentVersion, Office, TemplateVersion, User
 from docsys.versions import content_hash
+from docsys.states import Status
 
 
 def list_templates(session: Session) -> list[DocumentTemplate]:
@@ -104,7 +105,7 @@ def create_document(session: Session, template_key, fields, author: User,
     tversion = latest_template_version(session, template)
     content = instantiate(tversion.definition, fields)
     document = Document(
-        doc_type=template.doc_type, title=content["fields"]["sumilla"], status="borrador",
+        doc_type=template.doc_type, title=content["fields"]["sumilla"], status=Status.DRAFT,
         office_id=author.office_id, created_by_id=author.id,
         template_version_id=tversion.id, latest_version=1,
     )

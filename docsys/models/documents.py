@@ -10,6 +10,7 @@ from docsys.db import Base
 from docsys.errors import ImmutableError
 from docsys.models._common import UTCDateTime, make_immutable, utcnow
 from docsys.models.users import Office, User
+from docsys.states import Origin, Status
 
 
 class Document(Base):
@@ -22,7 +23,7 @@ class Document(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(1000))
-    status: Mapped[str] = mapped_column(String(20), default="borrador")
+    status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT.value)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))
@@ -37,8 +38,8 @@ class Document(Base):
     issue_date: Mapped[str | None] = mapped_column(String(10))
     legal_status: Mapped[str | None] = mapped_column(String(20))  # vigente/modificada/derogada
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    origin: Mapped[str] = mapped_column(String(20), default="redactado",
-                                        server_default="redactado")  # or "importado"
+    origin: Mapped[str] = mapped_column(String(20), default=Origin.DRAFTED.value,
+                                        server_default=Origin.DRAFTED.value)
 
     office: Mapped[Office] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id], lazy="joined")
@@ -82,7 +83,7 @@ def _issued_documents_are_frozen(_mapper, _connection, target: Document) -> None
     history = state.attrs.official_number.history
     before = (history.deleted[0] if history.deleted else None) if history.has_changes() \
         else target.official_number
-    if not before or target.origin == "importado":
+    if not before or target.origin == Origin.IMPORTED:
         # Not issued yet (this may be the flush that issues it), or an archived norm whose
         # metadata the archivist is still confirming (its original file stays untouched).
         return

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file, url_fo
 from docsys import accounts, events, policy, services, versions
 from docsys.policy import Action
 from docsys.drafting import service
-from docsys.states import Origin
+from docsys.states import Origin, Status
 from docsys.errors import ValidationError
 from docsys.exports import render_version
 from docsys.inbox import inbox_documents
@@ -436,7 +436,7 @@ def _issuance_json(issuance, document) -> dict:
         "verification_url": url_for("portal.verify_code", code=issuance.verification_code,
                                     _external=True),
         "portal_url": url_for("portal.norm", **address.as_args(), _external=True)
-        if address and document.status == "publicado" else None,
+        if address and document.status == Status.PUBLISHED else None,
     }
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from docsys.policy import search_visibility as visibility_for
 from docsys.web.auth import roles_required
 from docsys.web.session import db
+from docsys.states import Status
 from search import FACET_FIELDS, SearchError
 from search.analysis import fold
 from search.query import FIELD_NAMES
@@ -22,7 +23,7 @@ FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status
 FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado",
                  "signer": "firmante"}
 STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
-                 "borrador": "Borrador"}
+                 Status.DRAFT.value: Status.DRAFT.label}
 
 
 def run_search(visibility, per_page: int = 20):
