@@ -22,7 +22,7 @@ AMENDED_ARTICLE = "AMPLIAR el canal de regadío de Kiteni hasta el anexo Shivank
 @pytest.fixture
 def archive(live_server, make_draft):
     """Norms about the same topic in several states, and one norm with two versions."""
-    from docsys import versions
+    from docsys import events, versions
     from docsys.models import Document, User
 
     ids = {"vigente": [], "derogada": [], "borrador": []}
@@ -42,6 +42,7 @@ def archive(live_server, make_draft):
                                        f"{doc_id:04d}-2025-GM-MDM")
                 doc.issue_date = (day + timedelta(days=doc_id)).isoformat()
                 doc.legal_status = status
+                events.record(session, "publish", None, doc_id)  # as issuing would: re-index
         # A second version, then issued and published: the search shows version 2.
         author = session.scalar(select(User).where(User.username == "redactora"))
         doc = session.get(Document, amended)
@@ -53,6 +54,7 @@ def archive(live_server, make_draft):
         doc.official_number = "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0090-2025-GM-MDM"
         doc.issue_date = "2025-06-30"
         doc.legal_status = "vigente"
+        events.record(session, "publish", None, doc.id)
         session.commit()
     finally:
         session.close()
