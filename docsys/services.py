@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import issuing, policy, versions, workflow
+from docsys import events, issuing, policy, versions, workflow
 from docsys.db import write_transactions
 from docsys.errors import NotFound, ValidationError
 from docsys.ids import parse_id
@@ -77,6 +77,47 @@ def restore_version(session: Session, actor: User, document_id: Any, number: Any
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         return versions.restore_version(session, document, number, base_version, actor)
+
+
+# ---- audited downloads ---------------------------------------------------------------------
+
+def download_version(session: Session, settings, actor: User, document_id: Any, number: Any,
+                     fmt: str, **details: Any):
+    """A version rendered as PDF, DOCX or HTML; the download is audited."""
+    from docsys.exports import render_version
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        version = versions.get_version(session, document, number)
+        rendered = render_version(settings, document, version, fmt)
+        events.record(session, "download", actor, document.id, version=version.number,
+                      format=fmt, **details)
+        return rendered
+
+
+def download_comparison(session: Session, actor: User, document_id: Any, old: Any, new: Any,
+                        **details: Any):
+    """Two versions compared as a DOCX with tracked changes (audited): (comparison, bytes)."""
+    from docsys.review import service as review
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        comparison = review.compare_versions(session, document, old, new)
+        return comparison, review.tracked_docx(session, comparison, actor, **details)
+
+
+def download_signed_pdf(session: Session, settings, actor: User, document_id: Any,
+                        **details: Any):
+    """The signed PDF of an issued norm (audited): (issuance, bytes)."""
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return issuing.download_signed_pdf(session, settings, document, actor, **details)
+
+
+def download_original(session: Session, settings, actor: User, document_id: Any,
+                      **details: Any):
+    """An archived norm's original file (audited): (norm, bytes, file name)."""
+    from docsys.archive import review
+    with unit_of_work(session):
+        return review.download_original(session, settings, document_id, actor, **details)
 
 
 # ---- review ------------------------------------------------------------------------------
@@ -164,3 +205,45 @@ def decide_relation(session: Session, actor: User, relation_id: Any, decision: s
         if decision == "confirmar":
             return norms.confirm_relation(session, relation, actor, effective_date, note)
         return norms.reject_relation(session, relation, actor, note)
+
+
+def stage_uploads(session: Session, settings, actor: User, files):
+    """Files uploaded to «Importar al archivo», kept as a pending batch for the worker."""
+    from docsys.archive import uploads
+    with unit_of_work(session):
+        return uploads.stage_uploads(session, settings, actor, files)
+
+
+# ---- accounts and administration ---------------------------------------------------------
+
+def store_certificate(session: Session, settings, actor: User, p12: bytes,
+                      passphrase: str) -> None:
+    from docsys.signing import credentials
+    policy.require(actor, policy.Action.KEEP_CERTIFICATE, None,
+                   "Su cargo no firma documentos en docsys.")
+    with unit_of_work(session):
+        credentials.store_credential(session, settings, actor, p12, passphrase)
+
+
+def remove_certificate(session: Session, actor: User) -> None:
+    from docsys.signing import credentials
+    with unit_of_work(session):
+        credentials.remove_credential(session, actor)
+
+
+def update_template(session: Session, actor: User, key: Any, source: str, note: str):
+    from docsys.drafting import service as drafting
+    with unit_of_work(session):
+        template = drafting.get_template(session, key)
+        return drafting.update_template(session, template, source, actor, note)
+
+
+def create_user(session: Session, actor: User, username: str, password: str, full_name: str,
+                roles: list[str], office_code: str | None, position: str = "",
+                email: str = "") -> User:
+    from docsys import accounts
+    policy.require(actor, policy.Action.ADMINISTER, None,
+                   "Solo un administrador crea usuarios.")
+    with unit_of_work(session):
+        return accounts.create_user(session, username, password, full_name, roles,
+                                    office_code=office_code, position=position, email=email)

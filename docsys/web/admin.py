@@ -5,7 +5,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from docsys import accounts, audit
+from docsys import audit, services
 from docsys.drafting import service
 from docsys.errors import DocsysError, NotFound
 from docsys.ids import parse_id
@@ -34,11 +34,10 @@ def edit_template(key):
         source = request.form.get("source_text", "")
         note = request.form.get("note", "")
         try:
-            version = service.update_template(session, template, source, current_user, note)
+            version = services.update_template(session, current_user, key, source, note)
         except DocsysError as exc:
             error = exc.message
         else:
-            session.commit()
             flash(f"Plantilla guardada como versión {version.number}.", "success")
             return redirect(url_for("admin.edit_template", key=key))
     versions = list(session.scalars(select(TemplateVersion)
@@ -68,14 +67,13 @@ def users():
     if request.method == "POST":
         form = request.form.to_dict()
         try:
-            accounts.create_user(session, form.get("username", ""), form.get("password", ""),
-                                 form.get("full_name", ""), request.form.getlist("roles"),
-                                 office_code=form.get("office") or None,
+            services.create_user(session, current_user, form.get("username", ""),
+                                 form.get("password", ""), form.get("full_name", ""),
+                                 request.form.getlist("roles"), form.get("office") or None,
                                  position=form.get("position", ""), email=form.get("email", ""))
         except DocsysError as exc:
             error = exc.message
         else:
-            session.commit()
             flash(f"Usuario «{form['username']}» creado.", "success")
             return redirect(url_for("admin.users"))
     return render_template(

@@ -12,12 +12,11 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from docsys import accounts, events, policy, services, versions
+from docsys import accounts, policy, services, versions
 from docsys.policy import Action
 from docsys.drafting import service
 from docsys.states import Origin, Status
 from docsys.errors import ValidationError
-from docsys.exports import render_version
 from docsys.inbox import inbox_documents
 from docsys.web import error_response, queues_for_writing, records_audit
 from docsys.web.session import db
@@ -188,14 +187,9 @@ def restore_version(document_id, number):
 @records_audit
 @token_required()
 def render(document_id, number):
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    version = versions.get_version(session, document, number)
     fmt = request.args.get("format", "pdf")
-    rendered = render_version(current_app.config, document, version, fmt)
-    events.record(session, "download", g.api_user, document.id, version=version.number,
-                 format=fmt, via="api")
-    session.commit()
+    rendered = services.download_version(db(), current_app.config, g.api_user, document_id,
+                                         number, fmt, via="api")
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
                      as_attachment=fmt != "html", download_name=rendered.filename)
 
@@ -205,11 +199,8 @@ def render(document_id, number):
 @token_required()
 def original(document_id):
     """The original file of a norm imported from the archive (PDF, DOCX, ...), as received."""
-    from docsys.archive.review import download_original
-    session = db()
-    norm, data, name = download_original(session, current_app.config, document_id, g.api_user,
-                                         via="api")
-    session.commit()
+    norm, data, name = services.download_original(db(), current_app.config, g.api_user,
+                                                  document_id, via="api")
     return send_file(BytesIO(data), mimetype=norm.mimetype, as_attachment=True,
                      download_name=name)
 
@@ -376,12 +367,9 @@ def redline(document_id):
 def redline_docx(document_id):
     """The same comparison as a DOCX with Word tracked changes (an audited download)."""
     from docsys.review import service
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    comparison = service.compare_versions(session, document, request.args.get("from"),
-                                          request.args.get("to"))
-    data = service.tracked_docx(session, comparison, g.api_user, via="api")
-    session.commit()
+    comparison, data = services.download_comparison(db(), g.api_user, document_id,
+                                                    request.args.get("from"),
+                                                    request.args.get("to"), via="api")
     return send_file(BytesIO(data), mimetype=service.DOCX_MIMETYPE, as_attachment=True,
                      download_name=comparison.docx_filename)
 
@@ -479,11 +467,8 @@ def get_issuance(document_id):
 @token_required()
 def signed_pdf(document_id):
     from docsys import issuing
-    session = db()
-    document = versions.get_document(session, document_id, g.api_user)
-    issuance, data = issuing.download_signed_pdf(session, current_app.config, document,
-                                                 g.api_user, via="api")
-    session.commit()
+    issuance, data = services.download_signed_pdf(db(), current_app.config, g.api_user,
+                                                  document_id, via="api")
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=issuing.pdf_filename(issuance))
 

@@ -87,10 +87,8 @@ def upload():
     except CSRFValidationError:
         return error_response(400, "El formulario expiró o no es válido (token CSRF). "
                                    "Recargue la página e intente de nuevo.")
-    session = db()
-    batch_id = uploads.stage_uploads(session, current_app.config, current_user,
-                                     [(f.filename or "", f.stream) for f in files]).id
-    session.commit()
+    batch_id = services.stage_uploads(db(), current_app.config, current_user,
+                                      [(f.filename or "", f.stream) for f in files]).id
     _worker().notify()  # after the commit: the worker uses sessions of its own
     return redirect(url_for("archive.batch", batch_id=batch_id))
 
@@ -176,9 +174,7 @@ def norm(document_id):
 @records_audit
 @roles_required()
 def original(document_id):
-    session = db()
-    norm, data, name = review.download_original(session, current_app.config, document_id,
-                                                current_user)
-    session.commit()
+    norm, data, name = services.download_original(db(), current_app.config, current_user,
+                                                  document_id)
     return send_file(BytesIO(data), mimetype=norm.mimetype, as_attachment=True,
                      download_name=name)

@@ -7,12 +7,12 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import events, policy, services, versions
+from docsys import policy, services, versions
 from docsys.drafting import service
 from docsys.drafting.structure import normalize_content
 from docsys.states import Origin
 from docsys.errors import ValidationError
-from docsys.exports import preview_html, render_version
+from docsys.exports import preview_html
 from docsys.states import STATUS_LABELS
 from docsys.web import records_audit
 from docsys.policy import Action
@@ -142,14 +142,9 @@ def restore(document_id, number):
 @records_audit
 @roles_required()
 def download(document_id, number, fmt):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    version = versions.get_version(session, document, number)
     if fmt not in ("pdf", "docx"):
         raise ValidationError("Formato no admitido. Use pdf o docx.")
-    rendered = render_version(current_app.config, document, version, fmt)
-    events.record(session, "download", current_user, document.id, version=version.number,
-                 format=fmt)
-    session.commit()
+    rendered = services.download_version(db(), current_app.config, current_user, document_id,
+                                         number, fmt)
     return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype, as_attachment=True,
                      download_name=rendered.filename)

@@ -8,7 +8,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import issuing, services, versions
+from docsys import issuing, services
 from docsys.errors import ValidationError
 from docsys.signing import credentials
 from docsys.signing.keystore import CertificateInfo
@@ -52,11 +52,8 @@ def publish(document_id):
 @roles_required()
 @records_audit
 def signed_pdf(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    issuance, data = issuing.download_signed_pdf(session, current_app.config, document,
-                                                 current_user)
-    session.commit()
+    issuance, data = services.download_signed_pdf(db(), current_app.config, current_user,
+                                                  document_id)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=issuing.pdf_filename(issuance))
 
@@ -67,16 +64,14 @@ def certificate():
     session = db()
     if request.method == "POST":
         if request.form.get("remove"):
-            credentials.remove_credential(session, current_user)
-            session.commit()
+            services.remove_certificate(session, current_user)
             flash("Se eliminó su certificado de docsys.", "success")
             return redirect(url_for("issuing.certificate"))
         p12, passphrase = uploaded_certificate()
         if not p12:
             raise ValidationError("Adjunte su certificado digital (.p12 o .pfx).")
-        credentials.store_credential(session, current_app.config, current_user, p12,
-                                     passphrase or "")
-        session.commit()
+        services.store_certificate(session, current_app.config, current_user, p12,
+                                   passphrase or "")
         flash("Certificado guardado cifrado. Su contraseña no se guardó.", "success")
         return redirect(url_for("issuing.certificate"))
     stored = credentials.stored_credential(session, current_user)

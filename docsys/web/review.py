@@ -134,11 +134,7 @@ def compare(document_id):
 @records_audit
 @roles_required()
 def compare_docx(document_id):
-    session = db()
-    document = versions.get_document(session, document_id, current_user)
-    comparison = service.compare_versions(session, document, request.args.get("de"),
-                                          request.args.get("a"))
-    data = service.tracked_docx(session, comparison, current_user)
-    session.commit()
+    comparison, data = services.download_comparison(db(), current_user, document_id,
+                                                    request.args.get("de"), request.args.get("a"))
     return send_file(BytesIO(data), as_attachment=True, mimetype=service.DOCX_MIMETYPE,
                      download_name=comparison.docx_filename)
