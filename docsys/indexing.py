@@ -18,7 +18,7 @@ from docsys.drafting.structure import plain_text
 from docsys.states import SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
 from search import SearchBackend, SearchDoc, get_backend, search_id
-from search.indexer import pending, process_outbox, reindex_all
+from docsys.outbox import pending, process_outbox, reindex_all
 
 log = logging.getLogger("docsys.search")
 

@@ -15,9 +15,9 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from docsys import audit, events
+from docsys import audit, events, outbox
 from docsys.events import DomainEvent
-from docsys.models import Document, SearchOutbox
+from docsys.models import Document
 
 log = logging.getLogger("docsys.events")
 
@@ -35,7 +35,7 @@ def audit_trail(session: Session, event: DomainEvent) -> None:
 
 def search_outbox(session: Session, event: DomainEvent) -> None:
     if event.name in REINDEXING and event.document_id is not None:
-        session.add(SearchOutbox(document_id=int(event.document_id)))
+        outbox.enqueue(session, event.document_id)
 
 
 def compliance_analysis(session: Session, event: DomainEvent) -> None:

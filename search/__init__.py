@@ -4,7 +4,8 @@
   (in memory when that is None: tests);
 - ``ElasticsearchBackend`` is used when ``config["ELASTICSEARCH_URL"]`` is set.
 
-The database is the truth; the index is derived and rebuilt from it (``search.indexer``).
+The database is the truth; the index is derived from it and rebuilt by the application
+(docsys keeps it in step through its outbox). This package imports nothing from docsys.
 Importable without Flask.
 """
 from __future__ import annotations

@@ -311,7 +311,7 @@ def hit_from_es(raw: dict, by_date: bool) -> Hit:
 
 class ElasticsearchBackend:
     """Search through an Elasticsearch cluster. Errors reaching it become
-    ``SearchUnavailable`` (a save never fails because of it: see search.indexer)."""
+    ``SearchUnavailable`` (a save never fails because of it: the application keeps the change queued)."""
 
     name = "elasticsearch"
 

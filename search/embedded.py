@@ -55,7 +55,7 @@ from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
 try:
     import fcntl
 except ImportError:  # pragma: no cover - non-POSIX: in-process locking only
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("docsys.search")
 
@@ -262,7 +262,8 @@ class _QueryBuilder:
         if len(tokens) == 1:
             t, b, n = (self.term(f, tokens[0][1]) for f in ("title_exact", "body_exact", "number"))
         else:
-            t, b, n = (tantivy.Query.phrase_query(self.schema, f, tokens)
+            words: list[str | tuple[int, str]] = list(tokens)   # (position, word) pairs
+            t, b, n = (tantivy.Query.phrase_query(self.schema, f, words)
                        for f in ("title_exact", "body_exact", "number"))
         return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b,
                          tantivy.Query.boost_query(n, NUMBER_BOOST)])
@@ -464,7 +465,8 @@ class _Highlighter:
                 # start like a query word can match: analyse just those.
                 for prefix in self.word_prefixes:
                     for pos in find_word_starts(folded, prefix, len(text)):
-                        end = WORD_RE.match(text, pos).end()
+                        word = WORD_RE.match(text, pos)
+                        end = word.end() if word else pos
                         if self._is_query_word(text[pos:end]):
                             spans.append((pos, end))
         if self.phrases:
@@ -476,9 +478,10 @@ class _Highlighter:
                     if tok.text != first:
                         continue
                     matched = [at.get(tok.position + off) for off, _ in phrase]
-                    if all(m is not None and m.text == w
-                           for m, (_, w) in zip(matched, phrase)):
-                        spans.append((tok.char_offset_from, matched[-1].char_offset_to))
+                    last = matched[-1]
+                    if last is not None and all(m is not None and m.text == w
+                                                for m, (_, w) in zip(matched, phrase)):
+                        spans.append((tok.char_offset_from, last.char_offset_to))
         # Overlapping marks (a word inside a marked phrase) collapse into one.
         merged: list[tuple[int, int]] = []
         for a, b in sorted(set(spans)):
@@ -542,7 +545,8 @@ class _Highlighter:
                 continue
             piece = body[a:b]
             inside = folded is not None and origin <= a and b <= origin + len(folded)
-            spans = self.spans(piece, folded[a - origin:b - origin] if inside else None)
+            spans = self.spans(piece, folded[a - origin:b - origin]
+                               if inside and folded is not None else None)
             if not spans:
                 continue
             used.append((a, b))
@@ -560,7 +564,8 @@ def _normalize_sort(sort: str, warnings: list[str]) -> str:
 
 
 # Defaults of stored fields a document lacks (tantivy returns each field as a list).
-_NONE, _EMPTY, _ZERO = (None,), ("",), (0,)
+_NONE: tuple[Any, ...] = (None,)   # a stored field's value list when the field is absent
+_EMPTY, _ZERO = ("",), (0,)
 
 
 class EmbeddedBackend:
@@ -600,8 +605,23 @@ class EmbeddedBackend:
         index.register_tokenizer(EXACT, self._exact)
         return index
 
+    @property
+    def _dir(self) -> Path:
+        """The index directory: only an on-disk index (``path`` given) reaches the code
+        that uses it."""
+        if self.path is None:
+            raise RuntimeError("an in-memory index has no directory")
+        return self.path
+
+    @property
+    def _live(self) -> str:
+        """The live generation's directory name (set once the index is open)."""
+        if self._generation is None:
+            raise RuntimeError("the index is not open")
+        return self._generation
+
     def _pointer(self) -> Path:
-        return self.path / "CURRENT"
+        return self._dir / "CURRENT"
 
     def _open_current(self) -> None:
         """Open the live generation, or create an empty one over a missing/outdated index.
@@ -644,7 +664,7 @@ class EmbeddedBackend:
         return name if re.fullmatch(r"gen-[\w.-]+", name) else None
 
     def _write_pointer(self, name: str) -> None:
-        tmp = self.path / f"CURRENT.{uuid.uuid4().hex}.tmp"
+        tmp = self._dir / f"CURRENT.{uuid.uuid4().hex}.tmp"
         tmp.write_text(name, encoding="utf-8")
         os.replace(tmp, self._pointer())
 
@@ -657,7 +677,7 @@ class EmbeddedBackend:
     def _create_generation(self, needs_rebuild: bool) -> tuple[str, tantivy.Index]:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         name = f"gen-{stamp}-{uuid.uuid4().hex[:8]}"
-        gen = self.path / name
+        gen = self._dir / name
         gen.mkdir()
         index = self._register(tantivy.Index(self._schema, path=str(gen), reuse=False))
         (gen / "docsys_schema").write_text(SCHEMA_VERSION, encoding="utf-8")
@@ -667,7 +687,7 @@ class EmbeddedBackend:
 
     def _remove_old_generations(self, keep: set[str]) -> None:
         building = self._building_generation(check_alive=False)
-        for child in self.path.iterdir():
+        for child in self._dir.iterdir():
             if child.is_dir() and child.name.startswith("gen-") and child.name not in keep \
                     and child.name != building:
                 shutil.rmtree(child, ignore_errors=True)
@@ -694,13 +714,15 @@ class EmbeddedBackend:
             # Commits by other processes: tantivy rewrites meta.json atomically on commit;
             # reload at once instead of waiting for its file watcher.
             try:
-                st = os.stat(self.path / self._generation / "meta.json")
+                st = os.stat(self._dir / self._live / "meta.json")
                 meta = (st.st_ino, st.st_mtime_ns, st.st_size)
-            except (FileNotFoundError, TypeError):
+            except (FileNotFoundError, RuntimeError):
                 meta = None
-            if meta != self._meta_stat:
+            if meta != self._meta_stat and self._index is not None:
                 self._meta_stat = meta
                 self._index.reload()
+        if self._index is None:
+            raise SearchUnavailable("El índice de búsqueda no está abierto.")
         return self._index
 
     @property
@@ -710,7 +732,7 @@ class EmbeddedBackend:
         if self.path is None:
             return self._mem_needs_rebuild
         self._current()
-        return (self.path / self._generation / "NEEDS_REBUILD").exists()
+        return (self._dir / self._live / "NEEDS_REBUILD").exists()
 
     # -- writing -----------------------------------------------------------------------
 
@@ -734,18 +756,18 @@ class EmbeddedBackend:
 
     def _building_generation(self, check_alive: bool = True) -> str | None:
         """The generation a rebuild is writing, if one is running."""
-        marker = self.path / "REBUILDING"
+        marker = self._dir / "REBUILDING"
         try:
             name = marker.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
         if not check_alive:
             return name
-        probe = _FileLock(self.path / "rebuild.lock")
+        probe = _FileLock(self._dir / "rebuild.lock")
         if probe.acquire(timeout=0):  # nobody holds it: a rebuild died; forget it
             probe.release()
             marker.unlink(missing_ok=True)
-            (self.path / f"{name}.journal").unlink(missing_ok=True)
+            (self._dir / f"{name}.journal").unlink(missing_ok=True)
             return None
         return name
 

@@ -132,8 +132,10 @@ class QueryTree:
         for group in self.any_of:
             for atom in group:
                 out.extend(atom.words if isinstance(atom, KnownItem) else words(atom.text))
-        seen: set[str] = set()
-        return [w for w in out if not (w.lower() in seen or seen.add(w.lower()))]
+        unique: dict[str, str] = {}       # first spelling of each word, in order
+        for w in out:
+            unique.setdefault(w.lower(), w)
+        return list(unique.values())
 
 
 @dataclass
@@ -448,6 +450,8 @@ def parse_query(raw: object) -> QueryTree:
                 join_next = True
             else:
                 dropped_or = True
+            continue
+        if atom is None:
             continue
         if negated:
             tree.exclude.append(atom)

@@ -11,7 +11,7 @@ from docsys.models import Document, Office, SearchOutbox
 from search import SearchDoc, SearchUnavailable, Visibility, search_id
 from search import embedded
 from search.embedded import EmbeddedBackend, _FileLock
-from search.indexer import enqueue, pending, process_outbox, reindex_all
+from docsys.outbox import enqueue, pending, process_outbox, reindex_all
 from tests.conftest import get_user
 
 ALL = Visibility.everything()
@@ -216,7 +216,7 @@ def test_the_consumer_lock_is_per_schema_on_postgresql(session_factory, backend)
         pytest.skip("bloqueo consultivo de PostgreSQL")
     from sqlalchemy import text
 
-    from search.indexer import _ADVISORY_CLASS
+    from docsys.outbox import _ADVISORY_CLASS
     add_document(session_factory, "Resolución con bloqueo")
     lock = "SELECT pg_advisory_lock(:k, hashtext(:schema))"
     unlock = "SELECT pg_advisory_unlock(:k, hashtext(:schema))"

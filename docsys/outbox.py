@@ -1,7 +1,8 @@
-"""Keep the index in step with the database through the outbox table.
+"""Keep the search index in step with the database through the outbox table.
 
-The application calls ``enqueue(session, document_id)`` inside the transaction that changes
-a document: the outbox row commits (or rolls back) with the change itself, so a failed or
+The search outbox subscriber of the domain events (docsys.subscribers) calls
+``enqueue(session, document_id)`` inside the transaction that changes a document: the
+outbox row commits (or rolls back) with the change itself, so a failed or
 unreachable index never loses or blocks a save. ``process_outbox`` later reads the rows,
 loads the documents' current state through the application's ``load_docs`` and updates the
 index; rows are deleted only once the backend has accepted the batch, otherwise they stay
@@ -13,6 +14,9 @@ are read in a read-only transaction, the index is updated with no transaction op
 the rows are deleted in a short transaction afterwards. One consumer runs at a time
 (thread lock, plus a PostgreSQL advisory lock or a lock file next to a SQLite database), so
 an older read can never overwrite a newer one in the index.
+
+This is docsys' side of the index (its table, its transaction modes); the ``search`` package
+holds the engines and imports nothing from docsys.
 """
 from __future__ import annotations
 
@@ -23,15 +27,20 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Engine, Row, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from docsys.db import set_read_only
+from docsys.models.search import SearchOutbox
+from search import SearchBackend
 from search.base import SearchDoc, SearchUnavailable
 
 log = logging.getLogger("docsys.search")
 
 LoadDocs = Callable[[Session, Sequence[int]], Iterable[SearchDoc]]
 IterDocs = Callable[[Session], Iterable[SearchDoc]]
+OnError = Callable[[Exception, list[int]], Any]
+Total = int | Callable[[Session], int] | None
 
 # pg_advisory_lock(class, object) of the outbox consumer: this class, and the schema the
 # tables live in (advisory locks are database-wide: installations sharing one database in
@@ -41,35 +50,24 @@ REINDEX_WAIT = 60.0            # seconds reindex_all waits for a running consume
 _local = threading.Lock()
 
 
-def _outbox():
-    # Imported on use: docsys.models pulls in Flask-Login, and ``search`` must import
-    # without Flask.
-    from docsys.models.search import SearchOutbox
-
-    return SearchOutbox
-
-
 def enqueue(session: Session, document_id: int) -> None:
     """Ask for ``document_id`` to be (re)indexed once the caller's transaction commits."""
-    session.add(_outbox()(document_id=int(document_id)))
+    session.add(SearchOutbox(document_id=int(document_id)))
 
 
 def enqueue_many(session: Session, document_ids: Iterable[int]) -> None:
-    outbox = _outbox()
-    session.add_all([outbox(document_id=int(i)) for i in document_ids])
+    session.add_all([SearchOutbox(document_id=int(i)) for i in document_ids])
 
 
-def pending(session_factory: sessionmaker) -> int:
+def pending(session_factory: sessionmaker[Session]) -> int:
     """Rows waiting in the outbox."""
     with _read(session_factory) as session:
-        return int(session.scalar(select(func.count()).select_from(_outbox())) or 0)
+        return int(session.scalar(select(func.count()).select_from(SearchOutbox)) or 0)
 
 
 @contextmanager
-def _read(session_factory: sessionmaker) -> Iterator[Session]:
+def _read(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """A read-only unit of work (on SQLite a deferred BEGIN: it never waits for writers)."""
-    from docsys.db import set_read_only
-
     token = set_read_only(True)
     session = session_factory()
     try:
@@ -81,11 +79,9 @@ def _read(session_factory: sessionmaker) -> Iterator[Session]:
 
 
 @contextmanager
-def _write(session_factory: sessionmaker) -> Iterator[Session]:
+def _write(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """A short writing unit of work (on SQLite it takes the write lock up front, even when
     called while serving a read-only request)."""
-    from docsys.db import set_read_only
-
     token = set_read_only(False)
     session = session_factory()
     try:
@@ -100,7 +96,7 @@ def _write(session_factory: sessionmaker) -> Iterator[Session]:
 
 
 @contextmanager
-def _consumer_lock(session_factory: sessionmaker, wait: float = 0.0) -> Iterator[bool]:
+def _consumer_lock(session_factory: sessionmaker[Session], wait: float = 0.0) -> Iterator[bool]:
     """Yield True if this call is the only outbox consumer now (waiting up to ``wait``
     seconds for another to finish), else False."""
     deadline = time.monotonic() + wait
@@ -109,9 +105,11 @@ def _consumer_lock(session_factory: sessionmaker, wait: float = 0.0) -> Iterator
         yield False
         return
     try:
-        engine = session_factory.kw.get("bind")
-        dialect = engine.dialect.name if engine is not None else ""
-        if dialect == "postgresql":
+        bind = session_factory.kw.get("bind")
+        engine = bind if isinstance(bind, Engine) else None
+        if engine is None:
+            yield True
+        elif engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 def attempt() -> bool:
                     return bool(conn.execute(text(
@@ -126,7 +124,7 @@ def _consumer_lock(session_factory: sessionmaker, wait: float = 0.0) -> Iterator
                     conn.execute(text(
                         "SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"),
                         {"k": _ADVISORY_CLASS})
-        elif dialect == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             import fcntl
 
             fd = os.open(f"{engine.url.database}.search-outbox.lock", os.O_RDWR | os.O_CREAT,
@@ -162,7 +160,7 @@ def _retry(attempt: Callable[[], bool], deadline: float) -> bool:
         time.sleep(0.05)
 
 
-def _apply(backend, document_ids: Sequence[int], docs: list[SearchDoc]) -> None:
+def _apply(backend: SearchBackend, document_ids: Sequence[int], docs: list[SearchDoc]) -> None:
     """Make the index match ``docs`` for ``document_ids``: documents not returned by the
     application (deleted, or not to be indexed) leave the index."""
     present = {int(d.document_id) for d in docs}
@@ -173,38 +171,36 @@ def _apply(backend, document_ids: Sequence[int], docs: list[SearchDoc]) -> None:
         backend.index(docs)
 
 
-def _bump(session_factory: sessionmaker, row_ids: Sequence[int]) -> None:
-    outbox = _outbox()
+def _bump(session_factory: sessionmaker[Session], row_ids: Sequence[int]) -> None:
     try:
         with _write(session_factory) as session:
             for chunk in _chunks(list(row_ids), 500):
-                session.execute(update(outbox).where(outbox.id.in_(chunk))
-                                .values(attempts=outbox.attempts + 1))
+                session.execute(update(SearchOutbox).where(SearchOutbox.id.in_(chunk))
+                                .values(attempts=SearchOutbox.attempts + 1))
     except Exception:  # reporting a failure must not fail in turn
         log.exception("No se pudo anotar el reintento de la cola de indexación.")
 
 
-def _done(session_factory: sessionmaker, row_ids: Sequence[int]) -> bool:
+def _done(session_factory: sessionmaker[Session], row_ids: Sequence[int]) -> bool:
     """Delete completed rows. A failure only means they are indexed again next time."""
-    outbox = _outbox()
     try:
         with _write(session_factory) as session:
             for chunk in _chunks(list(row_ids), 500):
-                session.execute(delete(outbox).where(outbox.id.in_(chunk)))
+                session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
         return True
     except Exception:
         log.exception("No se pudieron retirar filas ya indexadas de la cola.")
         return False
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def process_outbox(session_factory: sessionmaker, backend, load_docs: LoadDocs,
-                   batch_size: int = 500, *, max_batches: int | None = None,
-                   on_error: Callable[[Exception, list[int]], Any] | None = None) -> int:
+def process_outbox(session_factory: sessionmaker[Session], backend: SearchBackend,
+                   load_docs: LoadDocs, batch_size: int = 500, *,
+                   max_batches: int | None = None, on_error: OnError | None = None) -> int:
     """Index what the outbox asks for. Returns the number of outbox rows completed.
 
     ``load_docs(session, document_ids)`` returns the SearchDocs to index for those
@@ -215,7 +211,6 @@ def process_outbox(session_factory: sessionmaker, backend, load_docs: LoadDocs,
     retried after fresh ones. Another consumer already running makes this call return 0
     (that one keeps going until the outbox is empty).
     """
-    outbox = _outbox()
     done = 0
     with _consumer_lock(session_factory) as alone:
         if not alone:
@@ -223,12 +218,14 @@ def process_outbox(session_factory: sessionmaker, backend, load_docs: LoadDocs,
         batches = 0
         while max_batches is None or batches < max_batches:
             batches += 1
-            rows, row_ids, doc_ids = [], [], []
+            rows: Sequence[Row[int, int]] = []
+            row_ids: list[int] = []
+            doc_ids: list[int] = []
             try:
                 with _read(session_factory) as session:
                     rows = session.execute(
-                        select(outbox.id, outbox.document_id)
-                        .order_by(outbox.attempts, outbox.id).limit(batch_size)).all()
+                        select(SearchOutbox.id, SearchOutbox.document_id)
+                        .order_by(SearchOutbox.attempts, SearchOutbox.id).limit(batch_size)).all()
                     if not rows:
                         break
                     row_ids = [r.id for r in rows]
@@ -253,7 +250,9 @@ def process_outbox(session_factory: sessionmaker, backend, load_docs: LoadDocs,
     return done
 
 
-def _one_by_one(session_factory, backend, load_docs, rows, on_error) -> int:
+def _one_by_one(session_factory: sessionmaker[Session], backend: SearchBackend,
+                load_docs: LoadDocs, rows: Sequence[Row[int, int]],
+                on_error: OnError | None) -> int:
     """After a batch failed for a reason other than the backend being down: try each
     document alone so one bad document does not hold back the rest."""
     by_doc: dict[int, list[int]] = {}
@@ -278,7 +277,7 @@ def _one_by_one(session_factory, backend, load_docs, rows, on_error) -> int:
     return done
 
 
-def _report(exc: Exception, doc_ids: list[int], on_error) -> None:
+def _report(exc: Exception, doc_ids: list[int], on_error: OnError | None) -> None:
     log.warning("Indexación pendiente de %d documento(s) (%s): %s", len(doc_ids),
                 ", ".join(map(str, doc_ids[:10])) + ("…" if len(doc_ids) > 10 else ""), exc)
     if on_error is not None:
@@ -288,8 +287,8 @@ def _report(exc: Exception, doc_ids: list[int], on_error) -> None:
             log.exception("on_error falló")
 
 
-def reindex_all(session_factory: sessionmaker, backend, iter_docs: IterDocs,
-                total: int | Callable[[Session], int] | None = None,
+def reindex_all(session_factory: sessionmaker[Session], backend: SearchBackend,
+                iter_docs: IterDocs, total: Total = None,
                 progress: bool | Callable[[int], Any] = True,
                 load_docs: LoadDocs | None = None) -> int:
     """Rebuild the whole index from the database and swap it in (searches keep working).
@@ -302,22 +301,22 @@ def reindex_all(session_factory: sessionmaker, backend, iter_docs: IterDocs,
     stay, and are processed right after the swap when ``load_docs`` is given (else by the
     next ``process_outbox``). Returns the number indexed.
     """
-    outbox = _outbox()
     # Hold the consumer lock throughout: changes saved during the rebuild wait in the
     # outbox and reach the new index right after the swap (nothing applied to the old
     # index only, then lost).
     with _consumer_lock(session_factory, wait=REINDEX_WAIT) as alone:
         if not alone:
             raise SearchUnavailable("La cola de indexación está ocupada; intente de nuevo.")
-        count = _reindex(session_factory, backend, iter_docs, total, progress, outbox)
+        count = _reindex(session_factory, backend, iter_docs, total, progress)
     if load_docs is not None:
         process_outbox(session_factory, backend, load_docs)
     return count
 
 
-def _reindex(session_factory, backend, iter_docs, total, progress, outbox) -> int:
+def _reindex(session_factory: sessionmaker[Session], backend: SearchBackend,
+             iter_docs: IterDocs, total: Total, progress: bool | Callable[[int], Any]) -> int:
     with _read(session_factory) as session:
-        covered = list(session.scalars(select(outbox.id)))
+        covered = list(session.scalars(select(SearchOutbox.id)))
         n = total(session) if callable(total) else total
         bar = None
         if progress is True:
