@@ -20,7 +20,7 @@ from docsys.compliance.norms import analyze_archive, confirm_relation
 from docsys import events
 from docsys.models import Document, DocumentVersion, NormRelation, Office, User, UserRole
 from docsys.models._common import utcnow
-from docsys.versions import content_hash
+from docsys.drafting.structure import content_hash
 from search.numbers import number_key
 
 

@@ -35,3 +35,13 @@ def create_app(config: dict | None = None) -> Flask:
     from docsys.cli import register_cli
     register_cli(app)
     return app
+
+
+def _wire_domain_events() -> None:
+    """The built-in reactions to domain events (audit, search outbox, compliance analysis),
+    for every use of the package: the app, the CLI, scripts and tests alike."""
+    from docsys.subscribers import install_domain_subscribers
+    install_domain_subscribers()
+
+
+_wire_domain_events()

@@ -9,8 +9,8 @@ the command's transaction. Two kinds of subscribers react:
 * commit handlers, given to ``install`` for one session factory, run after a transaction
   committed, with the events it committed (waking the search indexer; notifications).
 
-A new reaction is a new subscriber (``docsys.subscribers`` wires the built-in ones), not an
-edit of every command. Event names are the audit trail's action names.
+A new reaction is a new subscriber (``docsys.subscribers`` holds the built-in ones; the
+package wires them when it is imported), not an edit of every command. Event names are the audit trail's action names.
 """
 from __future__ import annotations
 
@@ -40,7 +40,6 @@ class DomainEvent:
 RecordHandler = Callable[[Session, DomainEvent], None]
 CommitHandler = Callable[[Session, list[DomainEvent]], None]
 _record_handlers: list[RecordHandler] = []
-_defaults_installed = False
 
 
 def on_record(handler: RecordHandler) -> RecordHandler:
@@ -54,21 +53,11 @@ def record(session: Session, name: str, actor: User | None, document_id: int | N
            payload: dict[str, Any] | None = None, **details: Any) -> DomainEvent:
     """What happened, for every subscriber (in the caller's transaction). ``details`` go
     to the audit trail; ``payload`` (e.g. a norm's extracted text) only to subscribers."""
-    _install_defaults()
     event = DomainEvent(name, actor, document_id, details, dict(payload or {}))
     for handler in list(_record_handlers):
         handler(session, event)
     session.info.setdefault(_PENDING, []).append(event)
     return event
-
-
-def _install_defaults() -> None:
-    """The built-in subscribers (docsys.subscribers), before the first event."""
-    global _defaults_installed
-    if not _defaults_installed:
-        from docsys.subscribers import install_domain_subscribers
-        install_domain_subscribers()
-        _defaults_installed = True
 
 
 def install(session_factory: sessionmaker, *on_commit: CommitHandler) -> None:

@@ -208,8 +208,13 @@ def results_json(results, version_url=None) -> dict:
 def register_commit_hook(session_factory: sessionmaker, service: SearchService) -> None:
     """Wake the consumer after each commit whose domain events changed the index."""
     from docsys import events
-    from docsys.subscribers import wake_indexer
-    events.install(session_factory, wake_indexer(service.notify))
+    from docsys.outbox import REINDEXING
+
+    def wake(_session: Session, committed: list[events.DomainEvent]) -> None:
+        if any(event.name in REINDEXING for event in committed):
+            service.notify()
+
+    events.install(session_factory, wake)
 
 
 __all__ = ["SearchService", "load_docs", "iter_docs", "count_docs", "results_json", "register_commit_hook", "search_status", "to_search_doc"]

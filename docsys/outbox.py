@@ -49,6 +49,11 @@ _ADVISORY_CLASS = 735_120_411
 REINDEX_WAIT = 60.0            # seconds reindex_all waits for a running consumer to finish
 _local = threading.Lock()
 
+# Domain events after which the index must show their document anew.
+REINDEXING = frozenset({"create", "save", "restore", "transition", "issue", "publish",
+                        "archive_import", "archive_confirm", "relation_confirm",
+                        "relation_reject", "legal_status"})
+
 
 def enqueue(session: Session, document_id: int) -> None:
     """Ask for ``document_id`` to be (re)indexed once the caller's transaction commits."""

@@ -11,8 +11,6 @@ Notifications, or any other reaction, are added here the same way.
 from __future__ import annotations
 
 import logging
-from typing import Callable
-
 from sqlalchemy.orm import Session
 
 from docsys import audit, events, outbox
@@ -21,10 +19,6 @@ from docsys.models import Document
 
 log = logging.getLogger("docsys.events")
 
-# Events after which the index must show the document anew.
-REINDEXING = frozenset({"create", "save", "restore", "transition", "issue", "publish",
-                        "archive_import", "archive_confirm", "relation_confirm",
-                        "relation_reject", "legal_status"})
 # Events after which a norm's text is analysed for citations and relations.
 ANALYSING = frozenset({"issue", "archive_import", "archive_confirm"})
 
@@ -34,7 +28,7 @@ def audit_trail(session: Session, event: DomainEvent) -> None:
 
 
 def search_outbox(session: Session, event: DomainEvent) -> None:
-    if event.name in REINDEXING and event.document_id is not None:
+    if event.name in outbox.REINDEXING and event.document_id is not None:
         outbox.enqueue(session, event.document_id)
 
 
@@ -60,14 +54,6 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
         event.payload.setdefault("warnings", []).append(
             f"La norma se importó, pero su análisis posterior falló ({type(exc).__name__}); "
             "se puede repetir más tarde.")
-
-
-def wake_indexer(notify: Callable[[], None]) -> Callable[[Session, list[DomainEvent]], None]:
-    """After a commit that queued index changes, wake the indexer (``notify``)."""
-    def handler(session: Session, committed: list[DomainEvent]) -> None:
-        if any(e.name in REINDEXING for e in committed):
-            notify()
-    return handler
 
 
 def install_domain_subscribers() -> None:

@@ -7,14 +7,12 @@ so it holds under concurrent requests on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docsys import events, policy
-from docsys.drafting.structure import normalize_content
+from docsys.drafting.structure import content_hash, normalize_content
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError, VersionConflict
 from docsys.ids import parse_id
 from docsys.models import Document, DocumentVersion, User
@@ -22,11 +20,6 @@ from docsys.models._common import utcnow
 from docsys.states import label
 
 MAX_NOTE_LENGTH = 500
-
-
-def content_hash(content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def get_document(session: Session, document_id, user: User) -> Document:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import NotRequired, TypedDict
 
-from docsys.compliance.folding import fold
+from search.folding import fold
 from docsys.rendering.ordinals import MONTHS
 
 FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
@@ -135,7 +135,7 @@ def _set(meta: GuessedMetadata, name: str, value, confidence: float, source: str
 
 
 def _fold(text: str) -> str:
-    """Upper case without accents, one character for one (docsys.compliance.folding, in
+    """Upper case without accents, one character for one (search.folding, in
     capitals), so match positions are valid in the original text."""
     folded = fold(text)
     upper = folded.upper()

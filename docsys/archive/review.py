@@ -21,7 +21,8 @@ from docsys.errors import Conflict, NotFound, ValidationError, VersionConflict
 from docsys.ids import parse_id
 from docsys.models import ArchivedNorm, Document, DocumentVersion, Office, User
 from docsys.models._common import utcnow
-from docsys.versions import content_hash, latest_version
+from docsys.drafting.structure import content_hash
+from docsys.versions import latest_version
 from search.numbers import number_key
 
 MAX_SUMILLA = 1000

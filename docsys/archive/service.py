@@ -51,7 +51,7 @@ from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number,
 from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
-from docsys.versions import content_hash
+from docsys.drafting.structure import content_hash
 from docsys.states import Status
 from search.numbers import number_key
 

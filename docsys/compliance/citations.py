@@ -41,7 +41,7 @@ mentions with a cited article ("el artículo 27 de la misma ley") are reported a
 citation of the last compatible norm, with ``anaphoric=True``.
 
 Every pattern is bounded and runs on one folded copy of the text (see
-:mod:`docsys.compliance.folding`), so extraction is linear in the size of the text.
+:mod:`search.folding`), so extraction is linear in the size of the text.
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from docsys.compliance.folding import fold
+from search.folding import fold
 from search.numbers import TYPE_CODES, number_key
 
 # Issuer codes of this municipality: never part of a canonical id.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from docsys.compliance.folding import fold
+from search.folding import fold
 from search.analysis import WORD_RE
 
 SEED = 6

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from docsys.compliance.citations import Citation, articles_in, extract_citations
-from docsys.compliance.folding import fold
+from search.folding import fold
 
 EVIDENCE_CHARS = 600
 

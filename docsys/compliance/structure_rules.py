@@ -42,7 +42,7 @@ from pathlib import Path
 import yaml
 
 from docsys.compliance.citations import Citation, extract_citations
-from docsys.compliance.folding import fold
+from search.folding import fold
 from docsys.errors import ValidationError
 
 RULES_DIR = Path(__file__).with_name("rules")

@@ -11,7 +11,7 @@ from docsys.drafting.templates import (instantiate, parse_template, source_hash,
                                        template_files)
 from docsys.errors import NotFound, ValidationError
 from docsys.models import Document, DocumentTemplate, DocumentVersion, Office, TemplateVersion, User
-from docsys.versions import content_hash
+from docsys.drafting.structure import content_hash
 from docsys.states import Status
 
 

@@ -23,10 +23,18 @@ to a considerando or article even when it moves.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 import secrets
 
 from docsys.errors import ValidationError
+
+
+def content_hash(content: dict) -> str:
+    """The SHA-256 of a content in canonical JSON: equal texts, equal hashes."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 SECTION_KINDS = ("paragraphs", "articles", "text")
 NUMBERING_STYLES = ("ordinal_upper", "arabic", "ordinal_plain", "ordinal_feminine", "numeric",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,7 +31,7 @@ class Office(Base):
                                                            name="fk_offices_head_id"))
 
 
-class User(UserMixin, Base):
+class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -59,6 +58,13 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # flask-login
         return self.active
+
+    # The interface Flask-Login expects of a user (without importing Flask in the model).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
 
 class UserRole(Base):

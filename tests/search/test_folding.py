@@ -1,7 +1,7 @@
 """Folding keeps every offset: a match in the folded text is the same span of the original."""
 import pytest
 
-from docsys.compliance.folding import fold
+from search.folding import fold
 
 
 @pytest.mark.parametrize("text, folded", [
