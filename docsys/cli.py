@@ -9,10 +9,20 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from docsys import accounts, migrate, policy, services
+from docsys import accounts, issuing, migrate, policy, services, verification
+from docsys.archive.extract import DEFAULT_MAX_BYTES
+from docsys.audit import export_csv, verify_chain
+from docsys.compliance.norms import analyze_archive, refresh_statuses
+from docsys.compliance.report import check_text
+from docsys.compliance.text import text_from_file
 from docsys.db import transaction
+from docsys.drafting.service import load_template_files
 from docsys.errors import DocsysError
-from docsys.models import ROLES, Document
+from docsys.indexing import results_json
+from docsys.models import ROLES, Document, User, UserRole
+from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
+from docsys.states import label
+from docsys.web.api import version_url_builder
 
 
 @click.group("docsys", cls=AppGroup, help="Administración de docsys.")
@@ -50,7 +60,6 @@ def init_command():
 
 
 def _load_templates(update: bool) -> None:
-    from docsys.drafting.service import load_template_files
     with unit_of_work() as session:
         counts = load_template_files(session, current_app.config["DOCUMENT_TEMPLATES_DIR"],
                                      update=update)
@@ -114,7 +123,6 @@ docsys_cli.add_command(audit_cli)
 @audit_cli.command("verify")
 def audit_verify_command():
     """Verifica la cadena de auditoría; sale con 1 y nombra la primera entrada rota."""
-    from docsys.audit import verify_chain
     with unit_of_work() as session:
         report = verify_chain(session)
     if report.ok:
@@ -129,7 +137,6 @@ def audit_verify_command():
 @click.argument("output", type=click.Path(dir_okay=False, writable=True))
 def audit_export_command(output):
     """Exporta el registro de auditoría completo a CSV."""
-    from docsys.audit import export_csv
     with unit_of_work() as session:
         data = export_csv(session)
     with open(output, "w", encoding="utf-8", newline="") as handle:
@@ -150,7 +157,6 @@ def _named_user(session, username: str):
 @click.option("--assignee", default=None, help="Usuario al que se deriva el documento.")
 def transition_command(document_id, action, username, reason, assignee):
     """Ejecuta una acción del flujo de revisión sobre un documento."""
-    from docsys.states import label
     with unit_of_work() as session:
         user = _named_user(session, username)
         to_user = _named_user(session, assignee) if assignee else None
@@ -188,7 +194,6 @@ def search_command(query, as_json, page, per_page, sort, username, public):
     """Busca en el archivo normativo (sin --user ni --public, en todo el archivo)."""
     import json
 
-    from docsys.indexing import results_json
     from search import SearchError, Visibility
 
     service = current_app.extensions["docsys.search"]
@@ -204,7 +209,6 @@ def search_command(query, as_json, page, per_page, sort, username, public):
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     if as_json:
-        from docsys.web.api import version_url_builder
 
         # The same JSON as GET /api/v1/search, URLs on this installation's public address.
         base_url = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost"
@@ -248,7 +252,6 @@ docsys_cli.add_command(pki_cli)
 @click.option("--no-store", is_flag=True, help="Solo crear los .p12, sin registrarlos en docsys.")
 def pki_demo_command(usernames, passphrase, no_store):
     """Crea una autoridad certificadora local de demostración y un certificado por firmante."""
-    from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
     with unit_of_work() as session:
         made = setup_demo_pki(session, current_app.config, list(usernames) or None,
                               passphrase=passphrase or DEMO_PASSPHRASE, store=not no_store)
@@ -272,7 +275,6 @@ def issue_command(document_id, username, p12, passphrase):
     """Numera, firma y emite un documento aprobado."""
     from pathlib import Path
 
-    from docsys import issuing
     if p12 and passphrase is None:
         passphrase = click.prompt("Contraseña del certificado", hide_input=True)
     with unit_of_work() as session:
@@ -311,7 +313,6 @@ def verify_command(pdf_file, as_json):
     import json
     from pathlib import Path
 
-    from docsys import verification
     try:
         data = Path(pdf_file).read_bytes()
     except OSError as exc:
@@ -385,7 +386,6 @@ def import_command(directory, username, as_json, quiet, max_size):
 def _archivist_id(username: str | None) -> int:
     from sqlalchemy import select
 
-    from docsys.models import User, UserRole
     with unit_of_work() as session:
         if username:
             user = _named_user(session, username)
@@ -445,9 +445,6 @@ def check_command(file, as_json, doc_type, no_similar):
     """Revisa el cumplimiento de un texto (TXT, PDF o DOCX; «-» lee la entrada estándar)."""
     import json
 
-    from docsys.archive.extract import DEFAULT_MAX_BYTES
-    from docsys.compliance.report import check_text
-    from docsys.compliance.text import text_from_file
     from search import Visibility
 
     try:
@@ -512,7 +509,6 @@ def compliance_analyze_command(document_ids, quiet):
     indicadas por su número de documento)."""
     from tqdm import tqdm
 
-    from docsys.compliance.norms import analyze_archive
 
     with unit_of_work() as session:
         with tqdm(unit="norma", desc="Analizando normas", disable=quiet) as bar:
@@ -525,7 +521,6 @@ def compliance_analyze_command(document_ids, quiet):
 def compliance_refresh_command():
     """Aplica las derogaciones y modificaciones confirmadas cuya vigencia ya empezó
     (para ejecutar a diario)."""
-    from docsys.compliance.norms import refresh_statuses
 
     with unit_of_work() as session:
         changed = refresh_statuses(session)

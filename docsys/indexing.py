@@ -19,6 +19,8 @@ from docsys.states import SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
 from search import SearchBackend, SearchDoc, get_backend, search_id
 from docsys.outbox import pending, process_outbox, reindex_all
+from docsys import events
+from docsys.outbox import REINDEXING
 
 log = logging.getLogger("docsys.search")
 
@@ -207,8 +209,6 @@ def results_json(results, version_url=None) -> dict:
 
 def register_commit_hook(session_factory: sessionmaker, service: SearchService) -> None:
     """Wake the consumer after each commit whose domain events changed the index."""
-    from docsys import events
-    from docsys.outbox import REINDEXING
 
     def wake(_session: Session, committed: list[events.DomainEvent]) -> None:
         if any(event.name in REINDEXING for event in committed):

@@ -33,6 +33,8 @@ from docsys.signing import credentials, numbering, pades
 from docsys.signing.keystore import Credential, check_certificate_usable
 from docsys.workflow import current_vistos, move
 from search.numbers import number_key
+from docsys.versions import get_version
+from docsys.versions import latest_version
 
 LIMA = ZoneInfo("America/Lima")
 VISTO_BUENO_ORDER = ("legal", "area")   # stamps left to right, then the final signature
@@ -122,7 +124,6 @@ def issued_meta(settings, document: Document, content: dict, number: str, code: 
 
 def issued_content(session: Session, issuance: Issuance) -> dict:
     """The text that was signed: the approved version with the issue date and signer."""
-    from docsys.versions import get_version
     document = session.get_one(Document, issuance.document_id)
     version = get_version(session, document, issuance.version_number)
     return _final_content(document, version.content, issuance.signer,
@@ -149,7 +150,6 @@ def issue(session: Session, settings, document: Document, actor: User,
                    "Solo la autoridad que firma este tipo de norma "
                    f"({signer_office(document)}) puede emitirla.",
                    state_message="Solo se emite un documento aprobado (con los vistos buenos).")
-    from docsys.versions import latest_version
     version = latest_version(session, document)
     vb_users = _vistos_signers(session, document)
     # Open every certificate before taking the number: a missing one fails fast.

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from docsys.errors import NotFound
 from docsys.models import Document
 from docsys.states import Status
+from docsys.compliance.norms import RELATION_LABELS, norm_links
+from docsys.models import ArchivedNorm
 
 PUBLIC_STATUS = Status.PUBLISHED
 LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
@@ -124,7 +126,6 @@ def _since(date) -> str:
 def public_relations(session: Session, document: Document) -> PublicRelations:
     """What the portal shows of a norm's links: only confirmed relations, and addresses
     only for published norms (nothing internal is revealed to the public)."""
-    from docsys.compliance.norms import RELATION_LABELS, norm_links
     links = norm_links(session, document)
     confirmed_by = [r for r in links.affected_by if r.status == "confirmada"]
     confirmed = [r for r in links.affects if r.status == "confirmada"]
@@ -157,5 +158,4 @@ def public_relations(session: Session, document: Document) -> PublicRelations:
 
 def archived_original(session: Session, document: Document):
     """The original file of a norm imported into the archive (None for norms issued here)."""
-    from docsys.models import ArchivedNorm
     return session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document.id))

@@ -14,12 +14,19 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import events, issuing, policy, versions, workflow
+from docsys import accounts, events, issuing, policy, versions, workflow
+from docsys.archive import review as archive_review
+from docsys.archive import uploads
+from docsys.compliance import norms
 from docsys.db import write_transactions
+from docsys.drafting import service as drafting
 from docsys.errors import NotFound, ValidationError
+from docsys.exports import render_version
 from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, DocumentVersion, Issuance, Transition
 from docsys.models import User, VistoBueno
+from docsys.review import service as redlines
+from docsys.signing import credentials
 from docsys.signing.keystore import Credential
 
 MAX_USERNAME = 80
@@ -59,7 +66,6 @@ def user_by_id(session: Session, raw: Any) -> User:
 
 def create_document(session: Session, actor: User, template_key: Any,
                     fields: dict) -> Document:
-    from docsys.drafting import service as drafting
     with unit_of_work(session):
         return drafting.create_document(session, template_key, fields, actor)
 
@@ -84,7 +90,6 @@ def restore_version(session: Session, actor: User, document_id: Any, number: Any
 def download_version(session: Session, settings, actor: User, document_id: Any, number: Any,
                      fmt: str, **details: Any):
     """A version rendered as PDF, DOCX or HTML; the download is audited."""
-    from docsys.exports import render_version
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         version = versions.get_version(session, document, number)
@@ -97,11 +102,10 @@ def download_version(session: Session, settings, actor: User, document_id: Any, 
 def download_comparison(session: Session, actor: User, document_id: Any, old: Any, new: Any,
                         **details: Any):
     """Two versions compared as a DOCX with tracked changes (audited): (comparison, bytes)."""
-    from docsys.review import service as review
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
-        comparison = review.compare_versions(session, document, old, new)
-        return comparison, review.tracked_docx(session, comparison, actor, **details)
+        comparison = redlines.compare_versions(session, document, old, new)
+        return comparison, redlines.tracked_docx(session, comparison, actor, **details)
 
 
 def download_signed_pdf(session: Session, settings, actor: User, document_id: Any,
@@ -115,9 +119,8 @@ def download_signed_pdf(session: Session, settings, actor: User, document_id: An
 def download_original(session: Session, settings, actor: User, document_id: Any,
                       **details: Any):
     """An archived norm's original file (audited): (norm, bytes, file name)."""
-    from docsys.archive import review
     with unit_of_work(session):
-        return review.download_original(session, settings, document_id, actor, **details)
+        return archive_review.download_original(session, settings, document_id, actor, **details)
 
 
 # ---- review ------------------------------------------------------------------------------
@@ -185,17 +188,15 @@ def publish(session: Session, actor: User, document_id: Any) -> Document:
 def confirm_metadata(session: Session, actor: User, document_id: Any, values: dict,
                      base_version: Any, muni_code: str) -> Document:
     """The archivist confirms or corrects an imported norm's metadata."""
-    from docsys.archive import review
     with unit_of_work(session):
-        norm = review.get_archived(session, document_id, actor)
-        return review.confirm_metadata(session, norm, values, actor, base_version,
+        norm = archive_review.get_archived(session, document_id, actor)
+        return archive_review.confirm_metadata(session, norm, values, actor, base_version,
                                        muni_code=muni_code)
 
 
 def decide_relation(session: Session, actor: User, relation_id: Any, decision: str,
                     effective_date: Any = None, note: Any = ""):
     """Confirm (``decision="confirmar"``) or reject (``"rechazar"``) a proposed relation."""
-    from docsys.compliance import norms
     if decision not in ("confirmar", "rechazar"):
         raise NotFound("Acción desconocida: use confirmar o rechazar.")
     policy.require(actor, policy.Action.CONFIRM_RELATION, None,
@@ -209,7 +210,6 @@ def decide_relation(session: Session, actor: User, relation_id: Any, decision: s
 
 def stage_uploads(session: Session, settings, actor: User, files):
     """Files uploaded to «Importar al archivo», kept as a pending batch for the worker."""
-    from docsys.archive import uploads
     with unit_of_work(session):
         return uploads.stage_uploads(session, settings, actor, files)
 
@@ -218,7 +218,6 @@ def stage_uploads(session: Session, settings, actor: User, files):
 
 def store_certificate(session: Session, settings, actor: User, p12: bytes,
                       passphrase: str) -> None:
-    from docsys.signing import credentials
     policy.require(actor, policy.Action.KEEP_CERTIFICATE, None,
                    "Su cargo no firma documentos en docsys.")
     with unit_of_work(session):
@@ -226,13 +225,11 @@ def store_certificate(session: Session, settings, actor: User, p12: bytes,
 
 
 def remove_certificate(session: Session, actor: User) -> None:
-    from docsys.signing import credentials
     with unit_of_work(session):
         credentials.remove_credential(session, actor)
 
 
 def update_template(session: Session, actor: User, key: Any, source: str, note: str):
-    from docsys.drafting import service as drafting
     with unit_of_work(session):
         template = drafting.get_template(session, key)
         return drafting.update_template(session, template, source, actor, note)
@@ -241,7 +238,6 @@ def update_template(session: Session, actor: User, key: Any, source: str, note: 
 def create_user(session: Session, actor: User, username: str, password: str, full_name: str,
                 roles: list[str], office_code: str | None, position: str = "",
                 email: str = "") -> User:
-    from docsys import accounts
     policy.require(actor, policy.Action.ADMINISTER, None,
                    "Solo un administrador crea usuarios.")
     with unit_of_work(session):

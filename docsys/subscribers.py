@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from docsys import audit, events, outbox
 from docsys.events import DomainEvent
 from docsys.models import Document
+from docsys.compliance import analyze_norm
 
 log = logging.getLogger("docsys.events")
 
@@ -38,7 +39,6 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
     if event.name not in ANALYSING or event.document_id is None \
             or event.payload.get("analyze") is False:  # the caller analyses later, in bulk
         return
-    from docsys.compliance import analyze_norm
     document = session.get(Document, event.document_id)
     if document is None or not document.official_number:
         return  # analysed once its number is confirmed

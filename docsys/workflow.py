@@ -27,6 +27,8 @@ from docsys.models import Comment, Derivation, Document, Office, Transition, Use
 from docsys.models._common import utcnow
 from docsys.policy import Action as Can
 from docsys.states import MOVES, REVIEW_MOVES, STATUS_LABELS, Move, Status, label
+from docsys.versions import get_version
+from docsys.versions import latest_version
 
 STATES = STATUS_LABELS  # value -> Spanish label
 MAX_REASON = 4000
@@ -289,7 +291,6 @@ def add_comment(session: Session, document: Document, actor: User, body, version
                 item_id="", quote="", thread_id=None) -> Comment:
     """A new thread anchored to an item of a version (and optionally a passage quoted from
     it), or a reply to an existing thread."""
-    from docsys.versions import get_version
     policy.require(actor, Can.COMMENT, document, "Su rol no le permite comentar este documento.",
                    state_message="La norma ya fue emitida y su texto no cambia: las "
                                  "observaciones se hacen antes de la emisión.")
@@ -365,7 +366,6 @@ def comment_threads(session: Session, document: Document) -> list[dict]:
     for row in rows:
         if row.thread_id is not None:
             replies.setdefault(row.thread_id, []).append(row)
-    from docsys.versions import latest_version
     latest = latest_version(session, document).content
     positions = {}
     for section in latest.get("sections", []):

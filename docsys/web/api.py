@@ -12,12 +12,16 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
-from docsys import accounts, policy, services, versions
-from docsys.policy import Action
+from docsys import accounts, issuing, policy, portal, services, verification, versions, workflow
 from docsys.drafting import service
-from docsys.states import Origin, Status
-from docsys.errors import ValidationError
+from docsys.errors import NotFound, ValidationError
 from docsys.inbox import inbox_documents
+from docsys.indexing import results_json
+from docsys.models import ArchivedNorm
+from docsys.policy import Action
+from docsys.review import service as redlines
+from docsys.review.redline import summary_lines
+from docsys.states import Origin, Status
 from docsys.web import error_response, queues_for_writing, records_audit
 from docsys.web.session import db
 
@@ -75,7 +79,6 @@ def _document_json(document, include_content=False) -> dict:
 def _archive_json(document) -> dict | None:
     """An imported norm's original file and how its text and metadata were read."""
     from sqlalchemy import select
-    from docsys.models import ArchivedNorm
     norm = db().scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document.id))
     if norm is None:
         return None
@@ -212,7 +215,6 @@ def _user_ref(session, username):
 
 
 def _workflow_json(session, document) -> dict:
-    from docsys import workflow
     return {
         "document_id": document.id, "status": document.status,
         "status_label": workflow.STATES.get(document.status, document.status),
@@ -278,7 +280,6 @@ def _comment_json(comment) -> dict:
 @bp.route("/documents/<document_id>/comments", methods=["GET"])
 @token_required()
 def list_comments(document_id):
-    from docsys import workflow
     session = db()
     document = versions.get_document(session, document_id, g.api_user)
     threads = []
@@ -324,7 +325,6 @@ def post_derivation(document_id):
 def _redline_json(comparison) -> dict:
     from dataclasses import asdict
 
-    from docsys.review.redline import summary_lines
     redline = comparison.redline
     changed = [item for item in redline.items() if item.status != "unchanged"]
     return {
@@ -348,13 +348,12 @@ def redline(document_id):
     """The comparison of two versions (``from``, ``to``; by default the last two): JSON with
     the summary, the changed items and the HTML fragment, or (``format=html``) the bare
     HTML fragment."""
-    from docsys.review import service
     session = db()
     document = versions.get_document(session, document_id, g.api_user)
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "html"):
         raise ValidationError("Formato no admitido. Use json o html (o redline.docx para Word).")
-    comparison = service.compare_versions(session, document, request.args.get("from"),
+    comparison = redlines.compare_versions(session, document, request.args.get("from"),
                                           request.args.get("to"))
     if fmt == "html":
         return comparison.html(), 200, {"Content-Type": "text/html; charset=utf-8"}
@@ -366,11 +365,10 @@ def redline(document_id):
 @token_required()
 def redline_docx(document_id):
     """The same comparison as a DOCX with Word tracked changes (an audited download)."""
-    from docsys.review import service
     comparison, data = services.download_comparison(db(), g.api_user, document_id,
                                                     request.args.get("from"),
                                                     request.args.get("to"), via="api")
-    return send_file(BytesIO(data), mimetype=service.DOCX_MIMETYPE, as_attachment=True,
+    return send_file(BytesIO(data), mimetype=redlines.DOCX_MIMETYPE, as_attachment=True,
                      download_name=comparison.docx_filename)
 
 
@@ -387,7 +385,6 @@ def version_url_builder():
 @bp.route("/search")
 @token_required()
 def search():
-    from docsys.indexing import results_json
     from search import SearchError, SearchUnavailable
 
     sort = request.args.get("sort", "relevance")
@@ -410,7 +407,6 @@ def search():
 # ---- issuing, publication, verification -----------------------------------------------
 
 def _issuance_json(issuance, document) -> dict:
-    from docsys import portal
     address = portal.address_of(document)
     return {
         "document_id": document.id, "status": document.status,
@@ -434,7 +430,6 @@ def _issuance_json(issuance, document) -> dict:
 def issue_document(document_id):
     """Number, sign and store an approved document. The signer's stored certificate is used,
     unless a PKCS#12 is sent as multipart ``certificate`` with ``passphrase``."""
-    from docsys import issuing
     upload = request.files.get("certificate")
     presented = issuing.check_presented(upload.read() if upload else None,
                                         request.form.get("passphrase"))
@@ -447,7 +442,6 @@ def issue_document(document_id):
 @bp.route("/documents/<document_id>/publish", methods=["POST"])
 @token_required()
 def publish_document(document_id):
-    from docsys import issuing
     session = db()
     document = services.publish(session, g.api_user, document_id)
     return jsonify(_issuance_json(issuing.get_issuance(session, document), document))
@@ -456,7 +450,6 @@ def publish_document(document_id):
 @bp.route("/documents/<document_id>/issuance")
 @token_required()
 def get_issuance(document_id):
-    from docsys import issuing
     session = db()
     document = versions.get_document(session, document_id, g.api_user)
     return jsonify(_issuance_json(issuing.get_issuance(session, document), document))
@@ -466,7 +459,6 @@ def get_issuance(document_id):
 @records_audit
 @token_required()
 def signed_pdf(document_id):
-    from docsys import issuing
     issuance, data = services.download_signed_pdf(db(), current_app.config, g.api_user,
                                                   document_id, via="api")
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
@@ -477,7 +469,6 @@ def signed_pdf(document_id):
 def verify():
     """Public, like /verificar: the PDF as multipart ``file`` (or the raw body as
     application/pdf); the report as JSON, one entry per signature."""
-    from docsys import verification
     upload = request.files.get("file")
     if upload is not None:
         data = upload.read()
@@ -493,8 +484,6 @@ def verify():
 @bp.route("/verify/<code>")
 def verify_code(code):
     """Public: the issued PDF with this verification code, verified now."""
-    from docsys import verification
-    from docsys.errors import NotFound
     result = verification.verify_code(db(), current_app.config, code)
     if result is None:
         raise NotFound("No existe ningún documento emitido con ese código de verificación.")
