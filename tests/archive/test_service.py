@@ -244,7 +244,7 @@ def test_two_runs_racing_on_the_same_file_keep_one_norm(importer, pdf_of, monkey
 
 def test_the_analysis_subscriber_sees_the_text_and_cannot_undo_the_import(
         importer, pdf_of, docx_of, monkeypatch):
-    import docsys.compliance
+    import docsys.subscribers
     seen = []
 
     def analyse(session, document, text=None, actor=None):
@@ -252,7 +252,7 @@ def test_the_analysis_subscriber_sees_the_text_and_cannot_undo_the_import(
         if len(seen) == 2:
             raise ValueError("análisis roto")
 
-    monkeypatch.setattr(docsys.compliance, "analyze_norm", analyse)
+    monkeypatch.setattr(docsys.subscribers, "analyze_norm", analyse)
     folder = _write(importer.tmp / "d", {"1.pdf": pdf_of(1), "2.docx": docx_of(2)})
     summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
     assert len(summary.imported) == 2 and len(seen) == 2
