@@ -74,6 +74,12 @@ case "$mode" in
     apt_install "${RUNTIME_PKGS[@]}" "${TEST_PKGS[@]}"
     python_env requirements-dev.txt
     ensure_postgres
+    # The layers (import-linter contracts in .importlinter) and the types (mypy.ini) first:
+    # each fails the run on its own, as a failing test does.
+    echo "==> lint-imports"
+    .venv/bin/lint-imports --no-cache
+    echo "==> mypy"
+    .venv/bin/mypy
     exec .venv/bin/pytest "$@"
     ;;
   *)

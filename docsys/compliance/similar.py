@@ -57,7 +57,8 @@ def _texts(session: Session, document_ids: list[int]) -> dict[int, tuple[Documen
         Document, and_(Document.id == DocumentVersion.document_id,
                        Document.latest_version == DocumentVersion.number)
     ).where(Document.id.in_(document_ids))
-    contents: dict[int, dict] = dict(session.execute(latest).tuples().all())
+    contents: dict[int, dict] = {doc_id: content
+                                 for doc_id, content in session.execute(latest).all()}
     return {i: (d, document_text(d, contents.get(i) or {})) for i, d in documents.items()}
 
 
