@@ -7,6 +7,7 @@ from docsys.models import Document, DocumentVersion
 from docsys.errors import ValidationError
 from docsys.states import STATUS_LABELS
 from docsys.rendering import build_meta, render_docx, render_html, render_pdf
+from docsys.policy import template_definition
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -20,12 +21,6 @@ class Rendered:
     data: bytes
     mimetype: str
     filename: str
-
-
-def template_definition(document: Document) -> dict:
-    if document.template_version is not None:
-        return document.template_version.definition
-    return {"heading": document.doc_type + " N° {numero}", "number_pattern": "{seq:03d}-{year}-{muni}"}
 
 
 def meta_for(settings: dict, document: Document, version: DocumentVersion):

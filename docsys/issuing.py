@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from docsys import blobs, events, policy
 from docsys.drafting.structure import clone
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError
-from docsys.exports import template_definition
+from docsys.policy import template_definition
 from docsys.states import Status
 from docsys.models import Document, Issuance, User
 from docsys.models._common import utcnow

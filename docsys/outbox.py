@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from sqlalchemy import Engine, Row, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from docsys.db import set_read_only
+from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models.search import SearchOutbox
 from search import SearchBackend
 from search.base import SearchDoc, SearchUnavailable
@@ -73,31 +73,21 @@ def pending(session_factory: sessionmaker[Session]) -> int:
 @contextmanager
 def _read(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """A read-only unit of work (on SQLite a deferred BEGIN: it never waits for writers)."""
-    token = set_read_only(True)
-    session = session_factory()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-        token.var.reset(token)
+    with read_only_transactions():
+        session = session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
 
 
 @contextmanager
 def _write(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """A short writing unit of work (on SQLite it takes the write lock up front, even when
     called while serving a read-only request)."""
-    token = set_read_only(False)
-    session = session_factory()
-    try:
+    with write_transactions(), transaction(session_factory) as session:
         yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        token.var.reset(token)
 
 
 @contextmanager

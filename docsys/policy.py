@@ -84,6 +84,8 @@ def visto_bueno_kind(user: User, document: Document) -> str | None:
 
 
 def template_definition(document: Document) -> dict[str, Any]:
+    """The template the document came from (heading, number pattern, issuing and signing
+    offices), or the defaults for a document without one."""
     if document.template_version is not None:
         return dict(document.template_version.definition or {})
     return {"heading": document.doc_type + " N° {numero}",
