@@ -103,3 +103,16 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def list_users(session: Session, active_only: bool = False, order_by: str = "username") -> list[User]:
+    """Users by username (or by full name), optionally only the active ones."""
+    query = select(User).order_by(User.full_name if order_by == "full_name" else User.username)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(session.scalars(query))
+
+
+def list_offices(session: Session, order_by: str = "name") -> list[Office]:
+    return list(session.scalars(select(Office).order_by(
+        Office.code if order_by == "code" else Office.name)))

@@ -214,3 +214,8 @@ def _audited(document: Document) -> dict:
     return {"doc_type": document.doc_type, "official_number": document.official_number,
             "office": document.office.code, "issue_date": document.issue_date,
             "title": document.title}
+
+
+def archived_norm_of(session: Session, document: Document) -> ArchivedNorm | None:
+    """The archive record (original file, how it was read) of an imported norm, if any."""
+    return session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document.id))

@@ -233,3 +233,12 @@ class ImportWorker:
                 log.exception("Archive import worker failed")
             if not self._wake.wait(IDLE_SECONDS):
                 return
+
+
+def recent_batches(session: Session, limit: int = 20) -> list[ImportBatch]:
+    return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))
+
+
+def batch_files(session: Session, batch_id: int) -> list[ImportedFile]:
+    return list(session.scalars(select(ImportedFile).where(ImportedFile.batch_id == batch_id)
+                                .order_by(ImportedFile.id)))

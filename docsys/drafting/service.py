@@ -125,3 +125,18 @@ def get_office(session: Session, code: str) -> Office:
     if office is None:
         raise NotFound(f"La oficina «{code}» no existe.")
     return office
+
+
+def template_versions(session: Session, template: DocumentTemplate) -> list[TemplateVersion]:
+    """A template's versions, newest first."""
+    return list(session.scalars(select(TemplateVersion)
+                                .where(TemplateVersion.template_id == template.id)
+                                .order_by(TemplateVersion.number.desc())))
+
+
+def template_version(session: Session, template: DocumentTemplate, number: int) -> TemplateVersion:
+    version = session.scalar(select(TemplateVersion).where(
+        TemplateVersion.template_id == template.id, TemplateVersion.number == number))
+    if version is None:
+        raise NotFound(f"La versión {number} de la plantilla no existe.")
+    return version

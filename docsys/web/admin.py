@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from docsys import audit, services
+from docsys import accounts, audit, services
 from docsys.drafting import service
-from docsys.errors import DocsysError, NotFound
+from docsys.errors import DocsysError
 from docsys.ids import parse_id
-from docsys.models import ROLES, Office, TemplateVersion, User
+from docsys.models import ROLES
 from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
@@ -40,9 +39,7 @@ def edit_template(key):
         else:
             flash(f"Plantilla guardada como versión {version.number}.", "success")
             return redirect(url_for("admin.edit_template", key=key))
-    versions = list(session.scalars(select(TemplateVersion)
-                                    .where(TemplateVersion.template_id == template.id)
-                                    .order_by(TemplateVersion.number.desc())))
+    versions = service.template_versions(session, template)
     return render_template("admin/template_edit.html", template=template, source=source,
                            note=note, error=error, versions=versions), (400 if error else 200)
 
@@ -52,10 +49,7 @@ def edit_template(key):
 def template_version(key, number):
     session = db()
     template = service.get_template(session, key)
-    version = session.scalar(select(TemplateVersion).where(
-        TemplateVersion.template_id == template.id, TemplateVersion.number == number))
-    if version is None:
-        raise NotFound(f"La versión {number} de la plantilla no existe.")
+    version = service.template_version(session, template, number)
     return render_template("admin/template_version.html", template=template, version=version)
 
 
@@ -78,8 +72,8 @@ def users():
             return redirect(url_for("admin.users"))
     return render_template(
         "admin/users.html", error=error, form=form, roles=ROLES,
-        users=list(session.scalars(select(User).order_by(User.username))),
-        offices=list(session.scalars(select(Office).order_by(Office.name)))), (400 if error else 200)
+        users=accounts.list_users(session), offices=accounts.list_offices(session)), \
+        (400 if error else 200)
 
 
 @bp.route("/auditoria")

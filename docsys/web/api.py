@@ -17,7 +17,7 @@ from docsys.drafting import service
 from docsys.errors import NotFound, ValidationError
 from docsys.inbox import inbox_documents
 from docsys.indexing import results_json
-from docsys.models import ArchivedNorm
+from docsys.archive.review import archived_norm_of
 from docsys.policy import Action
 from docsys.review import service as redlines
 from docsys.review.redline import summary_lines
@@ -78,8 +78,7 @@ def _document_json(document, include_content=False) -> dict:
 
 def _archive_json(document) -> dict | None:
     """An imported norm's original file and how its text and metadata were read."""
-    from sqlalchemy import select
-    norm = db().scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document.id))
+    norm = archived_norm_of(db(), document)
     if norm is None:
         return None
     return {"original_filename": norm.original_filename, "sha256": norm.original_sha256,

@@ -9,16 +9,14 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError as CSRFValidationError
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from docsys import services
+from docsys import accounts, services
 from docsys.archive import review, uploads
 from docsys.archive.extract import megabytes
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.errors import DocsysError
 from docsys.ids import parse_id
-from docsys.models import ImportBatch, ImportedFile, Office
 from docsys.versions import latest_version
 from docsys.web import csrf, error_response, records_audit
 from docsys.policy import Action
@@ -59,7 +57,7 @@ def _labels():
 @bp.route("/importar")
 @roles_required(Action.IMPORT)
 def upload_form():
-    batches = db().scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
+    batches = uploads.recent_batches(db())
     config = current_app.config
     return render_template("archive/upload.html", batches=batches, counts={
         b.id: uploads.batch_counts(db(), b.id) for b in batches},
@@ -106,8 +104,7 @@ def batch(batch_id):
         session.rollback()  # end this read before the worker writes (and to see its work)
         _worker().notify()  # also resumes an upload left by a process that stopped
         running = uploads.has_pending(session, batch_id)
-    files = session.scalars(select(ImportedFile).where(ImportedFile.batch_id == batch_id)
-                            .order_by(ImportedFile.id)).all()
+    files = uploads.batch_files(session, batch_id)
     return render_template("archive/batch.html", batch=found, files=files, running=running,
                            counts=uploads.batch_counts(session, batch_id),
                            status_labels=uploads.STATUS_LABELS)
@@ -149,7 +146,7 @@ def review_form(document_id):
             return redirect(url_for("archive.queue"))
         norm = review.get_archived(session, document_id, current_user)
         version = latest_version(session, norm.document)
-    offices = session.scalars(select(Office).order_by(Office.code)).all()
+    offices = accounts.list_offices(session, order_by="code")
     status = error.status if error else 200
     return render_template("archive/review.html", norm=norm, version=version,
                            text=norm_text(version.content), values=values, error=error,

@@ -6,9 +6,8 @@ from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from docsys import audit, issuing, policy, services, versions, workflow
+from docsys import accounts, audit, issuing, policy, services, versions, workflow
 from docsys.states import label
 from docsys.models import User
 from docsys.portal import address_of
@@ -35,8 +34,7 @@ def page(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
     latest = versions.latest_version(session, document)
-    reviewers = list(session.scalars(select(User).where(User.active.is_(True))
-                                     .order_by(User.full_name)))
+    reviewers = accounts.list_users(session, active_only=True, order_by="full_name")
     return render_template(
         "review/page.html", document=document, version=latest,
         actions=workflow.available_actions(session, current_user, document),
