@@ -250,6 +250,8 @@ def test_actions_on_no_document_follow_the_policy(doors, action, page, api):
         response = doors.page(username).get(page[1])
         assert (response.status_code == 200) == expected, (username, page)
         assert response.status_code in (200, 403)
+        menu = doors.page(username).get("/").get_data(as_text=True)
+        assert (f'href="{page[1]}"' in menu) == expected, (username, "menú", page)
         if api is not None:
             body = {"template": RG, "fields": {"sumilla": "Nueva", **FIELDS}} \
                 if action == Action.CREATE else {"effective_date": "2026-01-01"}

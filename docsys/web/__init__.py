@@ -126,6 +126,15 @@ def register_web(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
+        from flask_login import current_user
+
+        from docsys import policy
         from docsys.models import ROLE_LABELS
+
+        def may(action: str) -> bool:
+            """Whether the signed-in user may take an action on no document in particular
+            (the menu shows what the policy allows)."""
+            return current_user.is_authenticated and policy.allows(current_user,
+                                                                   policy.Action(action))
         return {"MUNICIPALITY_NAME": app.config["MUNICIPALITY_NAME"],
-                "YEAR_NAME": app.config["YEAR_NAME"], "ROLE_LABELS": ROLE_LABELS}
+                "YEAR_NAME": app.config["YEAR_NAME"], "ROLE_LABELS": ROLE_LABELS, "may": may}
