@@ -17,22 +17,43 @@ def _instance_dir() -> Path:
     return Path(_env("DOCSYS_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
 
-def _secret_key(instance: Path) -> str:
-    """The secret comes from the environment; otherwise one is generated once per instance
-    and kept outside the repository, so nothing secret is ever committed."""
-    key = _env("DOCSYS_SECRET_KEY")
-    if key:
-        return key
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+def ensure_instance_dir(instance: Path) -> Path:
+    """The instance directory (database, keys, files), created readable by its owner only.
+    An existing folder is left as it is (it may be shared); the files docsys writes in it
+    are owner-only themselves."""
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return instance
+
+
+def generated_secret(path: Path) -> str:
+    """A random secret kept in ``path``, created once with owner-only permissions from the
+    start (never readable by others, not even for a moment)."""
+    ensure_instance_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
+def _secret_key(instance: Path) -> str:
+    """The secret comes from the environment; otherwise one is generated once per instance
+    and kept outside the repository, so nothing secret is ever committed."""
+    return _env("DOCSYS_SECRET_KEY") or generated_secret(instance / "secret_key")
+
+
+def _secure_cookies() -> bool:
+    flag = _env("DOCSYS_SECURE_COOKIES")
+    if flag is not None:
+        return flag == "1"
+    return str(_env("DOCSYS_PUBLIC_BASE_URL", "")).startswith("https://")
+
+
 def load_config() -> dict:
-    instance = _instance_dir()
+    instance = ensure_instance_dir(_instance_dir())
     return {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": _secret_key(instance),
@@ -70,7 +91,8 @@ def load_config() -> dict:
         "MAX_CONTENT_LENGTH": int(_env("DOCSYS_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env("DOCSYS_SECURE_COOKIES", "0") == "1",
+        # Secure cookies (and HSTS) when asked, or when the public address is https.
+        "SESSION_COOKIE_SECURE": _secure_cookies(),
         "WTF_CSRF_TIME_LIMIT": None,
         "AUTOSAVE_SECONDS": int(_env("DOCSYS_AUTOSAVE_SECONDS", 30)),
         # How many generated norms `docsys demo` imports into the archive.

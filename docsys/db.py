@@ -1,10 +1,11 @@
 """Engine and session setup: SQLite in WAL mode by default, PostgreSQL when configured."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -50,8 +51,20 @@ def write_transactions():
         _sqlite_read_only.reset(token)
 
 
+def _owner_only_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (SQLite would create it
+    with the process umask; its -wal and -shm files take the database file's mode)."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not os.path.exists(database):
+        try:
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError:
+            pass  # a missing folder: SQLite says so when it connects
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _owner_only_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -42,12 +42,32 @@ _TEMPLATE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 MAX_TEMPLATE_BYTES = 200_000
 
 
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, mark):
+        super().__init__("alias")
+        self.problem_mark = mark
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """Safe YAML without anchors' aliases: a template never needs them, and an alias can
+    expand a few hundred bytes into megabytes (the "billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_template(source_text: str) -> dict:
     """Parse and validate a template's YAML text; raise ValidationError in Spanish."""
     if len(source_text.encode("utf-8")) > MAX_TEMPLATE_BYTES:
         raise ValidationError("La plantilla es demasiado grande (máximo 200 KB).")
     try:
-        definition = yaml.safe_load(source_text)
+        definition = yaml.load(source_text, Loader=_TemplateLoader)  # noqa: S506 (safe loader)
+    except _AliasRefused as exc:
+        line = exc.problem_mark.line + 1
+        raise ValidationError(f"La plantilla usa un alias de YAML (*nombre) en la línea {line}: "
+                              "escriba el texto completo; los alias no se admiten.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (línea {mark.line + 1}, columna {mark.column + 1})" if mark else ""

@@ -8,8 +8,6 @@ signing; then nothing is stored at all.
 """
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docsys.config import generated_secret
 from docsys.errors import NotFound, ValidationError
 from docsys.models import SigningCredential, User
 from docsys.signing.keystore import MAX_PKCS12_BYTES, Credential, KeyStore, open_pkcs12
@@ -28,13 +27,7 @@ def master_key(settings) -> str:
     key = settings.get("KEYSTORE_KEY")
     if key:
         return key
-    path = Path(settings["INSTANCE_DIR"]) / "keystore_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    return generated_secret(Path(settings["INSTANCE_DIR"]) / "keystore_key")
 
 
 def keystore(settings) -> KeyStore:

@@ -124,6 +124,19 @@ def register_web(app: Flask) -> None:
     from docsys.web.filters import register_filters
     register_filters(app)
 
+    @app.after_request
+    def _security_headers(response):
+        """No framing (clickjacking), no MIME sniffing, no full URLs to other sites; HSTS
+        when the cookies are Secure (served over https)."""
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
     @app.context_processor
     def _globals():
         from flask_login import current_user
