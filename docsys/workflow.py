@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import func, select, update
@@ -26,11 +25,10 @@ from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, Office, Transition, User, VistoBueno
 from docsys.models._common import utcnow
 from docsys.policy import Action as Can
-from docsys.states import MOVES, REVIEW_MOVES, STATUS_LABELS, Move, Status, label
+from docsys.states import MOVES, REVIEW_MOVES, Move, Status, label
 from docsys.versions import get_version
 from docsys.versions import latest_version
 
-STATES = STATUS_LABELS  # value -> Spanish label
 MAX_REASON = 4000
 MAX_COMMENT = 10_000
 MAX_QUOTE = 2000
@@ -63,40 +61,14 @@ def _approval_blockers(session: Session, document: Document) -> list[str]:
     return problems
 
 
-@dataclass(frozen=True)
-class Action:
-    """A review move as the pages offer it: the declared move and what must hold first."""
-    move: Move
-    blockers: Callable[[Session, Document], list[str]] | None = None
-
-    @property
-    def key(self) -> str:
-        return self.move.key
-
-    @property
-    def label(self) -> str:
-        return self.move.label
-
-    @property
-    def sources(self) -> tuple[Status, ...]:
-        return self.move.sources
-
-    @property
-    def target(self) -> Status:
-        return self.move.target
-
-    @property
-    def needs_reason(self) -> bool:
-        return self.move.needs_reason
-
-
-ACTIONS: dict[str, Action] = {key: Action(MOVES[key], _approval_blockers if key == "aprobar"
-                                          else None) for key in REVIEW_MOVES}
+# The review moves the pages offer (docsys.states declares them), and what must hold first.
+ACTIONS: dict[str, Move] = {key: MOVES[key] for key in REVIEW_MOVES}
+BLOCKERS: dict[str, Callable[[Session, Document], list[str]]] = {"aprobar": _approval_blockers}
 # "emitir" and "publicar" belong to the issuing service: they need a number, a signed PDF
 # and the archive; they call ``move`` below.
 
 
-def available_actions(session: Session, user: User, document: Document) -> list[Action]:
+def available_actions(session: Session, user: User, document: Document) -> list[Move]:
     return [a for a in ACTIONS.values() if policy.allows(user, Can(a.key), document)]
 
 
@@ -168,9 +140,10 @@ def transition(session: Session, document: Document, action_key, actor: User,
     if assignee is not None:
         _check_recipient(document, assignee, action.target)
     version = None
-    if action.blockers:
+    blockers = BLOCKERS.get(action.key)
+    if blockers:
         version = document.latest_version
-        problems = action.blockers(session, document)
+        problems = blockers(session, document)
         if problems:
             raise Conflict(" ".join(problems), blockers=problems)
     result = move(session, document, action.target, actor, action.key, reason,
@@ -334,9 +307,6 @@ def add_comment(session: Session, document: Document, actor: User, body, version
     events.record(session, "comment", actor, document.id, comment=comment.id,
                  version=version.number, item=item_id)
     return comment
-
-
-may_resolve = policy.may_resolve
 
 
 def resolve_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:

@@ -21,7 +21,7 @@ from docsys.archive.review import archived_norm_of
 from docsys.policy import Action
 from docsys.review import service as redlines
 from docsys.review.redline import summary_lines
-from docsys.states import Origin, Status
+from docsys.states import Origin, Status, label
 from docsys.web import error_response, queues_for_writing, records_audit
 from docsys.web.session import db
 
@@ -216,7 +216,7 @@ def _user_ref(session, username):
 def _workflow_json(session, document) -> dict:
     return {
         "document_id": document.id, "status": document.status,
-        "status_label": workflow.STATES.get(document.status, document.status),
+        "status_label": label(document.status),
         "latest_version": document.latest_version,
         "assignee": document.assignee.username if document.assignee else None,
         "available_actions": [{"action": a.key, "label": a.label, "needs_reason": a.needs_reason}

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from docsys import accounts, audit, issuing, policy, services, versions, workflow
-from docsys.states import label
+from docsys.states import STATUS_LABELS, label
 from docsys.models import User
 from docsys.portal import address_of
 from docsys.review import service
@@ -43,10 +43,10 @@ def page(document_id):
         derivations=workflow.derivations(session, document),
         threads=workflow.comment_threads(session, document),
         all_versions=versions.list_versions(session, document),
-        reviewers=reviewers, states=workflow.STATES,
+        reviewers=reviewers, states=STATUS_LABELS,
         can_vb=workflow.may_give_visto_bueno(session, current_user, document),
         can_comment=workflow.may_comment(current_user, document),
-        may_resolve=workflow.may_resolve,
+        may_resolve=policy.may_resolve,
         editable=policy.allows(current_user, policy.Action.EDIT, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
         if current_user.has_role("admin") else [],
