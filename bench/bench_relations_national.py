@@ -2,7 +2,7 @@
 finder (docsys.compliance.relations.find_relations) against SPIJ's own notes.
 
 Gold: the modify / repeal notes SPIJ writes into a norm's text ("(*) Artículo modificado
-por el Artículo 1 de la Ley Nº 31433 ...", read by docsys.archive.spij), kept where both
+por el Artículo 1 de la Ley Nº 31433 ...", read by docsys.compliance.spij), kept where both
 norms are in the legalize-pe sample: "source modifies/repeals target". Predictions: the
 finder run on each norm's own text with every SPIJ note line removed (the notes are
 never fed to it), kept where the target is in the sample. A pair (source, target, kind)
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import national_corpus  # noqa: E402
-from docsys.archive.spij import source_relations, strip_notes  # noqa: E402
+from docsys.compliance.spij import source_relations, strip_notes  # noqa: E402
 from docsys.compliance.relations import find_relations  # noqa: E402
 
 NO_YEAR = {"LEY", "DLEG", "DLEY"}
