@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from docsys.drafting.structure import MAX_ITEM_LENGTH, MAX_ITEMS_PER_SECTION, normalize_content
@@ -85,7 +85,7 @@ def number_conflicts(session: Session, official: str, key: str, office_id: int,
     per sector share keys across sectors ("DS-4-2019" of JUS and of EF): only their
     official number counts."""
     info = registry().get(key.split("-")[0]) if key else None
-    same_key = (Document.number_key == key) & (Document.office_id == office_id)
+    same_key: ColumnElement[bool] = (Document.number_key == key) & (Document.office_id == office_id)
     if info is not None and info.has_sector and not info.municipal:
         same_key = Document.id.is_(None)  # never true: only the official number counts
     query = select(Document.id, Document.title, Document.official_number).where(

@@ -85,12 +85,12 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
             proposed.append(relation)
     linked = _link_waiting(session, document, own)
     if document.number_key:  # source relations noted before this norm was in the archive
-        for relation in session.scalars(select(SourceRelation).where(
+        for waiting in session.scalars(select(SourceRelation).where(
                 SourceRelation.by_document_id.is_(None),
                 SourceRelation.by_archive_key == document.number_key)):
-            if archive.pick(relation.by_canonical_id, relation.by_archive_key,
+            if archive.pick(waiting.by_canonical_id, waiting.by_archive_key,
                             [as_archive_norm(document)]):
-                relation.by_document_id = document.id
+                waiting.by_document_id = document.id
     session.flush()
     if proposed:
         events.record(session, "relation_propose", actor, document.id,
