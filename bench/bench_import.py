@@ -7,7 +7,12 @@ kind into a fresh database through the same function as `flask docsys import` (e
 its own transaction: read, hash, duplicate check, text, metadata, blob, norm, audit), and
 finally indexes them. Prints files/s (import alone, and with the index caught up), text
 extraction alone, and OCR seconds per page.
+With --legalize N: imports N files (all: 0) of the legalize-pe sample of national norms
+(Markdown with YAML front matter, read from ../shared/corpus/legalize-pe) and reports
+files/s (target: at least 50 files/s), how many went to the review queue, and how many
+relations the SPIJ notes gave.
 Run: .venv/bin/python bench/bench_import.py [--files 100] [--scans 3] [--postgres URL]
+     .venv/bin/python bench/bench_import.py --legalize 0
 """
 from __future__ import annotations
 
@@ -106,14 +111,48 @@ def postgres_schema(url: str):
     return f"{url}{sep}options=-csearch_path%3D{schema}", drop
 
 
+def legalize_rate(count: int, tmp: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import national_corpus
+    if not national_corpus.available():
+        print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
+        return
+    root = national_corpus.CORPUS / "pe"
+    files = [(p.name, p) for p in sorted(root.glob("*.md"))]
+    files = files[:count] if count else files
+    engine, factory, user_id, drop = fresh_database(None, tmp)
+    try:
+        settings = ImportSettings(blob_dir=str(tmp / "blobs-legalize"))
+        start = time.perf_counter()
+        summary = import_directory(factory, settings, root, user_id, files=files)
+        seconds = time.perf_counter() - start
+        with transaction(factory) as session:
+            noted = session.scalar(text("SELECT count(*) FROM source_relations"))
+    finally:
+        engine.dispose()
+        drop()
+    imported = summary.imported
+    review = sum(f.needs_review for f in imported)
+    rate = len(summary.files) / seconds
+    verdict = "OK" if rate >= 50 else "POR DEBAJO DEL OBJETIVO"
+    print(f"legalize-pe: {len(summary.files)} archivos en {seconds:5.1f} s: {rate:6.1f} "
+          f"archivos/s {verdict}; importados {len(imported)}, a revisión {review}, "
+          f"fallidos {len(summary.failed)}, relaciones de las notas SPIJ {noted}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--legalize", type=int, default=None,
+                        help="import this many legalize-pe files (0: all) instead")
     parser.add_argument("--files", type=int, default=100, help="text PDFs, and as many DOCX")
     parser.add_argument("--scans", type=int, default=3, help="scanned one-page PDFs (OCR)")
     parser.add_argument("--postgres", help="also measure on this PostgreSQL URL")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="docsys-bench-import-") as tmp_name:
         tmp = Path(tmp_name)
+        if args.legalize is not None:
+            legalize_rate(args.legalize, tmp)
+            return
         started = time.perf_counter()
         folders = make_archive(tmp / "archivo", args.files, args.scans)
         print(f"Archivo generado: {args.files} PDF con texto, {args.files} DOCX, "

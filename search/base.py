@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date as Date
 from typing import Any, Iterable, Mapping
 
-from search.numbers import extract_number_keys, normalize_type, number_key
+from search.numbers import extract_number_keys, normalize_type, number_key, number_keys
 
 STATUSES = ("vigente", "modificada", "derogada", "borrador")
 # The filters offered as facets with counts (dates are faceted by year).
@@ -100,6 +100,14 @@ class SearchDoc:
         if not self.number_key:
             d["number_key"] = number_key(d["doc_type"], d["number"], d["year"])
         return SearchDoc(**d)
+
+    def number_keys(self) -> list[str]:
+        """Every key the document is found by (its number key, and the key with its
+        sector for national norms numbered per sector: search.numbers.number_keys)."""
+        if not self.number_key:
+            return []
+        keys = number_keys(self.doc_type, self.number, self.year)
+        return [self.number_key] + [k for k in keys if k != self.number_key]
 
     def cited_keys(self) -> list[str]:
         """Keys of the norms this document cites (its own number excluded)."""

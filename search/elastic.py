@@ -112,6 +112,7 @@ def doc_source(doc: SearchDoc) -> dict[str, Any]:
     """The ``_source`` of a normalized SearchDoc."""
     src = doc.as_dict()
     src["cites"] = doc.cited_keys()
+    src["number_key"] = doc.number_keys() or doc.number_key
     return src
 
 
@@ -141,6 +142,9 @@ def _known_item(item: KnownItem) -> dict:
                             "boost": KNOWN_ITEM_SCORE}},
         {"constant_score": {"filter": {"term": {"cites": item.key}}, "boost": CITED_SCORE}},
     ]
+    if item.sector_key:  # the sector typed: that sector's norm before its namesakes
+        should.append({"constant_score": {"filter": {"term": {"number_key": item.sector_key}},
+                                          "boost": KNOWN_ITEM_SCORE}})
     if item.words:
         should.append({"bool": {"must": [_word(w) for w in item.words]}})
     return {"bool": {"should": should, "minimum_should_match": 1}}

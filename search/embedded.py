@@ -140,7 +140,8 @@ def to_tantivy(doc: SearchDoc) -> tantivy.Document:
     t.add_integer("version_number", doc.version_number)
     t.add_text("doc_type", doc.doc_type)
     t.add_text("number", doc.number)
-    t.add_text("number_key", doc.number_key)
+    for key in doc.number_keys() or [doc.number_key]:
+        t.add_text("number_key", key)
     for key in doc.cited_keys():
         t.add_text("cites", key)
     t.add_text("title", doc.title)
@@ -273,6 +274,9 @@ class _QueryBuilder:
             tantivy.Query.const_score_query(self.term("number_key", item.key), KNOWN_ITEM_SCORE),
             tantivy.Query.const_score_query(self.term("cites", item.key), CITED_SCORE),
         ]
+        if item.sector_key:  # the sector typed: that sector's norm before its namesakes
+            options.append(tantivy.Query.const_score_query(
+                self.term("number_key", item.sector_key), KNOWN_ITEM_SCORE))
         text = [q for q in (self.word(w) for w in item.words) if q is not None]
         if text:
             options.append(self.every(text))

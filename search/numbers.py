@@ -14,60 +14,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.analysis import fold
+from search.analysis import accent_pattern, fold
+from search.registry import abbreviation_pattern, name_pattern, registry
 
-# Type code -> (full names, abbreviations), all folded (lower case, no accents).
-# Full names are recognised in document text and in queries; abbreviations only in queries
-# and in a document's own number, where they cannot be confused with ordinary words.
-TYPE_CODES: dict[str, str] = {
-    "OM": "Ordenanza Municipal",
-    "AC": "Acuerdo de Concejo",
-    "DA": "Decreto de Alcaldía",
-    "RA": "Resolución de Alcaldía",
-    "RGM": "Resolución de Gerencia Municipal",
-    "RG": "Resolución de Gerencia",
-    "DIR": "Directiva",
-    "LEY": "Ley",
-    "DS": "Decreto Supremo",
-    "DLEG": "Decreto Legislativo",
-}
+# Every type, its spellings and its numbering come from the registry (doc_types.yaml).
+_REGISTRY = registry()
+TYPE_CODES: dict[str, str] = _REGISTRY.names()
 
 # Types whose numbers do not restart each year: the key carries no year.
-NO_YEAR_TYPES = frozenset({"LEY", "DLEG"})
+NO_YEAR_TYPES = _REGISTRY.no_year_codes()
 
+# A name, then (types named after an office) up to seven words of the office's name
+# before the number: "Resolución de Gerencia de Desarrollo Urbano N° 21-2024".
+_OFFICE_WORDS = r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|\d))"
 _NAME_PATTERNS: list[tuple[str, str]] = [
-    ("RGM", r"resoluci[oó]n(?:es)?\s+de\s+gerencia\s+municipal"),
-    ("RG", r"resoluci[oó]n(?:es)?\s+(?:de\s+)?(?:sub\s*)?gerencia(?:l|s)?"
-           r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|\d))"),
-    ("RA", r"resoluci[oó]n(?:es)?\s+de\s+alcald[ií]a"),
-    ("DA", r"decretos?\s+de\s+alcald[ií]a"),
-    ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?"),
-    ("AC", r"acuerdos?\s+(?:de\s+)?concejo(?:\s+municipal)?"),
-    ("DIR", r"directivas?"),
-    ("DS", r"decretos?\s+supremos?"),
-    ("DLEG", r"decretos?\s+legislativos?"),
-    ("LEY", r"ley(?:es)?"),
-]
-
-_ABBREV_PATTERNS: list[tuple[str, str]] = [
-    ("RGM", r"r\.?\s?g\.?\s?m\.?"),
-    ("RG", r"r\.?\s?g\.?"),
-    ("RA", r"r\.?\s?a\.?"),
-    ("DA", r"d\.?\s?a\.?"),
-    ("OM", r"o\.?\s?m\.?"),
-    ("AC", r"a\.?\s?c\.?"),
-    ("DIR", r"dir\.?"),
-    ("DS", r"d\.?\s?s\.?"),
-    ("DLEG", r"d\.?\s?leg\.?|d\.?\s?l\.?"),
-]
+    (code, name_pattern(phrase) + (_OFFICE_WORDS if _REGISTRY[code].named_office else ""))
+    for code, phrase in _REGISTRY.phrases() if _REGISTRY[code].numbering != "ninguna"]
+_ABBREV_PATTERNS: list[tuple[str, str]] = sorted(
+    {(t.code, abbreviation_pattern(a)) for t in _REGISTRY.types for a in t.abbreviations},
+    key=lambda p: (-len(p[1]), p))
 
 # "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número". Patterns accept
 # accented and folded spellings alike, so lower-cased text needs no folding.
 _MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero)"
-# The number, an optional year, optional suffixes such as -GM-MDM, -A/MDM, -JUS.
+# The number, an optional year (old numbers have two digits: "026-99-AG"), optional
+# suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12.
 _NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
-           r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}))?"
-           r"(?P<suffix>(?:[-/][a-z][a-z0-9]{0,9})*)")
+           r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}|\d{2}(?![0-9])))?"
+           r"(?P<suffix>(?:[-/][a-z0-9][a-z0-9]{0,11})*)")
 
 
 def _group(patterns: list[tuple[str, str]]) -> str:
@@ -80,25 +54,15 @@ _LEFT = r"(?<![a-z0-9])"
 _TEXT_RE = re.compile(
     r"(?:" + _group(_NAME_PATTERNS) + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER + r"(?![0-9])"
 )
-_NAME_START = re.compile(r"resoluci[oó]n|decreto|ordenanza|acuerdo|directiva|ley")
+_NAME_START = re.compile("|".join(sorted({accent_pattern(phrase.split()[0])
+                                          for _, phrase in _REGISTRY.phrases()})))
 _QUERY_RE = re.compile(
     _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
     + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
 )
 _BARE_NUMBER_RE = re.compile(r"(?:" + _MARKER + r"\s*)?" + _NUMBER)
 
-_TYPE_ALIASES: dict[str, str] = {
-    "ordenanza": "OM", "ordenanzas": "OM", "ordenanza municipal": "OM", "om": "OM",
-    "acuerdo": "AC", "acuerdos": "AC", "acuerdo de concejo": "AC", "ac": "AC",
-    "decreto de alcaldia": "DA", "da": "DA",
-    "resolucion de alcaldia": "RA", "ra": "RA",
-    "resolucion de gerencia municipal": "RGM", "rgm": "RGM",
-    "resolucion de gerencia": "RG", "rg": "RG",
-    "directiva": "DIR", "directivas": "DIR", "dir": "DIR",
-    "ley": "LEY", "leyes": "LEY",
-    "decreto supremo": "DS", "ds": "DS",
-    "decreto legislativo": "DLEG", "dleg": "DLEG", "dl": "DLEG",
-}
+_TYPE_ALIASES: dict[str, str] = _REGISTRY.aliases()
 
 
 def normalize_type(value: str) -> str:
@@ -113,12 +77,34 @@ def normalize_type(value: str) -> str:
     return squeezed.upper()
 
 
+def full_year(year: str | int | None) -> int | None:
+    """1999 for "99", 2003 for "03" (old two-digit years), the year itself otherwise."""
+    if year is None or year == "":
+        return None
+    value = int(year)
+    if value < 100:
+        return value + (1900 if value >= 40 else 2000)
+    return value
+
+
 def _make_key(code: str, num: str, year: str | int | None) -> str:
     digits = num.replace(".", "")
     n = int(digits)
     if code in NO_YEAR_TYPES or not year:
         return f"{code}-{n}"
-    return f"{code}-{n}-{int(year)}"
+    return f"{code}-{n}-{full_year(year)}"
+
+
+def _sector(code: str, suffix: str | None) -> str:
+    """The issuing sector of a number's suffix ("-JUS", "-MTC/12" -> "MTC") for the types
+    numbered per sector; "" otherwise."""
+    doc_type = _REGISTRY.get(code)
+    if doc_type is None or not doc_type.has_sector or not suffix:
+        return ""
+    for part in re.split(r"[-/\s]+", suffix):
+        if part and not part.isdigit():
+            return part.upper()
+    return ""
 
 
 def _code_of(match: re.Match) -> str:
@@ -149,6 +135,19 @@ def number_key(doc_type: str, number: str, year: int | None = None) -> str:
     return _make_key(code, match.group("num"), match.group("year") or year)
 
 
+def number_keys(doc_type: str, number: str, year: int | None = None) -> list[str]:
+    """The keys a document is found by: :func:`number_key`, and for the types numbered
+    per sector the same key with the sector ("DS-4-2019" and "DS-4-2019-JUS"), so a query
+    that names the sector puts that sector's norm before a namesake of another sector."""
+    key = number_key(doc_type, number, year)
+    if not key:
+        return []
+    folded = fold(number)
+    match = _QUERY_RE.search(folded) or _BARE_NUMBER_RE.search(folded)
+    sector = _sector(key.split("-")[0], match.group("suffix")) if match else ""
+    return [key, f"{key}-{sector}"] if sector else [key]
+
+
 def extract_number_keys(text: str) -> set[str]:
     """Keys of the norms cited in ``text`` ("... la Ley N° 27972 y la Ordenanza Municipal
     N° 012-2019-MDM ..." -> {"LEY-27972", "OM-12-2019"}). Municipal norms need a year."""
@@ -177,6 +176,7 @@ class NumberMention:
     start: int        # character span in the text searched
     end: int
     text: str         # the words as typed
+    sector_key: str = ""  # the key with the sector typed ("DS-4-2019-JUS"), if any
 
 
 def find_number_in_query(text: str) -> NumberMention | None:
@@ -191,6 +191,8 @@ def find_number_in_query(text: str) -> NumberMention | None:
         if code not in NO_YEAR_TYPES and not year:
             continue
         start, end = match.span()
-        return NumberMention(_make_key(code, match.group("num"), year), start, end,
-                             text[start:end])
+        key = _make_key(code, match.group("num"), year)
+        sector = _sector(code, match.group("suffix"))
+        return NumberMention(key, start, end, text[start:end],
+                             f"{key}-{sector}" if sector else "")
     return None

@@ -32,7 +32,25 @@ from typing import Union
 
 from search.analysis import MAX_TOKEN_CHARS, fold, is_stop_word, words
 from search.base import STATUSES
-from search.numbers import find_number_in_query, normalize_type, number_key
+from search.numbers import TYPE_CODES, find_number_in_query, normalize_type, number_key
+from search.registry import registry
+
+# The nouns that name a type of norm ("ordenanza", "decreto", "resolución"...) are matched
+# as written, singular or plural, never through their stem: Spanish stemming would take
+# "ordenanza" to "orden", which is also the stem of "ordenamiento" and "ordenar".
+UNCONFIRMED_TYPE = "NORMA"  # an archived norm whose type the archivist has yet to confirm
+_TYPE_NOUNS = frozenset(phrase.split()[0] for _, phrase in registry().phrases())
+
+
+def _plural(word: str) -> str:
+    return word + ("es" if word[-1] not in "aeiou" else "s")
+
+
+def _singular(word: str) -> str | None:
+    for noun in _TYPE_NOUNS:
+        if word in (noun, _plural(noun)):
+            return noun
+    return None
 
 MAX_QUERY_CHARS = 500   # longer input is cut at the last space before this many characters
 MAX_CLAUSES = 32        # words, phrases and alternatives beyond this are ignored
@@ -62,6 +80,7 @@ class KnownItem:
     key: str                   # "OM-12-2019"
     text: str                  # as typed: "ordenanza 12-2019"
     words: tuple[str, ...]     # its words, for the plain-text reading and for highlighting
+    sector_key: str = ""       # "DS-4-2019-JUS" when the sector was typed
 
 
 @dataclass(frozen=True)
@@ -287,7 +306,8 @@ def _detect_numbers(text: str, toks: list[_Tok]) -> list[_Tok]:
             item_words = tuple(w for w in words(mention.text)
                                if not is_stop_word(w) and fold(w) not in _NUMBER_NOISE)
             out.append(_Tok("atom", mention.text.strip(), start=m_start, end=m_end,
-                            item=KnownItem(mention.key, mention.text.strip(), item_words)))
+                            item=KnownItem(mention.key, mention.text.strip(), item_words,
+                                           mention.sector_key)))
         run.clear()
 
     for tok in toks:
@@ -381,7 +401,12 @@ def _apply_filter(tree: QueryTree, tok: _Tok, numbers: list[str],
         return
     parts = [p.strip() for p in value.split(",") if p.strip()]
     if name == "tipo":
-        _add_unique(tree.doc_types, [normalize_type(p) for p in parts])
+        codes = [normalize_type(p) for p in parts]
+        for part, code in zip(parts, codes):
+            if code not in TYPE_CODES and code != UNCONFIRMED_TYPE:
+                w.append(f"Tipo de norma desconocido «{part}»; se ignoró. Use un código o un "
+                         "nombre, p. ej. tipo:OM, tipo:ordenanza, tipo:DS, tipo:ley.")
+        _add_unique(tree.doc_types, [c for c in codes if c in TYPE_CODES])
     elif name == "año":
         _add_unique(tree.years, _years(value, w))
     elif name == "oficina":
@@ -431,7 +456,13 @@ def parse_query(raw: object) -> QueryTree:
             seq.append(("or", None, False))
         else:
             atom = _atom(tok, warnings, stop)
-            if atom is not None:
+            noun = _singular(fold(atom.text)) if isinstance(atom, Term) else None
+            if noun and tok.negated:
+                seq += [("atom", Phrase(noun), True), ("atom", Phrase(_plural(noun)), True)]
+            elif noun:
+                seq += [("atom", Phrase(noun), False), ("or", None, False),
+                        ("atom", Phrase(_plural(noun)), False)]
+            elif atom is not None:
                 seq.append(("atom", atom, tok.negated))
     # "ley OR de" reads as "ley": an OR left without a neighbour is dropped quietly.
     seq = [item for i, item in enumerate(seq) if item[0] != "or" or (

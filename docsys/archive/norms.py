@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from docsys.drafting.structure import MAX_ITEM_LENGTH, MAX_ITEMS_PER_SECTION, normalize_content
 from docsys.models import Document
 from docsys.states import Origin
 from search.numbers import TYPE_CODES
+from search.registry import registry
 
 ORIGIN = Origin.IMPORTED
 UNKNOWN_TYPE = "NORMA"  # until the archivist says which type it is
-# The municipal norm types an archived norm can have, with their names as written.
-TYPE_NAMES = {code: TYPE_CODES[code] for code in ("OM", "AC", "DA", "RA", "RGM", "RG", "DIR")}
+# The norm types an archived norm can have (the registry's: municipal, regional and
+# national), with their names as written.
+TYPE_NAMES = {code: TYPE_CODES[code] for code in registry().codes()}
 TYPE_LABELS = {**TYPE_NAMES, UNKNOWN_TYPE: "Norma (tipo por confirmar)"}
 # Types whose numbers carry no office: the Concejo's norms ("012-2019-MDM").
 NO_OFFICE_IN_NUMBER = ("OM", "AC")
@@ -31,7 +33,13 @@ def type_heading(doc_type: str) -> str:
 def compose_label(number: int, year: int, office_code: str | None, doc_type: str,
                   muni_code: str) -> str:
     """The number as the municipality writes it when nothing better is known:
-    "145-2023-A-MDM", ordinances "012-2019-MDM"."""
+    "145-2023-A-MDM", ordinances "012-2019-MDM"; a national or regional norm without
+    the municipality's code ("004-2019-JUS", a law "27972")."""
+    doc_type_info = registry().get(doc_type)
+    if doc_type_info is not None and not doc_type_info.municipal:
+        if doc_type_info.numbering == "sin_anio":
+            return str(number)
+        return "-".join([f"{number:03d}", str(year)] + ([office_code] if office_code else []))
     parts = [f"{number:03d}", str(year)]
     if office_code and doc_type not in NO_OFFICE_IN_NUMBER:
         parts.append(office_code)
@@ -44,6 +52,9 @@ def compose_official_number(doc_type: str, label: str | None, number: int, year:
     it agrees with ``number`` and ``year`` (also a pattern without year, "646-MSB"), else
     composed in the municipality's usual form (a bare "45" too)."""
     parsed = parse_label(label) if label else None
+    info = registry().get(doc_type)
+    if info is not None and info.numbering == "sin_anio" and parsed and parsed[0] == number:
+        return f"{type_heading(doc_type)} N° {number}"   # "LEY N° 27972": no year
     bare = parsed is not None and parsed[1] is None and not parsed[2].strip(" -")
     if (not parsed or label is None or bare or parsed[0] != number
             or (parsed[1] is not None and parsed[1] != year)):
@@ -70,10 +81,15 @@ class NumberConflict:
 def number_conflicts(session: Session, official: str, key: str, office_id: int,
                      exclude_id: int | None = None) -> NumberConflict | None:
     """Another document with this official number, or with the same number key in the same
-    office (the same norm written differently: "045" and "0045")."""
+    office (the same norm written differently: "045" and "0045"). National norms numbered
+    per sector share keys across sectors ("DS-4-2019" of JUS and of EF): only their
+    official number counts."""
+    info = registry().get(key.split("-")[0]) if key else None
+    same_key: ColumnElement[bool] = (Document.number_key == key) & (Document.office_id == office_id)
+    if info is not None and info.has_sector and not info.municipal:
+        same_key = Document.id.is_(None)  # never true: only the official number counts
     query = select(Document.id, Document.title, Document.official_number).where(
-        (Document.official_number == official)
-        | ((Document.number_key == key) & (Document.office_id == office_id)))
+        (Document.official_number == official) | same_key)
     if exclude_id is not None:
         query = query.where(Document.id != exclude_id)
     row = session.execute(query.limit(1)).first()

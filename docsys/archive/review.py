@@ -60,6 +60,18 @@ def get_archived(session: Session, document_id, user: User) -> ArchivedNorm:
     return norm
 
 
+def get_norm_page(session: Session, document_id, user: User) -> tuple[Document, ArchivedNorm | None]:
+    """An archive norm the user may see, with its import record when it has one: norms
+    loaded without an original file (the demo's, a framework loaded as text) have none,
+    and must open all the same (404 for anything that is not an archive norm)."""
+    document_id = parse_id(document_id)
+    document = None if document_id is None else session.get(Document, document_id)
+    if document is None or document.origin != ORIGIN:
+        raise NotFound("La norma solicitada no existe en el archivo importado.")
+    policy.require(user, policy.Action.VIEW, document, "No tiene permiso para ver esta norma.")
+    return document, archived_norm_of(session, document)
+
+
 def download_original(session: Session, settings, document_id, user: User,
                       **details) -> tuple[ArchivedNorm, bytes, str]:
     """An archived norm's original file, for a user who may see it; the download is

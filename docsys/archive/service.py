@@ -34,7 +34,7 @@ import os
 import time
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from docsys import blobs, events
 from docsys.archive.extract import (DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file,
                                     too_large_error)
+from docsys.archive.frontmatter import read_structured
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
@@ -54,6 +55,7 @@ from docsys.models._common import utcnow
 from docsys.drafting.structure import content_hash
 from docsys.states import Status
 from search.numbers import number_key
+from search.registry import registry
 
 log = logging.getLogger("docsys.archive")
 
@@ -259,7 +261,12 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
                                 "El archivo se omitió; avise al equipo técnico.", "unexpected")
         return record_failure(session_factory, batch_id, shown, error, digest, record_id,
                                size=len(data))
-    guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
+    structured = read_structured(extraction.text, shown) if extraction.method == "txt" else None
+    if structured is not None:  # Markdown with front matter: the source's metadata
+        guess = structured.metadata
+        extraction = replace(extraction, text=structured.body)
+    else:
+        guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
     try:
         with write_transaction(session_factory, resumable=True) as session:
             norm, warnings = _create_norm(session, settings, batch_id, actor_id, data, shown,
@@ -382,7 +389,10 @@ def _office_for(session: Session, guess: GuessedMetadata, actor: User, notes: li
     if guess.office:
         notes.append(f"La oficina «{guess.office}» del número no está registrada en docsys; "
                      f"se asignó provisionalmente {fallback.code}.")
-    guess.confidence["office"] = 0.0
+    doc_type = registry().get(guess.doc_type or "")
+    if doc_type is None or doc_type.municipal or guess.office:
+        guess.confidence["office"] = 0.0
+    # else: a national or regional norm is filed under the archive's office, as it should
     return fallback
 
 

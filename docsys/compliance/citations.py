@@ -52,6 +52,7 @@ from functools import lru_cache
 
 from search.folding import fold
 from search.numbers import TYPE_CODES, number_key
+from search.registry import name_pattern, registry
 
 # Issuer codes of this municipality: never part of a canonical id.
 OWN_ISSUER_CODES = frozenset({"MDM"})
@@ -61,23 +62,20 @@ _NATIONAL_CODES = frozenset({"EF", "CG", "PCM", "OSCE", "SERVIR", "JUS", "SUNAT"
                              "INEI", "ONPE", "JNE", "RENIEC", "SBS", "OEFA"})
 _MUNICIPALITY_CODE = re.compile(r"^M[A-Z]{1,8}$")
 
-NATIONAL_NO_YEAR = frozenset({"LEY", "DLEG", "DLEY"})
-# National norms numbered per year and sector: "D.S. N° 004-2019-JUS" -> DS-4-2019-JUS.
-SECTOR_KINDS = frozenset({"DS", "RM", "RVM", "RS", "RC", "RSI", "RD", "RJ"})
-MUNICIPAL_KINDS = frozenset({"OM", "RA", "RGM", "DA", "AC", "DIR", "RG"})
+# Kinds, names and numbering come from the registry of document types (doc_types.yaml).
+_REGISTRY = registry()
+NATIONAL_NO_YEAR = _REGISTRY.no_year_codes()
+# National and regional norms numbered per year and sector: "D.S. N° 004-2019-JUS" ->
+# DS-4-2019-JUS.
+SECTOR_KINDS = frozenset(t.code for t in _REGISTRY.types if t.has_sector and not t.municipal)
+MUNICIPAL_KINDS = frozenset(_REGISTRY.codes("municipal"))
 # Numbered per issuing office: the office is part of the id (RG-21-2024-GDUR, DIR-2-2024-GM).
 OFFICE_KINDS = frozenset({"RG", "DIR"})
 YEARLY_KINDS = MUNICIPAL_KINDS | SECTOR_KINDS | {"DU"}
-KINDS = NATIONAL_NO_YEAR | YEARLY_KINDS | {"TUO", "CONST"}
+KINDS = frozenset(_REGISTRY.codes())
 
-_LABELS = {
-    **TYPE_CODES,          # the municipal types, laws, supreme and legislative decrees
-    "DLEY": "Decreto Ley", "DU": "Decreto de Urgencia", "RM": "Resolución Ministerial",
-    "RVM": "Resolución Viceministerial", "RS": "Resolución Suprema",
-    "RC": "Resolución de Contraloría", "RSI": "Resolución de Superintendencia",
-    "RD": "Resolución Directoral", "RJ": "Resolución Jefatural",
-}
-_PADDING = {"RGM": 4}          # as numbered by the templates; everything else pads to 3
+_LABELS = dict(TYPE_CODES)   # every type of the registry, by its name
+_PADDING = {t.code: t.padding for t in _REGISTRY.types}   # zeros when labels are shown
 
 
 @dataclass(frozen=True)
@@ -239,6 +237,14 @@ _HEADS: list[tuple[str, str]] = [
     ("DIR", r"directivas?(?:\s+generale?s?)?(?:" + _NAME_WORDS + r")?|dir\."),
     ("LEY", r"leyes|ley"),
 ]
+# Every other type of the registry by its names (regional ordinances, de Presidencia
+# Ejecutiva...), and the registry's spellings of the types above ("resolución gerencial
+# municipal" is the municipal manager's RGM, not a gerencia's RG).
+_SPECIAL_HEADS = {"TUO", "RG", "DIR", "LEY", "CONST"}
+_HEADS = [(kind, "|".join(name_pattern(n) for n in _REGISTRY[kind].names) + "|" + pattern)
+          if kind not in _SPECIAL_HEADS else (kind, pattern) for kind, pattern in _HEADS]
+_HEADS[1:1] = [(t.code, "|".join(name_pattern(n) for n in t.names)) for t in _REGISTRY.types
+               if t.code not in {k for k, _ in _HEADS} and t.names]
 _HEAD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
     f"(?P<{kind}>{pattern})" for kind, pattern in _HEADS) + r")(?![a-z])")
 _BARE_ABBREVIATION = re.compile(r"^[a-z]{2,4}$")      # "DS", "RGM": upper case only

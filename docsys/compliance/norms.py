@@ -25,7 +25,9 @@ from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.text import MAX_CHECK_CHARS, document_text
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.ids import MAX_ID, parse_id
-from docsys.models import Document, DocumentVersion, NormCitation, NormRelation, User
+from docsys.compliance.spij import source_relations, strip_notes
+from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation, SourceRelation,
+                           User)
 from docsys.models._common import utcnow
 
 log = logging.getLogger("docsys.compliance")
@@ -65,7 +67,10 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
                               "oficial).")
     if text is None:
         text = _stored_text(session, document)
-    text = (text or "")[:MAX_CHECK_CHARS]
+    full_text = text or ""
+    noted = _record_source_relations(session, document, full_text)
+    # SPIJ's notes tell what later norms did to this one: they are not its own clauses.
+    text = (strip_notes(full_text) if noted is not None else full_text)[:MAX_CHECK_CHARS]
     own = norm_canonical_id(document)
     citations = [c for c in extract_citations(text) if c.canonical_id != own]
     session.execute(delete(NormCitation).where(NormCitation.document_id == document.id))
@@ -79,12 +84,55 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
         if relation is not None:
             proposed.append(relation)
     linked = _link_waiting(session, document, own)
+    if document.number_key:  # source relations noted before this norm was in the archive
+        for waiting in session.scalars(select(SourceRelation).where(
+                SourceRelation.by_document_id.is_(None),
+                SourceRelation.by_archive_key == document.number_key)):
+            if archive.pick(waiting.by_canonical_id, waiting.by_archive_key,
+                            [as_archive_norm(document)]):
+                waiting.by_document_id = document.id
     session.flush()
     if proposed:
         events.record(session, "relation_propose", actor, document.id,
                      relations=[{"id": r.id, "kind": r.kind, "target": r.target_label,
                                  "articles": r.articles} for r in proposed])
     return NormAnalysis(document.id, len(citations), proposed, linked)
+
+
+_WHOLE_NORM = ("ley", "decreto", "norma", "resolucion", "resolución", "la presente",
+               "el presente", "el decreto", "la ley", "la resolución")
+
+
+def _record_source_relations(session: Session, document: Document, text: str) -> int | None:
+    """Store the relations the text's source records (SPIJ notes: "modificado por...",
+    "derogado por...") as confirmed by the source, and let them set the norm's legal
+    status. None when the text has no such notes."""
+    notes = source_relations(text) if "(" in text else []
+    if not notes:
+        return None
+    own = norm_canonical_id(document)
+    seen = set(tuple(row) for row in session.execute(select(SourceRelation.kind, SourceRelation.by_canonical_id,
+                                      SourceRelation.part)
+                               .where(SourceRelation.document_id == document.id)).all())
+    status = document.legal_status or "vigente"
+    for note in notes:
+        by = note.by
+        part = note.part[:300]
+        row = (note.kind, by.canonical_id, part)
+        if by.canonical_id == own or row in seen:
+            continue
+        seen.add(row)
+        match = archive.find_norms(session, [by]).get(by.canonical_id)
+        session.add(SourceRelation(
+            document_id=document.id, kind=note.kind, by_canonical_id=by.canonical_id,
+            by_archive_key=by.archive_key, by_label=by.canonical_label[:300],
+            by_document_id=match.document_id if match else None, part=part, note=note.note,
+            effective_date=note.date))
+        whole = part.lower().strip(" .") in _WHOLE_NORM
+        derived = "derogada" if note.kind == "deroga" and whole else "modificada"
+        status = max(status, derived, key=lambda s: STATUS_RANK[s])
+    document.legal_status = status
+    return len(seen)
 
 
 def _stored_text(session: Session, document: Document) -> str:

@@ -8,7 +8,7 @@ from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
 from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
-from docsys.models.compliance import NormCitation, NormRelation
+from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
@@ -16,4 +16,5 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "Blob", "Issuance", "NumberSequence", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
+    "SourceRelation",
 ]

@@ -75,3 +75,25 @@ class NormRelation(Base):
     @property
     def whole_norm(self) -> bool:
         return not self.articles
+
+
+class SourceRelation(Base):
+    """"Norm B (``by``) modified / repealed this norm (or a part of it)", as the source of an
+    imported text records it (SPIJ's notes). Confirmed by the source, so kept apart from
+    the relations docsys proposes (:class:`NormRelation`), which the archivist decides.
+    ``by_document_id`` is empty while B is not in the archive."""
+
+    __tablename__ = "source_relations"
+    __table_args__ = (UniqueConstraint("document_id", "kind", "by_canonical_id", "part",
+                                       name="uq_source_relations_note"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    by_canonical_id: Mapped[str] = mapped_column(String(80))
+    by_archive_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    by_label: Mapped[str] = mapped_column(String(300))
+    by_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    part: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    effective_date: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

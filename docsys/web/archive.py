@@ -160,9 +160,9 @@ def review_form(document_id):
 @roles_required()
 def norm(document_id):
     session = db()
-    found = review.get_archived(session, document_id, current_user)
-    version = latest_version(session, found.document)
-    return render_template("archive/norm.html", norm=found, document=found.document,
+    document, found = review.get_norm_page(session, document_id, current_user)
+    version = latest_version(session, document)
+    return render_template("archive/norm.html", norm=found, document=document,
                            text=norm_text(version.content),
                            can_review=review.can_review(current_user))
 

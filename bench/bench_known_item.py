@@ -1,0 +1,172 @@
+"""Known-item search on real national norms: hit@1 and MRR over 200 queries typed as
+lawyers type them, on an index of the whole legalize-pe sample (3,000 norms).
+
+Each norm is indexed as the structured import stores it (docsys.archive.frontmatter:
+type, official number, title, text), through the embedded engine (tantivy, in memory).
+The 200 target norms are a seeded sample; each query spells the target's number one
+way, drawn (seeded) from the spellings lawyers use: "Ley 27972", "Ley N° 27972",
+"ley nro. 27972", "D.S. N.° 004-2019-JUS", "DS 4-2019", "Decreto Supremo Nº 004-2019",
+"R.M. 1110-2023-MINSA", "D.Leg. 1440", "D.L. 1440", "Decreto de Urgencia 011-2023",
+zero-padded or not, with or without the sector suffix, and spelled-out names. A second
+set of 200 queries is made of 3-4 words of the target's title (rank reported as hit@1,
+hit@10 and MRR).
+
+Run: .venv/bin/python bench/bench_known_item.py [--queries 200] [--seed 11] [--misses]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import national_corpus  # noqa: E402
+from search import SearchDoc, Visibility  # noqa: E402
+from search.embedded import EmbeddedBackend  # noqa: E402
+
+NAMES = {"LEY": ["Ley", "ley", "LEY"], "DLEG": ["Decreto Legislativo", "D.Leg.", "D. Leg.", "DLeg", "D.L.", "decreto legislativo"],
+         "DS": ["Decreto Supremo", "D.S.", "DS", "decreto supremo", "D. S."],
+         "DU": ["Decreto de Urgencia", "D.U.", "DU", "decreto de urgencia"],
+         "RM": ["Resolución Ministerial", "R.M.", "RM", "resolucion ministerial"],
+         "RD": ["Resolución Directoral", "R.D.", "RD", "resolución directoral"],
+         "RJ": ["Resolución Jefatural", "R.J.", "RJ", "resolución jefatural"],
+         "RS": ["Resolución Suprema", "R.S.", "RS", "resolución suprema"]}
+MARKERS = ["", "N° ", "Nº ", "N.° ", "Nro. ", "No. ", "nº ", "N°"]
+_PREFIX = re.compile(r"^(?:LEY-ORGANICA|LEY|DLEG|DS|DU|RM|RD|RJ|RS|RESOLUCION-[A-Z]+)-")
+
+
+def number_parts(entry) -> tuple[str, str | None, str]:
+    """(number as printed, with its zeros; year as printed or None; sector) from the
+    identifier: DS-026-99-AG-1999 -> ("026", "99", "AG")."""
+    rest = _PREFIX.sub("", entry.identifier)
+    m = re.match(r"^(\d+)(?:-(\d{2}|\d{4}))?(?:-(.*))?$", rest)
+    if not m:
+        return entry.number, None, ""
+    number, year, sector = m.group(1), m.group(2), m.group(3) or ""
+    if entry.type in ("LEY", "DLEG"):
+        return number, None, ""
+    sector = re.sub(r"-?\d{4}$", "", sector) if re.search(r"(?:^|-)\d{4}$", sector) else sector
+    return number, year, sector
+
+
+def index_docs(entries):
+    try:
+        from docsys.archive.frontmatter import read_structured
+    except ImportError:
+        read_structured = None
+    docs = []
+    for i, entry in enumerate(entries, 1):
+        text = entry.read()
+        if read_structured is not None:
+            found = read_structured(text, entry.file)
+            docs.append(SearchDoc(id=f"doc-{i}", document_id=i, version_number=1,
+                                  doc_type=found.metadata.doc_type or "NORMA",
+                                  title=found.title, body=found.body,
+                                  number=found.official_number or "", year=found.metadata.year,
+                                  date=entry.date, status="vigente", published=True))
+            continue
+        number, year, sector = number_parts(entry)
+        printed = "-".join(p for p in (number, year, sector) if p)
+        label = {"LEY": "Ley", "DLEG": "Decreto Legislativo", "DS": "Decreto Supremo",
+                 "DU": "Decreto de Urgencia", "RM": "Resolución Ministerial",
+                 "RD": "Resolución Directoral", "RJ": "Resolución Jefatural",
+                 "RS": "Resolución Suprema", "CONST": "Constitución"}[entry.type]
+        docs.append(SearchDoc(id=f"doc-{i}", document_id=i, version_number=1,
+                              doc_type=entry.type, title=entry.title, body=entry.body(),
+                              number=f"{label} N° {printed}" if number else label,
+                              year=entry.year, date=entry.date, status="vigente",
+                              published=True))
+    return docs
+
+
+def number_query(entry, rng: random.Random) -> str:
+    number, year, sector = number_parts(entry)
+    name = rng.choice(NAMES[entry.type])
+    marker = rng.choice(MARKERS)
+    shown = number if rng.random() < 0.5 else str(int(number))
+    parts = [shown]
+    if year:
+        parts.append(year)
+        if sector and rng.random() < 0.6:
+            parts.append(sector.replace("-", rng.choice(["-", "/"]), 1) if "-" in sector else sector)
+    return f"{name} {marker}{'-'.join(parts)}"
+
+
+_STOP = set("de del la las los el en y a por para que con se su al o e un una sobre".split())
+
+
+def title_query(entry, rng: random.Random) -> str | None:
+    title = re.sub(r"^.*? - ", "", entry.title) if " - " in entry.title else entry.title
+    words = [w for w in re.findall(r"[A-Za-zÁÉÍÓÚáéíóúÑñ]{4,}", title) if w.lower() not in _STOP]
+    if len(words) < 3:
+        return None
+    start = rng.randrange(0, max(1, len(words) - 3))
+    return " ".join(words[start:start + rng.choice([3, 4])])
+
+
+def rank_of(backend, query: str, target: int, depth: int = 50) -> int | None:
+    results = backend.search(query, visibility=Visibility.everything(), per_page=depth,
+                             facets=False)
+    for n, hit in enumerate(results.hits, 1):
+        if hit.document_id == target:
+            return n
+    return None
+
+
+def report(label: str, ranks: list[int | None]) -> None:
+    n = len(ranks)
+    hit1 = sum(r == 1 for r in ranks) / n
+    hit10 = sum(r is not None and r <= 10 for r in ranks) / n
+    mrr = sum(1 / r for r in ranks if r) / n
+    print(f"  {label} ({n} queries): hit@1 {hit1:.3f}, hit@10 {hit10:.3f}, MRR {mrr:.3f}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args(argv)
+    if not national_corpus.available():
+        print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
+        return 0
+    entries = national_corpus.manifest()
+    start = time.perf_counter()
+    backend = EmbeddedBackend(None)
+    backend.index(index_docs(entries))
+    print(f"indexed {len(entries)} norms in {time.perf_counter() - start:.1f} s")
+    rng = random.Random(args.seed)
+    targets = rng.sample([(i, e) for i, e in enumerate(entries, 1) if e.type in NAMES],
+                         args.queries)
+    by_type: dict[str, list] = {}
+    ranks, misses = [], []
+    for doc_id, entry in targets:
+        query = number_query(entry, rng)
+        rank = rank_of(backend, query, doc_id)
+        ranks.append(rank)
+        by_type.setdefault(entry.type, []).append(rank)
+        if rank != 1:
+            misses.append(f"    {query!r} -> {rank} ({entry.file})")
+    print("number:")
+    report("all", ranks)
+    for code in sorted(by_type):
+        report(code, by_type[code])
+    title_ranks = []
+    for doc_id, entry in targets:
+        query = title_query(entry, rng)
+        if query:
+            title_ranks.append(rank_of(backend, query, doc_id))
+    print("title words:")
+    report("all", title_ranks)
+    if args.misses:
+        print("\n".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Metadata accuracy on real national norms (the legalize-pe sample): type, number, year and
+date per field, on the held-out slice (and the development slice for comparison).
+
+Two paths:
+* "texto": what the heading reader (docsys.archive.metadata.guess_metadata) finds in the
+  norm's text alone, front matter removed and no file name: how a plain-text or PDF copy
+  of the norm would be read. The date is not scored here (the text's date is the date of
+  issue, the manifest's the gazette's).
+* "estructurado": what the structured import reads from a file with YAML front matter
+  (docsys.archive.frontmatter), the path `flask docsys import` takes for this format.
+
+Gold: the sample's manifest.tsv (type code, number without zeros, year of the number,
+publication date). A field counts as right only when it equals the gold value; a missing
+value is wrong. Run: .venv/bin/python bench/bench_national_metadata.py [--errors N]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import national_corpus  # noqa: E402
+from docsys.archive.metadata import guess_metadata  # noqa: E402
+
+
+def text_guess(entry):
+    meta = guess_metadata(entry.body(), "")
+    return {"type": meta.doc_type, "number": str(meta.number) if meta.number else None,
+            "year": meta.year, "review": bool(meta.to_confirm())}
+
+
+def structured_guess(entry):
+    try:
+        from docsys.archive.frontmatter import read_structured
+    except ImportError:
+        return None
+    found = read_structured(entry.read(), entry.file)
+    if found is None:
+        return {"type": None, "number": None, "year": None, "date": None}
+    meta = found.metadata
+    return {"type": meta.doc_type, "number": str(meta.number) if meta.number else None,
+            "year": meta.year, "date": meta.date.isoformat() if meta.date else None}
+
+
+def score(entries, guess, fields, errors: int, label: str):
+    right, wrong = Counter(), []
+    for entry in entries:
+        got = guess(entry)
+        if got is None:
+            print(f"  {label}: not available")
+            return
+        gold = {"type": entry.type, "number": entry.number or None, "year": entry.year,
+                "date": entry.date}
+        for name in fields:
+            if got.get(name) == gold[name]:
+                right[name] += 1
+            elif len(wrong) < errors:
+                wrong.append(f"    {entry.file}: {name} {got.get(name)!r} != {gold[name]!r}")
+    n = len(entries)
+    print(f"  {label} ({n} files): " + ", ".join(f"{f} {right[f] / n:.3f}" for f in fields))
+    for line in wrong:
+        print(line)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", type=int, default=0, help="list this many errors")
+    parser.add_argument("--dev", action="store_true", help="score the development slice too")
+    args = parser.parse_args(argv)
+    if not national_corpus.available():
+        print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
+        return 0
+    dev, held = national_corpus.split()
+    slices = [("held-out", held)] + ([("development", dev)] if args.dev else [])
+    for name, entries in slices:
+        print(f"{name}:")
+        score(entries, text_guess, ("type", "number", "year"), args.errors, "texto")
+        score(entries, structured_guess, ("type", "number", "year", "date"), args.errors,
+              "estructurado")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

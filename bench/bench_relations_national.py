@@ -1,0 +1,82 @@
+"""Relations from operative text at national scale: precision and recall of the relation
+finder (docsys.compliance.relations.find_relations) against SPIJ's own notes.
+
+Gold: the modify / repeal notes SPIJ writes into a norm's text ("(*) Artículo modificado
+por el Artículo 1 de la Ley Nº 31433 ...", read by docsys.compliance.spij), kept where both
+norms are in the legalize-pe sample: "source modifies/repeals target". Predictions: the
+finder run on each norm's own text with every SPIJ note line removed (the notes are
+never fed to it), kept where the target is in the sample. A pair (source, target, kind)
+is right when SPIJ records it; "deroga" and "modifica" are told apart.
+
+Scored on pairs whose source norm is held out, and on the development slice.
+Run: .venv/bin/python bench/bench_relations_national.py [--errors]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import national_corpus  # noqa: E402
+from docsys.compliance.spij import source_relations, strip_notes  # noqa: E402
+from docsys.compliance.relations import find_relations  # noqa: E402
+
+NO_YEAR = {"LEY", "DLEG", "DLEY"}
+
+
+def key(kind: str, number, year) -> str:
+    number = str(int(number)) if str(number).isdigit() else str(number)
+    return f"{kind}-{number}" if kind in NO_YEAR or not year else f"{kind}-{number}-{int(year)}"
+
+
+def entry_key(entry) -> str:
+    return key(entry.type, entry.number, entry.year)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true")
+    args = parser.parse_args(argv)
+    if not national_corpus.available():
+        print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
+        return 0
+    entries = [e for e in national_corpus.manifest() if e.type != "CONST"]
+    by_key = {entry_key(e): e for e in entries}
+    gold: set[tuple[str, str, str]] = set()
+    predicted: set[tuple[str, str, str]] = set()
+    evidence: dict = {}
+    for entry in entries:
+        text = entry.read()
+        me = entry_key(entry)
+        for rel in source_relations(text):
+            by = key(rel.by.kind, rel.by.number, rel.by.year)
+            if by in by_key and by != me:
+                gold.add((by, me, rel.kind))
+        for mention in find_relations(strip_notes(text)):
+            if mention.kind not in ("modifica", "deroga"):
+                continue
+            target = key(mention.target.kind, mention.target.number, mention.target.year)
+            if target in by_key and target != me:
+                predicted.add((me, target, mention.kind))
+                evidence[(me, target, mention.kind)] = mention.evidence[:200]
+    for label, held in (("held-out", True), ("development", False)):
+        g = {p for p in gold if national_corpus.held_out(by_key[p[0]].file) == held}
+        p = {p for p in predicted if national_corpus.held_out(by_key[p[0]].file) == held}
+        right = len(g & p)
+        precision = right / len(p) if p else 0.0
+        recall = right / len(g) if g else 0.0
+        print(f"{label}: gold {len(g)}, proposed {len(p)}, right {right}: "
+              f"precision {precision:.3f}, recall {recall:.3f}")
+    if args.errors:
+        for p in sorted(gold - predicted):
+            print("  missed", p)
+        for p in sorted(predicted - gold):
+            print("  extra ", p, evidence[p])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""Norms in the open-data format: Markdown with a YAML front matter (legalize.dev SPEC,
+as in the legalize-pe dataset of Peruvian national norms).
+
+The front matter is the source's word on the norm: ``rank`` gives the type (through the
+registry of document types), ``identifier`` the number, year and sector
+("DS-004-2019-JUS", "DS-026-99-AG-1999", "LEY-ORGANICA-27972-2003"), ``publication_date``
+the date, ``title`` the sumilla. The official number is taken from the norm's own
+heading when it agrees ("## DECRETO SUPREMO Nº 004-2019-JUS", never from a CONCORDANCIAS
+block further down), else composed from the identifier.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from docsys.archive.metadata import FIELDS, GuessedMetadata
+from search.numbers import full_year
+from search.registry import registry
+
+SOURCE = "metadatos del archivo"
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_ID_NUMBER = re.compile(r"^(?P<num>\d{1,7})(?:-(?P<year>\d{4}|\d{2}))?(?:-(?P<rest>.*))?$")
+_HEADING = re.compile(r"^#{1,3}\s*\**(?P<heading>[^\n]{3,120})$", re.MULTILINE)
+
+
+@dataclass
+class Structured:
+    metadata: GuessedMetadata
+    title: str
+    body: str
+    official_number: str | None
+    identifier: str
+    source_url: str
+
+
+def has_front_matter(text: str) -> bool:
+    return bool(_FRONT.match(text or ""))
+
+
+def read_structured(text: str, filename: str = "") -> Structured | None:
+    """The norm of a Markdown file with front matter, or None when ``text`` has none (or
+    it is not a mapping with a ``rank`` or an ``identifier``)."""
+    match = _FRONT.match(text or "")
+    if match is None:
+        return None
+    try:
+        data = yaml.safe_load(match["yaml"])
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict) or not (data.get("rank") or data.get("identifier")):
+        return None
+    body = text[match.end():].lstrip("\n")
+    meta = GuessedMetadata()
+    doc_type = registry().by_rank(str(data.get("rank") or ""))
+    title = " ".join(str(data.get("title") or "").split())
+    identifier = str(data.get("identifier") or "")
+    number = year = None
+    sector = ""
+    if doc_type is not None:
+        _set(meta, "doc_type", doc_type.code)
+        if doc_type.numbering != "ninguna":
+            number, year, sector = _from_identifier(identifier, doc_type.code)
+    if number is not None:
+        _set(meta, "number", number)
+    if year is not None:
+        _set(meta, "year", year)
+    date = _date(data.get("publication_date"))
+    if date is not None:
+        _set(meta, "date", date)
+        if meta.year is None:
+            _set(meta, "year", date.year)
+    if title:
+        meta.sumilla = title[:240]
+        meta.confidence["sumilla"], meta.sources["sumilla"] = 0.99, SOURCE
+    official = None
+    if doc_type is not None and (number is not None or doc_type.numbering == "ninguna"):
+        official = _official_number(body, doc_type.code, number, year, sector, identifier)
+        meta.number_label = official.split(" N° ", 1)[-1] if " N° " in official else None
+    meta.office = None
+    for name in FIELDS:
+        meta.confidence.setdefault(name, 0.0)
+    meta.confidence["office"] = 0.99 if doc_type and not doc_type.municipal else 0.0
+    if date and date.year < 1821:
+        meta.notes.append(f"La fecha de publicación de los metadatos ({date.isoformat()}) "
+                          "no es creíble: revísela.")
+        meta.confidence["date"] = 0.3
+    return Structured(meta, title or official or filename, body, official, identifier,
+                      str(data.get("source") or ""))
+
+
+def _set(meta: GuessedMetadata, name: str, value) -> None:
+    setattr(meta, name, value)
+    meta.confidence[name] = 0.99
+    meta.sources[name] = SOURCE
+
+
+def _date(value) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
+
+
+def _from_identifier(identifier: str, code: str) -> tuple[int | None, int | None, str]:
+    """(number, year of the number, sector) of an identifier: "DS-004-2019-JUS" ->
+    (4, 2019, "JUS"); "DS-026-99-AG-1999" -> (26, 1999, "AG"); "LEY-27972-2003" ->
+    (27972, 2003, ""); "RESOLUCION-DIRECTORAL-052-2006-MTC-12" -> (52, 2006, "MTC-12")."""
+    parts = identifier.upper().split("-")
+    while parts and not parts[0].isdigit():
+        parts.pop(0)
+    match = _ID_NUMBER.match("-".join(parts))
+    if match is None:
+        return None, None, ""
+    number = int(match["num"])
+    year = full_year(match["year"]) if match["year"] else None
+    rest = match["rest"] or ""
+    trailing = re.search(r"(?:^|-)(\d{4})$", rest)
+    if trailing and (year is None or len(match["year"]) == 2 or rest != trailing.group(1)):
+        rest = rest[:trailing.start()]  # the publication year appended to the identifier
+    doc_type = registry().get(code)
+    return number or None, year, rest if doc_type and doc_type.has_sector else ""
+
+
+def _official_number(body: str, code: str, number: int | None, year: int | None,
+                     sector: str, identifier: str) -> str:
+    """The number as the norm's own heading prints it, when a heading near the top says
+    this type and this number; else composed: "Decreto Supremo N° 004-2019-JUS"."""
+    doc_type = registry()[code]
+    if number is None:
+        return doc_type.name
+    head = body[:3000]
+    cut = re.search(r"CONCORDANCIAS|Concordancias", head)
+    head = head[:cut.start()] if cut else head
+    for heading in _HEADING.finditer(head):
+        found = re.search(r"N\s*[°º.]*\s*°?\s*(?P<label>0*" + str(number) + r"(?:-[0-9A-Z/.-]+)?)",
+                          heading["heading"].upper())
+        if found and heading["heading"].upper().lstrip("*# ").startswith(doc_type.heading.split()[0]
+                                                                           .replace("Ó", "O")[:6]):
+            return f"{doc_type.name} N° {found['label'].rstrip('.*')}"
+    padded = f"{number:03d}"
+    if doc_type.numbering == "sin_anio" or year is None:
+        return f"{doc_type.name} N° {number}"
+    year_text = str(year)
+    two_digits = re.search(rf"-{number:0{len(padded)}d}-(\d{{2}})(?:-|$)", identifier)
+    if two_digits and year < 2000:
+        year_text = two_digits.group(1)
+    label = "-".join(p for p in (padded, year_text, sector) if p)
+    return f"{doc_type.name} N° {label}"

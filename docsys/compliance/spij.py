@@ -1,0 +1,71 @@
+"""The relation notes SPIJ writes into a norm's text: "(*) Numeral modificado por el
+[Artículo 1 de la Ley Nº 31433](/spij-ext-web/detallenorma/H1306629), publicada el 06
+marzo 2022, ...", "(*) Derogado por ...", "(*) Artículo dejado sin efecto por ...".
+
+Each note says that a later norm (the linked one) modified or repealed this norm (or a
+part of it). The structured import stores them as relations confirmed by the source, apart
+from the ones docsys proposes from operative text; the relations benchmark uses them as
+gold for the operative-text finder (which never reads them: :func:`strip_notes`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docsys.compliance.citations import Citation, extract_citations
+
+_VERBS = {"modifica": r"modificad|sustituid|incorporad|agregad|adicionad|incluid|reemplazad",
+          "deroga": r"derogad|dejad[oa]s?\s+sin\s+efecto"}
+_NOTE_RE = re.compile(
+    r"\(\\?\*+\)\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
+    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*\s+(?:[^\[\n]{0,60}?\s)?por\s+"
+    r"(?:el|la|los|las|lo)?\s*\[(?P<link>[^\]\n]{3,300})\]", re.IGNORECASE)
+_STARS = re.compile(r"\(\\?\*+\)")
+_NOTE_LINE = re.compile(r"^[ \t]*\(\\?\*+\).*$", re.MULTILINE)
+_DATE_RE = re.compile(r"\]\([^)]*\),?\s*publicad[oa]s?\s+el\s+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)"
+                      r"\s+(?:de\s+)?(?P<year>\d{4})", re.IGNORECASE)
+_MONTHS = {m: n for n, m in enumerate("enero febrero marzo abril mayo junio julio agosto "
+                                      "septiembre octubre noviembre diciembre".split(), 1)}
+_MONTHS["setiembre"] = 9
+
+
+@dataclass(frozen=True)
+class SourceRelation:
+    """"``by`` modifies / repeals (part of) this norm", as SPIJ records it."""
+
+    kind: str          # "modifica" or "deroga"
+    by: Citation       # the later norm, as cited in the note's link
+    part: str          # what was changed, as the note says ("Numeral", "Artículo 5"...)
+    note: str          # the note's line
+    date: str | None   # the later norm's publication date (YYYY-MM-DD) when the note gives it
+
+
+def source_relations(text: str) -> list[SourceRelation]:
+    """Every modify / repeal note of ``text`` whose link names a numbered norm."""
+    out: list[SourceRelation] = []
+    for match in _NOTE_RE.finditer(text or ""):
+        cited = [c for c in extract_citations(match["link"]) if c.kind != "CONST" and c.number]
+        if not cited:
+            continue
+        kind = "modifica" if match["modifica"] else "deroga"
+        line_end = text.find("\n", match.end())
+        note = text[match.start():line_end if line_end != -1 else len(text)].strip()
+        out.append(SourceRelation(kind, cited[0], " ".join(_STARS.sub(" ", match["what"]).split()), note[:1000],
+                                  _note_date(text, match.end())))
+    return out
+
+
+def _note_date(text: str, pos: int) -> str | None:
+    found = _DATE_RE.match(text, text.find("]", pos - 1) if pos else 0)
+    if not found:
+        return None
+    month = _MONTHS.get(found["month"].lower())
+    if not month:
+        return None
+    return f"{int(found['year']):04d}-{month:02d}-{int(found['day']):02d}"
+
+
+def strip_notes(text: str) -> str:
+    """The text without SPIJ's editorial note lines (they describe later norms' acts,
+    not this norm's own clauses)."""
+    return _NOTE_LINE.sub("", text or "")

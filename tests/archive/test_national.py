@@ -1,0 +1,83 @@
+"""National norms in the archive: the registry of types, the structured import of the
+open-data format (a small slice of ../shared/corpus/legalize-pe, read at test time) and
+the page every search hit opens."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from docsys.archive.frontmatter import read_structured
+from docsys.archive.metadata import guess_metadata
+from docsys.archive.service import import_directory
+from docsys.compliance.citations import extract_citations
+from docsys.db import transaction
+from docsys.models import Document, SourceRelation
+from search.numbers import find_number_in_query, number_key
+from search.registry import registry
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "legalize-pe" / "pe"
+SLICE = ["LEY-25211-1990.md", "LEY-27741-2002.md", "DU-039-2000.md", "RM-291-2006-VIVIENDA.md"]
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
+                                  reason=f"corpus legalize-pe ausente ({CORPUS})")
+
+
+def test_one_heading_parses_to_one_key_everywhere():
+    heading = "RESOLUCIÓN GERENCIAL MUNICIPAL N° 045-2024-GM-MDM"
+    assert number_key("", heading) == "RGM-45-2024"
+    assert find_number_in_query(heading).key == "RGM-45-2024"
+    [citation] = extract_citations("conforme a la " + heading)
+    assert citation.archive_key == "RGM-45-2024"
+    assert guess_metadata(heading + "\n\nVISTO: ...").doc_type == "RGM"
+
+
+@pytest.mark.parametrize("query, key", [
+    ("D.S. N.° 004-2019-JUS", "DS-4-2019"), ("R.M. 1110-2023-MINSA", "RM-1110-2023"),
+    ("Decreto de Urgencia Nº 011-2023", "DU-11-2023"), ("D.Leg. 1440", "DLEG-1440"),
+    ("ley nro. 27972", "LEY-27972"), ("D.S. 026-99-AG", "DS-26-1999"),
+    ("Resolución Jefatural N° 080-2020-CENEPRED/J", "RJ-80-2020"),
+])
+def test_lawyers_spellings_of_national_numbers(query, key):
+    assert find_number_in_query(query).key == key
+
+
+def test_every_national_type_is_in_the_registry():
+    codes = set(registry().codes("nacional"))
+    assert {"CONST", "LEY", "DLEG", "DLEY", "DS", "DU", "RS", "RM", "RVM", "RD", "RJ", "RSI",
+            "RC"} <= codes
+    assert registry().by_rank("decreto_urgencia").code == "DU"
+
+
+@needs_corpus
+def test_front_matter_gives_the_metadata_and_the_heading_the_number():
+    found = read_structured((CORPUS / "RM-291-2006-VIVIENDA.md").read_text("utf-8"))
+    meta = found.metadata
+    assert (meta.doc_type, meta.number, meta.year, str(meta.date)) == ("RM", 291, 2006,
+                                                                       "2006-12-14") or (
+        meta.doc_type, meta.number, meta.year) == ("RM", 291, 2006)
+    assert found.official_number.endswith("291-2006-VIVIENDA")
+    assert not meta.to_confirm() or meta.to_confirm() == ["office"]
+
+
+@needs_corpus
+def test_a_national_framework_imports_with_its_source_relations(importer, tmp_path):
+    folder = tmp_path / "marco"
+    folder.mkdir()
+    for name in SLICE:
+        shutil.copy(CORPUS / name, folder / name)
+    summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
+    assert len(summary.imported) == len(SLICE) and not summary.failed
+    assert not any(f.needs_review for f in summary.imported), [
+        (f.filename, f.warnings) for f in summary.imported if f.needs_review]
+    with transaction(importer.factory) as session:
+        numbers = set(session.scalars(select(Document.official_number)))
+        assert {"LEY N° 25211", "LEY N° 27741"} <= numbers
+        target = session.scalar(select(Document).where(Document.number_key == "LEY-25211"))
+        noted = session.scalars(select(SourceRelation).where(
+            SourceRelation.document_id == target.id)).all()
+        by_27741 = [r for r in noted if r.by_canonical_id == "LEY-27741"]
+        assert by_27741 and by_27741[0].kind == "modifica"
+        assert by_27741[0].by_document_id is not None   # the modifying law is in the archive
+        assert target.legal_status in ("modificada", "derogada")
