@@ -29,7 +29,7 @@ from docsys.states import Status
 from docsys.models import Document, Issuance, User
 from docsys.models._common import utcnow
 from docsys.rendering import build_meta, render_pdf
-from docsys.signing import credentials, numbering, pades
+from docsys.signing import credentials, identity, numbering, pades
 from docsys.signing.keystore import Credential, check_certificate_usable
 from docsys.workflow import current_vistos, move
 from search.numbers import number_key
@@ -158,6 +158,9 @@ def issue(session: Session, settings, document: Document, actor: User,
     vb_credentials = [final_credential if u.id == actor.id else
                       credentials.load_credential(session, settings, u) for u in vb_users]
     check_certificate_usable(final_credential.cert)
+    # Each certificate must be its signer's own and trusted, before the number is taken.
+    for user, credential in [*zip(vb_users, vb_credentials), (actor, final_credential)]:
+        identity.accept(settings, user, credential.cert, credential.chain)
 
     date = date or today_in_lima()
     office = numbering_office(document)

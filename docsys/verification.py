@@ -10,34 +10,19 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from docsys import issuing
 from docsys.errors import ValidationError
 from docsys.models import Document, Issuance
+from docsys.signing.identity import trust_roots
 from docsys.signing.pades import VerificationReport, verify_pdf
 from docsys.states import Status
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
 KEYWORD_PREFIX = "docsys-verificacion:"
 _KEYWORD_CODE = re.compile(r"docsys-verificacion:\s*([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")
-
-
-def trust_roots(settings) -> list[bytes]:
-    """PEM bytes of every trusted root: DOCSYS_TRUST_ROOTS files and the demo CA if any."""
-    paths = [p for p in (settings.get("TRUST_ROOTS") or "").split(":") if p.strip()]
-    demo = Path(settings.get("PKI_DIR") or "") / "ca.pem"
-    if settings.get("PKI_DIR") and demo.exists():
-        paths.append(str(demo))
-    roots = []
-    for path in paths:
-        try:
-            roots.append(Path(path).read_bytes())
-        except OSError:
-            continue  # a missing file is a configuration problem, not a verification error
-    return roots
 
 
 @dataclass

@@ -19,6 +19,9 @@ from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.drafting.service import load_template_files
 
+# The tests sign with the local demo certification authority, trusted only in demo mode.
+os.environ.setdefault("DOCSYS_DEMO_PKI", "1")
+
 PG_URL = os.environ.get("DOCSYS_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEMPLATES_DIR = str(PROJECT_ROOT / "templates" / "documents")

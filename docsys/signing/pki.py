@@ -8,7 +8,8 @@ inside the instance directory; it only ever signs demo certificates.
 
 Certificates follow the shape of Peruvian signing certificates: the subject carries the
 person's name (CN), position (title), office (OU, when given), the municipality (O), C=PE and,
-when known, the DNI as serialNumber ("DNI 41234567"); keyUsage is digitalSignature +
+when known, the DNI as serialNumber in the ETSI EN 319 412-1 semantic form ("PNOPE-41234567",
+as RENIEC's and accredited Peruvian certificates write it); keyUsage is digitalSignature +
 nonRepudiation and extendedKeyUsage allows document signing (RFC 9336 id-kp-documentSigning,
 Microsoft Document Signing) and e-mail protection (what NSS, and so poppler's pdfsig, asks of
 a signer certificate).
@@ -211,7 +212,7 @@ def issue_person_certificate(ca: DemoCA, full_name: str, position: str, email: s
     if position:
         attributes.append(x509.NameAttribute(NameOID.TITLE, _fit(position)))
     if dni:
-        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"DNI {dni}"))
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"PNOPE-{dni}"))
     attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(full_name)))
     builder = (
         x509.CertificateBuilder()
