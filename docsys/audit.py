@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "relation_confirm": "Relación entre normas confirmada",
     "relation_reject": "Relación entre normas rechazada",
     "legal_status": "Cambio de estado de vigencia",
+    "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
+    "certificate_refused": "Certificado rechazado", "certificate_store": "Certificado registrado",
 }
 
 

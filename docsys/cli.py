@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from docsys import accounts, issuing, migrate, policy, services, verification
+from docsys import accounts, migrate, policy, services, verification
 from docsys.archive.extract import DEFAULT_MAX_BYTES
 from docsys.audit import export_csv, verify_chain
 from docsys.compliance.norms import analyze_archive, refresh_statuses
@@ -279,9 +279,9 @@ def issue_command(document_id, username, p12, passphrase):
         passphrase = click.prompt("Contraseña del certificado", hide_input=True)
     with unit_of_work() as session:
         user = _named_user(session, username)
-        presented = issuing.check_presented(Path(p12).read_bytes() if p12 else None, passphrase)
         issuance = services.issue(session, current_app.config, user, document_id,
-                                  presented=presented)
+                                  p12=Path(p12).read_bytes() if p12 else None,
+                                  passphrase=passphrase)
         click.echo(f"Emitida: {issuance.official_number}")
         click.echo(f"Código de verificación: {issuance.verification_code}")
         click.echo(f"SHA-256 del PDF firmado: {issuance.pdf_sha256}")

@@ -26,7 +26,7 @@ from docsys.drafting.structure import clone
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError
 from docsys.policy import template_definition
 from docsys.states import Status
-from docsys.models import Document, Issuance, User
+from docsys.models import Document, Issuance, User, VistoBueno
 from docsys.models._common import utcnow
 from docsys.rendering import build_meta, render_pdf
 from docsys.signing import credentials, identity, numbering, pades
@@ -208,6 +208,19 @@ def issue(session: Session, settings, document: Document, actor: User,
     events.record(session, "issue", actor, document.id, number=official, sha256=blob.sha256,
                   verification_code=code, version=version.number)
     return issuance
+
+
+def expected_signers(session: Session, issuance: Issuance) -> dict[str, User]:
+    """The official recorded for each signature field of an issued norm: the vistos
+    buenos given on the issued version (VB_1 legal, VB_2 area) and the authority."""
+    rows = session.scalars(select(VistoBueno).where(
+        VistoBueno.document_id == issuance.document_id,
+        VistoBueno.version_number == issuance.version_number))
+    by_kind = {row.kind: row.user for row in rows}
+    expected = {f"VB_{index}": by_kind[kind]
+                for index, kind in enumerate(VISTO_BUENO_ORDER, 1) if kind in by_kind}
+    expected[pades.FINAL_FIELD] = issuance.signer
+    return expected
 
 
 def can_publish(user: User, document: Document) -> bool:

@@ -36,6 +36,8 @@ TEST_USERS = {
     "archivo": ("Ana Torres Paredes", ["archivist"], "SG"),
     "admin": ("Pedro Ccori Flores", ["admin"], "OTI"),
 }
+# Each test user's DNI (the identity their certificates must carry).
+TEST_DNIS = {username: f"4100000{index}" for index, username in enumerate(TEST_USERS, 1)}
 OFFICES = {
     "GM": "Gerencia Municipal", "GDUR": "Gerencia de Desarrollo Urbano y Rural",
     "GAJ": "Gerencia de Asesoría Jurídica", "SG": "Secretaría General",
@@ -65,7 +67,8 @@ def seed(session_factory) -> None:
             accounts.ensure_office(session, code, name)
         for username, (full_name, roles, office) in TEST_USERS.items():
             accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office,
-                                 position="Gerente Municipal" if username == "gerente" else "")
+                                 position="Gerente Municipal" if username == "gerente" else "",
+                                 dni=TEST_DNIS[username])
         load_template_files(session, TEMPLATES_DIR)
 
 

@@ -32,9 +32,8 @@ def uploaded_certificate() -> tuple[bytes | None, str | None]:
 @roles_required()
 def issue(document_id):
     p12, passphrase = uploaded_certificate()
-    presented = issuing.check_presented(p12, passphrase)
     issuance = services.issue(db(), current_app.config, current_user, document_id,
-                              presented=presented)
+                              p12=p12, passphrase=passphrase)
     flash(f"Norma emitida y firmada: {issuance.official_number}. "
           f"Código de verificación {issuance.verification_code}.", "success")
     return redirect(url_for("review.page", document_id=issuance.document_id))
