@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docsys import blobs, events, policy
+from docsys.compliance.finished import unfinished
 from docsys.drafting.structure import clone
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError
 from docsys.policy import template_definition
@@ -101,13 +103,13 @@ def _vistos_signers(session: Session, document: Document) -> list[User]:
 
 
 def _final_content(document: Document, content: dict, actor: User, date: dt.date) -> dict:
-    """The approved text with the issue date (and the signer's name where left blank)."""
+    """The approved text with the issue date, and the signature block of the signer's
+    user record (never free text: the name printed is the name that signs)."""
     final = clone(content)
     fields = final.setdefault("fields", {})
     fields["fecha"] = date.isoformat()
-    if not (fields.get("firmante_nombre") or "").strip():
-        fields["firmante_nombre"] = actor.full_name
-    if not (fields.get("firmante_cargo") or "").strip() and actor.position:
+    fields["firmante_nombre"] = actor.full_name
+    if actor.position:
         fields["firmante_cargo"] = actor.position
     return final
 
@@ -152,6 +154,10 @@ def issue(session: Session, settings, document: Document, actor: User,
                    state_message="Solo se emite un documento aprobado (con los vistos buenos).")
     version = latest_version(session, document)
     vb_users = _vistos_signers(session, document)
+    left = unfinished(document, version.content)
+    if left:
+        raise Conflict("No se emite un texto sin terminar; corrija y vuelva a revisarlo: "
+                       + " ".join(left), problems=left)
     # Open every certificate before taking the number: a missing one fails fast.
     final_credential = presented or credentials.load_credential(session, settings, actor)
     # The authority who also gives the area's V°B° signs both with the same certificate.
@@ -171,6 +177,11 @@ def issue(session: Session, settings, document: Document, actor: User,
     heading = template_definition(document).get("heading") or document.doc_type + " N° {numero}"
     official = numbering.official_number(heading, pattern, seq, date.year, muni, office)
     code = new_verification_code()
+    clash = session.scalar(select(Document.id).where(Document.official_number == official,
+                                                     Document.id != document.id))
+    if clash is not None:
+        raise Conflict(f"El número «{official}» ya lo tiene el documento {clash} del archivo; "
+                       "no se tomó ningún número. Revise el número de la norma importada.")
 
     content = _final_content(document, version.content, actor, date)
     # (field, signer, certificate, reason): the vistos buenos first, the authority last.
@@ -199,7 +210,11 @@ def issue(session: Session, settings, document: Document, actor: User,
     document.number_key = number_key(document.doc_type, str(seq), date.year)
     document.issue_date = date.isoformat()
     document.legal_status = "vigente"
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a number or code taken meanwhile: "not now", not a 500
+        raise Conflict("El número o el código de verificación ya están en uso; no se emitió "
+                       "el documento. Intente nuevamente.") from exc
     move(session, document, Status.ISSUED, actor, "emitir", expected=(Status.APPROVED,))
     for _, user, credential, reason in signatures:
         events.record(session, "sign", user, document.id, reason=reason,

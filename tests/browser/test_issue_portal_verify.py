@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from tests.finishing import finish
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +31,7 @@ def approved(live_server, make_draft):
         setup_demo_pki(session, live_server.app.config, usernames=["asesora", "gerente"])
         from docsys.models import Document
         document = session.get(Document, document_id)
+        finish(session, document, user("redactora"))
         workflow.transition(session, document, "enviar", user("redactora"))
         workflow.give_visto_bueno(session, document, user("asesora"))
         workflow.give_visto_bueno(session, document, user("gerente"))

@@ -13,14 +13,16 @@ from docsys.drafting import service
 from docsys.errors import Conflict, DocsysError, NotFound, PermissionDenied, ValidationError
 from docsys.models import Document
 from tests.conftest import get_user
+from tests.finishing import finish
 
 RGM = "resolucion-gerencia-municipal"
 
 
 def new_doc(factory, username="redactor"):
     with transaction(factory) as s:
-        return service.create_document(s, RGM, {"sumilla": "Aprobar el PAC 2025"},
-                                       get_user(s, username)).id
+        author = get_user(s, username)
+        return finish(s, service.create_document(s, RGM, {"sumilla": "Aprobar el PAC 2025"},
+                                                 author), author).id
 
 
 def act(factory, doc_id, action, username, reason=""):
