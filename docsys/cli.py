@@ -20,6 +20,7 @@ from docsys.drafting.service import load_template_files
 from docsys.errors import DocsysError
 from docsys.indexing import results_json
 from docsys.models import ROLES, Document, User, UserRole
+from docsys.signing import credentials, pki
 from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
 from docsys.states import label
 from docsys.web.api import version_url_builder
@@ -263,6 +264,20 @@ def pki_demo_command(usernames, passphrase, no_store):
     for row in made:
         state = "nuevo" if row["created"] else "ya existía"
         click.echo(f"  {row['username']:<20} {row['file']} ({state})")
+
+
+@pki_cli.command("revoke")
+@click.argument("username")
+def pki_revoke_command(username):
+    """Revoca el certificado de demostración guardado de un usuario y publica la CRL."""
+    with unit_of_work() as session:
+        user = _named_user(session, username)
+        row = credentials.stored_credential(session, user)
+        if row is None:
+            raise click.ClickException(f"{user.full_name} no tiene un certificado guardado.")
+        pki.revoke(current_app.config["PKI_DIR"], row.serial)
+    click.echo(f"Revocado el certificado {row.serial} de {user.full_name}; "
+               "la CRL de demostración se publicó de nuevo.")
 
 
 @docsys_cli.command("issue")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from docsys import issuing
 from docsys.errors import ValidationError
 from docsys.models import Document, Issuance
-from docsys.signing.identity import trust_roots
+from docsys.signing.identity import fetches_revocation, local_crls, trust_roots
 from docsys.signing.pades import (INDETERMINATE, INVALID, VALID, VerificationReport,
                                   verify_pdf)
 from docsys.states import Status
@@ -79,6 +79,12 @@ class Verification:
                 + self.report.summary)
 
 
+def revocation(settings) -> dict:
+    """How signatures' revocation is checked: the demo CA's CRL from disk (demo mode), and
+    the sources other certificates name, fetched unless DOCSYS_FETCH_REVOCATION=0."""
+    return {"crls": local_crls(settings), "allow_fetching": fetches_revocation(settings)}
+
+
 def _claimed_code(pdf_bytes: bytes) -> str:
     """The verification code written in the file's metadata (its Keywords)."""
     from io import BytesIO
@@ -106,7 +112,8 @@ def verify_file(session: Session, settings, pdf_bytes: bytes) -> Verification:
     if issuance is None:
         issuance = issuing.by_code(session, _claimed_code(pdf_bytes))
     report = verify_pdf(pdf_bytes, trust_roots(settings),
-                        expected_sha256=issuance.pdf_sha256 if issuance else None)
+                        expected_sha256=issuance.pdf_sha256 if issuance else None,
+                        **revocation(settings))
     document = session.get(Document, issuance.document_id) if issuance else None
     return Verification(report=report, issuance=issuance, document=document,
                         authentic=authentic, expected=_expected(session, issuance, report))
@@ -118,7 +125,8 @@ def verify_code(session: Session, settings, code: str) -> Verification | None:
     if issuance is None:
         return None
     pdf = issuing.signed_pdf(settings, issuance)
-    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256)
+    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256,
+                        **revocation(settings))
     return Verification(report=report, issuance=issuance,
                         document=session.get(Document, issuance.document_id),
                         authentic=report.matches_issued is True,
@@ -176,6 +184,7 @@ def report_json(v: Verification) -> dict:
             "intact": s.intact, "signature_valid": s.signature_valid, "trusted": s.trusted,
             "certificate_valid_at_signing": s.certificate_valid_at_signing,
             "modified_after": s.modified_after, "later_changes": s.later_changes,
+            "revocation_checked": s.revocation_checked,
             "verdict": s.verdict, "explanation": s.explanation,
         } for s in r.signatures],
     }

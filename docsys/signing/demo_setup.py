@@ -29,6 +29,11 @@ def _demo_dni(session: Session, user: User) -> str:
     return user.dni
 
 
+def demo_crl_url(settings) -> str:
+    """Where docsys publishes the demo CA's CRL (named in each demo certificate)."""
+    return settings["PUBLIC_BASE_URL"].rstrip("/") + "/pki/demo-ca.crl"
+
+
 def setup_demo_pki(session: Session, settings, usernames: list[str] | None = None,
                    passphrase: str = DEMO_PASSPHRASE, store: bool = True) -> list[dict]:
     """Create (or reuse) the demo CA in PKI_DIR and give each user a certificate: a .p12
@@ -52,7 +57,8 @@ def setup_demo_pki(session: Session, settings, usernames: list[str] | None = Non
         write_person_pkcs12(ca, path, passphrase, user.full_name,
                             user.position or "Servidor municipal", user.email or
                             f"{user.username}@megantoni.gob.pe", dni=_demo_dni(session, user),
-                            office=user.office.name if user.office else None)
+                            office=user.office.name if user.office else None,
+                            crl_url=demo_crl_url(settings))
         if store:
             credentials.store_credential(session, settings, user, path.read_bytes(), passphrase)
         made.append({"username": user.username, "file": str(path), "created": True})

@@ -37,9 +37,9 @@ from docsys.errors import ValidationError
 from docsys.models import User
 from docsys.signing.keystore import CertificateInfo, format_date
 from docsys.signing.pades import load_trust_roots
+from docsys.signing.pki import current_crl
 
 DEMO_CA_FILE = "ca.pem"
-DEMO_CRL_FILE = "demo-ca.crl"
 _DNI_IN_SUBJECT = re.compile(r"(?:PNOPE|IDCPE|DNI)[\s:-]*(\d{8})\b", re.IGNORECASE)
 
 
@@ -67,8 +67,8 @@ def local_crls(settings) -> list[bytes]:
     """The demo CA's current CRL (DER), when the demo mode is on and it has one."""
     if not (demo_mode(settings) and settings.get("PKI_DIR")):
         return []
-    path = Path(settings["PKI_DIR"]) / DEMO_CRL_FILE
-    return [path.read_bytes()] if path.exists() else []
+    crl = current_crl(settings["PKI_DIR"])
+    return [crl] if crl else []
 
 
 def fetches_revocation(settings) -> bool:

@@ -18,11 +18,12 @@ from tests.finishing import finish
 RGM = "resolucion-gerencia-municipal"
 
 
-def new_doc(factory, username="redactor"):
+def new_doc(factory, username="redactor", finished=True):
+    """A draft; ``finished``: its template prompts filled (a second version)."""
     with transaction(factory) as s:
         author = get_user(s, username)
-        return finish(s, service.create_document(s, RGM, {"sumilla": "Aprobar el PAC 2025"},
-                                                 author), author).id
+        document = service.create_document(s, RGM, {"sumilla": "Aprobar el PAC 2025"}, author)
+        return (finish(s, document, author) if finished else document).id
 
 
 def act(factory, doc_id, action, username, reason=""):
