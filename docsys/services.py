@@ -198,6 +198,27 @@ def issue(session: Session, settings, actor: User, document_id: Any,
             return issuing.issue(session, settings, document, actor, presented=presented)
 
 
+def prepare_external_signing(session: Session, settings, actor: User, document_id: Any):
+    """«Firmar con mi propio programa», step 1: the prepared PDF (no number taken)."""
+    session.commit()
+    with refusals_audited(session, actor, "sign", document_id):
+        with issuing.issue_lock(), write_transactions(), unit_of_work(session):
+            document = versions.get_document(session, document_id, actor)
+            return issuing.prepare_external(session, settings, document, actor)
+
+
+def issue_signed_elsewhere(session: Session, settings, actor: User, document_id: Any,
+                           signed: bytes | None) -> Issuance:
+    """«Firmar con mi propio programa», step 2: the signed file checked, then issued."""
+    session.commit()
+    with refusals_audited(session, actor, "issue", document_id):
+        if not signed:
+            raise ValidationError("Adjunte el PDF firmado.")
+        with issuing.issue_lock(), write_transactions(), unit_of_work(session):
+            document = versions.get_document(session, document_id, actor)
+            return issuing.issue_external(session, settings, document, actor, signed)
+
+
 def publish(session: Session, actor: User, document_id: Any) -> Document:
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)

@@ -58,6 +58,14 @@ def highest_in_archive(session: Session, doc_type: str, office_code: str, year: 
     return highest
 
 
+def peek_next(session: Session, doc_type: str, office_code: str, year: int) -> int:
+    """The number the next issue would take now (nothing locked or taken)."""
+    last = session.scalar(select(NumberSequence.last_number).where(
+        NumberSequence.doc_type == doc_type, NumberSequence.office_code == office_code,
+        NumberSequence.year == year)) or 0
+    return max(last, highest_in_archive(session, doc_type, office_code, year)) + 1
+
+
 def take_next(session: Session, doc_type: str, office_code: str, year: int) -> int:
     """Lock the sequence row (creating it on first use) and return the next number: one
     after the last given, and after the highest already in the archive (one number space

@@ -936,6 +936,54 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
     )
 
 
+def check_external_signature(prepared: bytes, signed: bytes, field_name: str,
+                             trust_roots: Iterable, *, crls: Iterable[bytes] = (),
+                             allow_fetching: bool = False,
+                             ) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """Check a file signed outside docsys against the PDF docsys prepared for it: the
+    same bytes with exactly one revision added, holding exactly one new signature, in
+    ``field_name``, covering the whole file, valid and trusted, and every earlier
+    signature still valid (so nothing else changed). Returns the signer's certificate
+    and the other certificates the signature carries; a Spanish ValidationError naming
+    the failed check otherwise."""
+    reader = _read_pdf(signed, strict=False)
+    if not bytes(signed).startswith(bytes(prepared)):
+        raise ValidationError(
+            "El archivo no es el PDF preparado con una firma agregada: su contenido difiere "
+            "del que docsys preparó (es otro documento, o se modificó antes de firmar).")
+    before = len(_read_pdf(prepared, strict=False).embedded_signatures)
+    try:
+        embedded = list(reader.embedded_signatures)
+    except Exception as exc:
+        raise ValidationError("Las firmas del PDF están dañadas y no se pueden leer.") from exc
+    added = embedded[before:]
+    if len(added) != 1:
+        raise ValidationError(f"Se esperaba exactamente una firma nueva; el archivo tiene "
+                              f"{len(added)}.")
+    new = added[0]
+    if new.field_name != field_name:
+        raise ValidationError(f"La firma nueva está en el campo «{new.field_name}»; debe "
+                              f"firmar en el campo «{field_name}».")
+    if reader.xrefs.total_revisions != _read_pdf(prepared, strict=False).xrefs.total_revisions + 1:
+        raise ValidationError("Además de la firma, el archivo tiene otros cambios (más de una "
+                              "revisión agregada).")
+    report = verify_pdf(signed, trust_roots, crls=crls, allow_fetching=allow_fetching)
+    final = report.signatures[-1]
+    if not final.covers_whole_file:
+        raise ValidationError("Después de firmar se hicieron otros cambios al archivo.")
+    if final.verdict != VALID:
+        raise ValidationError(f"La firma agregada no es válida: {final.explanation}")
+    broken = [r for r in report.signatures[:-1] if r.verdict != VALID]
+    if broken:
+        raise ValidationError(f"La firma {broken[0].field_name} ya no es válida en el archivo "
+                              f"subido: {broken[0].explanation}")
+    cert = x509.load_der_x509_certificate(new.signer_cert.dump())
+    others = [x509.load_der_x509_certificate(c.chosen.dump())
+              for c in new.signed_data["certificates"]
+              if c.name == "certificate" and c.chosen.dump() != new.signer_cert.dump()]
+    return cert, others
+
+
 def describe(report: VerificationReport) -> str:
     """A plain-text rendering of a report (CLI output, logs)."""
     lines = [f"Resultado: {report.verdict}", report.summary, f"SHA-256: {report.sha256}"]
