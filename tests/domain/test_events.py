@@ -14,7 +14,7 @@ def test_committed_events_reach_the_commit_handlers_and_rolled_back_ones_never(
         session_factory):
     delivered: list[list[str]] = []
     events.install(session_factory, lambda _s, evs: delivered.append([e.name for e in evs]))
-    doc = new_doc(session_factory, finished=False)    # a "create" event, committed
+    doc = new_doc(session_factory)                    # a "create" event, committed
     assert delivered == [["create"]]
     session = session_factory()       # one session through a failure, as a request's is
     try:

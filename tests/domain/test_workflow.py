@@ -18,7 +18,7 @@ from tests.finishing import finish
 RGM = "resolucion-gerencia-municipal"
 
 
-def new_doc(factory, username="redactor", finished=True):
+def new_doc(factory, username="redactor", finished=False):
     """A draft; ``finished``: its template prompts filled (a second version)."""
     with transaction(factory) as s:
         author = get_user(s, username)
@@ -43,7 +43,7 @@ def status(factory, doc_id):
 
 
 def test_full_happy_path(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     assert act(session_factory, doc, "enviar", "redactor") == "en_revision"
     assert vb(session_factory, doc, "asesor") == "legal"
     assert vb(session_factory, doc, "gerente") == "area"  # signer of GM heads the area
@@ -56,7 +56,7 @@ def test_full_happy_path(session_factory):
 
 
 def test_transitions_refused_from_the_wrong_state(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     with pytest.raises(Conflict, match="Borrador"):
         act(session_factory, doc, "aprobar", "asesor")
     with pytest.raises(ValidationError, match="desconocida"):
@@ -77,7 +77,7 @@ def test_return_with_observations_and_resubmit(session_factory):
 
 
 def test_open_observations_and_missing_vistos_block_approval(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     act(session_factory, doc, "enviar", "redactor")
     with transaction(session_factory) as s:
         d = s.get(Document, doc)
@@ -97,7 +97,7 @@ def test_open_observations_and_missing_vistos_block_approval(session_factory):
 
 
 def test_new_version_voids_vistos_buenos(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     act(session_factory, doc, "enviar", "redactor")
     vb(session_factory, doc, "asesor")
     vb(session_factory, doc, "gerente")
@@ -147,7 +147,7 @@ def test_the_visto_bueno_is_offered_once_per_version_to_whom_gives_it(session_fa
 
 
 def test_concurrent_approve_and_return_have_one_winner(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     act(session_factory, doc, "enviar", "redactor")
     vb(session_factory, doc, "asesor")
     vb(session_factory, doc, "gerente")
@@ -306,7 +306,7 @@ def test_every_action_allowed_and_refused_per_role_and_office(session_factory):
 
 
 def test_no_action_outside_its_states(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     for action, username in [("observar", "asesor"), ("aprobar", "asesor"),
                              ("devolver", "gerente")]:
         with pytest.raises(Conflict, match="Borrador"):
@@ -352,7 +352,7 @@ def test_resent_without_assignee_goes_back_to_the_legal_pool(session_factory):
 
 def test_approved_draft_leaves_the_adviser_and_awaits_the_signer(session_factory):
     from docsys.inbox import awaiting_documents
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     with transaction(session_factory) as s:
         workflow.transition(s, s.get(Document, doc), "enviar", get_user(s, "redactor"),
                             assignee=get_user(s, "asesor"))
@@ -369,7 +369,7 @@ def test_approved_draft_leaves_the_adviser_and_awaits_the_signer(session_factory
 
 
 def test_assignee_must_be_able_to_act_in_the_new_state(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     _add_user(session_factory, "asesor_inactivo", ["legal"], "GAJ")
     with transaction(session_factory) as s:
         get_user(s, "asesor_inactivo").active = False
