@@ -106,7 +106,8 @@ def test_new_version_voids_vistos_buenos(session_factory):
         legal = get_user(s, "asesor")
         content = versions.latest_version(s, d).content
         content["closing"] = "REGÍSTRESE Y CÚMPLASE."
-        versions.save_version(s, d, content, 1, legal, note="Corrección de Asesoría Jurídica")
+        versions.save_version(s, d, content, d.latest_version, legal,
+                              note="Corrección de Asesoría Jurídica")
         assert workflow.current_vistos(s, d) == {}
     with pytest.raises(Conflict, match="visto bueno"):
         act(session_factory, doc, "aprobar", "asesor")
@@ -286,7 +287,7 @@ def test_every_action_allowed_and_refused_per_role_and_office(session_factory):
         action = key.removesuffix("_again")
         target = workflow.ACTIONS[action].target
         for username in EVERYONE:
-            doc = new_doc(session_factory)
+            doc = new_doc(session_factory, finished=True)
             _bring_to(session_factory, doc, state)
             before = status(session_factory, doc)
             with transaction(session_factory) as s:

@@ -168,13 +168,14 @@ def finish_over_http(rosa, doc):
     assert saved.status_code == 200
 
 
-def _sent_draft(app, which="app"):
+def _sent_draft(app, which="app", finished=False):
     from tests.conftest import Browser
     rosa, carmen = Browser(app.test_client()), Browser(app.test_client())
     rosa.login("redactor")
     carmen.login("asesor")
     doc = create_draft(rosa)
-    finish_over_http(rosa, doc)
+    if finished:
+        finish_over_http(rosa, doc)
     assert submit(rosa, doc).status_code == 302
     return rosa, carmen, doc
 
@@ -347,7 +348,7 @@ def test_simultaneous_approve_and_return_over_http(request, which):
     with transaction(app.extensions["docsys.sessions"]) as s:
         accounts.create_user(s, "asesor2", "clave-segura-1", "Segundo Asesor", ["legal"],
                              office_code="GAJ")
-    rosa, carmen, doc = _sent_draft(app)
+    rosa, carmen, doc = _sent_draft(app, finished=True)
     segundo = Browser(app.test_client())
     segundo.login("asesor2")
     carmen.post_form(f"/documentos/{doc}/visto-bueno")
