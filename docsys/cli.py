@@ -84,12 +84,14 @@ def load_templates_command(update):
 @click.option("--office", default=None, help="Código de la oficina (p. ej. GM).")
 @click.option("--position", default="", help="Cargo (p. ej. Gerente Municipal).")
 @click.option("--email", default="")
+@click.option("--dni", default=None, help="DNI (8 dígitos): el que lleva su certificado digital.")
 @click.password_option(help="Contraseña (se pide si no se indica).")
-def create_user_command(username, full_name, roles, office, position, email, password):
+def create_user_command(username, full_name, roles, office, position, email, dni, password):
     """Crea un usuario."""
     with unit_of_work() as session:
         user = accounts.create_user(session, username, password, full_name, roles,
-                                    office_code=office, position=position, email=email)
+                                    office_code=office, position=position, email=email,
+                                    dni=dni)
         click.echo(f"Usuario «{user.username}» creado con roles: {', '.join(sorted(user.roles))}.")
 
 

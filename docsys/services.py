@@ -282,9 +282,10 @@ def update_template(session: Session, actor: User, key: Any, source: str, note: 
 
 def create_user(session: Session, actor: User, username: str, password: str, full_name: str,
                 roles: list[str], office_code: str | None, position: str = "",
-                email: str = "") -> User:
+                email: str = "", dni: str = "") -> User:
     policy.require(actor, policy.Action.ADMINISTER, None,
                    "Solo un administrador crea usuarios.")
     with unit_of_work(session):
         return accounts.create_user(session, username, password, full_name, roles,
-                                    office_code=office_code, position=position, email=email)
+                                    office_code=office_code, position=position, email=email,
+                                    dni=dni or None)
