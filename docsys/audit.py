@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "legal_status": "Cambio de estado de vigencia",
     "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
     "certificate_refused": "Certificado rechazado", "certificate_store": "Certificado registrado",
+    "sign_prepare": "PDF preparado para firmar con otro programa",
 }
 
 

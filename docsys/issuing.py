@@ -261,6 +261,9 @@ def _record(session: Session, settings, document: Document, actor: User, plan: _
         raise Conflict("El número o el código de verificación ya están en uso; no se emitió "
                        "el documento. Intente nuevamente.") from exc
     move(session, document, Status.ISSUED, actor, "emitir", expected=(Status.APPROVED,))
+    for leftover in session.scalars(select(PreparedSignature).where(
+            PreparedSignature.document_id == document.id)):
+        session.delete(leftover)   # a PDF prepared for signing elsewhere, not used
     for _, user, credential, reason in plan.signatures:
         serial = credential.info.serial_number if credential is not None else (
             final_serial if reason == pades.REASON_AUTHOR else "")

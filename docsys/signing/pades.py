@@ -979,7 +979,7 @@ def check_external_signature(prepared: bytes, signed: bytes, field_name: str,
                               f"subido: {broken[0].explanation}")
     cert = x509.load_der_x509_certificate(new.signer_cert.dump())
     others = [x509.load_der_x509_certificate(c.chosen.dump())
-              for c in new.signed_data["certificates"]
+              for c in (new.signed_data["certificates"] or [])
               if c.name == "certificate" and c.chosen.dump() != new.signer_cert.dump()]
     return cert, others
 

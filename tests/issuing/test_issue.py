@@ -16,7 +16,7 @@ from docsys.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from docsys.models import Document, Issuance, NumberSequence
 from docsys.signing import VALID, pki, verify_pdf
 from docsys.signing.pades import TimestampUnavailable
-from docsys.verification import trust_roots
+from docsys.verification import revocation, trust_roots
 from tests.conftest import get_user
 from tests.issuing.support import RA, approved_document, pages_text
 from tests.signing.support import PDFSIG, LocalTSA, make_nss_db, run_pdfsig
@@ -52,7 +52,8 @@ def test_issue_numbers_renders_and_signs(signing_ready, settings, tmp_path):
     for page in pages:
         flat = "".join(page.split())
         assert issuance.verification_code in flat and url in flat
-    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256)
+    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256,
+                        **revocation(settings))
     assert report.verdict == VALID, report.summary
     assert report.matches_issued is True
     # Vistos buenos first (legal adviser, area head), the authority's signature last.
@@ -162,7 +163,8 @@ def test_signatures_carry_a_timestamp_when_a_tsa_is_configured(signing_ready, se
     with LocalTSA(cert, key, ca.cert) as tsa:
         _, issuance = _issue(signing_ready, dict(settings, TSA_URL=tsa.url))
         assert tsa.requests >= 3  # one token per signature (pyHanko may also probe the size)
-    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings))
+    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings),
+                        **revocation(settings))
     assert report.verdict == VALID, report.summary
     assert all(s.timestamp_time is not None and s.timestamp_trusted for s in report.signatures)
 
@@ -184,7 +186,8 @@ def test_a_certificate_presented_at_signing_time_is_used_and_not_kept(signing_re
         issuance = issuing.issue(session, settings, document, gerente, presented=presented,
                                  date=MARCH_12)
         assert credentials.stored_credential(session, gerente) is None
-    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings))
+    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings),
+                        **revocation(settings))
     assert report.verdict == VALID
     assert report.signatures[-1].certificate_serial == presented.info.serial_number
     assert report.signatures[-1].signer_dni == dni
