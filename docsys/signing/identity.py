@@ -15,6 +15,7 @@ Each refusal is a Spanish :class:`ValidationError` naming the check that failed.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import datetime as dt
 import re
 from pathlib import Path
@@ -100,6 +101,17 @@ def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
+def _run(coroutine):
+    """Run ``coroutine`` to completion, also from code already inside an event loop (in a
+    worker thread then)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def check_chain(settings, cert: x509.Certificate, chain=(),
                 moment: dt.datetime | None = None) -> None:
     """Refuse a certificate that does not chain to a trust root, is revoked or not valid."""
@@ -107,7 +119,7 @@ def check_chain(settings, cert: x509.Certificate, chain=(),
     context = validation_context(settings, moment, extra_certs=[_asn1(c) for c in chain])
     validator = CertificateValidator(_asn1(cert), validation_context=context)
     try:
-        asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        _run(validator.async_validate_usage({"digital_signature"}))
     except PathBuildingError:
         raise ValidationError(
             f"El certificado de {info.common_name} no proviene de una autoridad de "
