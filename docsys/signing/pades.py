@@ -951,7 +951,8 @@ def check_external_signature(prepared: bytes, signed: bytes, field_name: str,
         raise ValidationError(
             "El archivo no es el PDF preparado con una firma agregada: su contenido difiere "
             "del que docsys preparó (es otro documento, o se modificó antes de firmar).")
-    before = len(_read_pdf(prepared, strict=False).embedded_signatures)
+    original = _read_pdf(prepared, strict=False)
+    before = len(original.embedded_signatures)
     try:
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
@@ -964,7 +965,7 @@ def check_external_signature(prepared: bytes, signed: bytes, field_name: str,
     if new.field_name != field_name:
         raise ValidationError(f"La firma nueva está en el campo «{new.field_name}»; debe "
                               f"firmar en el campo «{field_name}».")
-    if reader.xrefs.total_revisions != _read_pdf(prepared, strict=False).xrefs.total_revisions + 1:
+    if reader.xrefs.total_revisions != original.xrefs.total_revisions + 1:
         raise ValidationError("Además de la firma, el archivo tiene otros cambios (más de una "
                               "revisión agregada).")
     report = verify_pdf(signed, trust_roots, crls=crls, allow_fetching=allow_fetching)
