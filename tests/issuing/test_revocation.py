@@ -94,6 +94,9 @@ def test_the_crl_is_served_only_in_demo_mode(app):
     client = app.test_client()
     response = client.get("/pki/demo-ca.crl")
     assert response.status_code == 200 and response.mimetype == "application/pkix-crl"
-    x509.load_der_x509_crl(response.data)
+    assert len(list(x509.load_der_x509_crl(response.data))) == 0
+    revoked = app.test_cli_runner().invoke(args=["docsys", "pki", "revoke", "gerente"])
+    assert revoked.exit_code == 0 and "Revocado" in revoked.output
+    assert len(list(x509.load_der_x509_crl(client.get("/pki/demo-ca.crl").data))) == 1
     app.config["DEMO_PKI"] = False
     assert client.get("/pki/demo-ca.crl").status_code == 404
