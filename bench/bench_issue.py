@@ -101,6 +101,7 @@ def main() -> None:
         settings = load_config()
         settings.update({"INSTANCE_DIR": tmp, "BLOB_DIR": f"{tmp}/blobs", "PKI_DIR": f"{tmp}/pki",
                          "KEYSTORE_KEY": "clave-maestra-de-medicion-0123456789",
+                         "DEMO_PKI": True,
                          "DOCUMENT_TEMPLATES_DIR": str(PROJECT_ROOT / "templates" / "documents")})
         url, drop_schema = scratch_database(args.postgres, tmp)
         engine = make_engine(url)

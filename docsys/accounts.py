@@ -15,6 +15,7 @@ from docsys.models import ROLES, ApiToken, Office, User, UserRole
 
 _hasher = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,80}$")
+_DNI = re.compile(r"^\d{8}$")
 MIN_PASSWORD_LENGTH = 8
 # Verified against when the username is unknown, so a wrong username costs the same time.
 _DUMMY_HASH = _hasher.hash("docsys-timing-equalizer")
@@ -43,7 +44,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def create_user(session: Session, username: str, password: str, full_name: str,
                 roles, office_code: str | None = None, position: str = "",
-                email: str = "") -> User:
+                email: str = "", dni: str | None = None) -> User:
     username = (username or "").strip().lower()
     if not _USERNAME.match(username):
         raise ValidationError("El usuario debe tener de 3 a 80 caracteres: minúsculas, números, . _ -")
@@ -62,9 +63,15 @@ def create_user(session: Session, username: str, password: str, full_name: str,
         office = session.scalar(select(Office).where(Office.code == office_code.upper()))
         if office is None:
             raise ValidationError(f"La oficina «{office_code}» no existe.")
+    dni = (dni or "").strip() or None
+    if dni is not None:
+        if not _DNI.match(dni):
+            raise ValidationError("El DNI debe tener 8 dígitos.")
+        if session.scalar(select(User).where(User.dni == dni)):
+            raise Conflict(f"Ya hay un usuario con el DNI {dni}.")
     user = User(username=username, full_name=full_name.strip(), position=(position or "").strip(),
                 email=(email or "").strip(), password_hash=hash_password(password),
-                office_id=office.id if office else None)
+                office_id=office.id if office else None, dni=dni)
     user.role_rows = [UserRole(role=r) for r in roles]
     session.add(user)
     session.flush()

@@ -32,6 +32,9 @@ ACTION_LABELS = {
     "relation_confirm": "Relación entre normas confirmada",
     "relation_reject": "Relación entre normas rechazada",
     "legal_status": "Cambio de estado de vigencia",
+    "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
+    "certificate_refused": "Certificado rechazado", "certificate_store": "Certificado registrado",
+    "sign_prepare": "PDF preparado para firmar con otro programa",
 }
 
 

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from docsys import accounts, issuing, migrate, policy, services, verification
+from docsys import accounts, migrate, policy, services, verification
 from docsys.archive.extract import DEFAULT_MAX_BYTES
 from docsys.audit import export_csv, verify_chain
 from docsys.compliance.norms import analyze_archive, refresh_statuses
@@ -20,6 +20,7 @@ from docsys.drafting.service import load_template_files
 from docsys.errors import DocsysError
 from docsys.indexing import results_json
 from docsys.models import ROLES, Document, User, UserRole
+from docsys.signing import credentials, pki
 from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
 from docsys.states import label
 from docsys.web.api import version_url_builder
@@ -83,12 +84,14 @@ def load_templates_command(update):
 @click.option("--office", default=None, help="Código de la oficina (p. ej. GM).")
 @click.option("--position", default="", help="Cargo (p. ej. Gerente Municipal).")
 @click.option("--email", default="")
+@click.option("--dni", default=None, help="DNI (8 dígitos): el que lleva su certificado digital.")
 @click.password_option(help="Contraseña (se pide si no se indica).")
-def create_user_command(username, full_name, roles, office, position, email, password):
+def create_user_command(username, full_name, roles, office, position, email, dni, password):
     """Crea un usuario."""
     with unit_of_work() as session:
         user = accounts.create_user(session, username, password, full_name, roles,
-                                    office_code=office, position=position, email=email)
+                                    office_code=office, position=position, email=email,
+                                    dni=dni)
         click.echo(f"Usuario «{user.username}» creado con roles: {', '.join(sorted(user.roles))}.")
 
 
@@ -265,6 +268,20 @@ def pki_demo_command(usernames, passphrase, no_store):
         click.echo(f"  {row['username']:<20} {row['file']} ({state})")
 
 
+@pki_cli.command("revoke")
+@click.argument("username")
+def pki_revoke_command(username):
+    """Revoca el certificado de demostración guardado de un usuario y publica la CRL."""
+    with unit_of_work() as session:
+        user = _named_user(session, username)
+        row = credentials.stored_credential(session, user)
+        if row is None:
+            raise click.ClickException(f"{user.full_name} no tiene un certificado guardado.")
+        pki.revoke(current_app.config["PKI_DIR"], row.serial)
+    click.echo(f"Revocado el certificado {row.serial} de {user.full_name}; "
+               "la CRL de demostración se publicó de nuevo.")
+
+
 @docsys_cli.command("issue")
 @click.argument("document_id")
 @click.option("--user", "username", required=True, help="Autoridad que firma (rol signer).")
@@ -279,9 +296,9 @@ def issue_command(document_id, username, p12, passphrase):
         passphrase = click.prompt("Contraseña del certificado", hide_input=True)
     with unit_of_work() as session:
         user = _named_user(session, username)
-        presented = issuing.check_presented(Path(p12).read_bytes() if p12 else None, passphrase)
         issuance = services.issue(session, current_app.config, user, document_id,
-                                  presented=presented)
+                                  p12=Path(p12).read_bytes() if p12 else None,
+                                  passphrase=passphrase)
         click.echo(f"Emitida: {issuance.official_number}")
         click.echo(f"Código de verificación: {issuance.verification_code}")
         click.echo(f"SHA-256 del PDF firmado: {issuance.pdf_sha256}")

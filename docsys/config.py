@@ -68,12 +68,15 @@ def load_config() -> dict:
         "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
         # Signing: the key that seals stored certificates (else one generated in the
         # instance directory), an optional RFC 3161 timestamp authority, the PEM files of
-        # the trusted roots (separated by ":"; the demo CA of `docsys pki demo` is added
-        # when present in PKI_DIR).
+        # the trusted roots (separated by ":"). The demo CA of `docsys pki demo` (in
+        # PKI_DIR) is trusted only in the explicit demo mode DOCSYS_DEMO_PKI=1; revocation
+        # data named by other certificates is fetched unless DOCSYS_FETCH_REVOCATION=0.
         "KEYSTORE_KEY": _env("DOCSYS_KEYSTORE_KEY"),
         "TSA_URL": _env("DOCSYS_TSA_URL"),
         "TRUST_ROOTS": _env("DOCSYS_TRUST_ROOTS", ""),
         "PKI_DIR": _env("DOCSYS_PKI_DIR", str(instance / "pki")),
+        "DEMO_PKI": _env("DOCSYS_DEMO_PKI", "") in ("1", "true", "yes", "si", "sí"),
+        "FETCH_REVOCATION": _env("DOCSYS_FETCH_REVOCATION", "1") not in ("0", "false", "no"),
         "DOCUMENT_TEMPLATES_DIR": _env(
             "DOCSYS_DOCUMENT_TEMPLATES_DIR", str(PROJECT_ROOT / "templates" / "documents")
         ),

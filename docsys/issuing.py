@@ -13,23 +13,26 @@ import datetime as dt
 import io
 import secrets
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docsys import blobs, events, policy
+from docsys.compliance.finished import unfinished
 from docsys.drafting.structure import clone
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError
 from docsys.policy import template_definition
 from docsys.states import Status
-from docsys.models import Document, Issuance, User
+from docsys.models import (Document, DocumentVersion, Issuance, PreparedSignature, User,
+                           VistoBueno)
 from docsys.models._common import utcnow
 from docsys.rendering import build_meta, render_pdf
-from docsys.signing import credentials, numbering, pades
+from docsys.signing import credentials, identity, numbering, pades
 from docsys.signing.keystore import Credential, check_certificate_usable
 from docsys.workflow import current_vistos, move
 from search.numbers import number_key
@@ -101,13 +104,13 @@ def _vistos_signers(session: Session, document: Document) -> list[User]:
 
 
 def _final_content(document: Document, content: dict, actor: User, date: dt.date) -> dict:
-    """The approved text with the issue date (and the signer's name where left blank)."""
+    """The approved text with the issue date, and the signature block of the signer's
+    user record (never free text: the name printed is the name that signs)."""
     final = clone(content)
     fields = final.setdefault("fields", {})
     fields["fecha"] = date.isoformat()
-    if not (fields.get("firmante_nombre") or "").strip():
-        fields["firmante_nombre"] = actor.full_name
-    if not (fields.get("firmante_cargo") or "").strip() and actor.position:
+    fields["firmante_nombre"] = actor.full_name
+    if actor.position:
         fields["firmante_cargo"] = actor.position
     return final
 
@@ -140,9 +143,21 @@ def short_number(settings, document: Document, issuance: Issuance) -> str:
                                    settings["MUNICIPALITY_CODE"], issuance.office_code)
 
 
-def issue(session: Session, settings, document: Document, actor: User,
-          presented: Credential | None = None, date: dt.date | None = None) -> Issuance:
-    """Number, render, sign and store an approved document; it becomes "emitido"."""
+@dataclass
+class _Plan:
+    """What an issue will print and who signs which field."""
+
+    version: DocumentVersion
+    date: dt.date
+    office: str
+    seq: int
+    number: str
+    official: str
+    code: str
+    signatures: list   # (field, signer, credential | None, reason): vistos buenos, then FIRMA
+
+
+def _check_issuable(session: Session, document: Document, actor: User) -> DocumentVersion:
     if document.official_number:
         raise ImmutableError("El documento ya fue emitido como "
                              f"«{document.official_number}»; no se puede volver a numerar.")
@@ -151,60 +166,218 @@ def issue(session: Session, settings, document: Document, actor: User,
                    f"({signer_office(document)}) puede emitirla.",
                    state_message="Solo se emite un documento aprobado (con los vistos buenos).")
     version = latest_version(session, document)
-    vb_users = _vistos_signers(session, document)
-    # Open every certificate before taking the number: a missing one fails fast.
-    final_credential = presented or credentials.load_credential(session, settings, actor)
-    # The authority who also gives the area's V°B° signs both with the same certificate.
-    vb_credentials = [final_credential if u.id == actor.id else
-                      credentials.load_credential(session, settings, u) for u in vb_users]
-    check_certificate_usable(final_credential.cert)
+    left = unfinished(document, version.content)
+    if left:
+        raise Conflict("No se emite un texto sin terminar; corrija y vuelva a revisarlo: "
+                       + " ".join(left), problems=left)
+    return version
 
-    date = date or today_in_lima()
+
+def _signers(session: Session, settings, document: Document, actor: User,
+             final_credential: Credential | None) -> list:
+    """(field, signer, credential, reason) of every signature, the vistos buenos first;
+    every certificate opened and checked (its signer's own, trusted, not revoked) before
+    any number is taken. ``final_credential`` None: the authority signs elsewhere."""
+    vb_users = _vistos_signers(session, document)
+    # The authority who also gives the area's V°B° signs both with the same certificate.
+    vb_credentials = [final_credential if final_credential is not None and u.id == actor.id
+                      else credentials.load_credential(session, settings, u) for u in vb_users]
+    pairs = list(zip(vb_users, vb_credentials))
+    if final_credential is not None:
+        check_certificate_usable(final_credential.cert)
+        pairs.append((actor, final_credential))
+    for user, credential in pairs:
+        identity.accept(settings, user, credential.cert, credential.chain)
+    signatures: list[tuple[str, User, Credential | None, str]] = [
+        (f"VB_{index}", user, credential, pades.REASON_VISTO_BUENO)
+        for index, (user, credential) in enumerate(zip(vb_users, vb_credentials), 1)]
+    signatures.append((pades.FINAL_FIELD, actor, final_credential, pades.REASON_AUTHOR))
+    return signatures
+
+
+def _signers_recorded(session: Session, document: Document, actor: User) -> list:
+    """The signatures of a file signed elsewhere, for the record (no key is opened)."""
+    signatures: list = [(f"VB_{index}", user, None, pades.REASON_VISTO_BUENO)
+                        for index, user in enumerate(_vistos_signers(session, document), 1)]
+    signatures.append((pades.FINAL_FIELD, actor, None, pades.REASON_AUTHOR))
+    return signatures
+
+
+def _plan(session: Session, settings, document: Document, version: DocumentVersion,
+          signatures: list, date: dt.date, seq: int, code: str | None = None) -> _Plan:
+    """The number ``seq`` as printed; a 409 when a stored norm already has it."""
     office = numbering_office(document)
     muni = settings["MUNICIPALITY_CODE"]
-    seq = numbering.take_next(session, document.doc_type, office, date.year)
     pattern = _number_pattern(document)
     number = numbering.format_number(pattern, seq, date.year, muni, office)
     heading = template_definition(document).get("heading") or document.doc_type + " N° {numero}"
     official = numbering.official_number(heading, pattern, seq, date.year, muni, office)
-    code = new_verification_code()
+    clash = session.scalar(select(Document.id).where(Document.official_number == official,
+                                                     Document.id != document.id))
+    if clash is not None:
+        raise Conflict(f"El número «{official}» ya lo tiene el documento {clash} del archivo; "
+                       "no se tomó ningún número. Revise el número de la norma importada.")
+    return _Plan(version, date, office, seq, number, official, code or new_verification_code(),
+                 signatures)
 
-    content = _final_content(document, version.content, actor, date)
-    # (field, signer, certificate, reason): the vistos buenos first, the authority last.
-    signatures = [(f"VB_{index}", user, credential, pades.REASON_VISTO_BUENO)
-                  for index, (user, credential) in enumerate(zip(vb_users, vb_credentials), 1)]
-    signatures.append((pades.FINAL_FIELD, actor, final_credential, pades.REASON_AUTHOR))
-    slots = pades.default_slots(len(vb_users))
-    meta = issued_meta(settings, document, content, number, code,
+
+def _render_and_sign(settings, document: Document, actor: User, plan: _Plan) -> bytes:
+    """The final PDF with its signature fields, signed by every credential of the plan
+    (the vistos buenos first; the authority's last, unless it signs elsewhere)."""
+    content = _final_content(document, plan.version.content, actor, plan.date)
+    slots = pades.default_slots(len(plan.signatures) - 1)
+    meta = issued_meta(settings, document, content, plan.number, plan.code,
                        signature_space=pades.signature_area_height(len(slots)) + _STAMP_CLEARANCE_PT)
     pdf = pades.prepare_signature_fields(render_pdf(content, meta), slots)
     location = f"{settings.get('MUNICIPALITY_PLACE') or 'Camisea'}, Perú"
-    for field, user, credential, reason in signatures:
+    for field, user, credential, reason in plan.signatures:
+        if credential is None:
+            continue
         pdf = pades.sign_pdf_with_credential(
             pdf, field, credential, reason, location=location,
             signer_label=pades.SignerLabel(credential.info.common_name,
                                            user.position or credential.info.position),
             timestamp_url=settings.get("TSA_URL") or None)
+    return pdf
 
+
+def _record(session: Session, settings, document: Document, actor: User, plan: _Plan,
+            pdf: bytes, final_serial: str) -> Issuance:
+    """Store the signed PDF and the issuance; the document becomes "emitido"."""
     blob = blobs.put(session, settings["BLOB_DIR"], pdf, "application/pdf")
-    issuance = Issuance(document_id=document.id, version_number=version.number,
-                        doc_type=document.doc_type, office_code=office, year=date.year,
-                        sequence=seq, official_number=official, issue_date=date.isoformat(),
-                        verification_code=code, pdf_sha256=blob.sha256, signer_id=actor.id)
+    issuance = Issuance(document_id=document.id, version_number=plan.version.number,
+                        doc_type=document.doc_type, office_code=plan.office,
+                        year=plan.date.year, sequence=plan.seq, official_number=plan.official,
+                        issue_date=plan.date.isoformat(), verification_code=plan.code,
+                        pdf_sha256=blob.sha256, signer_id=actor.id)
     session.add(issuance)
-    document.official_number = official
-    document.number_key = number_key(document.doc_type, str(seq), date.year)
-    document.issue_date = date.isoformat()
+    document.official_number = plan.official
+    document.number_key = number_key(document.doc_type, str(plan.seq), plan.date.year)
+    document.issue_date = plan.date.isoformat()
     document.legal_status = "vigente"
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a number or code taken meanwhile: "not now", not a 500
+        raise Conflict("El número o el código de verificación ya están en uso; no se emitió "
+                       "el documento. Intente nuevamente.") from exc
     move(session, document, Status.ISSUED, actor, "emitir", expected=(Status.APPROVED,))
-    for _, user, credential, reason in signatures:
+    for leftover in session.scalars(select(PreparedSignature).where(
+            PreparedSignature.document_id == document.id)):
+        session.delete(leftover)   # a PDF prepared for signing elsewhere, not used
+    for _, user, credential, reason in plan.signatures:
+        serial = credential.info.serial_number if credential is not None else (
+            final_serial if reason == pades.REASON_AUTHOR else "")
         events.record(session, "sign", user, document.id, reason=reason,
-                     certificate=credential.info.serial_number, version=version.number)
+                      certificate=serial, version=plan.version.number)
     # Subscribers: audit, search index, and the compliance analysis of its citations.
-    events.record(session, "issue", actor, document.id, number=official, sha256=blob.sha256,
-                  verification_code=code, version=version.number)
+    events.record(session, "issue", actor, document.id, number=plan.official,
+                  sha256=blob.sha256, verification_code=plan.code,
+                  version=plan.version.number)
     return issuance
+
+
+def issue(session: Session, settings, document: Document, actor: User,
+          presented: Credential | None = None, date: dt.date | None = None) -> Issuance:
+    """Number, render, sign and store an approved document; it becomes "emitido"."""
+    version = _check_issuable(session, document, actor)
+    final_credential = presented or credentials.load_credential(session, settings, actor)
+    signatures = _signers(session, settings, document, actor, final_credential)
+    date = date or today_in_lima()
+    seq = numbering.take_next(session, document.doc_type, numbering_office(document), date.year)
+    plan = _plan(session, settings, document, version, signatures, date, seq)
+    pdf = _render_and_sign(settings, document, actor, plan)
+    return _record(session, settings, document, actor, plan, pdf,
+                   final_credential.info.serial_number)
+
+
+def next_number(session: Session, settings, document: Document) -> str:
+    """The official number issuing would take now (shown before the act; nothing taken)."""
+    date = today_in_lima()
+    office = numbering_office(document)
+    seq = numbering.peek_next(session, document.doc_type, office, date.year)
+    heading = template_definition(document).get("heading") or document.doc_type + " N° {numero}"
+    return numbering.official_number(heading, _number_pattern(document), seq, date.year,
+                                     settings["MUNICIPALITY_CODE"], office)
+
+
+# ---- "Firmar con mi propio programa" -------------------------------------------------------
+
+def prepare_external(session: Session, settings, document: Document,
+                     actor: User) -> tuple[PreparedSignature, bytes]:
+    """The PDF the authority signs with their own software: the number the next issue
+    will take and today's date printed, the vistos buenos signed, the field FIRMA empty.
+    No number is taken; preparing again replaces the previous file."""
+    version = _check_issuable(session, document, actor)
+    date = today_in_lima()
+    office = numbering_office(document)
+    seq = numbering.peek_next(session, document.doc_type, office, date.year)
+    plan = _plan(session, settings, document, version,
+                 _signers(session, settings, document, actor, None), date, seq)
+    pdf = _render_and_sign(settings, document, actor, plan)
+    blob = blobs.put(session, settings["BLOB_DIR"], pdf, "application/pdf")
+    previous = session.scalar(select(PreparedSignature).where(
+        PreparedSignature.document_id == document.id))
+    if previous is not None:
+        session.delete(previous)
+        session.flush()
+    prepared = PreparedSignature(
+        document_id=document.id, version_number=version.number, signer_id=actor.id,
+        year=date.year, sequence=seq, issue_date=date.isoformat(), official_number=plan.official,
+        verification_code=plan.code, pdf_sha256=blob.sha256)
+    session.add(prepared)
+    session.flush()
+    events.record(session, "sign_prepare", actor, document.id, number=plan.official,
+                  sha256=blob.sha256, version=version.number)
+    return prepared, pdf
+
+
+def issue_external(session: Session, settings, document: Document, actor: User,
+                   signed: bytes) -> Issuance:
+    """Accept the file the authority signed outside docsys, if it is exactly the prepared
+    PDF plus one valid signature in FIRMA by this official's trusted certificate; then
+    take the number (it must still be the one printed) and issue."""
+    version = _check_issuable(session, document, actor)
+    prepared = session.scalar(select(PreparedSignature).where(
+        PreparedSignature.document_id == document.id))
+    if prepared is None or prepared.signer_id != actor.id:
+        raise Conflict("Primero descargue el PDF preparado para su firma.")
+    if prepared.version_number != version.number:
+        raise Conflict("El documento cambió desde que se preparó el PDF; descárguelo de nuevo.")
+    today = today_in_lima()
+    if prepared.issue_date != today.isoformat():
+        raise Conflict(f"El PDF preparado lleva la fecha {prepared.issue_date}; descárguelo de "
+                       "nuevo para firmarlo con la fecha de hoy.")
+    original = blobs.get(settings["BLOB_DIR"], prepared.pdf_sha256)
+    cert, chain = pades.check_external_signature(
+        original, signed, pades.FINAL_FIELD, identity.trust_roots(settings),
+        crls=identity.local_crls(settings),
+        allow_fetching=identity.fetches_revocation(settings))
+    identity.accept(settings, actor, cert, chain)
+    office = numbering_office(document)
+    seq = numbering.take_next(session, document.doc_type, office, today.year)
+    if seq != prepared.sequence:
+        raise Conflict(f"El número {prepared.official_number} ya no es el siguiente (se emitió "
+                       "otra norma); descargue de nuevo el PDF preparado y fírmelo.")
+    plan = _plan(session, settings, document, version,
+                 _signers_recorded(session, document, actor), today, seq,
+                 code=prepared.verification_code)
+    session.delete(prepared)
+    session.flush()
+    return _record(session, settings, document, actor, plan, signed,
+                   format(cert.serial_number, "X"))
+
+
+def expected_signers(session: Session, issuance: Issuance) -> dict[str, User]:
+    """The official recorded for each signature field of an issued norm: the vistos
+    buenos given on the issued version (VB_1 legal, VB_2 area) and the authority."""
+    rows = session.scalars(select(VistoBueno).where(
+        VistoBueno.document_id == issuance.document_id,
+        VistoBueno.version_number == issuance.version_number))
+    by_kind = {row.kind: row.user for row in rows}
+    expected = {f"VB_{index}": by_kind[kind]
+                for index, kind in enumerate(VISTO_BUENO_ORDER, 1) if kind in by_kind}
+    expected[pades.FINAL_FIELD] = issuance.signer
+    return expected
 
 
 def can_publish(user: User, document: Document) -> bool:

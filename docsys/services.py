@@ -20,14 +20,13 @@ from docsys.archive import uploads
 from docsys.compliance import norms
 from docsys.db import write_transactions
 from docsys.drafting import service as drafting
-from docsys.errors import NotFound, ValidationError
+from docsys.errors import DocsysError, NotFound, ValidationError
 from docsys.exports import render_version
 from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, DocumentVersion, Issuance, Transition
 from docsys.models import User, VistoBueno
 from docsys.review import service as redlines
 from docsys.signing import credentials
-from docsys.signing.keystore import Credential
 
 MAX_USERNAME = 80
 
@@ -40,6 +39,25 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.commit()
     except BaseException:
         session.rollback()
+        raise
+
+
+@contextmanager
+def refusals_audited(session: Session, actor: User, action: str,
+                     document_id: Any = None) -> Iterator[None]:
+    """A refused attempt (a Spanish 4xx) changes nothing, but is recorded in the audit
+    trail, in its own transaction once the attempt's has been rolled back."""
+    try:
+        yield
+    except DocsysError as exc:
+        if exc.status >= 500:
+            raise
+        session.rollback()
+        target = parse_id(document_id)
+        with unit_of_work(session):
+            events.record(session, f"{action}_refused", actor,
+                          target if target and session.get(Document, target) else None,
+                          reason=exc.message[:500])
         raise
 
 
@@ -164,16 +182,41 @@ def resolve_comment(session: Session, actor: User, document_id: Any,
 # ---- issuing -----------------------------------------------------------------------------
 
 def issue(session: Session, settings, actor: User, document_id: Any,
-          presented: Credential | None = None) -> Issuance:
+          p12: bytes | None = None, passphrase: str | None = None) -> Issuance:
     """Number, sign and store an approved document, one at a time per process.
 
     The caller's transaction (which only authenticated) ends first, so a request waiting
     for its turn on the process lock holds no database connection or SQLite write lock;
-    then the number, the signed PDF and the new state are one write transaction."""
+    then the number, the signed PDF and the new state are one write transaction. A
+    certificate presented with the request (``p12`` and ``passphrase``) is used instead
+    of the stored one. A refusal is audited."""
     session.commit()
-    with issuing.issue_lock(), write_transactions(), unit_of_work(session):
-        document = versions.get_document(session, document_id, actor)
-        return issuing.issue(session, settings, document, actor, presented=presented)
+    with refusals_audited(session, actor, "issue", document_id):
+        presented = issuing.check_presented(p12, passphrase)
+        with issuing.issue_lock(), write_transactions(), unit_of_work(session):
+            document = versions.get_document(session, document_id, actor)
+            return issuing.issue(session, settings, document, actor, presented=presented)
+
+
+def prepare_external_signing(session: Session, settings, actor: User, document_id: Any):
+    """«Firmar con mi propio programa», step 1: the prepared PDF (no number taken)."""
+    session.commit()
+    with refusals_audited(session, actor, "sign", document_id):
+        with issuing.issue_lock(), write_transactions(), unit_of_work(session):
+            document = versions.get_document(session, document_id, actor)
+            return issuing.prepare_external(session, settings, document, actor)
+
+
+def issue_signed_elsewhere(session: Session, settings, actor: User, document_id: Any,
+                           signed: bytes | None) -> Issuance:
+    """«Firmar con mi propio programa», step 2: the signed file checked, then issued."""
+    session.commit()
+    with refusals_audited(session, actor, "issue", document_id):
+        if not signed:
+            raise ValidationError("Adjunte el PDF firmado.")
+        with issuing.issue_lock(), write_transactions(), unit_of_work(session):
+            document = versions.get_document(session, document_id, actor)
+            return issuing.issue_external(session, settings, document, actor, signed)
 
 
 def publish(session: Session, actor: User, document_id: Any) -> Document:
@@ -220,8 +263,10 @@ def store_certificate(session: Session, settings, actor: User, p12: bytes,
                       passphrase: str) -> None:
     policy.require(actor, policy.Action.KEEP_CERTIFICATE, None,
                    "Su cargo no firma documentos en docsys.")
-    with unit_of_work(session):
-        credentials.store_credential(session, settings, actor, p12, passphrase)
+    with refusals_audited(session, actor, "certificate"), unit_of_work(session):
+        row = credentials.store_credential(session, settings, actor, p12, passphrase)
+        events.record(session, "certificate_store", actor, serial=row.serial,
+                      subject=row.subject)
 
 
 def remove_certificate(session: Session, actor: User) -> None:
@@ -237,9 +282,10 @@ def update_template(session: Session, actor: User, key: Any, source: str, note: 
 
 def create_user(session: Session, actor: User, username: str, password: str, full_name: str,
                 roles: list[str], office_code: str | None, position: str = "",
-                email: str = "") -> User:
+                email: str = "", dni: str = "") -> User:
     policy.require(actor, policy.Action.ADMINISTER, None,
                    "Solo un administrador crea usuarios.")
     with unit_of_work(session):
         return accounts.create_user(session, username, password, full_name, roles,
-                                    office_code=office_code, position=position, email=email)
+                                    office_code=office_code, position=position, email=email,
+                                    dni=dni or None)

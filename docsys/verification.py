@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from docsys import issuing
 from docsys.errors import ValidationError
 from docsys.models import Document, Issuance
-from docsys.signing.pades import VerificationReport, verify_pdf
+from docsys.signing.identity import fetches_revocation, local_crls, trust_roots
+from docsys.signing.pades import (INDETERMINATE, INVALID, VALID, VerificationReport,
+                                  verify_pdf)
 from docsys.states import Status
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
@@ -25,19 +26,15 @@ KEYWORD_PREFIX = "docsys-verificacion:"
 _KEYWORD_CODE = re.compile(r"docsys-verificacion:\s*([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")
 
 
-def trust_roots(settings) -> list[bytes]:
-    """PEM bytes of every trusted root: DOCSYS_TRUST_ROOTS files and the demo CA if any."""
-    paths = [p for p in (settings.get("TRUST_ROOTS") or "").split(":") if p.strip()]
-    demo = Path(settings.get("PKI_DIR") or "") / "ca.pem"
-    if settings.get("PKI_DIR") and demo.exists():
-        paths.append(str(demo))
-    roots = []
-    for path in paths:
-        try:
-            roots.append(Path(path).read_bytes())
-        except OSError:
-            continue  # a missing file is a configuration problem, not a verification error
-    return roots
+@dataclass(frozen=True)
+class ExpectedSigner:
+    """The official recorded for one signature field of an act, and whether the
+    certificate that signed it is theirs (their DNI)."""
+
+    field_name: str
+    name: str
+    dni: str
+    matches: bool
 
 
 @dataclass
@@ -46,9 +43,28 @@ class Verification:
     issuance: Issuance | None       # the norm this file is (by hash) or claims to be (by code)
     document: Document | None
     authentic: bool                 # byte for byte the PDF docsys issued
+    expected: dict[str, ExpectedSigner] = field(default_factory=dict)
+
+    @property
+    def wrong_signers(self) -> list[ExpectedSigner]:
+        return [e for e in self.expected.values() if not e.matches]
+
+    @property
+    def verdict(self) -> str:
+        """VÁLIDO only for the authentic issued file, every signature valid and made by
+        the official recorded for it."""
+        if self.authentic and not self.wrong_signers:
+            return self.report.verdict
+        if self.issuance is not None or self.wrong_signers:
+            return INVALID
+        return INDETERMINATE if self.report.verdict == VALID else self.report.verdict
 
     @property
     def verdict_text(self) -> str:
+        if self.authentic and self.wrong_signers:
+            wrong = self.wrong_signers[0]
+            return (f"ATENCIÓN: la firma {wrong.field_name} no es de {wrong.name} (DNI "
+                    f"{wrong.dni}), el funcionario registrado para este acto.")
         if self.authentic and self.report.verdict == "VÁLIDO":
             return ("Documento auténtico: es el archivo emitido por la municipalidad y todas sus "
                     "firmas son válidas.")
@@ -61,6 +77,12 @@ class Verification:
                     "(fue modificado o reemplazado). " + self.report.summary)
         return ("Este archivo no corresponde a ninguna norma emitida por docsys. "
                 + self.report.summary)
+
+
+def revocation(settings) -> dict:
+    """How signatures' revocation is checked: the demo CA's CRL from disk (demo mode), and
+    the sources other certificates name, fetched unless DOCSYS_FETCH_REVOCATION=0."""
+    return {"crls": local_crls(settings), "allow_fetching": fetches_revocation(settings)}
 
 
 def _claimed_code(pdf_bytes: bytes) -> str:
@@ -90,10 +112,11 @@ def verify_file(session: Session, settings, pdf_bytes: bytes) -> Verification:
     if issuance is None:
         issuance = issuing.by_code(session, _claimed_code(pdf_bytes))
     report = verify_pdf(pdf_bytes, trust_roots(settings),
-                        expected_sha256=issuance.pdf_sha256 if issuance else None)
+                        expected_sha256=issuance.pdf_sha256 if issuance else None,
+                        **revocation(settings))
     document = session.get(Document, issuance.document_id) if issuance else None
     return Verification(report=report, issuance=issuance, document=document,
-                        authentic=authentic)
+                        authentic=authentic, expected=_expected(session, issuance, report))
 
 
 def verify_code(session: Session, settings, code: str) -> Verification | None:
@@ -102,10 +125,29 @@ def verify_code(session: Session, settings, code: str) -> Verification | None:
     if issuance is None:
         return None
     pdf = issuing.signed_pdf(settings, issuance)
-    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256)
+    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256,
+                        **revocation(settings))
     return Verification(report=report, issuance=issuance,
                         document=session.get(Document, issuance.document_id),
-                        authentic=report.matches_issued is True)
+                        authentic=report.matches_issued is True,
+                        expected=_expected(session, issuance, report))
+
+
+def _expected(session: Session, issuance: Issuance | None,
+              report: VerificationReport) -> dict[str, ExpectedSigner]:
+    """Each signed field against the official docsys recorded for it (matched by DNI)."""
+    if issuance is None:
+        return {}
+    officials = issuing.expected_signers(session, issuance)
+    result = {}
+    for signature in report.signatures:
+        official = officials.get(signature.field_name)
+        if official is None:
+            continue
+        result[signature.field_name] = ExpectedSigner(
+            signature.field_name, official.full_name, official.dni or "",
+            matches=bool(official.dni) and signature.signer_dni == official.dni)
+    return result
 
 
 def report_json(v: Verification) -> dict:
@@ -113,7 +155,8 @@ def report_json(v: Verification) -> dict:
     r = v.report
     return {
         "authentic": v.authentic,
-        "verdict": r.verdict,
+        "verdict": v.verdict,
+        "signatures_verdict": r.verdict,
         "message": v.verdict_text,
         "summary": r.summary,
         "sha256": r.sha256,
@@ -131,6 +174,8 @@ def report_json(v: Verification) -> dict:
         },
         "signatures": [{
             "field": s.field_name, "kind": s.kind, "signer": s.signer_name,
+            "dni": s.signer_dni,
+            "expected_signer": _expected_json(v.expected.get(s.field_name)),
             "position": s.signer_position, "organization": s.signer_organization,
             "issuer": s.issuer, "certificate_serial": s.certificate_serial,
             "reason": s.reason, "location": s.location,
@@ -139,6 +184,13 @@ def report_json(v: Verification) -> dict:
             "intact": s.intact, "signature_valid": s.signature_valid, "trusted": s.trusted,
             "certificate_valid_at_signing": s.certificate_valid_at_signing,
             "modified_after": s.modified_after, "later_changes": s.later_changes,
+            "revocation_checked": s.revocation_checked,
             "verdict": s.verdict, "explanation": s.explanation,
         } for s in r.signatures],
     }
+
+
+def _expected_json(expected: ExpectedSigner | None) -> dict | None:
+    if expected is None:
+        return None
+    return {"name": expected.name, "dni": expected.dni, "matches": expected.matches}

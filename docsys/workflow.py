@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docsys import events, policy
+from docsys.compliance.finished import unfinished
 from docsys.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, Office, Transition, User, VistoBueno
@@ -58,6 +59,10 @@ def _approval_blockers(session: Session, document: Document) -> list[str]:
         problems.append("Falta el visto bueno de Asesoría Jurídica sobre la versión actual.")
     if "area" not in vistos:
         problems.append("Falta el visto bueno del jefe del área sobre la versión actual.")
+    # Nothing unfinished is approved (and so signed): the compliance checks as a gate.
+    left = unfinished(document, latest_version(session, document).content)
+    if left:
+        problems.append("El texto no está terminado: " + " ".join(left))
     return problems
 
 

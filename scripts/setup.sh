@@ -66,6 +66,8 @@ case "$mode" in
     apt_install "${RUNTIME_PKGS[@]}"
     python_env requirements.txt
     export FLASK_APP=wsgi
+    # The demo certification authority is trusted only in this explicit demo mode.
+    export DOCSYS_DEMO_PKI=1
     .venv/bin/flask --app wsgi docsys demo
     echo "==> docsys en http://127.0.0.1:${PORT:-5000}  (Ctrl+C para detener)"
     exec .venv/bin/gunicorn --workers 1 --threads 8 --bind "127.0.0.1:${PORT:-5000}" wsgi:app

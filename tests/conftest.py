@@ -19,6 +19,9 @@ from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.drafting.service import load_template_files
 
+# The tests sign with the local demo certification authority, trusted only in demo mode.
+os.environ.setdefault("DOCSYS_DEMO_PKI", "1")
+
 PG_URL = os.environ.get("DOCSYS_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEMPLATES_DIR = str(PROJECT_ROOT / "templates" / "documents")
@@ -33,6 +36,8 @@ TEST_USERS = {
     "archivo": ("Ana Torres Paredes", ["archivist"], "SG"),
     "admin": ("Pedro Ccori Flores", ["admin"], "OTI"),
 }
+# Each test user's DNI (the identity their certificates must carry).
+TEST_DNIS = {username: f"4100000{index}" for index, username in enumerate(TEST_USERS, 1)}
 OFFICES = {
     "GM": "Gerencia Municipal", "GDUR": "Gerencia de Desarrollo Urbano y Rural",
     "GAJ": "Gerencia de Asesoría Jurídica", "SG": "Secretaría General",
@@ -62,7 +67,8 @@ def seed(session_factory) -> None:
             accounts.ensure_office(session, code, name)
         for username, (full_name, roles, office) in TEST_USERS.items():
             accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office,
-                                 position="Gerente Municipal" if username == "gerente" else "")
+                                 position="Gerente Municipal" if username == "gerente" else "",
+                                 dni=TEST_DNIS[username])
         load_template_files(session, TEMPLATES_DIR)
 
 

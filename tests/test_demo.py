@@ -162,14 +162,15 @@ def test_aprobados_have_both_vistos_on_the_latest_version_and_no_open_comments(s
 def test_issued_norms_are_numbered_signed_and_some_published(session, demo_settings):
     from docsys import issuing
     from docsys.signing import VALID, verify_pdf
-    from docsys.verification import trust_roots
+    from docsys.verification import revocation, trust_roots
     issued = [d for d in _documents(session) if d.status in ("emitido", "publicado")]
     assert len(issued) >= 3 and any(d.status == "publicado" for d in issued)
     roots = trust_roots(demo_settings)
     for document in issued:
         issuance = issuing.get_issuance(session, document)
         assert document.official_number == issuance.official_number
-        report = verify_pdf(issuing.signed_pdf(demo_settings, issuance), roots)
+        report = verify_pdf(issuing.signed_pdf(demo_settings, issuance), roots,
+                            **revocation(demo_settings))
         assert report.verdict == VALID and len(report.signatures) == 3, report.summary
 
 

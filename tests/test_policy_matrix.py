@@ -25,6 +25,7 @@ from docsys.states import Status
 from tests.conftest import PASSWORD, get_user
 from tests.issuing.support import FIELDS
 from docsys.signing.demo_setup import setup_demo_pki
+from tests.finishing import finish
 
 RG = "resolucion-gerencia"
 REASON = "Motivo de la prueba"
@@ -57,8 +58,8 @@ def make_document(app, state: Status, *, vistos: bool = True) -> int:
     with transaction(app.extensions["docsys.sessions"]) as session:
         luis, carmen = get_user(session, "redactor2"), get_user(session, "asesor")
         julia = get_user(session, "jefe_gdur")
-        document = drafting.create_document(session, RG, {"sumilla": f"Prueba en {state}",
-                                                          **FIELDS}, luis)
+        document = finish(session, drafting.create_document(
+            session, RG, {"sumilla": f"Prueba en {state}", **FIELDS}, luis), luis)
         if state == Status.DRAFT:
             return document.id
         workflow.transition(session, document, "enviar", luis)

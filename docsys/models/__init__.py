@@ -6,7 +6,8 @@ from docsys.models.documents import Document, DocumentVersion
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
-from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
+from docsys.models.issuing import (Blob, Issuance, NumberSequence, PreparedSignature,
+                                    SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
 
@@ -14,7 +15,7 @@ __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
-    "Blob", "Issuance", "NumberSequence", "SigningCredential",
+    "Blob", "Issuance", "NumberSequence", "PreparedSignature", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
     "SourceRelation",
 ]

@@ -71,3 +71,23 @@ class Issuance(Base):
 
 
 make_immutable(Issuance, "La emisión de una norma")
+
+
+class PreparedSignature(Base):
+    """A PDF prepared for the authority to sign with their own software ("Firmar con mi
+    propio programa"): the vistos buenos signed, the final field empty, the number the
+    next issue will take printed. No number is taken until the signed file comes back
+    and is checked; then that number must still be the next one."""
+
+    __tablename__ = "prepared_signatures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    issue_date: Mapped[str] = mapped_column(String(10))
+    official_number: Mapped[str] = mapped_column(String(200))
+    verification_code: Mapped[str] = mapped_column(String(32), unique=True)
+    pdf_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -33,9 +33,13 @@ class Office(Base):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("dni", name="uq_users_dni"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # The DNI (8 digits): a signing certificate is accepted for this user only when its
+    # subject carries it (serialNumber "PNOPE-<DNI>", the Peruvian convention).
+    dni: Mapped[str | None] = mapped_column(String(8))
     position: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))

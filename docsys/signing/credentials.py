@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from docsys.config import generated_secret
 from docsys.errors import NotFound, ValidationError
 from docsys.models import SigningCredential, User
+from docsys.signing import identity
 from docsys.signing.keystore import MAX_PKCS12_BYTES, Credential, KeyStore, open_pkcs12
 
 _keystores: dict[str, KeyStore] = {}
@@ -55,8 +56,10 @@ def open_presented(p12_bytes: bytes, passphrase: str) -> Credential:
 
 def store_credential(session: Session, settings, user: User, p12_bytes: bytes,
                      passphrase: str) -> SigningCredential:
-    """Check the certificate opens and can sign now, then keep it sealed for ``user``."""
+    """Check the certificate opens, is ``user``'s own (their DNI) and chains to a trusted
+    root, then keep it sealed for ``user``."""
     credential = open_presented(p12_bytes, passphrase)
+    identity.accept(settings, user, credential.cert, credential.chain)
     bare = pkcs12.serialize_key_and_certificates(
         name=credential.info.common_name.encode("utf-8"), key=credential.key,
         cert=credential.cert, cas=list(credential.chain) or None,

@@ -16,8 +16,22 @@ SIGNING_ROLES = ("signer", "legal")
 DEMO_PASSPHRASE = "megantoni2026"
 
 
-def _demo_dni(user: User) -> str:
-    return f"{40_000_000 + user.id:08d}"  # recognisably fake: demo certificates only
+def _demo_dni(session: Session, user: User) -> str:
+    """The user's DNI; a demo user without one gets a recognisably fake one (40 000 000 +
+    id, or the next free one) recorded on their user, so the certificate identifies them."""
+    if user.dni:
+        return user.dni
+    candidate = 40_000_000 + user.id
+    while session.scalar(select(User.id).where(User.dni == f"{candidate:08d}")) is not None:
+        candidate += 1
+    user.dni = f"{candidate:08d}"
+    session.flush()
+    return user.dni
+
+
+def demo_crl_url(settings) -> str:
+    """Where docsys publishes the demo CA's CRL (named in each demo certificate)."""
+    return settings["PUBLIC_BASE_URL"].rstrip("/") + "/pki/demo-ca.crl"
 
 
 def setup_demo_pki(session: Session, settings, usernames: list[str] | None = None,
@@ -42,8 +56,9 @@ def setup_demo_pki(session: Session, settings, usernames: list[str] | None = Non
             continue
         write_person_pkcs12(ca, path, passphrase, user.full_name,
                             user.position or "Servidor municipal", user.email or
-                            f"{user.username}@megantoni.gob.pe", dni=_demo_dni(user),
-                            office=user.office.name if user.office else None)
+                            f"{user.username}@megantoni.gob.pe", dni=_demo_dni(session, user),
+                            office=user.office.name if user.office else None,
+                            crl_url=demo_crl_url(settings))
         if store:
             credentials.store_credential(session, settings, user, path.read_bytes(), passphrase)
         made.append({"username": user.username, "file": str(path), "created": True})

@@ -43,6 +43,7 @@ from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -530,6 +531,8 @@ class SignatureReport:
     verdict: str
     explanation: str
     sub_indication: str            # ETSI EN 319 102-1 sub-indication, when not passed
+    # Whether the certificate's revocation status was checked (None: it names no source).
+    revocation_checked: bool | None = None
 
     @property
     def is_visto_bueno(self) -> bool:
@@ -648,9 +651,33 @@ def _expiry_related(indic) -> bool:
                      AdESIndeterminate.EXPIRED)
 
 
-def _validation_context(roots, moment: dt.datetime, allow_fetching: bool) -> ValidationContext:
-    return ValidationContext(trust_roots=list(roots), moment=moment,
+def _validation_context(roots, moment: dt.datetime, allow_fetching: bool,
+                        crls=()) -> ValidationContext:
+    return ValidationContext(trust_roots=list(roots), moment=moment, crls=list(crls),
                              allow_fetching=allow_fetching, revocation_mode="soft-fail")
+
+
+def _revocation_checked(cert, crls, allow_fetching: bool, vc: ValidationContext) -> bool | None:
+    """None when the certificate names no CRL or OCSP source; otherwise whether its
+    status could be checked (a CRL of its issuer was given, or fetching succeeded)."""
+    if not (cert.crl_distribution_points or cert.ocsp_urls):
+        return None
+    if vc.soft_fail_exceptions:
+        return False
+    issuer = cert.issuer
+    if any(crl["tbs_cert_list"]["issuer"] == issuer for crl in crls):
+        return True
+    return allow_fetching
+
+
+def _revocation_time(cert, crls) -> dt.datetime | None:
+    for crl in crls:
+        if crl["tbs_cert_list"]["issuer"] != cert.issuer:
+            continue
+        for entry in crl["tbs_cert_list"]["revoked_certificates"] or []:
+            if entry["user_certificate"].native == cert.serial_number:
+                return entry["revocation_date"].native
+    return None
 
 
 def _failed_report(embedded, index: int, message: str, sub: str, kind: str = "firma",
@@ -715,12 +742,14 @@ def _judge(status, later: str, ts_status) -> tuple[str, str, str]:
 def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
                validation_time: dt.datetime | None = None,
                expected_sha256: str | None = None,
-               allow_fetching: bool = False) -> VerificationReport:
+               allow_fetching: bool = False, crls: Iterable[bytes] = ()) -> VerificationReport:
     """Verify every signature of ``pdf_bytes`` against ``trust_roots``.
 
     ``validation_time`` (default: now) is when certificates must be valid, unless a trusted
     timestamp proves the signature is older (then they are checked at the timestamp's time).
-    Revocation data is not fetched unless ``allow_fetching``. Raises
+    Revocation data is not fetched unless ``allow_fetching``; ``crls`` (DER) are used as
+    given. A certificate that names a revocation source whose status could not be
+    checked makes its signature INDETERMINADO (TRY_LATER). Raises
     :class:`ValidationError` only when the file is not a readable PDF.
     """
     data = bytes(pdf_bytes) if pdf_bytes is not None else b""
@@ -746,6 +775,7 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
             summary="El archivo no contiene firmas digitales: no es un documento firmado.")
 
     roots = load_trust_roots(trust_roots)
+    crl_list = [asn1_crl.CertificateList.load(bytes(c)) for c in crls]
     total_revisions = reader.xrefs.total_revisions
     signed_revisions = []
     for emb in embedded_all:
@@ -757,7 +787,7 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
     reports = []
     for index, emb in enumerate(embedded_all):
         reports.append(_verify_one(emb, index, roots, moment, allow_fetching,
-                                   total_revisions, signed_revisions))
+                                   total_revisions, signed_revisions, crl_list))
 
     altered = any(r.later_changes == "otros" or not r.intact for r in reports)
     verdicts = {r.verdict for r in reports}
@@ -785,14 +815,14 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Iterable, *,
 
 
 def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
-                signed_revisions) -> SignatureReport:
+                signed_revisions, crls=()) -> SignatureReport:
     revision = signed_revisions[index]
     modified_after = revision is not None and revision < total_revisions - 1
     is_timestamp = emb.sig_object_type == "/DocTimeStamp"
     kind = "sello de tiempo del documento" if is_timestamp else "firma"
     status: DocumentTimestampStatus | PdfSignatureStatus
     try:
-        vc = _validation_context(roots, moment, allow_fetching)
+        vc = _validation_context(roots, moment, allow_fetching, crls)
         if is_timestamp:
             status = validate_pdf_timestamp(emb, validation_context=vc)
         else:
@@ -819,7 +849,7 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
             and _expiry_related(status.trust_problem_indic)
             and not_before <= timestamp_time <= not_after):
         try:
-            vc_past = _validation_context(roots, timestamp_time, allow_fetching)
+            vc_past = _validation_context(roots, timestamp_time, allow_fetching, crls)
             status = validate_pdf_signature(emb, vc_past, key_usage_settings=_KEY_USAGE)
             ts_status = status.timestamp_validity
         except Exception:
@@ -845,6 +875,20 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
     only_signatures = later in ("ninguno", "firmas", "datos de validación")
 
     verdict, explanation, sub = _judge(status, later, ts_status)
+    revocation_checked = _revocation_checked(status.signing_cert, crls, allow_fetching, vc)
+    revoked_at = _revocation_time(status.signing_cert, crls)
+    claimed = status.signer_reported_dt if isinstance(status, PdfSignatureStatus) else None
+    if revoked_at is not None and verdict != INVALID and (
+            claimed is None or claimed >= revoked_at):
+        # Signed (by its own account) after its certificate was revoked.
+        verdict, sub = INVALID, AdESFailure.REVOKED.standard_name
+        explanation = ("El certificado del firmante fue revocado el "
+                       f"{format_datetime(revoked_at)}, antes de esta firma.")
+    elif verdict == VALID and revocation_checked is False:
+        verdict, sub = INDETERMINATE, AdESIndeterminate.TRY_LATER.standard_name
+        explanation = ("No se pudo comprobar si el certificado del firmante fue revocado "
+                       "(su autoridad publica la revocación, pero no se pudo consultar); "
+                       "intente más tarde.")
     if is_timestamp and verdict == VALID:
         explanation = "El sello de tiempo del documento es válido."
 
@@ -888,7 +932,57 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
         verdict=verdict,
         explanation=explanation,
         sub_indication=sub,
+        revocation_checked=revocation_checked,
     )
+
+
+def check_external_signature(prepared: bytes, signed: bytes, field_name: str,
+                             trust_roots: Iterable, *, crls: Iterable[bytes] = (),
+                             allow_fetching: bool = False,
+                             ) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """Check a file signed outside docsys against the PDF docsys prepared for it: the
+    same bytes with exactly one revision added, holding exactly one new signature, in
+    ``field_name``, covering the whole file, valid and trusted, and every earlier
+    signature still valid (so nothing else changed). Returns the signer's certificate
+    and the other certificates the signature carries; a Spanish ValidationError naming
+    the failed check otherwise."""
+    reader = _read_pdf(signed, strict=False)
+    if not bytes(signed).startswith(bytes(prepared)):
+        raise ValidationError(
+            "El archivo no es el PDF preparado con una firma agregada: su contenido difiere "
+            "del que docsys preparó (es otro documento, o se modificó antes de firmar).")
+    original = _read_pdf(prepared, strict=False)
+    before = len(original.embedded_signatures)
+    try:
+        embedded = list(reader.embedded_signatures)
+    except Exception as exc:
+        raise ValidationError("Las firmas del PDF están dañadas y no se pueden leer.") from exc
+    added = embedded[before:]
+    if len(added) != 1:
+        raise ValidationError(f"Se esperaba exactamente una firma nueva; el archivo tiene "
+                              f"{len(added)}.")
+    new = added[0]
+    if new.field_name != field_name:
+        raise ValidationError(f"La firma nueva está en el campo «{new.field_name}»; debe "
+                              f"firmar en el campo «{field_name}».")
+    if reader.xrefs.total_revisions != original.xrefs.total_revisions + 1:
+        raise ValidationError("Además de la firma, el archivo tiene otros cambios (más de una "
+                              "revisión agregada).")
+    report = verify_pdf(signed, trust_roots, crls=crls, allow_fetching=allow_fetching)
+    final = report.signatures[-1]
+    if not final.covers_whole_file:
+        raise ValidationError("Después de firmar se hicieron otros cambios al archivo.")
+    if final.verdict != VALID:
+        raise ValidationError(f"La firma agregada no es válida: {final.explanation}")
+    broken = [r for r in report.signatures[:-1] if r.verdict != VALID]
+    if broken:
+        raise ValidationError(f"La firma {broken[0].field_name} ya no es válida en el archivo "
+                              f"subido: {broken[0].explanation}")
+    cert = x509.load_der_x509_certificate(new.signer_cert.dump())
+    others = [x509.load_der_x509_certificate(c.chosen.dump())
+              for c in (new.signed_data["certificates"] or [])
+              if c.name == "certificate" and c.chosen.dump() != new.signer_cert.dump()]
+    return cert, others
 
 
 def describe(report: VerificationReport) -> str:

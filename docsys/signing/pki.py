@@ -8,7 +8,8 @@ inside the instance directory; it only ever signs demo certificates.
 
 Certificates follow the shape of Peruvian signing certificates: the subject carries the
 person's name (CN), position (title), office (OU, when given), the municipality (O), C=PE and,
-when known, the DNI as serialNumber ("DNI 41234567"); keyUsage is digitalSignature +
+when known, the DNI as serialNumber in the ETSI EN 319 412-1 semantic form ("PNOPE-41234567",
+as RENIEC's and accredited Peruvian certificates write it); keyUsage is digitalSignature +
 nonRepudiation and extendedKeyUsage allows document signing (RFC 9336 id-kp-documentSigning,
 Microsoft Document Signing) and e-mail protection (what NSS, and so poppler's pdfsig, asks of
 a signer certificate).
@@ -186,8 +187,10 @@ def issue_person_certificate(ca: DemoCA, full_name: str, position: str, email: s
                              not_before: dt.datetime | None = None,
                              office: str | None = None,
                              organization: str = DEFAULT_ORGANIZATION,
+                             crl_url: str | None = None,
                              ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    """A signing certificate for a person, issued by ``ca``.
+    """A signing certificate for a person, issued by ``ca``; ``crl_url`` is where its
+    CA publishes revocations (a CRL distribution point in the certificate).
 
     ``not_before`` (UTC; default: five minutes ago) and ``valid_days`` set the validity
     window, so an already expired certificate is
@@ -211,7 +214,7 @@ def issue_person_certificate(ca: DemoCA, full_name: str, position: str, email: s
     if position:
         attributes.append(x509.NameAttribute(NameOID.TITLE, _fit(position)))
     if dni:
-        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"DNI {dni}"))
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"PNOPE-{dni}"))
     attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(full_name)))
     builder = (
         x509.CertificateBuilder()
@@ -237,6 +240,10 @@ def issue_person_certificate(ca: DemoCA, full_name: str, position: str, email: s
     if email:
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+    if crl_url:
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
+            reasons=None, crl_issuer=None)]), critical=False)
     return builder.sign(ca.key, hashes.SHA256()), key
 
 
@@ -299,11 +306,12 @@ def export_pkcs12(cert: x509.Certificate, key: rsa.RSAPrivateKey,
 
 def write_person_pkcs12(ca: DemoCA, path: str | os.PathLike, passphrase: str,
                         full_name: str, position: str, email: str, dni: str | None = None,
-                        office: str | None = None) -> x509.Certificate:
+                        office: str | None = None,
+                        crl_url: str | None = None) -> x509.Certificate:
     """Issue a certificate and write it as a PKCS#12 file (mode 0600); what the
     ``pki demo`` command does for each demo user."""
     cert, key = issue_person_certificate(ca, full_name, position, email, dni=dni,
-                                         office=office)
+                                         office=office, crl_url=crl_url)
     data = export_pkcs12(cert, key, ca.cert, passphrase)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -322,3 +330,72 @@ def load_certificates(data: bytes | str | x509.Certificate) -> list[x509.Certifi
     if b"-----BEGIN CERTIFICATE-----" in data:
         return x509.load_pem_x509_certificates(data)
     return [x509.load_der_x509_certificate(data)]
+
+
+# ---------------------------------------------------------------------------- revocation
+
+CRL_FILE = "demo-ca.crl"
+REVOKED_FILE = "revocados.txt"
+CRL_VALID_DAYS = 7
+
+
+def revoked_serials(directory: str | os.PathLike) -> dict[int, dt.datetime]:
+    """The demo CA's revoked certificates: serial -> revocation time (UTC)."""
+    path = Path(directory) / REVOKED_FILE
+    revoked: dict[int, dt.datetime] = {}
+    if path.exists():
+        for line in path.read_text(encoding="ascii").splitlines():
+            serial, _, when = line.partition(" ")
+            if serial.strip():
+                revoked[int(serial, 16)] = dt.datetime.fromisoformat(when.strip())
+    return revoked
+
+
+def write_crl(ca: DemoCA) -> bytes:
+    """Sign a fresh CRL (DER) listing every revoked certificate, valid CRL_VALID_DAYS,
+    and write it to ``<CA directory>/demo-ca.crl`` (what docsys serves)."""
+    if ca.directory is None:
+        raise ValueError("La autoridad de demostración no tiene directorio.")
+    now = _now()
+    revoked = revoked_serials(ca.directory)
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(ca.cert.subject)
+               .last_update(now - dt.timedelta(minutes=5))
+               .next_update(now + dt.timedelta(days=CRL_VALID_DAYS))
+               .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   ca.key.public_key()), critical=False))
+    for serial, when in sorted(revoked.items()):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial)
+            .revocation_date(when).build())
+    der = builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    (ca.directory / CRL_FILE).write_bytes(der)
+    return der
+
+
+def current_crl(directory: str | os.PathLike) -> bytes | None:
+    """The demo CA's CRL, signed again when missing or within a day of its next update;
+    None when ``directory`` holds no demo CA."""
+    directory = Path(directory)
+    if not ((directory / CA_CERT_FILE).exists() and (directory / CA_KEY_FILE).exists()):
+        return None
+    path = directory / CRL_FILE
+    if path.exists():
+        der = path.read_bytes()
+        crl = x509.load_der_x509_crl(der)
+        next_update = crl.next_update_utc
+        if next_update is not None and next_update - _now() > dt.timedelta(days=1):
+            return der
+    return write_crl(load_ca(directory))
+
+
+def revoke(directory: str | os.PathLike, serial: int | str,
+           when: dt.datetime | None = None) -> bytes:
+    """Revoke a certificate of the demo CA (by serial, int or hex) and publish the CRL."""
+    directory = Path(directory)
+    number = int(serial, 16) if isinstance(serial, str) else serial
+    moment = (when or _now()).astimezone(dt.timezone.utc).replace(microsecond=0)
+    with open(directory / REVOKED_FILE, "a", encoding="ascii") as fh:
+        fh.write(f"{number:X} {moment.isoformat()}\n")
+    return write_crl(load_ca(directory))

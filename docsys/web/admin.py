@@ -64,7 +64,8 @@ def users():
             services.create_user(session, current_user, form.get("username", ""),
                                  form.get("password", ""), form.get("full_name", ""),
                                  request.form.getlist("roles"), form.get("office") or None,
-                                 position=form.get("position", ""), email=form.get("email", ""))
+                                 position=form.get("position", ""), email=form.get("email", ""),
+                                 dni=form.get("dni", ""))
         except DocsysError as exc:
             error = exc.message
         else:

@@ -430,10 +430,9 @@ def issue_document(document_id):
     """Number, sign and store an approved document. The signer's stored certificate is used,
     unless a PKCS#12 is sent as multipart ``certificate`` with ``passphrase``."""
     upload = request.files.get("certificate")
-    presented = issuing.check_presented(upload.read() if upload else None,
-                                        request.form.get("passphrase"))
     issuance = services.issue(db(), current_app.config, g.api_user, document_id,
-                              presented=presented)
+                              p12=upload.read() if upload else None,
+                              passphrase=request.form.get("passphrase"))
     document = versions.get_document(db(), document_id, g.api_user)
     return jsonify(_issuance_json(issuance, document)), 201
 

@@ -32,10 +32,33 @@ def uploaded_certificate() -> tuple[bytes | None, str | None]:
 @roles_required()
 def issue(document_id):
     p12, passphrase = uploaded_certificate()
-    presented = issuing.check_presented(p12, passphrase)
     issuance = services.issue(db(), current_app.config, current_user, document_id,
-                              presented=presented)
+                              p12=p12, passphrase=passphrase)
     flash(f"Norma emitida y firmada: {issuance.official_number}. "
+          f"Código de verificación {issuance.verification_code}.", "success")
+    return redirect(url_for("review.page", document_id=issuance.document_id))
+
+
+@bp.route("/documentos/<document_id>/preparar-firma", methods=["POST"])
+@queues_for_writing
+@roles_required()
+def prepare_external(document_id):
+    """«Firmar con mi propio programa»: download the PDF prepared for the signature."""
+    prepared, pdf = services.prepare_external_signing(db(), current_app.config, current_user,
+                                                      document_id)
+    return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"para-firmar-{prepared.document_id}.pdf")
+
+
+@bp.route("/documentos/<document_id>/firma-externa", methods=["POST"])
+@queues_for_writing
+@roles_required()
+def upload_signed(document_id):
+    upload = request.files.get("firmado")
+    data = upload.read() if upload and upload.filename else None
+    issuance = services.issue_signed_elsewhere(db(), current_app.config, current_user,
+                                               document_id, data)
+    flash(f"Norma emitida con su firma: {issuance.official_number}. "
           f"Código de verificación {issuance.verification_code}.", "success")
     return redirect(url_for("review.page", document_id=issuance.document_id))
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request,
+                   Response,
                    send_file, url_for)
 
 from docsys import blobs, issuing, portal, verification, versions
 from docsys.archive.review import download_name
 from docsys.drafting.structure import plain_text
-from docsys.errors import ValidationError
+from docsys.errors import NotFound, ValidationError
 from docsys.rendering import render_html
+from docsys.signing import identity
 from docsys.web.search import (FACET_LABELS, STATUS_LABELS, run_search, with_filter)
 from docsys.web.session import db
 from search import FACET_FIELDS, Visibility
@@ -98,6 +100,16 @@ def norm_pdf(tipo, anio, numero):
 
 
 # ---- verification -----------------------------------------------------------------------
+
+@bp.route("/pki/demo-ca.crl")
+def demo_crl():
+    """The demo CA's revocation list, named in every demo certificate (demo mode only)."""
+    crls = identity.local_crls(current_app.config)
+    if not crls:
+        raise NotFound("Esta instalación no publica una autoridad de demostración.")
+    return Response(crls[0], mimetype="application/pkix-crl",
+                    headers={"Cache-Control": "max-age=300"})
+
 
 @bp.route("/verificar", methods=["GET", "POST"])
 def verify():

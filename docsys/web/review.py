@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from docsys import accounts, audit, issuing, policy, services, versions, workflow
-from docsys.states import STATUS_LABELS, label
+from docsys.states import STATUS_LABELS, Status, label
 from docsys.models import User
 from docsys.portal import address_of
 from docsys.review import service
@@ -57,7 +57,11 @@ def issuing_context(session, document) -> dict:
     """What the issuing panel of the review page needs."""
     issuance = issuing.issuance_of(session, document)
     address = address_of(document)
-    return {"issuance": issuance, "can_issue": issuing.can_issue(current_user, document),
+    can_issue = issuing.can_issue(current_user, document)
+    next_number = (issuing.next_number(session, current_app.config, document)
+                   if can_issue and issuance is None and document.status == Status.APPROVED
+                   else None)
+    return {"issuance": issuance, "can_issue": can_issue, "next_number": next_number,
             "can_publish": issuing.can_publish(current_user, document),
             "has_credential": stored_credential(session, current_user) is not None,
             "norm_url_args": address.as_args() if address else {}}

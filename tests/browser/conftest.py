@@ -147,6 +147,36 @@ def screenshot():
     return take
 
 
+@pytest.fixture(scope="module")
+def nearly_finished_template(live_server, tmp_path_factory):
+    """The RGM template with every prompt filled except the first article's ("APROBAR
+    [indique …]"): a draft the author finishes by writing that one article (approval
+    refuses prompts). Loaded once per live server; returns its key."""
+    import re
+
+    from docsys.config import PROJECT_ROOT
+    from docsys.drafting import service
+    key = TEMPLATE_KEY + "-casi-completa"
+    source = (PROJECT_ROOT / "templates" / "documents" / f"{TEMPLATE_KEY}.yaml").read_text(
+        encoding="utf-8")
+    lines = []
+    for line in source.splitlines():
+        if line.startswith("key:"):
+            line = f"key: {key}"
+        elif "APROBAR [" not in line:
+            line = re.sub(r"\[[^\]\n]{3,200}\]", "lo que consta en el expediente", line)
+        lines.append(line)
+    directory = tmp_path_factory.mktemp("plantillas")
+    (directory / f"{key}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    session = live_server.app.extensions["docsys.sessions"]()
+    try:
+        service.load_template_files(session, directory)
+        session.commit()
+    finally:
+        session.close()
+    return key
+
+
 @pytest.fixture
 def make_draft(live_server):
     """Factory: create a draft (version 1) through the domain service, as ``username``."""
@@ -155,11 +185,12 @@ def make_draft(live_server):
     from docsys.drafting import service
     from docsys.models import User
 
-    def make(username="redactora", sumilla="Aprobar el expediente técnico del proyecto de agua potable"):
+    def make(username="redactora", sumilla="Aprobar el expediente técnico del proyecto de agua potable",
+             template=TEMPLATE_KEY):
         session = live_server.app.extensions["docsys.sessions"]()
         try:
             user = session.scalar(select(User).where(User.username == username))
-            document = service.create_document(session, TEMPLATE_KEY, {
+            document = service.create_document(session, template, {
                 "sumilla": sumilla, "expediente": "2026-004512",
                 "informes": "el Informe N° 045-2026-GIP-MDM",
                 "resolucion_delegacion": "Resolución de Alcaldía N° 002-2026-A-MDM",

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from tests.finishing import finish
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +31,7 @@ def approved(live_server, make_draft):
         setup_demo_pki(session, live_server.app.config, usernames=["asesora", "gerente"])
         from docsys.models import Document
         document = session.get(Document, document_id)
+        finish(session, document, user("redactora"))
         workflow.transition(session, document, "enviar", user("redactora"))
         workflow.give_visto_bueno(session, document, user("asesora"))
         workflow.give_visto_bueno(session, document, user("gerente"))
@@ -48,6 +50,10 @@ def test_issue_publish_find_and_verify(new_page, approved, tmp_path, screenshot)
     jorge.goto(review)
     panel = jorge.locator("#issue")
     expect(panel).to_contain_text("Se usará su certificado registrado")
+    # The page says what will happen: the version, the number to be taken, no undoing.
+    expect(panel.locator("#issue-number")).to_contain_text("N° 0001-")
+    expect(panel.locator("#issue-version")).to_contain_text("Versión")
+    expect(panel.locator("#issue-irreversible")).to_contain_text("no se puede deshacer")
     panel.get_by_role("button", name="Emitir y firmar").click()
     expect(jorge.locator(".flash-success")).to_contain_text("Norma emitida y firmada")
     issued = jorge.locator("#issuance")
@@ -93,6 +99,7 @@ def test_issue_publish_find_and_verify(new_page, approved, tmp_path, screenshot)
     expect(citizen.locator("#signatures tbody tr")).to_have_count(3)
     expect(citizen.locator("#signatures")).to_contain_text("Doy V° B°")
     expect(citizen.locator("#signatures")).to_contain_text("Soy el autor del documento")
+    expect(citizen.locator("#signatures .signer-dni").first).to_contain_text(re.compile(r"DNI \d{8}"))
 
     # --- By typing the code printed on paper (lower case, with spaces).
     citizen.goto("/verificar")

@@ -58,8 +58,9 @@ def flash(page):
     return page.locator(".flash-success")
 
 
-def test_review_round_trip_until_approved(new_page, make_draft, live_server, screenshot):
-    document_id = make_draft("redactora", sumilla=SUMILLA)
+def test_review_round_trip_until_approved(new_page, make_draft, live_server, screenshot,
+                                          nearly_finished_template):
+    document_id = make_draft("redactora", sumilla=SUMILLA, template=nearly_finished_template)
     review_path = f"/documentos/{document_id}/revision"
     rosa = new_page("redactora")
     ana = new_page("asesora")
@@ -342,6 +343,7 @@ def workflow_step(live_server):
 
     from docsys import workflow
     from docsys.models import Document, User
+    from tests.finishing import finish
 
     def step(document_id, username, action, reason="", assignee=None):
         session = live_server.app.extensions["docsys.sessions"]()
@@ -351,6 +353,8 @@ def workflow_step(live_server):
             document = session.get(Document, document_id)
             if action == "visto_bueno":
                 workflow.give_visto_bueno(session, document, user(username))
+            elif action == "completar":   # the author fills the template's prompts
+                finish(session, document, user(username))
             else:
                 workflow.transition(session, document, action, user(username), reason,
                                     assignee=user(assignee) if assignee else None)
@@ -383,6 +387,7 @@ def test_resent_without_assignee_reaches_the_legal_inbox(new_page, make_draft, w
 def test_approved_draft_leaves_the_advisers_pending_list(new_page, make_draft, workflow_step):
     sumilla = "Aprobar la modificación del Plan Anual de Contrataciones 2026"
     document_id = make_draft("redactora", sumilla=sumilla)
+    workflow_step(document_id, "redactora", "completar")
     workflow_step(document_id, "redactora", "enviar", assignee="asesora")
     workflow_step(document_id, "asesora", "visto_bueno")
     workflow_step(document_id, "gerente", "visto_bueno")

@@ -13,6 +13,7 @@ from docsys.versions import latest_version, save_version
 from tests.compliance.support import DELEGATION, add_norm
 from tests.conftest import get_user
 from tests.issuing.support import FIELDS, RGM, demo_pki
+from tests.finishing import fill_prompts
 
 
 def test_an_issued_resolution_proposes_its_repeal(app):
@@ -28,7 +29,7 @@ def test_an_issued_resolution_proposes_its_repeal(app):
         resuelve = next(s for s in content["sections"] if s["key"] == "resuelve")
         resuelve["items"].append({"text": "DEJAR SIN EFECTO la Resolución de Alcaldía N° "
                                           "145-2023-A-MDM."})
-        save_version(session, document, content, document.latest_version, author)
+        save_version(session, document, fill_prompts(content), document.latest_version, author)
         workflow.transition(session, document, "enviar", author)
         workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
         workflow.give_visto_bueno(session, document, get_user(session, "gerente"))

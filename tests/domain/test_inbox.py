@@ -10,6 +10,7 @@ from docsys.drafting import service
 from docsys.models import Document, Office
 from tests.conftest import get_user
 from tests.domain.test_workflow import act, new_doc, vb
+from tests.finishing import finish
 
 
 def awaiting(factory, username):
@@ -93,8 +94,9 @@ def test_area_head_until_his_visto_bueno_is_on_the_current_version(session_facto
 
 def _approved(factory, template, drafter, head):
     with transaction(factory) as s:
-        doc = service.create_document(s, template, {"sumilla": f"Norma de prueba {template}"},
-                                      get_user(s, drafter)).id
+        author = get_user(s, drafter)
+        doc = finish(s, service.create_document(s, template, {"sumilla": f"Norma de prueba {template}"},
+                                                author), author).id
     act(factory, doc, "enviar", drafter)
     vb(factory, doc, "asesor")
     vb(factory, doc, head)

@@ -13,14 +13,17 @@ from docsys.drafting import service
 from docsys.errors import Conflict, DocsysError, NotFound, PermissionDenied, ValidationError
 from docsys.models import Document
 from tests.conftest import get_user
+from tests.finishing import finish
 
 RGM = "resolucion-gerencia-municipal"
 
 
-def new_doc(factory, username="redactor"):
+def new_doc(factory, username="redactor", finished=False):
+    """A draft; ``finished``: its template prompts filled (a second version)."""
     with transaction(factory) as s:
-        return service.create_document(s, RGM, {"sumilla": "Aprobar el PAC 2025"},
-                                       get_user(s, username)).id
+        author = get_user(s, username)
+        document = service.create_document(s, RGM, {"sumilla": "Aprobar el PAC 2025"}, author)
+        return (finish(s, document, author) if finished else document).id
 
 
 def act(factory, doc_id, action, username, reason=""):
@@ -40,7 +43,7 @@ def status(factory, doc_id):
 
 
 def test_full_happy_path(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     assert act(session_factory, doc, "enviar", "redactor") == "en_revision"
     assert vb(session_factory, doc, "asesor") == "legal"
     assert vb(session_factory, doc, "gerente") == "area"  # signer of GM heads the area
@@ -53,7 +56,7 @@ def test_full_happy_path(session_factory):
 
 
 def test_transitions_refused_from_the_wrong_state(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     with pytest.raises(Conflict, match="Borrador"):
         act(session_factory, doc, "aprobar", "asesor")
     with pytest.raises(ValidationError, match="desconocida"):
@@ -74,7 +77,7 @@ def test_return_with_observations_and_resubmit(session_factory):
 
 
 def test_open_observations_and_missing_vistos_block_approval(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     act(session_factory, doc, "enviar", "redactor")
     with transaction(session_factory) as s:
         d = s.get(Document, doc)
@@ -94,7 +97,7 @@ def test_open_observations_and_missing_vistos_block_approval(session_factory):
 
 
 def test_new_version_voids_vistos_buenos(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     act(session_factory, doc, "enviar", "redactor")
     vb(session_factory, doc, "asesor")
     vb(session_factory, doc, "gerente")
@@ -103,7 +106,8 @@ def test_new_version_voids_vistos_buenos(session_factory):
         legal = get_user(s, "asesor")
         content = versions.latest_version(s, d).content
         content["closing"] = "REGÍSTRESE Y CÚMPLASE."
-        versions.save_version(s, d, content, 1, legal, note="Corrección de Asesoría Jurídica")
+        versions.save_version(s, d, content, d.latest_version, legal,
+                              note="Corrección de Asesoría Jurídica")
         assert workflow.current_vistos(s, d) == {}
     with pytest.raises(Conflict, match="visto bueno"):
         act(session_factory, doc, "aprobar", "asesor")
@@ -144,7 +148,7 @@ def test_the_visto_bueno_is_offered_once_per_version_to_whom_gives_it(session_fa
 
 
 def test_concurrent_approve_and_return_have_one_winner(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     act(session_factory, doc, "enviar", "redactor")
     vb(session_factory, doc, "asesor")
     vb(session_factory, doc, "gerente")
@@ -283,7 +287,7 @@ def test_every_action_allowed_and_refused_per_role_and_office(session_factory):
         action = key.removesuffix("_again")
         target = workflow.ACTIONS[action].target
         for username in EVERYONE:
-            doc = new_doc(session_factory)
+            doc = new_doc(session_factory, finished=True)
             _bring_to(session_factory, doc, state)
             before = status(session_factory, doc)
             with transaction(session_factory) as s:
@@ -303,7 +307,7 @@ def test_every_action_allowed_and_refused_per_role_and_office(session_factory):
 
 
 def test_no_action_outside_its_states(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     for action, username in [("observar", "asesor"), ("aprobar", "asesor"),
                              ("devolver", "gerente")]:
         with pytest.raises(Conflict, match="Borrador"):
@@ -349,7 +353,7 @@ def test_resent_without_assignee_goes_back_to_the_legal_pool(session_factory):
 
 def test_approved_draft_leaves_the_adviser_and_awaits_the_signer(session_factory):
     from docsys.inbox import awaiting_documents
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     with transaction(session_factory) as s:
         workflow.transition(s, s.get(Document, doc), "enviar", get_user(s, "redactor"),
                             assignee=get_user(s, "asesor"))
@@ -366,7 +370,7 @@ def test_approved_draft_leaves_the_adviser_and_awaits_the_signer(session_factory
 
 
 def test_assignee_must_be_able_to_act_in_the_new_state(session_factory):
-    doc = new_doc(session_factory)
+    doc = new_doc(session_factory, finished=True)
     _add_user(session_factory, "asesor_inactivo", ["legal"], "GAJ")
     with transaction(session_factory) as s:
         get_user(s, "asesor_inactivo").active = False

@@ -10,6 +10,7 @@ from docsys import accounts, workflow
 from docsys.drafting import service
 from docsys.signing.demo_setup import setup_demo_pki
 from tests.conftest import PASSWORD, get_user
+from tests.finishing import finish
 
 RGM = "resolucion-gerencia-municipal"
 RA = "resolucion-alcaldia"
@@ -25,6 +26,7 @@ def approved_document(session, sumilla="Aprobar el expediente técnico del camin
     """A document taken through review: sent, both vistos buenos, approved."""
     author = get_user(session, drafter)
     document = service.create_document(session, template, {"sumilla": sumilla, **FIELDS}, author)
+    finish(session, document, author)
     workflow.transition(session, document, "enviar", author)
     workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
     workflow.give_visto_bueno(session, document, get_user(session, "gerente"))

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from docsys import issuing
 from docsys.db import transaction
-from docsys.errors import Conflict, NotFound, PermissionDenied
+from docsys.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from docsys.models import Document, Issuance, NumberSequence
-from docsys.signing import INDETERMINATE, VALID, pki, verify_pdf
+from docsys.signing import VALID, pki, verify_pdf
 from docsys.signing.pades import TimestampUnavailable
-from docsys.verification import trust_roots, verify_file
+from docsys.verification import revocation, trust_roots
 from tests.conftest import get_user
 from tests.issuing.support import RA, approved_document, pages_text
 from tests.signing.support import PDFSIG, LocalTSA, make_nss_db, run_pdfsig
@@ -52,7 +52,8 @@ def test_issue_numbers_renders_and_signs(signing_ready, settings, tmp_path):
     for page in pages:
         flat = "".join(page.split())
         assert issuance.verification_code in flat and url in flat
-    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256)
+    report = verify_pdf(pdf, trust_roots(settings), expected_sha256=issuance.pdf_sha256,
+                        **revocation(settings))
     assert report.verdict == VALID, report.summary
     assert report.matches_issued is True
     # Vistos buenos first (legal adviser, area head), the authority's signature last.
@@ -162,7 +163,8 @@ def test_signatures_carry_a_timestamp_when_a_tsa_is_configured(signing_ready, se
     with LocalTSA(cert, key, ca.cert) as tsa:
         _, issuance = _issue(signing_ready, dict(settings, TSA_URL=tsa.url))
         assert tsa.requests >= 3  # one token per signature (pyHanko may also probe the size)
-    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings))
+    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings),
+                        **revocation(settings))
     assert report.verdict == VALID, report.summary
     assert all(s.timestamp_time is not None and s.timestamp_trusted for s in report.signatures)
 
@@ -172,8 +174,10 @@ def test_a_certificate_presented_at_signing_time_is_used_and_not_kept(signing_re
     from docsys.signing import credentials
     ca = pki.load_ca(settings["PKI_DIR"])
     p12 = tmp_path / "token.p12"
+    with transaction(signing_ready) as session:
+        dni = get_user(session, "gerente").dni
     pki.write_person_pkcs12(ca, p12, "clave-del-token", "Jorge Mendoza Salas",
-                            "Gerente Municipal", "jmendoza@megantoni.gob.pe", dni="41234567")
+                            "Gerente Municipal", "jmendoza@megantoni.gob.pe", dni=dni)
     presented = issuing.check_presented(p12.read_bytes(), "clave-del-token")
     with transaction(signing_ready) as session:
         gerente = get_user(session, "gerente")
@@ -182,28 +186,30 @@ def test_a_certificate_presented_at_signing_time_is_used_and_not_kept(signing_re
         issuance = issuing.issue(session, settings, document, gerente, presented=presented,
                                  date=MARCH_12)
         assert credentials.stored_credential(session, gerente) is None
-    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings))
+    report = verify_pdf(issuing.signed_pdf(settings, issuance), trust_roots(settings),
+                        **revocation(settings))
     assert report.verdict == VALID
     assert report.signatures[-1].certificate_serial == presented.info.serial_number
+    assert report.signatures[-1].signer_dni == dni
 
 
-def test_a_signature_by_an_untrusted_certificate_is_reported(signing_ready, settings, tmp_path):
+def test_an_untrusted_certificate_is_refused_before_the_number(signing_ready, settings,
+                                                               tmp_path):
     other_ca = pki.create_ca("Autoridad Certificadora Desconocida")
     p12 = tmp_path / "ajeno.p12"
+    with transaction(signing_ready) as session:
+        dni = get_user(session, "gerente").dni
     pki.write_person_pkcs12(other_ca, p12, "clave", "Jorge Mendoza Salas", "Gerente Municipal",
-                            "jmendoza@megantoni.gob.pe", dni="41234567")
+                            "jmendoza@megantoni.gob.pe", dni=dni)
     presented = issuing.check_presented(p12.read_bytes(), "clave")
     with transaction(signing_ready) as session:
         document = approved_document(session)
-        issuance = issuing.issue(session, settings, document, get_user(session, "gerente"),
-                                 presented=presented)
-        result = verify_file(session, settings, issuing.signed_pdf(settings, issuance))
-    assert result.authentic  # the very file docsys issued...
-    assert result.report.verdict == INDETERMINATE  # ...but its last signer is not trusted
-    final = result.report.signatures[-1]
-    assert final.intact and not final.trusted
-    assert "confianza" in final.explanation
-    assert "no se pudo confirmar" in result.verdict_text.lower()
+        with pytest.raises(ValidationError, match="autoridad de certificación de confianza"):
+            issuing.issue(session, settings, document, get_user(session, "gerente"),
+                          presented=presented)
+        session.rollback()
+    with transaction(signing_ready) as session:
+        assert session.scalar(select(func.count()).select_from(NumberSequence)) == 0
 
 
 def test_publish_needs_the_archive_and_an_issued_norm(signing_ready, settings):

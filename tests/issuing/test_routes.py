@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from docsys.db import transaction
 from docsys.models import AuditEntry, Document, Issuance
-from tests.conftest import get_user
+from tests.conftest import TEST_DNIS, get_user
 from tests.issuing.support import approved_document, demo_pki
 
 
@@ -152,7 +152,7 @@ def test_api_issue_with_a_presented_certificate_and_bad_ones(app, api_token, rea
     ca = pki.load_ca(app.config["PKI_DIR"])
     p12 = tmp_path / "g.p12"
     pki.write_person_pkcs12(ca, p12, "clave-correcta", "Jorge Mendoza Salas", "Gerente Municipal",
-                            "j@megantoni.gob.pe", dni="41234567")
+                            "j@megantoni.gob.pe", dni=TEST_DNIS["gerente"])
     wrong = client.post(f"/api/v1/documents/{ready}/issue", headers=signer,
                         data={"certificate": (io.BytesIO(p12.read_bytes()), "g.p12"),
                               "passphrase": "otra"}, content_type="multipart/form-data")
@@ -281,10 +281,11 @@ def test_cli_verify_and_pki_demo(app, issued, tmp_path):
 def test_certificate_page_keeps_it_sealed(app, browser, tmp_path):
     from docsys.signing import credentials, pki
     from docsys.models import SigningCredential
-    ca = pki.create_demo_ca(tmp_path / "ca")
+    ca = pki.create_demo_ca(app.config["PKI_DIR"])
     p12 = tmp_path / "a.p12"
     pki.write_person_pkcs12(ca, p12, "mi-clave-secreta", "Carmen Rojas Villanueva",
-                            "Gerente de Asesoría Jurídica", "c@megantoni.gob.pe", dni="41112222")
+                            "Gerente de Asesoría Jurídica", "c@megantoni.gob.pe",
+                            dni=TEST_DNIS["asesor"])
     asesor = browser("asesor")
     assert "Registrar certificado" in asesor.get("/cuenta/certificado").get_data(as_text=True)
     wrong = asesor.post_form("/cuenta/certificado",

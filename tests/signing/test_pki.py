@@ -53,7 +53,7 @@ def test_person_certificate_has_a_peruvian_subject_and_signing_usages(demo_ca, p
     assert _attr(subject, NameOID.TITLE) == "Gerente de Asesoría Jurídica"
     assert _attr(subject, NameOID.ORGANIZATION_NAME) == "Municipalidad Distrital de Megantoni"
     assert _attr(subject, NameOID.COUNTRY_NAME) == "PE"
-    assert _attr(subject, NameOID.SERIAL_NUMBER) == "DNI 41234567"
+    assert _attr(subject, NameOID.SERIAL_NUMBER) == "PNOPE-41234567"
     assert cert.issuer == demo_ca.cert.subject
     usage = cert.extensions.get_extension_for_class(x509.KeyUsage)
     assert usage.critical

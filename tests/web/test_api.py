@@ -4,6 +4,7 @@ from io import BytesIO
 import pytest
 from docx import Document as DocxDocument
 from pypdf import PdfReader
+from tests.finishing import fill_prompts
 
 RGM = "resolucion-gerencia-municipal"
 
@@ -143,13 +144,18 @@ def test_oversized_body_is_413(api):
 def test_review_workflow_through_the_api(api):
     doc = create(api)
     doc_id = doc["id"]
+    # The author completes the template's prompts (nothing unfinished is approved).
+    finished = api("POST", f"/documents/{doc_id}/versions",
+                   json={"content": fill_prompts(doc["content"]), "base_version": 1})
+    assert finished.status_code == 201, finished.get_data(as_text=True)
     sent = api("POST", f"/documents/{doc_id}/transitions",
                json={"action": "enviar", "reason": "Para revisión", "assignee": "asesor"})
     assert sent.status_code == 201
     assert sent.get_json()["status"] == "en_revision" and sent.get_json()["assignee"] == "asesor"
-    article = next(s for s in doc["content"]["sections"] if s["kind"] == "articles")["items"][0]
+    article = next(s for s in fill_prompts(doc["content"])["sections"]
+                   if s["kind"] == "articles")["items"][0]
     comment = api("POST", f"/documents/{doc_id}/comments", username="asesor",
-                  json={"body": "Precisar la unidad orgánica.", "version": 1,
+                  json={"body": "Precisar la unidad orgánica.", "version": 2,
                         "item_id": article["id"], "quote": article["text"][:25]})
     assert comment.status_code == 201
     flow = api("GET", f"/documents/{doc_id}/workflow", username="asesor").get_json()

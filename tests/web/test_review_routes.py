@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.web.test_drafts_routes import content_of, create_draft, with_article
+from tests.finishing import fill_prompts
 
 
 def submit(b, doc_id, assignee=None):
@@ -50,7 +51,8 @@ def test_review_flow_over_http(app, browser):
     assert "Observado" in rosa.get(f"/documentos/{doc}/revision").get_data(as_text=True)
     # fix, answer and resubmit; the old vistos buenos no longer hold
     saved = rosa.post_json(f"/documentos/{doc}/guardar",
-                           {"content": with_article(content_of(rosa, doc, 1), "APROBAR por S/ 1 250 000."),
+                           {"content": fill_prompts(with_article(content_of(rosa, doc, 1),
+                                                                 "APROBAR por S/ 1 250 000.")),
                             "base_version": 1, "note": "Se precisa el monto"})
     assert saved.status_code == 200
     page = rosa.get(f"/documentos/{doc}/revision").get_data(as_text=True)
@@ -158,12 +160,22 @@ HUGE = "9" * 25          # past 64 bits: SQLite cannot bind it
 PAST_INT4 = str(2**40)   # past PostgreSQL's INTEGER
 
 
-def _sent_draft(app, which="app"):
+def finish_over_http(rosa, doc):
+    """The author fills the template's prompts (version 2): approval refuses prompts."""
+    saved = rosa.post_json(f"/documentos/{doc}/guardar",
+                           {"content": fill_prompts(content_of(rosa, doc, 1)),
+                            "base_version": 1, "note": "Texto completado"})
+    assert saved.status_code == 200
+
+
+def _sent_draft(app, which="app", finished=False):
     from tests.conftest import Browser
     rosa, carmen = Browser(app.test_client()), Browser(app.test_client())
     rosa.login("redactor")
     carmen.login("asesor")
     doc = create_draft(rosa)
+    if finished:
+        finish_over_http(rosa, doc)
     assert submit(rosa, doc).status_code == 302
     return rosa, carmen, doc
 
@@ -336,7 +348,7 @@ def test_simultaneous_approve_and_return_over_http(request, which):
     with transaction(app.extensions["docsys.sessions"]) as s:
         accounts.create_user(s, "asesor2", "clave-segura-1", "Segundo Asesor", ["legal"],
                              office_code="GAJ")
-    rosa, carmen, doc = _sent_draft(app)
+    rosa, carmen, doc = _sent_draft(app, finished=True)
     segundo = Browser(app.test_client())
     segundo.login("asesor2")
     carmen.post_form(f"/documentos/{doc}/visto-bueno")
@@ -368,6 +380,7 @@ def test_simultaneous_approve_and_return_over_http(request, which):
 def test_cli_transition_and_visto_bueno(app, browser):
     rosa = browser("redactor")
     doc = create_draft(rosa)
+    finish_over_http(rosa, doc)
     runner = app.test_cli_runner()
 
     def run(*args):
