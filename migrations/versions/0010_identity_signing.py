@@ -2,7 +2,7 @@
 PDFs prepared for signing with the authority's own software
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0011
 Create Date: 2026-12-06 17:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
