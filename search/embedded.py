@@ -85,7 +85,8 @@ SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "f
 
 # Facet counts and the page of hits are two passes over the matches; tantivy releases the
 # GIL while it works, so the facet pass runs alongside on this pool.
-_FACET_POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)),
+FACET_THREADS = max(2, min(8, os.cpu_count() or 2))
+_FACET_POOL = ThreadPoolExecutor(max_workers=FACET_THREADS,
                                  thread_name_prefix="docsys-facets")
 
 
