@@ -63,11 +63,11 @@ def child_docsys(url: str, workdir: Path, index_dir: Path) -> dict:
     service = app.extensions["docsys.search"]
     service.backend  # open the (empty) index before timing, as the CLI has it open too
     before = peak_rss_mb()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     count = service.reindex(progress=False)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
     service.close()
-    return {"docs": count, "seconds": seconds, "rss_before_mb": before,
+    return {"docs": count, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before,
             "peak_rss_mb": peak_rss_mb()}
 
 
@@ -82,7 +82,7 @@ def child_raw(prepared: Path, index_dir: Path) -> dict:
     heap = defaults["rebuild_heap"]
     threads = max(1, min(4, os.cpu_count() or 1))  # EmbeddedBackend's rebuild threads
     before = peak_rss_mb()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     index = tantivy.Index(build_schema(), path=str(index_dir), reuse=False)
     index.register_tokenizer(STEM, make_analyzer(True))
     index.register_tokenizer(EXACT, make_analyzer(False))
@@ -94,8 +94,8 @@ def child_raw(prepared: Path, index_dir: Path) -> dict:
         writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
-    seconds = time.perf_counter() - t
-    return {"docs": len(rows), "seconds": seconds, "rss_before_mb": before,
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    return {"docs": len(rows), "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before,
             "peak_rss_mb": peak_rss_mb()}
 
 
@@ -203,7 +203,9 @@ def main(argv=None) -> int:
         print(f"round {r + 1}: raw {figures['raw']['rate']:7.0f} docs/s · docsys reindex "
               f"{figures['docsys']['rate']:7.0f} docs/s · ratio {figures['ratio']:.2f}× · "
               f"docsys peak RSS {figures['docsys']['peak_rss_mb']:.0f} MB (before "
-              f"{figures['docsys']['rss_before_mb']:.0f} MB) · load {figures['load']:.2f}")
+              f"{figures['docsys']['rss_before_mb']:.0f} MB) · CPU s raw "
+              f"{figures['raw']['cpu_seconds']:.1f} / docsys {figures['docsys']['cpu_seconds']:.1f}"
+              f" · load {figures['load']:.2f}")
     ratios = [f["ratio"] for f in rounds]
     rates = [f["docsys"]["rate"] for f in rounds]
     raw_rates = [f["raw"]["rate"] for f in rounds]
