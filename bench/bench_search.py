@@ -23,8 +23,10 @@ machine weighs on each alike:
 - ``whoosh``: Whoosh 2.7 (Paperless-ngx's engine before tantivy) on the same documents:
   RegexTokenizer | LowercaseFilter | StopFilter (the same Spanish stop words) |
   CharsetFilter(accent_map) | StemFilter(lang="es"); the same filters and facet counts
-  (groupedby), top 20 with stored fields, and a highlighted body snippet
-  (``hit.highlights``);
+  (groupedby), top 20 with stored fields — but by default no snippets: Whoosh's
+  highlighter analyses every stored body again, seconds per query on these norms, which
+  would make the run last hours (``--whoosh-snippets`` adds them). Whoosh thus does less
+  work than the others: its ratios understate how much slower it is;
 - ``postgres``: PostgreSQL full-text search with the ``spanish`` configuration (what a
   PostgreSQL shop would pick): a weighted tsvector (title A, body B) with a GIN index in a
   scratch schema of the given database (dropped afterwards); one GROUPING SETS query for
@@ -41,7 +43,8 @@ Run (a few minutes on a shared 2-core machine):
 The scale of the issue (100,000 norms; about an hour, mostly Whoosh and PostgreSQL
 indexing):
     .venv/bin/python bench/bench_search.py --docs 100000 --queries 300
-Options: --no-whoosh, --no-postgres, --postgres URL, --whoosh-docs N, --dir PATH, --json FILE.
+Options: --no-whoosh, --whoosh-snippets, --no-postgres, --postgres URL, --whoosh-docs N,
+--tantivy-snippets, --dir PATH, --json FILE.
 """
 from __future__ import annotations
 
@@ -411,7 +414,7 @@ class WhooshQueries:
         return q
 
 
-def whoosh_runner(docs, queries, vis, workdir: Path) -> dict:
+def whoosh_runner(docs, queries, vis, workdir: Path, snippets: bool) -> dict:
     """Index ``docs`` with Whoosh and return the function answering query ``i``."""
     from whoosh import highlight, sorting
     from whoosh import index as windex
@@ -447,8 +450,9 @@ def whoosh_runner(docs, queries, vis, workdir: Path) -> dict:
             results.groups(f)
         for hit in results:
             hit.fields()
-            hit.highlights("title")
-            hit.highlights("body", top=1)
+            if snippets:
+                hit.highlights("title")
+                hit.highlights("body", top=1)
 
     return {"run": run, "rate": len(docs) / elapsed, "size": dir_size(path),
             "close": searcher.close}
@@ -623,6 +627,8 @@ def main(argv=None) -> int:
     ap.add_argument("--whoosh-docs", type=int, default=None,
                     help="index only the first N documents in Whoosh (default: all)")
     ap.add_argument("--no-whoosh", action="store_true")
+    ap.add_argument("--whoosh-snippets", action="store_true",
+                    help="Whoosh also highlights title and body (seconds per query)")
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--postgres", default=os.environ.get(
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
@@ -667,7 +673,9 @@ def main(argv=None) -> int:
         runs = dict(d["runs"])
         if not args.no_whoosh:
             n = min(args.whoosh_docs or args.docs, args.docs)
-            w = whoosh_runner(docs[:n], queries, d["vis"], workdir)
+            w = whoosh_runner(docs[:n], queries, d["vis"], workdir, args.whoosh_snippets)
+            if not args.whoosh_snippets:
+                LABELS["whoosh"] += " (no snippets)"
             closers.append(w["close"])
             runs["whoosh"] = w["run"]
             results["indexing"]["whoosh"] = {"rate": w["rate"], "size": w["size"], "docs": n}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date as Date
 from typing import Any, Iterable, Mapping
 
@@ -69,7 +69,9 @@ class SearchDoc:
         return cls(**{k: v for k, v in value.items() if k in names})
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is a str, int, bool or None: a shallow copy is a full one (and
+        # dataclasses.asdict's deep copy weighed on every entry of a rebuild).
+        return dict(self.__dict__)
 
     def normalized(self) -> "SearchDoc":
         """A copy with derived fields filled and values in their canonical form."""
