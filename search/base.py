@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from dataclasses import dataclass, field, fields
 from datetime import date as Date
 from typing import Any, Iterable, Mapping
@@ -257,9 +258,16 @@ def clamp_warning(requested: int, last: int) -> str:
 
 def order_facets(name: str, counts: Mapping[Any, int]) -> list[FacetValue]:
     """Years newest first; every other facet by count, then value."""
-    items = [(str(k), int(v)) for k, v in counts.items() if int(v) > 0 and str(k)]
+    return order_facet_pairs(name, counts.items())
+
+
+def order_facet_pairs(name: str, pairs: Iterable[tuple[Any, int]]) -> list[FacetValue]:
+    """``order_facets`` of (value, count) pairs with distinct values (an engine's buckets),
+    without building a mapping first: it runs for five facets on every search."""
+    items = [(str(k), int(v)) for k, v in pairs if int(v) > 0 and str(k)]
     if name == "year":
         items.sort(key=lambda kv: (-int(kv[0]) if kv[0].lstrip("-").isdigit() else 0, kv[0]))
     else:
-        items.sort(key=lambda kv: (-kv[1], kv[0]))
+        items.sort()                                    # by value (values are distinct)...
+        items.sort(key=itemgetter(1), reverse=True)     # ...then by count, stable
     return [FacetValue(k, v) for k, v in items]
