@@ -69,10 +69,12 @@ def _entry(document_id, doc_type, title, status, official_number, issue_date, up
 # loading a Document joins four more tables and builds objects the index never uses,
 # which made a rebuild several times slower than the engine.
 _ENTRY_COLUMNS = (
-    select(Document.id, Document.doc_type, Document.title, Document.status,
-           Document.official_number, Document.issue_date, Document.updated_at,
-           Document.legal_status, Document.origin, Document.created_by_id, Office.code,
-           DocumentVersion.number, DocumentVersion.content, User.full_name)
+    select(Document.id.label("document_id"), Document.doc_type, Document.title,
+           Document.status, Document.official_number, Document.issue_date,
+           Document.updated_at, Document.legal_status, Document.origin,
+           Document.created_by_id, Office.code.label("office_code"),
+           DocumentVersion.number.label("version_number"), DocumentVersion.content,
+           User.full_name.label("signer"))
     .outerjoin(Office, Office.id == Document.office_id)
     .outerjoin(DocumentVersion, and_(DocumentVersion.document_id == Document.id,
                                      DocumentVersion.number == Document.latest_version))
@@ -88,7 +90,7 @@ def load_docs(session: Session, document_ids: Sequence[int]) -> list[SearchDoc]:
         return []
     rows = session.execute(_ENTRY_COLUMNS.where(Document.id.in_(list(document_ids)))
                            .order_by(Document.id))
-    return [_entry(*row) for row in rows]
+    return [_entry(**row._mapping) for row in rows]
 
 
 def iter_docs(session: Session, batch: int = REBUILD_BATCH) -> Iterator[SearchDoc]:
@@ -102,7 +104,7 @@ def iter_docs(session: Session, batch: int = REBUILD_BATCH) -> Iterator[SearchDo
             return
         last_id = rows[-1][0]
         for row in rows:
-            yield _entry(*row)
+            yield _entry(**row._mapping)
         del rows
 
 
