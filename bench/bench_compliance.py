@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -328,8 +329,10 @@ def main(argv=None) -> int:
     figures = measure(factory, backend, text, args.runs)
     figures.update(archive=args.norms, database=engine.dialect.name, build=build,
                    target_ms=TARGET_S * 1000)
+    load = os.getloadavg()
     print(f"\nArchivo: {args.norms:,} normas ({engine.dialect.name}), índice embebido en "
-          f"{workdir}")
+          f"{workdir}; carga media de la máquina {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
+          f"en {os.cpu_count()} CPU")
     if "store_s" in build:
         print(f"  carga: {build['store_s']:.0f} s en la base de datos, {build['index_s']:.0f} s "
               f"de indexación; {build['repeal_relations']:,} derogaciones confirmadas")
