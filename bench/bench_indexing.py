@@ -42,7 +42,24 @@ TARGET_RATIO = 0.8
 TARGET_RATE = 1000.0
 
 
+def reset_peak_rss() -> None:
+    """Forget the peak resident memory so far: a child starts with its parent's (Linux
+    keeps the high-water mark across fork and exec)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
 def peak_rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -164,6 +181,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     if args.child:
+        reset_peak_rss()
         if args.child == "docsys":
             result = child_docsys(args.database_url, args.dir, args.index)
         else:
