@@ -130,8 +130,8 @@ def prepare_raw(url: str, workdir: Path, out: Path) -> int:
             d = raw.normalized()
             row = [("add_text", "id", d.id), ("add_integer", "document_id", d.document_id),
                    ("add_integer", "version_number", d.version_number),
-                   ("add_text", "doc_type", d.doc_type), ("add_text", "number", d.number),
-                   ("add_text", "number_key", d.number_key)]
+                   ("add_text", "doc_type", d.doc_type), ("add_text", "number", d.number)]
+            row += [("add_text", "number_key", k) for k in d.number_keys() or [d.number_key]]
             row += [("add_text", "cites", k) for k in d.cited_keys()]
             row += [("add_text", "title", d.title), ("add_text", "title_exact", d.title),
                     ("add_text", "body", d.body), ("add_text", "body_exact", d.body)]

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import math
-from operator import itemgetter
 from dataclasses import dataclass, field, fields
 from datetime import date as Date
+from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
 from search.numbers import extract_number_keys, normalize_type, number_key, number_keys
