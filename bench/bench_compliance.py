@@ -9,9 +9,11 @@ checks a 20-page resolution (about 66,000 characters, ~360 citations of laws and
 in and out of the archive, some repealed or modified) with ``check_text`` exactly as the
 API does, and prints:
 
-- the end-to-end time of a check (first one, then p50/p95/max over --runs), as a reader
-  who sees the whole archive and as a drafter of one office (who sees published norms and
-  that office's: the report then leaves out what the drafter may not see);
+- the end-to-end time of a check: the first (cold: index just opened, nothing cached by
+  docsys) and then p50/p95/max over --runs, as a reader who sees the whole archive and as
+  a drafter of one office who authored none of it (they see published norms and their
+  office's: the report then leaves out what the drafter may not see; the share of the
+  archive they see is printed);
 - where the time goes: citation extraction, archive look-ups and status warnings,
   structural rules, more-like-this in the index, shared passages.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -54,7 +57,7 @@ TARGET_S = 1.0
 PAGE_CHARS = 3300          # an A4 page of a resolution
 BATCH = 2000
 ALL = Visibility.everything()
-DRAFTER = Visibility.for_user(["GM"], user_id=1)     # a drafter of the Gerencia Municipal
+DRAFTER_OFFICE = "GM"      # the drafter works in the Gerencia Municipal
 
 
 # --------------------------------------------------------------------------- the archive
@@ -68,11 +71,39 @@ def _seed_people(session) -> tuple[dict[str, int], int]:
     session.add(user)
     session.flush()
     offices = {o.code: o.id for o in session.scalars(select(Office))}
+    # The drafter authored nothing of the archive: they see it as any drafter of GM would.
+    session.add(User(username=f"redactor-{uuid.uuid4().hex[:6]}", full_name="Redactor de GM",
+                     password_hash="-", office_id=offices[DRAFTER_OFFICE]))
     return offices, user.id
+
+
+def drafter_visibility(session) -> Visibility:
+    """The drafter of GM created by ``_seed_people``."""
+    drafter_id = session.scalar(select(User.id).where(User.username.like("redactor-%")))
+    return Visibility.for_user([DRAFTER_OFFICE], user_id=drafter_id)
+
+
+def visible_share(session, visibility: Visibility) -> float:
+    """The share of the archive's documents ``visibility`` lets see."""
+    from docsys.policy import visible_condition
+
+    total = session.scalar(select(func.count()).select_from(Document)) or 1
+    seen = session.scalar(select(func.count()).select_from(Document)
+                          .where(visible_condition(visibility))) or 0
+    return seen / total
 
 
 def build_archive(factory, backend: EmbeddedBackend, n: int, seed: int) -> dict:
     """Store and index ``n`` generated norms (and the drafts the corpus mixes in)."""
+    indexed, stats = store_archive(factory, n, seed)
+    t = time.perf_counter()
+    backend.rebuild(tqdm(indexed, desc="Índice", unit="norma"))
+    return {**stats, "index_s": time.perf_counter() - t}
+
+
+def store_archive(factory, n: int, seed: int) -> tuple[list, dict]:
+    """Store ``n`` generated norms as imported documents (with confirmed repeals); returns
+    their SearchDocs as generated, and the figures of the load."""
     started = time.perf_counter()
     now = datetime.now(timezone.utc)
     session = factory()
@@ -146,11 +177,7 @@ def build_archive(factory, backend: EmbeddedBackend, n: int, seed: int) -> dict:
         session.execute(insert(NormRelation), rows[i:i + BATCH])
     session.commit()
     session.close()
-
-    t = time.perf_counter()
-    backend.rebuild(tqdm(indexed, desc="Índice", unit="norma"))
-    return {"documents": stored, "repeal_relations": len(rows), "store_s": stored_s,
-            "index_s": time.perf_counter() - t}
+    return indexed, {"documents": stored, "repeal_relations": len(rows), "store_s": stored_s}
 
 
 # --------------------------------------------------------------------------- the draft
@@ -223,8 +250,15 @@ def timed(fn):
 def measure(factory, backend, text: str, runs: int) -> dict:
     session = factory()
     try:
+        drafter_vis = drafter_visibility(session)
+        share = visible_share(session, drafter_vis)
+        # Cold: the first checks after the index was opened (the reader's, then the
+        # drafter's first).
         report, first_ms = timed(lambda: check_text(session, text, backend=backend,
                                                     visibility=ALL))
+        session.rollback()
+        drafter_report, drafter_first_ms = timed(lambda: check_text(
+            session, text, backend=backend, visibility=drafter_vis))
         totals, drafter = [], []
         for _ in range(runs):
             session.rollback()
@@ -232,7 +266,7 @@ def measure(factory, backend, text: str, runs: int) -> dict:
             totals.append(ms)
             session.rollback()
             _, ms = timed(lambda: check_text(session, text, backend=backend,
-                                             visibility=DRAFTER))
+                                             visibility=drafter_vis))
             drafter.append(ms)
         citations, cite_ms = timed(lambda: extract_citations(text))
         found, lookup_ms = timed(lambda: archive_module.find_norms(session, citations))
@@ -250,6 +284,8 @@ def measure(factory, backend, text: str, runs: int) -> dict:
         "warnings": {k: len(report.warnings_of(k)) for k in
                      ("repealed", "modified", "not_found", "missing_structure")},
         "similar": len(report.similar),
+        "drafter_sees": share, "drafter_cited_norms": drafter_report.cited_norms,
+        "drafter_first_ms": drafter_first_ms,
         "first_ms": first_ms, "p50_ms": statistics.median(totals),
         "p95_ms": percentile(totals, 0.95), "max_ms": max(totals),
         "drafter_p50_ms": statistics.median(drafter),
@@ -288,24 +324,32 @@ def main(argv=None) -> int:
 
     with factory() as session:
         text = make_draft(session, random.Random(args.seed))
+    backend.close()
+    backend = EmbeddedBackend(workdir / "index")   # opened afresh: the first check is cold
     figures = measure(factory, backend, text, args.runs)
     figures.update(archive=args.norms, database=engine.dialect.name, build=build,
                    target_ms=TARGET_S * 1000)
+    load = os.getloadavg()
     print(f"\nArchivo: {args.norms:,} normas ({engine.dialect.name}), índice embebido en "
-          f"{workdir}")
+          f"{workdir}; carga media de la máquina {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
+          f"en {os.cpu_count()} CPU")
     if "store_s" in build:
         print(f"  carga: {build['store_s']:.0f} s en la base de datos, {build['index_s']:.0f} s "
               f"de indexación; {build['repeal_relations']:,} derogaciones confirmadas")
     print(f"Borrador: {figures['pages']} páginas ({figures['characters']:,} caracteres), "
           f"{figures['citations']} citas de {figures['cited_norms']} normas, advertencias "
           f"{figures['warnings']}, {figures['similar']} normas similares")
-    print(f"Revisión completa: primera {figures['first_ms']:.0f} ms · p50 "
+    print(f"Revisión completa: primera (en frío) {figures['first_ms']:.0f} ms · p50 "
           f"{figures['p50_ms']:.0f} ms · p95 {figures['p95_ms']:.0f} ms · máx "
           f"{figures['max_ms']:.0f} ms (meta < {TARGET_S * 1000:.0f} ms)")
-    print(f"  como redactor de GM (ve lo publicado y lo de su oficina): p50 "
-          f"{figures['drafter_p50_ms']:.0f} ms · p95 {figures['drafter_p95_ms']:.0f} ms")
+    print(f"  como redactor de GM, que no redactó nada del archivo y ve el "
+          f"{figures['drafter_sees']:.0%} (lo publicado y lo de su oficina; "
+          f"{figures['drafter_cited_norms']} normas citadas visibles): primera "
+          f"{figures['drafter_first_ms']:.0f} ms · p50 {figures['drafter_p50_ms']:.0f} ms · "
+          f"p95 {figures['drafter_p95_ms']:.0f} ms")
     print("  partes: " + ", ".join(f"{k} {v:.0f} ms" for k, v in figures["parts_ms"].items()))
-    ok = max(figures["p95_ms"], figures["drafter_p95_ms"]) < TARGET_S * 1000
+    ok = max(figures["p95_ms"], figures["drafter_p95_ms"], figures["first_ms"],
+             figures["drafter_first_ms"]) < TARGET_S * 1000
     print("CUMPLE la meta" if ok else "NO cumple la meta")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))

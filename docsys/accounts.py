@@ -7,7 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from docsys.errors import Conflict, ValidationError
@@ -99,14 +99,18 @@ def create_api_token(session: Session, user: User, name: str = "") -> str:
     return token
 
 
+# Every API request runs this: one query for the token, its user, office and roles. The
+# statement is built once (building it costs more than running it); checked on every
+# request, nothing cached, so a revoked token fails at once in every process.
+_TOKEN_LOOKUP = (select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.role_rows))
+                 .where(ApiToken.token_hash == bindparam("token_hash"),
+                        ApiToken.revoked.is_(False)))
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     if not token:
         return None
-    # Every API request runs this: one query for the token, its user, office and roles.
-    row = session.scalars(
-        select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.role_rows))
-        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked.is_(False))
-    ).unique().first()
+    row = session.scalars(_TOKEN_LOOKUP, {"token_hash": _token_hash(token)}).unique().first()
     if row is None or not row.user.active:
         return None
     return row.user

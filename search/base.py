@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date as Date
+from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
 from search.numbers import extract_number_keys, normalize_type, number_key, number_keys
@@ -69,7 +70,9 @@ class SearchDoc:
         return cls(**{k: v for k, v in value.items() if k in names})
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is a str, int, bool or None: a shallow copy is a full one (and
+        # dataclasses.asdict's deep copy weighed on every entry of a rebuild).
+        return dict(self.__dict__)
 
     def normalized(self) -> "SearchDoc":
         """A copy with derived fields filled and values in their canonical form."""
@@ -255,9 +258,16 @@ def clamp_warning(requested: int, last: int) -> str:
 
 def order_facets(name: str, counts: Mapping[Any, int]) -> list[FacetValue]:
     """Years newest first; every other facet by count, then value."""
-    items = [(str(k), int(v)) for k, v in counts.items() if int(v) > 0 and str(k)]
+    return order_facet_pairs(name, counts.items())
+
+
+def order_facet_pairs(name: str, pairs: Iterable[tuple[Any, int]]) -> list[FacetValue]:
+    """``order_facets`` of (value, count) pairs with distinct values (an engine's buckets),
+    without building a mapping first: it runs for five facets on every search."""
+    items = [(str(k), int(v)) for k, v in pairs if int(v) > 0 and str(k)]
     if name == "year":
         items.sort(key=lambda kv: (-int(kv[0]) if kv[0].lstrip("-").isdigit() else 0, kv[0]))
     else:
-        items.sort(key=lambda kv: (-kv[1], kv[0]))
+        items.sort()                                    # by value (values are distinct)...
+        items.sort(key=itemgetter(1), reverse=True)     # ...then by count, stable
     return [FacetValue(k, v) for k, v in items]

@@ -48,7 +48,7 @@ from search.analysis import (
 from search.base import (
     FACET_FIELDS, MAX_PER_PAGE, MLT_MAX_CHARS, MLT_MAX_DOC_SHARE, MLT_MAX_TERMS,
     MLT_MIN_WORD_LENGTH, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
-    Visibility, clamp_warning, order_facets, page_count, plan_page,
+    Visibility, clamp_warning, order_facet_pairs, page_count, plan_page,
 )
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
 
@@ -85,7 +85,8 @@ SORTS = {"relevance": "relevance", "relevancia": "relevance", "date": "date", "f
 
 # Facet counts and the page of hits are two passes over the matches; tantivy releases the
 # GIL while it works, so the facet pass runs alongside on this pool.
-_FACET_POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)),
+FACET_THREADS = max(2, min(8, os.cpu_count() or 2))
+_FACET_POOL = ThreadPoolExecutor(max_workers=FACET_THREADS,
                                  thread_name_prefix="docsys-facets")
 
 
@@ -990,7 +991,8 @@ class EmbeddedBackend:
             raw = pending.result()
             for f in FACET_FIELDS:
                 buckets = raw.get(f, {}).get("buckets", [])
-                facet_counts[f] = order_facets(f, {b["key"]: b["doc_count"] for b in buckets})
+                facet_counts[f] = order_facet_pairs(
+                    f, [(b["key"], b["doc_count"]) for b in buckets])
             total = sum(v.count for v in facet_counts["status"])
         else:
             total = result.count

@@ -251,3 +251,23 @@ def test_facet_links_add_a_filter_once_and_active_filters_take_it_away():
         ("año:2024", 'licencia firmante:"Juan Pérez Quispe"'),
     ]
     assert active_filters("hora 10:30 http://x.pe licencia") == []  # not filters
+
+
+def test_api_search_checks_the_token_on_every_request(app):
+    """Nothing about tokens is remembered between requests: a revoked token or a
+    deactivated user is refused by the very next search (in any worker process, as each
+    asks the database). The answer is UTF-8 JSON."""
+    from docsys.models import ApiToken, User
+
+    token = make_token(app, "redactor")
+    response = api_search(app, token, q="licencia")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert json.loads(response.data.decode("utf-8"))["total"] == 0
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        session.execute(update(ApiToken).values(revoked=True))
+    assert api_search(app, token, q="licencia").status_code == 401
+    token = make_token(app, "redactor")
+    assert api_search(app, token, q="licencia").status_code == 200
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        session.execute(update(User).where(User.username == "redactor").values(active=False))
+    assert api_search(app, token, q="licencia").status_code == 401
