@@ -78,6 +78,14 @@ def save_version(session: Session, actor: User, document_id: Any, content: Any,
                                      note=note, autosave=autosave)
 
 
+def keep_working_copy(session: Session, actor: User, document_id: Any, content: Any,
+                      base_version: Any):
+    """Autosave: keep what the user typed as their working copy (not a version)."""
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return versions.keep_working_copy(session, document, content, base_version, actor)
+
+
 def restore_version(session: Session, actor: User, document_id: Any, number: Any,
                     base_version: Any) -> DocumentVersion:
     with unit_of_work(session):
@@ -129,6 +137,7 @@ def transition(session: Session, actor: User, document_id: Any, action: Any,
                reason: Any = "", assignee: User | None = None) -> Transition:
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
+        versions.promote_working_copy(session, document, actor)  # a state change is a version
         return workflow.transition(session, document, action, actor, reason, assignee=assignee)
 
 
@@ -159,6 +168,13 @@ def resolve_comment(session: Session, actor: User, document_id: Any,
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         return workflow.resolve_comment(session, document, actor, comment_id)
+
+
+def address_comment(session: Session, actor: User, document_id: Any,
+                    comment_id: Any) -> Comment:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.address_comment(session, document, actor, comment_id)
 
 
 # ---- issuing -----------------------------------------------------------------------------

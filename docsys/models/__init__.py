@@ -2,13 +2,14 @@
 from docsys.db import Base
 from docsys.models.users import ApiToken, Office, User, UserRole, ROLES, ROLE_LABELS
 from docsys.models.templates import DocumentTemplate, TemplateVersion
-from docsys.models.documents import Document, DocumentVersion
+from docsys.models.documents import Document, DocumentVersion, WorkingCopy
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
 from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation
+from docsys.models.notifications import LocalHoliday, Notification
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
@@ -16,4 +17,5 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "Blob", "Issuance", "NumberSequence", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
+    "WorkingCopy", "Notification", "LocalHoliday",
 ]
