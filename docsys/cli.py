@@ -2,6 +2,7 @@
 the web pages use; errors are printed in Spanish with a non-zero exit status."""
 from __future__ import annotations
 
+import smtplib
 import sys
 from contextlib import contextmanager
 
@@ -525,3 +526,24 @@ def compliance_refresh_command():
     with unit_of_work() as session:
         changed = refresh_statuses(session)
     click.echo(f"Normas que cambiaron de estado: {changed}.")
+
+
+notifications_cli = AppGroup("notifications", help="Avisos a los usuarios.")
+docsys_cli.add_command(notifications_cli)
+
+
+@notifications_cli.command("digest")
+def notifications_digest_command():
+    """Envía por correo el resumen diario de avisos a quienes lo eligieron (para ejecutar
+    una vez al día, p. ej. con cron)."""
+    if not current_app.config.get("SMTP_HOST"):
+        click.echo("Error: no hay servidor de correo configurado (DOCSYS_SMTP_HOST).", err=True)
+        sys.exit(1)
+    try:
+        with unit_of_work() as session:
+            sent = services.send_email_digest(session, current_app.config)
+    except (OSError, smtplib.SMTPException) as exc:
+        click.echo(f"Error: no se pudo enviar el correo ({exc}); los avisos siguen pendientes.",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"Resúmenes enviados: {sent}.")

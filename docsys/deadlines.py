@@ -140,7 +140,7 @@ def add_local_holiday(session: Session, actor: User, day, name) -> LocalHoliday:
     row = LocalHoliday(day=day, name=name)
     session.add(row)
     session.flush()
-    events.record(session, "holiday_add", actor, None, day=day.isoformat(), name=name)
+    events.record(session, "holiday_add", actor, None, day=day.isoformat(), holiday=name)
     return row
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, events, issuing, policy, versions, workflow
+from docsys import accounts, deadlines, events, issuing, notifications, policy, versions, workflow
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -259,3 +259,26 @@ def create_user(session: Session, actor: User, username: str, password: str, ful
     with unit_of_work(session):
         return accounts.create_user(session, username, password, full_name, roles,
                                     office_code=office_code, position=position, email=email)
+
+
+# ---- notifications and deadlines -----------------------------------------------------------
+
+def mark_notifications_read(session: Session, actor: User) -> int:
+    with unit_of_work(session):
+        return notifications.mark_all_read(session, actor)
+
+
+def set_email_digest(session: Session, actor: User, digest: bool) -> None:
+    with unit_of_work(session):
+        notifications.set_email_digest(session, actor, digest)
+
+
+def send_email_digest(session: Session, settings) -> int:
+    """The daily digest of the notices not e-mailed yet (``notifications digest``)."""
+    with unit_of_work(session):
+        return notifications.send_pending_emails(session, settings, digest=True)
+
+
+def add_local_holiday(session: Session, actor: User, day: Any, name: Any):
+    with unit_of_work(session):
+        return deadlines.add_local_holiday(session, actor, day, name)

@@ -111,9 +111,8 @@ def derive(document_id):
 @bp.route("/<document_id>/comentarios", methods=["POST"])
 @roles_required()
 def comment(document_id):
-    form = request.get_json(silent=True) if request.is_json else request.form
-    if not isinstance(form, dict) and request.is_json:
-        form = {}
+    body = request.get_json(silent=True) if request.is_json else None
+    form = body if isinstance(body, dict) else ({} if request.is_json else request.form)
     comment = services.add_comment(db(), current_user, document_id, form.get("body"),
                                    form.get("version"),
                                    item_id=form.get("item_id", ""),
