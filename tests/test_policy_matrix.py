@@ -61,6 +61,9 @@ def make_document(app, state: Status, *, vistos: bool = True) -> int:
                                                           **FIELDS}, luis)
         if state == Status.DRAFT:
             return document.id
+        if state == Status.DISCARDED:
+            workflow.transition(session, document, "descartar", luis, REASON)
+            return document.id
         workflow.transition(session, document, "enviar", luis)
         if state == Status.OBSERVED:
             workflow.transition(session, document, "observar", carmen, REASON)
