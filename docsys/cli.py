@@ -22,7 +22,7 @@ from docsys.errors import DocsysError
 from docsys.indexing import results_json
 from docsys.models import ROLES, Document, User, UserRole
 from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
-from docsys.states import label
+from docsys.states import REVIEW_MOVES, label
 from docsys.web.api import version_url_builder
 
 
@@ -152,9 +152,10 @@ def _named_user(session, username: str):
 
 @docsys_cli.command("transition")
 @click.argument("document_id")
-@click.argument("action", type=click.Choice(["enviar", "observar", "aprobar", "devolver"]))
+@click.argument("action", type=click.Choice(list(REVIEW_MOVES)))
 @click.option("--user", "username", required=True, help="Quien realiza la acción.")
-@click.option("--reason", default="", help="Motivo u observaciones (obligatorio al devolver).")
+@click.option("--reason", default="",
+              help="Motivo u observaciones (obligatorio al devolver y al descartar).")
 @click.option("--assignee", default=None, help="Usuario al que se deriva el documento.")
 def transition_command(document_id, action, username, reason, assignee):
     """Ejecuta una acción del flujo de revisión sobre un documento."""
