@@ -14,7 +14,8 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, deadlines, events, issuing, notifications, policy, versions, workflow
+from docsys import (accounts, deadlines, events, institution, issuing, notifications, policy,
+                    versions, workflow)
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -101,7 +102,8 @@ def download_version(session: Session, settings, actor: User, document_id: Any, 
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         version = versions.get_version(session, document, number)
-        rendered = render_version(settings, document, version, fmt)
+        rendered = render_version(institution.with_year_names(session, settings), document,
+                                  version, fmt)
         events.record(session, "download", actor, document.id, version=version.number,
                       format=fmt, **details)
         return rendered
@@ -189,7 +191,8 @@ def issue(session: Session, settings, actor: User, document_id: Any,
     session.commit()
     with issuing.issue_lock(), write_transactions(), unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
-        return issuing.issue(session, settings, document, actor, presented=presented)
+        return issuing.issue(session, institution.with_year_names(session, settings), document,
+                             actor, presented=presented)
 
 
 def publish(session: Session, actor: User, document_id: Any) -> Document:
@@ -282,3 +285,8 @@ def send_email_digest(session: Session, settings) -> int:
 def add_local_holiday(session: Session, actor: User, day: Any, name: Any):
     with unit_of_work(session):
         return deadlines.add_local_holiday(session, actor, day, name)
+
+
+def set_year_name(session: Session, actor: User, year: Any, name: Any):
+    with unit_of_work(session):
+        return institution.set_year_name(session, actor, year, name)

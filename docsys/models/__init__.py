@@ -10,6 +10,7 @@ from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredent
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation
 from docsys.models.notifications import LocalHoliday, Notification
+from docsys.models.institution import YearName
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
@@ -17,5 +18,5 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "Blob", "Issuance", "NumberSequence", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
-    "WorkingCopy", "Notification", "LocalHoliday",
+    "WorkingCopy", "Notification", "LocalHoliday", "YearName",
 ]

@@ -148,7 +148,9 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
                office_name: str = "", office_code: str = "") -> RenderMeta:
     """Meta from the app settings (Flask-config-like dict), the template and the content.
 
-    The year is that of ``fields.fecha`` when it is a valid ISO date, else the current year.
+    The year is that of ``fields.fecha`` when it is a valid ISO date, else the current year;
+    its official name comes from ``settings["YEAR_NAMES"]`` (docsys.institution), else
+    ``YEAR_NAME``.
     ``office_code`` is the code of the document's office, used in the number when the
     template has no ``issuing_office`` of its own (e.g. "{oficina}" in a Resolución de
     Gerencia); ``office_name`` is shown under the letterhead when given.
@@ -159,7 +161,8 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
         municipality_name=str(settings.get("MUNICIPALITY_NAME") or ""),
         municipality_code=str(settings.get("MUNICIPALITY_CODE") or ""),
         location=str(settings.get("MUNICIPALITY_LOCATION") or ""),
-        year_name=str(settings.get("YEAR_NAME") or ""),
+        year_name=str((settings.get("YEAR_NAMES") or {}).get(_content_year(content))
+                      or settings.get("YEAR_NAME") or ""),
         place=str(settings.get("MUNICIPALITY_PLACE") or ""),
         heading_template=str(template_definition.get("heading") or "{numero}"),
         number_pattern=str(template_definition.get("number_pattern") or "{seq:03d}-{year}-{muni}"),

@@ -157,6 +157,13 @@ def register_web(app: Flask) -> None:
             if not current_user.is_authenticated:
                 return 0
             return notifications.unread_count(db(), current_user)
+        def year_name() -> str:
+            """This year's official name (docsys.institution), else the YEAR_NAME setting."""
+            from datetime import date
+
+            from docsys.institution import year_names
+            from docsys.web.session import db
+            return year_names(db()).get(date.today().year) or app.config["YEAR_NAME"]
         return {"MUNICIPALITY_NAME": app.config["MUNICIPALITY_NAME"],
-                "YEAR_NAME": app.config["YEAR_NAME"], "ROLE_LABELS": ROLE_LABELS, "may": may,
+                "YEAR_NAME": year_name, "ROLE_LABELS": ROLE_LABELS, "may": may,
                 "unread_notices": unread_notices}

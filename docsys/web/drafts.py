@@ -18,7 +18,7 @@ from docsys.states import STATUS_LABELS
 from docsys.web import records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
-from docsys.web.session import db
+from docsys.web.session import db, render_settings
 
 bp = Blueprint("drafts", __name__, url_prefix="/documentos")
 
@@ -72,7 +72,7 @@ def edit(document_id):
     response = make_response(render_template(
         "drafts/edit.html", document=document, version=latest, editable=editable,
         definition=document.template_version.definition if document.template_version else None,
-        preview=preview_html(current_app.config, document, content), content=content,
+        preview=preview_html(render_settings(), document, content), content=content,
         working_copy=copy, base_version=copy.base_version if copy is not None else latest.number,
         return_reason=workflow.return_reason(session, document),
         observations=workflow.thread_data(threads),
@@ -115,7 +115,7 @@ def preview(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
     content = normalize_content(_json_body().get("content"))
-    return jsonify({"html": preview_html(current_app.config, document, content)})
+    return jsonify({"html": preview_html(render_settings(), document, content)})
 
 
 @bp.route("/<document_id>/historial")
@@ -138,7 +138,7 @@ def version(document_id, number):
         return redirect(url_for("archive.norm", document_id=document.id))
     version = versions.get_version(session, document, number)
     return render_template("drafts/version.html", document=document, version=version,
-                           body=preview_html(current_app.config, document, version.content),
+                           body=preview_html(render_settings(), document, version.content),
                            editable=policy.allows(current_user, policy.Action.EDIT, document),
                            status_labels=STATUS_LABELS)
 
@@ -152,7 +152,7 @@ def version_content(document_id, number):
     version = versions.get_version(session, document, number)
     return jsonify({"version": version.number, "author": version.author.full_name,
                     "created_at": version.created_at.isoformat(), "content": version.content,
-                    "html": preview_html(current_app.config, document, version.content)})
+                    "html": preview_html(render_settings(), document, version.content)})
 
 
 @bp.route("/<document_id>/versiones/<number>/restaurar", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from docsys.review import service
 from docsys.signing.credentials import stored_credential
 from docsys.web import records_audit, wants_json
 from docsys.web.auth import roles_required
-from docsys.web.session import db
+from docsys.web.session import db, render_settings
 
 bp = Blueprint("review", __name__, url_prefix="/documentos")
 
@@ -45,7 +45,7 @@ def page(document_id):
         "review/page.html", document=document, version=latest,
         options=workflow.action_blockers(session, current_user, document),
         return_reason=workflow.return_reason(session, document),
-        body=preview_html(current_app.config, document, latest.content), parts=parts,
+        body=preview_html(render_settings(), document, latest.content), parts=parts,
         vistos=workflow.current_vistos(session, document),
         transitions=workflow.history(session, document),
         derivations=workflow.derivations(session, document),

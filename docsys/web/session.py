@@ -16,3 +16,10 @@ def close_session(_exc=None) -> None:
     if session is not None:
         session.rollback()
         session.close()
+
+
+def render_settings() -> dict:
+    """The settings a rendering needs: the app's, plus the official names of the years
+    (docsys.institution), read in this request's session."""
+    from docsys.institution import with_year_names
+    return with_year_names(db(), current_app.config)

@@ -1,5 +1,5 @@
 """daily work: comments addressed, working copies, notifications, local holidays, e-mail
-digest preference, the Bandeja's index on updated_at
+digest preference, the Bandeja's index on updated_at, the official names of the years
 
 Revision ID: 0012
 Revises: 0006
@@ -60,9 +60,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('day')
     )
+    year_names = op.create_table('year_names',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.PrimaryKeyConstraint('year')
+    )
+    # The names known when this was written; an administrator corrects or adds them.
+    op.bulk_insert(year_names, [
+        {'year': 2019, 'name': 'Año de la Lucha contra la Corrupción y la Impunidad'},
+        {'year': 2020, 'name': 'Año de la Universalización de la Salud'},
+        {'year': 2021, 'name': 'Año del Bicentenario del Perú: 200 años de Independencia'},
+        {'year': 2022, 'name': 'Año del Fortalecimiento de la Soberanía Nacional'},
+        {'year': 2023, 'name': 'Año de la Unidad, la Paz y el Desarrollo'},
+        {'year': 2024, 'name': 'Año del Bicentenario, de la consolidación de nuestra Independencia, '
+                              'y de la conmemoración de las heroicas batallas de Junín y Ayacucho'},
+        {'year': 2025, 'name': 'Año de la recuperación y consolidación de la economía peruana'},
+        {'year': 2026, 'name': 'Año de la Esperanza y el Fortalecimiento de la Democracia'},
+    ])
 
 
 def downgrade() -> None:
+    op.drop_table('year_names')
     op.drop_table('local_holidays')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_read')

@@ -207,6 +207,26 @@ def test_review_work_discard_withdraw_observations_working_copy_notices(session_
     _moves_leave_notices_for_whoever_has_the_next_step(session_factory)
 
 
+def _year_names_are_data_an_administrator_keeps(session_factory):
+    from docsys import institution
+    from docsys.rendering.layout import build_meta
+    with transaction(session_factory) as s:
+        names = institution.year_names(s)
+        assert names[2026] == "Año de la Esperanza y el Fortalecimiento de la Democracia"
+        with pytest.raises(PermissionDenied):
+            institution.set_year_name(s, get_user(s, "redactor"), 2027, "Año X")
+        services.set_year_name(s, get_user(s, "admin"), "2027", "  Año   de prueba ")
+    with transaction(session_factory) as s:
+        settings = institution.with_year_names(s, {"YEAR_NAME": "Nombre por defecto"})
+    meta = build_meta(settings, {}, {"fields": {"fecha": "2027-03-01"}})
+    assert meta.year_name == "Año de prueba"
+    assert build_meta(settings, {}, {"fields": {"fecha": "2025-03-01"}}).year_name == \
+        "Año de la recuperación y consolidación de la economía peruana"
+    assert build_meta(settings, {}, {"fields": {"fecha": "2030-03-01"}}).year_name == \
+        "Nombre por defecto"
+
+
 def test_deadlines_across_holidays_and_the_bandeja_pages(session_factory):
+    _year_names_are_data_an_administrator_keeps(session_factory)
     _deadlines_skip_weekends_national_and_local_holidays(session_factory)
     _bandeja_search_filters_and_keyset_paging(session_factory)
