@@ -15,7 +15,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys.drafting.structure import plain_text
-from docsys.states import SIGNED, Origin, Status
+from docsys.states import CLOSED, SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, SearchOutbox, User
 from search import SearchBackend, SearchDoc, get_backend, search_id
 from docsys.outbox import pending, process_outbox, reindex_all
@@ -58,8 +58,10 @@ def _signers(session: Session, document_ids: Sequence[int]) -> dict[int, str]:
 
 
 def load_docs(session: Session, document_ids: Sequence[int]) -> list[SearchDoc]:
-    """The index entries of these documents (a deleted document is simply left out)."""
-    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
+    """The index entries of these documents (a deleted or discarded document is simply left
+    out, so it leaves the index)."""
+    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids),
+                                                            Document.status.not_in(CLOSED))))
     versions = _version_map(session, documents)
     signers = _signers(session, [d.id for d in documents])
     return [to_search_doc(d, versions.get(d.id), signers.get(d.id, "")) for d in documents]

@@ -58,6 +58,7 @@ def page(document_id):
         states=STATUS_LABELS,
         can_vb=workflow.may_give_visto_bueno(session, current_user, document),
         can_comment=workflow.may_comment(current_user, document),
+        can_derive=policy.allows(current_user, policy.Action.DERIVE, document),
         may_resolve=policy.may_resolve,
         editable=policy.allows(current_user, policy.Action.EDIT, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)

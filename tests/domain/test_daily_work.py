@@ -44,6 +44,8 @@ def _discard_a_never_sent_draft_and_withdraw_before_anyone_acts(session_factory)
         listed = [d.id for d in inbox.inbox_documents(s, rosa)]
         assert kept not in listed
         assert kept in [d.id for d in inbox.inbox_documents(s, rosa, status="descartado")]
+        from docsys.indexing import load_docs
+        assert load_docs(s, [kept]) == []  # it leaves the search index too
 
     sent = new_doc(session_factory)
     act(session_factory, sent, "enviar", "redactor")
