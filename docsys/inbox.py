@@ -26,13 +26,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from docsys import deadlines, policy
 from docsys.models import Document, Office, User
 from docsys.states import CLOSED, Origin, Status
 
 PAGE_SIZE = 50
+# A Bandeja row shows the office, the assignee and the state: the template (its definition is
+# a large JSON) and the author (with their roles) are not loaded with every row.
+_ROW_LOADING = (lazyload(Document.template_version), lazyload(Document.created_by))
 MAX_QUERY = 200
 SORTS = {"recientes": "Última modificación (recientes primero)",
          "antiguos": "Última modificación (antiguos primero)"}
@@ -50,9 +53,10 @@ def awaiting_condition(session: Session, user: User):
     return policy.awaiting_condition(session, user)
 
 
-def awaiting_documents(session: Session, user: User, limit: int = 200) -> list[Document]:
+def awaiting_documents(session: Session, user: User, limit: int = 100) -> list[Document]:
     """What awaits the user, oldest first (the longest-waiting file is handled first)."""
     return list(session.scalars(select(Document).where(awaiting_condition(session, user))
+                                .options(*_ROW_LOADING)
                                 .order_by(Document.updated_at.asc(), Document.id.asc())
                                 .limit(limit)))
 
@@ -167,7 +171,8 @@ def inbox_page(session: Session, user: User, filters: InboxFilters, settings: di
                                     and_(Document.updated_at == stamp, Document.id > ident)))
     order = ((Document.updated_at.desc(), Document.id.desc()) if newest_first
              else (Document.updated_at.asc(), Document.id.asc()))
-    found = list(session.scalars(query.order_by(*order).limit(page_size + 1)))
+    found = list(session.scalars(query.options(*_ROW_LOADING).order_by(*order)
+                                 .limit(page_size + 1)))
     more = len(found) > page_size
     found = found[:page_size]
     rows = [InboxRow(d, deadlines.deadline_of(d, cal, days, today)) for d in found]
