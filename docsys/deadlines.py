@@ -8,6 +8,7 @@ administrator adds (``LocalHoliday``). Days are counted in Lima's calendar.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -60,10 +61,16 @@ class Calendar:
         return count
 
 
+@lru_cache(maxsize=16)
+def _national(years: tuple[int, ...]) -> dict[date, str]:
+    """Peru's public holidays of those years (computing them takes ~15 ms: kept)."""
+    return dict(public_holidays.Peru(years=list(years), language="es").items())
+
+
 def calendar(session: Session, years: range | None = None) -> Calendar:
     today = date.today()
     years = years or range(today.year - 1, today.year + 2)
-    days = dict(public_holidays.Peru(years=list(years), language="es").items())
+    days = dict(_national(tuple(years)))
     for row in session.scalars(select(LocalHoliday)):
         days[row.day] = row.name
     return Calendar(days)

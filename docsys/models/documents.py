@@ -20,10 +20,10 @@ class Document(Base):
     __tablename__ = "documents"
     __table_args__ = (Index("ix_documents_office_status", "office_id", "status"),
                       Index("ix_documents_official_number", "official_number", unique=True),
-                      # the Bandeja pages through documents by last change (keyset), all
-                      # of them or those of one state (and what awaits someone, oldest first)
-                      Index("ix_documents_updated_at", "updated_at", "id"),
-                      Index("ix_documents_status_updated_at", "status", "updated_at", "id"))
+                      # the Bandeja pages through documents by last change (keyset); a
+                      # (status, updated_at) index made SQLite sort whole states instead
+                      # (bench/bench_inbox.py)
+                      Index("ix_documents_updated_at", "updated_at", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(1000))

@@ -26,8 +26,7 @@ def upgrade() -> None:
                                       server_default=sa.false()))
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index('ix_documents_updated_at', ['updated_at', 'id'], unique=False)
-        batch_op.create_index('ix_documents_status_updated_at', ['status', 'updated_at', 'id'],
-                              unique=False)
+
     op.create_table('working_copies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
@@ -89,7 +88,6 @@ def downgrade() -> None:
     op.drop_table('notifications')
     op.drop_table('working_copies')
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.drop_index('ix_documents_status_updated_at')
         batch_op.drop_index('ix_documents_updated_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('email_digest')

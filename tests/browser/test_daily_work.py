@@ -246,7 +246,8 @@ def published(live_server, make_draft):
     return document_id, number, code
 
 
-def test_pages_at_phone_width_without_overflow_and_with_axe(new_page, published, make_draft):
+def test_pages_at_phone_width_without_overflow_and_with_axe(new_page, published, make_draft,
+                                                           screenshot):
     document_id, number, code = published
     citizen = new_page(width=PHONE["width"], height=PHONE["height"])
     seq, year = re.search(r"(\d+)-(\d{4})-", number).groups()
@@ -260,6 +261,7 @@ def test_pages_at_phone_width_without_overflow_and_with_axe(new_page, published,
         for path in paths:
             page.goto(path)
             expect(page.locator("main")).to_be_visible()
+            screenshot(page, "telefono" + re.sub(r"[^a-z0-9]+", "-", path.lower()).rstrip("-"))
             found = [problem for problem in [horizontal_overflow(page)] if problem]
             if AXE_JS.exists():
                 found += axe_violations(page)
