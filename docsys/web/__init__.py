@@ -158,12 +158,20 @@ def register_web(app: Flask) -> None:
                 return 0
             return notifications.unread_count(db(), current_user)
         def year_name() -> str:
-            """This year's official name (docsys.institution), else the YEAR_NAME setting."""
+            """This year's official name (docsys.institution), else the YEAR_NAME setting
+            (also when the database cannot say: the footer never breaks a page)."""
             from datetime import date
+
+            from sqlalchemy.exc import SQLAlchemyError
 
             from docsys.institution import year_names
             from docsys.web.session import db
-            return year_names(db()).get(date.today().year) or app.config["YEAR_NAME"]
+            session = db()
+            try:
+                return year_names(session).get(date.today().year) or app.config["YEAR_NAME"]
+            except SQLAlchemyError:
+                session.rollback()
+                return app.config["YEAR_NAME"]
         return {"MUNICIPALITY_NAME": app.config["MUNICIPALITY_NAME"],
                 "YEAR_NAME": year_name, "ROLE_LABELS": ROLE_LABELS, "may": may,
                 "unread_notices": unread_notices}
