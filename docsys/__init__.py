@@ -29,6 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["docsys.search"] = search_service
     register_commit_hook(sessions, search_service)
 
+    from docsys import events
+    from docsys.subscribers import email_notices
+    events.install(sessions, email_notices(app.config, sessions))
+
     from docsys.web import register_web
     register_web(app)
 

@@ -2,6 +2,7 @@
 the web pages use; errors are printed in Spanish with a non-zero exit status."""
 from __future__ import annotations
 
+import smtplib
 import sys
 from contextlib import contextmanager
 
@@ -22,7 +23,7 @@ from docsys.indexing import results_json
 from docsys.models import ROLES, Document, User, UserRole
 from docsys.signing import credentials, pki
 from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
-from docsys.states import label
+from docsys.states import REVIEW_MOVES, label
 from docsys.web.api import version_url_builder
 
 
@@ -154,9 +155,10 @@ def _named_user(session, username: str):
 
 @docsys_cli.command("transition")
 @click.argument("document_id")
-@click.argument("action", type=click.Choice(["enviar", "observar", "aprobar", "devolver"]))
+@click.argument("action", type=click.Choice(list(REVIEW_MOVES)))
 @click.option("--user", "username", required=True, help="Quien realiza la acción.")
-@click.option("--reason", default="", help="Motivo u observaciones (obligatorio al devolver).")
+@click.option("--reason", default="",
+              help="Motivo u observaciones (obligatorio al devolver y al descartar).")
 @click.option("--assignee", default=None, help="Usuario al que se deriva el documento.")
 def transition_command(document_id, action, username, reason, assignee):
     """Ejecuta una acción del flujo de revisión sobre un documento."""
@@ -542,3 +544,24 @@ def compliance_refresh_command():
     with unit_of_work() as session:
         changed = refresh_statuses(session)
     click.echo(f"Normas que cambiaron de estado: {changed}.")
+
+
+notifications_cli = AppGroup("notifications", help="Avisos a los usuarios.")
+docsys_cli.add_command(notifications_cli)
+
+
+@notifications_cli.command("digest")
+def notifications_digest_command():
+    """Envía por correo el resumen diario de avisos a quienes lo eligieron (para ejecutar
+    una vez al día, p. ej. con cron)."""
+    if not current_app.config.get("SMTP_HOST"):
+        click.echo("Error: no hay servidor de correo configurado (DOCSYS_SMTP_HOST).", err=True)
+        sys.exit(1)
+    try:
+        with unit_of_work() as session:
+            sent = services.send_email_digest(session, current_app.config)
+    except (OSError, smtplib.SMTPException) as exc:
+        click.echo(f"Error: no se pudo enviar el correo ({exc}); los avisos siguen pendientes.",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"Resúmenes enviados: {sent}.")

@@ -98,6 +98,14 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": _secure_cookies(),
         "WTF_CSRF_TIME_LIMIT": None,
         "AUTOSAVE_SECONDS": int(_env("DOCSYS_AUTOSAVE_SECONDS", 30)),
+        # Notifications by e-mail: the SMTP server (none: only in-app notices), its
+        # credentials and the sender address. STARTTLS when DOCSYS_SMTP_STARTTLS=1.
+        "SMTP_HOST": _env("DOCSYS_SMTP_HOST"),
+        "SMTP_PORT": int(_env("DOCSYS_SMTP_PORT", 25)),
+        "SMTP_USER": _env("DOCSYS_SMTP_USER"),
+        "SMTP_PASSWORD": _env("DOCSYS_SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _env("DOCSYS_SMTP_STARTTLS", "0") == "1",
+        "MAIL_FROM": _env("DOCSYS_MAIL_FROM", "docsys@localhost"),
         # How many generated norms `docsys demo` imports into the archive.
         "DEMO_ARCHIVE_SIZE": int(_env("DOCSYS_DEMO_ARCHIVE_SIZE", 120)),
         # Archive import: one file's size limit, one upload's (the upload page lifts

@@ -26,6 +26,7 @@ from docsys.models import User
 log = logging.getLogger("docsys.events")
 
 _PENDING = "docsys.events.pending"
+_HANDLERS = "_docsys_commit_handlers"
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,21 @@ def record(session: Session, name: str, actor: User | None, document_id: int | N
 
 def install(session_factory: sessionmaker, *on_commit: CommitHandler) -> None:
     """Deliver the events each transaction of this session factory committed to the
-    ``on_commit`` handlers (and forget those of a rolled-back transaction)."""
+    ``on_commit`` handlers (and forget those of a rolled-back transaction). Installing
+    again on the same factory adds handlers; every handler sees every committed event."""
+    handlers: list[CommitHandler] | None = getattr(session_factory, _HANDLERS, None)
+    if handlers is not None:
+        handlers.extend(h for h in on_commit if h not in handlers)
+        return
+    handlers = list(on_commit)
+    setattr(session_factory, _HANDLERS, handlers)
 
     @sa_event.listens_for(session_factory, "after_commit")
     def _after_commit(session: Session) -> None:
         committed = session.info.pop(_PENDING, None)
         if not committed:
             return
-        for handler in on_commit:
+        for handler in list(handlers):
             try:
                 handler(session, committed)
             except Exception:  # the change is committed: a reaction must not undo the reply

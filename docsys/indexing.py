@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys.drafting.structure import plain_text
-from docsys.states import SIGNED, Origin, Status
+from docsys.states import CLOSED, SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, Office, SearchOutbox, User
 from search import SearchBackend, SearchDoc, get_backend, search_id
 from docsys.outbox import pending, process_outbox, reindex_all
@@ -85,10 +85,12 @@ REBUILD_BATCH = 500   # documents read from the database at a time during a rebu
 
 
 def load_docs(session: Session, document_ids: Sequence[int]) -> list[SearchDoc]:
-    """The index entries of these documents (a deleted document is simply left out)."""
+    """The index entries of these documents (a deleted or discarded document is simply left
+    out, so it leaves the index)."""
     if not document_ids:
         return []
-    rows = session.execute(_ENTRY_COLUMNS.where(Document.id.in_(list(document_ids)))
+    rows = session.execute(_ENTRY_COLUMNS.where(Document.id.in_(list(document_ids)),
+                                               Document.status.not_in(CLOSED))
                            .order_by(Document.id))
     return [_entry(**row._mapping) for row in rows]
 
@@ -98,7 +100,8 @@ def iter_docs(session: Session, batch: int = REBUILD_BATCH) -> Iterator[SearchDo
     batch of rows is held at a time, whatever the size of the archive."""
     last_id = 0
     while True:
-        rows = session.execute(_ENTRY_COLUMNS.where(Document.id > last_id)
+        rows = session.execute(_ENTRY_COLUMNS.where(Document.id > last_id,
+                                                   Document.status.not_in(CLOSED))
                                .order_by(Document.id).limit(batch)).all()
         if not rows:
             return

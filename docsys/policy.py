@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from docsys.errors import Conflict, PermissionDenied
 from docsys.models import Comment, Document, Office, TemplateVersion, User, UserRole, VistoBueno
-from docsys.states import EDITABLE, MOVES, SIGNED, Status
+from docsys.states import CLOSED, EDITABLE, MOVES, SIGNED, Status
 from search import Visibility
 
 # Roles that read every document in the system (they review, sign, archive or administer).
@@ -46,6 +46,8 @@ class Action(StrEnum):
     DERIVE = "derive"
     ISSUE = "emitir"
     PUBLISH = "publicar"
+    WITHDRAW = "retirar"
+    DISCARD = "descartar"
     IMPORT = "import"
     REVIEW_METADATA = "review_metadata"
     CONFIRM_RELATION = "confirm_relation"
@@ -140,16 +142,20 @@ _ROLE_RULES = {
                                  or u.has_role("legal", "signer", "archivist", "admin")),
     Action.ISSUE: is_signing_authority,
     Action.PUBLISH: lambda u, d: u.has_role("archivist"),
+    # The drafting side takes back what it sent (before anybody acted) or drops a draft.
+    Action.WITHDRAW: is_author_side,
+    Action.DISCARD: is_author_side,
 }
 
-_NOT_SIGNED = tuple(s for s in Status if s not in SIGNED)
+_OPEN = tuple(s for s in Status if s not in SIGNED and s not in CLOSED)
 _STATES: dict[Action, tuple[Status, ...]] = {
     Action.EDIT: (*EDITABLE, Status.IN_REVIEW),
-    Action.COMMENT: _NOT_SIGNED,
+    Action.COMMENT: _OPEN,
     Action.VISTO_BUENO: (Status.IN_REVIEW,),
-    Action.DERIVE: tuple(s for s in Status if s != Status.PUBLISHED),
+    Action.DERIVE: tuple(s for s in Status if s not in (Status.PUBLISHED, *CLOSED)),
     **{Action(key): MOVES[key].sources for key in
-       ("enviar", "observar", "aprobar", "devolver", "emitir", "publicar")},
+       ("enviar", "observar", "aprobar", "devolver", "emitir", "publicar", "retirar",
+        "descartar")},
 }
 
 # Actions on no document in particular.
@@ -211,6 +217,13 @@ def require(user: User | None, action: Action, document: Document | None = None,
 def may_resolve(user: User, comment: Comment) -> bool:
     """An observation is closed by whoever opened it, or by Asesoría Jurídica."""
     return comment.author_id == user.id or user.has_role("legal")
+
+
+def may_address(user: User, document: Document) -> bool:
+    """The drafting side marks an observation as attended to (addressed) while it may still
+    change the text; whoever opened it then closes it (``may_resolve``)."""
+    return (document.status in EDITABLE and is_author_side(user, document)
+            and not document.official_number)
 
 
 def has_next_step(user: User, document: Document, status: str) -> bool:

@@ -14,7 +14,8 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, events, issuing, policy, versions, workflow
+from docsys import (accounts, deadlines, events, institution, issuing, notifications, policy,
+                    versions, workflow)
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -96,6 +97,14 @@ def save_version(session: Session, actor: User, document_id: Any, content: Any,
                                      note=note, autosave=autosave)
 
 
+def keep_working_copy(session: Session, actor: User, document_id: Any, content: Any,
+                      base_version: Any):
+    """Autosave: keep what the user typed as their working copy (not a version)."""
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return versions.keep_working_copy(session, document, content, base_version, actor)
+
+
 def restore_version(session: Session, actor: User, document_id: Any, number: Any,
                     base_version: Any) -> DocumentVersion:
     with unit_of_work(session):
@@ -111,7 +120,8 @@ def download_version(session: Session, settings, actor: User, document_id: Any, 
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         version = versions.get_version(session, document, number)
-        rendered = render_version(settings, document, version, fmt)
+        rendered = render_version(institution.with_year_names(session, settings), document,
+                                  version, fmt)
         events.record(session, "download", actor, document.id, version=version.number,
                       format=fmt, **details)
         return rendered
@@ -147,6 +157,7 @@ def transition(session: Session, actor: User, document_id: Any, action: Any,
                reason: Any = "", assignee: User | None = None) -> Transition:
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
+        versions.promote_working_copy(session, document, actor)  # a state change is a version
         return workflow.transition(session, document, action, actor, reason, assignee=assignee)
 
 
@@ -179,6 +190,13 @@ def resolve_comment(session: Session, actor: User, document_id: Any,
         return workflow.resolve_comment(session, document, actor, comment_id)
 
 
+def address_comment(session: Session, actor: User, document_id: Any,
+                    comment_id: Any) -> Comment:
+    with unit_of_work(session):
+        document = versions.get_document(session, document_id, actor)
+        return workflow.address_comment(session, document, actor, comment_id)
+
+
 # ---- issuing -----------------------------------------------------------------------------
 
 def issue(session: Session, settings, actor: User, document_id: Any,
@@ -195,7 +213,8 @@ def issue(session: Session, settings, actor: User, document_id: Any,
         presented = issuing.check_presented(p12, passphrase)
         with issuing.issue_lock(), write_transactions(), unit_of_work(session):
             document = versions.get_document(session, document_id, actor)
-            return issuing.issue(session, settings, document, actor, presented=presented)
+            return issuing.issue(session, institution.with_year_names(session, settings), document,
+                                 actor, presented=presented)
 
 
 def prepare_external_signing(session: Session, settings, actor: User, document_id: Any):
@@ -204,7 +223,8 @@ def prepare_external_signing(session: Session, settings, actor: User, document_i
     with refusals_audited(session, actor, "sign", document_id):
         with issuing.issue_lock(), write_transactions(), unit_of_work(session):
             document = versions.get_document(session, document_id, actor)
-            return issuing.prepare_external(session, settings, document, actor)
+            return issuing.prepare_external(session, institution.with_year_names(session, settings),
+                                            document, actor)
 
 
 def issue_signed_elsewhere(session: Session, settings, actor: User, document_id: Any,
@@ -216,7 +236,8 @@ def issue_signed_elsewhere(session: Session, settings, actor: User, document_id:
             raise ValidationError("Adjunte el PDF firmado.")
         with issuing.issue_lock(), write_transactions(), unit_of_work(session):
             document = versions.get_document(session, document_id, actor)
-            return issuing.issue_external(session, settings, document, actor, signed)
+            return issuing.issue_external(session, institution.with_year_names(session, settings),
+                                          document, actor, signed)
 
 
 def publish(session: Session, actor: User, document_id: Any) -> Document:
@@ -289,3 +310,31 @@ def create_user(session: Session, actor: User, username: str, password: str, ful
         return accounts.create_user(session, username, password, full_name, roles,
                                     office_code=office_code, position=position, email=email,
                                     dni=dni or None)
+
+
+# ---- notifications and deadlines -----------------------------------------------------------
+
+def mark_notifications_read(session: Session, actor: User) -> int:
+    with unit_of_work(session):
+        return notifications.mark_all_read(session, actor)
+
+
+def set_email_digest(session: Session, actor: User, digest: bool) -> None:
+    with unit_of_work(session):
+        notifications.set_email_digest(session, actor, digest)
+
+
+def send_email_digest(session: Session, settings) -> int:
+    """The daily digest of the notices not e-mailed yet (``notifications digest``)."""
+    with unit_of_work(session):
+        return notifications.send_pending_emails(session, settings, digest=True)
+
+
+def add_local_holiday(session: Session, actor: User, day: Any, name: Any):
+    with unit_of_work(session):
+        return deadlines.add_local_holiday(session, actor, day, name)
+
+
+def set_year_name(session: Session, actor: User, year: Any, name: Any):
+    with unit_of_work(session):
+        return institution.set_year_name(session, actor, year, name)

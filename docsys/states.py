@@ -1,10 +1,16 @@
 """A document's states and the moves between them, declared once.
 
     borrador --enviar--> en_revision --aprobar--> aprobado --emitir--> emitido --publicar--> publicado
-                             |  ^                     |
-                     observar|  |enviar       devolver|
-                             v  |                     |
-                          observado <-----------------+
+       |  ^                  |  ^                     |
+       |  +-----retirar------+  |                     |
+       |             observar|  |enviar       devolver|
+  descartar                  v  |                     |
+       v                  observado <-----------------+
+   descartado
+
+A draft never sent can be discarded (kept and audited, out of the Bandeja); the author
+withdraws a document from review ("retirar") before anybody has acted on it (what must
+hold first is docsys.workflow's ``BLOCKERS``).
 
 ``Status`` values are the strings stored in ``documents.status`` (a ``StrEnum``, so they
 compare equal to them); ``MOVES`` says from which states each move starts and where it
@@ -24,6 +30,7 @@ class Status(StrEnum):
     APPROVED = "aprobado"
     ISSUED = "emitido"
     PUBLISHED = "publicado"
+    DISCARDED = "descartado"
 
     @property
     def label(self) -> str:
@@ -37,12 +44,15 @@ LABELS: dict[Status, str] = {
     Status.APPROVED: "Aprobado",
     Status.ISSUED: "Emitido",
     Status.PUBLISHED: "Publicado",
+    Status.DISCARDED: "Descartado",
 }
 
 # The states in which the drafting office still writes the text.
 EDITABLE = (Status.DRAFT, Status.OBSERVED)
 # Once issued, the text is signed and never changes.
 SIGNED = (Status.ISSUED, Status.PUBLISHED)
+# Where a document's life ends without a norm: no more work, out of the Bandeja.
+CLOSED = (Status.DISCARDED,)
 
 
 def label(status: str) -> str:
@@ -60,20 +70,24 @@ class Move:
     sources: tuple[Status, ...]
     target: Status
     needs_reason: bool = False
+    irreversible: bool = False   # the page asks for confirmation first
 
 
 MOVES: dict[str, Move] = {m.key: m for m in (
     Move("enviar", "Enviar a revisión", EDITABLE, Status.IN_REVIEW),
     Move("observar", "Devolver con observaciones", (Status.IN_REVIEW,), Status.OBSERVED,
          needs_reason=True),
-    Move("aprobar", "Aprobar", (Status.IN_REVIEW,), Status.APPROVED),
+    Move("aprobar", "Aprobar", (Status.IN_REVIEW,), Status.APPROVED, irreversible=True),
     Move("devolver", "Devolver a borrador", (Status.APPROVED,), Status.OBSERVED,
          needs_reason=True),
-    Move("emitir", "Emitir y firmar", (Status.APPROVED,), Status.ISSUED),
-    Move("publicar", "Publicar", (Status.ISSUED,), Status.PUBLISHED),
+    Move("emitir", "Emitir y firmar", (Status.APPROVED,), Status.ISSUED, irreversible=True),
+    Move("publicar", "Publicar", (Status.ISSUED,), Status.PUBLISHED, irreversible=True),
+    Move("retirar", "Retirar de revisión", (Status.IN_REVIEW,), Status.DRAFT),
+    Move("descartar", "Descartar borrador", (Status.DRAFT,), Status.DISCARDED,
+         needs_reason=True, irreversible=True),
 )}
-# The moves a reviewer takes by hand; "emitir" and "publicar" are the issuing service's.
-REVIEW_MOVES = ("enviar", "observar", "aprobar", "devolver")
+# The moves taken by hand on the review page; "emitir" and "publicar" are the issuing service's.
+REVIEW_MOVES = ("enviar", "observar", "aprobar", "devolver", "retirar", "descartar")
 
 
 class Origin(StrEnum):

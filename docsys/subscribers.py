@@ -6,14 +6,23 @@
 * the compliance analysis: a norm issued here, imported or whose number was just
   confirmed has its citations stored and its relations proposed.
 
-Notifications, or any other reaction, are added here the same way.
+* notifications: who now has the next step of a moved or derived document is told, in its
+  transaction; the e-mails go out once it committed (``email_notices``, installed by the
+  app factory with the SMTP settings).
+
+Any other reaction is added here the same way.
 """
 from __future__ import annotations
 
 import logging
 from sqlalchemy.orm import Session
 
-from docsys import audit, events, outbox
+from typing import Callable
+
+from sqlalchemy.orm import sessionmaker
+
+from docsys import audit, events, notifications, outbox
+from docsys.db import transaction
 from docsys.events import DomainEvent
 from docsys.models import Document
 from docsys.compliance import analyze_norm
@@ -56,7 +65,25 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
             "se puede repetir más tarde.")
 
 
+def notify(session: Session, event: DomainEvent) -> None:
+    notifications.notify_for_event(session, event)
+
+
+def email_notices(settings: dict, session_factory: sessionmaker
+                  ) -> Callable[[Session, list[DomainEvent]], None]:
+    """A commit handler: after a change that left notices, e-mail them (to the users who
+    want each notice at once; the others get the daily digest)."""
+    def send(_session: Session, committed: list[DomainEvent]) -> None:
+        if not settings.get("SMTP_HOST") or not any(
+                e.name in notifications.NOTIFYING for e in committed):
+            return
+        with transaction(session_factory) as session:
+            notifications.send_pending_emails(session, settings)
+    return send
+
+
 def install_domain_subscribers() -> None:
-    """The in-transaction subscribers (idempotent): order is audit, index, analysis."""
-    for handler in (audit_trail, search_outbox, compliance_analysis):
+    """The in-transaction subscribers (idempotent): order is audit, index, analysis,
+    notifications."""
+    for handler in (audit_trail, search_outbox, compliance_analysis, notify):
         events.on_record(handler)

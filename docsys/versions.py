@@ -15,7 +15,7 @@ from docsys import events, policy
 from docsys.drafting.structure import content_hash, normalize_content
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError, VersionConflict
 from docsys.ids import parse_id
-from docsys.models import Document, DocumentVersion, User
+from docsys.models import Document, DocumentVersion, User, WorkingCopy
 from docsys.models._common import utcnow
 from docsys.states import label
 
@@ -93,6 +93,14 @@ def _append_version(session: Session, document: Document, content: dict, base: i
             raise Conflict(
                 f"El documento pasó al estado «{label(status)}» mientras usted "
                 "lo editaba; su texto no se guardó. Recargue la página.", current_status=status)
+        newer_author = session.scalar(select(DocumentVersion.author_id).where(
+            DocumentVersion.document_id == document.id, DocumentVersion.number == current))
+        if newer_author == author.id:  # a page left behind (Back, another tab): not "otra persona"
+            raise VersionConflict(
+                f"Esta página mostraba la versión {base}, pero usted ya guardó la versión "
+                f"{current} (en otra pestaña o antes de volver atrás). Su texto no se guardó: "
+                "compare ambas versiones y elija cómo continuar.",
+                current_version=current, base_version=base, same_author=True)
         raise VersionConflict(
             f"El documento fue modificado por otra persona (versión {current}) "
             f"después de la versión {base} en la que usted trabajó. Su texto no se guardó: "
@@ -142,8 +150,60 @@ def save_version(session: Session, document: Document, content, base_version, au
         current = latest_version(session, document)
         if current.content_hash == content_hash(clean):
             return current
-    return _append_version(session, document, clean, base, author,
-                           note or ("Guardado automático" if autosave else ""), autosave=autosave)
+    version = _append_version(session, document, clean, base, author,
+                              note or ("Guardado automático" if autosave else ""),
+                              autosave=autosave)
+    drop_working_copy(session, document, author)
+    return version
+
+
+# ---- the working copy: what autosave keeps, not a version ------------------------------------
+
+def working_copy(session: Session, document: Document, user: User) -> WorkingCopy | None:
+    return session.scalar(select(WorkingCopy).where(WorkingCopy.document_id == document.id,
+                                                    WorkingCopy.user_id == user.id))
+
+
+def keep_working_copy(session: Session, document: Document, content, base_version,
+                      user: User) -> WorkingCopy:
+    """Keep what the user typed (autosave) without making a version: one copy per user and
+    document, overwritten each time, based on the version the page was editing."""
+    _require_editable(user, document)
+    base = _parse_base(base_version)
+    clean = normalize_content(content, required_fields=())
+    if clean["doc_type"] != document.doc_type:
+        raise ValidationError("No se puede cambiar el tipo de un documento existente.")
+    copy = working_copy(session, document, user)
+    if copy is None:
+        copy = WorkingCopy(document_id=document.id, user_id=user.id, base_version=base,
+                           content=clean)
+        session.add(copy)
+    else:
+        copy.base_version, copy.content, copy.updated_at = base, clean, utcnow()
+    session.flush()
+    return copy
+
+
+def drop_working_copy(session: Session, document: Document, user: User) -> None:
+    copy = working_copy(session, document, user)
+    if copy is not None:
+        session.delete(copy)
+        session.flush()
+
+
+def promote_working_copy(session: Session, document: Document, user: User) -> None:
+    """Before a change of state, the user's unsaved copy becomes a version (a state change
+    makes a version), so that what is sent is what they see."""
+    copy = working_copy(session, document, user)
+    if copy is None:
+        return
+    if (copy.base_version == document.latest_version
+            and policy.allows(user, policy.Action.EDIT, document)
+            and latest_version(session, document).content_hash != content_hash(copy.content)):
+        clean = normalize_content(copy.content, required_fields=("sumilla",))
+        _append_version(session, document, clean, copy.base_version, user,
+                        "Copia de trabajo guardada al cambiar de estado")
+    drop_working_copy(session, document, user)
 
 
 def restore_version(session: Session, document: Document, number, base_version,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import func, select, update
@@ -26,7 +27,8 @@ from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, Office, Transition, User, VistoBueno
 from docsys.models._common import utcnow
 from docsys.policy import Action as Can
-from docsys.states import MOVES, REVIEW_MOVES, Move, Status, label
+from docsys.rendering.layout import part_names
+from docsys.states import EDITABLE, MOVES, REVIEW_MOVES, Move, Status, label
 from docsys.versions import get_version
 from docsys.versions import latest_version
 
@@ -66,15 +68,92 @@ def _approval_blockers(session: Session, document: Document) -> list[str]:
     return problems
 
 
+def _last_sent(session: Session, document: Document) -> Transition | None:
+    return session.scalar(select(Transition).where(Transition.document_id == document.id,
+                                                   Transition.action == "enviar")
+                          .order_by(Transition.id.desc()).limit(1))
+
+
+def _withdrawal_blockers(session: Session, document: Document) -> list[str]:
+    """The author takes a document back only while nobody has acted on it since it was
+    sent: no visto bueno, comment or derivation by anybody else."""
+    sent = _last_sent(session, document)
+    if sent is None:
+        return []
+    since, author = sent.created_at, sent.actor_id
+    acted = (
+        session.scalar(select(func.count(VistoBueno.id)).where(
+            VistoBueno.document_id == document.id, VistoBueno.created_at >= since)),
+        session.scalar(select(func.count(Comment.id)).where(
+            Comment.document_id == document.id, Comment.created_at >= since,
+            Comment.author_id != author)),
+        session.scalar(select(func.count(Derivation.id)).where(
+            Derivation.document_id == document.id, Derivation.created_at >= since,
+            Derivation.from_user_id != author)),
+    )
+    if any(acted):
+        return ["La revisión ya empezó (hay vistos buenos, comentarios o derivaciones desde "
+                "el envío): pida a Asesoría Jurídica que lo devuelva con observaciones."]
+    return []
+
+
+def _discard_blockers(session: Session, document: Document) -> list[str]:
+    """Only a draft never sent is discarded; once reviewed it stays in the record."""
+    if _last_sent(session, document) is not None:
+        return ["El documento ya fue enviado a revisión alguna vez: no se descarta."]
+    return []
+
+
 # The review moves the pages offer (docsys.states declares them), and what must hold first.
 ACTIONS: dict[str, Move] = {key: MOVES[key] for key in REVIEW_MOVES}
-BLOCKERS: dict[str, Callable[[Session, Document], list[str]]] = {"aprobar": _approval_blockers}
+BLOCKERS: dict[str, Callable[[Session, Document], list[str]]] = {
+    "aprobar": _approval_blockers, "retirar": _withdrawal_blockers,
+    "descartar": _discard_blockers}
 # "emitir" and "publicar" belong to the issuing service: they need a number, a signed PDF
 # and the archive; they call ``move`` below.
 
 
 def available_actions(session: Session, user: User, document: Document) -> list[Move]:
     return [a for a in ACTIONS.values() if policy.allows(user, Can(a.key), document)]
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """A move the user may take in this state, and what is still missing for it to
+    succeed (empty when it can be taken now): the page shows it disabled with the reasons."""
+    move: Move
+    missing: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def action_blockers(session: Session, user: User, document: Document) -> list[ActionOption]:
+    """Every move the policy lets ``user`` take on ``document`` now, each with the reasons
+    it would still be refused (``BLOCKERS``), so that no button leads to a conflict."""
+    return [ActionOption(move, tuple(BLOCKERS[move.key](session, document))
+                         if move.key in BLOCKERS else ())
+            for move in available_actions(session, user, document)]
+
+
+def return_reason(session: Session, document: Document) -> Transition | None:
+    """Why an observed document came back: the last "observar" or "devolver" move."""
+    if document.status != Status.OBSERVED:
+        return None
+    return session.scalar(select(Transition).where(
+        Transition.document_id == document.id,
+        Transition.action.in_(("observar", "devolver"))).order_by(Transition.id.desc()).limit(1))
+
+
+def derivation_candidates(session: Session, document: Document,
+                          status: str | None = None) -> list[User]:
+    """Who a document may be sent to: active users who may read it and have the next
+    step on it (in ``status``, by default its own), so that nobody offered is refused."""
+    status = status or document.status
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return [user for user in users if policy.allows(user, Can.VIEW, document)
+            and policy.has_next_step(user, document, status)]
 
 
 def move(session: Session, document: Document, target: str, actor: User, action: str,
@@ -157,7 +236,7 @@ def transition(session: Session, document: Document, action_key, actor: User,
         derive(session, document, actor, assignee, reason)
     else:
         author = document.created_by
-        back_to_author = action.target == Status.OBSERVED and author.active
+        back_to_author = action.target in EDITABLE and author.active
         document.assignee = author if back_to_author else None
         session.flush()
     return result
@@ -329,6 +408,35 @@ def resolve_comment(session: Session, document: Document, actor: User, comment_i
     return comment
 
 
+def address_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
+    """The drafting side marks an observation as attended to (its author then closes it)."""
+    comment_id = parse_id(comment_id)
+    comment = session.get(Comment, comment_id) if comment_id else None
+    if comment is None or comment.document_id != document.id or comment.thread_id is not None:
+        raise NotFound("El comentario no existe.")
+    if not policy.may_address(actor, document):
+        raise PermissionDenied("Solo la oficina que redacta marca una observación como "
+                               "atendida, mientras el documento está en borrador u observado.")
+    if comment.resolved_at is not None or comment.addressed_at is not None:
+        raise Conflict("La observación ya estaba atendida o resuelta.")
+    comment.addressed_at, comment.addressed_by_id = utcnow(), actor.id
+    events.record(session, "comment_address", actor, document.id, comment=comment.id)
+    session.flush()
+    return comment
+
+
+def thread_data(threads: list[dict]) -> list[dict]:
+    """The threads as plain data for the editor's script (JSON)."""
+    return [{"id": t["comment"].id, "item": t["comment"].item_id, "part": t["part_name"],
+             "quote": t["comment"].quote, "body": t["comment"].body,
+             "author": t["comment"].author.full_name,
+             "resolved": t["comment"].resolved_at is not None,
+             "addressed": t["comment"].addressed_at is not None,
+             "removed": t["anchor_removed"],
+             "replies": [{"author": r.author.full_name, "body": r.body} for r in t["replies"]]}
+            for t in threads]
+
+
 def comment_threads(session: Session, document: Document) -> list[dict]:
     """Threads with replies, each placed where its anchored item now stands.
 
@@ -342,6 +450,7 @@ def comment_threads(session: Session, document: Document) -> list[dict]:
         if row.thread_id is not None:
             replies.setdefault(row.thread_id, []).append(row)
     latest = latest_version(session, document).content
+    names = part_names(latest)
     positions = {}
     for section in latest.get("sections", []):
         for index, item in enumerate(section.get("items", []), start=1):
@@ -356,6 +465,7 @@ def comment_threads(session: Session, document: Document) -> list[dict]:
                        else "" if row.item_id else whole)
             threads.append({"comment": row, "replies": replies.get(row.id, []),
                             "current_position": where,
+                            "part_name": names.get(row.item_id, "") if row.item_id else "",
                             "anchor_removed": bool(row.item_id) and where is None,
                             "quote_changed": bool(row.quote)
                             and _folded(row.quote) not in current})

@@ -11,7 +11,10 @@ mode="${1:-run}"; shift || true
 RUNTIME_PKGS=(python3 python3-venv python3-dev gcc libpango-1.0-0 libpangoft2-1.0-0
               libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils
               tesseract-ocr tesseract-ocr-spa antiword libreoffice-writer-nogui)
-TEST_PKGS=(postgresql chromium libnss3-tools)
+TEST_PKGS=(postgresql chromium libnss3-tools npm)
+# The browser tests check accessibility with axe-core, loaded from here (outside the repo).
+AXE_PREFIX=/opt/docsys-test-node
+AXE_VERSION=4.14.1
 
 apt_install() {
   local missing=()
@@ -36,6 +39,13 @@ python_env() {
     .venv/bin/pip install -q --upgrade pip
     .venv/bin/pip install -q -r "$req"
     touch "$stamp"
+  fi
+}
+
+node_tools() {
+  if [[ ! -f $AXE_PREFIX/node_modules/axe-core/axe.min.js ]]; then
+    echo "==> npm install axe-core@$AXE_VERSION"
+    npm install --silent --no-audit --no-fund --prefix "$AXE_PREFIX" "axe-core@$AXE_VERSION" >/dev/null
   fi
 }
 
@@ -75,6 +85,7 @@ case "$mode" in
   test)
     apt_install "${RUNTIME_PKGS[@]}" "${TEST_PKGS[@]}"
     python_env requirements-dev.txt
+    node_tools
     ensure_postgres
     # The layers (import-linter contracts in .importlinter) and the types (mypy.ini) first:
     # each fails the run on its own, as a failing test does.

@@ -62,6 +62,9 @@ def make_document(app, state: Status, *, vistos: bool = True) -> int:
             session, RG, {"sumilla": f"Prueba en {state}", **FIELDS}, luis), luis)
         if state == Status.DRAFT:
             return document.id
+        if state == Status.DISCARDED:
+            workflow.transition(session, document, "descartar", luis, REASON)
+            return document.id
         workflow.transition(session, document, "enviar", luis)
         if state == Status.OBSERVED:
             workflow.transition(session, document, "observar", carmen, REASON)

@@ -2,7 +2,7 @@
 from docsys.db import Base
 from docsys.models.users import ApiToken, Office, User, UserRole, ROLES, ROLE_LABELS
 from docsys.models.templates import DocumentTemplate, TemplateVersion
-from docsys.models.documents import Document, DocumentVersion
+from docsys.models.documents import Document, DocumentVersion, WorkingCopy
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
@@ -10,6 +10,8 @@ from docsys.models.issuing import (Blob, Issuance, NumberSequence, PreparedSigna
                                     SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
+from docsys.models.notifications import LocalHoliday, Notification
+from docsys.models.institution import YearName
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
@@ -17,5 +19,5 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "Blob", "Issuance", "NumberSequence", "PreparedSignature", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
-    "SourceRelation",
+    "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
 ]

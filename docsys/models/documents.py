@@ -19,7 +19,11 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (Index("ix_documents_office_status", "office_id", "status"),
-                      Index("ix_documents_official_number", "official_number", unique=True))
+                      Index("ix_documents_official_number", "official_number", unique=True),
+                      # the Bandeja pages through documents by last change (keyset); a
+                      # (status, updated_at) index made SQLite sort whole states instead
+                      # (bench/bench_inbox.py)
+                      Index("ix_documents_updated_at", "updated_at", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(1000))
@@ -71,6 +75,21 @@ class DocumentVersion(Base):
 
 
 make_immutable(DocumentVersion, "La versión del documento")
+
+
+class WorkingCopy(Base):
+    """What a user typed and the autosave kept, not yet a version: one per user and
+    document, based on ``base_version``. An explicit save (or a change of state) turns it
+    into a version; it never counts in the history."""
+
+    __tablename__ = "working_copies"
+    __table_args__ = (UniqueConstraint("document_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    base_version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 # Once a document has an official number, what was signed can no longer change.
 _FROZEN_WHEN_ISSUED = ("official_number", "number_key", "issue_date", "doc_type", "title",

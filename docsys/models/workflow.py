@@ -77,9 +77,15 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The drafting side says it attended to the observation; its author then closes it.
+    addressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    addressed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_comments_addressed_by_id"))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id], lazy="joined")
+    addressed_by: Mapped[User | None] = relationship(foreign_keys=[addressed_by_id],
+                                                     lazy="joined")
 
 
 make_immutable(Transition, "El registro de transición")

@@ -148,7 +148,9 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
                office_name: str = "", office_code: str = "") -> RenderMeta:
     """Meta from the app settings (Flask-config-like dict), the template and the content.
 
-    The year is that of ``fields.fecha`` when it is a valid ISO date, else the current year.
+    The year is that of ``fields.fecha`` when it is a valid ISO date, else the current year;
+    its official name comes from ``settings["YEAR_NAMES"]`` (docsys.institution), else
+    ``YEAR_NAME``.
     ``office_code`` is the code of the document's office, used in the number when the
     template has no ``issuing_office`` of its own (e.g. "{oficina}" in a Resolución de
     Gerencia); ``office_name`` is shown under the letterhead when given.
@@ -159,7 +161,8 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
         municipality_name=str(settings.get("MUNICIPALITY_NAME") or ""),
         municipality_code=str(settings.get("MUNICIPALITY_CODE") or ""),
         location=str(settings.get("MUNICIPALITY_LOCATION") or ""),
-        year_name=str(settings.get("YEAR_NAME") or ""),
+        year_name=str((settings.get("YEAR_NAMES") or {}).get(_content_year(content))
+                      or settings.get("YEAR_NAME") or ""),
         place=str(settings.get("MUNICIPALITY_PLACE") or ""),
         heading_template=str(template_definition.get("heading") or "{numero}"),
         number_pattern=str(template_definition.get("number_pattern") or "{seq:03d}-{year}-{muni}"),
@@ -370,3 +373,47 @@ def layout_text(blocks: Sequence[Block], *, include_letterhead: bool = False) ->
             continue
         lines.extend(block_lines(block))
     return "\n".join(lines)
+
+
+def _spoken(label: str) -> str:
+    """"ARTÍCULO PRIMERO.-" → "Artículo Primero"; "Artículo 2.-" → "Artículo 2"."""
+    words = label.rstrip(".-: ").split()
+    return " ".join(word if word[:1].isdigit() else word.capitalize() for word in words)
+
+
+_KEY_WORDS = {"preambulo": "Preámbulo", "aprobacion": "Aprobación", "resolucion": "Resolución",
+              "disposicion": "Disposición"}
+
+
+def section_name(section: dict) -> str:
+    """A section as the document shows it: its title, or else its key in words
+    ("preambulo" → "Preámbulo"), never "sin título"."""
+    title = clean_line(section.get("title"))
+    if title:
+        return title.rstrip(":").strip()
+    key = str(section.get("key") or "")
+    words = [_KEY_WORDS.get(word, word) for word in key.split("_") if word]
+    return " ".join(words).capitalize() if words else "Texto"
+
+
+def part_names(content: dict) -> dict[str, str]:
+    """Item id -> the part as the document names it: "Considerando 3", "Artículo 2",
+    "SE RESUELVE: Artículo Primero" (the section title stands before a numbered label,
+    an unnumbered item is called by its section's noun and position)."""
+    names: dict[str, str] = {}
+    for section in (content or {}).get("sections") or []:
+        kind = section.get("kind", "paragraphs")
+        numbering = section.get("numbering") or ("ordinal_upper" if kind == "articles" else "none")
+        title = clean_line(section.get("title"))
+        noun = _spoken(title) if title else section_name(section)
+        for position, item in enumerate(section.get("items") or [], start=1):
+            if not isinstance(item, dict) or not item.get("id"):
+                continue
+            label = _spoken(item_label(numbering, position))
+            if not label or label[:1].isdigit():
+                names[item["id"]] = f"{noun} {position}"
+            elif title and (len(title) <= 20 or not label.startswith("Artículo")):
+                names[item["id"]] = f"{title} {label}"   # "SE RESUELVE: Artículo Primero"
+            else:
+                names[item["id"]] = label                # "Artículo 2"
+    return names

@@ -63,13 +63,14 @@ def reads_only(view):
 
 def register_web(app: Flask) -> None:
     from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
-                            issuing, portal, review, search)
+                            issuing, notices, portal, review, search)
     from docsys.web.session import close_session
 
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(notices.bp)
     app.register_blueprint(drafts.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(search.bp)
@@ -149,5 +150,28 @@ def register_web(app: Flask) -> None:
             (the menu shows what the policy allows)."""
             return current_user.is_authenticated and policy.allows(current_user,
                                                                    policy.Action(action))
+        def unread_notices() -> int:
+            """The menu's counter of unread notices (docsys.notifications)."""
+            from docsys import notifications
+            from docsys.web.session import db
+            if not current_user.is_authenticated:
+                return 0
+            return notifications.unread_count(db(), current_user)
+        def year_name() -> str:
+            """This year's official name (docsys.institution), else the YEAR_NAME setting
+            (also when the database cannot say: the footer never breaks a page)."""
+            from datetime import date
+
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from docsys.institution import year_names
+            from docsys.web.session import db
+            session = db()
+            try:
+                return year_names(session).get(date.today().year) or app.config["YEAR_NAME"]
+            except SQLAlchemyError:
+                session.rollback()
+                return app.config["YEAR_NAME"]
         return {"MUNICIPALITY_NAME": app.config["MUNICIPALITY_NAME"],
-                "YEAR_NAME": app.config["YEAR_NAME"], "ROLE_LABELS": ROLE_LABELS, "may": may}
+                "YEAR_NAME": year_name, "ROLE_LABELS": ROLE_LABELS, "may": may,
+                "unread_notices": unread_notices}

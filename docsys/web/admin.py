@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from docsys import accounts, audit, services
+from docsys import accounts, audit, deadlines, institution, services
 from docsys.drafting import service
 from docsys.errors import DocsysError
 from docsys.ids import parse_id
@@ -96,3 +96,46 @@ def audit_csv():
     data = audit.export_csv(db())
     return Response(data, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=auditoria-docsys.csv"})
+
+
+@bp.route("/feriados", methods=["GET", "POST"])
+@roles_required(Action.ADMINISTER)
+def holidays():
+    """Local non-working days, which deadlines skip besides Peru's public holidays."""
+    session = db()
+    error, form = None, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            row = services.add_local_holiday(session, current_user, form.get("day", ""),
+                                             form.get("name", ""))
+        except DocsysError as exc:
+            error = exc.message
+        else:
+            flash(f"Feriado local del {row.day:%d/%m/%Y} registrado.", "success")
+            return redirect(url_for("admin.holidays"))
+    calendar = deadlines.calendar(session)
+    return render_template("admin/holidays.html", error=error, form=form,
+                           local=deadlines.local_holidays(session),
+                           national=sorted(calendar.holidays.items())), (400 if error else 200)
+
+
+@bp.route("/anios", methods=["GET", "POST"])
+@roles_required(Action.ADMINISTER)
+def year_names():
+    """The official name of each year, printed under the letterhead of its documents."""
+    session = db()
+    error, form = None, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            row = services.set_year_name(session, current_user, form.get("year", ""),
+                                         form.get("name", ""))
+        except DocsysError as exc:
+            error = exc.message
+        else:
+            flash(f"Denominación del año {row.year} guardada.", "success")
+            return redirect(url_for("admin.year_names"))
+    return render_template("admin/year_names.html", error=error, form=form,
+                           names=sorted(institution.year_names(session).items(), reverse=True)), \
+        (400 if error else 200)

@@ -3,21 +3,22 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect,
+                   render_template, request, send_file, url_for)
 from flask_login import current_user
 
-from docsys import policy, services, versions
+from docsys import policy, services, versions, workflow
 from docsys.drafting import service
 from docsys.drafting.structure import normalize_content
 from docsys.states import Origin
 from docsys.errors import ValidationError
 from docsys.exports import preview_html
+from docsys.rendering.layout import section_name
 from docsys.states import STATUS_LABELS
 from docsys.web import records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
-from docsys.web.session import db
+from docsys.web.session import db, render_settings
 
 bp = Blueprint("drafts", __name__, url_prefix="/documentos")
 
@@ -64,20 +65,45 @@ def edit(document_id):
         return redirect(url_for("archive.norm", document_id=document.id))
     latest = versions.latest_version(session, document)
     editable = policy.allows(current_user, policy.Action.EDIT, document)
-    return render_template(
+    copy = versions.working_copy(session, document, current_user) if editable else None
+    content = copy.content if copy is not None else latest.content
+    threads = [t for t in workflow.comment_threads(session, document)
+               if t["comment"].resolved_at is None]
+    response = make_response(render_template(
         "drafts/edit.html", document=document, version=latest, editable=editable,
         definition=document.template_version.definition if document.template_version else None,
-        preview=preview_html(current_app.config, document, latest.content),
-        autosave_seconds=current_app.config["AUTOSAVE_SECONDS"], status_labels=STATUS_LABELS)
+        preview=preview_html(render_settings(), document, content), content=content,
+        working_copy=copy, base_version=copy.base_version if copy is not None else latest.number,
+        return_reason=workflow.return_reason(session, document),
+        observations=workflow.thread_data(threads),
+        can_address=policy.may_address(current_user, document),
+        can_comment=workflow.may_comment(current_user, document),
+        section_names={s.get("key"): section_name(s) for s in content.get("sections", [])},
+        autosave_seconds=current_app.config["AUTOSAVE_SECONDS"], status_labels=STATUS_LABELS))
+    # Back must fetch the page again, never show an editor of a version already replaced.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<document_id>/estado")
+@roles_required()
+def current_state(document_id):
+    """What a page left open checks before it trusts itself: the latest version and state."""
+    document = versions.get_document(db(), document_id, current_user)
+    return jsonify({"version": document.latest_version, "status": document.status})
 
 
 @bp.route("/<document_id>/guardar", methods=["POST"])
 @roles_required()
 def save(document_id):
     body = _json_body()
+    if body.get("autosave"):  # a working copy, not a version
+        copy = services.keep_working_copy(db(), current_user, document_id, body.get("content"),
+                                          body.get("base_version"))
+        return jsonify({"working_copy": True, "version": copy.base_version,
+                        "saved_at": copy.updated_at.isoformat()})
     version = services.save_version(db(), current_user, document_id, body.get("content"),
-                                    body.get("base_version"), note=body.get("note", ""),
-                                    autosave=bool(body.get("autosave")))
+                                    body.get("base_version"), note=body.get("note", ""))
     return jsonify({"version": version.number, "created_at": version.created_at.isoformat(),
                     "note": version.note, "title": version.document.title,
                     "content": version.content})
@@ -89,7 +115,7 @@ def preview(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
     content = normalize_content(_json_body().get("content"))
-    return jsonify({"html": preview_html(current_app.config, document, content)})
+    return jsonify({"html": preview_html(render_settings(), document, content)})
 
 
 @bp.route("/<document_id>/historial")
@@ -112,7 +138,7 @@ def version(document_id, number):
         return redirect(url_for("archive.norm", document_id=document.id))
     version = versions.get_version(session, document, number)
     return render_template("drafts/version.html", document=document, version=version,
-                           body=preview_html(current_app.config, document, version.content),
+                           body=preview_html(render_settings(), document, version.content),
                            editable=policy.allows(current_user, policy.Action.EDIT, document),
                            status_labels=STATUS_LABELS)
 
@@ -126,7 +152,7 @@ def version_content(document_id, number):
     version = versions.get_version(session, document, number)
     return jsonify({"version": version.number, "author": version.author.full_name,
                     "created_at": version.created_at.isoformat(), "content": version.content,
-                    "html": preview_html(current_app.config, document, version.content)})
+                    "html": preview_html(render_settings(), document, version.content)})
 
 
 @bp.route("/<document_id>/versiones/<number>/restaurar", methods=["POST"])

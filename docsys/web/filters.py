@@ -1,7 +1,8 @@
 """Jinja filters for the web pages."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import json
+from datetime import date, datetime, timedelta, timezone
 
 from docsys.models import ROLE_LABELS
 
@@ -17,6 +18,33 @@ def localtime(value: datetime | None) -> str:
     return value.astimezone(PERU_TZ).strftime("%d/%m/%Y %H:%M")
 
 
+def dmy(value) -> str:
+    """A date as the municipality writes it, dd/mm/yyyy (from a date or an ISO string);
+    anything else is shown as it is."""
+    if isinstance(value, datetime):
+        return localtime(value)[:10]
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10]).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def readable(details) -> str:
+    """An audit entry's details for people: «clave: valor» pairs with accents as written
+    (no JSON escapes such as \\u00d3); escaped by the template like any text."""
+    if not isinstance(details, dict):
+        return json.dumps(details, ensure_ascii=False)
+    parts = []
+    for key, value in details.items():
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{key}: {shown}")
+    return " · ".join(parts)
+
+
 def role_labels(roles) -> str:
     return ", ".join(ROLE_LABELS.get(r, r) for r in sorted(roles))
 
@@ -24,3 +52,5 @@ def role_labels(roles) -> str:
 def register_filters(app) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["role_labels"] = role_labels
+    app.jinja_env.filters["dmy"] = dmy
+    app.jinja_env.filters["readable"] = readable

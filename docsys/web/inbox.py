@@ -1,11 +1,12 @@
-"""The user's inbox ("Bandeja"): what awaits them first, then every document they may see."""
+"""The user's inbox ("Bandeja"): what awaits them first, then every document they may see,
+searched, filtered and paged (docsys.inbox)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from docsys import inbox
 from docsys.states import STATUS_LABELS
-from docsys.inbox import awaiting_counts, awaiting_documents, inbox_documents
 from docsys.web.auth import roles_required
 from docsys.web.session import db
 
@@ -16,9 +17,13 @@ bp = Blueprint("inbox", __name__)
 @roles_required()
 def index():
     session = db()
-    status = request.args.get("estado") or None
+    filters = inbox.InboxFilters.from_args(request.args)
+    awaiting = inbox.awaiting_documents(session, current_user)
     return render_template(
-        "inbox.html", awaiting=awaiting_documents(session, current_user),
-        counts=awaiting_counts(session, current_user),
-        documents=inbox_documents(session, current_user, status=status), status=status,
+        "inbox.html", awaiting=awaiting,
+        awaiting_deadlines=inbox.deadlines_for(session, awaiting, current_app.config),
+        counts=inbox.awaiting_counts(session, current_user),
+        page=inbox.inbox_page(session, current_user, filters, current_app.config),
+        filters=filters, choices=inbox.filter_choices(session, current_user),
+        sorts=inbox.SORTS, deadline_filters=inbox.DEADLINE_FILTERS,
         status_labels=STATUS_LABELS)

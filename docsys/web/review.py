@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
 from flask_login import current_user
 
-from docsys import accounts, audit, issuing, policy, services, versions, workflow
+from docsys import audit, issuing, policy, services, versions, workflow
+from docsys.exports import preview_html
+from docsys.rendering.layout import part_names, section_name
 from docsys.states import STATUS_LABELS, Status, label
 from docsys.models import User
 from docsys.portal import address_of
 from docsys.review import service
 from docsys.signing.credentials import stored_credential
-from docsys.web import records_audit
+from docsys.web import records_audit, wants_json
 from docsys.web.auth import roles_required
-from docsys.web.session import db
+from docsys.web.session import db, render_settings
 
 bp = Blueprint("review", __name__, url_prefix="/documentos")
 
@@ -34,18 +37,28 @@ def page(document_id):
     session = db()
     document = versions.get_document(session, document_id, current_user)
     latest = versions.latest_version(session, document)
-    reviewers = accounts.list_users(session, active_only=True, order_by="full_name")
+    names = part_names(latest.content)
+    parts = [(section_name(section), [(item["id"], names[item["id"]])
+                                      for item in section.get("items", []) if item.get("id") in names])
+             for section in latest.content.get("sections", [])]
     return render_template(
         "review/page.html", document=document, version=latest,
-        actions=workflow.available_actions(session, current_user, document),
+        options=workflow.action_blockers(session, current_user, document),
+        return_reason=workflow.return_reason(session, document),
+        body=preview_html(render_settings(), document, latest.content), parts=parts,
         vistos=workflow.current_vistos(session, document),
         transitions=workflow.history(session, document),
         derivations=workflow.derivations(session, document),
         threads=workflow.comment_threads(session, document),
         all_versions=versions.list_versions(session, document),
-        reviewers=reviewers, states=STATUS_LABELS,
+        candidates=workflow.derivation_candidates(session, document),
+        send_candidates=[u for u in workflow.derivation_candidates(session, document,
+                                                                   Status.IN_REVIEW)
+                         if u.has_role("legal")],
+        states=STATUS_LABELS,
         can_vb=workflow.may_give_visto_bueno(session, current_user, document),
         can_comment=workflow.may_comment(current_user, document),
+        can_derive=policy.allows(current_user, policy.Action.DERIVE, document),
         may_resolve=policy.may_resolve,
         editable=policy.allows(current_user, policy.Action.EDIT, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
@@ -103,11 +116,16 @@ def derive(document_id):
 @bp.route("/<document_id>/comentarios", methods=["POST"])
 @roles_required()
 def comment(document_id):
-    comment = services.add_comment(db(), current_user, document_id, request.form.get("body"),
-                                   request.form.get("version"),
-                                   item_id=request.form.get("item_id", ""),
-                                   quote=request.form.get("quote", ""),
-                                   thread_id=request.form.get("thread_id") or None)
+    body = request.get_json(silent=True) if request.is_json else None
+    form = body if isinstance(body, dict) else ({} if request.is_json else request.form)
+    comment = services.add_comment(db(), current_user, document_id, form.get("body"),
+                                   form.get("version"),
+                                   item_id=form.get("item_id", ""),
+                                   quote=form.get("quote", ""),
+                                   thread_id=form.get("thread_id") or None)
+    if wants_json():  # the editor answers an observation without leaving the page
+        return jsonify({"id": comment.id, "author": comment.author.full_name,
+                        "body": comment.body})
     flash("Comentario registrado.", "success")
     return _back(comment.document_id)
 
@@ -116,8 +134,20 @@ def comment(document_id):
 @roles_required()
 def resolve(document_id, comment_id):
     comment = services.resolve_comment(db(), current_user, document_id, comment_id)
+    if wants_json():
+        return jsonify({"id": comment.id, "resolved": True})
     flash("Observación resuelta.", "success")
     return _back(comment.document_id)
+
+
+@bp.route("/<document_id>/comentarios/<comment_id>/atendida", methods=["POST"])
+@roles_required()
+def address(document_id, comment_id):
+    comment = services.address_comment(db(), current_user, document_id, comment_id)
+    if wants_json():
+        return jsonify({"id": comment.id, "addressed": True})
+    flash("Observación marcada como atendida.", "success")
+    return redirect(url_for("drafts.edit", document_id=comment.document_id))
 
 
 @bp.route("/<document_id>/comparar")

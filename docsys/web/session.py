@@ -18,3 +18,10 @@ def close_session(_exc=None) -> None:
         # rollback() first would also expire every object of a session about to be thrown
         # away (a good part of a short API request's time).
         session.close()
+
+
+def render_settings() -> dict:
+    """The settings a rendering needs: the app's, plus the official names of the years
+    (docsys.institution), read in this request's session."""
+    from docsys.institution import with_year_names
+    return with_year_names(db(), current_app.config)

@@ -59,6 +59,8 @@
     sections: [],         // section metadata (key, title, kind, numbering), in order
     fieldDefs: [],
     savedJson: "",        // canonical JSON of the last saved content, to tell unsaved changes
+    copyJson: "",         // canonical JSON of the working copy the autosave kept (not a version)
+    currentJson: "",
     dirty: false,
     saving: false,
     error: "",
@@ -240,7 +242,7 @@
 
   function buildSection(section, items, index) {
     const noun = sectionNoun(section);
-    const legendText = section.title || "Sección sin título";
+    const legendText = section.title || (cfg.sectionNames || {})[section.key] || humanize(section.key || "Texto");
     const fieldset = el("fieldset", { className: "editor-block editor-section",
       dataset: { section: String(index) } });
     fieldset.append(el("legend", {}, legendText));
@@ -278,6 +280,7 @@
     const sectionBlocks = (content.sections || []).map((s, i) => buildSection(state.sections[i], s.items, i));
     form.replaceChildren(fields, ...sectionBlocks, closingBlock);
     form.querySelectorAll("ol.items").forEach(renumber);
+    renderObservations();
     growAll();
   }
 
@@ -354,6 +357,9 @@
     } else if (state.error) {
       stateName = "error";
       text = `Error: ${state.error}`;
+    } else if (state.dirty && state.currentJson === state.copyJson) {
+      stateName = "kept";
+      text = "Copia de trabajo guardada (aún no es una versión)";
     } else if (state.dirty) {
       stateName = "dirty";
       text = "Cambios sin guardar";
@@ -364,7 +370,8 @@
   }
 
   function refreshDirty() {
-    state.dirty = canonical(collectContent()) !== state.savedJson;
+    state.currentJson = canonical(collectContent());
+    state.dirty = state.currentJson !== state.savedJson;
     if (!state.dirty && !state.conflict) state.error = "";
     render();
   }
@@ -483,7 +490,7 @@
   async function doSave({ autosave = false, base = null } = {}) {
     refreshDirty();
     const note = autosave ? "" : noteInput.value.trim();
-    if (autosave && (!state.dirty || state.conflict)) return;
+    if (autosave && (!state.dirty || state.conflict || state.currentJson === state.copyJson)) return;
     if (!autosave && !state.dirty && !note && base === null) {
       announce("No hay cambios que guardar.");
       return;
@@ -510,7 +517,9 @@
     } catch (err) {
       state.saving = false;
       if (err.status === 409 && err.body?.error?.current_version) {
-        state.error = "otra persona guardó una versión más reciente.";
+        state.error = err.body.error.same_author
+          ? "usted ya guardó una versión más reciente en otra página."
+          : "otra persona guardó una versión más reciente.";
         render();
         await openConflict(err.body.error, content);
       } else {
@@ -520,6 +529,14 @@
       }
       return;
     }
+    if (data.working_copy) {  // autosave: kept as the working copy, no version made
+      state.saving = false;
+      state.error = "";
+      state.copyJson = canonical(content);
+      render();
+      return;
+    }
+    state.copyJson = "";  // an explicit save replaces the working copy
     const changed = data.version !== state.version;
     // The preview drew the new items with provisional ids: redraw it with the real ones.
     if (changed && await adoptServerIds(data.version, content, itemElements)) schedulePreview();
@@ -543,6 +560,9 @@
 
   async function openConflict(error, mine) {
     state.conflict = { current: Number(error.current_version), message: error.message, theirs: null };
+    conflictTitle.textContent = error.same_author
+      ? "Hay una versión más reciente, guardada por usted"
+      : "Otra persona guardó este documento";
     conflictMessage.textContent = error.message || HTTP_MESSAGES[409];
     conflictTheirsCaption.textContent = `Versión ${error.current_version} (cargando…)`;
     conflictTheirs.textContent = "Cargando…";
@@ -712,10 +732,121 @@
     schedulePreview();
   }
 
+  // ------------------------------------------------------------------ observations in place
+
+  const observations = Array.isArray(cfg.observations) ? cfg.observations : [];
+  const generalBox = $("observations-general");
+
+  function observationCard(obs) {
+    const card = el("aside", { className: `observation${obs.addressed ? " is-addressed" : ""}`,
+      dataset: { observation: String(obs.id) }, "aria-label": `Observación sobre ${obs.part || "el documento"}` });
+    card.append(el("p", { className: "observation-head" },
+      el("strong", { text: obs.author }), ` · ${obs.part || "general"}`,
+      obs.removed ? el("em", { text: " (la parte comentada ya no existe)" }) : null));
+    if (obs.quote) card.append(el("blockquote", { text: obs.quote }));
+    card.append(el("p", { className: "observation-body", text: obs.body }));
+    const replies = el("div", { className: "observation-replies" });
+    for (const r of obs.replies || []) replies.append(el("p", { className: "reply" }, el("strong", { text: r.author }), `: ${r.body}`));
+    card.append(replies);
+    const status = el("p", { className: "observation-status muted", role: "status",
+      text: obs.addressed ? "Atendida: espera que quien la hizo la dé por resuelta." : "" });
+    card.append(status);
+    const tools = el("div", { className: "observation-tools" });
+    if (cfg.canComment) {
+      const inputId = nextId("obs-reply");
+      const input = el("input", { id: inputId, type: "text", maxlength: 10000, className: "observation-reply",
+        autocomplete: "off" });
+      const send = el("button", { type: "button", className: "small", text: "Responder" });
+      send.addEventListener("click", async () => {
+        const body = input.value.trim();
+        if (!body) { input.focus(); return; }
+        send.disabled = true;
+        try {
+          const reply = await requestJson(cfg.urls.comment, { body, thread_id: obs.id });
+          replies.append(el("p", { className: "reply" }, el("strong", { text: reply.author }), `: ${reply.body}`));
+          input.value = "";
+          announce("Respuesta registrada.");
+        } catch (err) {
+          status.textContent = `No se pudo responder: ${err.message}`;
+        } finally {
+          send.disabled = false;
+        }
+      });
+      tools.append(el("label", { for: inputId, className: "visually-hidden", text: `Responder a la observación sobre ${obs.part || "el documento"}` }), input, send);
+    }
+    if (cfg.canAddress && !obs.addressed) {
+      const done = el("button", { type: "button", className: "small", text: "Marcar como atendida" });
+      done.addEventListener("click", async () => {
+        done.disabled = true;
+        try {
+          await requestJson(cfg.urls.address.replace("__comment__", encodeURIComponent(String(obs.id))), {});
+          obs.addressed = true;
+          card.classList.add("is-addressed");
+          status.textContent = "Atendida: espera que quien la hizo la dé por resuelta.";
+          done.remove();
+        } catch (err) {
+          done.disabled = false;
+          status.textContent = `No se pudo marcar: ${err.message}`;
+        }
+      });
+      tools.append(done);
+    }
+    card.append(tools);
+    // Typing an answer is not editing the document.
+    for (const type of ["input", "keydown", "focusin"]) card.addEventListener(type, (e) => e.stopPropagation());
+    return card;
+  }
+
+  /** Each open observation beside the part it anchors; the others above the editor. */
+  function renderObservations() {
+    if (!generalBox) return;
+    generalBox.querySelectorAll(".observation").forEach((n) => n.remove());
+    let general = 0;
+    for (const obs of observations) {
+      const li = obs.item ? form.querySelector(`li.item[data-id="${CSS.escape(obs.item)}"]`) : null;
+      const card = observationCard(obs);
+      if (li) {
+        li.append(card);
+      } else {
+        generalBox.append(card);
+        general += 1;
+      }
+    }
+    generalBox.hidden = general === 0;
+  }
+
+  // ------------------------------------------------------------------ a page left behind
+
+  /** A page brought back (Back button, another tab) checks it still shows the latest
+   *  version; when it does not and nothing was typed, it reloads itself. */
+  async function checkStale() {
+    if (state.saving || state.conflict) return;
+    let data;
+    try {
+      data = await requestJson(cfg.urls.state);
+    } catch (err) {
+      return;
+    }
+    if (Number(data.version) === state.version && data.status === cfg.status) return;
+    if (!state.dirty || state.currentJson === state.copyJson) {
+      announce("Hay una versión más reciente: se recarga la página.");
+      window.location.reload();
+    } else {
+      state.error = `hay una versión más reciente (${data.version}); al guardar podrá compararlas.`;
+      render();
+    }
+  }
+
   // ------------------------------------------------------------------ wiring
 
   buildForm(cfg.content);
   markSaved(collectContent());
+  if (cfg.workingCopy) {  // the copy the autosave kept last time: typing is never lost
+    buildForm(cfg.workingCopy);
+    refreshDirty();
+    state.copyJson = state.currentJson;
+    render();
+  }
 
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("input", (event) => {
@@ -772,8 +903,13 @@
     if (state.dirty && !state.saving && !state.conflict) requestSave({ autosave: true });
   }, AUTOSAVE_MS);
 
+  window.addEventListener("pageshow", (event) => { if (event.persisted) checkStale(); });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") checkStale();
+  });
+
   window.addEventListener("beforeunload", (event) => {
-    if (state.dirty || state.saving) {
+    if ((state.dirty && state.currentJson !== state.copyJson) || state.saving) {
       event.preventDefault();
       event.returnValue = "";
     }

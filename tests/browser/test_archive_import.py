@@ -67,7 +67,7 @@ def test_upload_review_and_confirm(new_page, archivist, tmp_path, screenshot):
         page.wait_for_timeout(500)
     expect(result).to_be_visible()
     result.click()
-    expect(page.locator("#norm-meta")).to_contain_text("2022-08-22")
+    expect(page.locator("#norm-meta")).to_contain_text("22/08/2022")  # dd/mm/yyyy, as everywhere
     with page.expect_download() as download:
         page.get_by_role("link", name="Descargar el original").click()
     assert download.value.suggested_filename == "resolución sin número.txt"

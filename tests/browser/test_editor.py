@@ -187,7 +187,7 @@ def test_conflict_keeps_text_and_lets_the_user_choose(new_page, make_draft, db_v
     assert rosa.js_errors == [] and luis.js_errors == []
 
 
-def test_autosave_creates_a_version_after_the_interval(new_page, make_draft, db_versions, autosave):
+def test_autosave_keeps_a_working_copy_not_a_version(new_page, make_draft, db_versions, autosave):
     autosave(2)
     document_id = make_draft("redactora")
     page = new_page("redactora")
@@ -196,15 +196,12 @@ def test_autosave_creates_a_version_after_the_interval(new_page, make_draft, db_
 
     item_text(page, "artículo", 4).fill("DISPONER la publicación, guardada sola.")
     expect(page.locator("#save-state")).to_have_text("Cambios sin guardar")
-    # AUTOSAVE_SECONDS is 2 in these tests.
-    expect(page.locator("#version-indicator")).to_have_text("Versión 2", timeout=6_000)
-    expect(page.locator("#save-state")).to_have_text("Guardado")
-    versions = db_versions(document_id)
-    assert [(v.number, v.autosave, v.note) for v in versions][-1] == (2, True, "Guardado automático")
-
-    # Nothing changed since: no further versions appear.
+    # AUTOSAVE_SECONDS is 2 in these tests: the typing is kept, no version is made.
+    expect(page.locator("#save-state")).to_have_text(
+        "Copia de trabajo guardada (aún no es una versión)", timeout=6_000)
+    expect(page.locator("#version-indicator")).to_have_text("Versión 1")
     page.wait_for_timeout(2_500)
-    assert len(db_versions(document_id)) == 2
+    assert len(db_versions(document_id)) == 1
     assert page.js_errors == []
 
 

@@ -1,7 +1,10 @@
 """The legal review in a real browser, end to end: the drafter sends, the legal adviser
-comments on an article and returns the draft, the drafter corrects and re-sends, the adviser
-reads the redline (page and tracked-changes DOCX), is stopped by the approval conditions,
-resolves the observation and gives V°B°, the area head gives V°B°, and the draft is approved."""
+comments on an article by selecting words in the document's text and returns the draft, the
+drafter finds the return reason and the observation beside the article in the editor,
+answers it, marks it attended and re-sends; the adviser reads the redline (page and
+tracked-changes DOCX), sees "Aprobar" disabled with what is missing, resolves the
+observation and gives V°B°, the area head gives V°B°, and the draft is approved after a
+confirmation step."""
 from __future__ import annotations
 
 import re
@@ -50,6 +53,10 @@ def go_to_inbox(page):
     expect(page.get_by_role("heading", name="Bandeja", exact=True)).to_be_visible()
 
 
+def item_of(locator):
+    return locator.locator("xpath=ancestor::li[contains(@class, 'item')][1]")
+
+
 def action_form(page, key):
     return page.locator("form.action-form").filter(has=page.locator(f"button[data-action='{key}']"))
 
@@ -80,14 +87,15 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(rosa.locator("#doc-status")).to_have_text("Borrador")
     expect(rosa.locator("#transitions tbody")).to_contain_text("Aún sin cambios de estado.")
     expect(rosa.locator("#give-vb")).to_have_count(0)  # a drafter gives no V°B°
-    expect(rosa.locator("button[data-action]")).to_have_count(1)
+    expect(rosa.locator("button[data-action], summary[data-action]")).to_have_text(
+        ["Enviar a revisión", "Descartar borrador…"])
     send = action_form(rosa, "enviar")
     expect(send.get_by_label("Asignar a")).to_have_value("")
     send.get_by_role("button", name="Enviar a revisión").click()
     expect(flash(rosa)).to_have_text("Documento en estado «En revisión».")
     expect(rosa.locator("#doc-status")).to_have_text("En revisión")
-    expect(rosa.locator(".action-form")).to_have_count(0)
-    expect(rosa.get_by_text("No tiene acciones disponibles en el estado actual.")).to_be_visible()
+    # Nobody acted on it yet: she could still take it back.
+    expect(rosa.locator("button[data-action]")).to_have_text(["Retirar de revisión"])
     go_to_inbox(rosa)
     expect(awaiting_row(rosa, SUMILLA)).to_have_count(0)  # it no longer awaits her
 
@@ -102,17 +110,37 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(ana.locator("#doc-status")).to_have_text("En revisión")
     expect(ana.locator("button[data-action]")).to_have_text(
         ["Devolver con observaciones", "Aprobar"])
+    expect(action_form(ana, "aprobar").get_by_role("button", name="Aprobar")).to_be_disabled()
+    # Derivar offers only who can act on it in review (not the drafters).
+    derive_to = ana.locator("select[name=to_user] option")
+    expect(derive_to.filter(has_text=DRAFTER)).to_have_count(0)
+    expect(derive_to.filter(has_text=ADVISER)).to_have_count(1)
     expect(ana.locator(".vistos")).to_contain_text("Asesoría Jurídica: pendiente")
     expect(ana.locator(".vistos")).to_contain_text("Jefe del área (GM): pendiente")
 
     # A comment anchored to the first article, with the quoted passage.
     form = ana.locator("#new-comment")
     expect(ana.get_by_role("heading", name="Nuevo comentario sobre la versión 1")).to_be_visible()
+    # The Revisión page shows the text; selecting words in an article anchors the comment.
+    article = ana.locator("#review-document .doc-article").first
+    expect(article).to_contain_text(OLD_ARTICLE_START)
+    article.evaluate("""(node, quote) => {
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        let text;
+        while ((text = walker.nextNode()) && !text.data.includes(quote)) {}
+        const start = text.data.indexOf(quote);
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + quote.length);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        node.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    }""", QUOTE)
     part = form.get_by_label("Parte del documento")
-    article_option = part.locator("option", has_text="SE RESUELVE: n.º 1:")
-    expect(article_option).to_contain_text(OLD_ARTICLE_START)
-    part.select_option(article_option.get_attribute("value"))
-    form.get_by_label("Pasaje citado (opcional)").fill(QUOTE)
+    expect(part.locator("option:checked")).to_have_text("SE RESUELVE: Artículo Primero")
+    expect(form.get_by_label("Pasaje citado (opcional)")).to_have_value(QUOTE)
+    expect(part.locator("option", has_text="Considerando 2")).to_have_count(1)
     form.get_by_label("Comentario", exact=True).fill(OBSERVATION)
     form.get_by_role("button", name="Comentar").click()
     expect(flash(ana)).to_have_text("Comentario registrado.")
@@ -121,7 +149,7 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(thread).to_have_class(re.compile(r"\bopen\b"))
     expect(thread.locator("header")).to_contain_text(ADVISER)
     expect(thread.locator("header")).to_contain_text("v1")
-    expect(thread.locator("header")).to_contain_text("sobre SE RESUELVE: n.º 1")
+    expect(thread.locator("header")).to_contain_text("sobre SE RESUELVE: Artículo Primero")
     expect(thread.locator("blockquote")).to_have_text(QUOTE)
     expect(thread).to_contain_text(OBSERVATION)
 
@@ -151,18 +179,31 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     row.get_by_role("link", name=SUMILLA).click()
     expect(rosa.locator(".editor-meta .status")).to_have_text("Observado")
     expect(rosa.locator("#version-indicator")).to_have_text("Versión 1")
-    rosa.get_by_role("link", name="Revisión").click()
+    # In the editor: the return reason, and the observation beside the article it anchors.
+    expect(rosa.locator("#return-reason")).to_contain_text(RETURN_REASON)
+    expect(rosa.locator("#return-reason")).to_contain_text(ADVISER)
+    article_item = item_of(rosa.get_by_label("Texto del artículo 1", exact=True))
+    observation = article_item.locator(".observation")
+    expect(observation).to_contain_text(OBSERVATION)
+    expect(observation).to_contain_text("SE RESUELVE: Artículo Primero")
+    expect(observation.locator("blockquote")).to_have_text(QUOTE)
+    expect(rosa.locator("legend", has_text="Sección sin título")).to_have_count(0)
+    # She answers it there and marks it attended, without leaving the editor.
+    observation.get_by_label(re.compile("^Responder a la observación")).fill(REPLY)
+    observation.get_by_role("button", name="Responder").click()
+    expect(observation.locator(".reply")).to_have_text(f"{DRAFTER}: {REPLY}")
+    observation.get_by_role("button", name="Marcar como atendida").click()
+    expect(observation).to_have_class(re.compile(r"\bis-addressed\b"))
+    expect(rosa.locator("#save-state")).to_have_text("Guardado")  # answering is not editing
+    rosa.get_by_role("navigation", name="Acciones del documento").get_by_role(
+        "link", name="Revisión").click()
     expect(rosa.locator("#doc-status")).to_have_text("Observado")
-    expect(rosa.locator("article.thread.open")).to_contain_text(OBSERVATION)
-    expect(rosa.locator("article.thread.open blockquote")).to_have_text(QUOTE)
+    expect(rosa.locator("#return-reason")).to_contain_text(RETURN_REASON)
+    expect(rosa.locator("article.thread.open .reply")).to_have_text(f"{DRAFTER}: {REPLY}")
+    expect(rosa.locator("article.thread .badge")).to_have_text(f"atendida por {DRAFTER}")
     expect(rosa.get_by_role("button", name="Marcar como resuelta")).to_have_count(0)  # Ana's
     expect(rosa.locator("#transitions tbody tr").last).to_contain_text(RETURN_REASON)
     expect(rosa.locator("#transitions tbody tr").last).to_contain_text("En revisión → Observado")
-    # She answers in the thread ...
-    rosa.locator("article.thread").get_by_label("Responder").fill(REPLY)
-    rosa.locator("article.thread").get_by_role("button", name="Responder").click()
-    expect(flash(rosa)).to_have_text("Comentario registrado.")
-    expect(rosa.locator("article.thread .reply")).to_have_text(f"{DRAFTER}: {REPLY}")
 
     # ... fixes the article in the editor and saves version 2.
     rosa.get_by_role("link", name="← Documento").click()
@@ -193,7 +234,8 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(awaiting_row(ana, SUMILLA)).to_contain_text(ADVISER)
     awaiting_row(ana, SUMILLA).get_by_role("link", name=SUMILLA).click()
     expect(ana.locator("#doc-status")).to_have_text("En revisión")
-    expect(ana.locator("article.thread.open header")).to_contain_text("sobre SE RESUELVE: n.º 1")
+    expect(ana.locator("article.thread.open header")).to_contain_text(
+        "sobre SE RESUELVE: Artículo Primero")
     expect(ana.locator("article.thread .reply")).to_contain_text(REPLY)
 
     # The comparison v1 -> v2 (the form's defaults): the article's words deleted/inserted.
@@ -228,18 +270,14 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     assert "Instalación del sistema de riego" in xml
     assert f'w:author="{DRAFTER}"' in xml
 
-    # "Aprobar" too early: every blocking condition is spelled out, nothing changes.
+    # "Aprobar" is disabled, and every missing condition is spelled out beside it.
     ana.get_by_role("link", name="← Revisión").click()
-    action_form(ana, "aprobar").get_by_role("button", name="Aprobar").click()
-    expect(ana.get_by_role("heading", name="Conflicto")).to_be_visible()
-    message = ana.locator(".error-message")
-    expect(message).to_contain_text(
-        "Hay 1 observación(es) abierta(s); deben resolverse antes de aprobar.")
-    expect(message).to_contain_text(
-        "Falta el visto bueno de Asesoría Jurídica sobre la versión actual.")
-    expect(message).to_contain_text(
-        "Falta el visto bueno del jefe del área sobre la versión actual.")
-    ana.get_by_role("link", name="Volver").click()
+    expect(action_form(ana, "aprobar").get_by_role("button", name="Aprobar")).to_be_disabled()
+    message = ana.locator("#missing-aprobar li")
+    expect(message).to_have_text([
+        "Hay 1 observación(es) abierta(s); deben resolverse antes de aprobar.",
+        "Falta el visto bueno de Asesoría Jurídica sobre la versión actual.",
+        "Falta el visto bueno del jefe del área sobre la versión actual."])
     expect(ana.locator("#doc-status")).to_have_text("En revisión")
 
     # Resolve the observation, give the legal V°B°.
@@ -255,11 +293,8 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(ana.locator("#give-vb")).to_have_count(0)   # given: no second button
 
     # Still one condition missing.
-    action_form(ana, "aprobar").get_by_role("button", name="Aprobar").click()
-    expect(ana.get_by_role("heading", name="Conflicto")).to_be_visible()
-    expect(ana.locator(".error-message")).to_have_text(
-        "Falta el visto bueno del jefe del área sobre la versión actual.")
-    ana.goto(review_path)
+    expect(ana.locator("#missing-aprobar li")).to_have_text(
+        ["Falta el visto bueno del jefe del área sobre la versión actual."])
 
     # --- Jorge (signer of GM = area head): his Bandeja has it; V°B°.
     go_to_inbox(jorge)
@@ -275,9 +310,14 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     # --- Ana approves.
     ana.reload()
     expect(ana.locator(".vistos")).to_contain_text(f"Jefe del área (GM): V°B° {HEAD}")
-    approve = action_form(ana, "aprobar")
+    approve = ana.locator("form.action-form[data-move='aprobar']")
     approve.get_by_label("Comentario (opcional)").fill("Conforme.")
-    approve.get_by_role("button", name="Aprobar").click()
+    # An irreversible act asks first.
+    confirm = approve.get_by_role("button", name="Sí, aprobar")
+    expect(confirm).to_be_hidden()
+    approve.locator("summary", has_text="Aprobar…").click()
+    expect(approve).to_contain_text("Esta acción no se puede deshacer.")
+    confirm.click()
     expect(flash(ana)).to_have_text("Documento en estado «Aprobado».")
     expect(ana.locator("#doc-status")).to_have_text("Aprobado")
     expect(ana.locator("#give-vb")).to_have_count(0)

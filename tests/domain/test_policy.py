@@ -83,7 +83,8 @@ def test_moves_are_declared_once_and_the_policy_follows_them(session_factory):
     for key, move in MOVES.items():
         assert all(isinstance(s, Status) for s in move.sources) and isinstance(move.target, Status)
         assert policy._STATES[Action(key)] == move.sources
-    assert list(workflow.ACTIONS) == ["enviar", "observar", "aprobar", "devolver"]
+    assert list(workflow.ACTIONS) == ["enviar", "observar", "aprobar", "devolver", "retirar",
+                                      "descartar"]
 
 
 def test_sql_rules_agree_with_the_python_rules(session_factory):

@@ -85,7 +85,10 @@ def test_stale_save_gets_409_and_nothing_changes(browser):
                                "base_version": 1})
     assert second.status_code == 409
     error = second.get_json()["error"]
-    assert error["current_version"] == 2 and "modificado por otra persona" in error["message"]
+    # The same person in a page left behind is not told that "otra persona" saved.
+    assert error["current_version"] == 2 and error["same_author"] is True
+    assert "usted ya guardó la versión 2" in error["message"]
+    assert "otra persona" not in error["message"]
     latest = content_of(rosa, doc_id, 2)
     assert "Texto de Rosa" in str(latest) and "Texto de Carmen" not in str(latest)
     assert rosa.get(f"/documentos/{doc_id}/versiones/3/contenido").status_code == 404
