@@ -17,13 +17,17 @@ from docsys.models import Document, Notification, WorkingCopy
 from docsys.rendering.layout import part_names
 from docsys.states import Status
 from tests.conftest import get_user
+from tests.finishing import finish
 
 RGM = "resolucion-gerencia-municipal"
 
 
 def new_doc(factory, username="redactor", sumilla="Aprobar el PAC 2026"):
+    """A draft with its template prompts filled, as its author sends it."""
     with transaction(factory) as s:
-        return service.create_document(s, RGM, {"sumilla": sumilla}, get_user(s, username)).id
+        author = get_user(s, username)
+        document = service.create_document(s, RGM, {"sumilla": sumilla}, author)
+        return finish(s, document, author).id
 
 
 def act(factory, doc_id, action, username, reason=""):

@@ -21,7 +21,7 @@ def allows(factory, username, action, doc_id):
 
 
 def approved(factory, author="redactor"):
-    doc = new_doc(factory, author)
+    doc = new_doc(factory, author, finished=True)
     act(factory, doc, "enviar", author)
     vb(factory, doc, "asesor")
     vb(factory, doc, "gerente")
