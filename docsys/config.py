@@ -45,6 +45,15 @@ def _secret_key(instance: Path) -> str:
     return _env("DOCSYS_SECRET_KEY") or generated_secret(instance / "secret_key")
 
 
+def audit_key(instance: Path | None = None) -> bytes:
+    """The secret that keys the audit chain (HMAC): from DOCSYS_AUDIT_KEY, else generated
+    once in the instance directory (owner-only). It never enters the database, so whoever
+    can write the database cannot recompute the chain."""
+    value = _env("DOCSYS_AUDIT_KEY") or generated_secret((instance or _instance_dir())
+                                                         / "audit_key")
+    return value.encode("utf-8")
+
+
 def _secure_cookies() -> bool:
     flag = _env("DOCSYS_SECURE_COOKIES")
     if flag is not None:
@@ -102,4 +111,7 @@ def load_config() -> dict:
         "ARCHIVE_MAX_FILE_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_FILE_BYTES", 50 * 1024 * 1024)),
         "ARCHIVE_MAX_UPLOAD_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)),
         "ARCHIVE_OCR_LANG": _env("DOCSYS_ARCHIVE_OCR_LANG", "spa"),
+        # The audit trail's checkpoints: one is signed after this many new entries (and
+        # after each issue or publication), and by `docsys audit checkpoint` (cron).
+        "AUDIT_CHECKPOINT_EVERY": int(_env("DOCSYS_AUDIT_CHECKPOINT_EVERY", 100)),
     }

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, events, issuing, policy, versions, workflow
+from docsys import accounts, checkpoints, events, issuing, policy, versions, workflow
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -243,3 +243,17 @@ def create_user(session: Session, actor: User, username: str, password: str, ful
     with unit_of_work(session):
         return accounts.create_user(session, username, password, full_name, roles,
                                     office_code=office_code, position=position, email=email)
+
+
+# ---- the audit trail -------------------------------------------------------------------------
+
+def checkpoint_audit(session: Session, settings) -> checkpoints.Published | None:
+    """Sign and publish the audit chain's head now (None: nothing new since the last one)."""
+    with write_transactions(), unit_of_work(session):
+        return checkpoints.create(session, settings)
+
+
+def verify_audit(session: Session, settings):
+    """The keyed chain checked against every published checkpoint (a ChainReport)."""
+    with unit_of_work(session):
+        return checkpoints.verify(session, settings)

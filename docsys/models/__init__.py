@@ -5,7 +5,7 @@ from docsys.models.templates import DocumentTemplate, TemplateVersion
 from docsys.models.documents import Document, DocumentVersion
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
-from docsys.models.audit import AuditEntry, AuditHead
+from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation
@@ -13,7 +13,7 @@ from docsys.models.compliance import NormCitation, NormRelation
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
-    "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
+    "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead", "AuditCheckpoint",
     "Blob", "Issuance", "NumberSequence", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
 ]
