@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
+from docsys.models._common import iso_utc
 from docsys import accounts, issuing, policy, portal, services, verification, versions, workflow
 from docsys.drafting import service
 from docsys.errors import NotFound, ValidationError
@@ -62,8 +63,8 @@ def _document_json(document, include_content=False) -> dict:
         "created_by": document.created_by.username,
         "template_version_id": document.template_version_id,
         "latest_version": document.latest_version,
-        "created_at": document.created_at.isoformat(),
-        "updated_at": document.updated_at.isoformat(),
+        "created_at": iso_utc(document.created_at),
+        "updated_at": iso_utc(document.updated_at),
         "url": url_for("drafts.edit", document_id=document.id, _external=True),
         "origin": document.origin, "official_number": document.official_number,
         "issue_date": document.issue_date, "legal_status": document.legal_status,
@@ -86,7 +87,7 @@ def _archive_json(document) -> dict | None:
             "pages": norm.pages, "ocr": norm.ocr, "ocr_confidence": norm.ocr_confidence,
             "needs_review": norm.needs_review,
             "metadata_confidence": norm.metadata_confidence, "guessed": norm.guessed,
-            "imported_at": norm.imported_at.isoformat(),
+            "imported_at": iso_utc(norm.imported_at),
             "original": url_for("api.original", document_id=document.id, _external=True)}
 
 
@@ -95,7 +96,7 @@ def _version_json(document, version, include_content=False) -> dict:
         "document_id": document.id, "number": version.number, "author": version.author.username,
         "note": version.note, "autosave": version.autosave,
         "restored_from": version.restored_from, "content_hash": version.content_hash,
-        "created_at": version.created_at.isoformat(),
+        "created_at": iso_utc(version.created_at),
         "pdf": url_for("api.render", document_id=document.id, number=version.number,
                        format="pdf", _external=True),
         "docx": url_for("api.render", document_id=document.id, number=version.number,
@@ -222,14 +223,14 @@ def _workflow_json(session, document) -> dict:
         "available_actions": [{"action": a.key, "label": a.label, "needs_reason": a.needs_reason}
                               for a in workflow.available_actions(session, g.api_user, document)],
         "vistos_buenos": [{"kind": k, "user": v.user.username, "version": v.version_number,
-                           "at": v.created_at.isoformat()}
+                           "at": iso_utc(v.created_at)}
                           for k, v in workflow.current_vistos(session, document).items()],
         "transitions": [{"action": t.action, "from": t.from_status, "to": t.to_status,
                          "by": t.actor.username, "version": t.version_number, "reason": t.reason,
-                         "at": t.created_at.isoformat()}
+                         "at": iso_utc(t.created_at)}
                         for t in workflow.history(session, document)],
         "derivations": [{"from": d.from_user.username, "to": d.to_user.username, "note": d.note,
-                         "at": d.created_at.isoformat()}
+                         "at": iso_utc(d.created_at)}
                         for d in workflow.derivations(session, document)],
         "open_comments": workflow.open_comment_count(session, document),
     }
@@ -271,7 +272,7 @@ def _comment_json(comment) -> dict:
     return {"id": comment.id, "thread_id": comment.thread_id, "version": comment.version_number,
             "section": comment.section_key, "item_id": comment.item_id, "quote": comment.quote,
             "body": comment.body, "author": comment.author.username,
-            "created_at": comment.created_at.isoformat(),
+            "created_at": iso_utc(comment.created_at),
             "resolved": comment.resolved_at is not None,
             "resolved_by": comment.resolved_by.username if comment.resolved_by else None}
 
@@ -413,7 +414,7 @@ def _issuance_json(issuance, document) -> dict:
         "doc_type": issuance.doc_type, "office": issuance.office_code, "year": issuance.year,
         "sequence": issuance.sequence, "issue_date": issuance.issue_date,
         "verification_code": issuance.verification_code, "sha256": issuance.pdf_sha256,
-        "signer": issuance.signer.username, "issued_at": issuance.issued_at.isoformat(),
+        "signer": issuance.signer.username, "issued_at": iso_utc(issuance.issued_at),
         "version": issuance.version_number,
         "pdf": url_for("api.signed_pdf", document_id=document.id, _external=True),
         "verification_url": url_for("portal.verify_code", code=issuance.verification_code,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from docsys.models._common import iso_utc
 from docsys import services, versions
 from docsys.compliance import norms
 from docsys.compliance.report import check_version
@@ -69,9 +70,9 @@ def relation_json(relation) -> dict:
                    "legal_status": relation.target.legal_status if relation.target else None},
         "articles": list(relation.articles or []), "whole_norm": not relation.articles,
         "evidence": relation.evidence, "effective_date": relation.effective_date,
-        "proposed_at": relation.proposed_at.isoformat(),
+        "proposed_at": iso_utc(relation.proposed_at),
         "decided_by": relation.decided_by.username if relation.decided_by else None,
-        "decided_at": relation.decided_at.isoformat() if relation.decided_at else None,
+        "decided_at": iso_utc(relation.decided_at),
         "decision_note": relation.decision_note,
     }
 

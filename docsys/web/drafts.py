@@ -7,6 +7,7 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    send_file, url_for)
 from flask_login import current_user
 
+from docsys.models._common import iso_utc
 from docsys import policy, services, versions
 from docsys.drafting import service
 from docsys.drafting.structure import normalize_content
@@ -78,7 +79,7 @@ def save(document_id):
     version = services.save_version(db(), current_user, document_id, body.get("content"),
                                     body.get("base_version"), note=body.get("note", ""),
                                     autosave=bool(body.get("autosave")))
-    return jsonify({"version": version.number, "created_at": version.created_at.isoformat(),
+    return jsonify({"version": version.number, "created_at": iso_utc(version.created_at),
                     "note": version.note, "title": version.document.title,
                     "content": version.content})
 
@@ -125,7 +126,7 @@ def version_content(document_id, number):
     document = versions.get_document(session, document_id, current_user)
     version = versions.get_version(session, document, number)
     return jsonify({"version": version.number, "author": version.author.full_name,
-                    "created_at": version.created_at.isoformat(), "content": version.content,
+                    "created_at": iso_utc(version.created_at), "content": version.content,
                     "html": preview_html(current_app.config, document, version.content)})
 
 
