@@ -111,6 +111,21 @@ def load_config() -> dict:
         "ARCHIVE_MAX_FILE_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_FILE_BYTES", 50 * 1024 * 1024)),
         "ARCHIVE_MAX_UPLOAD_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)),
         "ARCHIVE_OCR_LANG": _env("DOCSYS_ARCHIVE_OCR_LANG", "spa"),
+        # Bounded work (docsys.bounded): PDF/DOCX downloads and the files of a compliance
+        # check are drawn or read in a child process with these limits; archive imports
+        # too, file by file, with a page and a time limit of their own.
+        "WORK_MEMORY_MB": int(_env("DOCSYS_WORK_MEMORY_MB", 1536)),
+        "RENDER_TIMEOUT_SECONDS": float(_env("DOCSYS_RENDER_TIMEOUT_SECONDS", 60)),
+        "RENDER_MAX_PAGES": int(_env("DOCSYS_RENDER_MAX_PAGES", 300)),
+        "RENDER_MAX_CHARS": int(_env("DOCSYS_RENDER_MAX_CHARS", 1_000_000)),
+        "COMPLIANCE_TIMEOUT_SECONDS": float(_env("DOCSYS_COMPLIANCE_TIMEOUT_SECONDS", 60)),
+        "COMPLIANCE_MAX_PAGES": int(_env("DOCSYS_COMPLIANCE_MAX_PAGES", 100)),
+        "ARCHIVE_TIMEOUT_SECONDS": float(_env("DOCSYS_ARCHIVE_TIMEOUT_SECONDS", 1800)),
+        "ARCHIVE_MAX_PAGES": int(_env("DOCSYS_ARCHIVE_MAX_PAGES", 2000)),
+        # Per-user limits on the expensive endpoints (downloads, compliance checks,
+        # archive uploads): so many per window of seconds, counted in the database so
+        # that every gunicorn worker sees the same count.
+        "RATE_LIMITS": _env("DOCSYS_RATE_LIMITS", "render=30/60,compliance=20/60,import=10/600"),
         # The audit trail's checkpoints: one is signed after this many new entries (and
         # after each issue or publication), and by `docsys audit checkpoint` (cron).
         "AUDIT_CHECKPOINT_EVERY": int(_env("DOCSYS_AUDIT_CHECKPOINT_EVERY", 100)),

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, checkpoints, events, issuing, policy, versions, workflow
+from docsys import accounts, checkpoints, events, issuing, policy, usage, versions, workflow
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -257,3 +257,18 @@ def verify_audit(session: Session, settings):
     """The keyed chain checked against every published checkpoint (a ChainReport)."""
     with unit_of_work(session):
         return checkpoints.verify(session, settings)
+
+
+# ---- limits on expensive work ----------------------------------------------------------------
+
+def count_usage(session: Session, settings, actor: User, kind: str) -> None:
+    """Count one expensive request (TooManyRequests past the user's limit). The count is
+    its own transaction, committed at once (also when the work then fails, so failing
+    requests are counted too); the caller's authentication transaction ends first, so
+    on SQLite the counter never waits for a write lock its own request holds."""
+    rule = usage.parse_rules(settings.get("RATE_LIMITS", "")).get(kind)
+    if rule is None:
+        return
+    session.commit()
+    with write_transactions(), unit_of_work(session):
+        usage.count(session, actor, kind, rule)

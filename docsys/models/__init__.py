@@ -9,6 +9,7 @@ from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation
+from docsys.models.usage import UsageCounter
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
@@ -16,4 +17,5 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead", "AuditCheckpoint",
     "Blob", "Issuance", "NumberSequence", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
+    "UsageCounter",
 ]

@@ -23,7 +23,8 @@ from docsys.policy import Action
 from docsys.review import service as redlines
 from docsys.review.redline import summary_lines
 from docsys.states import Origin, Status, label
-from docsys.web import error_response, queues_for_writing, records_audit
+from docsys.web import (error_response, policy_allowing_inline_styles, queues_for_writing,
+                        rate_limited, records_audit)
 from docsys.web.session import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -189,12 +190,17 @@ def restore_version(document_id, number):
 @bp.route("/documents/<document_id>/versions/<number>/render")
 @records_audit
 @token_required()
+@rate_limited("render")
 def render(document_id, number):
     fmt = request.args.get("format", "pdf")
     rendered = services.download_version(db(), current_app.config, g.api_user, document_id,
                                          number, fmt, via="api")
-    return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
-                     as_attachment=fmt != "html", download_name=rendered.filename)
+    response = send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
+                         as_attachment=fmt != "html", download_name=rendered.filename)
+    if fmt == "html":
+        response.headers["Content-Security-Policy"] = policy_allowing_inline_styles(
+            rendered.data.decode("utf-8"))
+    return response
 
 
 @bp.route("/documents/<document_id>/original")
@@ -363,6 +369,7 @@ def redline(document_id):
 @bp.route("/documents/<document_id>/redline.docx")
 @records_audit
 @token_required()
+@rate_limited("render")
 def redline_docx(document_id):
     """The same comparison as a DOCX with Word tracked changes (an audited download)."""
     comparison, data = services.download_comparison(db(), g.api_user, document_id,

@@ -17,7 +17,7 @@ from docsys.compliance import norms
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
 from docsys.policy import search_visibility as visibility_for
-from docsys.web import reads_only
+from docsys.web import rate_limited, reads_only
 from docsys.web.api import token_required
 from docsys.web.compliance import check_request, search_context
 from docsys.web.session import db
@@ -38,6 +38,7 @@ def _with_links(report) -> dict:
 @bp.route("/check", methods=["POST"])
 @reads_only
 @token_required()
+@rate_limited("compliance")
 def check():
     report, source = check_request(db(), g.api_user)
     data = _with_links(report)

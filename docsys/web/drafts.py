@@ -15,7 +15,7 @@ from docsys.states import Origin
 from docsys.errors import ValidationError
 from docsys.exports import preview_html
 from docsys.states import STATUS_LABELS
-from docsys.web import records_audit
+from docsys.web import rate_limited, records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
@@ -142,6 +142,7 @@ def restore(document_id, number):
 @bp.route("/<document_id>/versiones/<number>/descargar.<fmt>")
 @records_audit
 @roles_required()
+@rate_limited("render")
 def download(document_id, number, fmt):
     if fmt not in ("pdf", "docx"):
         raise ValidationError("Formato no admitido. Use pdf o docx.")

@@ -31,9 +31,16 @@ def upgrade() -> None:
     sa.Column('signature', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('number')
     )
+    op.create_table('usage_counters',
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('window_no', sa.Integer(), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('usage_counters')
     op.drop_table('audit_checkpoints')
     with op.batch_alter_table('audit_entries') as batch:
         batch.drop_column('scheme')

@@ -18,7 +18,9 @@ from tests.conftest import TEMPLATES_DIR
 def test_every_response_refuses_framing_and_sniffing(client, path):
     response = client.get(path)
     assert response.status_code == 200
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
