@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from docsys import blobs, events
 from docsys.bounded import Limits
 from docsys.archive.extract import (DEFAULT_MAX_BYTES, MAX_PDF_PAGES, Extraction, ExtractionError,
-                                   extract_bounded, too_large_error)
+                                   extract_bounded, extract_file, too_large_error)
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
@@ -256,11 +256,14 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         return _record_duplicate(session_factory, batch_id, shown, digest, len(data), existing,
                                  record_id)
     try:
-        limits = (Limits(settings.timeout_seconds, settings.memory_mb)
-                  if settings.timeout_seconds else None)
-        extraction = extract_bounded(data, shown, settings.max_file_bytes,
-                                     ocr_lang=settings.ocr_lang, max_pages=settings.max_pages,
-                                     limits=limits)
+        if settings.timeout_seconds:        # in a bounded child process
+            extraction = extract_bounded(
+                data, shown, settings.max_file_bytes, ocr_lang=settings.ocr_lang,
+                max_pages=settings.max_pages,
+                limits=Limits(settings.timeout_seconds, settings.memory_mb))
+        else:
+            extraction = extract_file(data, shown, max_bytes=settings.max_file_bytes,
+                                      ocr_lang=settings.ocr_lang, max_pages=settings.max_pages)
     except ExtractionError as exc:
         return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
                                size=len(data))
