@@ -8,10 +8,12 @@ result or the Spanish error; they never commit, lock or decide permissions thems
 """
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from docsys import accounts, checkpoints, events, issuing, policy, usage, versions, workflow
@@ -30,6 +32,7 @@ from docsys.signing import credentials
 from docsys.signing.keystore import Credential
 
 MAX_USERNAME = 80
+log = logging.getLogger("docsys.services")
 
 
 @contextmanager
@@ -263,12 +266,21 @@ def verify_audit(session: Session, settings):
 
 def count_usage(session: Session, settings, actor: User, kind: str) -> None:
     """Count one expensive request (TooManyRequests past the user's limit). The count is
-    its own transaction, committed at once (also when the work then fails, so failing
-    requests are counted too); the caller's authentication transaction ends first, so
-    on SQLite the counter never waits for a write lock its own request holds."""
+    its own short transaction on its own connection, committed at once (also when the
+    work then fails, so failing requests are counted too); the caller's authentication
+    transaction ends first, so on SQLite the counter never waits for a write lock its own
+    request holds."""
     rule = usage.parse_rules(settings.get("RATE_LIMITS", "")).get(kind)
     if rule is None:
         return
     session.commit()
-    with write_transactions(), unit_of_work(session):
-        usage.count(session, actor, kind, rule)
+    try:
+        with usage.brief_lock_wait(session.get_bind()) as connection, write_transactions(), \
+                connection.begin():
+            usage.count(connection, actor, kind, rule)
+    except OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        # SQLite busy with a long write: this one request passes uncounted (its work is
+        # still bounded by docsys.bounded) rather than wait for the lock.
+        log.warning("Uso de %s por %s sin contar: base de datos ocupada.", kind, actor.id)

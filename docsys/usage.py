@@ -9,11 +9,13 @@ window's edge, which is enough to keep one user from holding the cores.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Engine
 
 from docsys.errors import TooManyRequests
 from docsys.models import UsageCounter, User
@@ -39,14 +41,13 @@ def parse_rules(text: str) -> dict[str, Rule]:
     return rules
 
 
-def count(session: Session, user: User, kind: str, rule: Rule,
+def count(connection: Connection, user: User, kind: str, rule: Rule,
           now: float | None = None) -> None:
-    """Count one request of ``kind`` by ``user`` in the caller's transaction; past the
+    """Count one request of ``kind`` by ``user`` in the connection's transaction; past the
     rule's limit, TooManyRequests (HTTP 429) with the seconds to wait."""
     now = time.time() if now is None else now
     window = int(now // rule.seconds)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
-        else sqlite.insert
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     values = insert(UsageCounter).values(key=f"{kind}:{user.id}", window_no=window, hits=1)
     upsert = values.on_conflict_do_update(
         index_elements=["key"],
@@ -54,7 +55,7 @@ def count(session: Session, user: User, kind: str, rule: Rule,
                            else_=1),
               "window_no": window},
     ).returning(UsageCounter.hits)
-    hits = session.execute(upsert).scalar_one()
+    hits = connection.execute(upsert).scalar_one()
     if hits > rule.limit:
         wait = max(1, int((window + 1) * rule.seconds - now + 0.999))
         raise TooManyRequests(
@@ -68,3 +69,22 @@ def _span(seconds: int) -> str:
         minutes = seconds // 60
         return "1 minuto" if minutes == 1 else f"{minutes} minutos"
     return "1 segundo" if seconds == 1 else f"{seconds} segundos"
+
+
+@contextmanager
+def brief_lock_wait(bind: Engine | Connection,
+                    milliseconds: int = 1000) -> Iterator[Connection]:
+    """A connection of its own that waits at most ``milliseconds`` for SQLite's write lock
+    (instead of the usual 30 s): a count must not stall a request that only reads while
+    a long write (an import) holds the lock. PostgreSQL locks one row only."""
+    engine = bind.engine
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection if engine.dialect.name == "sqlite" \
+            else None
+        if raw is not None:
+            raw.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+        try:
+            yield connection
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA busy_timeout=30000")

@@ -20,6 +20,7 @@ from tests.conftest import get_user
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
+FREE_TEXT_ONLY = {"GET /verify/{code}"}
 OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$")
 
 
@@ -64,6 +65,8 @@ def test_property_based_run_against_the_contract(app, client):
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            if mode == GenerationMode.NEGATIVE and operation.label in FREE_TEXT_ONLY:
+                continue    # nothing in it can be invalid (hypothesis would search in vain)
             @settings(max_examples=5, derandomize=True, deadline=None, database=None,
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
@@ -74,7 +77,7 @@ def test_property_based_run_against_the_contract(app, client):
             try:
                 run()
             except Unsatisfiable:
-                pass    # no invalid value exists for this operation (a free-text path)
+                pass    # no invalid value found for this operation within the budget
             except Exception as exc:   # noqa: BLE001 - collected, reported below
                 failures.append(f"{operation.label} ({mode.value}): "
                                 f"{str(exc).strip()[:1500]}")
