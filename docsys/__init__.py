@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from docsys.config import PROJECT_ROOT, load_config
+from pathlib import Path
+
+from docsys.config import PROJECT_ROOT, audit_key, load_config
 from docsys.db import make_engine, make_session_factory
 
 
@@ -20,8 +22,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["docsys.engine"] = engine
-    sessions = make_session_factory(engine)
+    # The audit chain's key lives outside the database (environment or instance file).
+    key = app.config.get("AUDIT_KEY") or audit_key(Path(app.config["INSTANCE_DIR"]))
+    sessions = make_session_factory(engine, audit_key=key)
     app.extensions["docsys.sessions"] = sessions
+
+    from docsys import checkpoints, events
+    events.install(sessions, checkpoints.after_commit(sessions, app.config))
 
     from docsys.indexing import SearchService, register_commit_hook
     search_service = SearchService(app.config, sessions,

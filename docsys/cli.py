@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from docsys import accounts, migrate, policy, services, verification
 from docsys.archive.extract import DEFAULT_MAX_BYTES
-from docsys.audit import export_csv, verify_chain
+from docsys.audit import export_csv
 from docsys.compliance.norms import analyze_archive, refresh_statuses
 from docsys.compliance.report import check_text
 from docsys.compliance.text import text_from_file
@@ -126,15 +126,28 @@ docsys_cli.add_command(audit_cli)
 
 @audit_cli.command("verify")
 def audit_verify_command():
-    """Verifica la cadena de auditoría; sale con 1 y nombra la primera entrada rota."""
+    """Verifica la cadena de auditoría (con su clave) contra los puntos de control
+    publicados; sale con 2 y nombra la primera entrada rota."""
     with unit_of_work() as session:
-        report = verify_chain(session)
+        report = services.verify_audit(session, current_app.config)
     if report.ok:
         click.echo(report.message)
         click.echo(f"Huella de la última entrada: {report.head_hash}")
         return
     click.echo(f"CADENA ROTA en la entrada {report.broken_seq}: {report.message}", err=True)
     sys.exit(2)
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint_command():
+    """Firma y publica la cabeza de la cadena (para cron): un punto de control."""
+    with unit_of_work() as session:
+        made = services.checkpoint_audit(session, current_app.config)
+    if made is None:
+        click.echo("Sin entradas nuevas desde el último punto de control.")
+        return
+    click.echo(f"Punto de control {made.anchor.number}: entrada {made.anchor.seq}, "
+               f"huella {made.anchor.hash}.")
 
 
 @audit_cli.command("export")

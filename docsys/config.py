@@ -45,6 +45,15 @@ def _secret_key(instance: Path) -> str:
     return _env("DOCSYS_SECRET_KEY") or generated_secret(instance / "secret_key")
 
 
+def audit_key(instance: Path | None = None) -> bytes:
+    """The secret that keys the audit chain (HMAC): from DOCSYS_AUDIT_KEY, else generated
+    once in the instance directory (owner-only). It never enters the database, so whoever
+    can write the database cannot recompute the chain."""
+    value = _env("DOCSYS_AUDIT_KEY") or generated_secret((instance or _instance_dir())
+                                                         / "audit_key")
+    return value.encode("utf-8")
+
+
 def _secure_cookies() -> bool:
     flag = _env("DOCSYS_SECURE_COOKIES")
     if flag is not None:
@@ -113,4 +122,22 @@ def load_config() -> dict:
         "ARCHIVE_MAX_FILE_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_FILE_BYTES", 50 * 1024 * 1024)),
         "ARCHIVE_MAX_UPLOAD_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)),
         "ARCHIVE_OCR_LANG": _env("DOCSYS_ARCHIVE_OCR_LANG", "spa"),
+        # Bounded work (docsys.bounded): PDF/DOCX downloads and the files of a compliance
+        # check are drawn or read in a child process with these limits; archive imports
+        # too, file by file, with a page and a time limit of their own.
+        "WORK_MEMORY_MB": int(_env("DOCSYS_WORK_MEMORY_MB", 1536)),
+        "RENDER_TIMEOUT_SECONDS": float(_env("DOCSYS_RENDER_TIMEOUT_SECONDS", 60)),
+        "RENDER_MAX_PAGES": int(_env("DOCSYS_RENDER_MAX_PAGES", 300)),
+        "RENDER_MAX_CHARS": int(_env("DOCSYS_RENDER_MAX_CHARS", 1_000_000)),
+        "COMPLIANCE_TIMEOUT_SECONDS": float(_env("DOCSYS_COMPLIANCE_TIMEOUT_SECONDS", 60)),
+        "COMPLIANCE_MAX_PAGES": int(_env("DOCSYS_COMPLIANCE_MAX_PAGES", 100)),
+        "ARCHIVE_TIMEOUT_SECONDS": float(_env("DOCSYS_ARCHIVE_TIMEOUT_SECONDS", 1800)),
+        "ARCHIVE_MAX_PAGES": int(_env("DOCSYS_ARCHIVE_MAX_PAGES", 2000)),
+        # Per-user limits on the expensive endpoints (downloads, compliance checks,
+        # archive uploads): so many per window of seconds, counted in the database so
+        # that every gunicorn worker sees the same count.
+        "RATE_LIMITS": _env("DOCSYS_RATE_LIMITS", "render=30/60,compliance=20/60,import=10/600"),
+        # The audit trail's checkpoints: one is signed after this many new entries (and
+        # after each issue or publication), and by `docsys audit checkpoint` (cron).
+        "AUDIT_CHECKPOINT_EVERY": int(_env("DOCSYS_AUDIT_CHECKPOINT_EVERY", 100)),
     }

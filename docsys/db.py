@@ -88,8 +88,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+AUDIT_KEY = "docsys.audit_key"
+
+
+def make_session_factory(engine: Engine, audit_key: bytes | None = None) -> sessionmaker:
+    """Sessions on ``engine``; ``audit_key`` (the secret that keys the audit chain, kept
+    outside the database) travels in each session's ``info`` to the audit trail."""
+    info = {AUDIT_KEY: audit_key} if audit_key else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

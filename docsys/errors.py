@@ -32,5 +32,15 @@ class VersionConflict(Conflict):
     """Raised when a save is based on a version that is no longer the latest."""
 
 
+class TooManyRequests(DocsysError):
+    """A per-user limit on expensive work was reached; ``retry_after`` is in seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int, **details):
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+
 class ImmutableError(Conflict):
     """Raised on any attempt to change something that is written once."""

@@ -1,8 +1,13 @@
-"""Render a stored version to HTML, PDF or DOCX, with the settings of this installation."""
+"""Render a stored version to HTML, PDF or DOCX, with the settings of this installation.
+
+PDF and DOCX are drawn in a bounded child process (docsys.bounded): past the size, page,
+time or memory limits of the settings the download is refused with a Spanish message."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from docsys import bounded
 from docsys.models import Document, DocumentVersion
 from docsys.errors import ValidationError
 from docsys.states import STATUS_LABELS
@@ -44,10 +49,30 @@ def render_version(settings: dict, document: Document, version: DocumentVersion,
         raise ValidationError("Formato no admitido. Use pdf, docx o html.")
     meta = meta_for(settings, document, version)
     base = f"{document.doc_type}-{document.id}-v{version.number}"
-    if fmt == "pdf":
-        data = render_pdf(version.content, meta)
-    elif fmt == "docx":
-        data = render_docx(version.content, meta)
-    else:
+    if fmt == "html":
         data = render_html(version.content, meta, standalone=True).encode("utf-8")
+    else:
+        data = render_bounded(settings, fmt, version.content, meta)
     return Rendered(data=data, mimetype=FORMATS[fmt], filename=f"{base}.{fmt}")
+
+
+def render_bounded(settings, fmt: str, content: dict, meta) -> bytes:
+    """A PDF or DOCX drawn within the installation's limits (RENDER_MAX_CHARS of content,
+    RENDER_MAX_PAGES, RENDER_TIMEOUT_SECONDS, WORK_MEMORY_MB)."""
+    size = len(json.dumps(content, ensure_ascii=False))
+    max_chars = int(settings.get("RENDER_MAX_CHARS", 1_000_000))
+    if size > max_chars:
+        raise bounded.LimitExceeded(
+            f"El documento es demasiado extenso para generar el {fmt.upper()} ({size:,} "
+            f"caracteres; el límite es {max_chars:,}). Divídalo en partes."
+            .replace(",", " "), "too_large")
+    limits = bounded.Limits.from_settings(settings, "RENDER_TIMEOUT_SECONDS", 60)
+    return bounded.run(_render_job, fmt, content, meta,
+                       int(settings.get("RENDER_MAX_PAGES", 300)), limits=limits,
+                       what=f"La generación del {fmt.upper()}")
+
+
+def _render_job(fmt: str, content: dict, meta, max_pages: int) -> bytes:
+    if fmt == "pdf":
+        return render_pdf(content, meta, max_pages=max_pages)
+    return render_docx(content, meta)

@@ -8,14 +8,16 @@ result or the Spanish error; they never commit, lock or decide permissions thems
 """
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docsys import (accounts, deadlines, events, institution, issuing, notifications, policy,
-                    versions, workflow)
+from docsys import (accounts, checkpoints, deadlines, events, institution, issuing,
+                    notifications, policy, usage, versions, workflow)
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -30,6 +32,7 @@ from docsys.review import service as redlines
 from docsys.signing import credentials
 
 MAX_USERNAME = 80
+log = logging.getLogger("docsys.services")
 
 
 @contextmanager
@@ -338,3 +341,41 @@ def add_local_holiday(session: Session, actor: User, day: Any, name: Any):
 def set_year_name(session: Session, actor: User, year: Any, name: Any):
     with unit_of_work(session):
         return institution.set_year_name(session, actor, year, name)
+
+
+# ---- the audit trail -------------------------------------------------------------------------
+
+def checkpoint_audit(session: Session, settings) -> checkpoints.Published | None:
+    """Sign and publish the audit chain's head now (None: nothing new since the last one)."""
+    with write_transactions(), unit_of_work(session):
+        return checkpoints.create(session, settings)
+
+
+def verify_audit(session: Session, settings):
+    """The keyed chain checked against every published checkpoint (a ChainReport)."""
+    with unit_of_work(session):
+        return checkpoints.verify(session, settings)
+
+
+# ---- limits on expensive work ----------------------------------------------------------------
+
+def count_usage(session: Session, settings, actor: User, kind: str) -> None:
+    """Count one expensive request (TooManyRequests past the user's limit). The count is
+    its own short transaction on its own connection, committed at once (also when the
+    work then fails, so failing requests are counted too); the caller's authentication
+    transaction ends first, so on SQLite the counter never waits for a write lock its own
+    request holds."""
+    rule = usage.parse_rules(settings.get("RATE_LIMITS", "")).get(kind)
+    if rule is None:
+        return
+    session.commit()
+    try:
+        with usage.brief_lock_wait(session.get_bind()) as connection, write_transactions(), \
+                connection.begin():
+            usage.count(connection, actor, kind, rule)
+    except OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        # SQLite busy with a long write: this one request passes uncounted (its work is
+        # still bounded by docsys.bounded) rather than wait for the lock.
+        log.warning("Uso de %s por %s sin contar: base de datos ocupada.", kind, actor.id)

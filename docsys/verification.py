@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from docsys.models._common import iso_utc
 from docsys import issuing
 from docsys.errors import ValidationError
 from docsys.models import Document, Issuance
@@ -179,8 +180,8 @@ def report_json(v: Verification) -> dict:
             "position": s.signer_position, "organization": s.signer_organization,
             "issuer": s.issuer, "certificate_serial": s.certificate_serial,
             "reason": s.reason, "location": s.location,
-            "signing_time": s.signing_time.isoformat() if s.signing_time else None,
-            "timestamp_time": s.timestamp_time.isoformat() if s.timestamp_time else None,
+            "signing_time": iso_utc(s.signing_time),
+            "timestamp_time": iso_utc(s.timestamp_time),
             "intact": s.intact, "signature_valid": s.signature_valid, "trusted": s.trusted,
             "certificate_valid_at_signing": s.certificate_valid_at_signing,
             "modified_after": s.modified_after, "later_changes": s.later_changes,

@@ -45,6 +45,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsys import bounded
 from docsys.errors import DocsysError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # one file
@@ -95,7 +96,7 @@ class Extraction:
 
 class ExtractionError(DocsysError):
     """A file that cannot be imported. ``message`` (Spanish) says why and what to do;
-    ``code`` is stable for programs: too_large, empty_file, unknown_type, pdf_corrupt,
+    ``code`` is stable for programs: too_large, too_many_pages, empty_file, unknown_type, pdf_corrupt,
     pdf_encrypted, pdf_empty, pdf_no_text, docx_not_zip, docx_invalid, zip_bomb, doc_invalid,
     no_text, ocr_unavailable, converter_unavailable, timeout."""
 
@@ -114,11 +115,12 @@ class ExtractionError(DocsysError):
 
 def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, *, ocr_lang: str = "spa",
-                 ocr_workers: int | None = None) -> Extraction:
+                 ocr_workers: int | None = None, max_pages: int = MAX_PDF_PAGES) -> Extraction:
     """Extract the text of a PDF, DOCX, DOC or plain-text file given as a path or as bytes.
 
     ``filename`` is the name shown to the archivist (any characters); it defaults to the
-    path's name. Raises :class:`ExtractionError` for anything that cannot be imported.
+    path's name. A PDF of more than ``max_pages`` pages is refused before any page is
+    read. Raises :class:`ExtractionError` for anything that cannot be imported.
     """
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         data = bytes(path_or_bytes)
@@ -141,7 +143,7 @@ def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None 
     warnings = _extension_warnings(filename, kind)
     sha256 = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        pdf = _extract_pdf(data, filename, ocr_lang, ocr_workers)
+        pdf = _extract_pdf(data, filename, ocr_lang, ocr_workers, max_pages)
         return Extraction(text=pdf.text, method="ocr" if pdf.ocr_pages else "pdf-text",
                           ocr=bool(pdf.ocr_pages), ocr_confidence=pdf.confidence,
                           pages=pdf.pages, ocr_pages=pdf.ocr_pages,
@@ -157,6 +159,27 @@ def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None 
         raise ExtractionError(f"El archivo «{_shown(filename)}» no contiene texto.", "no_text")
     return Extraction(text=text, method=kind, ocr=False, ocr_confidence=None, pages=None,
                       warnings=tuple(warnings), mime=mime, sha256=sha256, size=len(data))
+
+
+def extract_bounded(data: bytes, filename: str, max_bytes: int, *, ocr_lang: str = "spa",
+                    max_pages: int = MAX_PDF_PAGES,
+                    limits: bounded.Limits | None = None) -> Extraction:
+    """``extract_file`` in a child process bounded by ``limits`` (time, memory); past them
+    an ExtractionError ("timeout", "memory") like any other refusal. Without limits, in
+    this process."""
+    if limits is None:
+        return extract_file(data, filename, max_bytes, ocr_lang=ocr_lang, max_pages=max_pages)
+    _check_size(len(data), max_bytes, filename)
+    try:
+        return bounded.run(_extract_job, data, filename, max_bytes, ocr_lang, max_pages,
+                           limits=limits, what=f"La lectura de «{_shown(filename)}»")
+    except bounded.LimitExceeded as exc:
+        raise ExtractionError(exc.message, exc.code) from exc
+
+
+def _extract_job(data: bytes, filename: str, max_bytes: int, ocr_lang: str,
+                 max_pages: int) -> Extraction:
+    return extract_file(data, filename, max_bytes, ocr_lang=ocr_lang, max_pages=max_pages)
 
 
 def _check_size(size: int, max_bytes: int, filename: str) -> None:
@@ -305,12 +328,15 @@ def _run(cmd: list[str], *, timeout: float, stdin: bytes | None = None, cwd: str
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
                             env={**os.environ, **(env or {})}, start_new_session=True)
+    bounded.register_group(proc.pid)     # killed with a bounded job that is cancelled
     try:
         out, err = proc.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise ExtractionError(f"{what} no terminó en {timeout:.0f} s y se canceló.", "timeout")
+    finally:
+        bounded.unregister_group(proc.pid)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -326,7 +352,8 @@ class _PdfResult:
     warnings: list[str]
 
 
-def _extract_pdf(data: bytes, filename: str, lang: str, workers: int | None) -> _PdfResult:
+def _extract_pdf(data: bytes, filename: str, lang: str, workers: int | None,
+                 max_pages: int = MAX_PDF_PAGES) -> _PdfResult:
     """Text layer of every page; pages without one (scans) are rendered and OCR'd."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -350,9 +377,10 @@ def _extract_pdf(data: bytes, filename: str, lang: str, workers: int | None) -> 
     try:
         with _PDFIUM_LOCK:
             count = len(doc)
-            if count > MAX_PDF_PAGES:
-                raise ExtractionError(f"El PDF «{name}» tiene {count} páginas; el máximo es "
-                                      f"{MAX_PDF_PAGES}.", "too_large")
+            if count > max_pages:
+                raise ExtractionError(f"El documento «{name}» excede el límite de {max_pages} "
+                                      f"páginas (tiene {count}). Divídalo en partes.",
+                                      "too_many_pages", pages=count, max_pages=max_pages)
             texts, candidates = [], []
             for index in range(count):
                 page = doc[index]

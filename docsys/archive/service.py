@@ -43,8 +43,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys import blobs, events
-from docsys.archive.extract import (DEFAULT_MAX_BYTES, Extraction, ExtractionError, extract_file,
-                                    too_large_error)
+from docsys.bounded import Limits
+from docsys.archive.extract import (DEFAULT_MAX_BYTES, MAX_PDF_PAGES, Extraction, ExtractionError,
+                                    extract_bounded, extract_file, too_large_error)
 from docsys.archive.frontmatter import read_structured
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
@@ -140,6 +141,11 @@ class ImportSettings:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     ocr_lang: str = "spa"
     muni_code: str = "MDM"
+    max_pages: int = MAX_PDF_PAGES
+    # Each file is read in a bounded child process when set (seconds, memory in MB; 0 =
+    # no memory cap: LibreOffice reserves much address space).
+    timeout_seconds: float | None = None
+    memory_mb: int = 0
 
     @classmethod
     def from_config(cls, config, **overrides) -> "ImportSettings":
@@ -147,7 +153,9 @@ class ImportSettings:
         values = {"blob_dir": config["BLOB_DIR"],
                   "max_file_bytes": int(config["ARCHIVE_MAX_FILE_BYTES"]),
                   "ocr_lang": config["ARCHIVE_OCR_LANG"],
-                  "muni_code": config["MUNICIPALITY_CODE"]}
+                  "muni_code": config["MUNICIPALITY_CODE"],
+                  "max_pages": int(config.get("ARCHIVE_MAX_PAGES", MAX_PDF_PAGES)),
+                  "timeout_seconds": float(config.get("ARCHIVE_TIMEOUT_SECONDS", 1800))}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -250,8 +258,14 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         return _record_duplicate(session_factory, batch_id, shown, digest, len(data), existing,
                                  record_id)
     try:
-        extraction = extract_file(data, shown, max_bytes=settings.max_file_bytes,
-                                  ocr_lang=settings.ocr_lang)
+        if settings.timeout_seconds:        # in a bounded child process
+            extraction = extract_bounded(
+                data, shown, settings.max_file_bytes, ocr_lang=settings.ocr_lang,
+                max_pages=settings.max_pages,
+                limits=Limits(settings.timeout_seconds, settings.memory_mb))
+        else:
+            extraction = extract_file(data, shown, max_bytes=settings.max_file_bytes,
+                                      ocr_lang=settings.ocr_lang, max_pages=settings.max_pages)
     except ExtractionError as exc:
         return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
                                size=len(data))

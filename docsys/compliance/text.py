@@ -60,9 +60,16 @@ def prepare_text(text, limit: int = MAX_CHECK_CHARS) -> str:
     return text
 
 
-def text_from_file(data: bytes, filename: str, max_bytes: int) -> str:
+def text_from_file(data: bytes, filename: str, max_bytes: int, settings=None) -> str:
     """The text of an uploaded TXT, PDF or DOCX (type read from the content, never the
-    name). Raises ExtractionError with a Spanish reason for anything else."""
-    from docsys.archive.extract import extract_file
+    name), read in a bounded child process: up to COMPLIANCE_MAX_PAGES pages and
+    COMPLIANCE_TIMEOUT_SECONDS (a check is interactive: OCR of a long scan is the
+    archive's job). Raises ExtractionError with a Spanish reason for anything else."""
+    from docsys.archive.extract import extract_bounded
+    from docsys.bounded import Limits
 
-    return extract_file(data, filename or "documento", max_bytes=max_bytes).text
+    settings = settings or {}
+    return extract_bounded(data, filename or "documento", max_bytes,
+                           max_pages=int(settings.get("COMPLIANCE_MAX_PAGES", 100)),
+                           limits=Limits.from_settings(settings, "COMPLIANCE_TIMEOUT_SECONDS",
+                                                       60)).text

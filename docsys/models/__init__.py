@@ -5,19 +5,21 @@ from docsys.models.templates import DocumentTemplate, TemplateVersion
 from docsys.models.documents import Document, DocumentVersion, WorkingCopy
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
-from docsys.models.audit import AuditEntry, AuditHead
+from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from docsys.models.issuing import (Blob, Issuance, NumberSequence, PreparedSignature,
                                     SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
 from docsys.models.notifications import LocalHoliday, Notification
 from docsys.models.institution import YearName
+from docsys.models.usage import UsageCounter
 
 __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
-    "Blob", "Issuance", "NumberSequence", "PreparedSignature", "SigningCredential",
-    "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
-    "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
+    "AuditCheckpoint", "Blob", "Issuance", "NumberSequence", "PreparedSignature",
+    "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation",
+    "NormRelation", "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
+    "UsageCounter",
 ]

@@ -10,6 +10,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def iso_utc(value: datetime | None) -> str | None:
+    """A moment as the API writes it: ISO 8601 / RFC 3339 in UTC with its offset
+    ("2026-12-06T17:00:00.123456+00:00"). SQLite gives back naive values; they are UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
 def UTCDateTime():
     return DateTime(timezone=True)
 

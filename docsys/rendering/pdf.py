@@ -11,6 +11,7 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML
 
+from docsys.bounded import LimitExceeded
 from docsys.rendering.html import DOCUMENT_CSS, TEMPLATES_DIR, _render
 from docsys.rendering.layout import RenderMeta
 
@@ -31,8 +32,12 @@ def _stylesheet() -> CSS:
         return cached[1]
 
 
-def render_pdf(content: dict, meta: RenderMeta) -> bytes:
-    """The document as PDF bytes."""
+def render_pdf(content: dict, meta: RenderMeta, max_pages: int | None = None) -> bytes:
+    """The document as PDF bytes; refused (before the PDF is written) past ``max_pages``."""
     source = _render(content, meta, standalone=True, inline_css=False)
-    document = HTML(string=source, base_url=str(TEMPLATES_DIR))
-    return document.write_pdf(stylesheets=[_stylesheet()])
+    document = HTML(string=source, base_url=str(TEMPLATES_DIR)).render(
+        stylesheets=[_stylesheet()])
+    if max_pages is not None and len(document.pages) > max_pages:
+        raise LimitExceeded(f"El documento excede el límite de {max_pages} páginas (tiene "
+                            f"{len(document.pages)}). Divídalo en partes.", "too_many_pages")
+    return document.write_pdf()

@@ -1,14 +1,35 @@
 """The web layer: blueprints, request-scoped database sessions and error pages."""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from functools import wraps
+
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from docsys.db import reset_read_only, set_read_only
-from docsys.errors import DocsysError
+from docsys.errors import DocsysError, TooManyRequests
 
 csrf = CSRFProtect()
+
+# Scripts, styles and everything else from docsys itself only: no inline script or style,
+# no plugin, no foreign form target or base URL, no framing. Images also as data: URIs
+# (the verification QR code inside a rendered norm).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+def policy_allowing_inline_styles(html: str) -> str:
+    """The policy for a standalone rendered document (its stylesheet is inline so the file
+    stands alone): the exact <style> blocks it carries are allowed by their hash."""
+    import base64
+    import hashlib
+    import re
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
+              for block in re.findall(r"<style>(.*?)</style>", html, flags=re.S)]
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+                                           " ".join(["style-src 'self'", *hashes]))
 
 HTTP_MESSAGES = {
     400: "La solicitud no es válida.",
@@ -61,6 +82,25 @@ def reads_only(view):
     return view
 
 
+def rate_limited(kind: str, methods: tuple[str, ...] = ("GET", "POST")):
+    """Count the request against the signed-in user's limit for ``kind`` (RATE_LIMITS);
+    past it, 429 with Retry-After and a Spanish message. Goes under the login or token
+    decorator (the user must be known)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if request.method in methods:
+                from flask_login import current_user
+
+                from docsys import services
+                from docsys.web.session import db
+                user = g.get("api_user") or current_user
+                services.count_usage(db(), current_app.config, user, kind)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
 def register_web(app: Flask) -> None:
     from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
                             issuing, notices, portal, review, search)
@@ -105,7 +145,10 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(DocsysError)
     def _domain_error(exc: DocsysError):
-        return error_response(exc.status, exc.message, **exc.details)
+        response = make_response(error_response(exc.status, exc.message, **exc.details))
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
@@ -127,10 +170,11 @@ def register_web(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        """No framing (clickjacking), no MIME sniffing, no full URLs to other sites; HSTS
-        when the cookies are Secure (served over https)."""
+        """A strict Content-Security-Policy (a view may set its own, stricter or with
+        hashes), no framing (clickjacking), no MIME sniffing, no full URLs to other sites;
+        HSTS when the cookies are Secure (served over https)."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")

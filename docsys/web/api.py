@@ -13,6 +13,7 @@ import orjson
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
+from docsys.models._common import iso_utc
 from docsys import accounts, issuing, policy, portal, services, verification, versions, workflow
 from docsys.drafting import service
 from docsys.errors import NotFound, ValidationError
@@ -23,7 +24,8 @@ from docsys.policy import Action
 from docsys.review import service as redlines
 from docsys.review.redline import summary_lines
 from docsys.states import Origin, Status, label
-from docsys.web import error_response, queues_for_writing, records_audit
+from docsys.web import (error_response, policy_allowing_inline_styles, queues_for_writing,
+                        rate_limited, records_audit)
 from docsys.web.session import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -63,8 +65,8 @@ def _document_json(document, include_content=False) -> dict:
         "created_by": document.created_by.username,
         "template_version_id": document.template_version_id,
         "latest_version": document.latest_version,
-        "created_at": document.created_at.isoformat(),
-        "updated_at": document.updated_at.isoformat(),
+        "created_at": iso_utc(document.created_at),
+        "updated_at": iso_utc(document.updated_at),
         "url": url_for("drafts.edit", document_id=document.id, _external=True),
         "origin": document.origin, "official_number": document.official_number,
         "issue_date": document.issue_date, "legal_status": document.legal_status,
@@ -87,7 +89,7 @@ def _archive_json(document) -> dict | None:
             "pages": norm.pages, "ocr": norm.ocr, "ocr_confidence": norm.ocr_confidence,
             "needs_review": norm.needs_review,
             "metadata_confidence": norm.metadata_confidence, "guessed": norm.guessed,
-            "imported_at": norm.imported_at.isoformat(),
+            "imported_at": iso_utc(norm.imported_at),
             "original": url_for("api.original", document_id=document.id, _external=True)}
 
 
@@ -96,7 +98,7 @@ def _version_json(document, version, include_content=False) -> dict:
         "document_id": document.id, "number": version.number, "author": version.author.username,
         "note": version.note, "autosave": version.autosave,
         "restored_from": version.restored_from, "content_hash": version.content_hash,
-        "created_at": version.created_at.isoformat(),
+        "created_at": iso_utc(version.created_at),
         "pdf": url_for("api.render", document_id=document.id, number=version.number,
                        format="pdf", _external=True),
         "docx": url_for("api.render", document_id=document.id, number=version.number,
@@ -189,12 +191,17 @@ def restore_version(document_id, number):
 @bp.route("/documents/<document_id>/versions/<number>/render")
 @records_audit
 @token_required()
+@rate_limited("render")
 def render(document_id, number):
     fmt = request.args.get("format", "pdf")
     rendered = services.download_version(db(), current_app.config, g.api_user, document_id,
                                          number, fmt, via="api")
-    return send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
-                     as_attachment=fmt != "html", download_name=rendered.filename)
+    response = send_file(BytesIO(rendered.data), mimetype=rendered.mimetype,
+                         as_attachment=fmt != "html", download_name=rendered.filename)
+    if fmt == "html":
+        response.headers["Content-Security-Policy"] = policy_allowing_inline_styles(
+            rendered.data.decode("utf-8"))
+    return response
 
 
 @bp.route("/documents/<document_id>/original")
@@ -223,14 +230,14 @@ def _workflow_json(session, document) -> dict:
         "available_actions": [{"action": a.key, "label": a.label, "needs_reason": a.needs_reason}
                               for a in workflow.available_actions(session, g.api_user, document)],
         "vistos_buenos": [{"kind": k, "user": v.user.username, "version": v.version_number,
-                           "at": v.created_at.isoformat()}
+                           "at": iso_utc(v.created_at)}
                           for k, v in workflow.current_vistos(session, document).items()],
         "transitions": [{"action": t.action, "from": t.from_status, "to": t.to_status,
                          "by": t.actor.username, "version": t.version_number, "reason": t.reason,
-                         "at": t.created_at.isoformat()}
+                         "at": iso_utc(t.created_at)}
                         for t in workflow.history(session, document)],
         "derivations": [{"from": d.from_user.username, "to": d.to_user.username, "note": d.note,
-                         "at": d.created_at.isoformat()}
+                         "at": iso_utc(d.created_at)}
                         for d in workflow.derivations(session, document)],
         "open_comments": workflow.open_comment_count(session, document),
     }
@@ -272,7 +279,7 @@ def _comment_json(comment) -> dict:
     return {"id": comment.id, "thread_id": comment.thread_id, "version": comment.version_number,
             "section": comment.section_key, "item_id": comment.item_id, "quote": comment.quote,
             "body": comment.body, "author": comment.author.username,
-            "created_at": comment.created_at.isoformat(),
+            "created_at": iso_utc(comment.created_at),
             "resolved": comment.resolved_at is not None,
             "resolved_by": comment.resolved_by.username if comment.resolved_by else None}
 
@@ -363,6 +370,7 @@ def redline(document_id):
 @bp.route("/documents/<document_id>/redline.docx")
 @records_audit
 @token_required()
+@rate_limited("render")
 def redline_docx(document_id):
     """The same comparison as a DOCX with Word tracked changes (an audited download)."""
     comparison, data = services.download_comparison(db(), g.api_user, document_id,
@@ -416,7 +424,7 @@ def _issuance_json(issuance, document) -> dict:
         "doc_type": issuance.doc_type, "office": issuance.office_code, "year": issuance.year,
         "sequence": issuance.sequence, "issue_date": issuance.issue_date,
         "verification_code": issuance.verification_code, "sha256": issuance.pdf_sha256,
-        "signer": issuance.signer.username, "issued_at": issuance.issued_at.isoformat(),
+        "signer": issuance.signer.username, "issued_at": iso_utc(issuance.issued_at),
         "version": issuance.version_number,
         "pdf": url_for("api.signed_pdf", document_id=document.id, _external=True),
         "verification_url": url_for("portal.verify_code", code=issuance.verification_code,

@@ -18,7 +18,7 @@ from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.errors import DocsysError
 from docsys.ids import parse_id
 from docsys.versions import latest_version
-from docsys.web import csrf, error_response, records_audit
+from docsys.web import csrf, error_response, rate_limited, records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
@@ -68,6 +68,7 @@ def upload_form():
 
 @bp.route("/importar", methods=["POST"])
 @roles_required(Action.IMPORT)
+@rate_limited("import")
 def upload():
     """Many files at once, up to ARCHIVE_MAX_UPLOAD_BYTES: this view lifts the site-wide
     request limit for itself, so it checks the CSRF token itself once the body is read

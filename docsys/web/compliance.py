@@ -15,7 +15,7 @@ from docsys.errors import ValidationError
 from docsys.policy import search_visibility as visibility_for
 from docsys.portal import LEGAL_STATUS_LABELS
 from docsys.states import STATUS_LABELS
-from docsys.web import reads_only
+from docsys.web import rate_limited, reads_only
 from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db
@@ -49,7 +49,7 @@ def check_request(session, user) -> tuple:
     source: str | None
     if upload is not None and upload.filename:
         text = text_from_file(upload.read(), upload.filename,
-                              current_app.config["MAX_CONTENT_LENGTH"])
+                              current_app.config["MAX_CONTENT_LENGTH"], current_app.config)
         source = upload.filename
     else:
         text = values.get("text")
@@ -92,6 +92,7 @@ def _report_context(report) -> dict:
 @bp.route("/cumplimiento", methods=["GET", "POST"])
 @reads_only
 @roles_required()
+@rate_limited("compliance", methods=("POST",))
 def check():
     form = {"text": "", "doc_type": ""}
     if request.method == "GET":

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from docsys.models._common import iso_utc
 from docsys import services, versions
 from docsys.compliance import norms
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
 from docsys.policy import search_visibility as visibility_for
-from docsys.web import reads_only
+from docsys.web import rate_limited, reads_only
 from docsys.web.api import token_required
 from docsys.web.compliance import check_request, search_context
 from docsys.web.session import db
@@ -37,6 +38,7 @@ def _with_links(report) -> dict:
 @bp.route("/check", methods=["POST"])
 @reads_only
 @token_required()
+@rate_limited("compliance")
 def check():
     report, source = check_request(db(), g.api_user)
     data = _with_links(report)
@@ -69,9 +71,9 @@ def relation_json(relation) -> dict:
                    "legal_status": relation.target.legal_status if relation.target else None},
         "articles": list(relation.articles or []), "whole_norm": not relation.articles,
         "evidence": relation.evidence, "effective_date": relation.effective_date,
-        "proposed_at": relation.proposed_at.isoformat(),
+        "proposed_at": iso_utc(relation.proposed_at),
         "decided_by": relation.decided_by.username if relation.decided_by else None,
-        "decided_at": relation.decided_at.isoformat() if relation.decided_at else None,
+        "decided_at": iso_utc(relation.decided_at),
         "decision_note": relation.decision_note,
     }
 

@@ -7,6 +7,7 @@ from flask import (Blueprint, current_app, flash, jsonify, make_response, redire
                    render_template, request, send_file, url_for)
 from flask_login import current_user
 
+from docsys.models._common import iso_utc
 from docsys import policy, services, versions, workflow
 from docsys.drafting import service
 from docsys.drafting.structure import normalize_content
@@ -15,7 +16,7 @@ from docsys.errors import ValidationError
 from docsys.exports import preview_html
 from docsys.rendering.layout import section_name
 from docsys.states import STATUS_LABELS
-from docsys.web import records_audit
+from docsys.web import rate_limited, records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
 from docsys.web.session import db, render_settings
@@ -101,10 +102,10 @@ def save(document_id):
         copy = services.keep_working_copy(db(), current_user, document_id, body.get("content"),
                                           body.get("base_version"))
         return jsonify({"working_copy": True, "version": copy.base_version,
-                        "saved_at": copy.updated_at.isoformat()})
+                        "saved_at": iso_utc(copy.updated_at)})
     version = services.save_version(db(), current_user, document_id, body.get("content"),
                                     body.get("base_version"), note=body.get("note", ""))
-    return jsonify({"version": version.number, "created_at": version.created_at.isoformat(),
+    return jsonify({"version": version.number, "created_at": iso_utc(version.created_at),
                     "note": version.note, "title": version.document.title,
                     "content": version.content})
 
@@ -151,7 +152,7 @@ def version_content(document_id, number):
     document = versions.get_document(session, document_id, current_user)
     version = versions.get_version(session, document, number)
     return jsonify({"version": version.number, "author": version.author.full_name,
-                    "created_at": version.created_at.isoformat(), "content": version.content,
+                    "created_at": iso_utc(version.created_at), "content": version.content,
                     "html": preview_html(render_settings(), document, version.content)})
 
 
@@ -167,6 +168,7 @@ def restore(document_id, number):
 @bp.route("/<document_id>/versiones/<number>/descargar.<fmt>")
 @records_audit
 @roles_required()
+@rate_limited("render")
 def download(document_id, number, fmt):
     if fmt not in ("pdf", "docx"):
         raise ValidationError("Formato no admitido. Use pdf o docx.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    Response,
                    send_file, url_for)
 
-from docsys import blobs, issuing, portal, verification, versions
+from docsys import blobs, checkpoints, issuing, portal, verification, versions
 from docsys.archive.review import download_name
 from docsys.drafting.structure import plain_text
 from docsys.errors import NotFound, ValidationError
@@ -149,3 +149,24 @@ def verified_pdf(code):
     data = issuing.signed_pdf(current_app.config, issuance)
     return send_file(BytesIO(data), mimetype="application/pdf",
                      download_name=issuing.pdf_filename(issuance))
+
+
+# ---- the audit trail's checkpoints ------------------------------------------------------------
+
+@bp.route("/auditoria/puntos-de-control")
+def audit_checkpoints():
+    """The signed heads of the audit trail, for anyone to copy: once copied elsewhere,
+    no rewrite of the database can change them."""
+    return render_template("portal/checkpoints.html", checkpoints=checkpoints.listed(db()),
+                           public_key=checkpoints.public_key_pem(current_app.config))
+
+
+@bp.route("/auditoria/puntos-de-control.json")
+def audit_checkpoints_json():
+    return jsonify({
+        "format": checkpoints.FORMAT, "algorithm": "Ed25519",
+        "public_key": checkpoints.public_key_pem(current_app.config),
+        "how_to_verify": "Cada firma (base64) es Ed25519 sobre el texto exacto de «statement» "
+                         "(UTF-8), verificable con la clave pública.",
+        "checkpoints": [item.as_json() for item in checkpoints.listed(db())],
+    })

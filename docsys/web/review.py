@@ -16,7 +16,7 @@ from docsys.models import User
 from docsys.portal import address_of
 from docsys.review import service
 from docsys.signing.credentials import stored_credential
-from docsys.web import records_audit, wants_json
+from docsys.web import rate_limited, records_audit, wants_json
 from docsys.web.auth import roles_required
 from docsys.web.session import db, render_settings
 
@@ -165,6 +165,7 @@ def compare(document_id):
 @bp.route("/<document_id>/comparar.docx")
 @records_audit
 @roles_required()
+@rate_limited("render")
 def compare_docx(document_id):
     comparison, data = services.download_comparison(db(), current_user, document_id,
                                                     request.args.get("de"), request.args.get("a"))

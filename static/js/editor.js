@@ -14,7 +14,7 @@
 (() => {
   const dataEl = document.getElementById("editor-data");
   if (!dataEl) return;
-  const cfg = JSON.parse(dataEl.textContent);
+  const cfg = JSON.parse(dataEl.dataset.editor);
   const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
   const $ = (id) => document.getElementById(id);

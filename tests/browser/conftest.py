@@ -104,21 +104,39 @@ def autosave(live_server):
     config["AUTOSAVE_SECONDS"] = previous
 
 
+# Reports every Content-Security-Policy violation of a page to the test (init scripts
+# are the browser's own, not subject to the page's policy).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__docsysCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+                              + ` at ${e.sourceFile || document.location.pathname}:${e.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture
 def new_page(chromium, live_server, autosave):
-    """Factory: ``new_page('redactora')`` is a logged-in page in its own browser context."""
+    """Factory: ``new_page('redactora')`` is a logged-in page in its own browser context.
+
+    Every page of every browser test runs under docsys's Content-Security-Policy: a
+    violation (the page's securitypolicyviolation event) fails the test that caused it;
+    ``page.csp_violations`` lists them as they happen."""
     contexts = []
+    violations: list[str] = []
 
     def make(username=None, width=1440, height=900):
         context = chromium.new_context(base_url=live_server.url, accept_downloads=True,
                                        locale="es-PE", timezone_id="America/Lima",
                                        viewport={"width": width, "height": height})
         context.set_default_timeout(10_000)
+        context.expose_function("__docsysCspViolation", lambda text: violations.append(text))
+        context.add_init_script(_CSP_LISTENER)
         contexts.append(context)
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors
+        page.csp_violations = violations
         if username:
             login(page, username)
         return page
@@ -126,6 +144,7 @@ def new_page(chromium, live_server, autosave):
     yield make
     for context in contexts:
         context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def login(page, username, password=PASSWORD):

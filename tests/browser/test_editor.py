@@ -128,6 +128,20 @@ def test_create_edit_preview_save_history_and_downloads(new_page, screenshot):
     expect(page.locator("tr[data-version='1']")).to_contain_text("v1")
     assert page.js_errors == []
 
+    # All of it ran under the strict policy (new_page fails the test on any violation),
+    # and the watch on violations works: a foreign image is refused and reported.
+    policy = page.request.get(page.url).headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert page.csp_violations == []
+    page.evaluate("""() => { const img = new Image();
+                             img.src = 'http://192.0.2.1/x.png'; document.body.append(img); }""")
+    for _ in range(200):
+        if page.csp_violations:
+            break
+        page.wait_for_timeout(50)
+    assert page.csp_violations and "img-src" in page.csp_violations[0]
+    page.csp_violations.clear()
+
 
 def test_conflict_keeps_text_and_lets_the_user_choose(new_page, make_draft, db_versions, screenshot):
     document_id = make_draft("redactora")

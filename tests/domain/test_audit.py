@@ -38,7 +38,7 @@ def test_intact_chain(session_factory):
     record_many(session_factory, 5, texto="Observación con tildes: acción, año, «comillas»")
     report = verify(session_factory)
     assert (report.ok, report.checked, report.broken_seq) == (True, 5, None)
-    assert report.message.startswith("Cadena íntegra: 5 entradas verificadas.")
+    assert report.message.startswith("Cadena íntegra: 5 entradas verificadas")
     with transaction(session_factory) as s:
         entries = audit.list_entries(s, limit=10)
         assert [e.seq for e in entries] == [5, 4, 3, 2, 1]
@@ -84,12 +84,13 @@ def test_tampering_is_found_at_the_first_broken_entry(session_factory):
 
 
 def _rewrite(factory, seq):
-    """Edit an entry and give it a hash that matches its new content."""
+    """Edit an entry and give it a hash that matches its new content (as someone holding
+    the chain's key could; without it, see tests/security/test_audit_anchoring.py)."""
     with transaction(factory) as s:
         entry = next(e for e in audit.list_entries(s) if e.seq == seq)
         new_hash = audit.entry_hash(entry.prev_hash, seq, entry.at, entry.actor_id,
                                     "Otra Persona", entry.action, entry.document_id,
-                                    entry.details)
+                                    entry.details, key=audit.session_key(s))
     tamper(factory, "UPDATE audit_entries SET actor_name = 'Otra Persona', hash = :h "
            "WHERE seq = :seq", h=new_hash, seq=seq)
 
@@ -112,10 +113,11 @@ def test_forged_entry_appended_without_the_chain_is_found(session_factory):
         last = audit.list_entries(s, limit=1)[0]
         forged = dict(seq=3, at=last.at, actor_id=None, actor_name="x", action="sign",
                       document_id=7, details={}, prev_hash=last.hash)
-        forged["hash"] = audit.entry_hash(last.hash, 3, last.at, None, "x", "sign", 7, {})
+        forged["hash"] = audit.entry_hash(last.hash, 3, last.at, None, "x", "sign", 7, {},
+                                          key=audit.session_key(s))
     tamper(session_factory, "INSERT INTO audit_entries (seq, at, actor_id, actor_name, action, "
-           "document_id, details, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor_name, "
-           ":action, :document_id, '{}', :prev_hash, :hash)",
+           "document_id, details, prev_hash, hash, scheme) VALUES (:seq, :at, :actor_id, "
+           ":actor_name, :action, :document_id, '{}', :prev_hash, :hash, 'hmac-sha256')",
            **{k: v for k, v in forged.items() if k != "details"})
     report = verify(session_factory)
     assert (report.ok, report.broken_seq) == (False, 3)
@@ -169,7 +171,7 @@ def test_csv_export_has_every_entry_and_neutralises_formulas(session_factory):
     record_many(session_factory, 1, username="formula", nota="-2+3")
     rows = list(csv.reader(io.StringIO(_export(session_factory))))
     assert rows[0] == ["seq", "fecha_utc", "usuario", "accion", "documento", "detalles",
-                       "hash_anterior", "hash"]
+                       "hash_anterior", "hash", "esquema"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
     assert rows[1][2] == "Carmen Rojas Villanueva" and rows[1][3] == "comment"
     assert rows[3][2] == "'=HYPERLINK(\"http://x\")"

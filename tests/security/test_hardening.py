@@ -18,7 +18,9 @@ from tests.conftest import TEMPLATES_DIR
 def test_every_response_refuses_framing_and_sniffing(client, path):
     response = client.get(path)
     assert response.status_code == 200
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -67,3 +69,25 @@ def test_yaml_aliases_are_refused_in_templates():
         for i in range(1, 9)) + source
     with pytest.raises(ValidationError, match="alias de YAML"):
         parse_template(bomb)
+
+
+def test_a_standalone_rendered_document_allows_only_its_own_styles(app, browser, api_token):
+    """The HTML rendering carries its stylesheet inline (it stands alone when saved): its
+    policy allows exactly those <style> blocks, by hash, and still no script."""
+    import base64
+    import hashlib
+    import re
+
+    from tests.web.test_drafts_routes import create_draft
+    doc = create_draft(browser("redactor"))
+    response = app.test_client().get(
+        f"/api/v1/documents/{doc}/versions/1/render?format=html",
+        headers={"Authorization": f"Bearer {api_token('redactor')}"})
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    blocks = re.findall(r"<style>(.*?)</style>", response.get_data(as_text=True), flags=re.S)
+    assert blocks
+    for block in blocks:
+        digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy

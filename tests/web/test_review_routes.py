@@ -414,7 +414,7 @@ def test_cli_audit_verify_on_both_databases(request, which):
     rosa, carmen, doc = _sent_draft(app)
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["docsys", "audit", "verify"])
-    assert ok.exit_code == 0 and "Cadena íntegra: 2 entradas verificadas." in ok.output
+    assert ok.exit_code == 0 and "Cadena íntegra: 2 entradas verificadas" in ok.output
     with app.extensions["docsys.engine"].begin() as conn:
         conn.execute(text("DELETE FROM audit_entries WHERE seq = 1"))
     broken = runner.invoke(args=["docsys", "audit", "verify"])
