@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     sessions = make_session_factory(engine)
     app.extensions["docsys.sessions"] = sessions
 
+    from docsys.backup import check_keystore_key
+    check_keystore_key(app.config, engine)  # refuse to start rather than lose sealed keys
+
     from docsys.indexing import SearchService, register_commit_hook
     search_service = SearchService(app.config, sessions,
                                    background=app.config.get("SEARCH_BACKGROUND", True))

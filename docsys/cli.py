@@ -525,3 +525,55 @@ def compliance_refresh_command():
     with unit_of_work() as session:
         changed = refresh_statuses(session)
     click.echo(f"Normas que cambiaron de estado: {changed}.")
+
+
+# ---- operations: backups ------------------------------------------------------------------
+
+@docsys_cli.command("backup")
+@click.argument("args", nargs=-1, required=True, metavar="DEST | verify SRC")
+def backup_command(args):
+    """Copia de seguridad en línea: `backup DEST` la crea (base de datos, archivos y
+    manifiesto de huellas) mientras se trabaja; `backup verify SRC` la restaura en un lugar
+    temporal y comprueba integridad, huellas, auditoría y un PDF firmado."""
+    from docsys import backup
+    settings, engine = current_app.config, current_app.extensions["docsys.engine"]
+    try:
+        if len(args) == 2 and args[0] == "verify":
+            report = backup.verify_backup(settings, args[1], engine)
+            for check in report.checks:
+                click.echo(f"[{'OK' if check.ok else 'FALLA'}] {check.name}: {check.message}")
+            if not report.ok:
+                click.echo("La copia NO es utilizable.", err=True)
+                sys.exit(2)
+            click.echo("La copia es utilizable.")
+            return
+        if len(args) != 1:
+            click.echo("Uso: docsys backup DEST  |  docsys backup verify SRC", err=True)
+            sys.exit(1)
+        summary = backup.create_backup(settings, engine, args[0])
+    except backup.BackupError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Copia creada en {summary.path}: base de datos {summary.database} "
+               f"(revisión {summary.revision}), {summary.blobs} archivos guardados, "
+               f"{summary.files} archivos en total, {summary.size} bytes; manifiesto con "
+               "sus huellas SHA-256.")
+    click.echo(backup.keys_notice(settings))
+
+
+@docsys_cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True,
+              help="Reemplazar el contenido de una instancia que no está vacía.")
+def restore_command(src, force):
+    """Restaura una copia de seguridad en esta instancia (vacía, salvo --force)."""
+    from docsys import backup
+    try:
+        result = backup.restore_backup(current_app.config,
+                                       current_app.extensions["docsys.engine"], src, force=force)
+    except backup.BackupError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Copia del {result['created_at']} restaurada ({result['database']}, "
+               f"{result['blobs']} archivos). El índice de búsqueda se reconstruye.")
+    click.echo(backup.keys_notice(current_app.config))

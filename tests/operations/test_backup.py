@@ -1,0 +1,181 @@
+"""Backups on both databases: a consistent copy while users save, restore, and a verify
+that proves the copy usable (database integrity, file hashes, audit chain, a signed PDF)
+and catches a tampered file; a missing keystore key stops docsys from starting."""
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from docsys import backup, issuing
+from docsys.audit import verify_chain
+from docsys.db import make_engine, make_session_factory, transaction
+from docsys.drafting import service
+from docsys.models import AuditEntry, Document, Issuance
+from tests.conftest import PG_URL, get_user, make_test_app
+from tests.issuing.support import approved_document
+
+
+def _issue_one(factory, settings) -> str:
+    with transaction(factory) as session:
+        document = approved_document(session)
+        issuance = issuing.issue(session, settings, document, get_user(session, "gerente"))
+        return issuance.pdf_sha256
+
+
+def _counts(factory) -> tuple[int, int, int]:
+    with transaction(factory) as session:
+        return (session.scalar(select(func.count()).select_from(Document)),
+                session.scalar(select(func.count()).select_from(AuditEntry)),
+                session.scalar(select(func.count()).select_from(Issuance)))
+
+
+def _fresh_target(database_url: str, tmp_path: Path):
+    """An empty database of the same kind (PostgreSQL: a new database, same schema name)."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'restored.db'}", None
+    name = "docsys_restore_" + uuid.uuid4().hex[:10]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, query = database_url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}?{query}", (admin, name)
+
+
+def test_backup_restore_and_verify_round_trip(signing_ready, settings, database_url, tmp_path):
+    pdf_sha = _issue_one(signing_ready, settings)
+    engine = signing_ready.kw["bind"]
+    dest = tmp_path / "copia"
+    summary = backup.create_backup(settings, engine, dest)
+    assert summary.blobs >= 1 and (dest / "manifest.json").is_file()
+
+    report = backup.verify_backup(settings, dest, engine)
+    assert report.ok, report.checks
+    names = {c.name: c.message for c in report.checks}
+    assert "Cadena íntegra" in names["auditoría"]
+    assert "0001-" in names["PDF firmado"]
+
+    # Restoring over a non-empty instance is refused without --force.
+    with pytest.raises(backup.BackupError, match="no está vacía"):
+        backup.restore_backup(settings, engine, dest)
+
+    target_url, cleanup = _fresh_target(database_url, tmp_path)
+    target_settings = dict(settings, BLOB_DIR=str(tmp_path / "restored-blobs"),
+                           PKI_DIR=str(tmp_path / "restored-pki"))
+    target = make_engine(target_url)
+    try:
+        backup.restore_backup(target_settings, target, dest)
+        restored = make_session_factory(target)
+        assert _counts(restored) == _counts(signing_ready)
+        with transaction(restored) as session:
+            assert verify_chain(session).ok
+            issuance = session.scalars(select(Issuance)).one()
+            assert issuing.signed_pdf(target_settings, issuance)  # the file came back, intact
+        assert issuance.pdf_sha256 == pdf_sha
+    finally:
+        target.dispose()
+        if cleanup:
+            admin, name = cleanup
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    # A tampered stored file is caught, by its manifest hash and by its content address.
+    blob = next((dest / "blobs").rglob(pdf_sha))
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    blob.write_bytes(bytes(data))
+    report = backup.verify_backup(settings, dest, engine)
+    assert not report.ok
+    failed = {c.name for c in report.checks if not c.ok}
+    assert {"manifiesto", "archivos"} <= failed
+    with pytest.raises(backup.BackupError, match="dañada"):
+        backup.restore_backup(target_settings, make_engine(f"sqlite:///{tmp_path / 'x.db'}"),
+                              dest)
+
+
+def test_backup_during_concurrent_saves_is_consistent(app, tmp_path):
+    """Writers keep saving (each save writes a version and an audit entry) while backups are
+    taken: every copy passes integrity_check and its audit chain is whole."""
+    factory = app.extensions["docsys.sessions"]
+    engine = app.extensions["docsys.engine"]
+    with transaction(factory) as session:
+        author = get_user(session, "redactor")
+        documents = [service.create_document(session, "resolucion-gerencia-municipal",
+                                             {"sumilla": f"Documento {i}"}, author)
+                     for i in range(2)]
+        session.flush()
+        contents = {d.id: dict(d.versions[-1].content) for d in documents}
+        document_ids = list(contents)
+    stop = threading.Event()
+    saves = [0]
+    errors: list[Exception] = []
+
+    def writer(document_id: int) -> None:
+        from docsys import services
+        while not stop.is_set():
+            try:
+                with transaction(factory) as session:
+                    actor = get_user(session, "redactor")
+                    document = session.get(Document, document_id)
+                    content = dict(contents[document_id], sumilla=f"Versión {saves[0]}")
+                    services.save_version(session, actor, document_id, content,
+                                          document.latest_version)
+                saves[0] += 1
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in document_ids]
+    for thread in threads:
+        thread.start()
+    try:
+        copies = []
+        for n in range(3):
+            copies.append(backup.create_backup(app.config, engine, tmp_path / f"copia{n}").path)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert not errors, errors
+    assert saves[0] > 0
+    for copy in copies:
+        report = backup.verify_backup(app.config, copy, engine)
+        assert report.ok, report.checks
+
+
+def test_cli_backup_names_the_keys_it_leaves_out(app, tmp_path):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["docsys", "backup", str(tmp_path / "copia")])
+    assert result.exit_code == 0, result.output
+    assert "NO están en la copia" in result.output
+    assert "DOCSYS_KEYSTORE_KEY" in result.output
+    result = runner.invoke(args=["docsys", "backup", "verify", str(tmp_path / "copia")])
+    assert result.exit_code == 0, result.output
+    assert "La copia es utilizable" in result.output
+    result = runner.invoke(args=["docsys", "restore", str(tmp_path / "copia")])
+    assert result.exit_code == 1 and "no está vacía" in result.output
+
+
+def test_missing_keystore_key_refuses_to_start(seeded_sqlite, tmp_path):
+    from docsys.signing.demo_setup import setup_demo_pki
+    db = tmp_path / "app.db"
+    shutil.copy(seeded_sqlite, db)
+    instance = tmp_path / "instance"
+    first = make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
+    with transaction(first.extensions["docsys.sessions"]) as session:
+        setup_demo_pki(session, first.config, usernames=["gerente"])
+    first.extensions["docsys.engine"].dispose()
+    assert (instance / "keystore_key").exists()  # generated once, with nothing sealed yet
+
+    (instance / "keystore_key").unlink()  # e.g. a restore without the key kept apart
+    with pytest.raises(backup.KeystoreKeyMissing, match="certificado"):
+        make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
+    assert not (instance / "keystore_key").exists()  # no new key was made
+    make_test_app(f"sqlite:///{db}", instance,  # with the key it starts again
+                  KEYSTORE_KEY="otra-clave-maestra-de-pruebas-0123").extensions[
+        "docsys.engine"].dispose()
