@@ -35,6 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
     from docsys.web import register_web
     register_web(app)
 
+    from docsys.health import writable_problems
+    problems = writable_problems(app.config)  # say at start what cannot be written
+    for problem in problems:
+        app.logger.error("Al arrancar: %s", problem)
+    app.extensions["docsys.startup_problems"] = problems
+
     from docsys.cli import register_cli
     register_cli(app)
     return app

@@ -175,7 +175,7 @@ def create_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
     if settings.get("PKI_DIR") and ca.is_file():
         (dest / "pki").mkdir(exist_ok=True)
         shutil.copyfile(ca, dest / "pki" / "ca.pem")
-    files = {}
+    files: dict[str, dict[str, str | int]] = {}
     for path in sorted(dest.rglob("*")):
         if path.is_file():
             files[path.relative_to(dest).as_posix()] = {"sha256": _sha256_file(path),
@@ -190,7 +190,7 @@ def create_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
     tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, dest / MANIFEST)
     return BackupSummary(dest, database, len(files), blobs,
-                         sum(f["size"] for f in files.values()), revision)
+                         sum(int(f["size"]) for f in files.values()), revision)
 
 
 # ---- checks shared by restore and verify --------------------------------------------------
@@ -314,7 +314,7 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        return all(check.ok for check in self.checks)
 
     def add(self, name: str, ok: bool, message: str) -> None:
         self.checks.append(Check(name, ok, message))

@@ -102,4 +102,8 @@ def load_config() -> dict:
         "ARCHIVE_MAX_FILE_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_FILE_BYTES", 50 * 1024 * 1024)),
         "ARCHIVE_MAX_UPLOAD_BYTES": int(_env("DOCSYS_ARCHIVE_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)),
         "ARCHIVE_OCR_LANG": _env("DOCSYS_ARCHIVE_OCR_LANG", "spa"),
+        # Operations: log lines as JSON objects ("json") or Flask's plain text ("text");
+        # the bearer token that opens /metrics to other machines (else local only).
+        "LOG_FORMAT": _env("DOCSYS_LOG_FORMAT", "json"),
+        "METRICS_TOKEN": _env("DOCSYS_METRICS_TOKEN"),
     }

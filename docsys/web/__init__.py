@@ -64,6 +64,7 @@ def reads_only(view):
 def register_web(app: Flask) -> None:
     from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
                             issuing, portal, review, search)
+    from docsys.web import operations
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -82,6 +83,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(compliance.bp)
     app.register_blueprint(compliance_api.bp)
     csrf.exempt(compliance_api.bp)
+    operations.register(app)
 
     @app.before_request
     def _read_only_for_safe_methods():
@@ -118,6 +120,9 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
+        unavailable = operations.unavailable_response(exc)  # a machine failure: 503
+        if unavailable is not None:
+            return unavailable
         app.logger.exception("Unhandled error")
         return error_response(500, HTTP_MESSAGES[500])
 

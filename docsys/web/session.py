@@ -1,6 +1,8 @@
 """One database session per request, closed (and rolled back if unfinished) at teardown."""
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -14,5 +16,9 @@ def db() -> Session:
 def close_session(_exc=None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.rollback()
-        session.close()
+        try:
+            session.rollback()
+            session.close()
+        except Exception:  # a lost connection: the request has already answered (503)
+            logging.getLogger("docsys.web").warning("No se pudo cerrar la sesión de la base "
+                                                    "de datos.", exc_info=True)
