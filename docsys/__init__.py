@@ -18,7 +18,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"],
+                         busy_timeout=float(app.config.get("DATABASE_BUSY_TIMEOUT", 30)))
     app.extensions["docsys.engine"] = engine
     sessions = make_session_factory(engine)
     app.extensions["docsys.sessions"] = sessions

@@ -40,8 +40,9 @@ def error_response(status: int, message: str, **details):
 
 
 def records_audit(view):
-    """Mark a GET view that writes an audit entry (a download), so that on SQLite its
-    transaction takes the write lock up front like any other write."""
+    """Mark a GET view that writes an audit entry (a download). The request still begins
+    read-only: its service renders first and then writes the entry in a short transaction
+    of its own (``services.short_write``), so no render holds SQLite's write lock."""
     view.records_audit = True
     return view
 
@@ -88,11 +89,10 @@ def register_web(app: Flask) -> None:
     @app.before_request
     def _read_only_for_safe_methods():
         view = app.view_functions.get(request.endpoint or "")
-        records = getattr(view, "records_audit", False)
         deferred = (getattr(view, "queues_for_writing", False)
                     or getattr(view, "reads_only", False))
-        g._read_only_token = set_read_only(
-            (request.method in ("GET", "HEAD", "OPTIONS") and not records) or deferred)
+        g._read_only_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS")
+                                           or deferred)
 
     @app.teardown_request
     def _restore_transaction_mode(_exc):

@@ -23,7 +23,6 @@ import time
 import uuid
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
-from flask import render_template
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest)
 from prometheus_client.core import GaugeMetricFamily
@@ -60,9 +59,10 @@ def unavailable_response(exc: BaseException):
                                       "reason": failure.reason,
                                       "retry_after": failure.retry_after}})
     else:
-        # A page of its own: the usual layout asks the database who is signed in.
-        response = Response(render_template("unavailable.html", message=message,
-                                            retry_after=failure.retry_after),
+        # A page of its own, rendered without the context processors: the usual layout
+        # (and Flask-Login's ``current_user``) would ask the failing database again.
+        page = current_app.jinja_env.get_template("unavailable.html")
+        response = Response(page.render(message=message, retry_after=failure.retry_after),
                             mimetype="text/html")
     response.status_code = 503
     response.headers["Retry-After"] = str(failure.retry_after)
