@@ -577,3 +577,32 @@ def restore_command(src, force):
     click.echo(f"Copia del {result['created_at']} restaurada ({result['database']}, "
                f"{result['blobs']} archivos). El índice de búsqueda se reconstruye.")
     click.echo(backup.keys_notice(current_app.config))
+
+
+blobs_cli = AppGroup("blobs", help="Archivos guardados (PDF firmados, originales del archivo).")
+docsys_cli.add_command(blobs_cli)
+
+
+@blobs_cli.command("gc")
+@click.option("--grace-hours", type=float, default=24.0, show_default=True,
+              help="Solo se eliminan archivos sin referencias desde hace más de estas horas.")
+@click.option("--dry-run", is_flag=True, help="Solo listar lo que se eliminaría.")
+def blobs_gc_command(grace_hours, dry_run):
+    """Elimina archivos que ninguna norma, original ni importación usa (con margen de
+    espera, para no tocar uno que una operación en curso está por usar)."""
+    import datetime as dt
+
+    from docsys.housekeeping import collect_garbage
+    if grace_hours < 0:
+        click.echo("Error: el margen de espera no puede ser negativo.", err=True)
+        sys.exit(1)
+    report = collect_garbage(current_app.extensions["docsys.sessions"],
+                             current_app.config["BLOB_DIR"], dt.timedelta(hours=grace_hours),
+                             dry_run=dry_run)
+    if dry_run:
+        click.echo(f"Se eliminarían {len(report.removed)} archivos sin referencias.")
+        for name in report.removed:
+            click.echo(f"  {name}")
+        return
+    click.echo(f"Eliminados: {report.rows_removed} registros y {report.files_removed} archivos "
+               f"({report.bytes_freed} bytes); conservados por recientes: {report.kept_recent}.")
