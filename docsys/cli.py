@@ -575,7 +575,8 @@ def restore_command(src, force):
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(1)
     click.echo(f"Copia del {result['created_at']} restaurada ({result['database']}, "
-               f"{result['blobs']} archivos). El índice de búsqueda se reconstruye.")
+               f"{result['blobs']} archivos). Reconstruyendo el índice de búsqueda...")
+    current_app.extensions["docsys.search"].reindex(progress=False)  # the old one is stale
     click.echo(backup.keys_notice(current_app.config))
 
 

@@ -160,6 +160,22 @@ def test_cli_backup_names_the_keys_it_leaves_out(app, tmp_path):
     result = runner.invoke(args=["docsys", "restore", str(tmp_path / "copia")])
     assert result.exit_code == 1 and "no está vacía" in result.output
 
+    # Work done after the copy is gone after a forced restore, from the index too.
+    factory = app.extensions["docsys.sessions"]
+    before = _counts(factory)
+    with transaction(factory) as session:
+        service.create_document(session, "resolucion-gerencia-municipal",
+                                {"sumilla": "Aprobar el plan de Pichari"},
+                                get_user(session, "redactor"))
+    search = app.extensions["docsys.search"]
+    search.ensure_fresh()
+    from search import Visibility
+    assert search.backend.search("Pichari", visibility=Visibility.everything()).total == 1
+    result = runner.invoke(args=["docsys", "restore", "--force", str(tmp_path / "copia")])
+    assert result.exit_code == 0, result.output
+    assert _counts(factory) == before
+    assert search.backend.search("Pichari", visibility=Visibility.everything()).total == 0
+
 
 def test_missing_keystore_key_refuses_to_start(seeded_sqlite, tmp_path):
     from docsys.signing.demo_setup import setup_demo_pki
