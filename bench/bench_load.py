@@ -133,6 +133,7 @@ class Results:
     other_errors: int = 0
     ryw_checks: int = 0
     ryw_misses: int = 0
+    miss_warnings: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, op: str, ms: float, status: int) -> None:
@@ -215,7 +216,11 @@ class User:
                     h["document_id"] for h in found.json().get("hits", [])]
                 with self.results.lock:
                     self.results.ryw_checks += 1
-                    self.results.ryw_misses += 0 if hit else 1
+                    if not hit:
+                        self.results.ryw_misses += 1
+                        self.results.miss_warnings.append(
+                            "; ".join(found.json().get("warnings", [])) if found is not None
+                            and found.status_code == 200 else "sin respuesta")
         elif op == "bandeja":
             self.call(op, "GET", "/", session=self.web)
         elif op == "pdf":
@@ -263,6 +268,8 @@ def report(label: str, users: int, results: Results) -> None:
           f"p99={_pct(everything, .99):6.0f} ms  5xx={results.server_errors}  "
           f"4xx={results.other_errors}  ryw_misses={results.ryw_misses}/{results.ryw_checks}  "
           f"load1={load:.1f}", flush=True)
+    for warning in results.miss_warnings[:3]:
+        print(f"    read-your-writes miss, the search said: {warning or '(no warning)'}")
     for op in sorted(results.timings):
         ts = results.timings[op]
         print(f"    {op:<11} n={len(ts):<5} p50={statistics.median(ts):6.0f} "
