@@ -24,6 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     sessions = make_session_factory(engine)
     app.extensions["docsys.sessions"] = sessions
 
+    if app.config.get("BLOB_BACKEND", "filesystem") == "database":
+        from docsys.blobs import DatabaseStore, use_store
+        use_store(app.config["BLOB_DIR"], DatabaseStore(engine))
+
     from docsys.backup import check_keystore_key
     check_keystore_key(app.config, engine)  # refuse to start rather than lose sealed keys
 

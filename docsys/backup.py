@@ -40,7 +40,8 @@ from docsys import migrate
 from docsys.audit import verify_chain
 from docsys.db import make_engine, make_session_factory
 from docsys.errors import DocsysError
-from docsys.models import Blob, Issuance, SigningCredential, User
+from docsys.blobs import FileStore, store_for
+from docsys.models import Blob, BlobContent, Issuance, SigningCredential, User
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -165,8 +166,9 @@ def create_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
               f"--schema={schema}", f"--file={dest / PG_FILE}", f"--dbname={libpq_url(engine)}"])
     blob_dir = Path(settings["BLOB_DIR"])
+    in_database = not isinstance(store_for(settings["BLOB_DIR"]), FileStore)
     blobs = 0
-    for path in _blob_files(blob_dir):
+    for path in ([] if in_database else _blob_files(blob_dir)):
         target_path = dest / BLOBS / path.relative_to(blob_dir)
         target_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target_path)
@@ -183,6 +185,7 @@ def create_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
     manifest = {
         "format": FORMAT, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "database": database, "schema": schema, "revision": revision, "files": files,
+        "blob_backend": "database" if in_database else "filesystem",
         "keys_included": False,
         "keys_note": "La clave secreta y la clave del almacén de certificados no se copian.",
     }
@@ -269,7 +272,7 @@ def restore_backup(settings, engine: Engine, src: Path, force: bool = False) -> 
     if (manifest["database"] == "sqlite") != is_sqlite:
         raise BackupError(f"La copia es de {manifest['database']} y la base configurada no.")
     blob_dir = Path(settings["BLOB_DIR"])
-    if not force and (_has_data(engine) or any(_blob_files(blob_dir))):
+    if not force and (_has_data(engine) or any(_blob_files(blob_dir))):  # (files only)
         raise BackupError("La instancia no está vacía (tiene usuarios o archivos); use --force "
                           "para reemplazar su contenido por la copia.")
     if is_sqlite:
@@ -345,7 +348,7 @@ def verify_backup(settings, src: Path, engine: Engine | None = None) -> VerifyRe
             report.add("base de datos", ok, "integridad correcta (integrity_check, claves "
                        "foráneas)." if ok else f"integrity_check: {result[:5]}, "
                        f"claves foráneas rotas: {len(fk)}")
-            _verify_restored(settings, src, report, f"sqlite:///{path}")
+            _verify_restored(settings, src, report, f"sqlite:///{path}", manifest)
         else:
             if engine is None or _is_sqlite(engine):
                 raise BackupError("Para verificar una copia de PostgreSQL configure "
@@ -373,14 +376,15 @@ def _verify_pg(settings, src: Path, manifest: dict, engine: Engine, report: Veri
         finally:
             scratch.dispose()
         _verify_restored(settings, src, report,
-                         scratch_url.render_as_string(hide_password=False))
+                         scratch_url.render_as_string(hide_password=False), manifest)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def _verify_restored(settings, src: Path, report: VerifyReport, url: str) -> None:
+def _verify_restored(settings, src: Path, report: VerifyReport, url: str,
+                     manifest: dict) -> None:
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)
@@ -388,20 +392,26 @@ def _verify_restored(settings, src: Path, report: VerifyReport, url: str) -> Non
         with sessions() as session:
             chain = verify_chain(session)
             report.add("auditoría", chain.ok, chain.message)
-            _check_blobs(session, src, report)
-            _check_signed_pdf(session, settings, src, report)
+            if manifest.get("blob_backend") == "database":  # the files are in the database
+                def read(digest: str) -> bytes | None:
+                    return session.scalar(select(BlobContent.data)
+                                          .where(BlobContent.sha256 == digest))
+            else:
+                read = FileStore(src / BLOBS).read
+            _check_blobs(session, read, report)
+            _check_signed_pdf(session, settings, src, read, report)
     finally:
         engine.dispose()
 
 
-def _check_blobs(session: Session, src: Path, report: VerifyReport) -> None:
+def _check_blobs(session: Session, read, report: VerifyReport) -> None:
     missing, damaged, count = [], [], 0
     for digest in session.scalars(select(Blob.sha256)):
         count += 1
-        path = src / BLOBS / digest[:2] / digest[2:4] / digest
-        if not path.is_file():
+        data = read(digest)
+        if data is None:
             missing.append(digest[:12])
-        elif _sha256_file(path) != digest:
+        elif hashlib.sha256(data).hexdigest() != digest:
             damaged.append(digest[:12])
     ok = not missing and not damaged
     report.add("archivos", ok, f"{count} archivos registrados, todos presentes e intactos."
@@ -409,20 +419,21 @@ def _check_blobs(session: Session, src: Path, report: VerifyReport) -> None:
                f"{damaged[:3]}")
 
 
-def _check_signed_pdf(session: Session, settings, src: Path, report: VerifyReport) -> None:
+def _check_signed_pdf(session: Session, settings, src: Path, read,
+                      report: VerifyReport) -> None:
     from docsys import verification  # the signature stack loads only when there is a PDF
     issuance = session.scalars(select(Issuance).order_by(Issuance.id.desc()).limit(1)).first()
     if issuance is None:
         report.add("PDF firmado", True, "no hay normas emitidas: ningún PDF que verificar.")
         return
-    path = src / BLOBS / issuance.pdf_sha256[:2] / issuance.pdf_sha256[2:4] / issuance.pdf_sha256
-    if not path.is_file():
+    pdf = read(issuance.pdf_sha256)
+    if pdf is None:
         report.add("PDF firmado", False, f"falta el PDF de {issuance.official_number}.")
         return
     scratch_settings = dict(settings)
     scratch_settings.update(BLOB_DIR=str(src / BLOBS), PKI_DIR=str(src / "pki"))
     try:
-        result = verification.verify_file(session, scratch_settings, path.read_bytes())
+        result = verification.verify_file(session, scratch_settings, pdf)
     except DocsysError as exc:
         report.add("PDF firmado", False, f"{issuance.official_number}: {exc.message}")
         return

@@ -66,6 +66,9 @@ def load_config() -> dict:
         "ELASTICSEARCH_CA_CERTS": _env("ELASTICSEARCH_CA_CERTS"),
         "SEARCH_INDEX_PREFIX": _env("DOCSYS_SEARCH_INDEX_PREFIX", "docsys"),
         "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
+        # Where stored files live: "filesystem" (BLOB_DIR) or "database" (PostgreSQL only:
+        # the table blob_contents, shared by several app nodes without a shared disk).
+        "BLOB_BACKEND": _env("DOCSYS_BLOB_BACKEND", "filesystem"),
         # Signing: the key that seals stored certificates (else one generated in the
         # instance directory), an optional RFC 3161 timestamp authority, the PEM files of
         # the trusted roots (separated by ":"; the demo CA of `docsys pki demo` is added

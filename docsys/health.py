@@ -90,7 +90,9 @@ def _os_failure(error: OSError) -> Unavailable | None:
 
 def writable_folders(settings) -> dict[str, Path]:
     """The folders docsys writes to (the index folder only for the embedded index)."""
-    folders = {"instancia": Path(settings["INSTANCE_DIR"]), "archivos": Path(settings["BLOB_DIR"])}
+    folders = {"instancia": Path(settings["INSTANCE_DIR"])}
+    if settings.get("BLOB_BACKEND", "filesystem") != "database":
+        folders["archivos"] = Path(settings["BLOB_DIR"])
     if not settings.get("ELASTICSEARCH_URL"):
         folders["índice"] = Path(settings["SEARCH_DIR"])
     return folders

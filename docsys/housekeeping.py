@@ -20,7 +20,7 @@ from sqlalchemy import delete, exists, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from docsys.blobs import blob_files, blob_path
+from docsys.blobs import FileStore, store_for
 from docsys.db import read_only_transactions, transaction
 from docsys.models import ArchivedNorm, Blob, ImportedFile, Issuance
 
@@ -48,29 +48,27 @@ def _unreferenced_condition():
         & ~exists().where(ImportedFile.sha256 == Blob.sha256)
 
 
-def _old(path: Path, cutoff: float) -> bool:
-    try:
-        return path.stat().st_mtime < cutoff
-    except FileNotFoundError:
-        return True
-
-
 def collect_garbage(session_factory: sessionmaker, blob_dir: str | Path,
                     grace: dt.timedelta = DEFAULT_GRACE, dry_run: bool = False) -> GcReport:
-    """Remove unreferenced blobs (rows and files) older than ``grace``."""
+    """Remove unreferenced blobs (rows and stored content) older than ``grace``."""
     report = GcReport()
+    store = store_for(blob_dir)
     cutoff = time.time() - grace.total_seconds()
     created_cutoff = dt.datetime.now(dt.timezone.utc) - grace
     with read_only_transactions(), session_factory() as session:
         referenced = {r for r in session.scalars(select(_references().subquery().c[0]))}
         rows = {sha: created if created.tzinfo else created.replace(tzinfo=dt.timezone.utc)
                 for sha, created in session.execute(select(Blob.sha256, Blob.created_at))}
-    # Rows nobody refers to, old enough, whose file was not touched within the grace.
+
+    def old(digest: str) -> bool:
+        stored = store.stored_at(digest)
+        return stored is None or stored < cutoff
+
+    # Rows nobody refers to, old enough, whose content was not reused within the grace.
     for digest, created in rows.items():
         if digest in referenced:
             continue
-        path = blob_path(blob_dir, digest)
-        if created > created_cutoff or not _old(path, cutoff):
+        if created > created_cutoff or not old(digest):
             report.kept_recent += 1
             continue
         if dry_run:
@@ -84,32 +82,33 @@ def collect_garbage(session_factory: sessionmaker, blob_dir: str | Path,
             continue
         if gone:
             report.rows_removed += 1
-            _remove_file(path, cutoff, report, digest)
-    # Files without a row (failed issues, interrupted imports), old enough.
+            _remove(store, digest, cutoff, report)
+    # Content without a row (failed issues, interrupted writes), old enough.
     with read_only_transactions(), session_factory() as session:
         known = set(session.scalars(select(Blob.sha256)))
-    for path in blob_files(blob_dir, include_temporary=True):
-        if path.name in known or path.name in referenced:
+    for digest in list(store.digests()):
+        if digest in known or digest in referenced:
             continue
-        if not _old(path, cutoff):
+        if isinstance(store, FileStore) and len(digest) != 64:  # an interrupted write
+            path = store.temporary_path(digest)
+            if path is not None and path.stat().st_mtime < cutoff and not dry_run:
+                path.unlink(missing_ok=True)
+                report.files_removed += 1
+            continue
+        if not old(digest):
             report.kept_recent += 1
             continue
         if dry_run:
-            report.removed.append(path.name)
+            report.removed.append(digest)
             continue
-        _remove_file(path, cutoff, report, path.name)
+        _remove(store, digest, cutoff, report)
     return report
 
 
-def _remove_file(path: Path, cutoff: float, report: GcReport, name: str) -> None:
-    try:
-        if not _old(path, cutoff):  # reused in the meantime: keep it
-            return
-        size = path.stat().st_size
-        path.unlink()
-    except FileNotFoundError:
-        return
-    report.files_removed += 1
-    report.bytes_freed += size
-    report.removed.append(name)
-    log.info("Archivo sin referencias eliminado: %s", name)
+def _remove(store, digest: str, cutoff: float, report: GcReport) -> None:
+    size = store.remove(digest, older_than=cutoff)  # kept if reused in the meantime
+    if size:
+        report.files_removed += 1
+        report.bytes_freed += size
+        report.removed.append(digest)
+        log.info("Archivo sin referencias eliminado: %s", digest)

@@ -6,7 +6,7 @@ from docsys.models.documents import Document, DocumentVersion
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditEntry, AuditHead
-from docsys.models.issuing import Blob, Issuance, NumberSequence, SigningCredential
+from docsys.models.issuing import Blob, BlobContent, Issuance, NumberSequence, SigningCredential
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation
 
@@ -14,6 +14,6 @@ __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
-    "Blob", "Issuance", "NumberSequence", "SigningCredential",
+    "Blob", "BlobContent", "Issuance", "NumberSequence", "SigningCredential",
     "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation", "NormRelation",
 ]
