@@ -98,7 +98,8 @@ def count_docs(session: Session) -> int:
 REBUILDING_WARNING = "El índice se está reconstruyendo: resultados incompletos."
 CATCHING_UP_WARNING = ("El índice aún está incorporando los cambios más recientes: "
                        "puede que falten en los resultados.")
-FRESH_WAIT = 2.0        # seconds a search waits for changes committed before it
+FRESH_WAIT = 2.0        # seconds a search waits for changes committed before it (default of
+                        # the setting SEARCH_FRESH_WAIT)
 _FRESH_POLL = 0.02
 
 # Whether this request's search may miss changes saved before it (the wait ran out).
@@ -228,7 +229,7 @@ class SearchService:
                 upto = fresh.scalar(select(func.max(SearchOutbox.id)))
         if upto is None:
             return True
-        deadline = time.monotonic() + FRESH_WAIT
+        deadline = time.monotonic() + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
         while True:
             self.catch_up()  # returns at once when another consumer holds the lock
             with read_only_transactions(), self.session_factory() as fresh:
