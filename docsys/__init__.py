@@ -20,7 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"],
+                         busy_timeout=float(app.config.get("DATABASE_BUSY_TIMEOUT", 30)))
     app.extensions["docsys.engine"] = engine
     # The audit chain's key lives outside the database (environment or instance file).
     key = app.config.get("AUDIT_KEY") or audit_key(Path(app.config["INSTANCE_DIR"]))
@@ -29,6 +30,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from docsys import checkpoints, events
     events.install(sessions, checkpoints.after_commit(sessions, app.config))
+    if app.config.get("BLOB_BACKEND", "filesystem") == "database":
+        from docsys.blobs import DatabaseStore, use_store
+        use_store(app.config["BLOB_DIR"], DatabaseStore(engine))
+
+    from docsys.backup import check_keystore_key
+    check_keystore_key(app.config, engine)  # refuse to start rather than lose sealed keys
 
     from docsys.indexing import SearchService, register_commit_hook
     search_service = SearchService(app.config, sessions,
@@ -42,6 +49,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from docsys.web import register_web
     register_web(app)
+
+    from docsys.health import writable_problems
+    problems = writable_problems(app.config)  # say at start what cannot be written
+    for problem in problems:
+        app.logger.error("Al arrancar: %s", problem)
+    app.extensions["docsys.startup_problems"] = problems
 
     from docsys.cli import register_cli
     register_cli(app)

@@ -1,29 +1,54 @@
-"""Content-addressed file storage: bytes on disk under their SHA-256, a row in ``blobs``.
+"""Content-addressed storage of files (signed PDFs, archived originals): the bytes under
+their SHA-256 in a store, a row in ``blobs``.
 
-Files are written before the database commits; a rolled-back transaction can leave an
-unreferenced file behind, which is harmless (same name, same bytes) and never the reverse.
+Two stores, chosen by ``DOCSYS_BLOB_BACKEND``:
+- ``filesystem`` (default): files under BLOB_DIR/aa/bb/<sha256>;
+- ``database`` (PostgreSQL only): the table ``blob_contents`` of the same database, so that
+  several app nodes share the files without a shared disk.
+
+The bytes are stored before the caller's transaction commits (the database store writes in
+a short transaction of its own); a rolled-back transaction can leave unreferenced content
+behind, which is harmless (same name, same bytes), never the reverse: ``docsys blobs gc``
+collects it after a grace period. Reusing stored content refreshes its time, so the
+collector leaves it alone while the transaction that reuses it is running.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator, Protocol
 
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from docsys.errors import NotFound
-from docsys.models import Blob
+from docsys.models import Blob, BlobContent
 
 
-def _path(blob_dir: str | Path, digest: str) -> Path:
+class BlobStore(Protocol):
+    def write(self, digest: str, data: bytes) -> None: ...
+    def read(self, digest: str) -> bytes | None: ...
+    def touch(self, digest: str) -> bool: ...
+    def stored_at(self, digest: str) -> float | None: ...
+    def remove(self, digest: str, older_than: float) -> int: ...
+    def digests(self) -> Iterator[str]: ...
+
+
+def blob_path(blob_dir: str | Path, digest: str) -> Path:
     return Path(blob_dir) / digest[:2] / digest[2:4] / digest
 
 
-def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str) -> Blob:
-    digest = hashlib.sha256(data).hexdigest()
-    path = _path(blob_dir, digest)
-    if not path.exists():
+class FileStore:
+    """Files on disk; the modification time is the "last stored or reused" time."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def write(self, digest: str, data: bytes) -> None:
+        path = blob_path(self.root, digest)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
@@ -31,6 +56,115 @@ def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str) -> B
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+
+    def read(self, digest: str) -> bytes | None:
+        try:
+            return blob_path(self.root, digest).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def touch(self, digest: str) -> bool:
+        try:
+            os.utime(blob_path(self.root, digest))
+            return True
+        except FileNotFoundError:
+            return False
+
+    def stored_at(self, digest: str) -> float | None:
+        try:
+            return blob_path(self.root, digest).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def remove(self, digest: str, older_than: float) -> int:
+        """Remove unless stored or reused since ``older_than``; the bytes freed (0: kept)."""
+        path = blob_path(self.root, digest)
+        try:
+            stat = path.stat()
+            if stat.st_mtime >= older_than:
+                return 0
+            path.unlink()
+            return stat.st_size or 1
+        except FileNotFoundError:
+            return 0
+
+    def digests(self) -> Iterator[str]:
+        """Every stored digest, and the temporary files of interrupted writes (``tmp…``)."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/??/*")):
+            if path.is_file() and (len(path.name) == 64 or path.name.startswith("tmp")):
+                yield path.name
+
+    def temporary_path(self, name: str) -> Path | None:
+        matches = list(self.root.glob(f"??/??/{name}"))
+        return matches[0] if matches else None
+
+
+class DatabaseStore:
+    """Rows of ``blob_contents`` (PostgreSQL), written in short transactions of their own."""
+
+    def __init__(self, engine: Engine):
+        if engine.dialect.name != "postgresql":
+            raise RuntimeError("DOCSYS_BLOB_BACKEND=database necesita PostgreSQL; con SQLite "
+                               "los archivos se guardan en el disco (filesystem).")
+        self.engine = engine
+
+    def write(self, digest: str, data: bytes) -> None:
+        from sqlalchemy.dialects.postgresql import insert
+        with self.engine.begin() as conn:
+            conn.execute(insert(BlobContent).values(sha256=digest, data=data,
+                                                    stored_at=dt.datetime.now(dt.timezone.utc))
+                         .on_conflict_do_nothing())
+
+    def read(self, digest: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(BlobContent.data).where(BlobContent.sha256 == digest))
+
+    def touch(self, digest: str) -> bool:
+        with self.engine.begin() as conn:
+            return bool(conn.execute(update(BlobContent).where(BlobContent.sha256 == digest)
+                                     .values(stored_at=dt.datetime.now(dt.timezone.utc)))
+                        .rowcount)
+
+    def stored_at(self, digest: str) -> float | None:
+        with self.engine.connect() as conn:
+            moment = conn.scalar(select(BlobContent.stored_at)
+                                 .where(BlobContent.sha256 == digest))
+        return moment.timestamp() if moment is not None else None
+
+    def remove(self, digest: str, older_than: float) -> int:
+        cutoff = dt.datetime.fromtimestamp(older_than, dt.timezone.utc)
+        with self.engine.begin() as conn:
+            size = conn.scalar(delete(BlobContent).where(
+                BlobContent.sha256 == digest, BlobContent.stored_at < cutoff)
+                .returning(func.length(BlobContent.data)))
+        return int(size or 0)
+
+    def digests(self) -> Iterator[str]:
+        with self.engine.connect() as conn:
+            yield from list(conn.scalars(select(BlobContent.sha256).order_by(BlobContent.sha256)))
+
+
+_stores: dict[str, BlobStore] = {}
+
+
+def use_store(blob_dir: str | Path, store: BlobStore) -> None:
+    """Keep the files named ``blob_dir`` (the setting BLOB_DIR) in ``store`` instead of on
+    disk (set by the app factory from DOCSYS_BLOB_BACKEND)."""
+    _stores[str(blob_dir)] = store
+
+
+def store_for(blob_dir: str | Path) -> BlobStore:
+    return _stores.get(str(blob_dir)) or FileStore(blob_dir)
+
+
+def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str) -> Blob:
+    """Store ``data`` (once) and its row."""
+    digest = hashlib.sha256(data).hexdigest()
+    store = store_for(blob_dir)
+    if not store.touch(digest):  # reused: its time is refreshed, else it is written now
+        store.write(digest, data)
     blob = session.get(Blob, digest)
     if blob is None:
         blob = Blob(sha256=digest, size=len(data), mimetype=mimetype)
@@ -40,10 +174,12 @@ def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str) -> B
 
 
 def get(blob_dir: str | Path, digest: str) -> bytes:
-    path = _path(blob_dir, digest)
-    if not path.exists():
+    data = store_for(blob_dir).read(digest)
+    if data is None:
         raise NotFound("El archivo solicitado no está disponible.")
-    data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != digest:
         raise NotFound("El archivo almacenado está dañado (su huella no coincide).")
     return data
+
+
+__all__ = ["put", "get", "use_store", "store_for", "FileStore", "DatabaseStore", "blob_path"]

@@ -578,3 +578,83 @@ def notifications_digest_command():
                    err=True)
         sys.exit(1)
     click.echo(f"Resúmenes enviados: {sent}.")
+# ---- operations: backups ------------------------------------------------------------------
+
+@docsys_cli.command("backup")
+@click.argument("args", nargs=-1, required=True, metavar="DEST | verify SRC")
+def backup_command(args):
+    """Copia de seguridad en línea: `backup DEST` la crea (base de datos, archivos y
+    manifiesto de huellas) mientras se trabaja; `backup verify SRC` la restaura en un lugar
+    temporal y comprueba integridad, huellas, auditoría y un PDF firmado."""
+    from docsys import backup
+    settings, engine = current_app.config, current_app.extensions["docsys.engine"]
+    try:
+        if len(args) == 2 and args[0] == "verify":
+            report = backup.verify_backup(settings, args[1], engine)
+            for check in report.checks:
+                click.echo(f"[{'OK' if check.ok else 'FALLA'}] {check.name}: {check.message}")
+            if not report.ok:
+                click.echo("La copia NO es utilizable.", err=True)
+                sys.exit(2)
+            click.echo("La copia es utilizable.")
+            return
+        if len(args) != 1:
+            click.echo("Uso: docsys backup DEST  |  docsys backup verify SRC", err=True)
+            sys.exit(1)
+        summary = backup.create_backup(settings, engine, args[0])
+    except backup.BackupError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Copia creada en {summary.path}: base de datos {summary.database} "
+               f"(revisión {summary.revision}), {summary.blobs} archivos guardados, "
+               f"{summary.files} archivos en total, {summary.size} bytes; manifiesto con "
+               "sus huellas SHA-256.")
+    click.echo(backup.keys_notice(settings))
+
+
+@docsys_cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True,
+              help="Reemplazar el contenido de una instancia que no está vacía.")
+def restore_command(src, force):
+    """Restaura una copia de seguridad en esta instancia (vacía, salvo --force)."""
+    from docsys import backup
+    try:
+        result = backup.restore_backup(current_app.config,
+                                       current_app.extensions["docsys.engine"], src, force=force)
+    except backup.BackupError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Copia del {result['created_at']} restaurada ({result['database']}, "
+               f"{result['blobs']} archivos). Reconstruyendo el índice de búsqueda...")
+    current_app.extensions["docsys.search"].reindex(progress=False)  # the old one is stale
+    click.echo(backup.keys_notice(current_app.config))
+
+
+blobs_cli = AppGroup("blobs", help="Archivos guardados (PDF firmados, originales del archivo).")
+docsys_cli.add_command(blobs_cli)
+
+
+@blobs_cli.command("gc")
+@click.option("--grace-hours", type=float, default=24.0, show_default=True,
+              help="Solo se eliminan archivos sin referencias desde hace más de estas horas.")
+@click.option("--dry-run", is_flag=True, help="Solo listar lo que se eliminaría.")
+def blobs_gc_command(grace_hours, dry_run):
+    """Elimina archivos que ninguna norma, original ni importación usa (con margen de
+    espera, para no tocar uno que una operación en curso está por usar)."""
+    import datetime as dt
+
+    from docsys.housekeeping import collect_garbage
+    if grace_hours < 0:
+        click.echo("Error: el margen de espera no puede ser negativo.", err=True)
+        sys.exit(1)
+    report = collect_garbage(current_app.extensions["docsys.sessions"],
+                             current_app.config["BLOB_DIR"], dt.timedelta(hours=grace_hours),
+                             dry_run=dry_run)
+    if dry_run:
+        click.echo(f"Se eliminarían {len(report.removed)} archivos sin referencias.")
+        for name in report.removed:
+            click.echo(f"  {name}")
+        return
+    click.echo(f"Eliminados: {report.rows_removed} registros y {report.files_removed} archivos "
+               f"({report.bytes_freed} bytes); conservados por recientes: {report.kept_recent}.")

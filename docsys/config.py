@@ -74,7 +74,12 @@ def load_config() -> dict:
         "ELASTICSEARCH_API_KEY": _env("ELASTICSEARCH_API_KEY"),
         "ELASTICSEARCH_CA_CERTS": _env("ELASTICSEARCH_CA_CERTS"),
         "SEARCH_INDEX_PREFIX": _env("DOCSYS_SEARCH_INDEX_PREFIX", "docsys"),
+        # Seconds a search waits for changes saved before it to reach the index.
+        "SEARCH_FRESH_WAIT": float(_env("DOCSYS_SEARCH_FRESH_WAIT", 2.0)),
         "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
+        # Where stored files live: "filesystem" (BLOB_DIR) or "database" (PostgreSQL only:
+        # the table blob_contents, shared by several app nodes without a shared disk).
+        "BLOB_BACKEND": _env("DOCSYS_BLOB_BACKEND", "filesystem"),
         # Signing: the key that seals stored certificates (else one generated in the
         # instance directory), an optional RFC 3161 timestamp authority, the PEM files of
         # the trusted roots (separated by ":"). The demo CA of `docsys pki demo` (in
@@ -140,4 +145,10 @@ def load_config() -> dict:
         # The audit trail's checkpoints: one is signed after this many new entries (and
         # after each issue or publication), and by `docsys audit checkpoint` (cron).
         "AUDIT_CHECKPOINT_EVERY": int(_env("DOCSYS_AUDIT_CHECKPOINT_EVERY", 100)),
+        # Operations: log lines as JSON objects ("json") or Flask's plain text ("text");
+        # the bearer token that opens /metrics to other machines (else local only).
+        "LOG_FORMAT": _env("DOCSYS_LOG_FORMAT", "json"),
+        # Seconds a SQLite write waits for the database's lock before answering 503.
+        "DATABASE_BUSY_TIMEOUT": float(_env("DOCSYS_DATABASE_BUSY_TIMEOUT", 30)),
+        "METRICS_TOKEN": _env("DOCSYS_METRICS_TOKEN"),
     }

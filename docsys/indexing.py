@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from contextvars import ContextVar
 from typing import Iterator, Sequence
 
 from sqlalchemy import and_, func, select
@@ -17,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from docsys.drafting.structure import plain_text
 from docsys.states import CLOSED, SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, Office, SearchOutbox, User
-from search import SearchBackend, SearchDoc, get_backend, search_id
+from search import SearchBackend, SearchDoc, SearchError, get_backend, search_id
+from search.base import SearchResults, plan_page
+from docsys.db import read_only_transactions
 from docsys.outbox import pending, process_outbox, reindex_all
 from docsys import events
 from docsys.outbox import REINDEXING
@@ -115,8 +119,65 @@ def count_docs(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Document)) or 0)
 
 
+REBUILDING_WARNING = "El índice se está reconstruyendo: resultados incompletos."
+CATCHING_UP_WARNING = ("El índice aún está incorporando los cambios más recientes: "
+                       "puede que falten en los resultados.")
+FRESH_WAIT = 2.0        # seconds a search waits for changes committed before it (default of
+                        # the setting SEARCH_FRESH_WAIT)
+_FRESH_POLL = 0.02
+
+# Whether this request's search may miss changes saved before it (the wait ran out).
+_stale: ContextVar[bool] = ContextVar("docsys_search_stale", default=False)
+
+
+class _HealingBackend:
+    """What callers search through: the live backend, whose failures start a repair in
+    the background instead of reaching the user, and whose results say when they are
+    incomplete (``warnings``, and ``rebuilding`` for the API)."""
+
+    def __init__(self, service: "SearchService"):
+        self._service = service
+
+    def __getattr__(self, name):
+        return getattr(self._service.live_backend(), name)
+
+    def _flag(self, results):
+        service = self._service
+        if service.rebuilding and REBUILDING_WARNING not in results.warnings:
+            results.warnings.append(REBUILDING_WARNING)
+        elif _stale.get() and CATCHING_UP_WARNING not in results.warnings:
+            results.warnings.append(CATCHING_UP_WARNING)
+        results.rebuilding = service.rebuilding
+        return results
+
+    def search(self, query, **kwargs):
+        try:
+            results = self._service.live_backend().search(query, **kwargs)
+        except SearchError:
+            raise  # the user's query: a clear message, not damage
+        except Exception as exc:
+            self._service.heal(f"la búsqueda falló ({type(exc).__name__}: {exc})")
+            page = plan_page(kwargs.get("page", 1), kwargs.get("per_page", 20))
+            results = SearchResults(hits=[], total=0, page=page.page,
+                                    per_page=page.per_page, pages=0,
+                                    sort=str(kwargs.get("sort", "relevance")), facets={},
+                                    warnings=[])
+        return self._flag(results)
+
+    def more_like_this(self, text, **kwargs):
+        try:
+            return self._service.live_backend().more_like_this(text, **kwargs)
+        except SearchError:
+            raise
+        except Exception as exc:
+            self._service.heal(f"la búsqueda de similares falló ({type(exc).__name__})")
+            return []
+
+
 class SearchService:
-    """The index of one application: its backend, and a consumer thread woken by commits."""
+    """The index of one application: its backend, a consumer thread woken by commits, and
+    the repair of a lost or damaged index (rebuilt in the background while searches go on,
+    flagged as incomplete)."""
 
     def __init__(self, config, session_factory: sessionmaker, background: bool = True):
         self.config = config
@@ -126,57 +187,157 @@ class SearchService:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._healer: threading.Thread | None = None
         self._stopping = False
         self._rebuild_checked = False
+        self.rebuilding = False
+        self.started = False
+        self.last_damage: str | None = None
 
-    @property
-    def backend(self):
+    def live_backend(self):
         with self._lock:
             if self._backend is None:
                 self._backend = get_backend(self.config)
             return self._backend
 
+    @property
+    def backend(self):
+        """The backend to search (see ``_HealingBackend``)."""
+        return _HealingBackend(self)
+
     def catch_up(self) -> int:
         """Index whatever the outbox holds (never raises; failed rows stay for later)."""
-        return process_outbox(self.session_factory, self.backend, load_docs)
+        return process_outbox(self.session_factory, self.live_backend(), load_docs)
 
     def pending(self) -> int:
         return pending(self.session_factory)
 
+    def start(self) -> None:
+        """When a serving process starts: check the index and apply the queued changes, in
+        the background (a CLI command does it itself, see ``ensure_fresh``)."""
+        self.started = True
+        if self.background:
+            self._rebuild_checked = True
+            self.notify()
+
     def ensure_fresh(self, session: Session | None = None) -> None:
-        """Before a search: apply queued changes so a user finds what they just saved (and,
-        the first time, fill a new or outdated index from the database). ``session``, when
-        given (the request's), is used to look at the outbox: one cheap query."""
+        """Before a search: make sure changes committed before it are in the index (waiting
+        at most FRESH_WAIT, applying them here when no other consumer is at work), so that
+        a user always finds what they just saved. Never waits for a rebuild."""
+        _stale.set(False)
         try:
             if not self._rebuild_checked:
                 self._rebuild_checked = True
-                self.rebuild_if_needed()
-            if session is not None:  # one row is enough to know (and cheaper than a count)
-                waiting = session.connection().exec_driver_sql(
-                    f"SELECT 1 FROM {SearchOutbox.__tablename__} LIMIT 1").first() is not None
-            else:
-                waiting = bool(self.pending())
-            if waiting:
-                self.catch_up()
+                if self.background:
+                    self.notify()  # the consumer thread checks and rebuilds; no one waits
+                else:
+                    self.rebuild_if_needed()
+            problem = self.index_problem()
+            if problem is not None and not self.rebuilding:
+                self.heal(problem)
+            if self.rebuilding:
+                return
+            if not self._wait_for_outbox(session):
+                _stale.set(True)
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")
 
+    def _wait_for_outbox(self, session: Session | None) -> bool:
+        """Apply or wait for every outbox row committed before now; False if it took longer
+        than FRESH_WAIT (the search goes on, flagged)."""
+        table = SearchOutbox.__tablename__
+        if session is not None:
+            upto = session.connection().exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+        else:
+            with read_only_transactions(), self.session_factory() as fresh:
+                upto = fresh.scalar(select(func.max(SearchOutbox.id)))
+        if upto is None:
+            return True
+        deadline = time.monotonic() + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
+        while True:
+            self.catch_up()  # returns at once when another consumer holds the lock
+            with read_only_transactions(), self.session_factory() as fresh:
+                waiting = fresh.scalar(select(SearchOutbox.id).where(SearchOutbox.id <= upto)
+                                       .limit(1))
+            if waiting is None:
+                return True
+            if self.rebuilding or time.monotonic() >= deadline:
+                log.warning("La búsqueda no esperó a la cola de indexación (fila %s).", waiting)
+                return False
+            self._wake.set()
+            time.sleep(_FRESH_POLL)
+
+    def index_problem(self) -> str | None:
+        """Why the index cannot serve complete results now (None: it can)."""
+        if self.rebuilding:
+            return "el índice se está reconstruyendo"
+        backend = self._backend
+        damage = getattr(backend, "damage", None) if backend is not None else None
+        return damage() if damage is not None else None
+
+    def heal(self, problem: str) -> None:
+        """Replace a lost or damaged index: searches at once use a new (empty, growing) one,
+        flagged as incomplete, while a background thread rebuilds it from the database."""
+        with self._lock:
+            if self.rebuilding:
+                return
+            self.rebuilding = True
+            self.last_damage = problem
+            log.error("Índice de búsqueda dañado o perdido (%s): se reconstruye.", problem)
+            old, self._backend = self._backend, None
+        try:
+            if old is not None:
+                old.close()
+        except Exception:
+            log.exception("No se pudo cerrar el índice dañado.")
+        self._healer = threading.Thread(target=self._rebuild_in_background,
+                                        name="docsys-search-healer", daemon=True)
+        self._healer.start()
+
+    def _rebuild_in_background(self) -> None:
+        try:
+            for attempt in range(3):
+                try:
+                    self.reindex(progress=False)
+                    log.info("Índice de búsqueda reconstruido.")
+                    return
+                except Exception:
+                    log.exception("Falló la reconstrucción del índice (intento %d).",
+                                  attempt + 1)
+                    with self._lock:  # start again from a fresh index object
+                        self._backend = None
+                    time.sleep(1.0)
+        finally:
+            self.rebuilding = False
+
+    def wait_until_healed(self, timeout: float) -> bool:
+        """For the CLI and tests: wait for a background rebuild to finish."""
+        healer = self._healer
+        if healer is not None:
+            healer.join(timeout)
+        return not self.rebuilding
+
     def reindex(self, progress=True) -> int:
-        return reindex_all(self.session_factory, self.backend, iter_docs, total=count_docs,
-                           progress=progress, load_docs=load_docs)
+        return reindex_all(self.session_factory, self.live_backend(), iter_docs,
+                           total=count_docs, progress=progress, load_docs=load_docs)
 
     def rebuild_if_needed(self) -> None:
-        backend = self.backend
+        backend = self.live_backend()
         if backend.needs_rebuild:
             log.info("Índice de búsqueda nuevo o desactualizado: se reconstruye.")
-            self.reindex(progress=False)
+            self.rebuilding = True
+            try:
+                self.reindex(progress=False)
+            finally:
+                self.rebuilding = False
 
     def notify(self) -> None:
         """A commit queued changes: wake the consumer (started on first use)."""
         if not self.background:
             return
-        if self._thread is None or not self._thread.is_alive():
-            self._start()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._start()
         self._wake.set()
 
     def _start(self) -> None:
@@ -190,18 +351,20 @@ class SearchService:
         except Exception:
             log.exception("No se pudo reconstruir el índice de búsqueda.")
         while not self._stopping:
-            self._wake.wait(POLL_SECONDS)
-            self._wake.clear()
             try:
                 self.catch_up()
             except Exception:
                 log.exception("Fallo del indexador de búsqueda.")
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
 
     def close(self) -> None:
         self._stopping = True
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._healer is not None:
+            self._healer.join(timeout=10)
         if self._backend is not None:
             self._backend.close()
 
@@ -228,6 +391,8 @@ def results_json(results, version_url=None) -> dict:
         "facets": {name: [{"value": f.value, "count": f.count} for f in values]
                    for name, values in results.facets.items()},
         "warnings": list(results.warnings),
+        # True while the index is being rebuilt: the results may be incomplete.
+        "rebuilding": bool(getattr(results, "rebuilding", False)),
     }
 
 

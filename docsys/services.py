@@ -116,41 +116,61 @@ def restore_version(session: Session, actor: User, document_id: Any, number: Any
 
 
 # ---- audited downloads ---------------------------------------------------------------------
+# A download is read and rendered with no write lock held (the request began read-only),
+# then its audit entry is written in a short transaction of its own: on SQLite, renders
+# never serialise the whole database behind one writer.
+
+@contextmanager
+def short_write(session: Session) -> Iterator[Session]:
+    """A new, short writing transaction: the reading one ends first (it wrote nothing), so
+    SQLite takes its write lock up front (BEGIN IMMEDIATE) for the write alone."""
+    session.commit()
+    with write_transactions(), unit_of_work(session):
+        yield session
+
 
 def download_version(session: Session, settings, actor: User, document_id: Any, number: Any,
                      fmt: str, **details: Any):
-    """A version rendered as PDF, DOCX or HTML; the download is audited."""
+    """A version rendered as PDF, DOCX or HTML; the download is audited after the render."""
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         version = versions.get_version(session, document, number)
         rendered = render_version(institution.with_year_names(session, settings), document,
                                   version, fmt)
+    with short_write(session):
         events.record(session, "download", actor, document.id, version=version.number,
                       format=fmt, **details)
-        return rendered
+    return rendered
 
 
 def download_comparison(session: Session, actor: User, document_id: Any, old: Any, new: Any,
-                        **details: Any):
-    """Two versions compared as a DOCX with tracked changes (audited): (comparison, bytes)."""
+                        via: str = "web"):
+    """Two versions compared as a DOCX with tracked changes (audited after the render):
+    (comparison, bytes)."""
     with unit_of_work(session):
         document = versions.get_document(session, document_id, actor)
         comparison = redlines.compare_versions(session, document, old, new)
-        return comparison, redlines.tracked_docx(session, comparison, actor, **details)
+        data = redlines.tracked_docx(comparison)
+    with short_write(session):
+        events.record(session, "download", actor, document.id, format="docx-comparacion",
+                      versions=[comparison.old.number, comparison.new.number], via=via)
+    return comparison, data
 
 
 def download_signed_pdf(session: Session, settings, actor: User, document_id: Any,
                         **details: Any):
-    """The signed PDF of an issued norm (audited): (issuance, bytes)."""
-    with unit_of_work(session):
+    """The signed PDF of an issued norm (audited): (issuance, bytes). Nothing is rendered:
+    the stored file is read within the short audited transaction."""
+    with short_write(session):
         document = versions.get_document(session, document_id, actor)
         return issuing.download_signed_pdf(session, settings, document, actor, **details)
 
 
 def download_original(session: Session, settings, actor: User, document_id: Any,
                       **details: Any):
-    """An archived norm's original file (audited): (norm, bytes, file name)."""
-    with unit_of_work(session):
+    """An archived norm's original file (audited): (norm, bytes, file name); a stored file
+    read within the short audited transaction."""
+    with short_write(session):
         return archive_review.download_original(session, settings, document_id, actor, **details)
 
 

@@ -80,7 +80,9 @@ case "$mode" in
     export DOCSYS_DEMO_PKI=1
     .venv/bin/flask --app wsgi docsys demo
     echo "==> docsys en http://127.0.0.1:${PORT:-5000}  (Ctrl+C para detener)"
-    exec .venv/bin/gunicorn --workers 1 --threads 8 --bind "127.0.0.1:${PORT:-5000}" wsgi:app
+    # gunicorn.conf.py picks the processes from the database: SQLite one with threads,
+    # PostgreSQL several (DOCSYS_WORKERS).
+    exec .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app
     ;;
   test)
     apt_install "${RUNTIME_PKGS[@]}" "${TEST_PKGS[@]}"

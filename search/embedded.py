@@ -730,6 +730,18 @@ class EmbeddedBackend:
             raise SearchUnavailable("El índice de búsqueda no está abierto.")
         return self._index
 
+    def damage(self) -> str | None:
+        """Why the on-disk index can no longer serve (its folder or live generation was
+        removed while running), or None. Cheap: a few ``stat`` calls, for every search."""
+        if self.path is None or self._closed:
+            return None
+        if not self.path.is_dir():
+            return f"falta la carpeta del índice ({self.path})"
+        name = self._read_pointer()
+        if name is None or not (self.path / name / "meta.json").is_file():
+            return "falta la generación vigente del índice"
+        return None
+
     @property
     def needs_rebuild(self) -> bool:
         """True while the live index was created empty (first start or schema change) and

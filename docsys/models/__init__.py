@@ -6,7 +6,7 @@ from docsys.models.documents import Document, DocumentVersion, WorkingCopy
 from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
-from docsys.models.issuing import (Blob, Issuance, NumberSequence, PreparedSignature,
+from docsys.models.issuing import (Blob, BlobContent, Issuance, NumberSequence, PreparedSignature,
                                     SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
@@ -18,7 +18,7 @@ __all__ = [
     "Base", "ApiToken", "Office", "User", "UserRole", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
-    "AuditCheckpoint", "Blob", "Issuance", "NumberSequence", "PreparedSignature",
+    "AuditCheckpoint", "Blob", "BlobContent", "Issuance", "NumberSequence", "PreparedSignature",
     "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation",
     "NormRelation", "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
     "UsageCounter",

@@ -33,6 +33,18 @@ class Blob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class BlobContent(Base):
+    """The bytes of a stored file when DOCSYS_BLOB_BACKEND=database (PostgreSQL): shared by
+    every app node without a shared disk. No foreign key: the content is written before the
+    transaction that adds its ``blobs`` row commits (see docsys.blobs)."""
+
+    __tablename__ = "blob_contents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Stored or last reused: the garbage collector's grace period counts from here.
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class SigningCredential(Base):
     """A user's PKCS#12 certificate, sealed with the installation's key (never in clear)."""
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from docsys import events, versions
-from docsys.models import Document, DocumentVersion, User
+from docsys import versions
+from docsys.models import Document, DocumentVersion
 from docsys.review.redline import Redline, compare, render_html
 from docsys.review.redline_docx import render_tracked_docx
 
@@ -51,14 +51,11 @@ def compare_versions(session: Session, document: Document, old_number=None,
     return Comparison(document, old, new, redline)
 
 
-def tracked_docx(session: Session, comparison: Comparison, actor: User, via: str = "web") -> bytes:
-    """The comparison as a DOCX with tracked changes by the newer version's author; the
-    download is audited in the caller's transaction."""
+def tracked_docx(comparison: Comparison) -> bytes:
+    """The comparison as a DOCX with tracked changes by the newer version's author (the
+    caller audits the download, after this render)."""
     document, old, new = comparison.document, comparison.old, comparison.new
-    data = render_tracked_docx(comparison.redline, title=document.title,
+    return render_tracked_docx(comparison.redline, title=document.title,
                                heading=document.official_number or "",
                                old_version=old.number, new_version=new.number,
                                author=new.author.full_name, date=new.created_at)
-    events.record(session, "download", actor, document.id, format="docx-comparacion",
-                 versions=[old.number, new.number], via=via)
-    return data

@@ -61,8 +61,9 @@ def error_response(status: int, message: str, **details):
 
 
 def records_audit(view):
-    """Mark a GET view that writes an audit entry (a download), so that on SQLite its
-    transaction takes the write lock up front like any other write."""
+    """Mark a GET view that writes an audit entry (a download). The request still begins
+    read-only: its service renders first and then writes the entry in a short transaction
+    of its own (``services.short_write``), so no render holds SQLite's write lock."""
     view.records_audit = True
     return view
 
@@ -104,6 +105,7 @@ def rate_limited(kind: str, methods: tuple[str, ...] = ("GET", "POST")):
 def register_web(app: Flask) -> None:
     from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
                             issuing, notices, portal, review, search)
+    from docsys.web import operations
     from docsys.web.session import close_session
 
     csrf.init_app(app)
@@ -123,15 +125,15 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(compliance.bp)
     app.register_blueprint(compliance_api.bp)
     csrf.exempt(compliance_api.bp)
+    operations.register(app)
 
     @app.before_request
     def _read_only_for_safe_methods():
         view = app.view_functions.get(request.endpoint or "")
-        records = getattr(view, "records_audit", False)
         deferred = (getattr(view, "queues_for_writing", False)
                     or getattr(view, "reads_only", False))
-        g._read_only_token = set_read_only(
-            (request.method in ("GET", "HEAD", "OPTIONS") and not records) or deferred)
+        g._read_only_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS")
+                                           or deferred)
 
     @app.teardown_request
     def _restore_transaction_mode(_exc):
@@ -162,6 +164,9 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
+        unavailable = operations.unavailable_response(exc)  # a machine failure: 503
+        if unavailable is not None:
+            return unavailable
         app.logger.exception("Unhandled error")
         return error_response(500, HTTP_MESSAGES[500])
 

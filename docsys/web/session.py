@@ -1,6 +1,8 @@
 """One database session per request, closed (and rolled back if unfinished) at teardown."""
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -17,7 +19,11 @@ def close_session(_exc=None) -> None:
         # close() rolls back whatever is unfinished and returns the connection; an explicit
         # rollback() first would also expire every object of a session about to be thrown
         # away (a good part of a short API request's time).
-        session.close()
+        try:
+            session.close()
+        except Exception:  # a lost connection: the request has already answered (503)
+            logging.getLogger("docsys.web").warning("No se pudo cerrar la sesión de la base "
+                                                    "de datos.", exc_info=True)
 
 
 def render_settings() -> dict:

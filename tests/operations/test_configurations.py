@@ -1,0 +1,101 @@
+"""Supported configurations: on SQLite no download holds the database's write lock while
+it renders (its audit entry is written afterwards, briefly), and a write that cannot get
+the lock in time answers 503 "try again", never "database is locked"; the gunicorn
+configuration runs one process on SQLite and several on PostgreSQL."""
+from __future__ import annotations
+
+import runpy
+import shutil
+import sqlite3
+
+from sqlalchemy import func, select
+
+from docsys import services
+from docsys.models import AuditEntry
+from tests.conftest import PROJECT_ROOT, Browser, make_test_app
+
+RGM = "resolucion-gerencia-municipal"
+
+
+def _nobody_holds_the_write_lock(database: str) -> None:
+    other = sqlite3.connect(database, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" if a writer holds it
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def _downloads(app) -> int:
+    with app.extensions["docsys.sessions"]() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "download"))
+
+
+def test_renders_hold_no_write_lock_and_are_audited_after(app, api_token, monkeypatch):
+    database = app.extensions["docsys.engine"].url.database
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token('redactor')}"}
+    created = client.post("/api/v1/documents", headers=headers, json={
+        "template": RGM, "fields": {"sumilla": "Aprobar el plan", "expediente": "2026-1"}})
+    document = created.get_json()
+    content = document["content"]
+    content["fields"]["sumilla"] = "Aprobar el plan anual"
+    saved = client.post(f"/api/v1/documents/{document['id']}/versions", headers=headers,
+                        json={"content": content, "base_version": 1})
+    assert saved.status_code == 201
+    checked = []
+
+    def checking(real):
+        def render(*args, **kwargs):
+            _nobody_holds_the_write_lock(database)
+            checked.append(real.__name__)
+            return real(*args, **kwargs)
+        return render
+
+    monkeypatch.setattr(services, "render_version", checking(services.render_version))
+    monkeypatch.setattr(services.redlines, "tracked_docx",
+                        checking(services.redlines.tracked_docx))
+    before = _downloads(app)
+    pdf = client.get(f"/api/v1/documents/{document['id']}/versions/2/render?format=pdf",
+                     headers=headers)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    docx = client.get(f"/api/v1/documents/{document['id']}/redline.docx?from=1&to=2",
+                      headers=headers)
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
+    assert checked == ["render_version", "tracked_docx"]
+    assert _downloads(app) == before + 2  # each download audited, after its render
+
+
+def test_a_write_that_cannot_get_the_lock_answers_503(seeded_sqlite, tmp_path):
+    database = tmp_path / "app.db"
+    shutil.copy(seeded_sqlite, database)
+    app = make_test_app(f"sqlite:///{database}", tmp_path, DATABASE_BUSY_TIMEOUT=0.2)
+    browser = Browser(app.test_client())
+    browser.login("redactor")
+    holder = sqlite3.connect(str(database))
+    holder.execute("BEGIN IMMEDIATE")  # another process writing for a long time
+    try:
+        busy = browser.post_form(f"/documentos/nuevo/{RGM}",
+                                 data={"sumilla": "Aprobar", "expediente": "2026-2"})
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+        assert "ocupada" in busy.get_data(as_text=True)
+        assert "locked" not in busy.get_data(as_text=True)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    again = browser.post_form(f"/documentos/nuevo/{RGM}",
+                              data={"sumilla": "Aprobar", "expediente": "2026-2"})
+    assert again.status_code == 302
+
+
+def test_gunicorn_runs_one_process_on_sqlite_and_several_on_postgresql(monkeypatch):
+    config = str(PROJECT_ROOT / "gunicorn.conf.py")
+    monkeypatch.delenv("DOCSYS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DOCSYS_WORKERS", "4")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/tmp/no-usado")
+    sqlite = runpy.run_path(config)
+    assert sqlite["workers"] == 1 and sqlite["threads"] > 1
+    monkeypatch.setenv("DOCSYS_DATABASE_URL", "postgresql://docsys@127.0.0.1/docsys")
+    postgres = runpy.run_path(config)
+    assert postgres["workers"] == 4

@@ -1,0 +1,166 @@
+"""The index from an operator's side: a search issued after a save has returned finds that
+save (with the background consumer running, on both databases); a deleted or corrupted
+index is noticed while running, searches say so instead of a silent zero, and it heals in
+the background; changes queued while no process ran are applied when one starts."""
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from docsys import outbox
+from docsys.indexing import REBUILDING_WARNING
+from tests.conftest import make_test_app
+
+RGM = "resolucion-gerencia-municipal"
+ROUNDS = 10
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice("bcdfgjklmnprstvz") + rng.choice("aeiou") for _ in range(5))
+
+
+def _client(app, api_token, username="redactor"):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(username)}"}
+
+    def call(method, path, **kwargs):
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+    return call
+
+
+def _token_factory(app):
+    from sqlalchemy import select
+    from docsys import accounts
+    from docsys.db import transaction
+    from docsys.models import User
+
+    def make(username):
+        with transaction(app.extensions["docsys.sessions"]) as session:
+            user = session.scalar(select(User).where(User.username == username))
+            return accounts.create_api_token(session, user, "tests")
+    return make
+
+
+def _until(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _started(app) -> None:
+    """The process has started: its first request, and the new index built."""
+    service = app.extensions["docsys.search"]
+    assert app.test_client().get("/healthz").status_code == 200
+    assert _until(lambda: not service.rebuilding and not service.live_backend().needs_rebuild)
+
+
+def test_a_search_after_a_save_finds_it(session_factory, database_url, tmp_path):
+    # A generous bound: this checks that the search waits for the save, not how fast the
+    # index is (the old code returned at once when the consumer was busy).
+    app = make_test_app(database_url, tmp_path, SEARCH_BACKGROUND=True, SEARCH_FRESH_WAIT=30)
+    try:
+        api = _client(app, _token_factory(app))
+        _started(app)
+        rng = random.Random(16)
+        misses = []
+        document = None
+        for i in range(ROUNDS):
+            word = _word(rng)
+            if document is None or i % 2:
+                response = api("POST", "/documents", json={"template": RGM, "fields": {
+                    "sumilla": f"Aprobar el plan {word}", "expediente": f"2026-{i:06d}"}})
+                assert response.status_code == 201, response.get_data(as_text=True)
+                document = response.get_json()
+            else:
+                content = document["content"]
+                content["fields"]["sumilla"] = f"Modificar el plan {word}"
+                response = api("POST", f"/documents/{document['id']}/versions",
+                               json={"content": content,
+                                     "base_version": document["latest_version"]})
+                assert response.status_code == 201, response.get_data(as_text=True)
+                document["latest_version"] = response.get_json()["number"]
+            found = api("GET", f"/search?q={word}").get_json()
+            if document["id"] not in [hit["document_id"] for hit in found["hits"]]:
+                misses.append((i, word, found["warnings"]))
+        assert misses == []
+    finally:
+        app.extensions["docsys.search"].close()
+        app.extensions["docsys.engine"].dispose()
+
+
+@pytest.fixture
+def running_app(app):
+    """The app with a background consumer and two saved documents, found by search."""
+    service = app.extensions["docsys.search"]
+    service.background = True
+    api = _client(app, _token_factory(app))
+    _started(app)
+    for word in ("quinuales", "cochabamba"):
+        created = api("POST", "/documents", json={"template": RGM, "fields": {
+            "sumilla": f"Aprobar el plan de {word}", "expediente": "2026-000001"}})
+        assert created.status_code == 201
+    assert api("GET", "/search?q=quinuales").get_json()["total"] == 1
+    yield app, api
+    service.close()
+
+
+def _search_while_rebuild_waits(app, api, damage):
+    """Damage the index while holding the outbox consumer lock, so the rebuild cannot
+    finish before the searches have been looked at."""
+    service = app.extensions["docsys.search"]
+    with outbox._consumer_lock(app.extensions["docsys.sessions"]) as alone:
+        assert alone
+        damage(Path(app.config["SEARCH_DIR"]))
+        during = api("GET", "/search?q=quinuales")
+        assert during.status_code == 200
+        body = during.get_json()
+        assert body["rebuilding"] is True and REBUILDING_WARNING in body["warnings"]
+        assert service.rebuilding
+    assert service.wait_until_healed(timeout=60)
+    after = api("GET", "/search?q=quinuales").get_json()
+    assert after["total"] == 1 and after["rebuilding"] is False and not after["warnings"]
+
+
+def test_a_deleted_index_is_rebuilt_and_searches_say_so(running_app):
+    app, api = running_app
+    _search_while_rebuild_waits(app, api, lambda folder: shutil.rmtree(folder))
+
+
+def test_a_corrupted_index_gives_no_500_and_heals(running_app):
+    app, api = running_app
+
+    def corrupt(folder: Path) -> None:
+        live = folder / (folder / "CURRENT").read_text().strip()
+        for path in live.iterdir():
+            if path.is_file():
+                path.write_bytes(b"\x00garbage" * 64)
+    _search_while_rebuild_waits(app, api, corrupt)
+
+
+def test_queued_changes_are_applied_when_a_process_starts(app, api_token, tmp_path):
+    api = _client(app, api_token)
+    created = api("POST", "/documents", json={"template": RGM, "fields": {
+        "sumilla": "Aprobar el plan de Kepashiato", "expediente": "2026-000002"}})
+    assert created.status_code == 201
+    service = app.extensions["docsys.search"]
+    assert service.pending() >= 1  # no consumer ran (the process "stopped" before it)
+    service.close()
+
+    restarted = make_test_app(app.config["DATABASE_URL"], tmp_path, SEARCH_BACKGROUND=True)
+    again = restarted.extensions["docsys.search"]
+    try:
+        assert restarted.test_client().get("/healthz").status_code == 200
+        assert _until(lambda: again.pending() == 0)
+        from search import Visibility
+        hits = again.live_backend().search("Kepashiato", visibility=Visibility.everything())
+        assert hits.total == 1
+    finally:
+        again.close()
+        restarted.extensions["docsys.engine"].dispose()
