@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["docsys.engine"] = engine
     # The audit chain's key lives outside the database (environment or instance file).
     key = app.config.get("AUDIT_KEY") or audit_key(Path(app.config["INSTANCE_DIR"]))
+    key = key.encode("utf-8") if isinstance(key, str) else key
     sessions = make_session_factory(engine, audit_key=key)
     app.extensions["docsys.sessions"] = sessions
 

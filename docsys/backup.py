@@ -7,7 +7,7 @@ A backup is a folder::
                            taken while users keep saving), or
     database.pgdump        ``pg_dump --format=custom`` of docsys' schema on PostgreSQL
     blobs/aa/bb/<sha256>   the stored files (signed PDFs, archive originals)
-    pki/ca.pem             the demo CA's certificate, when there is one (public: a trust root)
+    pki/ca.pem, pki/demo-ca.crl  the demo CA's certificate and CRL, when there is one (public)
 
 The database is copied first and the files after it: files are written before the
 transaction that references them commits, so every file the copied database names is
@@ -38,6 +38,8 @@ from sqlalchemy.orm import Session
 
 from docsys import migrate
 from docsys.audit import verify_chain
+from docsys.config import audit_key
+from docsys.signing.pki import CRL_FILE
 from docsys.db import make_engine, make_session_factory
 from docsys.errors import DocsysError
 from docsys.blobs import FileStore, store_for
@@ -123,10 +125,18 @@ def keys_notice(settings) -> str:
               else f"el archivo {instance / 'secret_key'}")
     keystore = ("la variable DOCSYS_KEYSTORE_KEY" if settings.get("KEYSTORE_KEY")
                 else f"el archivo {instance / 'keystore_key'}")
+    audit = ("la variable DOCSYS_AUDIT_KEY" if os.environ.get("DOCSYS_AUDIT_KEY")
+             else f"el archivo {instance / 'audit_key'}")
     return ("IMPORTANTE: las claves NO están en la copia y deben guardarse aparte, en otro "
             f"lugar seguro:\n  - clave secreta de la aplicación: {secret}\n"
             f"  - clave del almacén de certificados de firma: {keystore}\n"
-            "Sin la clave del almacén, los certificados de firma guardados no se pueden usar.")
+            f"  - clave del registro de auditoría: {audit}\n"
+            f"  - clave que firma los puntos de control: {instance / 'audit_signing_key.pem'}\n"
+            "Sin la clave del almacén, los certificados de firma guardados no se pueden usar; "
+            "sin la del registro, la cadena de auditoría no se puede verificar.")
+
+
+PUBLIC_PKI_FILES = ("ca.pem", CRL_FILE)
 
 
 # ---- backup -------------------------------------------------------------------------------
@@ -173,10 +183,11 @@ def create_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
         target_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target_path)
         blobs += 1
-    ca = Path(settings.get("PKI_DIR") or "") / "ca.pem"
-    if settings.get("PKI_DIR") and ca.is_file():
-        (dest / "pki").mkdir(exist_ok=True)
-        shutil.copyfile(ca, dest / "pki" / "ca.pem")
+    for name in PUBLIC_PKI_FILES:  # public: the demo CA's certificate and its CRL
+        public = Path(settings.get("PKI_DIR") or "") / name
+        if settings.get("PKI_DIR") and public.is_file():
+            (dest / "pki").mkdir(exist_ok=True)
+            shutil.copyfile(public, dest / "pki" / name)
     files: dict[str, dict[str, str | int]] = {}
     for path in sorted(dest.rglob("*")):
         if path.is_file():
@@ -294,10 +305,11 @@ def restore_backup(settings, engine: Engine, src: Path, force: bool = False) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             restored += 1
-    ca = src / "pki" / "ca.pem"
-    if ca.is_file() and settings.get("PKI_DIR"):
-        Path(settings["PKI_DIR"]).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ca, Path(settings["PKI_DIR"]) / "ca.pem")
+    for name in PUBLIC_PKI_FILES:
+        public = src / "pki" / name
+        if public.is_file() and settings.get("PKI_DIR"):
+            Path(settings["PKI_DIR"]).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(public, Path(settings["PKI_DIR"]) / name)
     return {"database": manifest["database"], "blobs": restored,
             "created_at": manifest.get("created_at")}
 
@@ -388,7 +400,10 @@ def _verify_restored(settings, src: Path, report: VerifyReport, url: str,
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)
-        sessions = make_session_factory(engine)
+        # The chain is keyed with the audit key, which lives outside the database (and the copy).
+        key = settings.get("AUDIT_KEY") or audit_key(Path(settings["INSTANCE_DIR"]))
+        key = key.encode("utf-8") if isinstance(key, str) else key
+        sessions = make_session_factory(engine, audit_key=key)
         with sessions() as session:
             chain = verify_chain(session)
             report.add("auditoría", chain.ok, chain.message)

@@ -375,19 +375,21 @@ def write_crl(ca: DemoCA) -> bytes:
 
 
 def current_crl(directory: str | os.PathLike) -> bytes | None:
-    """The demo CA's CRL, signed again when missing or within a day of its next update;
+    """The demo CA's CRL, signed again when missing or within a day of its next update (if
+    the CA's key is here: a restored backup holds only the public certificate and CRL);
     None when ``directory`` holds no demo CA."""
     directory = Path(directory)
-    if not ((directory / CA_CERT_FILE).exists() and (directory / CA_KEY_FILE).exists()):
+    if not (directory / CA_CERT_FILE).exists():
         return None
+    can_sign = (directory / CA_KEY_FILE).exists()
     path = directory / CRL_FILE
     if path.exists():
         der = path.read_bytes()
-        crl = x509.load_der_x509_crl(der)
-        next_update = crl.next_update_utc
-        if next_update is not None and next_update - _now() > dt.timedelta(days=1):
+        next_update = x509.load_der_x509_crl(der).next_update_utc
+        fresh = next_update is not None and next_update - _now() > dt.timedelta(days=1)
+        if fresh or not can_sign:
             return der
-    return write_crl(load_ca(directory))
+    return write_crl(load_ca(directory)) if can_sign else None
 
 
 def revoke(directory: str | os.PathLike, serial: int | str,

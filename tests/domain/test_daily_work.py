@@ -17,17 +17,13 @@ from docsys.models import Document, Notification, WorkingCopy
 from docsys.rendering.layout import part_names
 from docsys.states import Status
 from tests.conftest import get_user
-from tests.finishing import finish
 
 RGM = "resolucion-gerencia-municipal"
 
 
 def new_doc(factory, username="redactor", sumilla="Aprobar el PAC 2026"):
-    """A draft with its template prompts filled, as its author sends it."""
     with transaction(factory) as s:
-        author = get_user(s, username)
-        document = service.create_document(s, RGM, {"sumilla": sumilla}, author)
-        return finish(s, document, author).id
+        return service.create_document(s, RGM, {"sumilla": sumilla}, get_user(s, username)).id
 
 
 def act(factory, doc_id, action, username, reason=""):
@@ -85,7 +81,9 @@ def _observations_are_attended_by_the_drafter_and_named_as_the_document_does(ses
                                        item_id=article["id"])
         comment_id = comment.id
         options = {o.move.key: o for o in workflow.action_blockers(s, get_user(s, "asesor"), d)}
-        assert len(options["aprobar"].missing) == 3 and not options["observar"].missing
+        missing = options["aprobar"].missing  # observation, two vistos buenos, unfinished text
+        assert len(missing) == 4 and not options["observar"].missing
+        assert any("no está terminado" in reason for reason in missing)
         candidates = {u.username for u in workflow.derivation_candidates(s, d)}
         assert "asesor" in candidates and "redactor" not in candidates and "archivo" not in candidates
     with pytest.raises(PermissionDenied):  # not while in review: the text is not hers now

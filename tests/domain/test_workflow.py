@@ -427,7 +427,8 @@ def test_derivation_checks(session_factory):
 # ---- atomicity under concurrency -----------------------------------------------------------
 
 def _ready_for_approval(factory):
-    doc = new_doc(factory)
+    """Sent with its prompts filled (version 2) and both vistos buenos given."""
+    doc = new_doc(factory, finished=True)
     act(factory, doc, "enviar", "redactor")
     vb(factory, doc, "asesor")
     vb(factory, doc, "gerente")
@@ -473,13 +474,13 @@ def test_approval_racing_a_new_version_never_approves_an_unvisaed_text(session_f
         with transaction(session_factory) as s:
             d = s.get(Document, doc)
             if approve == "aprobado":
-                assert d.status == "aprobado" and d.latest_version == 1
+                assert d.status == "aprobado" and d.latest_version == 2
                 assert set(workflow.current_vistos(s, d)) == {"legal", "area"}
                 # refused when it saw the approval, or when its update found it
                 assert isinstance(save, PermissionDenied) or "Aprobado" in save.message
             else:
                 assert isinstance(approve, Conflict)
-                assert d.status == "en_revision" and d.latest_version == 2
+                assert d.status == "en_revision" and d.latest_version == 3
                 assert workflow.current_vistos(s, d) == {}
                 assert "versión" in approve.message
 
@@ -613,9 +614,9 @@ def test_approval_of_a_version_replaced_meanwhile_is_refused_on_postgres(session
     adviser = session_factory()
     try:
         d = adviser.get(Document, doc)
-        assert d.latest_version == 1                      # she reads version 1 and its V°B°
-        assert _save_new_version(session_factory, doc) == 2    # a colleague saves version 2
-        with pytest.raises(Conflict, match="guardó la versión 2"):
+        assert d.latest_version == 2                      # she reads version 2 and its V°B°
+        assert _save_new_version(session_factory, doc) == 3    # a colleague saves version 3
+        with pytest.raises(Conflict, match="guardó la versión 3"):
             workflow.transition(adviser, d, "aprobar", get_user(adviser, "asesor"))
     finally:
         adviser.rollback()
@@ -633,13 +634,13 @@ def test_save_after_a_concurrent_approval_is_refused_on_postgres(session_factory
         act(session_factory, doc, "aprobar", "asesor")         # approved meanwhile
         content["closing"] = "REGÍSTRESE Y CÚMPLASE."
         with pytest.raises(Conflict, match="Aprobado"):
-            versions.save_version(editor, d, content, 1, get_user(editor, "asesor"))
+            versions.save_version(editor, d, content, 2, get_user(editor, "asesor"))
     finally:
         editor.rollback()
         editor.close()
     with transaction(session_factory) as s:
         d = s.get(Document, doc)
-        assert (d.status, d.latest_version) == ("aprobado", 1)
+        assert (d.status, d.latest_version) == ("aprobado", 2)
 
 
 @on_postgres

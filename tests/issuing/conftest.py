@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docsys.config import load_config
+from docsys.config import audit_key, load_config
 from docsys.db import transaction
 from tests.issuing.support import demo_pki
 
@@ -15,7 +15,9 @@ def settings(tmp_path):
     config.update({"INSTANCE_DIR": str(tmp_path), "BLOB_DIR": str(tmp_path / "blobs"),
                    "PKI_DIR": str(tmp_path / "pki"), "SEARCH_DIR": str(tmp_path / "search"),
                    "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789",
-                   "PUBLIC_BASE_URL": "https://normas.megantoni.gob.pe", "TSA_URL": None})
+                   "PUBLIC_BASE_URL": "https://normas.megantoni.gob.pe", "TSA_URL": None,
+                   # the key the suite's session factories sign the audit chain with
+                   "AUDIT_KEY": audit_key().decode()})
     return config
 
 
