@@ -32,6 +32,13 @@ ACTION_LABELS = {
     "relation_confirm": "Relación entre normas confirmada",
     "relation_reject": "Relación entre normas rechazada",
     "legal_status": "Cambio de estado de vigencia",
+    "account_password_change": "Cambio de contraseña",
+    "account_password_reset": "Contraseña restablecida por un administrador",
+    "account_activate": "Usuario reactivado", "account_deactivate": "Usuario desactivado",
+    "account_totp_enroll": "Segundo factor configurado",
+    "account_totp_reset": "Segundo factor restablecido",
+    "account_session_end": "Sesión cerrada por un administrador",
+    "token_create": "Token de API creado", "token_revoke": "Token de API revocado",
 }
 
 

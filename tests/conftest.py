@@ -171,8 +171,9 @@ def client(app):
 class Browser:
     """A logged-in test client that carries the CSRF token like a real form would."""
 
-    def __init__(self, client):
+    def __init__(self, client, app=None):
         self.client = client
+        self.app = app or client.application
         self.csrf = None
 
     def refresh_csrf(self, path="/ingresar"):
@@ -182,12 +183,28 @@ class Browser:
         self.csrf = match.group(1) if match else None
         return self.csrf
 
-    def login(self, username, password=PASSWORD):
+    def login(self, username, password=PASSWORD, app=None):
+        """Log in; for a signer or administrator also the second step (enrolling through
+        the page the first time), as a person with an authenticator app would."""
         self.refresh_csrf("/ingresar")
         response = self.client.post("/ingresar", data={"username": username, "password": password,
                                                         "csrf_token": self.csrf})
+        location = response.headers.get("Location", "")
+        app = app or self.app
+        if response.status_code == 302 and app is not None and "/ingresar/" in location:
+            response = self.second_step(app, username, location)
         self.refresh_csrf("/")
         return response
+
+    def second_step(self, app, username, location):
+        """The code page (or, the first time, the enrollment page) after the password."""
+        from tests import second_factor
+        self.refresh_csrf(location)
+        if location.endswith("/ingresar/segundo-factor"):
+            secret = second_factor.secret_from_page(self.client.get(location).get_data(as_text=True))
+            second_factor.remember(app, username, secret)
+        return self.client.post(location, data={"code": second_factor.fresh_code(app, username),
+                                                "csrf_token": self.csrf})
 
     def post_form(self, path, data=None, **kwargs):
         data = dict(data or {})
@@ -207,7 +224,7 @@ class Browser:
 def browser(app):
     """Factory: ``browser('redactor')`` returns a logged-in Browser."""
     def make(username=None):
-        b = Browser(app.test_client())
+        b = Browser(app.test_client(), app)
         if username:
             response = b.login(username)
             assert response.status_code == 302, response.get_data(as_text=True)

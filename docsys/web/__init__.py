@@ -62,13 +62,14 @@ def reads_only(view):
 
 
 def register_web(app: Flask) -> None:
-    from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
-                            issuing, portal, review, search)
+    from docsys.web import (account, admin, api, archive, auth, compliance, compliance_api,
+                            drafts, inbox, issuing, portal, review, search)
     from docsys.web.session import close_session
 
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(drafts.bp)
     app.register_blueprint(review.bp)
@@ -104,7 +105,11 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(DocsysError)
     def _domain_error(exc: DocsysError):
-        return error_response(exc.status, exc.message, **exc.details)
+        response = error_response(exc.status, exc.message, **exc.details)
+        if "retry_after" in exc.details:  # 429 (throttled): say how long to wait
+            body, status = response
+            return body, status, {"Retry-After": str(exc.details["retry_after"])}
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):

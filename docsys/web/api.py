@@ -36,10 +36,12 @@ def token_required(action: Action | None = None):
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = accounts.user_for_token(db(), token.strip()) if scheme.lower() == "bearer" else None
+            user = (accounts.user_for_token(db(), token.strip(),
+                                            touch=current_app.extensions["docsys.sessions"])
+                    if scheme.lower() == "bearer" else None)
             if user is None:
-                return error_response(401, "Token de acceso ausente o no válido. "
-                                           "Envíe «Authorization: Bearer <token>».")
+                return error_response(401, "Token de acceso ausente, vencido, revocado o no "
+                                           "válido. Envíe «Authorization: Bearer <token>».")
             if action is not None and not policy.allows(user, action):
                 return error_response(403, "No tiene permiso para realizar esta acción.")
             g.api_user = user
