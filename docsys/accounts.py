@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from docsys import passwords
-from docsys.db import write_transactions
+from docsys.db import in_read_only_context, write_transactions
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.models import ROLES, ApiToken, Office, User, UserRole
-from docsys.models._common import utcnow
+from docsys.models._common import as_utc, utcnow
 
 _hasher = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,80}$")
@@ -128,15 +128,16 @@ def user_for_token(session: Session, token: str, touch: sessionmaker | None = No
     if row is None or not row.user.active:
         return None
     if touch is not None and (row.last_used_at is None
-                              or now - _aware(row.last_used_at) >= TOKEN_TOUCH_EVERY):
-        with write_transactions(), touch() as own:
-            own.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-            own.commit()
+                              or now - as_utc(row.last_used_at) >= TOKEN_TOUCH_EVERY):
+        statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
+        if not in_read_only_context():
+            session.execute(statement)  # commits with the request's own write
+        else:
+            with write_transactions(), touch() as own:
+                own.execute(statement)
+                own.commit()
     return row.user
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def list_tokens(session: Session, user: User | None = None) -> list[ApiToken]:
@@ -174,7 +175,7 @@ def token_status(row: ApiToken, now: datetime | None = None) -> str:
     """«vigente», «revocado» or «vencido», for the token lists."""
     if row.revoked_at is not None:
         return "revocado"
-    return "vencido" if _aware(row.expires_at) <= (now or utcnow()) else "vigente"
+    return "vencido" if as_utc(row.expires_at) <= (now or utcnow()) else "vigente"
 
 
 def set_password(user: User, password: str, must_change: bool = False) -> None:

@@ -30,6 +30,13 @@ def reset_read_only(token) -> None:
     _sqlite_read_only.reset(token)
 
 
+def in_read_only_context() -> bool:
+    """Whether the current context's transactions were declared read-only (a GET request):
+    then a small bookkeeping write (a session's last use) goes in a short transaction of
+    its own; otherwise in the caller's, which already holds SQLite's write lock."""
+    return _sqlite_read_only.get()
+
+
 @contextmanager
 def read_only_transactions():
     """Inside, SQLite transactions are deferred: plain reads that never wait for a writer."""

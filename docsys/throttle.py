@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from docsys.errors import TooManyAttempts
 from docsys.models import LoginAttempt
-from docsys.models._common import utcnow
+from docsys.models._common import as_utc, utcnow
 
 ACCOUNT_FREE_FAILURES = 5
 ACCOUNT_WINDOW = timedelta(hours=24)
@@ -40,7 +40,7 @@ def _wait(failures: _Failures, free: int, now: datetime) -> int:
     if failures.count < free or failures.latest is None:
         return 0
     wait = min(MAX_WAIT, timedelta(minutes=2 ** (failures.count - free)))
-    return max(0, math.ceil((failures.latest + wait - now).total_seconds()))
+    return max(0, math.ceil((as_utc(failures.latest) + wait - now).total_seconds()))
 
 
 def _account_failures(session: Session, kind: str, username: str, now: datetime) -> _Failures:
@@ -50,7 +50,8 @@ def _account_failures(session: Session, kind: str, username: str, now: datetime)
         LoginAttempt.succeeded.is_(True), LoginAttempt.at > since))
     count, latest = session.execute(select(func.count(), func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.kind == kind,
-        LoginAttempt.succeeded.is_(False), LoginAttempt.at > (last_success or since))).one()
+        LoginAttempt.succeeded.is_(False),
+        LoginAttempt.at > (as_utc(last_success) if last_success else since))).one()
     return _Failures(count, latest)
 
 

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from docsys.db import write_transactions
+from docsys.db import in_read_only_context, write_transactions
 from docsys.errors import NotFound
 from docsys.models import User, UserSession
-from docsys.models._common import utcnow
+from docsys.models._common import as_utc, utcnow
 
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -48,17 +48,13 @@ def start(session: Session, user: User, ip: str = "", user_agent: str = "") -> s
     return key
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for UTC columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
 
 def expiry_reason(row: UserSession, idle: timedelta, maximum: timedelta,
                   now: datetime) -> str | None:
     """Why a session that has not been ended is no longer valid (or None)."""
-    if now - _aware(row.created_at) >= maximum:
+    if now - as_utc(row.created_at) >= maximum:
         return "expired"
-    if now - _aware(row.last_seen_at) >= idle:
+    if now - as_utc(row.last_seen_at) >= idle:
         return "idle"
     return None
 
@@ -79,7 +75,7 @@ def current(session: Session, factory: sessionmaker | None, key: str, user_id: i
     if reason is not None:
         _write(session, factory, row.id, ended_at=now, ended_reason=reason)
         return None
-    if now - _aware(row.last_seen_at) >= TOUCH_EVERY:
+    if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:
         _write(session, factory, row.id, last_seen_at=now)
     return row
 
@@ -87,7 +83,7 @@ def current(session: Session, factory: sessionmaker | None, key: str, user_id: i
 def _write(session: Session, factory: sessionmaker | None, row_id: int, **values) -> None:
     statement = update(UserSession).where(UserSession.id == row_id,
                                           UserSession.ended_at.is_(None)).values(**values)
-    if factory is None:
+    if factory is None or not in_read_only_context():
         session.execute(statement)
         return
     with write_transactions(), factory() as own:

@@ -10,6 +10,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored UTC moment with its zone (SQLite hands datetimes back without one)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def UTCDateTime():
     return DateTime(timezone=True)
 

@@ -93,6 +93,9 @@ def register_web(app: Flask) -> None:
         g._read_only_token = set_read_only(
             (request.method in ("GET", "HEAD", "OPTIONS") and not records) or deferred)
 
+    # After the transaction mode is set: it loads the user (and so the session row).
+    app.before_request(auth.password_change_first)
+
     @app.teardown_request
     def _restore_transaction_mode(_exc):
         # The flag lives in the thread's context: a thread that serves several requests,

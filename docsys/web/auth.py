@@ -66,8 +66,7 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path))
 
 
-@bp.before_app_request
-def _password_change_first():
+def password_change_first():
     """After an administrator's reset, nothing but choosing a new password (or leaving)."""
     if request.endpoint in OPEN_WHILE_CHANGING or request.blueprint in ("api", "portal"):
         return None

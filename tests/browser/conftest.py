@@ -6,6 +6,7 @@ One server and one browser per module (fast); every test gets fresh browser cont
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -65,7 +66,9 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="docsys-live-server", daemon=True)
     thread.start()
     try:
-        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        url = f"http://127.0.0.1:{server.server_port}"
+        _APPS[url] = app
+        yield SimpleNamespace(url=url, app=app)
     finally:
         server.shutdown()
         thread.join(timeout=5)
@@ -128,12 +131,26 @@ def new_page(chromium, live_server, autosave):
         context.close()
 
 
+_APPS: dict[str, object] = {}   # live server address -> its app (for the second factor)
+
+
 def login(page, username, password=PASSWORD):
+    """Log in as a person would; a signer or administrator then types a code from their
+    authenticator app (enrolling through the QR page the first time)."""
+    from tests import second_factor
+
     page.goto("/ingresar")
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Ingresar").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: url.endswith("/") or "/ingresar/" in url)
+    if "/ingresar/" in page.url:
+        app = _APPS[page.url.split("/ingresar/")[0]]
+        if page.url.endswith("/ingresar/segundo-factor"):
+            second_factor.remember(app, username, page.locator("#totp-secret").inner_text())
+        page.get_by_label("Código").fill(second_factor.fresh_code(app, username))
+        page.get_by_role("button", name=re.compile("Verificar|Confirmar")).click()
+        page.wait_for_url("**/")
 
 
 @pytest.fixture
