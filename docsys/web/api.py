@@ -15,7 +15,9 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file, url_fo
 from docsys import accounts, issuing, policy, portal, services, verification, versions, workflow
 from docsys.drafting import service
 from docsys.errors import NotFound, ValidationError
+from docsys.ids import parse_id
 from docsys.inbox import inbox_documents
+from docsys.models._common import as_utc
 from docsys.indexing import results_json
 from docsys.archive.review import archived_norm_of
 from docsys.policy import Action
@@ -489,3 +491,32 @@ def verify_code(code):
     if result is None:
         raise NotFound("No existe ningún documento emitido con ese código de verificación.")
     return jsonify(verification.report_json(result))
+
+
+def _token_json(row) -> dict:
+    """An API token as its owner sees it (never the token itself: only its hash is kept)."""
+    def moment(value):
+        return as_utc(value).isoformat() if value is not None else None
+    return {"id": row.id, "name": row.name, "user": row.user.username,
+            "created_at": moment(row.created_at), "expires_at": moment(row.expires_at),
+            "last_used_at": moment(row.last_used_at), "revoked_at": moment(row.revoked_at),
+            "status": accounts.token_status(row)}
+
+
+@bp.route("/tokens")
+@token_required()
+def list_tokens():
+    """The caller's tokens (new ones are made on the «Mis tokens de API» page, after the
+    whole login, second factor included)."""
+    return jsonify({"tokens": [_token_json(row)
+                               for row in accounts.list_tokens(db(), g.api_user)]})
+
+
+@bp.route("/tokens/<token_id>/revoke", methods=["POST"])
+@token_required()
+def revoke_token(token_id):
+    """Revoke one of the caller's tokens (an administrator: anyone's); the next request
+    with it is refused."""
+    session = db()
+    services.revoke_token(session, g.api_user, token_id)
+    return jsonify(_token_json(accounts.get_token(session, parse_id(token_id) or 0)))

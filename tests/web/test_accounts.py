@@ -356,3 +356,18 @@ def test_admin_resets_a_lost_second_factor(app):
     response = b.client.post("/ingresar", data={"username": "gerente", "password": PASSWORD,
                                                 "csrf_token": b.csrf})
     assert response.headers["Location"].endswith("/ingresar/segundo-factor")
+
+
+def test_api_lists_and_revokes_tokens(app, api_token):
+    token, other = api_token("redactor"), api_token("asesor")
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    listing = client.get("/api/v1/tokens", headers=auth).get_json()["tokens"]
+    assert [t["status"] for t in listing] == ["vigente"] and token not in str(listing)
+    assert listing[0]["expires_at"].endswith("+00:00")
+    [other_id] = [r[0] for r in db_read(app, select(ApiToken.id).join(User).where(User.username == "asesor"))]
+    assert client.post(f"/api/v1/tokens/{other_id}/revoke", headers=auth).status_code == 403
+    assert client.post("/api/v1/tokens/99999/revoke", headers=auth).status_code == 404
+    response = client.post(f"/api/v1/tokens/{listing[0]['id']}/revoke", headers=auth)
+    assert response.status_code == 200 and response.get_json()["status"] == "revocado"
+    assert api_status(app, token) == 401 and api_status(app, other) == 200
