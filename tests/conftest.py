@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from docsys import accounts, migrate
+from docsys import accounts, migrate, policy, totp
 from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.drafting.service import load_template_files
@@ -23,6 +23,11 @@ PG_URL = os.environ.get("DOCSYS_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEMPLATES_DIR = str(PROJECT_ROOT / "templates" / "documents")
 PASSWORD = "clave-segura-1"
+KEYSTORE_KEY = "clave-maestra-de-pruebas-0123456789"
+# The seeded signers and administrators have this TOTP secret (as if enrolled already), so
+# logging in as them adds no enrollment to the audit trail; tests/second_factor.py computes
+# their codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # username -> (full name, roles, office)
 TEST_USERS = {
@@ -61,8 +66,11 @@ def seed(session_factory) -> None:
         for code, name in OFFICES.items():
             accounts.ensure_office(session, code, name)
         for username, (full_name, roles, office) in TEST_USERS.items():
-            accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office,
-                                 position="Gerente Municipal" if username == "gerente" else "")
+            user = accounts.create_user(session, username, PASSWORD, full_name, roles,
+                                        office_code=office,
+                                        position="Gerente Municipal" if username == "gerente" else "")
+            if policy.needs_second_factor(user):
+                totp.set_secret({"KEYSTORE_KEY": KEYSTORE_KEY}, user, TOTP_SECRET)
         load_template_files(session, TEMPLATES_DIR)
 
 
@@ -137,7 +145,7 @@ def make_test_app(db_url: str, instance: Path, **extra):
     config = {"DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "INSTANCE_DIR": str(instance),
               "TESTING": True, "SEARCH_DIR": str(instance / "search"),
               "BLOB_DIR": str(instance / "blobs"), "SEARCH_BACKGROUND": False,
-              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789",
+              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": KEYSTORE_KEY,
               "DEMO_ARCHIVE_SIZE": 6}
     config.update(extra)
     return create_app(config)

@@ -1,6 +1,7 @@
 """Test helpers for the second factor: log in as a signer or administrator like a person
-with an authenticator app would (enrolling through the page the first time, then typing a
-fresh code), without waiting for the clock.
+with an authenticator app would (the seeded ones hold ``tests.conftest.TOTP_SECRET``; others
+enroll through the page the first time), then type a fresh code, without waiting for the
+clock.
 
 The secret shown at enrollment is remembered per application; a code is computed with
 pyotp for a time step the server has not yet accepted (the current one or the next; a
@@ -32,7 +33,9 @@ def remember(app, username: str, secret: str) -> None:
 
 
 def secret_of(app, username: str) -> str:
-    return _secrets(app)[username]
+    """The secret remembered at enrollment, else the one the seeded accounts have."""
+    from tests.conftest import TOTP_SECRET
+    return _secrets(app).get(username, TOTP_SECRET)
 
 
 def secret_from_page(html: str) -> str:

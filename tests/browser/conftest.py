@@ -33,6 +33,8 @@ USERS = {
     "redactor_gdur": ("Carmen Rojas Ccori", ["drafter"], "GDUR"),
     "archivera": ("Ana Torres Paredes", ["archivist"], "SG"),
 }
+# Signers who hold a TOTP secret from the start (others enroll on first login).
+ENROLLED = {"gerente"}
 SCREENSHOT_DIR = os.environ.get("DOCSYS_SCREENSHOT_DIR")
 
 
@@ -41,7 +43,8 @@ def live_server(tmp_path_factory):
     """The whole application on 127.0.0.1:<free port>, over a fresh SQLite database."""
     from werkzeug.serving import make_server
 
-    from docsys import accounts, create_app, migrate
+    from docsys import accounts, create_app, migrate, totp
+    from tests.conftest import TOTP_SECRET
     from docsys.drafting.service import load_template_files
 
     tmp = tmp_path_factory.mktemp("browser")
@@ -56,7 +59,10 @@ def live_server(tmp_path_factory):
             for code, name in OFFICES.items():
                 accounts.ensure_office(session, code, name)
             for username, (full_name, roles, office) in USERS.items():
-                accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office)
+                user = accounts.create_user(session, username, PASSWORD, full_name, roles,
+                                            office_code=office)
+                if username in ENROLLED:  # as if enrolled already (tests.conftest.TOTP_SECRET)
+                    totp.set_secret(app.config, user, TOTP_SECRET)
             load_template_files(session, app.config["DOCUMENT_TEMPLATES_DIR"])
             session.commit()
         finally:

@@ -4,6 +4,7 @@ its QR code on first login, and a code cannot be used twice."""
 from __future__ import annotations
 
 import pyotp
+import pytest
 
 from tests import second_factor
 from tests.browser.conftest import PASSWORD, login
@@ -49,33 +50,47 @@ def test_sessions_end_for_every_copy_of_the_cookie(new_page, chromium, live_serv
         stolen.close()
 
 
-def test_signer_enrolls_totp_by_qr_code_and_codes_do_not_replay(new_page, live_server):
+@pytest.fixture
+def new_signer(live_server):
+    """A signer created now, who has not enrolled a second factor yet."""
+    from docsys import accounts
+    session = live_server.app.extensions["docsys.sessions"]()
+    try:
+        accounts.create_user(session, "gerente_nuevo", PASSWORD, "Raúl Apaza Quispe", ["signer"],
+                             office_code="GDUR")
+        session.commit()
+    finally:
+        session.close()
+    return "gerente_nuevo"
+
+
+def test_signer_enrolls_totp_by_qr_code_and_codes_do_not_replay(new_page, live_server, new_signer):
     page = new_page()
     page.goto("/ingresar")
-    page.get_by_label("Usuario").fill("gerente")
+    page.get_by_label("Usuario").fill("gerente_nuevo")
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Ingresar").click()
     page.wait_for_url("**/ingresar/segundo-factor")
     qr = page.locator("#totp-qr")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     secret = page.locator("#totp-secret").inner_text()
-    second_factor.remember(live_server.app, "gerente", secret)
+    second_factor.remember(live_server.app, "gerente_nuevo", secret)
     code = pyotp.TOTP(secret).now()
     page.get_by_label("Código").fill(code)
     page.get_by_role("button", name="Confirmar").click()
     page.wait_for_url("**/")
-    assert page.get_by_text("Jorge Mendoza Salas").is_visible()
+    assert page.get_by_text("Raúl Apaza Quispe").is_visible()
     page.get_by_role("button", name="Salir").click()
     page.wait_for_url("**/ingresar")
 
-    page.get_by_label("Usuario").fill("gerente")
+    page.get_by_label("Usuario").fill("gerente_nuevo")
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Ingresar").click()
     page.wait_for_url("**/ingresar/codigo")
     page.get_by_label("Código").fill(code)             # the code already used: refused
     page.get_by_role("button", name="Verificar").click()
     assert page.get_by_role("alert").inner_text().startswith("Código incorrecto o ya usado")
-    page.get_by_label("Código").fill(second_factor.fresh_code(live_server.app, "gerente"))
+    page.get_by_label("Código").fill(second_factor.fresh_code(live_server.app, "gerente_nuevo"))
     page.get_by_role("button", name="Verificar").click()
     page.wait_for_url("**/")
     assert page.js_errors == []
