@@ -6,14 +6,14 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, joinedload
 
 from docsys import passwords
-from docsys.db import in_read_only_context, write_transactions
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.models import ROLES, ApiToken, Office, User, UserRole
 from docsys.models._common import as_utc, utcnow
@@ -110,13 +110,13 @@ def create_api_token(session: Session, user: User, name: str = "", days: int = 9
     return token
 
 
-def user_for_token(session: Session, token: str, touch: sessionmaker | None = None,
+def user_for_token(session: Session, token: str, touch: Callable[[Any], None] | None = None,
                    now: datetime | None = None) -> User | None:
     """The active user of a valid bearer token (not revoked, not expired), or None.
 
     Every API request runs this: one query for the token, its user, office and roles.
-    With ``touch`` (a session factory), a ``last_used_at`` older than a minute is updated
-    in a short transaction of its own (the request itself may be read-only)."""
+    A ``last_used_at`` older than a minute is updated by a statement handed to ``touch``
+    (the web layer runs it after the request), or executed in ``session``."""
     if not token:
         return None
     now = now or utcnow()
@@ -130,12 +130,10 @@ def user_for_token(session: Session, token: str, touch: sessionmaker | None = No
     if touch is not None and (row.last_used_at is None
                               or now - as_utc(row.last_used_at) >= TOKEN_TOUCH_EVERY):
         statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
-        if not in_read_only_context():
-            session.execute(statement)  # commits with the request's own write
+        if touch is None:
+            session.execute(statement)
         else:
-            with write_transactions(), touch() as own:
-                own.execute(statement)
-                own.commit()
+            touch(statement)
     return row.user
 
 

@@ -7,6 +7,7 @@ from contextvars import ContextVar
 
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -28,13 +29,6 @@ def set_read_only(value: bool):
 def reset_read_only(token) -> None:
     """Undo a ``set_read_only`` (the token it returned)."""
     _sqlite_read_only.reset(token)
-
-
-def in_read_only_context() -> bool:
-    """Whether the current context's transactions were declared read-only (a GET request):
-    then a small bookkeeping write (a session's last use) goes in a short transaction of
-    its own; otherwise in the caller's, which already holds SQLite's write lock."""
-    return _sqlite_read_only.get()
 
 
 @contextmanager
@@ -93,6 +87,30 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def bookkeeping_write(engine: Engine, statements) -> bool:
+    """Small writes that may be skipped (when a session or an API token was last used, a
+    timed-out session's end): one short transaction of their own, run after the request's
+    (so a request never holds two connections), that gives up after 0.2 s of waiting for
+    a lock rather than delay anyone. False when skipped."""
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with read_only_transactions(), engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=200" if sqlite
+                                 else "SET LOCAL lock_timeout = '200ms'")
+            try:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.commit()
+            finally:
+                conn.rollback()
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+                    conn.commit()
+        return True
+    except DBAPIError:
+        return False
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -266,11 +266,11 @@ def login_enroll(session: Session, settings, user_id: int, secret: str, code: An
         return logins.enroll_step(session, settings, user_id, secret, code, ip, user_agent)
 
 
-def current_session(session: Session, factory, settings, key: str, user_id: int):
+def current_session(session: Session, later, settings, key: str, user_id: int):
     """The open server-side session for a cookie's key, or None (read-only for the caller:
-    a timeout or a stale last-seen is written in a short transaction of its own)."""
+    a timeout or a stale last-seen is handed to ``later``, run after the request)."""
     limits = logins.Limits.of(settings)
-    return user_sessions.current(session, factory, key, user_id, limits.idle, limits.maximum)
+    return user_sessions.current(session, later, key, user_id, limits.idle, limits.maximum)
 
 
 def logout(session: Session, key: str) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, Callable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from docsys.db import in_read_only_context, write_transactions
 from docsys.errors import NotFound
 from docsys.models import User, UserSession
 from docsys.models._common import as_utc, utcnow
@@ -59,12 +59,13 @@ def expiry_reason(row: UserSession, idle: timedelta, maximum: timedelta,
     return None
 
 
-def current(session: Session, factory: sessionmaker | None, key: str, user_id: int,
+def current(session: Session, later: Callable[[Any], None] | None, key: str, user_id: int,
             idle: timedelta, maximum: timedelta, now: datetime | None = None) -> UserSession | None:
     """The open session with this key for this user, or None (unknown, ended, timed out).
 
-    A timed-out session is ended, and a stale ``last_seen_at`` refreshed, in a short
-    transaction of its own (``factory``), so that a read-only request stays read-only."""
+    A timed-out session is ended, and a stale ``last_seen_at`` refreshed, by a statement
+    handed to ``later`` (the web layer runs it after the request, so a read-only request
+    stays read-only), or else executed in ``session``."""
     if not key:
         return None
     now = now or utcnow()
@@ -73,22 +74,21 @@ def current(session: Session, factory: sessionmaker | None, key: str, user_id: i
         return None
     reason = expiry_reason(row, idle, maximum, now)
     if reason is not None:
-        _write(session, factory, row.id, ended_at=now, ended_reason=reason)
+        _write(session, later, row.id, ended_at=now, ended_reason=reason)
         return None
     if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:
-        _write(session, factory, row.id, last_seen_at=now)
+        _write(session, later, row.id, last_seen_at=now)
     return row
 
 
-def _write(session: Session, factory: sessionmaker | None, row_id: int, **values) -> None:
+def _write(session: Session, later: Callable[[Any], None] | None, row_id: int,
+           **values) -> None:
     statement = update(UserSession).where(UserSession.id == row_id,
                                           UserSession.ended_at.is_(None)).values(**values)
-    if factory is None or not in_read_only_context():
+    if later is None:
         session.execute(statement)
-        return
-    with write_transactions(), factory() as own:
-        own.execute(statement)
-        own.commit()
+    else:
+        later(statement)
 
 
 def end(session: Session, row: UserSession, reason: str) -> None:

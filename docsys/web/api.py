@@ -25,7 +25,7 @@ from docsys.review import service as redlines
 from docsys.review.redline import summary_lines
 from docsys.states import Origin, Status, label
 from docsys.web import error_response, queues_for_writing, records_audit
-from docsys.web.session import db
+from docsys.web.session import db, later
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
@@ -38,8 +38,7 @@ def token_required(action: Action | None = None):
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = (accounts.user_for_token(db(), token.strip(),
-                                            touch=current_app.extensions["docsys.sessions"])
+            user = (accounts.user_for_token(db(), token.strip(), touch=later)
                     if scheme.lower() == "bearer" else None)
             if user is None:
                 return error_response(401, "Token de acceso ausente, vencido, revocado o no "

@@ -22,7 +22,7 @@ from docsys.errors import DocsysError, TooManyAttempts
 from docsys.models import User
 from docsys.policy import Action
 from docsys.web import error_response, wants_json
-from docsys.web.session import db
+from docsys.web.session import db, later
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -51,8 +51,7 @@ def _load_user(user_id: str):
     except (TypeError, ValueError):
         return None
     key = session.get("sid")
-    row = services.current_session(db(), current_app.extensions["docsys.sessions"],
-                                   current_app.config, key, uid) if key else None
+    row = services.current_session(db(), later, current_app.config, key, uid) if key else None
     if row is None or not row.user.active:
         return None
     g.session_key = key
@@ -193,6 +192,8 @@ def enroll():
     if found is None:
         return redirect(url_for("auth.login"))
     pending, user, secret = found
+    if totp.is_enrolled(user):
+        return redirect(url_for("auth.second_factor"))
     error, status = None, 200
     if request.method == "POST":
         try:
