@@ -35,6 +35,9 @@ def demo_command():
     for login in summary.get("logins", []):
         click.echo(f"  {login['username']:<20} {login['password']:<16} "
                    f"{', '.join(login['roles']):<12} {login.get('office', '')}")
+    click.echo("Las autoridades firmantes (signer) y los administradores (admin) configuran su "
+               "segundo factor en su primer ingreso: tenga a mano una aplicación de "
+               "autenticación (TOTP) para escanear el código QR.")
 
 
 def register(app: Flask) -> None:

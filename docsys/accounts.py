@@ -1,22 +1,28 @@
-"""Users, passwords (argon2) and API tokens."""
+"""Users, passwords (argon2, policy in ``docsys.passwords``) and API tokens (named, expiring,
+revocable)."""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
+from typing import Any, Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from docsys.errors import Conflict, ValidationError
+from docsys import passwords
+from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.models import ROLES, ApiToken, Office, User, UserRole
+from docsys.models._common import as_utc, utcnow
 
 _hasher = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,80}$")
 _DNI = re.compile(r"^\d{8}$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 # Verified against when the username is unknown, so a wrong username costs the same time.
 _DUMMY_HASH = _hasher.hash("docsys-timing-equalizer")
 
@@ -48,10 +54,9 @@ def create_user(session: Session, username: str, password: str, full_name: str,
     username = (username or "").strip().lower()
     if not _USERNAME.match(username):
         raise ValidationError("El usuario debe tener de 3 a 80 caracteres: minúsculas, números, . _ -")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres.")
     if not (full_name or "").strip():
         raise ValidationError("El nombre completo es obligatorio.")
+    passwords.check_password(password, username, full_name)
     roles = sorted(set(roles or ()))
     unknown = [r for r in roles if r not in ROLES]
     if not roles or unknown:
@@ -71,7 +76,7 @@ def create_user(session: Session, username: str, password: str, full_name: str,
             raise Conflict(f"Ya hay un usuario con el DNI {dni}.")
     user = User(username=username, full_name=full_name.strip(), position=(position or "").strip(),
                 email=(email or "").strip(), password_hash=hash_password(password),
-                office_id=office.id if office else None, dni=dni)
+                office_id=office.id if office else None, dni=dni, password_changed_at=utcnow())
     user.role_rows = [UserRole(role=r) for r in roles]
     session.add(user)
     session.flush()
@@ -91,29 +96,103 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_api_token(session: Session, user: User, name: str = "") -> str:
-    """Return a new bearer token; only its hash is stored, so it is shown once."""
+def create_api_token(session: Session, user: User, name: str = "", days: int = 90,
+                     max_days: int = 365) -> str:
+    """Return a new bearer token valid for ``days`` (at most ``max_days``); only its hash
+    is stored, so it is shown once."""
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise ValidationError("Indique la vigencia del token en días (un número).") from None
+    if not 1 <= days <= max_days:
+        raise ValidationError(f"La vigencia del token va de 1 a {max_days} días.")
+    if not user.active:
+        raise ValidationError("El usuario está desactivado.")
     token = "dsy_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=(name or "")[:100]))
+    now = utcnow()
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token),
+                         name=(name or "").strip()[:100], created_at=now,
+                         expires_at=now + timedelta(days=days)))
     session.flush()
     return token
 
 
 # Every API request runs this: one query for the token, its user, office and roles. The
 # statement is built once (building it costs more than running it); checked on every
-# request, nothing cached, so a revoked token fails at once in every process.
+# request, nothing cached, so a revoked or expired token fails at once in every process.
 _TOKEN_LOOKUP = (select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.role_rows))
                  .where(ApiToken.token_hash == bindparam("token_hash"),
-                        ApiToken.revoked.is_(False)))
+                        ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now")))
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(session: Session, token: str, touch: Callable[[Any], None] | None = None,
+                   now: datetime | None = None) -> User | None:
+    """The active user of a valid bearer token (not revoked, not expired), or None.
+
+    A ``last_used_at`` older than a minute is updated by a statement handed to ``touch``
+    (the web layer runs it after the request)."""
     if not token:
         return None
-    row = session.scalars(_TOKEN_LOOKUP, {"token_hash": _token_hash(token)}).unique().first()
+    now = now or utcnow()
+    row = session.scalars(_TOKEN_LOOKUP, {"token_hash": _token_hash(token), "now": now}
+                          ).unique().first()
     if row is None or not row.user.active:
         return None
+    if touch is not None and (row.last_used_at is None
+                              or now - as_utc(row.last_used_at) >= TOKEN_TOUCH_EVERY):
+        statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
+        if touch is None:
+            session.execute(statement)
+        else:
+            touch(statement)
     return row.user
+
+
+
+def list_tokens(session: Session, user: User | None = None) -> list[ApiToken]:
+    """A user's tokens (or everyone's), the newest first."""
+    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if user is not None:
+        query = query.where(ApiToken.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def get_token(session: Session, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("El token no existe.")
+    return row
+
+
+def revoke_token(row: ApiToken, reason: str) -> bool:
+    """Revoke one token (the next request with it is refused); False if it already was."""
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    row.revoked_reason = reason
+    return True
+
+
+def revoke_all_tokens(session: Session, user: User, reason: str) -> int:
+    result = session.execute(update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+    ).values(revoked_at=utcnow(), revoked_reason=reason))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def token_status(row: ApiToken, now: datetime | None = None) -> str:
+    """«vigente», «revocado» or «vencido», for the token lists."""
+    if row.revoked_at is not None:
+        return "revocado"
+    return "vencido" if as_utc(row.expires_at) <= (now or utcnow()) else "vigente"
+
+
+def set_password(user: User, password: str, must_change: bool = False) -> None:
+    """Check ``password`` against the policy and store its hash."""
+    passwords.check_password(password, user.username, user.full_name)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = must_change
 
 
 def list_users(session: Session, active_only: bool = False, order_by: str = "username") -> list[User]:

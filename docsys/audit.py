@@ -46,6 +46,13 @@ ACTION_LABELS = {
     "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
     "certificate_refused": "Certificado rechazado", "certificate_store": "Certificado registrado",
     "sign_prepare": "PDF preparado para firmar con otro programa",
+    "account_password_change": "Cambio de contraseña",
+    "account_password_reset": "Contraseña restablecida por un administrador",
+    "account_activate": "Usuario reactivado", "account_deactivate": "Usuario desactivado",
+    "account_totp_enroll": "Segundo factor configurado",
+    "account_totp_reset": "Segundo factor restablecido",
+    "account_session_end": "Sesión cerrada por un administrador",
+    "token_create": "Token de API creado", "token_revoke": "Token de API revocado",
 }
 
 

@@ -113,11 +113,94 @@ def create_office_command(code, name):
 
 @docsys_cli.command("create-token")
 @click.argument("username")
-@click.option("--name", default="", help="Para qué se usará el token.")
-def create_token_command(username, name):
+@click.option("--name", default="consola", show_default=True, help="Para qué se usará el token.")
+@click.option("--days", type=int, default=None,
+              help="Vigencia en días (por defecto DOCSYS_API_TOKEN_DAYS, 90).")
+def create_token_command(username, name, days):
     """Crea un token para la API (se muestra una sola vez)."""
     with unit_of_work() as session:
-        click.echo(accounts.create_api_token(session, _named_user(session, username), name))
+        click.echo(services.create_token_for(session, current_app.config, username, name, days))
+
+
+users_cli = AppGroup("users", help="Cuentas: contraseñas, activación, sesiones y tokens.")
+docsys_cli.add_command(users_cli)
+_ADMIN = click.option("--admin", "admin_name", required=True,
+                      help="Administrador que realiza la acción (queda en la auditoría).")
+
+
+@users_cli.command("list")
+def users_list_command():
+    """Usuarios, su estado y si tienen segundo factor."""
+    with unit_of_work() as session:
+        for user in accounts.list_users(session):
+            flags = ["activo" if user.active else "DESACTIVADO"]
+            if user.totp_secret_sealed is not None:
+                flags.append("2FA")
+            if user.must_change_password:
+                flags.append("debe cambiar contraseña")
+            click.echo(f"{user.username:<20} {user.full_name:<36} {', '.join(flags)}")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+@_ADMIN
+@click.password_option("--temporary-password", help="Contraseña temporal (se pide si falta).")
+def users_reset_password_command(username, admin_name, temporary_password):
+    """Contraseña temporal que el usuario cambiará al ingresar; cierra sus sesiones y tokens."""
+    with unit_of_work() as session:
+        services.reset_password(session, _named_user(session, admin_name), username,
+                                temporary_password)
+    click.echo(f"Contraseña de «{username}» restablecida; deberá cambiarla al ingresar.")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+@_ADMIN
+def users_deactivate_command(username, admin_name):
+    """Desactiva un usuario: no ingresa ni usa tokens; sus sesiones y tokens terminan."""
+    with unit_of_work() as session:
+        services.set_user_active(session, _named_user(session, admin_name), username, False)
+    click.echo(f"Usuario «{username}» desactivado.")
+
+
+@users_cli.command("activate")
+@click.argument("username")
+@_ADMIN
+def users_activate_command(username, admin_name):
+    """Reactiva un usuario desactivado."""
+    with unit_of_work() as session:
+        services.set_user_active(session, _named_user(session, admin_name), username, True)
+    click.echo(f"Usuario «{username}» reactivado.")
+
+
+@users_cli.command("reset-totp")
+@click.argument("username")
+@_ADMIN
+def users_reset_totp_command(username, admin_name):
+    """Olvida el segundo factor (teléfono perdido): lo configurará en su próximo ingreso."""
+    with unit_of_work() as session:
+        services.reset_second_factor(session, _named_user(session, admin_name), username)
+    click.echo(f"Segundo factor de «{username}» restablecido.")
+
+
+@users_cli.command("tokens")
+@click.argument("username")
+def users_tokens_command(username):
+    """Los tokens de API de un usuario."""
+    with unit_of_work() as session:
+        for row in accounts.list_tokens(session, _named_user(session, username)):
+            click.echo(f"{row.id:>5}  {row.name:<30} vence {row.expires_at:%Y-%m-%d}  "
+                       f"{accounts.token_status(row)}")
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id")
+@_ADMIN
+def users_revoke_token_command(token_id, admin_name):
+    """Revoca un token (por su número, ver `users tokens`)."""
+    with unit_of_work() as session:
+        services.revoke_token(session, _named_user(session, admin_name), token_id)
+    click.echo(f"Token {token_id} revocado.")
 
 
 audit_cli = AppGroup("audit", help="Registro de auditoría encadenado.")

@@ -111,6 +111,12 @@ def load_config() -> dict:
         # Secure cookies (and HSTS) when asked, or when the public address is https.
         "SESSION_COOKIE_SECURE": _secure_cookies(),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Server-side sessions end after this long without use, and this long after login.
+        "SESSION_IDLE_MINUTES": int(_env("DOCSYS_SESSION_IDLE_MINUTES", 30)),
+        "SESSION_MAX_HOURS": int(_env("DOCSYS_SESSION_MAX_HOURS", 12)),
+        # API tokens: the lifetime a new one gets unless told, and the longest allowed.
+        "API_TOKEN_DAYS": int(_env("DOCSYS_API_TOKEN_DAYS", 90)),
+        "API_TOKEN_MAX_DAYS": int(_env("DOCSYS_API_TOKEN_MAX_DAYS", 365)),
         "AUTOSAVE_SECONDS": int(_env("DOCSYS_AUTOSAVE_SECONDS", 30)),
         # Notifications by e-mail: the SMTP server (none: only in-app notices), its
         # credentials and the sender address. STARTTLS when DOCSYS_SMTP_STARTTLS=1.

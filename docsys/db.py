@@ -7,6 +7,7 @@ from contextvars import ContextVar
 
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -89,6 +90,30 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def bookkeeping_write(engine: Engine, statements) -> bool:
+    """Small writes that may be skipped (when a session or an API token was last used, a
+    timed-out session's end): one short transaction of their own, run after the request's
+    (so a request never holds two connections), that gives up after 0.2 s of waiting for
+    a lock rather than delay anyone. False when skipped."""
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with read_only_transactions(), engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=200" if sqlite
+                                 else "SET LOCAL lock_timeout = '200ms'")
+            try:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.commit()
+            finally:
+                conn.rollback()
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+                    conn.commit()
+        return True
+    except DBAPIError:
+        return False
 
 
 AUDIT_KEY = "docsys.audit_key"

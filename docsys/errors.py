@@ -1,5 +1,7 @@
 """Domain exceptions. The web layer maps each one to an HTTP status and shows its Spanish message."""
 
+import math
+
 
 class DocsysError(Exception):
     """Base class: ``message`` is shown to the user as is, so it is always Spanish."""
@@ -44,3 +46,16 @@ class TooManyRequests(DocsysError):
 
 class ImmutableError(Conflict):
     """Raised on any attempt to change something that is written once."""
+
+
+class TooManyAttempts(DocsysError):
+    """HTTP 429 (login throttling) with the wait in seconds (``retry_after``) and in words."""
+
+    status = 429
+
+    def __init__(self, seconds: int):
+        minutes = max(1, math.ceil(seconds / 60))
+        unit = "minuto" if minutes == 1 else "minutos"
+        super().__init__(f"Demasiados intentos fallidos. Espere {minutes} {unit} y vuelva a "
+                         "intentarlo.", retry_after=seconds)
+        self.retry_after = seconds

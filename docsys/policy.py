@@ -214,6 +214,24 @@ def require(user: User | None, action: Action, document: Document | None = None,
         raise PermissionDenied(message)
 
 
+# ---- accounts -----------------------------------------------------------------------------
+
+# Those whose account can sign norms or change who does what: a stolen password alone must
+# not be enough for them (a TOTP code is asked too).
+SECOND_FACTOR_ROLES = ("signer", "admin")
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whether ``user`` signs in with a second factor (TOTP) after the password."""
+    return user.has_role(*SECOND_FACTOR_ROLES)
+
+
+def may_manage_account(actor: User | None, owner: User) -> bool:
+    """Sessions and API tokens are ended or revoked by their owner or an administrator."""
+    return actor is not None and actor.active and (
+        actor.id == owner.id or role_allows(actor, Action.ADMINISTER))
+
+
 def may_resolve(user: User, comment: Comment) -> bool:
     """An observation is closed by whoever opened it, or by Asesoría Jurídica."""
     return comment.author_id == user.id or user.has_role("legal")

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docsys import (accounts, checkpoints, deadlines, events, institution, issuing,
-                    notifications, policy, usage, versions, workflow)
+from docsys import (accounts, checkpoints, deadlines, events, institution, issuing, logins,
+                    notifications, policy, usage, user_sessions, versions, workflow)
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
 from docsys.db import write_transactions
 from docsys.drafting import service as drafting
-from docsys.errors import DocsysError, NotFound, ValidationError
+from docsys.errors import DocsysError, NotFound, PermissionDenied, ValidationError
 from docsys.exports import render_version
 from docsys.ids import parse_id
 from docsys.models import Comment, Derivation, Document, DocumentVersion, Issuance, Transition
@@ -399,3 +399,89 @@ def count_usage(session: Session, settings, actor: User, kind: str) -> None:
         # SQLite busy with a long write: this one request passes uncounted (its work is
         # still bounded by docsys.bounded) rather than wait for the lock.
         log.warning("Uso de %s por %s sin contar: base de datos ocupada.", kind, actor.id)
+
+
+# ---- signing in, sessions, passwords and tokens --------------------------------------------
+
+def login_password(session: Session, username: str, password: str, ip: str,
+                   user_agent: str) -> logins.PasswordStep | None:
+    """The password step (a failure is kept for throttling, so it commits too)."""
+    with unit_of_work(session):
+        return logins.password_step(session, username, password, ip, user_agent)
+
+
+def login_code(session: Session, settings, user_id: int, code: Any, ip: str,
+               user_agent: str) -> str | None:
+    with unit_of_work(session):
+        return logins.code_step(session, settings, user_id, code, ip, user_agent)
+
+
+def login_enroll(session: Session, settings, user_id: int, secret: str, code: Any, ip: str,
+                 user_agent: str) -> str | None:
+    with unit_of_work(session):
+        return logins.enroll_step(session, settings, user_id, secret, code, ip, user_agent)
+
+
+def current_session(session: Session, later, settings, key: str, user_id: int):
+    """The open server-side session for a cookie's key, or None (read-only for the caller:
+    a timeout or a stale last-seen is handed to ``later``, run after the request)."""
+    limits = logins.Limits.of(settings)
+    return user_sessions.current(session, later, key, user_id, limits.idle, limits.maximum)
+
+
+def logout(session: Session, key: str) -> None:
+    with unit_of_work(session):
+        user_sessions.end_by_key(session, key, "logout")
+
+
+def end_session(session: Session, actor: User, session_id: Any) -> None:
+    with unit_of_work(session):
+        row = user_sessions.get_session(session, parse_id(session_id) or 0)
+        logins.end_session(session, actor, row)
+
+
+def change_password(session: Session, actor: User, current: str, new: str, ip: str,
+                    keep_key: str | None) -> None:
+    with unit_of_work(session):
+        changed = logins.change_password(session, actor, current, new, ip, keep_key)
+    if not changed:
+        raise ValidationError("La contraseña actual no es correcta.")
+
+
+def reset_password(session: Session, actor: User, username: Any, temporary: str) -> None:
+    with unit_of_work(session):
+        logins.reset_password(session, actor, user_named(session, username), temporary)
+
+
+def set_user_active(session: Session, actor: User, username: Any, active: bool) -> None:
+    with unit_of_work(session):
+        logins.set_active(session, actor, user_named(session, username), active)
+
+
+def reset_second_factor(session: Session, actor: User, username: Any) -> None:
+    with unit_of_work(session):
+        logins.reset_second_factor(session, actor, user_named(session, username))
+
+
+def create_token(session: Session, settings, actor: User, name: Any, days: Any = None) -> str:
+    """A new API token of the actor's (shown once)."""
+    with unit_of_work(session):
+        return logins.create_token(session, actor, str(name or ""), days,
+                                   logins.Limits.of(settings))
+
+
+def create_token_for(session: Session, settings, username: Any, name: Any,
+                     days: Any = None) -> str:
+    """A token made on the server's console (``flask docsys create-token``)."""
+    with unit_of_work(session):
+        user = user_named(session, username)
+        if not user.active:
+            raise PermissionDenied("El usuario está desactivado.")
+        return logins.create_token(session, user, str(name or ""), days,
+                                   logins.Limits.of(settings))
+
+
+def revoke_token(session: Session, actor: User, token_id: Any) -> None:
+    with unit_of_work(session):
+        row = accounts.get_token(session, parse_id(token_id) or 0)
+        logins.revoke_token(session, actor, row)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from docsys import accounts, migrate
+from docsys import accounts, migrate, policy, totp
 from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.drafting.service import load_template_files
@@ -26,6 +26,11 @@ PG_URL = os.environ.get("DOCSYS_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEMPLATES_DIR = str(PROJECT_ROOT / "templates" / "documents")
 PASSWORD = "clave-segura-1"
+KEYSTORE_KEY = "clave-maestra-de-pruebas-0123456789"
+# The seeded signers and administrators have this TOTP secret (as if enrolled already), so
+# logging in as them adds no enrollment to the audit trail; tests/second_factor.py computes
+# their codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # username -> (full name, roles, office)
 TEST_USERS = {
@@ -66,9 +71,12 @@ def seed(session_factory) -> None:
         for code, name in OFFICES.items():
             accounts.ensure_office(session, code, name)
         for username, (full_name, roles, office) in TEST_USERS.items():
-            accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office,
-                                 position="Gerente Municipal" if username == "gerente" else "",
-                                 dni=TEST_DNIS[username])
+            user = accounts.create_user(session, username, PASSWORD, full_name, roles,
+                                        office_code=office,
+                                        position="Gerente Municipal" if username == "gerente" else "",
+                                        dni=TEST_DNIS[username])
+            if policy.needs_second_factor(user):
+                totp.set_secret({"KEYSTORE_KEY": KEYSTORE_KEY}, user, TOTP_SECRET)
         load_template_files(session, TEMPLATES_DIR)
 
 
@@ -143,7 +151,7 @@ def make_test_app(db_url: str, instance: Path, **extra):
     config = {"DATABASE_URL": db_url, "SECRET_KEY": "test-secret", "INSTANCE_DIR": str(instance),
               "TESTING": True, "SEARCH_DIR": str(instance / "search"),
               "BLOB_DIR": str(instance / "blobs"), "SEARCH_BACKGROUND": False,
-              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": "clave-maestra-de-pruebas-0123456789",
+              "PKI_DIR": str(instance / "pki"), "KEYSTORE_KEY": KEYSTORE_KEY,
               "DEMO_ARCHIVE_SIZE": 6}
     config.update(extra)
     return create_app(config)
@@ -177,8 +185,9 @@ def client(app):
 class Browser:
     """A logged-in test client that carries the CSRF token like a real form would."""
 
-    def __init__(self, client):
+    def __init__(self, client, app=None):
         self.client = client
+        self.app = app or client.application
         self.csrf = None
 
     def refresh_csrf(self, path="/ingresar"):
@@ -188,12 +197,28 @@ class Browser:
         self.csrf = match.group(1) if match else None
         return self.csrf
 
-    def login(self, username, password=PASSWORD):
+    def login(self, username, password=PASSWORD, app=None):
+        """Log in; for a signer or administrator also the second step (enrolling through
+        the page the first time), as a person with an authenticator app would."""
         self.refresh_csrf("/ingresar")
         response = self.client.post("/ingresar", data={"username": username, "password": password,
                                                         "csrf_token": self.csrf})
+        location = response.headers.get("Location", "")
+        app = app or self.app
+        if response.status_code == 302 and app is not None and "/ingresar/" in location:
+            response = self.second_step(app, username, location)
         self.refresh_csrf("/")
         return response
+
+    def second_step(self, app, username, location):
+        """The code page (or, the first time, the enrollment page) after the password."""
+        from tests import second_factor
+        self.refresh_csrf(location)
+        if location.endswith("/ingresar/segundo-factor"):
+            secret = second_factor.secret_from_page(self.client.get(location).get_data(as_text=True))
+            second_factor.remember(app, username, secret)
+        return self.client.post(location, data={"code": second_factor.fresh_code(app, username),
+                                                "csrf_token": self.csrf})
 
     def post_form(self, path, data=None, **kwargs):
         data = dict(data or {})
@@ -213,7 +238,7 @@ class Browser:
 def browser(app):
     """Factory: ``browser('redactor')`` returns a logged-in Browser."""
     def make(username=None):
-        b = Browser(app.test_client())
+        b = Browser(app.test_client(), app)
         if username:
             response = b.login(username)
             assert response.status_code == 302, response.get_data(as_text=True)

@@ -56,7 +56,7 @@ def test_cli_errors_exit_non_zero_in_spanish(tmp_path):
     assert again.exit_code == 1 and "ya existe" in again.output
     short = runner.invoke(args=["docsys", "create-user", "beto", "--full-name", "Beto",
                                 "--role", "admin", "--password", "corta"])
-    assert short.exit_code == 1 and "al menos 8" in short.output
+    assert short.exit_code == 1 and "al menos 12" in short.output
     office = runner.invoke(args=["docsys", "create-user", "caro", "--full-name", "Caro",
                                  "--role", "drafter", "--office", "XX", "--password", "una-clave-larga"])
     assert office.exit_code == 1 and "no existe" in office.output

@@ -20,6 +20,11 @@ def iso_utc(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat()
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored UTC moment with its zone (SQLite hands datetimes back without one)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def UTCDateTime():
     return DateTime(timezone=True)
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docsys.db import Base
@@ -48,6 +49,13 @@ class User(Base):
     # E-mail once a day (``flask docsys notifications digest``) instead of at each event.
     email_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set by an administrator's reset: the user must choose a new password at next login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # TOTP second factor: the secret sealed with the instance key, and the last time step
+    # accepted (a code is never accepted twice).
+    totp_secret_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     office: Mapped[Office | None] = relationship(foreign_keys=[office_id], lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -90,6 +98,44 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str] = mapped_column(String(40), default="")
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random key; only its SHA-256 is stored, so
+    the table cannot be replayed. A session ends at logout, by its owner or an
+    administrator, on a password change or deactivation, or by its idle/absolute timeout."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_open", "user_id", "ended_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_reason: Mapped[str] = mapped_column(String(40), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginAttempt(Base):
+    """One password or second-factor attempt, kept a while so that throttling holds across
+    all worker processes (they share the database, not memory)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_username", "username", "kind", "at"),
+                      Index("ix_login_attempts_ip", "ip", "kind", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    username: Mapped[str] = mapped_column(String(80))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -103,14 +103,15 @@ def rate_limited(kind: str, methods: tuple[str, ...] = ("GET", "POST")):
 
 
 def register_web(app: Flask) -> None:
-    from docsys.web import (admin, api, archive, auth, compliance, compliance_api, drafts, inbox,
-                            issuing, notices, portal, review, search)
+    from docsys.web import (account, admin, api, archive, auth, compliance, compliance_api,
+                            drafts, inbox, issuing, notices, portal, review, search)
     from docsys.web import operations
     from docsys.web.session import close_session
 
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(notices.bp)
     app.register_blueprint(drafts.bp)
@@ -135,6 +136,9 @@ def register_web(app: Flask) -> None:
         g._read_only_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS")
                                            or deferred)
 
+    # After the transaction mode is set: it loads the user (and so the session row).
+    app.before_request(auth.password_change_first)
+
     @app.teardown_request
     def _restore_transaction_mode(_exc):
         # The flag lives in the thread's context: a thread that serves several requests,
@@ -150,6 +154,8 @@ def register_web(app: Flask) -> None:
         response = make_response(error_response(exc.status, exc.message, **exc.details))
         if isinstance(exc, TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)
+        elif "retry_after" in exc.details:  # a throttled login: say how long to wait
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
 
     @app.errorhandler(CSRFError)

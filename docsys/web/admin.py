@@ -5,9 +5,9 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
                    url_for)
 from flask_login import current_user
 
-from docsys import accounts, audit, deadlines, institution, services
+from docsys import accounts, audit, deadlines, institution, logins, services, totp, user_sessions
 from docsys.drafting import service
-from docsys.errors import DocsysError
+from docsys.errors import DocsysError, ValidationError
 from docsys.ids import parse_id
 from docsys.models import ROLES
 from docsys.policy import Action
@@ -76,6 +76,45 @@ def users():
         "admin/users.html", error=error, form=form, roles=ROLES,
         users=accounts.list_users(session), offices=accounts.list_offices(session)), \
         (400 if error else 200)
+
+
+@bp.route("/usuarios/<username>", methods=["GET", "POST"])
+@roles_required(Action.ADMINISTER)
+def user(username):
+    """One user: open sessions and API tokens (end or revoke any), password reset,
+    deactivation, second factor reset."""
+    session = db()
+    target = services.user_named(session, username)
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        try:
+            if action == "reset_password":
+                services.reset_password(session, current_user, username,
+                                        request.form.get("temporary_password", ""))
+                message = ("Contraseña temporal establecida: el usuario deberá cambiarla al "
+                           "ingresar. Sus sesiones y tokens terminaron.")
+            elif action in ("deactivate", "activate"):
+                services.set_user_active(session, current_user, username, action == "activate")
+                message = ("Usuario reactivado." if action == "activate" else
+                           "Usuario desactivado: sus sesiones y tokens terminaron.")
+            elif action == "reset_totp":
+                services.reset_second_factor(session, current_user, username)
+                message = ("Segundo factor restablecido: lo configurará de nuevo en su "
+                           "próximo ingreso.")
+            else:
+                raise ValidationError("Acción desconocida.")
+        except DocsysError as exc:
+            error = exc.message
+        else:
+            flash(message, "success")
+            return redirect(url_for("admin.user", username=target.username))
+    limits = logins.Limits.of(current_app.config)
+    return render_template(
+        "admin/user.html", target=target, error=error,
+        sessions=user_sessions.open_sessions(session, target, limits.idle, limits.maximum),
+        tokens=accounts.list_tokens(session, target), status=accounts.token_status,
+        enrolled=totp.is_enrolled(target)), (400 if error else 200)
 
 
 @bp.route("/auditoria")

@@ -17,7 +17,9 @@ from docsys.models._common import iso_utc
 from docsys import accounts, issuing, policy, portal, services, verification, versions, workflow
 from docsys.drafting import service
 from docsys.errors import NotFound, ValidationError
+from docsys.ids import parse_id
 from docsys.inbox import inbox_documents
+from docsys.models._common import as_utc
 from docsys.indexing import results_json
 from docsys.archive.review import archived_norm_of
 from docsys.policy import Action
@@ -26,7 +28,7 @@ from docsys.review.redline import summary_lines
 from docsys.states import Origin, Status, label
 from docsys.web import (error_response, policy_allowing_inline_styles, queues_for_writing,
                         rate_limited, records_audit)
-from docsys.web.session import db
+from docsys.web.session import db, later
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
@@ -39,10 +41,11 @@ def token_required(action: Action | None = None):
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = accounts.user_for_token(db(), token.strip()) if scheme.lower() == "bearer" else None
+            user = (accounts.user_for_token(db(), token.strip(), touch=later)
+                    if scheme.lower() == "bearer" else None)
             if user is None:
-                return error_response(401, "Token de acceso ausente o no válido. "
-                                           "Envíe «Authorization: Bearer <token>».")
+                return error_response(401, "Token de acceso ausente, vencido, revocado o no "
+                                           "válido. Envíe «Authorization: Bearer <token>».")
             if action is not None and not policy.allows(user, action):
                 return error_response(403, "No tiene permiso para realizar esta acción.")
             g.api_user = user
@@ -497,3 +500,32 @@ def verify_code(code):
     if result is None:
         raise NotFound("No existe ningún documento emitido con ese código de verificación.")
     return jsonify(verification.report_json(result))
+
+
+def _token_json(row) -> dict:
+    """An API token as its owner sees it (never the token itself: only its hash is kept)."""
+    def moment(value):
+        return as_utc(value).isoformat() if value is not None else None
+    return {"id": row.id, "name": row.name, "user": row.user.username,
+            "created_at": moment(row.created_at), "expires_at": moment(row.expires_at),
+            "last_used_at": moment(row.last_used_at), "revoked_at": moment(row.revoked_at),
+            "status": accounts.token_status(row)}
+
+
+@bp.route("/tokens")
+@token_required()
+def list_tokens():
+    """The caller's tokens (new ones are made on the «Mis tokens de API» page, after the
+    whole login, second factor included)."""
+    return jsonify({"tokens": [_token_json(row)
+                               for row in accounts.list_tokens(db(), g.api_user)]})
+
+
+@bp.route("/tokens/<token_id>/revoke", methods=["POST"])
+@token_required()
+def revoke_token(token_id):
+    """Revoke one of the caller's tokens (an administrator: anyone's); the next request
+    with it is refused."""
+    session = db()
+    services.revoke_token(session, g.api_user, token_id)
+    return jsonify(_token_json(accounts.get_token(session, parse_id(token_id) or 0)))

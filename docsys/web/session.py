@@ -1,4 +1,5 @@
-"""One database session per request, closed (and rolled back if unfinished) at teardown."""
+"""One database session per request, closed (and rolled back if unfinished) at teardown;
+then the request's bookkeeping writes (``later``), in a short transaction of their own."""
 from __future__ import annotations
 
 import logging
@@ -6,11 +7,18 @@ import logging
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from docsys.db import bookkeeping_write
+
 
 def db() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["docsys.sessions"]()
     return g.db_session
+
+
+def later(statement) -> None:
+    """Run ``statement`` (a last-use update) once the request's own session is closed."""
+    g.setdefault("bookkeeping", []).append(statement)
 
 
 def close_session(_exc=None) -> None:
@@ -24,6 +32,9 @@ def close_session(_exc=None) -> None:
         except Exception:  # a lost connection: the request has already answered (503)
             logging.getLogger("docsys.web").warning("No se pudo cerrar la sesión de la base "
                                                     "de datos.", exc_info=True)
+    statements = g.pop("bookkeeping", None)
+    if statements:
+        bookkeeping_write(current_app.extensions["docsys.engine"], statements)
 
 
 def render_settings() -> dict:

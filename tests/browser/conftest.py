@@ -6,6 +6,7 @@ One server and one browser per module (fast); every test gets fresh browser cont
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,6 +33,8 @@ USERS = {
     "redactor_gdur": ("Carmen Rojas Ccori", ["drafter"], "GDUR"),
     "archivera": ("Ana Torres Paredes", ["archivist"], "SG"),
 }
+# Signers who hold a TOTP secret from the start (others enroll on first login).
+ENROLLED = {"gerente"}
 SCREENSHOT_DIR = os.environ.get("DOCSYS_SCREENSHOT_DIR")
 
 
@@ -40,7 +43,8 @@ def live_server(tmp_path_factory):
     """The whole application on 127.0.0.1:<free port>, over a fresh SQLite database."""
     from werkzeug.serving import make_server
 
-    from docsys import accounts, create_app, migrate
+    from docsys import accounts, create_app, migrate, totp
+    from tests.conftest import TOTP_SECRET
     from docsys.drafting.service import load_template_files
 
     tmp = tmp_path_factory.mktemp("browser")
@@ -55,7 +59,10 @@ def live_server(tmp_path_factory):
             for code, name in OFFICES.items():
                 accounts.ensure_office(session, code, name)
             for username, (full_name, roles, office) in USERS.items():
-                accounts.create_user(session, username, PASSWORD, full_name, roles, office_code=office)
+                user = accounts.create_user(session, username, PASSWORD, full_name, roles,
+                                            office_code=office)
+                if username in ENROLLED:  # as if enrolled already (tests.conftest.TOTP_SECRET)
+                    totp.set_secret(app.config, user, TOTP_SECRET)
             load_template_files(session, app.config["DOCUMENT_TEMPLATES_DIR"])
             session.commit()
         finally:
@@ -65,7 +72,9 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="docsys-live-server", daemon=True)
     thread.start()
     try:
-        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        url = f"http://127.0.0.1:{server.server_port}"
+        _APPS[url] = app
+        yield SimpleNamespace(url=url, app=app)
     finally:
         server.shutdown()
         thread.join(timeout=5)
@@ -147,12 +156,26 @@ def new_page(chromium, live_server, autosave):
     assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
+_APPS: dict[str, object] = {}   # live server address -> its app (for the second factor)
+
+
 def login(page, username, password=PASSWORD):
+    """Log in as a person would; a signer or administrator then types a code from their
+    authenticator app (enrolling through the QR page the first time)."""
+    from tests import second_factor
+
     page.goto("/ingresar")
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Ingresar").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: url.endswith("/") or "/ingresar/" in url)
+    if "/ingresar/" in page.url:
+        app = _APPS[page.url.split("/ingresar/")[0]]
+        if page.url.endswith("/ingresar/segundo-factor"):
+            second_factor.remember(app, username, page.locator("#totp-secret").inner_text())
+        page.get_by_label("Código").fill(second_factor.fresh_code(app, username))
+        page.get_by_role("button", name=re.compile("Verificar|Confirmar")).click()
+        page.wait_for_url("**/")
 
 
 @pytest.fixture
