@@ -8,6 +8,8 @@ import json
 import pytest
 from sqlalchemy import select, update
 
+from docsys.models._common import utcnow
+
 from docsys.db import transaction
 from docsys.models import Document, SearchOutbox
 from tests.conftest import Browser, make_test_app
@@ -264,7 +266,7 @@ def test_api_search_checks_the_token_on_every_request(app):
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert json.loads(response.data.decode("utf-8"))["total"] == 0
     with transaction(app.extensions["docsys.sessions"]) as session:
-        session.execute(update(ApiToken).values(revoked=True))
+        session.execute(update(ApiToken).values(revoked_at=utcnow()))
     assert api_search(app, token, q="licencia").status_code == 401
     token = make_token(app, "redactor")
     assert api_search(app, token, q="licencia").status_code == 200
