@@ -73,6 +73,9 @@ def test_issue_publish_and_portal_in_the_browser_pages(app, browser, ready):
     html = norm.get_data(as_text=True)
     assert issuance.official_number in html and "Vigente" in html
     assert "Aprobar el expediente técnico del camino vecinal" in html
+    # Reading order: the title and the text first, then the QR and verification footer.
+    assert (html.index('class="doc-heading"') < html.index('class="doc-signature"')
+            < html.index('class="doc-verify"') < html.index('class="doc-verify-qr"'))
     download = public.get(f"/normas/rgm/{year}/1.pdf")
     assert download.status_code == 200 and download.data == pdf.data
     with transaction(app.extensions["docsys.sessions"]) as session:
