@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
     "certificate_refused": "Certificado rechazado", "certificate_store": "Certificado registrado",
     "sign_prepare": "PDF preparado para firmar con otro programa",
+    "institution_image": "Escudo o membrete cambiado",
 }
 
 
