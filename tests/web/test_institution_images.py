@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 
+import docx
 from PIL import Image
 from pypdf import PdfReader
 
@@ -70,6 +71,14 @@ def test_admin_uploads_shield_and_letterhead_shown_on_documents_and_portal(app, 
         sizes = sorted(image.image.size for image in pdf_page.images)
         assert sizes == [(120, 140), (200, 90)], sizes
     assert "MUNICIPALIDAD DISTRITAL DE MEGANTONI" in reader.pages[0].extract_text()
+    # And the Word version, in its page header.
+    word = rosa.get(f"/documentos/{doc_id}/versiones/1/descargar.docx")
+    assert word.status_code == 200
+    header = docx.Document(io.BytesIO(word.data)).sections[0].header
+    pictures = sorted(part.blob for part in header.part.related_parts.values()
+                      if part.content_type.startswith("image/"))
+    assert pictures == sorted([shield, logo])
+    assert "MUNICIPALIDAD DISTRITAL DE MEGANTONI" in "\n".join(p.text for p in header.paragraphs)
 
     # The blob collector keeps the images (they are referenced from the settings table).
     report = housekeeping.collect_garbage(app.extensions["docsys.sessions"],
