@@ -24,14 +24,21 @@ def year_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(YearName.year, YearName.name)).tuples().all())
 
 
-def with_year_names(session: Session, settings: Any) -> dict:
+def with_year_names(session: Session, settings: Any,
+                    image_urls: dict[str, str] | None = None) -> dict:
     """The rendering settings plus ``YEAR_NAMES`` (year -> official name), which
     ``rendering.layout.build_meta`` prefers to the single ``YEAR_NAME``, and the letterhead
-    images as data URIs (``SHIELD_DATA_URI``, ``LETTERHEAD_DATA_URI``)."""
+    images (``SHIELD_DATA_URI``, ``LETTERHEAD_DATA_URI``): embedded as data URIs (PDF, DOCX),
+    or, for renderings shown on screen, the ``image_urls`` (key -> address) of the uploaded
+    ones, so a live preview does not carry the images each time."""
     settings = dict(settings or {})
-    images = {f"{setting.upper()}_DATA_URI": data_uri(image)
-              for setting, image in images_of(session, settings.get("BLOB_DIR")).items()}
-    return {**settings, **images, "YEAR_NAMES": year_names(session)}
+    if image_urls is None:
+        images = {key: data_uri(image)
+                  for key, image in images_of(session, settings.get("BLOB_DIR")).items()}
+    else:
+        images = {key: image_urls[key] for key in image_keys(session) if key in image_urls}
+    return {**settings, **{f"{key.upper()}_DATA_URI": uri for key, uri in images.items()},
+            "YEAR_NAMES": year_names(session)}
 
 
 # ---- letterhead images --------------------------------------------------------------------

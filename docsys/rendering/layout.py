@@ -87,7 +87,8 @@ class RenderMeta:
     verification_url: str = ""
     qr_data_uri: str = ""
     signature_space: float = 0.0
-    # The letterhead images an administrator uploaded (docsys.institution), as data URIs.
+    # The letterhead images an administrator uploaded (docsys.institution): data URIs, or
+    # their addresses in a rendering shown on a page.
     shield_uri: str = ""
     letterhead_uri: str = ""
 

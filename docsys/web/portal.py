@@ -17,7 +17,7 @@ from docsys.errors import NotFound, ValidationError
 from docsys.rendering import render_html
 from docsys.signing import identity
 from docsys.web.search import (FACET_LABELS, STATUS_LABELS, run_search, with_filter)
-from docsys.web.session import db
+from docsys.web.session import db, image_urls
 from search import FACET_FIELDS, Visibility
 
 bp = Blueprint("portal", __name__)
@@ -77,7 +77,7 @@ def norm(tipo, anio, numero):
     issuance = issuing.issuance_of(session, document)
     original = portal.archived_original(session, document)
     if issuance is not None:
-        settings = institution.with_year_names(session, current_app.config)
+        settings = institution.with_year_names(session, current_app.config, image_urls())
         content = issuing.issued_content(session, issuance)
         meta = issuing.issued_meta(settings, document, content,
                                    issuing.short_number(settings, document, issuance),

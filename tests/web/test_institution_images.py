@@ -62,8 +62,12 @@ def test_admin_uploads_shield_and_letterhead_shown_on_documents_and_portal(app, 
     assert public.get("/institucion/membrete").mimetype == "image/jpeg"
     assert public.get("/institucion/otra").status_code == 404
 
-    # A document's PDF carries both in its letterhead, on every page.
+    # A document's PDF carries both in its letterhead, on every page; the editor's preview
+    # links them (no megabytes of base64 in each preview).
     doc_id = create_draft(rosa)
+    editor = rosa.get(f"/documentos/{doc_id}").get_data(as_text=True)
+    assert 'class="doc-shield" src="/institucion/escudo"' in editor
+    assert 'src="/institucion/membrete"' in editor and "data:image/png" not in editor
     pdf = rosa.get(f"/documentos/{doc_id}/versiones/1/descargar.pdf")
     assert pdf.status_code == 200
     reader = PdfReader(io.BytesIO(pdf.data))
