@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "account_totp_reset": "Segundo factor restablecido",
     "account_session_end": "Sesión cerrada por un administrador",
     "token_create": "Token de API creado", "token_revoke": "Token de API revocado",
+    "institution_image": "Escudo o membrete cambiado",
 }
 
 

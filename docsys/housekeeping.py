@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from docsys.blobs import FileStore, store_for
 from docsys.db import read_only_transactions, transaction
-from docsys.models import ArchivedNorm, Blob, ImportedFile, Issuance
+from docsys.models import ArchivedNorm, Blob, ImportedFile, InstitutionSetting, Issuance
 
 log = logging.getLogger("docsys.blobs")
 DEFAULT_GRACE = dt.timedelta(hours=24)
@@ -39,13 +39,16 @@ class GcReport:
 
 def _references():
     return union(select(Issuance.pdf_sha256), select(ArchivedNorm.original_sha256),
-                 select(ImportedFile.sha256).where(ImportedFile.sha256.is_not(None)))
+                 select(ImportedFile.sha256).where(ImportedFile.sha256.is_not(None)),
+                 select(InstitutionSetting.blob_sha256)
+                 .where(InstitutionSetting.blob_sha256.is_not(None)))
 
 
 def _unreferenced_condition():
     return ~exists().where(Issuance.pdf_sha256 == Blob.sha256) \
         & ~exists().where(ArchivedNorm.original_sha256 == Blob.sha256) \
-        & ~exists().where(ImportedFile.sha256 == Blob.sha256)
+        & ~exists().where(ImportedFile.sha256 == Blob.sha256) \
+        & ~exists().where(InstitutionSetting.blob_sha256 == Blob.sha256)
 
 
 def collect_garbage(session_factory: sessionmaker, blob_dir: str | Path,

@@ -363,6 +363,24 @@ def set_year_name(session: Session, actor: User, year: Any, name: Any):
         return institution.set_year_name(session, actor, year, name)
 
 
+def set_institution_image(session: Session, settings, actor: User, key: str, data: Any) -> None:
+    """The municipal shield or letterhead logo, uploaded by an administrator."""
+    with unit_of_work(session):
+        institution.set_image(session, settings["BLOB_DIR"], actor, key, data)
+
+
+def institution_image_keys(session: Session) -> set[str]:
+    return institution.image_keys(session)
+
+
+def institution_image(session: Session, settings, key: str):
+    """The stored shield or letterhead logo (a 404 when none was uploaded)."""
+    image = institution.images_of(session, settings["BLOB_DIR"]).get(key)
+    if image is None:
+        raise NotFound("No se registró esa imagen.")
+    return image
+
+
 # ---- the audit trail -------------------------------------------------------------------------
 
 def checkpoint_audit(session: Session, settings) -> checkpoints.Published | None:

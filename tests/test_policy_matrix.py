@@ -152,9 +152,10 @@ def via_page(doors: Doors, username: str, action: Action, doc: int) -> bool:
         r = b.post_form(f"/documentos/{doc}/derivar",
                         {"to_user": str(user_id(doors.app, "asesor")), "note": REASON})
     elif action == Action.ISSUE:
-        r = b.post_form(f"/documentos/{doc}/emitir", content_type="multipart/form-data")
+        r = b.post_form(f"/documentos/{doc}/emitir", {"entiendo": "si"},
+                        content_type="multipart/form-data")
     elif action == Action.PUBLISH:
-        r = b.post_form(f"/documentos/{doc}/publicar")
+        r = b.post_form(f"/documentos/{doc}/publicar", {"entiendo": "si"})
     else:
         r = b.post_form(f"/documentos/{doc}/acciones/{action.value}", {"reason": REASON})
     assert r.status_code < 500, r.get_data(as_text=True)[:500]

@@ -12,7 +12,7 @@ from docsys.models.issuing import (Blob, BlobContent, Issuance, NumberSequence, 
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
 from docsys.models.notifications import LocalHoliday, Notification
-from docsys.models.institution import YearName
+from docsys.models.institution import InstitutionSetting, YearName
 from docsys.models.usage import UsageCounter
 
 __all__ = [
@@ -22,5 +22,5 @@ __all__ = [
     "AuditCheckpoint", "Blob", "BlobContent", "Issuance", "NumberSequence", "PreparedSignature",
     "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation",
     "NormRelation", "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
-    "UsageCounter",
+    "InstitutionSetting", "UsageCounter",
 ]

@@ -10,6 +10,7 @@ real PAGE and NUMPAGES fields.
 """
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import io
 
@@ -123,6 +124,27 @@ def _field(paragraph, instruction: str, cached: str) -> None:
     run_with(end)
 
 
+def _image_bytes(data_uri: str) -> bytes | None:
+    """The bytes of a ``data:image/...;base64,`` URI (the letterhead images)."""
+    head, _, payload = data_uri.partition(",")
+    if not head.startswith("data:image/") or not head.endswith(";base64"):
+        return None
+    return base64.b64decode(payload)
+
+
+def _add_letterhead_images(header, meta: RenderMeta) -> None:
+    """The shield and the letterhead logo, on one centred line above the letterhead text."""
+    images = [data for data in (_image_bytes(meta.shield_uri), _image_bytes(meta.letterhead_uri))
+              if data]
+    if not images:
+        return
+    paragraph = header.paragraphs[0].insert_paragraph_before()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for position, data in enumerate(images):
+        run = paragraph.add_run("    " if position else "")
+        run.add_picture(io.BytesIO(data), height=Cm(1.6))
+
+
 def _setup_page(document, letterhead: Letterhead | None) -> None:
     section = document.sections[0]
     section.page_width = PAGE_WIDTH
@@ -205,6 +227,7 @@ def render_docx(content: dict, meta: RenderMeta) -> bytes:
     _define_styles(document)
     letterhead = next((b for b in blocks if isinstance(b, Letterhead)), None)
     _setup_page(document, letterhead)
+    _add_letterhead_images(document.sections[0].header, meta)
 
     writer = _Writer(document)
     for block in blocks:

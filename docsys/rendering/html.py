@@ -43,7 +43,11 @@ def document_title(content: dict, meta: RenderMeta) -> str:
     return " ".join(sumilla.split()) or meta.heading_text()
 
 
-def _render(content: dict, meta: RenderMeta, *, standalone: bool, inline_css: bool) -> str:
+def _render(content: dict, meta: RenderMeta, *, standalone: bool, inline_css: bool,
+            for_print: bool = False) -> str:
+    """``for_print``: the verification footer comes first in the source, because WeasyPrint
+    shows a running page footer only from the page where it appears; on screen it follows the
+    text, in reading order."""
     template = environment().get_template(DOCUMENT_TEMPLATE)
     return template.render(
         blocks=layout_blocks(content, meta),
@@ -51,6 +55,7 @@ def _render(content: dict, meta: RenderMeta, *, standalone: bool, inline_css: bo
         title=document_title(content, meta),
         heading=meta.heading_text(),
         standalone=standalone,
+        for_print=for_print,
         css=document_css() if (standalone and inline_css) else "",
     )
 

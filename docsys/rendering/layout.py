@@ -87,6 +87,10 @@ class RenderMeta:
     verification_url: str = ""
     qr_data_uri: str = ""
     signature_space: float = 0.0
+    # The letterhead images an administrator uploaded (docsys.institution): data URIs, or
+    # their addresses in a rendering shown on a page.
+    shield_uri: str = ""
+    letterhead_uri: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -171,6 +175,8 @@ def build_meta(settings: dict, template_definition: dict, content: dict,
         number=number or None,
         office_name=office_name or "",
         version_label=version_label or "",
+        shield_uri=str(settings.get("SHIELD_DATA_URI") or ""),
+        letterhead_uri=str(settings.get("LETTERHEAD_DATA_URI") or ""),
     )
 
 

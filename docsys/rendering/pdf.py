@@ -34,7 +34,7 @@ def _stylesheet() -> CSS:
 
 def render_pdf(content: dict, meta: RenderMeta, max_pages: int | None = None) -> bytes:
     """The document as PDF bytes; refused (before the PDF is written) past ``max_pages``."""
-    source = _render(content, meta, standalone=True, inline_css=False)
+    source = _render(content, meta, standalone=True, inline_css=False, for_print=True)
     document = HTML(string=source, base_url=str(TEMPLATES_DIR)).render(
         stylesheets=[_stylesheet()])
     if max_pages is not None and len(document.pages) > max_pages:

@@ -180,3 +180,26 @@ def year_names():
     return render_template("admin/year_names.html", error=error, form=form,
                            names=sorted(institution.year_names(session).items(), reverse=True)), \
         (400 if error else 200)
+
+
+@bp.route("/institucion", methods=["GET", "POST"])
+@roles_required(Action.ADMINISTER)
+def institution_images():
+    """The municipal shield and the letterhead logo printed on every document."""
+    session = db()
+    error = None
+    if request.method == "POST":
+        key = request.form.get("image", "")
+        upload = request.files.get("file")
+        data = upload.read() if upload and upload.filename else None
+        try:
+            services.set_institution_image(session, current_app.config, current_user, key, data)
+        except DocsysError as exc:
+            error = exc.message
+        else:
+            flash(f"Se guardó el {institution.IMAGES[key]}.", "success")
+            return redirect(url_for("admin.institution_images"))
+    return render_template("admin/institution_images.html", error=error,
+                           images=institution.IMAGES,
+                           stored=services.institution_image_keys(session)), \
+        (400 if error else 200)

@@ -27,10 +27,19 @@ def uploaded_certificate() -> tuple[bytes | None, str | None]:
     return data, request.form.get("passphrase") or None
 
 
+def require_confirmation(what: str) -> None:
+    """Issuing and publishing cannot be undone: the form must carry the ticked
+    «Entiendo que no se puede deshacer» (checked here, not only in the browser)."""
+    if request.form.get("entiendo") != "si":
+        raise ValidationError(f"Para {what}, marque «Entiendo que no se puede deshacer»: "
+                              "esta acción no se puede deshacer.")
+
+
 @bp.route("/documentos/<document_id>/emitir", methods=["POST"])
 @queues_for_writing
 @roles_required()
 def issue(document_id):
+    require_confirmation("emitir y firmar")
     p12, passphrase = uploaded_certificate()
     issuance = services.issue(db(), current_app.config, current_user, document_id,
                               p12=p12, passphrase=passphrase)
@@ -54,6 +63,7 @@ def prepare_external(document_id):
 @queues_for_writing
 @roles_required()
 def upload_signed(document_id):
+    require_confirmation("emitir con su firma")
     upload = request.files.get("firmado")
     data = upload.read() if upload and upload.filename else None
     issuance = services.issue_signed_elsewhere(db(), current_app.config, current_user,
@@ -66,6 +76,7 @@ def upload_signed(document_id):
 @bp.route("/documentos/<document_id>/publicar", methods=["POST"])
 @roles_required()
 def publish(document_id):
+    require_confirmation("publicar")
     document = services.publish(db(), current_user, document_id)
     flash(f"Publicada en el portal de normas: {document.official_number}.", "success")
     return redirect(url_for("review.page", document_id=document.id))

@@ -9,14 +9,15 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    Response,
                    send_file, url_for)
 
-from docsys import blobs, checkpoints, issuing, portal, verification, versions
+from docsys import (blobs, checkpoints, institution, issuing, portal, services, verification,
+                    versions)
 from docsys.archive.review import download_name
 from docsys.drafting.structure import plain_text
 from docsys.errors import NotFound, ValidationError
 from docsys.rendering import render_html
 from docsys.signing import identity
 from docsys.web.search import (FACET_LABELS, STATUS_LABELS, run_search, with_filter)
-from docsys.web.session import db
+from docsys.web.session import db, image_urls
 from search import FACET_FIELDS, Visibility
 
 bp = Blueprint("portal", __name__)
@@ -35,7 +36,8 @@ def index():
     return render_template(
         "portal/index.html", query=query, sort=sort, results=results, error=error,
         facet_fields=FACET_FIELDS, facet_labels=FACET_LABELS, status_labels=STATUS_LABELS,
-        with_filter=with_filter, endpoint="portal.index", hit_url=hit_url)
+        with_filter=with_filter, endpoint="portal.index", hit_url=hit_url,
+        images=services.institution_image_keys(db()))
 
 
 def _address(tipo: str, anio: int, numero: int) -> portal.NormAddress:
@@ -46,6 +48,22 @@ def _published(session, tipo, anio, numero):
     """The published norm at that address (the office, ``?oficina=``, picks among several)."""
     return portal.find_published(session, _address(tipo, anio, numero),
                                  request.args.get("oficina"))[0]
+
+
+# The public addresses of the letterhead images, by their setting key.
+IMAGE_PATHS = {"escudo": "shield", "membrete": "letterhead"}
+
+
+@bp.route("/institucion/<nombre>")
+def institution_image(nombre):
+    """The municipal shield or letterhead logo, for the portal's pages (public)."""
+    if nombre not in IMAGE_PATHS:
+        abort(404)
+    image = services.institution_image(db(), current_app.config, IMAGE_PATHS[nombre])
+    response = send_file(BytesIO(image.data), mimetype=image.mimetype)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>")
@@ -59,7 +77,7 @@ def norm(tipo, anio, numero):
     issuance = issuing.issuance_of(session, document)
     original = portal.archived_original(session, document)
     if issuance is not None:
-        settings = current_app.config
+        settings = institution.with_year_names(session, current_app.config, image_urls())
         content = issuing.issued_content(session, issuance)
         meta = issuing.issued_meta(settings, document, content,
                                    issuing.short_number(settings, document, issuance),

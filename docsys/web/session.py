@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g
+from flask import current_app, g, url_for
 from sqlalchemy.orm import Session
 
 from docsys.db import bookkeeping_write
@@ -38,7 +38,14 @@ def close_session(_exc=None) -> None:
 
 
 def render_settings() -> dict:
-    """The settings a rendering needs: the app's, plus the official names of the years
-    (docsys.institution), read in this request's session."""
+    """The settings a rendering shown on a page needs: the app's, plus the official names of
+    the years and the letterhead images' addresses (docsys.institution), read in this
+    request's session."""
     from docsys.institution import with_year_names
-    return with_year_names(db(), current_app.config)
+    return with_year_names(db(), current_app.config, image_urls())
+
+
+def image_urls() -> dict[str, str]:
+    """Where the portal serves the shield and letterhead logo (docsys.web.portal)."""
+    return {"shield": url_for("portal.institution_image", nombre="escudo"),
+            "letterhead": url_for("portal.institution_image", nombre="membrete")}

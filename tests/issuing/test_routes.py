@@ -23,6 +23,9 @@ def ready(app):
         return approved_document(session).id
 
 
+CONFIRMED = {"entiendo": "si"}  # the ticked «Entiendo que no se puede deshacer»
+
+
 def _issuance(app, document_id) -> Issuance:
     with transaction(app.extensions["docsys.sessions"]) as session:
         return session.scalar(select(Issuance).where(Issuance.document_id == document_id))
@@ -32,7 +35,13 @@ def _issue_via_web(browser, document_id):
     gerente = browser("gerente")
     page = gerente.get(f"/documentos/{document_id}/revision").get_data(as_text=True)
     assert "Emitir y firmar" in page and "Se usará su certificado registrado" in page
-    response = gerente.post_form(f"/documentos/{document_id}/emitir",
+    assert "Entiendo que no se puede deshacer" in page
+    # Without ticking «Entiendo que no se puede deshacer» nothing is issued.
+    refused = gerente.post_form(f"/documentos/{document_id}/emitir",
+                                content_type="multipart/form-data")
+    assert refused.status_code in (400, 422)
+    assert "no se puede deshacer" in refused.get_data(as_text=True)
+    response = gerente.post_form(f"/documentos/{document_id}/emitir", CONFIRMED,
                                  content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     return gerente
@@ -51,7 +60,11 @@ def test_issue_publish_and_portal_in_the_browser_pages(app, browser, ready):
     assert issuance.official_number not in public.get("/normas").get_data(as_text=True)
     assert public.get("/normas/rgm/2026/1").status_code == 404
     archivo = browser("archivo")
-    assert archivo.post_form(f"/documentos/{ready}/publicar").status_code == 302
+    panel = archivo.get(f"/documentos/{ready}/revision").get_data(as_text=True)
+    assert "no se puede deshacer" in panel and issuance.official_number in panel
+    assert archivo.post_form(f"/documentos/{ready}/publicar").status_code in (400, 422)
+    assert public.get(f"/normas/rgm/{issuance.year}/1").status_code == 404
+    assert archivo.post_form(f"/documentos/{ready}/publicar", CONFIRMED).status_code == 302
     listing = public.get("/normas?q=camino+vecinal").get_data(as_text=True)
     year = issuance.year
     assert f'href="/normas/rgm/{year}/1"' in listing
@@ -60,6 +73,9 @@ def test_issue_publish_and_portal_in_the_browser_pages(app, browser, ready):
     html = norm.get_data(as_text=True)
     assert issuance.official_number in html and "Vigente" in html
     assert "Aprobar el expediente técnico del camino vecinal" in html
+    # Reading order: the title and the text first, then the QR and verification footer.
+    assert (html.index('class="doc-heading"') < html.index('class="doc-signature"')
+            < html.index('class="doc-verify"') < html.index('class="doc-verify-qr"'))
     download = public.get(f"/normas/rgm/{year}/1.pdf")
     assert download.status_code == 200 and download.data == pdf.data
     with transaction(app.extensions["docsys.sessions"]) as session:
@@ -85,7 +101,7 @@ def test_issued_norm_is_immutable_through_web_api_and_cli(app, browser, api_toke
         restored = b.post_form(f"/documentos/{ready}/versiones/1/restaurar",
                                {"base_version": latest})
         assert restored.status_code == 409
-    again = browser("gerente").post_form(f"/documentos/{ready}/emitir",
+    again = browser("gerente").post_form(f"/documentos/{ready}/emitir", CONFIRMED,
                                          content_type="multipart/form-data")
     assert again.status_code == 409 and "ya fue emitido" in again.get_data(as_text=True)
     # API.
