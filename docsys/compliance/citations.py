@@ -296,6 +296,8 @@ _KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "ley de tributacion municipal": ("DLEG", "776"),
     "ley de bases de la descentralizacion": ("LEY", "27783"),
     "ley organica de gobiernos regionales": ("LEY", "27867"),
+    "codigo penal": ("DLEG", "635"),
+    "codigo civil": ("DLEG", "295"),
 }
 _NAME_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
     r"\s+".join(map(re.escape, name.split()))
