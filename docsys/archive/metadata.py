@@ -220,7 +220,7 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
 
 
 _CONCORDANCES = re.compile(r"CONCORDANCIAS|CONCORDANCIA:")
-_MARKUP = re.compile(r"^[\s#*_>|\[-]+")
+_MARKUP = re.compile(r"^[\s#*_>|\[-]+|[*_]+")
 
 
 def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict | None:
