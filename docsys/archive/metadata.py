@@ -124,8 +124,10 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
         if meta.year and meta.date.year != meta.year:
             meta.notes.append(f"La fecha ({meta.date:%d/%m/%Y}) es de otro año que la norma "
                               f"({meta.year}).")
-    if meta.year is None and meta.date and meta.number and meta.doc_type:
-        # a law's year is the year it was given (its number carries none)
+    if meta.year is None and meta.date and meta.number and meta.doc_type \
+            and meta.confidence.get("date", 0.0) >= 0.85:
+        # a law's year is the year it was given ("Lima, ... de 2003", "Dado en ..."; its
+        # number carries none), never that of a later note's date
         _set(meta, "year", meta.date.year, min(meta.confidence.get("number", 0.0),
                                                meta.confidence.get("date", 0.0)))
     sumilla = _find_sumilla(first, folded, text, meta.doc_type)

@@ -81,3 +81,29 @@ def test_a_national_framework_imports_with_its_source_relations(importer, tmp_pa
         assert by_27741 and by_27741[0].kind == "modifica"
         assert by_27741[0].by_document_id is not None   # the modifying law is in the archive
         assert target.legal_status in ("modificada", "derogada")
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("## **DECRETO SUPREMO Nº** 001-2013-SA\n\nEL PRESIDENTE DE LA REPÚBLICA", ("DS", 1, 2013)),
+    ("## RESOLUCION MINISTERIAL N**º** 026-2021-MINSA (\\*)\n\nLima, 8 de enero del 2021",
+     ("RM", 26, 2021)),
+    ("LEY Nº 27972\n\nEL PRESIDENTE DE LA REPÚBLICA\n\nLima, 26 de mayo de 2003",
+     ("LEY", 27972, 2003)),
+])
+def test_national_headings_as_el_peruano_and_spij_print_them(heading, expected):
+    meta = guess_metadata("# Aprueban algo\n" + heading + "\n\nCONSIDERANDO:\n\nQue, ...")
+    assert (meta.doc_type, meta.number, meta.year) == expected
+    assert "doc_type" not in meta.to_confirm() and "number" not in meta.to_confirm()
+
+
+def test_a_number_in_a_concordancias_block_is_not_the_norms():
+    meta = guess_metadata("# Creando distritos\n\n**CONCORDANCIAS: [Ley N° 31092]**\n\n"
+                          "El Congreso ha dado la ley siguiente:")
+    assert meta.number != 31092
+
+
+def test_a_gazette_page_with_several_norms_goes_to_review():
+    page = ("DECRETO SUPREMO N° 004-2019-JUS\n\nAprueban el TUO...\n\n"
+            "RESOLUCIÓN MINISTERIAL N° 0291-2006-VIVIENDA\n\nDesignan...\n")
+    meta = guess_metadata(page)
+    assert "doc_type" in meta.to_confirm() and any("varias normas" in n for n in meta.notes)
