@@ -107,3 +107,10 @@ def test_a_gazette_page_with_several_norms_goes_to_review():
             "RESOLUCIÓN MINISTERIAL N° 0291-2006-VIVIENDA\n\nDesignan...\n")
     meta = guess_metadata(page)
     assert "doc_type" in meta.to_confirm() and any("varias normas" in n for n in meta.notes)
+
+
+def test_structure_rules_read_the_registry():
+    from docsys.compliance.structure_rules import detect_doc_type
+    heading = "RESOLUCIÓN GERENCIAL MUNICIPAL N° 045-2024-GM-MDM\n\nVISTO: ..."
+    assert detect_doc_type(heading) == "RGM"
+    assert detect_doc_type("RESOLUCIÓN GERENCIAL N° 4-2024-GDUR-MDM\n") == "RG"
