@@ -70,7 +70,8 @@ _LIST_GAP = re.compile(r"^\s?(?:,|;)?\s?(?:(?:y|e)\s+|asi\s+como\s+)?(?:(?:el|la
                        r"(?:del?|de\s+la)\s+)?$")
 _REGLAMENTO_GAP = re.compile(r"reglamento\s+(?:general\s+)?(?:de\s+la|del|de)\s+$")
 MAX_OBJECT_GAP = 200      # characters between the verb and its first object
-_APPROVED_BY = re.compile(r"aprobad[oa]s?\s+(?:por|mediante|a\s+traves\s+del?|con)\s+"
+_APPROVED_BY = re.compile(r"aprobad[oa]s?\s+(?:por|mediante|a\s+traves\s+del?|con)"
+                          r"(?:\s+|(?=[*_\[]))"  # "aprobado por[Decreto ...](enlace)"
                           r"(?:(?:el|la)\s+)?[*_\[]*")
 _REGLAMENTO_BEFORE = re.compile(r"reglamento[^.;]{0,150}?(?:de\s+la|del|de)\s+[*_\[]*$")
 _REGLAMENTO_WORD = re.compile(r"reglamento")
@@ -235,6 +236,8 @@ def _heading_mentions(text: str, folded: str, citations: list[Citation], starts:
             gap = folded[previous.end if previous else rest_start:target.start]
             if not (_LIST_GAP.match(gap) if previous else _HEADING_LINK.match(gap)):
                 break      # the first norm named, and those listed with it
+            if not previous and _REGLAMENTO_BEFORE.search(gap) and not _APPROVED_BY.search(gap):
+                break      # "Modificación ... del Reglamento de la Ley N° 30003": not the law
             previous = target
             if target.kind == "CONST" or (kind, target.canonical_id) in known:
                 continue
