@@ -11,10 +11,16 @@ a short transaction of its own); a rolled-back transaction can leave unreference
 behind, which is harmless (same name, same bytes), never the reverse: ``docsys blobs gc``
 collects it after a grace period. Reusing stored content refreshes its time, so the
 collector leaves it alone while the transaction that reuses it is running.
+
+A caller storing many files in one transaction may write them with ``durable=False`` and
+call :func:`make_durable` once before its commit: the invariant (content stored before the
+row that names it) is kept with one flush of the disk instead of one per file.
 """
 from __future__ import annotations
 
 import datetime as dt
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import tempfile
@@ -29,7 +35,7 @@ from docsys.models import Blob, BlobContent
 
 
 class BlobStore(Protocol):
-    def write(self, digest: str, data: bytes) -> None: ...
+    def write(self, digest: str, data: bytes, durable: bool = True) -> None: ...
     def read(self, digest: str) -> bytes | None: ...
     def touch(self, digest: str) -> bool: ...
     def stored_at(self, digest: str) -> float | None: ...
@@ -47,14 +53,15 @@ class FileStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
-    def write(self, digest: str, data: bytes) -> None:
+    def write(self, digest: str, data: bytes, durable: bool = True) -> None:
         path = blob_path(self.root, digest)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
 
     def read(self, digest: str) -> bytes | None:
@@ -110,7 +117,8 @@ class DatabaseStore:
                                "los archivos se guardan en el disco (filesystem).")
         self.engine = engine
 
-    def write(self, digest: str, data: bytes) -> None:
+    def write(self, digest: str, data: bytes, durable: bool = True) -> None:
+        """Committed at once in its own transaction (``durable`` has nothing to add)."""
         from sqlalchemy.dialects.postgresql import insert
         with self.engine.begin() as conn:
             conn.execute(insert(BlobContent).values(sha256=digest, data=data,
@@ -159,18 +167,61 @@ def store_for(blob_dir: str | Path) -> BlobStore:
     return _stores.get(str(blob_dir)) or FileStore(blob_dir)
 
 
-def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str) -> Blob:
-    """Store ``data`` (once) and its row."""
+def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str, *,
+        durable: bool = True) -> Blob:
+    """Store ``data`` (once) and its row. ``durable=False``: the caller calls
+    :func:`make_durable` before committing."""
     digest = hashlib.sha256(data).hexdigest()
     store = store_for(blob_dir)
     if not store.touch(digest):  # reused: its time is refreshed, else it is written now
-        store.write(digest, data)
+        store.write(digest, data, durable=durable)
     blob = session.get(Blob, digest)
     if blob is None:
         blob = Blob(sha256=digest, size=len(data), mimetype=mimetype)
         session.add(blob)
         session.flush()
     return blob
+
+
+def make_durable(blob_dir: str | Path, digests: list[str]) -> None:
+    """Put the files of ``digests`` (written with ``durable=False``) and their folder
+    entries on stable storage: one ``syncfs`` of the blob folder's file system on Linux,
+    else an fsync of each file and folder."""
+    if not digests or not isinstance(store_for(blob_dir), FileStore):
+        return  # the database store commits each write on its own
+    if _syncfs is not None:
+        fd = os.open(blob_dir, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    folders = set()
+    for digest in digests:
+        path = blob_path(blob_dir, digest)
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+        folders.update({path.parent, path.parent.parent, path.parent.parent.parent})
+    for folder in folders:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _load_syncfs():
+    name = ctypes.util.find_library("c")
+    syncfs = getattr(ctypes.CDLL(name, use_errno=True), "syncfs", None) if name else None
+    if syncfs is not None:
+        syncfs.argtypes, syncfs.restype = [ctypes.c_int], ctypes.c_int
+    return syncfs
+
+
+try:
+    _syncfs = _load_syncfs()
+except OSError:  # no C library to load (not Linux): fsync each file instead
+    _syncfs = None
 
 
 def get(blob_dir: str | Path, digest: str) -> bytes:

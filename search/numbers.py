@@ -27,9 +27,11 @@ NO_YEAR_TYPES = _REGISTRY.no_year_codes()
 # A name, then (types named after an office) up to seven words of the office's name
 # before the number: "Resolución de Gerencia de Desarrollo Urbano N° 21-2024".
 _OFFICE_WORDS = r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|\d))"
+_NAME_PHRASES = [(code, phrase) for code, phrase in _REGISTRY.phrases()
+                 if _REGISTRY[code].numbering != "ninguna"]
 _NAME_PATTERNS: list[tuple[str, str]] = [
     (code, name_pattern(phrase) + (_OFFICE_WORDS if _REGISTRY[code].named_office else ""))
-    for code, phrase in _REGISTRY.phrases() if _REGISTRY[code].numbering != "ninguna"]
+    for code, phrase in _NAME_PHRASES]
 _ABBREV_PATTERNS: list[tuple[str, str]] = sorted(
     {(t.code, abbreviation_pattern(a)) for t in _REGISTRY.types for a in t.abbreviations},
     key=lambda p: (-len(p[1]), p))
@@ -49,13 +51,30 @@ def _group(patterns: list[tuple[str, str]]) -> str:
 
 
 _LEFT = r"(?<![a-z0-9])"
-# Matched at the positions _NAME_START finds: scanning for a few words first is several
-# times faster than letting the full pattern scan long bodies.
-_TEXT_RE = re.compile(
-    r"(?:" + _group(_NAME_PATTERNS) + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER + r"(?![0-9])"
-)
-_NAME_START = re.compile("|".join(sorted({accent_pattern(phrase.split()[0])
-                                          for _, phrase in _REGISTRY.phrases()})))
+
+
+def _first_word(phrase: str) -> str:
+    return re.split(r"[\s-]+", phrase.strip())[0]
+
+
+def _text_pattern(word: str) -> re.Pattern:
+    """The names that start with ``word``, then a number (groups named as in _group)."""
+    names = "|".join(f"(?P<t_{code}_{i}>{pat})" for i, ((code, pat), (_, phrase))
+                     in enumerate(zip(_NAME_PATTERNS, _NAME_PHRASES))
+                     if _first_word(phrase) == word)
+    return re.compile(r"(?:" + names + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER + r"(?![0-9])")
+
+
+# Matched at the positions _NAME_START finds, and only the names that begin with the word
+# found there ("ley ..." tries the few names that start with "ley", not the hundred others):
+# scanning for a few words first is many times faster than letting every name scan long
+# bodies. Group numbers stay those of _NAME_PATTERNS.
+_FIRST_WORDS = sorted({_first_word(phrase) for _, phrase in _REGISTRY.phrases()})
+# Each word's first letter is plain (no heading starts "Ácuerdo"): alternatives that all open
+# with a literal let the scan skip most positions at C speed.
+_NAME_START = re.compile("|".join(re.escape(word[0]) + accent_pattern(word[1:])
+                                  for word in _FIRST_WORDS))
+_TEXT_BY_WORD = {word: _text_pattern(word) for word in _FIRST_WORDS}
 _QUERY_RE = re.compile(
     _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
     + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
@@ -159,7 +178,7 @@ def extract_number_keys(text: str) -> set[str]:
         pos = start.start()
         if pos and low[pos - 1].isalnum():
             continue
-        match = _TEXT_RE.match(low, pos)
+        match = _TEXT_BY_WORD[fold(start.group(0))].match(low, pos)
         if match is None:
             continue
         code = _code_of(match)

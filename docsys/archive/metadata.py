@@ -24,6 +24,8 @@ from pathlib import PurePath
 from typing import NotRequired, TypedDict
 
 from search.folding import fold
+from search.numbers import find_number_in_query
+from search.registry import registry
 from docsys.rendering.ordinals import MONTHS
 
 FIELDS = ("doc_type", "number", "year", "office", "date", "sumilla")
@@ -31,8 +33,9 @@ CONFIRM_BELOW = 0.8
 SUMILLA_MAX = 240
 TOP_LINES = 15  # a heading found in these lines of the first page is "at the top"
 
-# Type phrases, most specific first (upper case, no accents; O/I/L/S accept OCR lookalikes).
-_TYPE_PHRASES = [
+# Type phrases, most specific first (upper case, no accents; O/I/L/S accept OCR lookalikes):
+# the spellings the registry does not hold, then every name of search/doc_types.yaml.
+_OWN_PHRASES = [
     ("RGM", "RESOLUCION DE GERENCIA MUNICIPAL"),
     ("RGM", "RESOLUCION GERENCIAL MUNICIPAL"),
     ("RG", "RESOLUCION DE (?:SUB ?)?GERENCIA"),
@@ -46,6 +49,10 @@ _TYPE_PHRASES = [
     ("OM", "ORDENANZA"),
     ("DIR", "DIRECTIVA"),
 ]
+_TYPE_PHRASES = _OWN_PHRASES + [
+    (code, phrase.upper()) for code, phrase in registry().phrases()
+    if (code, phrase.upper()) not in _OWN_PHRASES and re.fullmatch(r"[a-z ]+", phrase)]
+_TYPE_PHRASES.sort(key=lambda p: -len(p[1].replace("(?:SUB ?)?", "")))
 # Abbreviations used in file names ("RGM 045-2024.pdf").
 _TYPE_ABBREVIATIONS = {"RGM": "RGM", "RG": "RG", "RA": "RA", "DA": "DA", "AC": "AC", "OM": "OM",
                        "DIR": "DIR", "ORD": "OM", "ACU": "AC", "DEC": "DA"}
@@ -91,12 +98,13 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
     first = _first_page(text)
     folded = _fold(first)
     meta = GuessedMetadata()
-    heading = _find_heading(first, folded, muni_code)
+    heading = _national_heading(first, folded, meta) or _find_heading(first, folded, muni_code)
     if heading:
         _set(meta, "doc_type", heading["doc_type"], heading["type_confidence"])
         if heading.get("number") is not None:
             for name in ("number", "year"):
-                _set(meta, name, heading[name], heading["number_confidence"])
+                if heading[name] is not None:  # laws are numbered without a year
+                    _set(meta, name, heading[name], heading["number_confidence"])
             meta.number_label = heading["label"]
             if heading["office"]:
                 _set(meta, "office", heading["office"], heading["number_confidence"] - 0.05)
@@ -116,6 +124,12 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
         if meta.year and meta.date.year != meta.year:
             meta.notes.append(f"La fecha ({meta.date:%d/%m/%Y}) es de otro año que la norma "
                               f"({meta.year}).")
+    if meta.year is None and meta.date and meta.number and meta.doc_type \
+            and meta.confidence.get("date", 0.0) >= 0.85:
+        # a law's year is the year it was given ("Lima, ... de 2003", "Dado en ..."; its
+        # number carries none), never that of a later note's date
+        _set(meta, "year", meta.date.year, min(meta.confidence.get("number", 0.0),
+                                               meta.confidence.get("date", 0.0)))
     sumilla = _find_sumilla(first, folded, text, meta.doc_type)
     if sumilla:
         meta.sumilla = sumilla[0]
@@ -205,6 +219,49 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
             if _starts_heading(original, folded, match.start()):
                 return {"doc_type": code, "type_confidence": 0.6}
     return None
+
+
+_CONCORDANCES = re.compile(r"CONCORDANCIAS|CONCORDANCIA:")
+_MARKUP = re.compile(r"^[\s#*_>|\[-]+|[*_]+")
+
+
+def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict | None:
+    """A national or regional norm's own heading as El Peruano and SPIJ print it: a line
+    that opens with the type and its number ("LEY N° 27972", "DECRETO SUPREMO Nº
+    004-2019-JUS", "# Resolución Ministerial N° 291-2006-VIVIENDA"), before any
+    CONCORDANCIAS block (whose numbers are other norms'). A gazette page that opens with
+    several norms' headings is noted and its type left to the archivist."""
+    stop = _CONCORDANCES.search(folded)
+    end = min(stop.start() if stop else len(folded), _offset_of_line(folded, TOP_LINES + 15))
+    found: dict[str, dict] = {}
+    for line in original[:end].split("\n"):
+        line = _MARKUP.sub("", line)[:200]
+        mention = find_number_in_query(line) if line[:1].isalpha() else None
+        if mention is None or mention.start != 0:
+            continue
+        code, number, *rest = mention.key.split("-")
+        doc_type = registry().get(code)
+        if doc_type is None or doc_type.municipal or not number.isdigit():
+            continue
+        found.setdefault(mention.key, {"doc_type": code, "number": int(number),
+                                       "year": int(rest[0]) if rest else None,
+                                       "label": _number_label(line[mention.start:mention.end])})
+    if not found:
+        return None
+    if len(found) > 1:
+        meta.notes.append("El texto abre con los encabezados de varias normas ("
+                          + ", ".join(found) + "): parece una página de diario con varias "
+                          "normas; confirme de cuál se trata.")
+        first = next(iter(found.values()))
+        return {"doc_type": first["doc_type"], "type_confidence": 0.5}
+    heading = next(iter(found.values()))
+    return {**heading, "office": None, "type_confidence": 0.95, "number_confidence": 0.95}
+
+
+def _number_label(text: str) -> str:
+    """The number as printed after the type and its marker ("004-2019-JUS")."""
+    match = re.search(r"\d[\w./-]*$", text.strip())
+    return match.group(0) if match else text.strip()
 
 
 _CITING = re.compile(r"(?<![A-Z])(?:VISTOS?|MEDIANTE|SEGUN|CONFORME|CON|POR|LA|EL|LAS|LOS|DE)"

@@ -1,8 +1,12 @@
 """Importing the old archive: each file becomes an archived norm, or a reasoned refusal.
 
-One file is one unit of work, committed on its own: an interrupted run keeps every norm
-imported so far, and running it again skips them (the SHA-256 of the original bytes is
-unique among archived norms, so nothing is imported twice, even by two runs at once).
+A file is one unit of work: an interrupted run keeps every norm committed so far, and
+running it again skips them (the SHA-256 of the original bytes is unique among archived
+norms, so nothing is imported twice, even by two runs at once). Scanned and office files
+are committed one by one. Markdown with front matter (a source's structured export, read
+by the thousand) is committed in groups of ``GROUP_SIZE`` files, each file in a savepoint
+of its own: a file that fails rolls back alone and is reported, the others commit
+together, and the originals are flushed to disk once per group, before its commit.
 The slow part, reading the text (OCR), happens outside any transaction, so the database
 is never locked while tesseract works.
 
@@ -62,6 +66,7 @@ log = logging.getLogger("docsys.archive")
 
 NORM_STATUS = Status.PUBLISHED
 INITIAL_LEGAL_STATUS = "vigente"
+GROUP_SIZE = 50  # structured files per transaction (see the module's docstring)
 
 
 
@@ -201,19 +206,31 @@ def import_directory(session_factory: sessionmaker, settings: ImportSettings, di
                      actor_id: int, *, source: str = "cli",
                      progress: Callable[[FileOutcome], None] | None = None,
                      files: list[tuple[str, Path]] | None = None) -> ImportSummary:
-    """Import every file of a folder, each in its own transaction. Ctrl-C raises
+    """Import every file of a folder (structured files in groups, the others one per
+    transaction). Ctrl-C raises
     :class:`ImportInterrupted` with what was done; the batch then stays unfinished."""
     files = list_files(directory) if files is None else files
     label = str(Path(directory).resolve())
     batch_id = start_batch(session_factory, actor_id, source, label)
     summary = ImportSummary(batch_id, label)
     started = time.monotonic()
-    try:
-        for name, path in files:
-            outcome = import_path(session_factory, settings, batch_id, actor_id, path, name)
-            summary.files.append(outcome)
+    group = StructuredGroup(session_factory, settings, batch_id, actor_id)
+
+    def report(outcomes: list[FileOutcome]) -> None:
+        summary.files.extend(outcomes)  # all of them first: they are committed
+        for outcome in outcomes:
             if progress is not None:
                 progress(outcome)
+
+    try:
+        for name, path in files:
+            outcome = import_path(session_factory, settings, batch_id, actor_id, path, name,
+                                  group)
+            if outcome is not None:
+                report([outcome])
+            if len(group) >= GROUP_SIZE:
+                report(group.store())
+        report(group.store())
     except KeyboardInterrupt:
         summary.interrupted = True
         summary.seconds = time.monotonic() - started
@@ -227,8 +244,10 @@ def import_directory(session_factory: sessionmaker, settings: ImportSettings, di
 
 
 def import_path(session_factory: sessionmaker, settings: ImportSettings, batch_id: int,
-                actor_id: int, path: Path, name: str) -> FileOutcome:
-    """Import one file from disk (its size is checked before it is read)."""
+                actor_id: int, path: Path, name: str,
+                group: "StructuredGroup | None" = None) -> FileOutcome | None:
+    """Import one file from disk (its size is checked before it is read). With ``group``,
+    a structured file is queued there (None is returned) and stored by its ``store``."""
     shown, problem = check_filename(name)
     if problem:
         return record_failure(session_factory, batch_id, shown, problem, None)
@@ -241,14 +260,16 @@ def import_path(session_factory: sessionmaker, settings: ImportSettings, batch_i
     except OSError as exc:
         return record_failure(session_factory, batch_id, shown, ExtractionError(
             f"No se pudo leer «{shown}»: {exc.strerror or exc}.", "unreadable"), None)
-    return import_bytes(session_factory, settings, batch_id, actor_id, data, name)
+    return import_bytes(session_factory, settings, batch_id, actor_id, data, name, group=group)
 
 
 def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_id: int,
                  actor_id: int, data: bytes, name: str,
-                 record_id: int | None = None) -> FileOutcome:
+                 record_id: int | None = None,
+                 group: "StructuredGroup | None" = None) -> FileOutcome | None:
     """Import one file's bytes: duplicate check, text, metadata, then one transaction that
-    stores the original and creates the norm. ``record_id`` is an uploaded file's row."""
+    stores the original and creates the norm. ``record_id`` is an uploaded file's row.
+    With ``group``, a structured file is queued there instead (None is returned)."""
     shown, problem = check_filename(name)
     if problem:
         return record_failure(session_factory, batch_id, shown, problem, None, record_id)
@@ -281,6 +302,9 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         extraction = replace(extraction, text=structured.body)
     else:
         guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
+    if group is not None and structured is not None and record_id is None:
+        group.add(_Prepared(data, shown, digest, extraction, guess))
+        return None
     try:
         with write_transaction(session_factory, resumable=True) as session:
             norm, warnings = _create_norm(session, settings, batch_id, actor_id, data, shown,
@@ -298,6 +322,77 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
                                size=len(data))
     return outcome
+
+
+@dataclass
+class _Prepared:
+    """A structured file read and understood, waiting for its group's transaction."""
+
+    data: bytes
+    shown: str
+    digest: str
+    extraction: Extraction
+    guess: GuessedMetadata
+
+
+class StructuredGroup:
+    """Structured files stored together: one transaction, a savepoint per file, one flush
+    of the blob folder before the commit (the originals are on disk before the rows that
+    name them are committed)."""
+
+    def __init__(self, session_factory: sessionmaker, settings: ImportSettings,
+                 batch_id: int, actor_id: int):
+        self.session_factory, self.settings = session_factory, settings
+        self.batch_id, self.actor_id = batch_id, actor_id
+        self.waiting: list[_Prepared] = []
+
+    def __len__(self) -> int:
+        return len(self.waiting)
+
+    def add(self, prepared: _Prepared) -> None:
+        self.waiting.append(prepared)
+
+    def store(self) -> list[FileOutcome]:
+        """Store the waiting files; their outcomes once committed (nothing if it fails)."""
+        waiting, self.waiting = self.waiting, []
+        if not waiting:
+            return []
+        outcomes, written = [], []
+        with write_transaction(self.session_factory, resumable=True) as session:
+            for item in waiting:
+                outcome = self._store_one(session, item)
+                if outcome.status == "imported":
+                    written.append(item.digest)
+                outcomes.append(outcome)
+            blobs.make_durable(self.settings.blob_dir, written)
+        return outcomes
+
+    def _store_one(self, session: Session, item: _Prepared) -> FileOutcome:
+        size = len(item.data)
+        try:
+            with session.begin_nested():
+                norm, warnings = _create_norm(session, self.settings, self.batch_id,
+                                              self.actor_id, item.data, item.shown,
+                                              item.extraction, item.guess, None, durable=False)
+                outcome = _imported_outcome(item.shown, norm)
+                outcome.warnings += warnings
+                return outcome
+        except IntegrityError:  # the same bytes earlier in this group, or by another run
+            existing = _norm_with_digest(session, item.digest)
+            if existing is None:
+                raise
+            return _duplicate_in(session, self.batch_id, item.shown, item.digest, size, existing)
+        except ExtractionError as exc:  # e.g. no office to file it under
+            error = exc
+        except Exception as exc:  # a bug on one file must not undo the others
+            log.exception("Unexpected error storing %r", item.shown)
+            error = ExtractionError(f"Error inesperado al guardar «{item.shown}» "
+                                    f"({type(exc).__name__}). El archivo se omitió; avise al "
+                                    "equipo técnico.", "unexpected")
+        _write_record(session, self.batch_id, item.shown, "failed", None, sha256=item.digest,
+                      size=size, reason=error.message, reason_code=error.code)
+        return FileOutcome(item.shown, "failed", reason=error.message, code=error.code,
+                           sha256=item.digest)
 
 
 def check_filename(name: str) -> tuple[str, ExtractionError | None]:
@@ -329,9 +424,9 @@ def _shown_name(name: str, limit: int) -> str:
 
 def _create_norm(session: Session, settings: ImportSettings, batch_id: int, actor_id: int,
                  data: bytes, shown: str, extraction: Extraction, guess: GuessedMetadata,
-                 record_id: int | None) -> tuple[ArchivedNorm, list[str]]:
+                 record_id: int | None, durable: bool = True) -> tuple[ArchivedNorm, list[str]]:
     actor = session.get_one(User, actor_id)
-    blob = blobs.put(session, settings.blob_dir, data, extraction.mime)
+    blob = blobs.put(session, settings.blob_dir, data, extraction.mime, durable=durable)
     notes = list(guess.notes)
     office = _office_for(session, guess, actor, notes)
     doc_type = guess.doc_type or UNKNOWN_TYPE
@@ -444,21 +539,30 @@ def _imported_outcome(shown: str, norm: ArchivedNorm) -> FileOutcome:
 def _existing_norm(session_factory: sessionmaker, digest: str) -> tuple[int, int, str] | None:
     """(norm id, document id, title) of the norm whose original has these bytes."""
     with read_only_transactions(), session_factory() as session:  # no SQLite write lock
-        row = session.execute(
-            select(ArchivedNorm.id, Document.id, Document.title)
-            .join(Document, Document.id == ArchivedNorm.document_id)
-            .where(ArchivedNorm.original_sha256 == digest)).first()
-        return tuple(row) if row else None
+        return _norm_with_digest(session, digest)
+
+
+def _norm_with_digest(session: Session, digest: str) -> tuple[int, int, str] | None:
+    row = session.execute(
+        select(ArchivedNorm.id, Document.id, Document.title)
+        .join(Document, Document.id == ArchivedNorm.document_id)
+        .where(ArchivedNorm.original_sha256 == digest)).first()
+    return (row[0], row[1], row[2]) if row else None
 
 
 def _record_duplicate(session_factory, batch_id, shown, digest, size, existing,
                       record_id=None) -> FileOutcome:
+    with write_transaction(session_factory) as session:
+        return _duplicate_in(session, batch_id, shown, digest, size, existing, record_id)
+
+
+def _duplicate_in(session: Session, batch_id, shown, digest, size, existing,
+                  record_id=None) -> FileOutcome:
     norm_id, document_id, title = existing
     reason = (f"Ya estaba importado: es el mismo archivo (idéntico byte a byte) que la norma "
               f"«{title}» (documento {document_id}).")
-    with write_transaction(session_factory) as session:
-        _write_record(session, batch_id, shown, "duplicate", record_id, sha256=digest, size=size,
-                      norm_id=norm_id, reason=reason, reason_code="duplicate")
+    _write_record(session, batch_id, shown, "duplicate", record_id, sha256=digest, size=size,
+                  norm_id=norm_id, reason=reason, reason_code="duplicate")
     return FileOutcome(shown, "duplicate", reason=reason, code="duplicate", sha256=digest,
                        document_id=document_id, title=title)
 

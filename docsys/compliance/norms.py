@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from docsys import events, policy
@@ -74,10 +74,11 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     own = norm_canonical_id(document)
     citations = [c for c in extract_citations(text) if c.canonical_id != own]
     session.execute(delete(NormCitation).where(NormCitation.document_id == document.id))
-    session.add_all([NormCitation(
-        document_id=document.id, canonical_id=c.canonical_id, archive_key=c.archive_key,
-        kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
-        text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
+    if citations:  # one bulk INSERT: a national law cites hundreds of norms
+        session.execute(insert(NormCitation), [dict(
+            document_id=document.id, canonical_id=c.canonical_id, archive_key=c.archive_key,
+            kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
+            text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
     proposed = []
     for mention in find_relations(text, citations):
         relation = _propose(session, document, mention)

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from docsys.compliance.citations import Citation, articles_in, extract_citations
+from docsys.compliance.citations import (KINDS, Citation, articles_in, extract_citations,
+                                         parse_norm_reference)
 from search.folding import fold
+from search.numbers import normalize_type
 
 EVIDENCE_CHARS = 600
 
@@ -50,6 +52,15 @@ _LABEL_HEADING = re.compile(r"^[^\n]{0,80}?[.:°º)]\s?[-–—]+\s*(?P<heading>
 _SUBJECT = re.compile(r"(?:^|[.:]\s?[-–—]*\s*)(?:la\s+presente|el\s+presente|por\s+la\s+presente,?"
                       r"\s+se|mediante\s+la\s+presente,?\s+se|se)\s+"
                       r"(?:[a-z]+\s+)?$")
+_ACT_NOUNS = r"(?:modificacion|derogacion|incorporacion|sustitucion|adicion|derogatoria)(?:es)?"
+# A clause label ("Artículo 2.", "ÚNICA.", "CENTÉSIMA TERCERA.-", "Artículo único.") with the
+# heading of an act ("Modificación del artículo 8 de la Ley 29735 ..."), maybe "se" after.
+_CLAUSE_LABEL = (r"(?:[*#_\s]*)(?:articulo\s+(?:\d+[°º]?(?:-[a-z])?|[a-z]+)|art\.\s?\d+[°º]?"
+                 r"|(?:[a-z]+\s){0,2}[a-z]+)\s?[*_]*\s?[.:]\s?[-–—]?[*_\s]*")
+_LABEL_ACT_HEADING = re.compile(r"^" + _CLAUSE_LABEL + r"(?:" + _ACT_NOUNS + r"(?![a-z])[^.;]{0,300}?)?"
+                                r"(?:\s+se)?[*_\s]*$")
+_ACT_HEADING = re.compile(r"(?:^|\n)" + _CLAUSE_LABEL.replace("(?:[*#_\\s]*)", "[ \t*#_]*")
+                          + r"(?P<noun>" + _ACT_NOUNS + r")(?![a-z])(?P<rest>[^\n]{0,400})")
 _PARAGRAPH_END = re.compile(r"(?:[.;:]\s*\n|\n\s*\n)")
 # Where a clause ends: "; ", ". " + capital or end of line, ":" (a new wording follows).
 _CLAUSE_END = re.compile(r";|:|\.(?=\s*(?:\n|$))|\.\s+(?=[A-ZÁÉÍÓÚÑ])|\n\s*\n")
@@ -59,6 +70,24 @@ _LIST_GAP = re.compile(r"^\s?(?:,|;)?\s?(?:(?:y|e)\s+|asi\s+como\s+)?(?:(?:el|la
                        r"(?:del?|de\s+la)\s+)?$")
 _REGLAMENTO_GAP = re.compile(r"reglamento\s+(?:general\s+)?(?:de\s+la|del|de)\s+$")
 MAX_OBJECT_GAP = 200      # characters between the verb and its first object
+_APPROVED_BY = re.compile(r"aprobad[oa]s?\s+(?:por|mediante|a\s+traves\s+del?|con)"
+                          r"(?:\s+|(?=[*_\[]))"  # "aprobado por[Decreto ...](enlace)"
+                          r"(?:(?:el|la)\s+)?[*_\[]*")
+_REGLAMENTO_BEFORE = re.compile(r"reglamento[^.;]{0,150}?(?:de\s+la|del|de)\s+[*_\[]*$")
+_REGLAMENTO_WORD = re.compile(r"reglamento")
+_OWN_REGLAMENTO = re.compile(r"(?:^|[^a-z])(?:y|e)\s+(?:su|sus)\s+reglamento")
+# "... las siguientes leyes:", "... los siguientes decretos supremos:", "... las siguientes
+# disposiciones:"
+_LIST_INTRO = re.compile(r"(?:el|la|los|las)\s+siguientes?\s+(?P<noun>[a-z]+(?:\s+(?:de\s+)?"
+                         r"(?!que)[a-z]+)?)\s*:?\s*$|siguientes?\s+(?P<any>normas|disposiciones|"
+                         r"dispositivos)")
+_NEXT_CLAUSE = re.compile(r"\n[ \t*#_]*(?:articulo|art\.|disposicion|(?:primer|segund|tercer|"
+                          r"cuart|quint|sext|septim|setim|octav|noven|decim|unic)[oa]\s?[.:-]|por\s+tanto"
+                          r"|registrese|comuniquese|mando\s+se|dado\s+en)")
+_BARE_ITEM = re.compile(r"(?<![\w.-])\d{1,6}(?:-\d{2,4}(?:-[a-z]{1,10}(?:-[a-z]{1,10}){0,3})?)?"
+                        r"(?![\w.])")
+_HEADING_LINK = re.compile(r"^\s*(?:de|del|de\s+la|de\s+los|de\s+las|al|a\s+la|en\s+(?:el|la))"
+                           r"\s+[^.;]{0,200}?(?:de\s+la|del|de|al|a\s+la|en\s+(?:el|la))?\s*[*_\[]*$")
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,13 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
         evidence = " ".join(text[start:end].split())
         if len(evidence) > EVIDENCE_CHARS:
             evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
+        if kind != "reglamenta":
+            objects = _approving_decrees(folded, verb.end(), end, objects, citations, starts)
+            if folded[end - 1:end] == ":" and _LIST_INTRO.search(folded, verb.end(), end):
+                listed = _listed_norms(text, folded, end, citations, starts)
+                objects += listed
+                if listed:
+                    end = listed[-1].end
         for n, target in enumerate(objects):
             if target.kind == "CONST":
                 continue
@@ -121,7 +157,95 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
             if kind == "reglamenta":
                 articles = ()
             out.append(RelationMention(kind, target, tuple(articles), start, end, evidence))
+    out += _heading_mentions(text, folded, citations, starts, out)
     return _unique(out)
+
+
+def _approving_decrees(folded: str, verb_end: int, clause_end: int, objects: list[Citation],
+                       citations: list[Citation], starts: list[int]) -> list[Citation]:
+    """A reglamento is the decree that approved it: "Derógase el Reglamento de la Ley
+    N° 29033, ..., aprobado por Decreto Supremo N° 003-2008-VIVIENDA" repeals the decree,
+    not the law; "el Decreto Legislativo N° 1131 ... y su Reglamento ... aprobado por
+    Decreto Supremo N° 036-2013-PCM" repeals both."""
+    out: list[Citation] = []
+    for n, target in enumerate(objects):
+        before = folded[(objects[n - 1].end if n else verb_end):target.start]
+        limit = objects[n + 1].start if n + 1 < len(objects) else clause_end
+        approving = _APPROVED_BY.search(folded, target.end, min(limit, target.end + 400))
+        decree = _inside(citations, starts, approving.end()) if approving else None
+        if decree is None or decree.start != approving.end() or decree in objects:  # type: ignore[union-attr]
+            out.append(target)
+            continue
+        between = folded[target.end:approving.start()]  # type: ignore[union-attr]
+        if _REGLAMENTO_BEFORE.search(before) and not _REGLAMENTO_WORD.search(between):
+            out.append(decree)                 # the reglamento of the law, approved by it
+        elif _OWN_REGLAMENTO.search(between):
+            out += [target, decree]            # the law and its reglamento
+        else:
+            out.append(target)
+    return out
+
+
+def _listed_norms(text: str, folded: str, pos: int, citations: list[Citation],
+                  starts: list[int]) -> list[Citation]:
+    """The norms listed after "Déjanse sin efecto las siguientes disposiciones:" (cited
+    in full), or after "... las siguientes leyes:" (bare numbers of that type), up to the
+    next clause label."""
+    stop = _NEXT_CLAUSE.search(folded, pos, pos + 20000)
+    end = stop.start() if stop else min(len(folded), pos + 20000)
+    cited = [c for c in citations[bisect.bisect_left(starts, pos):] if c.start < end]
+    if cited:
+        return cited
+    intro = _LIST_INTRO.search(folded, max(0, pos - 300), pos)
+    kind = _kind_named(intro.group("noun") or "") if intro else ""
+    if kind not in KINDS:
+        return []
+    out = []
+    for item in _BARE_ITEM.finditer(folded, pos, end):
+        found = parse_norm_reference(item.group(0), kind)
+        if found is not None and found.kind == kind:
+            out.append(replace(found, start=item.start(), end=item.end(), text=item.group(0)))
+    return out
+
+
+def _kind_named(noun: str) -> str:
+    """The type of a plural noun: "leyes" -> LEY, "decretos supremos" -> DS."""
+    for candidate in (noun, " ".join(re.sub(r"(?<=[^aeiou])es$|(?<=[aeiou])s$", "", w)
+                                     if w not in ("de", "del") else w for w in noun.split())):
+        kind = normalize_type(candidate)
+        if kind in KINDS:
+            return kind
+    return ""
+
+
+def _heading_mentions(text: str, folded: str, citations: list[Citation], starts: list[int],
+                      found: list[RelationMention]) -> list[RelationMention]:
+    """Acts named by a clause's heading ("Artículo 2. Modificación del artículo 51 del
+    Decreto Legislativo 052 ...") when the clause's own verb did not give them (a garbled
+    "Modifácase", a verb with no object of its own)."""
+    known = {(m.kind, m.target.canonical_id) for m in found}
+    out = []
+    for heading in _ACT_HEADING.finditer(folded):
+        kind = "deroga" if heading.group("noun").startswith("deroga") else "modifica"
+        rest_start, rest_end = heading.span("rest")
+        i = bisect.bisect_left(starts, rest_start)
+        previous = None
+        while i < len(citations) and citations[i].start < rest_end:
+            target = citations[i]
+            i += 1
+            gap = folded[previous.end if previous else rest_start:target.start]
+            if not (_LIST_GAP.match(gap) if previous else _HEADING_LINK.match(gap)):
+                break      # the first norm named, and those listed with it
+            if not previous and _REGLAMENTO_BEFORE.search(gap) and not _APPROVED_BY.search(gap):
+                break      # "Modificación ... del Reglamento de la Ley N° 30003": not the law
+            previous = target
+            if target.kind == "CONST" or (kind, target.canonical_id) in known:
+                continue
+            known.add((kind, target.canonical_id))
+            evidence = " ".join(text[heading.start():rest_end].split())[:EVIDENCE_CHARS]
+            out.append(RelationMention(kind, target, tuple(target.articles or articles_in(
+                text[rest_start:target.start])), heading.start(), rest_end, evidence))
+    return out
 
 
 def _paragraph_start(folded: str, pos: int) -> int:
@@ -148,6 +272,10 @@ def _is_operative(text: str, folded: str, pos: int) -> bool:
     # told from a sentence by its capitals.
     titled = _LABEL_HEADING.match(" ".join(text[para:pos].split()))
     if titled and not re.search(r"[a-záéíóúñü]", titled.group("heading")):
+        return True
+    # National laws: "ÚNICA. Derogación Derógase ...", "Artículo único. Modificación de la
+    # Ley 29735 ... Se modifica ...": a label, a heading naming the act, then the verb.
+    if _LABEL_ACT_HEADING.match(prefix):
         return True
     return bool(_SUBJECT.search(prefix + " ")) and len(prefix) <= 160
 

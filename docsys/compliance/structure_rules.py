@@ -7,7 +7,8 @@ sections that divide a text (each found by its heading, and running to the next 
 found), and the rules::
 
     doc_types:
-      RGM: '^resolucion\\s+de\\s+gerencia\\s+municipal'
+      RGM:            # no pattern: the names of search/doc_types.yaml
+      RA: '^resolucion\\s+de\\s+alcaldia'
     sections:
       considerando: {label: CONSIDERANDO, heading: '^considerando\\s*:?'}
     rules:
@@ -43,12 +44,22 @@ import yaml
 
 from docsys.compliance.citations import Citation, extract_citations
 from search.folding import fold
+from search.registry import name_pattern, registry
 from docsys.errors import ValidationError
 
 RULES_DIR = Path(__file__).with_name("rules")
 CHECKS = ("section", "cites", "pattern", "absent", "order")
 DETECT_CHARS = 600          # a type is recognised by a heading among the first characters
 _FLAGS = re.MULTILINE
+
+
+def _registry_heading(code: str, source: str) -> str:
+    """A type written without a pattern ("RGM:") is recognised by the registry's names
+    (search/doc_types.yaml), as the importer and the citation extractor recognise it."""
+    doc_type = registry().get(code)
+    if doc_type is None or not doc_type.names:
+        raise RulesError(f"{source}: el tipo {code} no está en search/doc_types.yaml.")
+    return r"^\s*(?:" + "|".join(name_pattern(n, plural=False) for n in doc_type.names) + ")"
 
 
 class RulesError(ValidationError):
@@ -109,8 +120,13 @@ def parse_rules(data, source: str) -> RuleSet:
     doc_types = data.get("doc_types")
     if not isinstance(doc_types, dict) or not doc_types:
         raise RulesError(f"{source}: falta «doc_types» (tipo: encabezado que lo reconoce).")
-    types = {str(code).upper(): _compile(p, f"{source}: doc_types.{code}")
+    types = {str(code).upper(): _compile(p if p else _registry_heading(str(code), source),
+                                         f"{source}: doc_types.{code}")
              for code, p in doc_types.items()}
+    unknown = sorted(set(types) - set(registry().codes()))
+    if unknown:
+        raise RulesError(f"{source}: tipos que no están en search/doc_types.yaml: "
+                         + ", ".join(unknown) + ".")
     sections = {}
     for key, spec in (data.get("sections") or {}).items():
         if not isinstance(spec, dict):

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from docsys.archive.frontmatter import read_structured
 from docsys.archive.metadata import guess_metadata
+from docsys import blobs
 from docsys.archive.service import import_directory
 from docsys.compliance.citations import extract_citations
 from docsys.db import transaction
-from docsys.models import Document, SourceRelation
+from docsys.models import ArchivedNorm, Document, ImportedFile, SourceRelation
 from search.numbers import find_number_in_query, number_key
 from search.registry import registry
 
@@ -81,3 +82,66 @@ def test_a_national_framework_imports_with_its_source_relations(importer, tmp_pa
         assert by_27741 and by_27741[0].kind == "modifica"
         assert by_27741[0].by_document_id is not None   # the modifying law is in the archive
         assert target.legal_status in ("modificada", "derogada")
+
+
+@needs_corpus
+def test_structured_files_commit_together_and_a_bad_one_rolls_back_alone(importer, tmp_path,
+                                                                          monkeypatch):
+    folder = tmp_path / "grupo"
+    folder.mkdir()
+    for name in SLICE:
+        shutil.copy(CORPUS / name, folder / name)
+    shutil.copy(CORPUS / SLICE[0], folder / "ZZ-copia.md")  # same bytes, same group
+    bad = (CORPUS / "DU-039-2000.md").read_bytes()
+    real_put = blobs.put
+
+    def disk_fails_for_one(session, blob_dir, data, mimetype, **options):
+        if data == bad:  # a write error on this file's original only
+            raise OSError(28, "No space left on device")
+        return real_put(session, blob_dir, data, mimetype, **options)
+
+    monkeypatch.setattr(blobs, "put", disk_fails_for_one)
+    summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
+    assert sorted(f.filename for f in summary.imported) == sorted(
+        n for n in SLICE if n != "DU-039-2000.md")
+    assert [f.filename for f in summary.duplicates] == ["ZZ-copia.md"]
+    assert [(f.filename, f.code) for f in summary.failed] == [("DU-039-2000.md", "unexpected")]
+    with transaction(importer.factory) as session:
+        assert len(session.scalars(select(ArchivedNorm)).all()) == len(SLICE) - 1
+        records = {r.filename: r.status for r in session.scalars(select(ImportedFile))}
+        assert records["DU-039-2000.md"] == "failed" and records["ZZ-copia.md"] == "duplicate"
+        for norm in session.scalars(select(ArchivedNorm)):  # every original is on disk
+            assert blobs.get(importer.settings.blob_dir, norm.original_sha256)
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("## **DECRETO SUPREMO Nº** 001-2013-SA\n\nEL PRESIDENTE DE LA REPÚBLICA", ("DS", 1, 2013)),
+    ("## RESOLUCION MINISTERIAL N**º** 026-2021-MINSA (\\*)\n\nLima, 8 de enero del 2021",
+     ("RM", 26, 2021)),
+    ("LEY Nº 27972\n\nEL PRESIDENTE DE LA REPÚBLICA\n\nLima, 26 de mayo de 2003",
+     ("LEY", 27972, 2003)),
+])
+def test_national_headings_as_el_peruano_and_spij_print_them(heading, expected):
+    meta = guess_metadata("# Aprueban algo\n" + heading + "\n\nCONSIDERANDO:\n\nQue, ...")
+    assert (meta.doc_type, meta.number, meta.year) == expected
+    assert "doc_type" not in meta.to_confirm() and "number" not in meta.to_confirm()
+
+
+def test_a_number_in_a_concordancias_block_is_not_the_norms():
+    meta = guess_metadata("# Creando distritos\n\n**CONCORDANCIAS: [Ley N° 31092]**\n\n"
+                          "El Congreso ha dado la ley siguiente:")
+    assert meta.number != 31092
+
+
+def test_a_gazette_page_with_several_norms_goes_to_review():
+    page = ("DECRETO SUPREMO N° 004-2019-JUS\n\nAprueban el TUO...\n\n"
+            "RESOLUCIÓN MINISTERIAL N° 0291-2006-VIVIENDA\n\nDesignan...\n")
+    meta = guess_metadata(page)
+    assert "doc_type" in meta.to_confirm() and any("varias normas" in n for n in meta.notes)
+
+
+def test_structure_rules_read_the_registry():
+    from docsys.compliance.structure_rules import detect_doc_type
+    heading = "RESOLUCIÓN GERENCIAL MUNICIPAL N° 045-2024-GM-MDM\n\nVISTO: ..."
+    assert detect_doc_type(heading) == "RGM"
+    assert detect_doc_type("RESOLUCIÓN GERENCIAL N° 4-2024-GDUR-MDM\n") == "RG"

@@ -67,3 +67,18 @@ def test_a_clause_repeated_is_one_relation():
     text = ("Artículo 1.- DERÓGUESE la Ordenanza N° 5-2020-MDM.\n"
             "Artículo 2.- DERÓGUESE la Ordenanza N° 5-2020-MDM.")
     assert rel(text) == [("deroga", "OM-5-2020", ())]
+
+
+def test_a_reglamento_heading_is_not_the_law_it_regulates():
+    text = ("QUINTA. Modificación de los artículos 13 y 30 del Reglamento de la Ley N° 30003, "
+            "Ley que regula el Régimen Especial de Seguridad Social\n\nSe modifican los "
+            "artículos 13 y 30 del citado Reglamento.")
+    assert [m.target.canonical_id for m in find_relations(text)] == []
+
+
+def test_a_reglamento_approved_by_a_linked_decree_is_that_decree():
+    text = ("Artículo 2.- Derógase el Reglamento de la Ley Nº 29033, Ley de Creación del Bono "
+            "del Buen Pagador, aprobado por[Decreto Supremo Nº 003-2008-VIVIENDA]"
+            "(/spij-ext-web/detallenorma/H672513).")
+    assert [(m.kind, m.target.canonical_id) for m in find_relations(text)] == [
+        ("deroga", "DS-3-2008-VIVIENDA")]
