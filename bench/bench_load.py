@@ -63,7 +63,8 @@ def _env(instance: Path, url: str, archive: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"DOCSYS_INSTANCE_DIR": str(instance), "DOCSYS_DATABASE_URL": url,
                 "DOCSYS_SECRET_KEY": "bench-secret-key", "DOCSYS_LOG_FORMAT": "text",
-                "DOCSYS_DEMO_ARCHIVE_SIZE": str(archive), "FLASK_APP": "wsgi"})
+                "DOCSYS_DEMO_ARCHIVE_SIZE": str(archive), "FLASK_APP": "wsgi",
+                "DOCSYS_DEMO_PKI": "1"})  # the demo's signers, as scripts/setup.sh run
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
 
