@@ -13,8 +13,12 @@ number of users: requests/s, p50/p95/p99 (ms) overall and per operation, 5xx and
 errors, read-your-writes misses, and the machine's load average (other work on the machine
 counts: say so when quoting the figures).
 
+With ``--documents N`` each instance also gets N documents seeded as bench/bench_inbox.py
+does (plain INSERTs; in the search index only with ``--reindex``, done before serving).
+
 Run: .venv/bin/python bench/bench_load.py [--users 10,50] [--seconds 20]
-       [--configs sqlite-1,pg-1,pg-2] [--archive 20] [--postgres URL] [--cache DIR]
+       [--configs sqlite-1,pg-1,pg-2] [--archive 20] [--documents 0 [--reindex]] [--postgres URL]
+       [--cache DIR]
 """
 from __future__ import annotations
 
@@ -59,7 +63,8 @@ def _env(instance: Path, url: str, archive: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"DOCSYS_INSTANCE_DIR": str(instance), "DOCSYS_DATABASE_URL": url,
                 "DOCSYS_SECRET_KEY": "bench-secret-key", "DOCSYS_LOG_FORMAT": "text",
-                "DOCSYS_DEMO_ARCHIVE_SIZE": str(archive), "FLASK_APP": "wsgi"})
+                "DOCSYS_DEMO_ARCHIVE_SIZE": str(archive), "FLASK_APP": "wsgi",
+                "DOCSYS_DEMO_PKI": "1"})  # the demo's signers, as scripts/setup.sh run
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
 
@@ -72,7 +77,25 @@ def _flask(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def prepare(instance: Path, url: str, archive: int) -> tuple[dict[str, str], dict[str, str]]:
+def add_documents(url: str, count: int) -> None:
+    """``count`` more documents (bench/bench_inbox.py's seeding: plain INSERTs, seeded
+    random office, type, state and last change): the Bandeja and the lists page through
+    them; the search index gets them only with --reindex."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_inbox import populate
+
+    from docsys.db import make_engine, make_session_factory
+    engine = make_engine(url)
+    populate(make_session_factory(engine), count, random.Random(16))
+    if engine.dialect.name == "postgresql":  # what autovacuum does in service
+        from sqlalchemy import text
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def prepare(instance: Path, url: str, archive: int, documents: int = 0,
+            reindex: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """The demo in a new instance (or one prepared before, with --cache); API tokens."""
     env = _env(instance, url, archive)
     marker = instance / "bench-ready"
@@ -80,8 +103,13 @@ def prepare(instance: Path, url: str, archive: int) -> tuple[dict[str, str], dic
         started = time.monotonic()
         _flask(env, "init")
         _flask(env, "demo")
+        if documents:
+            add_documents(url, documents)
+            if reindex:  # before serving, so the server is not measured while rebuilding
+                _flask(env, "reindex", "--quiet")
         marker.write_text("1")
-        print(f"  demo cargada en {time.monotonic() - started:.0f} s", flush=True)
+        print(f"  demo{f' + {documents} documentos' if documents else ''} cargada en "
+              f"{time.monotonic() - started:.0f} s", flush=True)
     tokens = {user: _flask(env, "create-token", user, "--name", "bench").strip().splitlines()[-1]
               for user in DRAFTERS}
     return env, tokens
@@ -283,6 +311,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--configs", default="sqlite-1,pg-1,pg-2")
     parser.add_argument("--archive", type=int, default=20, help="normas importadas al archivo")
+    parser.add_argument("--documents", type=int, default=0,
+                        help="documentos más, sembrados como en bench_inbox.py (p. ej. 50000)")
+    parser.add_argument("--reindex", action="store_true",
+                        help="indexar también esos documentos antes de servir (lento)")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--cache", default=None,
                         help="carpeta donde guardar las instancias preparadas (se reutilizan)")
@@ -291,7 +323,8 @@ def main() -> None:
     work = Path(args.cache or tempfile.mkdtemp(prefix="docsys-bench-load-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"docsys bench_load: {os.cpu_count()} núcleos, load1 al empezar "
-          f"{os.getloadavg()[0]:.1f}, {args.seconds:.0f} s por nivel", flush=True)
+          f"{os.getloadavg()[0]:.1f}, {args.seconds:.0f} s por nivel, "
+          f"{args.documents} documentos sembrados de más", flush=True)
     prepared: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     schemas = []
     try:
@@ -314,7 +347,8 @@ def main() -> None:
                         schemas.append(schema)
                     url = f"{args.postgres}?options=-csearch_path%3D{schema}"
                 print(f"preparando {kind} ...", flush=True)
-                prepared[kind] = prepare(work / kind, url, args.archive)
+                prepared[kind] = prepare(work / kind, url, args.archive, args.documents,
+                                         args.reindex)
             env, tokens = prepared[kind]
             server = Server(env, int(workers), work / f"gunicorn-{config}.log")
             try:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from docsys import migrate
@@ -263,9 +264,23 @@ def _sqlite_copy(source_path: Path, target_path: Path) -> None:
         source.close()
 
 
+def _pg_extensions(engine: Engine) -> None:
+    """The extensions the schema's indexes use (migration 0016: pg_trgm, in public). A dump
+    of one schema does not carry them: a new database needs them before pg_restore."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(1602160216)"))  # as migration 0016
+            if conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) is None:
+                conn.execute(text("CREATE EXTENSION pg_trgm WITH SCHEMA public"))
+    except SQLAlchemyError as exc:
+        raise BackupError("No se pudo crear la extensión pg_trgm que usa el esquema "
+                          f"(el usuario de la base necesita ese permiso): {exc}") from exc
+
+
 def _pg_restore(dump: Path, engine: Engine, schema: str) -> None:
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    _pg_extensions(engine)
     _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
           f"--dbname={libpq_url(engine)}", str(dump)])
 
@@ -378,6 +393,7 @@ def _verify_pg(settings, src: Path, manifest: dict, engine: Engine, report: Veri
         scratch_url = engine.url.set(database=name)
         scratch = create_engine(scratch_url)
         try:
+            _pg_extensions(scratch)
             _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
                   f"--dbname={libpq_url(scratch)}", str(_database_file(src, manifest))])
             report.add("base de datos", True,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, inspect
+from sqlalchemy import (JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, func,
+                        inspect, literal_column)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docsys.db import Base
@@ -23,7 +24,14 @@ class Document(Base):
                       # the Bandeja pages through documents by last change (keyset); a
                       # (status, updated_at) index made SQLite sort whole states instead
                       # (bench/bench_inbox.py)
-                      Index("ix_documents_updated_at", "updated_at", "id"))
+                      Index("ix_documents_updated_at", "updated_at", "id"),
+                      # PostgreSQL only: the Bandeja's substring search (migration 0016)
+                      *(Index(name, func.lower(literal_column(column)), postgresql_using="gin",
+                              postgresql_ops={f"lower_{n}": "gin_trgm_ops"})
+                        .ddl_if(dialect="postgresql")
+                        for n, (name, column) in enumerate(
+                            (("ix_documents_title_trgm", "title"),
+                             ("ix_documents_number_trgm", "official_number")), start=1)))
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(1000))

@@ -197,6 +197,14 @@ def _bandeja_search_filters_and_keyset_paging(session_factory):
         assert pages == 3
         oldest = inbox.inbox_page(s, asesor, inbox.InboxFilters(q="caja chica", sort="antiguos"))
         assert [r.document.id for r in oldest.rows] == seen[::-1]
+        filters, ascending = inbox.InboxFilters(q="caja chica", sort="antiguos"), []
+        while True:  # the cursor seeks the other way too, ties included
+            page = inbox.inbox_page(s, asesor, filters, page_size=2)
+            ascending += [r.document.id for r in page.rows]
+            if not page.next_cursor:
+                break
+            filters.after = page.next_cursor
+        assert ascending == seen[::-1]
         by_office = inbox.inbox_page(s, asesor, inbox.InboxFilters.from_args(
             {"oficina": "gdur", "tipo": "rgm", "estado": "nada", "despues": "%%%"}))
         assert [r.document.id for r in by_office.rows] == [other]
