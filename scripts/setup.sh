@@ -95,7 +95,8 @@ case "$mode" in
     .venv/bin/lint-imports --no-cache
     echo "==> mypy"
     .venv/bin/mypy
-    exec .venv/bin/pytest "$@"
+    # Two workers (pytest-xdist): every test owns its database schema, files and ports.
+    exec .venv/bin/pytest -n 2 "$@"
     ;;
   *)
     echo "uso: bash scripts/setup.sh run|test [argumentos de pytest]" >&2

@@ -5,6 +5,12 @@ installation's key (``DOCSYS_KEYSTORE_KEY``, or a key generated once in the inst
 directory and readable only by its owner). The passphrase itself is never stored: it is
 used once, to open the file. A signer may instead present the file and passphrase when
 signing; then nothing is stored at all.
+
+With a holder's secret (``holder_secret``), the file is also sealed under a key derived from
+it (:meth:`KeyStore.seal_for_holder`): the server alone can then no longer open it, and
+:func:`load_credential` needs that secret. Credentials stored without one keep opening as
+before; :func:`needs_reentry` tells them apart so the holder can be asked to store theirs
+again.
 """
 from __future__ import annotations
 
@@ -19,7 +25,13 @@ from docsys.config import generated_secret
 from docsys.errors import NotFound, ValidationError
 from docsys.models import SigningCredential, User
 from docsys.signing import identity
-from docsys.signing.keystore import MAX_PKCS12_BYTES, Credential, KeyStore, open_pkcs12
+from docsys.signing.keystore import (
+    MAX_PKCS12_BYTES,
+    Credential,
+    KeyStore,
+    needs_holder_secret,
+    open_pkcs12,
+)
 
 _keystores: dict[str, KeyStore] = {}
 
@@ -55,16 +67,21 @@ def open_presented(p12_bytes: bytes, passphrase: str) -> Credential:
 
 
 def store_credential(session: Session, settings, user: User, p12_bytes: bytes,
-                     passphrase: str) -> SigningCredential:
+                     passphrase: str, holder_secret: str | None = None) -> SigningCredential:
     """Check the certificate opens, is ``user``'s own (their DNI) and chains to a trusted
-    root, then keep it sealed for ``user``."""
+    root, then keep it sealed for ``user`` (also under ``holder_secret`` when given)."""
     credential = open_presented(p12_bytes, passphrase)
     identity.accept(settings, user, credential.cert, credential.chain)
     bare = pkcs12.serialize_key_and_certificates(
         name=credential.info.common_name.encode("utf-8"), key=credential.key,
         cert=credential.cert, cas=list(credential.chain) or None,
         encryption_algorithm=serialization.NoEncryption())
-    sealed = keystore(settings).seal(bare, None, associated_data=_associated(user))
+    store = keystore(settings)
+    if holder_secret is None:
+        sealed = store.seal(bare, None, associated_data=_associated(user))
+    else:
+        sealed = store.seal_for_holder(bare, None, holder_secret,
+                                       associated_data=_associated(user))
     row = session.scalar(select(SigningCredential).where(SigningCredential.user_id == user.id))
     if row is None:
         row = SigningCredential(user_id=user.id)
@@ -82,12 +99,28 @@ def stored_credential(session: Session, user: User) -> SigningCredential | None:
     return session.scalar(select(SigningCredential).where(SigningCredential.user_id == user.id))
 
 
-def load_credential(session: Session, settings, user: User) -> Credential:
-    """The user's stored certificate, opened (it must still be valid to sign)."""
+def needs_reentry(row: SigningCredential) -> bool:
+    """Whether a stored credential is sealed with the installation key only (stored before
+    holder sealing): usable by the server alone, so its holder should store it again."""
+    return not needs_holder_secret(row.sealed)
+
+
+def load_credential(session: Session, settings, user: User,
+                    holder_secret: str | None = None) -> Credential:
+    """The user's stored certificate, opened (it must still be valid to sign). A
+    holder-sealed one needs ``holder_secret``; a wrong one is a Spanish 400."""
     row = stored_credential(session, user)
     if row is None:
         raise NotFound(f"{user.full_name} no tiene un certificado digital registrado en docsys.")
-    bare = keystore(settings).open(row.sealed, associated_data=_associated(user))
+    store = keystore(settings)
+    if needs_holder_secret(row.sealed):
+        if not holder_secret:
+            raise ValidationError(
+                f"El certificado de {user.full_name} solo se usa con su clave de firma.")
+        bare = store.open_for_holder(row.sealed, holder_secret,
+                                     associated_data=_associated(user))
+    else:
+        bare = store.open(row.sealed, associated_data=_associated(user))
     return open_pkcs12(bare, None)
 
 

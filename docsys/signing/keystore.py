@@ -15,6 +15,17 @@ own key, HKDF-SHA256(root key, random salt). The key id (derived from the root k
 secret itself) tells "sealed under another master secret" apart from "damaged". The header and
 the caller's ``associated_data`` (for instance the user's id) are authenticated, so a blob
 cannot be moved to another user's record unnoticed.
+
+Holder-sealed blobs (``DKS2``, :meth:`KeyStore.seal_for_holder`) add an inner layer the server
+cannot open alone: the PKCS#12 is first encrypted under scrypt(holder's secret, random salt),
+then that is sealed as above::
+
+    b"DKS2" | key id (8) | salt (16) | nonce (12) |
+        AES-GCM( holder salt (16) | holder nonce (12) | AES-GCM(PKCS#12) )
+
+The installation layer stays outside, so a stolen database alone does not even allow
+guessing the holder's secret offline. ``DKS1`` blobs (installation key only) still open with
+:meth:`KeyStore.open`; :func:`needs_holder_secret` tells them apart.
 """
 from __future__ import annotations
 
@@ -43,9 +54,12 @@ MAX_PKCS12_BYTES = 1024 * 1024
 MIN_MASTER_KEY_CHARS = 16
 
 _MAGIC = b"DKS1"
+_MAGIC_HOLDER = b"DKS2"
 _KID_LEN, _SALT_LEN, _NONCE_LEN, _TAG_LEN = 8, 16, 12, 16
 _HEADER_LEN = len(_MAGIC) + _KID_LEN + _SALT_LEN + _NONCE_LEN
 _SCRYPT_SALT = b"docsys/keystore/root-key/v1"
+_HOLDER_AAD = b"docsys/keystore/holder-layer/v1"
+MIN_HOLDER_SECRET_CHARS = 6
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey \
     | ed448.Ed448PrivateKey
@@ -220,6 +234,25 @@ def open_pkcs12(p12_bytes: bytes, passphrase: str | bytes | None, *,
     return Credential(key=key, cert=cert, chain=tuple(others))
 
 
+def needs_holder_secret(sealed: bytes) -> bool:
+    """Whether a sealed blob also needs its holder's secret (``DKS2``) to be opened."""
+    return bool(sealed) and sealed.startswith(_MAGIC_HOLDER)
+
+
+def _holder_key(secret: str, salt: bytes) -> AESGCM:
+    """The slow part an attacker must repeat per guess: scrypt (n=2^15, r=8: 32 MiB)."""
+    key = Scrypt(salt=salt, length=32, n=2 ** 15, r=8, p=1).derive(secret.encode("utf-8"))
+    return AESGCM(key)
+
+
+def _check_holder_secret(secret: str | None) -> str:
+    if not isinstance(secret, str) or len(secret) < MIN_HOLDER_SECRET_CHARS:
+        raise ValidationError(
+            "Su clave de firma debe tener al menos "
+            f"{MIN_HOLDER_SECRET_CHARS} caracteres.")
+    return secret
+
+
 class KeyStore:
     """Seals and opens signers' PKCS#12 files with a key derived from ``master_key`` (a
     secret from the environment, at least 16 characters; 32+ random characters advised)."""
@@ -244,20 +277,55 @@ class KeyStore:
                    info=b"docsys/keystore/pkcs12/v1").derive(self._root)
         return AESGCM(key)
 
+    def _seal_layer(self, magic: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
+        salt, nonce = os.urandom(_SALT_LEN), os.urandom(_NONCE_LEN)
+        header = magic + self._kid + salt + nonce
+        return header + self._blob_key(salt).encrypt(nonce, plaintext, header + associated_data)
+
     def seal(self, p12_bytes: bytes, passphrase: str | bytes | None, *,
              associated_data: bytes = b"") -> bytes:
         """Check the PKCS#12 opens with ``passphrase`` and can sign now, then encrypt it.
         The passphrase is only used for that check; it is not part of the result."""
         open_pkcs12(p12_bytes, passphrase)
+        return self._seal_layer(_MAGIC, bytes(p12_bytes), associated_data)
+
+    def seal_for_holder(self, p12_bytes: bytes, passphrase: str | bytes | None,
+                        holder_secret: str, *, associated_data: bytes = b"") -> bytes:
+        """Like :meth:`seal`, with an inner layer under a key derived from ``holder_secret``
+        (which is not stored): the result opens only with the installation key *and* it."""
+        secret = _check_holder_secret(holder_secret)
+        open_pkcs12(p12_bytes, passphrase)
         salt, nonce = os.urandom(_SALT_LEN), os.urandom(_NONCE_LEN)
-        header = _MAGIC + self._kid + salt + nonce
-        ciphertext = self._blob_key(salt).encrypt(nonce, bytes(p12_bytes),
-                                                  header + associated_data)
-        return header + ciphertext
+        inner = salt + nonce + _holder_key(secret, salt).encrypt(
+            nonce, bytes(p12_bytes), _HOLDER_AAD + associated_data)
+        return self._seal_layer(_MAGIC_HOLDER, inner, associated_data)
+
+    def open_for_holder(self, sealed: bytes, holder_secret: str, *,
+                        associated_data: bytes = b"") -> bytes:
+        """The PKCS#12 bytes of a holder-sealed blob; a wrong secret is a Spanish 400."""
+        if not needs_holder_secret(sealed):
+            raise ValidationError(
+                "El certificado guardado no está protegido con su clave de firma; "
+                "regístrelo de nuevo en «Mi certificado».")
+        inner = self._open_layer(sealed, _MAGIC_HOLDER, associated_data)
+        if not isinstance(holder_secret, str) or not holder_secret:
+            raise ValidationError("Escriba su clave de firma.")
+        salt, nonce = inner[:_SALT_LEN], inner[_SALT_LEN:_SALT_LEN + _NONCE_LEN]
+        try:
+            return _holder_key(holder_secret, salt).decrypt(
+                nonce, inner[_SALT_LEN + _NONCE_LEN:], _HOLDER_AAD + associated_data)
+        except InvalidTag:
+            raise ValidationError("La clave de firma no es correcta.") from None
 
     def open(self, sealed: bytes, *, associated_data: bytes = b"") -> bytes:
         """The PKCS#12 bytes of a sealed blob (still protected by the signer's passphrase)."""
-        if not sealed or len(sealed) < _HEADER_LEN + _TAG_LEN or not sealed.startswith(_MAGIC):
+        if needs_holder_secret(sealed):
+            raise ValidationError(
+                "Este certificado solo puede usarse con la clave de firma de su titular.")
+        return self._open_layer(sealed, _MAGIC, associated_data)
+
+    def _open_layer(self, sealed: bytes, magic: bytes, associated_data: bytes) -> bytes:
+        if not sealed or len(sealed) < _HEADER_LEN + _TAG_LEN or not sealed.startswith(magic):
             raise ValidationError(
                 "El certificado guardado está dañado o no tiene un formato reconocido.")
         offset = len(_MAGIC)

@@ -48,7 +48,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -438,12 +438,78 @@ def sign_pdf(pdf_bytes: bytes, field_name: str, p12_bytes: bytes, passphrase: st
                                     timestamp_timeout=timestamp_timeout)
 
 
+_FILL_FONT_SIZE = 10.0
+
+
+def _pdf_literal(text: str) -> bytes:
+    """``text`` as a PDF literal string in WinAnsi (Helvetica's encoding), escaped."""
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _text_appearance(writer: IncrementalPdfFileWriter, rect, value: str) -> generic.IndirectObject:
+    """A plain Helvetica appearance of ``value`` for a text widget of ``rect``."""
+    left, bottom, right, top = (float(v) for v in rect)
+    width, height = right - left, top - bottom
+    font = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Font"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
+        generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica"),
+        generic.NameObject("/Encoding"): generic.NameObject("/WinAnsiEncoding")}))
+    baseline = max(1.0, (height - _FILL_FONT_SIZE) / 2 + 2)
+    stream = generic.StreamObject({
+        generic.NameObject("/Type"): generic.NameObject("/XObject"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+        generic.NameObject("/BBox"): generic.ArrayObject(
+            [generic.FloatObject(0), generic.FloatObject(0), generic.FloatObject(width),
+             generic.FloatObject(height)]),
+        generic.NameObject("/Resources"): generic.DictionaryObject({
+            generic.NameObject("/Font"): generic.DictionaryObject(
+                {generic.NameObject("/Helv"): font})}),
+    }, stream_data=(b"/Tx BMC BT /Helv %.1f Tf 1 %.2f Td " % (_FILL_FONT_SIZE, baseline))
+        + _pdf_literal(value) + b" Tj ET EMC")
+    return writer.add_object(stream)
+
+
+def fill_text_fields(writer: IncrementalPdfFileWriter, values: dict[str, str]) -> None:
+    """Set the value (and a visible appearance) of existing text fields, e.g. the number and
+    date of a norm at issuing. For earlier signatures this is form filling, which their
+    DocMDP/FieldMDP allow unless they lock the field; a missing field is refused."""
+    if not values:
+        return
+    acroform = writer.root.get("/AcroForm")
+    found: dict[str, generic.IndirectObject] = {}
+    for ref in (acroform.get_object().get("/Fields", []) if acroform else []):
+        field_dict = ref.get_object()
+        name = str(field_dict.get("/T", ""))
+        if name in values and field_dict.get("/FT") == "/Tx":
+            found[name] = ref
+    missing = sorted(set(values) - set(found))
+    if missing:
+        raise ValidationError(f"El documento no tiene el campo de texto «{missing[0]}».")
+    for name, ref in found.items():
+        field_dict = ref.get_object()
+        field_dict["/V"] = generic.TextStringObject(values[name])
+        widgets = [kid for kid in field_dict.get("/Kids", [])] or [ref]
+        for widget_ref in widgets:
+            widget = widget_ref.get_object()
+            widget["/AP"] = generic.DictionaryObject({
+                generic.NameObject("/N"): _text_appearance(writer, widget["/Rect"],
+                                                           values[name])})
+            writer.mark_update(widget_ref)
+        writer.mark_update(ref)
+
+
 def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Credential,
                              reason: str, location: str = DEFAULT_LOCATION,
                              signer_label: SignerLabel | None = None,
                              timestamp_url: str | None = None, *,
-                             timestamp_timeout: float = 10.0) -> bytes:
-    """:func:`sign_pdf` with an already opened PKCS#12 (see :func:`keystore.open_pkcs12`)."""
+                             timestamp_timeout: float = 10.0,
+                             fill: dict[str, str] | None = None) -> bytes:
+    """:func:`sign_pdf` with an already opened PKCS#12 (see :func:`keystore.open_pkcs12`).
+
+    ``fill``: text fields given their values in the same revision as this signature (the
+    number and date written by the last signer, see :func:`fill_text_fields`)."""
     if reason not in REASONS:
         raise ValidationError(
             "Motivo de firma no admitido. Use uno de: " + "; ".join(REASONS) + ".")
@@ -473,6 +539,7 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
     pdf_signer = signers.PdfSigner(meta, _CredentialSigner(credential), stamp_style=_STYLE,
                                    timestamper=timestamper)
     writer = IncrementalPdfFileWriter.from_reader(reader)
+    fill_text_fields(writer, fill or {})
     text = "\n".join(stamp_lines(label.name, label.position, reason, now))
     try:
         output = pdf_signer.sign_pdf(writer, existing_fields_only=True,

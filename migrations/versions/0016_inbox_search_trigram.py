@@ -11,7 +11,7 @@ The extension is created once per database (the schema's migrations may run in p
 so under an advisory lock) and left in place on downgrade: other schemas may use it.
 
 Revision ID: 0016
-Revises: 0007
+Revises: 0015
 Create Date: 2026-12-06 18:30:00
 """
 from alembic import op
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0007'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -134,3 +134,40 @@ def test_certificate_info_dates_are_readable(people):
     assert info.email == "jmendoza@munimegantoni.gob.pe"
     assert len(info.sha256_fingerprint) == 64
     assert keystore.format_datetime(info.not_before).endswith("(UTC-5)")
+
+
+HOLDER_SECRET = "mi-clave-de-firma-7"
+
+
+def test_holder_sealed_blob_needs_the_holders_secret(store, people):
+    """Sealed under the holder's secret too: the installation key alone no longer opens it,
+    and a wrong secret is a Spanish refusal."""
+    p12 = people["asesor"].p12
+    owner = b"docsys-credential-user-7"
+    sealed = store.seal_for_holder(p12, P12_PASSPHRASE, HOLDER_SECRET, associated_data=owner)
+    assert keystore.needs_holder_secret(sealed)
+    assert p12 not in sealed and HOLDER_SECRET.encode() not in sealed
+    assert store.open_for_holder(sealed, HOLDER_SECRET, associated_data=owner) == p12
+    with pytest.raises(ValidationError, match="clave de firma no es correcta"):
+        store.open_for_holder(sealed, HOLDER_SECRET + "x", associated_data=owner)
+    with pytest.raises(ValidationError, match="solo puede usarse con la clave de firma"):
+        store.open(sealed, associated_data=owner)
+    with pytest.raises(ValidationError, match="no corresponde a este usuario"):
+        store.open_for_holder(sealed, HOLDER_SECRET, associated_data=b"docsys-credential-user-8")
+    with pytest.raises(ValidationError, match="otra clave maestra"):
+        KeyStore(MASTER + "-otra").open_for_holder(sealed, HOLDER_SECRET, associated_data=owner)
+
+
+def test_installation_sealed_blob_is_told_apart(store, people):
+    """A credential stored before holder sealing still opens as before, and is recognised as
+    needing its holder to store it again with a secret."""
+    sealed = store.seal(people["area"].p12, P12_PASSPHRASE)
+    assert not keystore.needs_holder_secret(sealed)
+    assert store.open(sealed) == people["area"].p12
+    with pytest.raises(ValidationError, match="regístrelo de nuevo"):
+        store.open_for_holder(sealed, HOLDER_SECRET)
+
+
+def test_short_holder_secret_is_refused(store, people):
+    with pytest.raises(ValidationError, match="al menos 6 caracteres"):
+        store.seal_for_holder(people["area"].p12, P12_PASSPHRASE, "12345")

@@ -7,6 +7,7 @@ import io
 import random
 import re
 import socket
+import subprocess
 
 import pytest
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -14,10 +15,13 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils import generic
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStamp, TextStampStyle
+from weasyprint import HTML
 
 from docsys.errors import ValidationError
 from docsys.signing import pades
+from docsys.signing.keystore import open_pkcs12
 from docsys.signing.pades import (
     INDETERMINATE,
     INVALID,
@@ -465,3 +469,55 @@ def _signed_during_this_run(moment) -> bool:
     the suite has run, whatever the machine's load."""
     slack = dt.timedelta(minutes=1)
     return NOW - slack <= moment <= dt.datetime.now(dt.timezone.utc) + slack
+
+
+# ------------------------------------------- number and date filled by the last signer
+
+_FORM_HTML = ("<html><body style='font-family:sans-serif'><p>RESOLUCIÓN DE GERENCIA MUNICIPAL"
+              " N° <input type='text' name='NUMERO' style='width:7cm;border:0'></p>"
+              "<p>Camisea, <input type='text' name='FECHA' style='width:4cm;border:0'></p>"
+              "<p>SE RESUELVE: Artículo 1.- Aprobar el plan.</p></body></html>")
+
+
+def test_number_and_date_filled_with_the_final_signature_keep_every_signature_valid(
+        demo_ca, people, nss_dir, tmp_path):
+    """The document flow of issue 12 item 2: each V°B° is signed when given, on a PDF whose
+    number and date are empty text fields; the authority fills them in the revision of the
+    final signature. Three signatures by three people; for pyHanko the earlier ones see only
+    form filling (allowed), for pdfsig all three are valid."""
+    pdf = HTML(string=_FORM_HTML).write_pdf(pdf_forms=True)
+    pdf = prepare_signature_fields(pdf, pades.default_slots(2))
+    for key in SIGNERS:
+        field, reason = SIGNERS[key][4], SIGNERS[key][5]
+        credential = open_pkcs12(people[key].p12, P12_PASSPHRASE)
+        fill = {"NUMERO": "0045-2026-GM-MDM", "FECHA": "6 de diciembre de 2026"} \
+            if field == pades.FINAL_FIELD else None
+        pdf = pades.sign_pdf_with_credential(pdf, field, credential, reason, fill=fill)
+
+    embedded = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    levels = [validate_pdf_signature(sig, skip_diff=False) for sig in embedded]
+    assert [s.field_name for s in embedded] == ["VB_1", "VB_2", "FIRMA"]
+    assert all(status.intact and status.valid and status.docmdp_ok for status in levels)
+    assert [status.modification_level for status in levels] == [
+        pades.ModificationLevel.FORM_FILLING, pades.ModificationLevel.FORM_FILLING,
+        pades.ModificationLevel.NONE]
+    report = verify_pdf(pdf, [demo_ca.cert], allow_fetching=False)
+    assert report.verdict == VALID, report.summary
+    assert [s.signer_dni for s in report.signatures] == [v[3] for v in SIGNERS.values()]
+
+    path = _write(tmp_path, "numerado.pdf", pdf)
+    result = run_pdfsig(path, nss_dir)
+    assert [s.field_name for s in result] == ["VB_1", "VB_2", "FIRMA"]
+    assert all(sig.valid and sig.trusted for sig in result), [s.lines for s in result]
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "0045-2026-GM-MDM" in text and "6 de diciembre de 2026" in text
+
+
+def test_filling_a_missing_text_field_is_refused(people):
+    credential = open_pkcs12(people["gerente"].p12, P12_PASSPHRASE)
+    plain = HTML(string="<p>Sin campos de texto.</p>").write_pdf()
+    unsigned = prepare_signature_fields(plain, [SlotSpec(pades.FINAL_FIELD)])
+    with pytest.raises(ValidationError, match="campo de texto «NUMERO»"):
+        pades.sign_pdf_with_credential(unsigned, pades.FINAL_FIELD, credential,
+                                       pades.REASON_AUTHOR, fill={"NUMERO": "1"})
