@@ -11,7 +11,7 @@ mode="${1:-run}"; shift || true
 RUNTIME_PKGS=(python3 python3-venv python3-dev gcc libpango-1.0-0 libpangoft2-1.0-0
               libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils
               tesseract-ocr tesseract-ocr-spa antiword libreoffice-writer-nogui)
-TEST_PKGS=(postgresql chromium libnss3-tools npm)
+TEST_PKGS=(postgresql chromium libnss3-tools)
 # The browser tests check accessibility with axe-core, loaded from here (outside the repo).
 AXE_PREFIX=/opt/docsys-test-node
 AXE_VERSION=4.14.1
@@ -43,6 +43,9 @@ python_env() {
 }
 
 node_tools() {
+  # npm comes with Node.js where Node.js is installed (NodeSource's package holds Debian's
+  # npm back); Debian's npm only where there is none.
+  command -v npm >/dev/null || apt_install npm
   if [[ ! -f $AXE_PREFIX/node_modules/axe-core/axe.min.js ]]; then
     echo "==> npm install axe-core@$AXE_VERSION"
     npm install --silent --no-audit --no-fund --prefix "$AXE_PREFIX" "axe-core@$AXE_VERSION" >/dev/null
