@@ -260,6 +260,11 @@ class SearchService:
                 waiting = fresh.scalar(select(SearchOutbox.id).where(SearchOutbox.id <= upto)
                                        .limit(1))
             if waiting is None:
+                # The outbox holds pending rows only: some were applied since this search
+                # began, maybe by another process, so the reader must see that commit.
+                refresh = getattr(self._backend, "refresh", None)
+                if refresh is not None:
+                    refresh()
                 return True
             if self.rebuilding or time.monotonic() >= deadline:
                 log.warning("La búsqueda no esperó a la cola de indexación (fila %s).", waiting)

@@ -730,6 +730,14 @@ class EmbeddedBackend:
             raise SearchUnavailable("El índice de búsqueda no está abierto.")
         return self._index
 
+    def refresh(self) -> None:
+        """See every commit made so far, by any process, now. The change check in
+        ``_current`` compares meta.json's inode, time and size, which two commits close
+        together can leave identical (a reused inode within one clock tick); a caller that
+        knows changes were committed elsewhere calls this instead of trusting it."""
+        index = self._current()
+        index.reload()
+
     def damage(self) -> str | None:
         """Why the on-disk index can no longer serve (its folder or live generation was
         removed while running), or None. Cheap: a few ``stat`` calls, for every search."""

@@ -78,6 +78,21 @@ def test_other_instances_follow_the_swap(tmp_path):
     assert set(ids(b.search("", visibility=ALL, per_page=100))) == {d.id for d in CORPUS}
 
 
+def test_refresh_sees_another_instance_commit_its_change_check_missed(tmp_path):
+    """Two commits close together can leave meta.json with the same inode, time and size
+    (issue 16: a save missed by its author's search under load). After the outbox wait
+    the search calls refresh(), which reloads whatever the files' stat says."""
+    a, b = EmbeddedBackend(tmp_path / "idx"), EmbeddedBackend(tmp_path / "idx")
+    a.rebuild(CORPUS[:3])
+    assert b.count() == 3
+    b.index([make_doc(41, "RA", "Resolución sobre el serenazgo nocturno")])
+    meta = a._dir / a._live / "meta.json"
+    st = meta.stat()
+    a._meta_stat = (st.st_ino, st.st_mtime_ns, st.st_size)  # the change check sees nothing
+    a.refresh()
+    assert "doc-41" in ids(a.search("serenazgo nocturno", visibility=ALL))
+
+
 def test_writes_from_another_instance_during_a_rebuild_survive(tmp_path):
     a, b = EmbeddedBackend(tmp_path / "idx"), EmbeddedBackend(tmp_path / "idx")
     a.rebuild(CORPUS)
