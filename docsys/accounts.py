@@ -140,11 +140,7 @@ def user_for_token(session: Session, token: str, touch: Callable[[Any], None] | 
         return None
     if touch is not None and (row.last_used_at is None
                               or now - as_utc(row.last_used_at) >= TOKEN_TOUCH_EVERY):
-        statement = update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
-        if touch is None:
-            session.execute(statement)
-        else:
-            touch(statement)
+        touch(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return row.user
 
 

@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys import audit
-from docsys.config import ensure_instance_dir
+from docsys.config import ensure_instance_dir, owner_only_file
 from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.events import DomainEvent
 from docsys.models import AuditCheckpoint, AuditHead
@@ -63,18 +63,10 @@ def _key_file(settings: Mapping[str, Any]) -> Path:
 
 def _signing_key(settings: Mapping[str, Any]) -> Ed25519PrivateKey:
     """The checkpoint key, generated once, owner-only from creation."""
-    path = _key_file(settings)
-    ensure_instance_dir(path.parent)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(Ed25519PrivateKey.generate().private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption()))
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    pem = owner_only_file(_key_file(settings), lambda: Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    key = serialization.load_pem_private_key(pem, password=None)
     assert isinstance(key, Ed25519PrivateKey)
     return key
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Callable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,18 +26,23 @@ def ensure_instance_dir(instance: Path) -> Path:
     return instance
 
 
-def generated_secret(path: Path) -> str:
-    """A random secret kept in ``path``, created once with owner-only permissions from the
-    start (never readable by others, not even for a moment)."""
+def owner_only_file(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The bytes of ``path``, created once from ``make()`` with owner-only permissions from
+    the start (never readable by others, not even for a moment)."""
     ensure_instance_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
     else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make())
+    return path.read_bytes()
+
+
+def generated_secret(path: Path) -> str:
+    """A random secret kept in ``path`` (see owner_only_file)."""
+    return owner_only_file(path, lambda: secrets.token_urlsafe(48).encode()).decode().strip()
 
 
 def _secret_key(instance: Path) -> str:

@@ -100,6 +100,8 @@ def bookkeeping_write(engine: Engine, statements) -> bool:
     sqlite = engine.dialect.name == "sqlite"
     try:
         with read_only_transactions(), engine.connect() as conn:
+            # the pooled connection's own timeout (DOCSYS_DATABASE_BUSY_TIMEOUT) comes back after
+            usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if sqlite else None
             conn.exec_driver_sql("PRAGMA busy_timeout=200" if sqlite
                                  else "SET LOCAL lock_timeout = '200ms'")
             try:
@@ -109,7 +111,7 @@ def bookkeeping_write(engine: Engine, statements) -> bool:
             finally:
                 conn.rollback()
                 if sqlite:
-                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(usual or 0)}")
                     conn.commit()
         return True
     except DBAPIError:

@@ -393,11 +393,17 @@ def add_comment(session: Session, document: Document, actor: User, body, version
     return comment
 
 
-def resolve_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
-    comment_id = parse_id(comment_id)
-    comment = session.get(Comment, comment_id) if comment_id else None
+def _observation(session: Session, document: Document, comment_id) -> Comment:
+    """An opening comment (not a reply) of ``document``, or NotFound."""
+    number = parse_id(comment_id)
+    comment = session.get(Comment, number) if number else None
     if comment is None or comment.document_id != document.id or comment.thread_id is not None:
         raise NotFound("El comentario no existe.")
+    return comment
+
+
+def resolve_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
+    comment = _observation(session, document, comment_id)
     if not policy.may_resolve(actor, comment):
         raise PermissionDenied("Solo quien abrió la observación o Asesoría Jurídica pueden resolverla.")
     if comment.resolved_at is not None:
@@ -410,10 +416,7 @@ def resolve_comment(session: Session, document: Document, actor: User, comment_i
 
 def address_comment(session: Session, document: Document, actor: User, comment_id) -> Comment:
     """The drafting side marks an observation as attended to (its author then closes it)."""
-    comment_id = parse_id(comment_id)
-    comment = session.get(Comment, comment_id) if comment_id else None
-    if comment is None or comment.document_id != document.id or comment.thread_id is not None:
-        raise NotFound("El comentario no existe.")
+    comment = _observation(session, document, comment_id)
     if not policy.may_address(actor, document):
         raise PermissionDenied("Solo la oficina que redacta marca una observación como "
                                "atendida, mientras el documento está en borrador u observado.")

@@ -99,3 +99,19 @@ def test_gunicorn_runs_one_process_on_sqlite_and_several_on_postgresql(monkeypat
     monkeypatch.setenv("DOCSYS_DATABASE_URL", "postgresql://docsys@127.0.0.1/docsys")
     postgres = runpy.run_path(config)
     assert postgres["workers"] == 4
+
+
+def test_bookkeeping_writes_give_the_connection_its_own_lock_wait_back(tmp_path):
+    """Last-use writes wait at most 0.2 s for SQLite's lock; afterwards the pooled
+    connection waits again as configured (DOCSYS_DATABASE_BUSY_TIMEOUT), not a fixed 30 s."""
+    from sqlalchemy import text
+
+    from docsys.db import bookkeeping_write, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}", busy_timeout=7)
+    try:
+        assert bookkeeping_write(engine, [text("CREATE TABLE t (x INTEGER)")])
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 7000
+    finally:
+        engine.dispose()
