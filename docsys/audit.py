@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "account_session_end": "Sesión cerrada por un administrador",
     "token_create": "Token de API creado", "token_revoke": "Token de API revocado",
     "institution_image": "Escudo o membrete cambiado",
+    "correction_start": "Corrección de la norma iniciada (nueva norma en borrador)",
+    "correction_refused": "Corrección de la norma rechazada",
 }
 
 

@@ -402,6 +402,24 @@ def issue_command(document_id, username, p12, passphrase):
         click.echo(f"SHA-256 del PDF firmado: {issuance.pdf_sha256}")
 
 
+@docsys_cli.command("correct")
+@click.argument("document_id")
+@click.option("--kind", required=True,
+              help="rectificar (error material), dejar_sin_efecto o modificar.")
+@click.option("--user", "username", required=True,
+              help="La autoridad que firma ese tipo de norma (rol signer).")
+@click.option("--reason", required=True, help="Motivo breve de la corrección.")
+def correct_command(document_id, kind, username, reason):
+    """Inicia la corrección de una norma emitida mediante otra norma (nuevo borrador)."""
+    with unit_of_work() as session:
+        user = _named_user(session, username)
+        correction = services.start_correction(session, user, document_id, kind, reason)
+        click.echo(f"Borrador {correction.document_id} creado en "
+                   f"{correction.document.office.code}: «{correction.document.title}».")
+        click.echo("Complete las indicaciones entre corchetes, envíelo a revisión y emítalo; "
+                   f"al emitirse quedará vinculado a {correction.corrected.official_number}.")
+
+
 @docsys_cli.command("publish")
 @click.argument("document_id")
 @click.option("--user", "username", required=True, help="Secretaría General (rol archivist).")

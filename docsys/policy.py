@@ -48,6 +48,7 @@ class Action(StrEnum):
     PUBLISH = "publicar"
     WITHDRAW = "retirar"
     DISCARD = "descartar"
+    START_CORRECTION = "corregir"
     IMPORT = "import"
     REVIEW_METADATA = "review_metadata"
     CONFIRM_RELATION = "confirm_relation"
@@ -145,6 +146,9 @@ _ROLE_RULES = {
     # The drafting side takes back what it sent (before anybody acted) or drops a draft.
     Action.WITHDRAW: is_author_side,
     Action.DISCARD: is_author_side,
+    # An issued norm is corrected only by another norm, started by the authority who signs
+    # that type of norm (docsys.corrections).
+    Action.START_CORRECTION: is_signing_authority,
 }
 
 _OPEN = tuple(s for s in Status if s not in SIGNED and s not in CLOSED)
@@ -156,6 +160,7 @@ _STATES: dict[Action, tuple[Status, ...]] = {
     **{Action(key): MOVES[key].sources for key in
        ("enviar", "observar", "aprobar", "devolver", "emitir", "publicar", "retirar",
         "descartar")},
+    Action.START_CORRECTION: SIGNED,
 }
 
 # Actions on no document in particular.

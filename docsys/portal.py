@@ -20,7 +20,8 @@ from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.models import ArchivedNorm
 
 PUBLIC_STATUS = Status.PUBLISHED
-LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada"}
+LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
+                       "rectificada": "Rectificada", "sin_efecto": "Sin efecto"}
 _KEY = re.compile(r"^(?P<type>[A-Z]+)-(?P<number>\d+)-(?P<year>\d{4})$")
 
 
@@ -115,7 +116,8 @@ def _scope(relation) -> str:
 
 
 _PASSIVE = {"deroga": "Derogada por", "modifica": "Modificada por",
-            "reglamenta": "Reglamentada por"}
+            "reglamenta": "Reglamentada por", "rectifica": "Rectificada por",
+            "deja_sin_efecto": "Sin efecto por"}
 
 
 def _since(date) -> str:

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docsys import (accounts, checkpoints, deadlines, events, institution, issuing, logins,
-                    notifications, policy, usage, user_sessions, versions, workflow)
+from docsys import (accounts, checkpoints, corrections, deadlines, events, institution, issuing,
+                    logins, notifications, policy, usage, user_sessions, versions, workflow)
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -26,7 +26,8 @@ from docsys.drafting import service as drafting
 from docsys.errors import DocsysError, NotFound, PermissionDenied, ValidationError
 from docsys.exports import render_version
 from docsys.ids import parse_id
-from docsys.models import Comment, Derivation, Document, DocumentVersion, Issuance, Transition
+from docsys.models import (Comment, Derivation, Document, DocumentVersion, Issuance,
+                           NormCorrection, Transition)
 from docsys.models import User, VistoBueno
 from docsys.review import service as redlines
 from docsys.signing import credentials
@@ -268,6 +269,16 @@ def publish(session: Session, actor: User, document_id: Any) -> Document:
         document = versions.get_document(session, document_id, actor)
         issuing.publish(session, document, actor)
         return document
+
+
+def start_correction(session: Session, actor: User, document_id: Any, kind: Any,
+                     reason: Any) -> NormCorrection:
+    """The authority starts the correction of an issued norm by another norm: a new draft
+    in the norm's office (docsys.corrections); the norm is untouched. A refusal changes
+    nothing and is audited."""
+    with refusals_audited(session, actor, "correction", document_id), unit_of_work(session):
+        norm = versions.get_document(session, document_id, actor)
+        return corrections.start_correction(session, norm, actor, kind, reason)
 
 
 # ---- archive and compliance --------------------------------------------------------------

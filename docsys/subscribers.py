@@ -6,6 +6,9 @@
 * the compliance analysis: a norm issued here, imported or whose number was just
   confirmed has its citations stored and its relations proposed.
 
+* corrections: a norm issued to correct another (docsys.corrections) records its
+  confirmed relation to it, after the analysis of its text, and that norm's status follows.
+
 * notifications: who now has the next step of a moved or derived document is told, in its
   transaction; the e-mails go out once it committed (``email_notices``, installed by the
   app factory with the SMTP settings).
@@ -21,7 +24,7 @@ from typing import Callable
 
 from sqlalchemy.orm import sessionmaker
 
-from docsys import audit, events, notifications, outbox
+from docsys import audit, corrections, events, notifications, outbox
 from docsys.db import transaction
 from docsys.events import DomainEvent
 from docsys.models import Document
@@ -65,6 +68,15 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
             "se puede repetir más tarde.")
 
 
+def correction_relation(session: Session, event: DomainEvent) -> None:
+    """A correcting norm was issued: the relation to the norm it corrects, confirmed."""
+    if event.name != "issue" or event.document_id is None:
+        return
+    document = session.get(Document, event.document_id)
+    if document is not None and document.official_number:
+        corrections.record_issued(session, document, event.actor)
+
+
 def notify(session: Session, event: DomainEvent) -> None:
     notifications.notify_for_event(session, event)
 
@@ -84,6 +96,8 @@ def email_notices(settings: dict, session_factory: sessionmaker
 
 def install_domain_subscribers() -> None:
     """The in-transaction subscribers (idempotent): order is audit, index, analysis,
+    corrections (after the analysis, whose proposal for the same pair it takes over),
     notifications."""
-    for handler in (audit_trail, search_outbox, compliance_analysis, notify):
+    for handler in (audit_trail, search_outbox, compliance_analysis, correction_relation,
+                    notify):
         events.on_record(handler)

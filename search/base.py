@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from search.numbers import extract_number_keys, normalize_type, number_key, number_keys
 
-STATUSES = ("vigente", "modificada", "derogada", "borrador")
+STATUSES = ("vigente", "rectificada", "modificada", "derogada", "sin_efecto", "borrador")
 # The filters offered as facets with counts (dates are faceted by year).
 FACET_FIELDS = ("doc_type", "year", "office", "status", "signer")
 

@@ -9,7 +9,7 @@ Syntax (a lawyer's habits, nothing to learn):
 - ``tributos OR arbitrios``       either word (OR in capitals; joins its two neighbours);
 - filters: ``tipo:OM`` (or ``tipo:ordenanza``, ``tipo:"resolución de alcaldía"``),
   ``año:2019`` / ``anio:2019`` / ``año:2018-2020``, ``oficina:GM``,
-  ``estado:vigente|modificada|derogada|borrador``, ``firmante:"Juan Pérez"``,
+  ``estado:vigente|rectificada|modificada|derogada|sin_efecto|borrador``, ``firmante:"Juan Pérez"``,
   ``desde:2024-01-01`` and ``hasta:2024`` (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY),
   ``número:12-2019`` (with a ``tipo:``); several values of one filter: ``tipo:OM,RA`` or
   ``tipo:OM tipo:RA`` (any of them); different filters all apply;
@@ -67,6 +67,9 @@ _STATUS_FORMS = {
     "derogada": "derogada", "derogadas": "derogada", "derogado": "derogada",
     "derogados": "derogada",
     "borrador": "borrador", "borradores": "borrador",
+    "rectificada": "rectificada", "rectificadas": "rectificada", "rectificado": "rectificada",
+    "rectificados": "rectificada",
+    "sin_efecto": "sin_efecto", "sin efecto": "sin_efecto", "sinefecto": "sin_efecto",
 }
 _QUOTES = dict.fromkeys(map(ord, "“”„‟«»″＂"), '"')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

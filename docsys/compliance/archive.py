@@ -170,13 +170,14 @@ def visible_ids(session: Session, document_ids: Iterable[int], visibility) -> se
 
 def relations_affecting(session: Session, document_ids: Iterable[int],
                         statuses=("confirmada",)) -> dict[int, list[NormRelation]]:
-    """Repeals and modifications of these norms, oldest first, by target document id."""
+    """Repeals, modifications and corrections (rectified, left without effect) of these
+    norms, oldest first, by target document id."""
     ids = sorted(set(document_ids))
     out: dict[int, list[NormRelation]] = {}
     for i in range(0, len(ids), 500):
         rows = session.scalars(select(NormRelation).where(
             NormRelation.target_document_id.in_(ids[i:i + 500]),
-            NormRelation.kind.in_(("deroga", "modifica")),
+            NormRelation.kind.in_(("deroga", "modifica", "rectifica", "deja_sin_efecto")),
             NormRelation.status.in_(statuses)))
         for relation in rows:
             target = relation.target_document_id

@@ -32,8 +32,15 @@ from docsys.models._common import utcnow
 
 log = logging.getLogger("docsys.compliance")
 LIMA = ZoneInfo("America/Lima")
-STATUS_RANK = {"vigente": 0, "modificada": 1, "derogada": 2}
-RELATION_LABELS = {"deroga": "Deroga", "modifica": "Modifica", "reglamenta": "Reglamenta"}
+# A rectified norm stays in force with its error corrected; a norm left without effect
+# (revocación or nulidad de oficio of the act) is, like a repealed one, no longer in force.
+STATUS_RANK = {"vigente": 0, "rectificada": 1, "modificada": 2, "derogada": 3, "sin_efecto": 3}
+NOT_IN_FORCE = ("derogada", "sin_efecto")
+RELATION_LABELS = {"deroga": "Deroga", "modifica": "Modifica", "reglamenta": "Reglamenta",
+                   "rectifica": "Rectifica", "deja_sin_efecto": "Deja sin efecto"}
+# Relations recorded, confirmed, when a norm issued to correct another is issued
+# (docsys.corrections); their proposals are never made again by the analysis.
+CORRECTION_RELATIONS = ("rectifica", "deja_sin_efecto", "modifica")
 RELATION_STATUS_LABELS = {"propuesta": "Propuesta", "confirmada": "Confirmada",
                           "rechazada": "Rechazada"}
 MAX_NOTE = 1000
@@ -154,6 +161,12 @@ def _propose(session: Session, source: Document, mention: RelationMention) -> No
         NormRelation.articles_key == articles_key))
     if exists is not None:
         return None
+    corrected = session.scalar(select(NormRelation.id).where(
+        NormRelation.source_document_id == source.id, NormRelation.status == "confirmada",
+        NormRelation.kind.in_(CORRECTION_RELATIONS),
+        NormRelation.target_canonical_id == target.canonical_id).limit(1))
+    if corrected is not None:
+        return None   # the correction this norm was issued for already says it
     match = archive.find_norms(session, [target]).get(target.canonical_id)
     target_document = (session.get(Document, match.document_id)
                        if match and match.document_id != source.id else None)
@@ -313,11 +326,15 @@ def status_from(relations: Iterable[NormRelation], today: dt.date) -> str:
     """The status the confirmed relations in force on ``today`` give a norm."""
     day = today.isoformat()
     effective = [r for r in relations if r.status == "confirmada"
-                 and r.kind in ("deroga", "modifica")
+                 and r.kind in ("deroga", "modifica", "rectifica", "deja_sin_efecto")
                  and (not r.effective_date or r.effective_date <= day)]
     if any(r.kind == "deroga" and not r.articles for r in effective):
         return "derogada"
-    return "modificada" if effective else "vigente"
+    if any(r.kind == "deja_sin_efecto" and not r.articles for r in effective):
+        return "sin_efecto"
+    if any(r.kind in ("deroga", "modifica", "deja_sin_efecto") for r in effective):
+        return "modificada"
+    return "rectificada" if effective else "vigente"
 
 
 def refresh_legal_status(session: Session, document: Document, *, today: dt.date | None = None,
@@ -472,7 +489,7 @@ def _relations(session: Session, condition, visible=None) -> list[NormRelation]:
     return list(session.scalars(query.order_by(NormRelation.effective_date, NormRelation.id)))
 
 
-__all__ = ["NormAnalysis", "analyze_norm", "analyze_archive", "confirm_relation",
+__all__ = ["NOT_IN_FORCE", "CORRECTION_RELATIONS", "STATUS_RANK", "NormAnalysis", "analyze_norm", "analyze_archive", "confirm_relation",
            "reject_relation", "refresh_legal_status", "refresh_statuses", "status_from",
            "get_norm", "get_relation", "list_relations", "count_relations", "norm_links",
            "NormLinks", "CitedNorm", "can_decide"]

@@ -251,9 +251,12 @@ def _source(relation: NormRelation, visible: set[int]) -> str:
 def _relation_phrase(relation: NormRelation, kind: str, visible: set[int]) -> str:
     """"la Ordenanza Municipal N° 002-2025-MDM la derogó, desde el 14 de febrero de 2025";
     "la Ordenanza … modificó el artículo 12, desde …"."""
-    verb = {"deroga": "derogó", "modifica": "modificó"}.get(relation.kind, relation.kind)
+    verb = {"deroga": "derogó", "modifica": "modificó", "rectifica": "rectificó",
+            "deja_sin_efecto": "dejó sin efecto"}.get(relation.kind, relation.kind)
     if relation.articles:
         what = f"{verb} {_articles_text(relation.articles)}"
+    elif relation.kind == "deja_sin_efecto":
+        what = ("lo " if kind.upper() in MASCULINE else "la ") + "dejó sin efecto"
     else:
         what = ("lo " if kind.upper() in MASCULINE else "la ") + verb
     when = f", desde el {_date(relation.effective_date)}" if relation.effective_date else ""
@@ -280,13 +283,14 @@ def _status_warnings(session: Session, citations: list[Citation],
         mention = first[cid]
         name = _the(norm.label or norm.number, norm.doc_type)
         name = name[0].upper() + name[1:]
-        if norm.legal_status in ("derogada", "modificada"):
+        if norm.legal_status in ("derogada", "modificada", "sin_efecto", "rectificada"):
             out.append(_changed_warning(norm, name, mention, confirmed.get(norm.document_id, []),
                                         cited_articles.get(cid, set()), visible))
         for relation in pending.get(norm.document_id, []):
             if relation.source_document_id not in visible:
                 continue
-            verb = {"deroga": "derogad", "modifica": "modificad"}[relation.kind]
+            verb = {"deroga": "derogad", "modifica": "modificad"}.get(relation.kind,
+                                                                     "afectad")
             scope = f" en {_articles_text(relation.articles)}" if relation.articles else ""
             out.append(Warning(
                 "relation_pending",
@@ -300,17 +304,30 @@ def _status_warnings(session: Session, citations: list[Citation],
 def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
                      relations: list[NormRelation], cited_articles: set[str],
                      visible: set[int]) -> Warning:
-    """"La Ordenanza … está derogada: la Ordenanza … la derogó, desde …" (or modified)."""
+    """"La Ordenanza … está derogada: la Ordenanza … la derogó, desde …" (or modified, left
+    without effect, rectified). A norm left without effect is not in force, as a repealed
+    one ("repealed"); a rectified one is, with its error corrected ("modified")."""
     kind = norm.doc_type
-    repealed = norm.legal_status == "derogada"
-    shown = [r for r in relations if r.kind == "deroga" and not r.articles] \
-        if repealed else relations
-    state = ("está derogad" if repealed else "fue modificad") + _ending(kind)
+    repealed = norm.legal_status in ("derogada", "sin_efecto")
+    ending = _ending(kind)
+    if norm.legal_status == "sin_efecto":
+        shown = [r for r in relations if r.kind == "deja_sin_efecto" and not r.articles]
+        state = f"fue dejad{ending} sin efecto y no está vigente"
+    elif repealed:
+        shown = [r for r in relations if r.kind == "deroga" and not r.articles]
+        state = "está derogad" + ending
+    elif norm.legal_status == "rectificada":
+        shown = relations
+        state = f"fue rectificad{ending} por error material (cítela con su rectificación)"
+    else:
+        shown = relations
+        state = "fue modificad" + ending
     if shown:
         message = f"{name} {state}: " + "; ".join(
             _relation_phrase(r, kind, visible) for r in shown) + "."
     else:
-        message = f"{name} figura como {norm.legal_status} en el archivo normativo."
+        message = (f"{name} figura como {norm.legal_status.replace('_', ' ')} en el archivo "
+                   "normativo.")
     touched = {a for r in relations for a in (r.articles or [])}
     hit = sorted(touched & cited_articles)
     if not repealed and hit:

@@ -20,7 +20,7 @@ from docsys.compliance.passages import MIN_WORDS, Run, Words, common_runs
 from docsys.compliance.text import document_text
 from docsys.models import Document, DocumentVersion
 
-NORM_STATUSES = ("vigente", "modificada", "derogada")
+NORM_STATUSES = ("vigente", "rectificada", "modificada", "derogada", "sin_efecto")
 PASSAGES_PER_NORM = 3
 DUPLICATE_SHARE = 0.5    # a norm sharing this share of the text's words is a likely duplicate
 

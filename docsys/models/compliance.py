@@ -18,7 +18,7 @@ from docsys.models._common import UTCDateTime, utcnow
 from docsys.models.documents import Document
 from docsys.models.users import User
 
-RELATION_KINDS = ("deroga", "modifica", "reglamenta")
+RELATION_KINDS = ("deroga", "modifica", "reglamenta", "rectifica", "deja_sin_efecto")
 RELATION_STATUSES = ("propuesta", "confirmada", "rechazada")
 
 

@@ -451,6 +451,20 @@ def issue_document(document_id):
     return jsonify(_issuance_json(issuance, document)), 201
 
 
+@bp.route("/documents/<document_id>/corrections", methods=["POST"])
+@token_required()
+def start_correction(document_id):
+    """Start the correction of an issued norm by another norm: ``{"kind": "rectificar" |
+    "dejar_sin_efecto" | "modificar", "reason": "..."}``; the new draft is returned."""
+    body = _body()
+    correction = services.start_correction(db(), g.api_user, document_id, body.get("kind"),
+                                           body.get("reason"))
+    return jsonify({"id": correction.id, "kind": correction.kind, "reason": correction.reason,
+                    "corrected": {"document_id": correction.corrected_document_id,
+                                  "number": correction.corrected.official_number},
+                    "document": _document_json(correction.document, include_content=True)}), 201
+
+
 @bp.route("/documents/<document_id>/publish", methods=["POST"])
 @token_required()
 def publish_document(document_id):

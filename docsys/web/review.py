@@ -8,7 +8,7 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    send_file, url_for)
 from flask_login import current_user
 
-from docsys import audit, issuing, policy, services, versions, workflow
+from docsys import audit, corrections, issuing, policy, services, versions, workflow
 from docsys.exports import preview_html
 from docsys.rendering.layout import part_names, section_name
 from docsys.states import STATUS_LABELS, Status, label
@@ -63,7 +63,18 @@ def page(document_id):
         editable=policy.allows(current_user, policy.Action.EDIT, document),
         audit_entries=audit.list_entries(session, document.id, limit=200)
         if current_user.has_role("admin") else [],
-        **issuing_context(session, document))
+        **issuing_context(session, document), **correction_context(session, document))
+
+
+def correction_context(session, document) -> dict:
+    """What the corrections panel needs: whether the user may start one on this norm, the
+    corrections already started on it, and what this document corrects (if it does)."""
+    return {"can_correct": bool(document.official_number)
+            and corrections.may_start(current_user, document),
+            "correction_kinds": list(corrections.KINDS.values()),
+            "corrections_started": corrections.corrections_of(session, document)
+            if document.official_number else [],
+            "corrects": corrections.correction_of(session, document)}
 
 
 def issuing_context(session, document) -> dict:
@@ -89,6 +100,19 @@ def act(document_id, action):
                                 request.form.get("reason", ""), assignee=assignee)
     flash(f"Documento en estado «{label(moved.to_status)}».", "success")
     return _back(moved.document_id)
+
+
+@bp.route("/<document_id>/corregir", methods=["POST"])
+@roles_required()
+def correct(document_id):
+    """«Corregir esta norma»: a new draft that rectifies, leaves without effect or modifies
+    the issued norm (the norm itself never changes)."""
+    correction = services.start_correction(db(), current_user, document_id,
+                                           request.form.get("tipo"), request.form.get("motivo"))
+    flash(f"Se creó el borrador {correction.document_id} «{correction.document.title}» en "
+          f"{correction.document.office.name}: complete las indicaciones entre corchetes, "
+          "envíelo a revisión y, con los vistos buenos, emítalo.", "success")
+    return _back(correction.document_id)
 
 
 @bp.route("/<document_id>/visto-bueno", methods=["POST"])

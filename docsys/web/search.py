@@ -23,6 +23,7 @@ FACET_LABELS = {"doc_type": "Tipo", "year": "Año", "office": "Oficina", "status
 FACET_FILTERS = {"doc_type": "tipo", "year": "año", "office": "oficina", "status": "estado",
                  "signer": "firmante"}
 STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
+                 "rectificada": "Rectificada", "sin_efecto": "Sin efecto",
                  Status.DRAFT.value: Status.DRAFT.label}
 
 

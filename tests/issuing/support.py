@@ -26,10 +26,17 @@ def approved_document(session, sumilla="Aprobar el expediente técnico del camin
     """A document taken through review: sent, both vistos buenos, approved."""
     author = get_user(session, drafter)
     document = service.create_document(session, template, {"sumilla": sumilla, **FIELDS}, author)
+    return take_to_approval(session, document, author)
+
+
+def take_to_approval(session, document, author, area_head="gerente"):
+    """An existing draft finished by ``author`` (prompts filled), sent, given both vistos
+    buenos (Asesoría Jurídica and ``area_head``) and approved: the one place that says how
+    a test document reaches approval."""
     finish(session, document, author)
     workflow.transition(session, document, "enviar", author)
     workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
-    workflow.give_visto_bueno(session, document, get_user(session, "gerente"))
+    workflow.give_visto_bueno(session, document, get_user(session, area_head))
     workflow.transition(session, document, "aprobar", get_user(session, "asesor"))
     session.flush()
     return document
