@@ -34,7 +34,7 @@ USERS = ("redactor2", "jefe_gdur", "redactor", "asesor", "gerente_gdur", "gerent
          "admin")
 DOCUMENT_ACTIONS = (Action.VIEW, Action.EDIT, Action.COMMENT, Action.VISTO_BUENO, Action.SEND,
                     Action.OBSERVE, Action.APPROVE, Action.RETURN, Action.DERIVE, Action.ISSUE,
-                    Action.PUBLISH)
+                    Action.PUBLISH, Action.START_CORRECTION)
 
 
 # ---- the documents ----------------------------------------------------------------------
@@ -156,6 +156,8 @@ def via_page(doors: Doors, username: str, action: Action, doc: int) -> bool:
                         content_type="multipart/form-data")
     elif action == Action.PUBLISH:
         r = b.post_form(f"/documentos/{doc}/publicar", {"entiendo": "si"})
+    elif action == Action.START_CORRECTION:
+        r = b.post_form(f"/documentos/{doc}/corregir", {"tipo": "rectificar", "motivo": REASON})
     else:
         r = b.post_form(f"/documentos/{doc}/acciones/{action.value}", {"reason": REASON})
     assert r.status_code < 500, r.get_data(as_text=True)[:500]
@@ -181,6 +183,9 @@ def via_api(doors: Doors, username: str, action: Action, doc: int) -> bool:
         r = call(username, "POST", f"/documents/{doc}/issue")
     elif action == Action.PUBLISH:
         r = call(username, "POST", f"/documents/{doc}/publish")
+    elif action == Action.START_CORRECTION:
+        r = call(username, "POST", f"/documents/{doc}/corrections",
+                 json={"kind": "rectificar", "reason": REASON})
     else:
         r = call(username, "POST", f"/documents/{doc}/transitions",
                  json={"action": action.value, "reason": REASON})
@@ -195,6 +200,9 @@ def via_cli(doors: Doors, username: str, action: Action, doc: int) -> bool | Non
         result = doors.cli("issue", doc, "--user", username)
     elif action == Action.PUBLISH:
         result = doors.cli("publish", doc, "--user", username)
+    elif action == Action.START_CORRECTION:
+        result = doors.cli("correct", doc, "--kind", "rectificar", "--user", username,
+                           "--reason", REASON)
     elif action in (Action.SEND, Action.OBSERVE, Action.APPROVE, Action.RETURN):
         result = doors.cli("transition", doc, action.value, "--user", username,
                            "--reason", REASON)
