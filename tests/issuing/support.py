@@ -29,15 +29,15 @@ def approved_document(session, sumilla="Aprobar el expediente técnico del camin
     return take_to_approval(session, document, author)
 
 
-def take_to_approval(session, document, author, area_head="gerente"):
+def take_to_approval(session, document, author, area_head="gerente", legal="asesor"):
     """An existing draft finished by ``author`` (prompts filled), sent, given both vistos
-    buenos (Asesoría Jurídica and ``area_head``) and approved: the one place that says how
-    a test document reaches approval."""
+    buenos (Asesoría Jurídica's ``legal`` and ``area_head``) and approved: the one place
+    that says how a test document reaches approval."""
     finish(session, document, author)
     workflow.transition(session, document, "enviar", author)
-    workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
+    workflow.give_visto_bueno(session, document, get_user(session, legal))
     workflow.give_visto_bueno(session, document, get_user(session, area_head))
-    workflow.transition(session, document, "aprobar", get_user(session, "asesor"))
+    workflow.transition(session, document, "aprobar", get_user(session, legal))
     session.flush()
     return document
 
