@@ -183,3 +183,26 @@ def test_refusals_change_nothing_and_are_audited(signing_ready, settings):
         assert session.scalar(select(func.count()).select_from(NormCorrection)) == 1
         assert session.scalar(select(func.count()).select_from(Issuance).where(
             Issuance.document_id == first)) == 0
+
+
+def test_a_modification_confirms_what_the_analysis_read_in_its_articles(signing_ready,
+                                                                        settings):
+    norm_id, sha, _ = _norm(signing_ready, settings)
+    draft_id = _start(signing_ready, "gerente", norm_id, "modificar",
+                      "Se amplía el plazo de ejecución del proyecto")
+    with transaction(signing_ready) as session:
+        draft = session.get(Document, draft_id)
+        assert draft.title == f"Modificar la {LABEL}"
+        text = " ".join(text_of(session, draft).split())
+        assert f"MODIFICAR [indique el artículo o la parte] de la {LABEL}" in text
+    issue_correction(signing_ready, settings, draft_id)
+    with transaction(signing_ready) as session:
+        relations = list(session.scalars(select(NormRelation).where(
+            NormRelation.source_document_id == draft_id)))
+        assert {(r.kind, r.status, r.target_document_id) for r in relations} == {
+            ("modifica", "confirmada", norm_id)}
+        assert all(r.decision_note.startswith("Corrección emitida (modificar)")
+                   for r in relations)
+        norm = session.get(Document, norm_id)
+        assert norm.legal_status == "modificada"
+        assert issuing.issuance_of(session, norm).pdf_sha256 == sha
