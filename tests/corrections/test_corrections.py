@@ -16,6 +16,7 @@ from docsys.models import (AuditEntry, Document, DocumentVersion, Issuance, Norm
                            NormRelation)
 from docsys.versions import latest_version
 from tests.conftest import PASSWORD, get_user
+from tests.compliance.support import DELEGATION, add_norm
 from tests.corrections.support import REASON, issue_correction, issued_norm, text_of
 from tests.issuing.support import approved_document
 
@@ -206,3 +207,23 @@ def test_a_modification_confirms_what_the_analysis_read_in_its_articles(signing_
         norm = session.get(Document, norm_id)
         assert norm.legal_status == "modificada"
         assert issuing.issuance_of(session, norm).pdf_sha256 == sha
+
+
+def test_a_norm_imported_into_the_archive_is_corrected_by_its_types_authority(signing_ready):
+    with transaction(signing_ready) as session:
+        norm = add_norm(session, DELEGATION, office="A")
+        norm_id = norm.id
+    with pytest.raises(PermissionDenied, match=r"\(A\)"):
+        _start(signing_ready, "gerente", norm_id)
+    draft_id = _start(signing_ready, "alcalde", norm_id)
+    with transaction(signing_ready) as session:
+        draft = session.get(Document, draft_id)
+        assert (draft.doc_type, draft.office.code, draft.template_version.template.key) == (
+            "RA", "A", "resolucion-alcaldia")
+        assert draft.title == ("Rectificar el error material incurrido en la Resolución de "
+                               "Alcaldía N° 145-2023-A-MDM")
+        text = " ".join(text_of(session, draft).split())
+        assert ("Que, mediante la Resolución de Alcaldía N° 145-2023-A-MDM, de fecha 10 de "
+                "agosto de 2023, se dispuso: «Delega atribuciones administrativas en el Gerente "
+                "Municipal»;") in text
+        assert session.get(Document, norm_id).legal_status == "vigente"
