@@ -79,7 +79,7 @@ def parse_kind(raw) -> CorrectionKind:
 
 
 def clean_reason(raw) -> str:
-    reason = " ".join(str(raw or "").split()) if isinstance(raw, (str, type(None))) else ""
+    reason = " ".join(raw.split()) if isinstance(raw, str) else ""
     if len(reason) < MIN_REASON:
         raise ValidationError("Indique brevemente el motivo de la corrección (al menos "
                               f"{MIN_REASON} caracteres).")
@@ -335,11 +335,12 @@ def record_issued(session: Session, document: Document, actor: User | None) -> N
     if kind.relation != "modifica":
         taken = [r for r in taken if not r.articles][:1]
     if not taken:
+        archived = as_archive_norm(target)
         relation = NormRelation(
-            source=document, target=target, target_canonical_id=as_archive_norm(target)
-            .canonical_id or target.number_key or str(target.id),
+            source=document, target=target,
+            target_canonical_id=archived.canonical_id or target.number_key or str(target.id),
             target_archive_key=target.number_key,
-            target_label=(as_archive_norm(target).label or target.official_number or "")[:300],
+            target_label=(archived.label or target.official_number or "")[:300],
             kind=kind.relation, articles=[], articles_key="",
             evidence=f"{document.title}. Motivo: {correction.reason}"[:600])
         session.add(relation)

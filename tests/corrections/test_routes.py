@@ -112,6 +112,16 @@ def _round_trip(app):
     assert re.search(r'id="legal-status">Vigente<', correcting)
     # The corrected norm's signed PDF is the same file, byte for byte.
     assert public.get(f"/normas/rgm/{year}/1.pdf").data == original_pdf
+    # ...and no other way changes it: its text cannot be saved again, nor re-issued.
+    with transaction(sessions) as session:
+        norm = session.get(Document, norm_id)
+        content, latest = norm.versions[-1].content, norm.latest_version
+    saved = redactor.post_json(f"/documentos/{norm_id}/guardar",
+                               {"content": content, "base_version": latest})
+    assert saved.status_code == 409
+    reissued = gerente.post_form(f"/documentos/{norm_id}/emitir", CONFIRMED,
+                                 content_type="multipart/form-data")
+    assert reissued.status_code == 409
     # The search shows the new status as a facet and filters by it.
     found = public.get("/normas?q=estado:rectificada").get_data(as_text=True)
     assert number in found and correction_number not in found
