@@ -23,7 +23,7 @@ from docsys.models import Document, Office
 from docsys.policy import Action
 from docsys.states import Status
 from tests.conftest import PASSWORD, get_user
-from tests.issuing.support import FIELDS
+from tests.issuing.support import SECRET, FIELDS
 from docsys.signing.demo_setup import setup_demo_pki
 from tests.finishing import finish
 
@@ -80,7 +80,7 @@ def make_document(app, state: Status, *, vistos: bool = True) -> int:
         document_id = document.id
     with transaction(app.extensions["docsys.sessions"]) as session:
         document = session.get(Document, document_id)
-        issuing.issue(session, app.config, document, get_user(session, "gerente_gdur"))
+        issuing.issue(session, app.config, document, get_user(session, "gerente_gdur"), secret=SECRET)
         if state == Status.PUBLISHED:
             issuing.publish(session, document, get_user(session, "archivo"))
         return document_id

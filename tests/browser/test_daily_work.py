@@ -239,7 +239,7 @@ def published(live_server, make_draft):
         workflow.give_visto_bueno(session, document, user("asesora"))
         workflow.give_visto_bueno(session, document, user("gerente"))
         workflow.transition(session, document, "aprobar", user("asesora"))
-        issuing.issue(session, live_server.app.config, document, user("gerente"))
+        issuing.issue(session, live_server.app.config, document, user("gerente"), secret=SECRET)
         issuing.publish(session, document, user("archivera"))
         issuance = session.scalar(select(Issuance).where(Issuance.document_id == document_id))
         return document.official_number, issuance.verification_code

@@ -18,7 +18,7 @@ from docsys.models import AuditEntry, Issuance, NumberSequence, SigningCredentia
 from docsys.signing import pki
 from docsys.signing.demo_setup import DEMO_PASSPHRASE
 from tests.conftest import get_user
-from tests.issuing.support import RA, approved_document
+from tests.issuing.support import SECRET, RA, approved_document
 
 
 def _p12(settings, username: str) -> bytes:
@@ -74,7 +74,7 @@ def test_an_untrusted_or_unidentified_certificate_is_not_kept(signing_ready, set
 
 def test_issuing_with_someone_elses_certificate_takes_no_number(signing_ready, settings):
     with transaction(signing_ready) as session:
-        document = approved_document(session, template=RA,
+        document = approved_document(session, settings, template=RA,
                                      sumilla="Designar al responsable del portal")
         document_id = document.id
     session = signing_ready()
@@ -96,9 +96,9 @@ def test_issuing_with_someone_elses_certificate_takes_no_number(signing_ready, s
 
 def test_verification_names_each_signer_and_flags_the_wrong_one(signing_ready, settings):
     with transaction(signing_ready) as session:
-        document = approved_document(session)
+        document = approved_document(session, settings)
         issuance = issuing.issue(session, settings, document, get_user(session, "gerente"),
-                                 date=dt.date(2026, 3, 12))
+                                 date=dt.date(2026, 3, 12), secret=SECRET)
         code = issuance.verification_code
         dnis = {u: get_user(session, u).dni for u in ("asesor", "gerente")}
     with transaction(signing_ready) as session:

@@ -18,16 +18,16 @@ from docsys.models import AuditEntry, NumberSequence
 from docsys.signing import credentials, pades, pki
 from docsys.signing.identity import local_crls, trust_roots
 from tests.conftest import get_user
-from tests.issuing.support import approved_document
+from tests.issuing.support import SECRET, approved_document
 from tests.signing.support import resolution_pdf
 
 
 def test_a_revoked_certificate_signs_nothing_more(signing_ready, settings):
     with transaction(signing_ready) as session:
-        first = issuing.issue(session, settings, approved_document(session),
-                              get_user(session, "gerente"), date=dt.date(2026, 3, 12))
+        first = issuing.issue(session, settings, approved_document(session, settings),
+                              get_user(session, "gerente"), date=dt.date(2026, 3, 12), secret=SECRET)
         code = first.verification_code
-        second_id = approved_document(session, sumilla="Aprobar el plan de trabajo").id
+        second_id = approved_document(session, settings, sumilla="Aprobar el plan de trabajo").id
         gerente = get_user(session, "gerente")
         serial = credentials.stored_credential(session, gerente).serial
         credential = credentials.load_credential(session, settings, gerente)
@@ -44,7 +44,7 @@ def test_a_revoked_certificate_signs_nothing_more(signing_ready, settings):
     session = signing_ready()
     try:
         with pytest.raises(ValidationError, match="fue revocado"):
-            services.issue(session, settings, get_user(session, "gerente"), second_id)
+            services.issue(session, settings, get_user(session, "gerente"), second_id, secret=SECRET)
         assert session.scalar(select(func.count()).select_from(NumberSequence)) == 1
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "issue_refused")) == 1

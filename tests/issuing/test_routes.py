@@ -20,7 +20,7 @@ def ready(app):
     """The app with demo certificates and one approved RGM; returns its id."""
     with transaction(app.extensions["docsys.sessions"]) as session:
         demo_pki(session, app.config)
-        return approved_document(session).id
+        return approved_document(session, settings).id
 
 
 CONFIRMED = {"entiendo": "si"}  # the ticked «Entiendo que no se puede deshacer»

@@ -15,13 +15,13 @@ from docsys.db import transaction
 from docsys.drafting import service
 from docsys.models import AuditEntry, Document, Issuance
 from tests.conftest import get_user, make_test_app
-from tests.issuing.support import approved_document
+from tests.issuing.support import SECRET, approved_document
 
 
 def _issue_one(factory, settings) -> str:
     with transaction(factory) as session:
-        document = approved_document(session)
-        issuance = issuing.issue(session, settings, document, get_user(session, "gerente"))
+        document = approved_document(session, settings)
+        issuance = issuing.issue(session, settings, document, get_user(session, "gerente"), secret=SECRET)
         return issuance.pdf_sha256
 
 
