@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docsys import blobs, events, policy, workflow
+from docsys.compliance.finished import unfinished
 from docsys.drafting.structure import clone
 from docsys.errors import Conflict, PermissionDenied, ValidationError
 from docsys.models import Document, SigningCopy, User, VistoBueno
@@ -207,6 +208,10 @@ def check_visto_bueno(session: Session, document: Document, actor: User) -> str:
     if kind in workflow.current_vistos(session, document):
         raise Conflict("Ya se dio ese visto bueno sobre la versión actual: ya está firmado, "
                        "no se firmó de nuevo.")
+    left = unfinished(document, get_version(session, document, document.latest_version).content)
+    if left:   # nothing unfinished is signed
+        raise Conflict("No se firma un visto bueno sobre un texto sin terminar; corríjalo "
+                       "primero: " + " ".join(left), problems=left)
     return kind
 
 

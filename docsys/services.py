@@ -260,15 +260,21 @@ def issue(session: Session, settings, actor: User, document_id: Any,
         if secret is not None and not isinstance(secret, str):
             raise ValidationError("La clave de firma debe ser texto.")
         presented = issuing.check_presented(p12, passphrase)
+        check_issuable(session, actor, document_id)   # "not you / not now" first
         with unit_of_work(session):
-            document = versions.get_document(session, document_id, actor)
-            issuing.check_issuable(session, document, actor)   # "not you / not now" first
             presented = issuing.open_authority_credential(session, settings, actor,
                                                           presented, secret)
         with issuing.issue_lock(), write_transactions(), unit_of_work(session):
             document = versions.get_document(session, document_id, actor)
             return issuing.issue(session, institution.with_year_names(session, settings), document,
                                  actor, presented=presented)
+
+
+def check_issuable(session: Session, actor: User, document_id: Any) -> None:
+    """Whether ``actor`` may issue the document now (before asking for their secret)."""
+    with unit_of_work(session):
+        issuing.check_issuable(session, versions.get_document(session, document_id, actor),
+                               actor)
 
 
 def prepare_external_signing(session: Session, settings, actor: User, document_id: Any):

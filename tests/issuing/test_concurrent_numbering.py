@@ -24,7 +24,7 @@ def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(any_app):
     app = any_app
     with transaction(app.extensions["docsys.sessions"]) as session:
         demo_pki(session, app.config)
-        ids = [approved_document(session, settings, sumilla=f"Aprobar la liquidación de la obra N° {n}").id
+        ids = [approved_document(session, app.config, sumilla=f"Aprobar la liquidación de la obra N° {n}").id
                for n in range(CONCURRENT)]
     token = _token(app, "gerente")
     start = threading.Barrier(CONCURRENT)

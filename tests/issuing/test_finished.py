@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from docsys import issuing, workflow
+from docsys import holder_signing, issuing, workflow
 from docsys.db import transaction
 from docsys.drafting import service
 from docsys.errors import Conflict
@@ -18,19 +18,22 @@ from tests.conftest import get_user
 from tests.issuing.support import SECRET, FIELDS, RGM, approved_document, pages_text
 
 
-def _sent_with_prompts(session):
+def _sent_with_prompts(session, settings):
     author = get_user(session, "redactor")
     document = service.create_document(session, RGM, {"sumilla": "Aprobar el expediente",
                                                       **FIELDS}, author)
     workflow.transition(session, document, "enviar", author)
-    workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
-    workflow.give_visto_bueno(session, document, get_user(session, "gerente"))
+    # No visto bueno is signed on an unfinished text.
+    with pytest.raises(Conflict, match="texto sin terminar.*«\\[indique"):
+        holder_signing.give_visto_bueno(session, settings, document,
+                                        get_user(session, "asesor"), secret=SECRET)
+    assert not workflow.current_vistos(session, document)
     return document
 
 
 def test_a_text_with_prompts_is_neither_approved_nor_issued(signing_ready, settings):
     with transaction(signing_ready) as session:
-        document = _sent_with_prompts(session)
+        document = _sent_with_prompts(session, settings)
         with pytest.raises(Conflict, match="Quedan indicaciones de la plantilla sin completar"):
             workflow.transition(session, document, "aprobar", get_user(session, "asesor"))
         assert document.status == Status.IN_REVIEW

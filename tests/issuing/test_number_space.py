@@ -29,7 +29,7 @@ def _import(factory, settings, text: str, name: str):
                         archivist, text.encode(), name)
 
 
-def _approved_ra(factory, sumilla):
+def _approved_ra(factory, settings, sumilla):
     with transaction(factory) as session:
         return approved_document(session, settings, template=RA, sumilla=sumilla).id
 
@@ -39,7 +39,7 @@ def test_issued_and_imported_norms_share_one_number_space(signing_ready, setting
     assert imported.status == "imported"
     assert imported.official_number == "RESOLUCIÓN DE ALCALDÍA N° 001-2026-A-MDM"
     # The sequence continues after the archive's highest number, never a 500.
-    first = _approved_ra(signing_ready, "Designar al responsable del portal de transparencia")
+    first = _approved_ra(signing_ready, settings, "Designar al responsable del portal de transparencia")
     session = signing_ready()
     try:
         alcalde = get_user(session, "alcalde")
@@ -63,7 +63,7 @@ def test_issued_and_imported_norms_share_one_number_space(signing_ready, setting
 def test_a_clash_with_the_archive_is_a_409_with_no_number_taken(signing_ready, settings):
     from docsys.errors import Conflict
     import pytest
-    second = _approved_ra(signing_ready, "Designar al responsable del portal de transparencia")
+    second = _approved_ra(signing_ready, settings, "Designar al responsable del portal de transparencia")
     with transaction(signing_ready) as session:
         # An imported norm whose number key could not be read ("N° 1-A") still holds the
         # official number the next issue would print.
