@@ -22,7 +22,7 @@ from docsys.errors import DocsysError
 from docsys.indexing import results_json
 from docsys.models import ROLES, Document, User, UserRole
 from docsys.signing import credentials, pki
-from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
+from docsys.signing.demo_setup import DEMO_PASSPHRASE, DEMO_SIGNING_SECRET, setup_demo_pki
 from docsys.states import REVIEW_MOVES, label
 from docsys.web.api import version_url_builder
 
@@ -393,6 +393,9 @@ def pki_demo_command(usernames, passphrase, no_store):
     for row in made:
         state = "nuevo" if row["created"] else "ya existía"
         click.echo(f"  {row['username']:<20} {row['file']} ({state})")
+    if made and not no_store:
+        click.echo(f"Clave de firma de demostración de los certificados registrados: "
+                   f"{DEMO_SIGNING_SECRET} (cada firmante la escribe al firmar).")
 
 
 @pki_cli.command("revoke")

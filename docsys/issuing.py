@@ -191,24 +191,46 @@ def _record(session: Session, settings, document: Document, actor: User, plan: _
 def open_authority_credential(session: Session, settings, actor: User,
                               presented: Credential | None = None,
                               secret: str | None = None) -> Credential:
-    """The authority's certificate, opened with their own secret (or presented)."""
+    """The authority's certificate, opened with their own secret (or presented), and
+    accepted: theirs (DNI), trusted, not revoked, valid now."""
     return holder_signing.open_holder_credential(session, settings, actor, secret, presented)
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What an issue needs that is slow and does not change once approved, found before
+    the issue lock: the authority's key opened with their secret, and the signing copy
+    whose vistos buenos were checked (by its SHA-256)."""
+
+    credential: Credential
+    copy_sha256: str
+
+
+def get_ready(session: Session, settings, document: Document, actor: User,
+              presented: Credential | None = None, secret: str | None = None) -> Ready:
+    version = check_issuable(session, document, actor)
+    copy, _ = holder_signing.checked_copy(session, settings, document, version.number)
+    return Ready(open_authority_credential(session, settings, actor, presented, secret),
+                 copy.pdf_sha256)
 
 
 def issue(session: Session, settings, document: Document, actor: User,
           presented: Credential | None = None, date: dt.date | None = None,
-          secret: str | None = None) -> Issuance:
+          secret: str | None = None, ready: Ready | None = None) -> Issuance:
     """Number and sign an approved document's signing copy; it becomes "emitido".
 
-    ``presented``: the authority's certificate already opened (a .p12 presented, or the
-    stored one opened with their clave de firma before the issue lock); else ``secret``
-    opens the stored one here. No other key is opened."""
+    The authority's certificate is ``presented`` (a .p12 opened with its passphrase) or
+    their stored one opened with ``secret``; or both it and the checked copy come
+    ``ready`` (found before the issue lock). No other key is opened."""
     version = check_issuable(session, document, actor)
-    copy, pdf = holder_signing.checked_copy(session, settings, document, version.number)
-    credential = presented if presented is not None else open_authority_credential(
-        session, settings, actor, secret=secret)
-    if presented is not None:
-        identity.accept(settings, actor, credential.cert, credential.chain)
+    if ready is None:
+        ready = get_ready(session, settings, document, actor, presented, secret)
+    copy = holder_signing.signing_copy(session, document, version.number)
+    if copy is None or copy.pdf_sha256 != ready.copy_sha256:
+        raise Conflict("Los vistos buenos cambiaron mientras emitía; no se tomó ningún "
+                       "número. Intente nuevamente.")
+    pdf = blobs.get(settings["BLOB_DIR"], copy.pdf_sha256)
+    credential = ready.credential
     date = date or today_in_lima()
     _check_year(copy, date)
     seq = numbering.take_next(session, document.doc_type, numbering_office(document), date.year)

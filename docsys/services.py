@@ -250,7 +250,8 @@ def issue(session: Session, settings, actor: User, document_id: Any,
     """Number, sign and store an approved document, one at a time per process.
 
     The authority's certificate is opened first, with their clave de firma (``secret``)
-    or presented (``p12`` and ``passphrase``), before waiting for the issue lock. The
+    or presented (``p12`` and ``passphrase``), and the signing copy's vistos buenos are
+    checked, before waiting for the issue lock (nothing is written until then). The
     caller's transaction (which only authenticated) ends first, so a request waiting for
     its turn on the process lock holds no database connection or SQLite write lock; then
     the number, the signed PDF and the new state are one write transaction. A refusal is
@@ -260,14 +261,13 @@ def issue(session: Session, settings, actor: User, document_id: Any,
         if secret is not None and not isinstance(secret, str):
             raise ValidationError("La clave de firma debe ser texto.")
         presented = issuing.check_presented(p12, passphrase)
-        check_issuable(session, actor, document_id)   # "not you / not now" first
-        with unit_of_work(session):
-            presented = issuing.open_authority_credential(session, settings, actor,
-                                                          presented, secret)
+        with unit_of_work(session):   # read only: the slow checks, before the lock
+            document = versions.get_document(session, document_id, actor)
+            ready = issuing.get_ready(session, settings, document, actor, presented, secret)
         with issuing.issue_lock(), write_transactions(), unit_of_work(session):
             document = versions.get_document(session, document_id, actor)
             return issuing.issue(session, institution.with_year_names(session, settings), document,
-                                 actor, presented=presented)
+                                 actor, ready=ready)
 
 
 def check_issuable(session: Session, actor: User, document_id: Any) -> None:
