@@ -45,7 +45,7 @@ from docsys.models import Document, SigningCopy, User, VistoBueno
 from docsys.models._common import utcnow
 from docsys.policy import template_definition
 from docsys.rendering import build_meta, render_pdf
-from docsys.rendering.layout import place_date_text
+from docsys.rendering.layout import RenderMeta, place_date_text
 from docsys.rendering.metrics import text_width
 from docsys.signing import credentials, identity, numbering, pades
 from docsys.signing.keystore import Credential
@@ -118,7 +118,7 @@ class CopyLayout:
     """What a new signing copy prints, read from the database before rendering."""
 
     content: dict
-    meta: object   # a RenderMeta
+    meta: RenderMeta
     code: str
     year: int
 
@@ -145,7 +145,7 @@ def copy_layout(session: Session, settings, document: Document, version_number: 
 
 def render_copy(layout: CopyLayout) -> bytes:
     """The unsigned signing copy: text fields from the layout, then the signature fields."""
-    pdf = render_pdf(layout.content, layout.meta)  # type: ignore[arg-type]
+    pdf = render_pdf(layout.content, layout.meta)
     return pades.prepare_signature_fields(pdf, pades.default_slots(len(VB_FIELDS)))
 
 
@@ -235,7 +235,11 @@ def prepare_visto_bueno(session: Session, settings, document: Document, actor: U
 
 def sign_visto_bueno(settings, step: VistoStep) -> bytes:
     """Render the copy when new, then sign the V°B° field on it (no database needed)."""
-    pdf = step.base_pdf if step.base_pdf is not None else render_copy(step.layout)  # type: ignore[arg-type]
+    if step.base_pdf is not None:
+        pdf = step.base_pdf
+    else:
+        assert step.layout is not None   # no copy yet: its layout was read
+        pdf = render_copy(step.layout)
     return pades.sign_pdf_with_credential(
         pdf, step.field, step.credential, pades.REASON_VISTO_BUENO, location=location(settings),
         signer_label=pades.SignerLabel(step.credential.info.common_name, step.signer_position),
@@ -308,16 +312,17 @@ def checked_copy(session: Session, settings, document: Document,
     by_field = {sig.field_name: sig for sig in report.signatures}
     for kind, field in VB_FIELDS.items():
         row, sig = vistos.get(kind), by_field.get(field)
-        who = "Asesoría Jurídica" if kind == "legal" else "el jefe del área"
+        of_whom = "de Asesoría Jurídica" if kind == "legal" else "del jefe del área"
         if row is None or sig is None:
-            raise Conflict(f"Falta el visto bueno firmado de {who} sobre la versión "
+            raise Conflict(f"Falta el visto bueno firmado {of_whom} sobre la versión "
                            f"{version}; devuelva el documento a revisión.")
         if not row.user.dni or sig.signer_dni != row.user.dni:
-            raise Conflict(f"El visto bueno de {who} ({field}) no está firmado por "
+            raise Conflict(f"El visto bueno {of_whom} ({field}) no está firmado por "
                            f"{row.user.full_name}, quien lo registró; no se emite.")
         if sig.verdict != pades.VALID:
-            raise Conflict(f"La firma del visto bueno de {who} ({field}) no es válida: "
-                           f"{sig.explanation}")
+            raise Conflict(f"La firma del visto bueno {of_whom} ({field}) no es válida: "
+                           f"{sig.explanation} Devuelva el documento a revisión para que se "
+                           "dé de nuevo; no se tomó ningún número.")
     if pades.FINAL_FIELD not in report.unsigned_fields:
         raise Conflict("La copia de firma ya tiene la firma final; no se firma de nuevo.")
     return copy, pdf
