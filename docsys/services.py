@@ -185,6 +185,17 @@ def transition(session: Session, actor: User, document_id: Any, action: Any,
         return workflow.transition(session, document, action, actor, reason, assignee=assignee)
 
 
+MAX_SECRET = 1024
+
+
+def _check_secret(secret: Any) -> None:
+    """A clave de firma as typed: text, of a sane length (it goes through scrypt)."""
+    if secret is not None and not isinstance(secret, str):
+        raise ValidationError("La clave de firma debe ser texto.")
+    if secret is not None and len(secret) > MAX_SECRET:
+        raise ValidationError(f"La clave de firma supera los {MAX_SECRET} caracteres.")
+
+
 def give_visto_bueno(session: Session, settings, actor: User, document_id: Any,
                      secret: Any = None, p12: bytes | None = None,
                      passphrase: str | None = None) -> VistoBueno:
@@ -197,8 +208,7 @@ def give_visto_bueno(session: Session, settings, actor: User, document_id: Any,
     refusal changes nothing and is audited."""
     session.commit()
     with refusals_audited(session, actor, "visto_bueno", document_id):
-        if secret is not None and not isinstance(secret, str):
-            raise ValidationError("La clave de firma debe ser texto.")
+        _check_secret(secret)
         presented = issuing.check_presented(p12, passphrase)
         with unit_of_work(session):
             settings = institution.with_year_names(session, settings)
@@ -258,8 +268,7 @@ def issue(session: Session, settings, actor: User, document_id: Any,
     audited."""
     session.commit()
     with refusals_audited(session, actor, "issue", document_id):
-        if secret is not None and not isinstance(secret, str):
-            raise ValidationError("La clave de firma debe ser texto.")
+        _check_secret(secret)
         presented = issuing.check_presented(p12, passphrase)
         with unit_of_work(session):   # read only: the slow checks, before the lock
             document = versions.get_document(session, document_id, actor)

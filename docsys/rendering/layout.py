@@ -224,7 +224,6 @@ class Heading:
 class PlaceDate:
     kind: ClassVar[str] = "place_date"
     text: str
-    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,7 +332,7 @@ def layout_blocks(content: dict, meta: RenderMeta) -> list[Block]:
                    office=clean_line(meta.office_name),
                    version_label=clean_line(meta.version_label)),
         Heading(meta.heading_text()),
-        PlaceDate(place_date_text(content, meta), place_of(content, meta)),
+        PlaceDate(place_date_text(content, meta)),
     ]
     for section in content.get("sections") or []:
         key = section.get("key", "")
