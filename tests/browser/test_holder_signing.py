@@ -135,6 +135,7 @@ def test_each_holder_signs_with_their_own_clave(new_page, in_review, live_server
     assert re.fullmatch(r"RESOLUCIÓN DE GERENCIA MUNICIPAL N° \d{4}-\d{4}-GM-MDM", number)
     expect(panel.locator("#issue-irreversible")).to_contain_text("no se puede deshacer")
     expect(panel.locator("#issue-irreversible")).to_contain_text(number)
+    screenshot(jorge, "emitir-con-su-clave")
     panel.get_by_label("Clave de firma").fill(DEMO_SIGNING_SECRET)
     panel.get_by_label("Entiendo que no se puede deshacer").check()
     panel.get_by_role("button", name="Emitir y firmar").click()
