@@ -59,12 +59,12 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docsys import accounts, issuing, workflow
+from docsys import accounts, holder_signing, issuing, workflow
 from docsys.drafting.service import create_document, get_office, get_template, load_template_files
 from docsys.drafting.structure import plain_text
 from docsys.models import (Comment, Document, DocumentVersion, Issuance, Office, User,
                            VistoBueno)
-from docsys.signing.demo_setup import setup_demo_pki
+from docsys.signing.demo_setup import DEMO_SIGNING_SECRET, setup_demo_pki
 from docsys.versions import latest_version, save_version
 
 DEFAULT_PASSWORD = "megantoni2026"
@@ -224,8 +224,9 @@ def _play_step(session: Session, document: Document, step: dict, users: dict[str
         assignee = users[step["to"]] if step.get("to") else None
         workflow.transition(session, document, action, actor, step.get("reason", ""),
                             assignee=assignee)
-    elif action == "visto":
-        workflow.give_visto_bueno(session, document, actor)
+    elif action == "visto":   # signed by its holder, typing the demo clave de firma
+        holder_signing.give_visto_bueno(session, settings, document, actor,
+                                        secret=DEMO_SIGNING_SECRET)
     elif action == "comment":
         content = latest_version(session, document).content
         item = _find_item(content, step["section"], step["on"], key)
@@ -241,7 +242,7 @@ def _play_step(session: Session, document: Document, step: dict, users: dict[str
     elif action == "resolve":
         workflow.resolve_comment(session, document, actor, threads[step["ref"]].id)
     elif action == "emitir":
-        issuing.issue(session, settings, document, actor)
+        issuing.issue(session, settings, document, actor, secret=DEMO_SIGNING_SECRET)
     elif action == "publicar":
         issuing.publish(session, document, actor)
     else:

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "relation_reject": "Relación entre normas rechazada",
     "legal_status": "Cambio de estado de vigencia",
     "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
+    "visto_bueno_refused": "Visto bueno rechazado",
     "certificate_refused": "Certificado rechazado", "certificate_store": "Certificado registrado",
     "sign_prepare": "PDF preparado para firmar con otro programa",
     "account_password_change": "Cambio de contraseña",

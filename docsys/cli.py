@@ -22,7 +22,7 @@ from docsys.errors import DocsysError
 from docsys.indexing import results_json
 from docsys.models import ROLES, Document, User, UserRole
 from docsys.signing import credentials, pki
-from docsys.signing.demo_setup import DEMO_PASSPHRASE, setup_demo_pki
+from docsys.signing.demo_setup import DEMO_PASSPHRASE, DEMO_SIGNING_SECRET, setup_demo_pki
 from docsys.states import REVIEW_MOVES, label
 from docsys.web.api import version_url_builder
 
@@ -268,17 +268,46 @@ def transition_command(document_id, action, username, reason, assignee):
                    + (f" (asignado a {assigned.full_name})" if assigned else "") + ".")
 
 
+def _signing_secret(secret_file, p12):
+    """The holder's clave de firma: from ``--secret-file`` (its first line), else typed at a
+    hidden prompt; none when a .p12 is presented (its passphrase is asked instead)."""
+    from pathlib import Path
+
+    if p12:
+        return None
+    if secret_file:
+        lines = Path(secret_file).read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    return click.prompt("Clave de firma", hide_input=True)
+
+
+def _presented(p12, passphrase):
+    from pathlib import Path
+
+    if p12 and passphrase is None:
+        passphrase = click.prompt("Contraseña del certificado", hide_input=True)
+    return (Path(p12).read_bytes() if p12 else None), passphrase
+
+
 @docsys_cli.command("visto-bueno")
 @click.argument("document_id")
 @click.option("--user", "username", required=True,
               help="Asesoría Jurídica o el jefe del área del documento.")
-def visto_bueno_command(document_id, username):
-    """Registra el visto bueno del usuario sobre la versión actual de un documento."""
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False),
+              help="Archivo cuya primera línea es su clave de firma (si falta, se pide).")
+@click.option("--p12", type=click.Path(exists=True, dir_okay=False),
+              help="Certificado PKCS#12 a presentar en lugar del registrado.")
+@click.option("--passphrase", default=None, help="Contraseña del .p12 (se pide si falta).")
+def visto_bueno_command(document_id, username, secret_file, p12, passphrase):
+    """Da y firma el visto bueno del usuario sobre la versión actual de un documento."""
+    secret = _signing_secret(secret_file, p12)
+    data, passphrase = _presented(p12, passphrase)
     with unit_of_work() as session:
         user = _named_user(session, username)
-        row = services.give_visto_bueno(session, user, document_id)
+        row = services.give_visto_bueno(session, current_app.config, user, document_id,
+                                        secret=secret, p12=data, passphrase=passphrase)
         kind = "Asesoría Jurídica" if row.kind == "legal" else "jefe del área"
-        click.echo(f"Visto bueno ({kind}) de {user.full_name} sobre la versión "
+        click.echo(f"Visto bueno ({kind}) de {user.full_name} firmado sobre la versión "
                    f"{row.version_number} del documento {row.document_id}.")
 
 
@@ -364,6 +393,9 @@ def pki_demo_command(usernames, passphrase, no_store):
     for row in made:
         state = "nuevo" if row["created"] else "ya existía"
         click.echo(f"  {row['username']:<20} {row['file']} ({state})")
+    if made and not no_store:
+        click.echo(f"Clave de firma de demostración de los certificados registrados: "
+                   f"{DEMO_SIGNING_SECRET} (cada firmante la escribe al firmar).")
 
 
 @pki_cli.command("revoke")
@@ -383,20 +415,21 @@ def pki_revoke_command(username):
 @docsys_cli.command("issue")
 @click.argument("document_id")
 @click.option("--user", "username", required=True, help="Autoridad que firma (rol signer).")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False),
+              help="Archivo cuya primera línea es su clave de firma (si falta, se pide).")
 @click.option("--p12", type=click.Path(exists=True, dir_okay=False),
               help="Certificado PKCS#12 a usar en lugar del registrado.")
 @click.option("--passphrase", default=None, help="Contraseña del .p12 (se pide si falta).")
-def issue_command(document_id, username, p12, passphrase):
-    """Numera, firma y emite un documento aprobado."""
-    from pathlib import Path
-
-    if p12 and passphrase is None:
-        passphrase = click.prompt("Contraseña del certificado", hide_input=True)
+def issue_command(document_id, username, secret_file, p12, passphrase):
+    """Numera, firma y emite un documento aprobado (con su clave de firma)."""
+    with unit_of_work() as session:   # "not you / not now" before asking for the secret
+        services.check_issuable(session, _named_user(session, username), document_id)
+    secret = _signing_secret(secret_file, p12)
+    data, passphrase = _presented(p12, passphrase)
     with unit_of_work() as session:
         user = _named_user(session, username)
         issuance = services.issue(session, current_app.config, user, document_id,
-                                  p12=Path(p12).read_bytes() if p12 else None,
-                                  passphrase=passphrase)
+                                  p12=data, passphrase=passphrase, secret=secret)
         click.echo(f"Emitida: {issuance.official_number}")
         click.echo(f"Código de verificación: {issuance.verification_code}")
         click.echo(f"SHA-256 del PDF firmado: {issuance.pdf_sha256}")

@@ -1,49 +1,42 @@
-"""Issuing a norm: official number, final PDF, vistos buenos and signature, publication.
+"""Issuing a norm: official number, the authority's signature, publication.
 
-``issue`` does everything in the caller's transaction: the number is taken (the sequence
-row stays locked), the final PDF is rendered with that number, the date and the
-verification footer, the vistos buenos are signed first and the signing authority's
-signature last, and the signed PDF is stored. If anything fails the transaction rolls
-back and the number is given to the next document: numbers never repeat or skip.
+The vistos buenos were signed by their holders when given, on the version's signing copy
+(docsys.holder_signing). ``issue`` does the rest in the caller's transaction: it checks the
+copy (both vistos buenos signed by the officials recorded for them), takes the number (the
+sequence row stays locked), and in one revision the authority's signature fills the
+number, the date and the signer's name and position and signs FIRMA; then the signed PDF
+is stored. Only the authority's key is opened, with their own secret. If anything fails the
+transaction rolls back and the number is given to the next document: numbers never repeat
+or skip.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
-import secrets
 import threading
-from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
-import qrcode
-import qrcode.image.svg
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from docsys import blobs, events, policy
+from docsys import blobs, events, holder_signing, policy
 from docsys.compliance.finished import unfinished
 from docsys.drafting.structure import clone
 from docsys.errors import Conflict, ImmutableError, NotFound, ValidationError
+from docsys.holder_signing import issued_meta, today_in_lima
 from docsys.policy import template_definition
 from docsys.states import Status
-from docsys.models import (Document, DocumentVersion, Issuance, PreparedSignature, User,
-                           VistoBueno)
+from docsys.models import Document, DocumentVersion, Issuance, PreparedSignature, User, VistoBueno
 from docsys.models._common import utcnow
-from docsys.rendering import build_meta, render_pdf
 from docsys.signing import credentials, identity, numbering, pades
-from docsys.signing.keystore import Credential, check_certificate_usable
-from docsys.workflow import current_vistos, move
+from docsys.signing.keystore import Credential
+from docsys.workflow import move
 from search.numbers import number_key
 from docsys.versions import get_version
 from docsys.versions import latest_version
 
-LIMA = ZoneInfo("America/Lima")
-VISTO_BUENO_ORDER = ("legal", "area")   # stamps left to right, then the final signature
-# Between the page's bottom margin (2.4 cm) and the stamp grid (GRID_BOTTOM), plus air.
-_STAMP_CLEARANCE_PT = 14.0
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
+VISTO_BUENO_ORDER = tuple(holder_signing.VB_FIELDS)   # legal (VB_1), area (VB_2)
+__all__ = ["issued_meta"]   # for the portal's pages
 
 # One process issues one document at a time: the requests queue on this lock instead of
 # holding a database connection each while they wait (for SQLite's write lock, or for the
@@ -65,42 +58,11 @@ def can_issue(user: User, document: Document) -> bool:
     return policy.role_allows(user, policy.Action.ISSUE, document)
 
 
-def new_verification_code() -> str:
-    """12 characters (60 bits) in three groups, e.g. "K7QX-M3PA-9RZD"."""
-    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
 def normalize_code(code: str) -> str:
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if len(cleaned) != 12:
         return ""
     return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
-
-
-def verification_url(settings, code: str) -> str:
-    return settings["PUBLIC_BASE_URL"].rstrip("/") + "/verificar/" + code
-
-
-def qr_data_uri(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=1,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def today_in_lima() -> dt.date:
-    return dt.datetime.now(LIMA).date()
-
-
-def _vistos_signers(session: Session, document: Document) -> list[User]:
-    vistos = current_vistos(session, document)
-    missing = [kind for kind in VISTO_BUENO_ORDER if kind not in vistos]
-    if missing:
-        raise Conflict("Faltan vistos buenos sobre la versión aprobada; devuelva el documento a "
-                       "revisión.")
-    return [vistos[kind].user for kind in VISTO_BUENO_ORDER]
 
 
 def _final_content(document: Document, content: dict, actor: User, date: dt.date) -> dict:
@@ -115,16 +77,6 @@ def _final_content(document: Document, content: dict, actor: User, date: dt.date
     return final
 
 
-def issued_meta(settings, document: Document, content: dict, number: str, code: str,
-                signature_space: float = 0.0):
-    """The layout settings of an issued norm: its number, and the verification footer."""
-    url = verification_url(settings, code)
-    meta = build_meta(settings, template_definition(document), content, number=number,
-                      office_code=document.office.code, office_name=document.office.name)
-    return replace(meta, verification_code=code, verification_url=url,
-                   qr_data_uri=qr_data_uri(url), signature_space=signature_space)
-
-
 def issued_content(session: Session, issuance: Issuance) -> dict:
     """The text that was signed: the approved version with the issue date and signer."""
     document = session.get_one(Document, issuance.document_id)
@@ -133,8 +85,7 @@ def issued_content(session: Session, issuance: Issuance) -> dict:
                           dt.date.fromisoformat(issuance.issue_date))
 
 
-def _number_pattern(document: Document) -> str:
-    return template_definition(document).get("number_pattern") or "{seq:03d}-{year}-{muni}"
+_number_pattern = holder_signing.number_pattern
 
 
 def short_number(settings, document: Document, issuance: Issuance) -> str:
@@ -145,7 +96,7 @@ def short_number(settings, document: Document, issuance: Issuance) -> str:
 
 @dataclass
 class _Plan:
-    """What an issue will print and who signs which field."""
+    """What an issue prints: the version, date, number and verification code."""
 
     version: DocumentVersion
     date: dt.date
@@ -154,10 +105,9 @@ class _Plan:
     number: str
     official: str
     code: str
-    signatures: list   # (field, signer, credential | None, reason): vistos buenos, then FIRMA
 
 
-def _check_issuable(session: Session, document: Document, actor: User) -> DocumentVersion:
+def check_issuable(session: Session, document: Document, actor: User) -> DocumentVersion:
     if document.official_number:
         raise ImmutableError("El documento ya fue emitido como "
                              f"«{document.official_number}»; no se puede volver a numerar.")
@@ -173,38 +123,17 @@ def _check_issuable(session: Session, document: Document, actor: User) -> Docume
     return version
 
 
-def _signers(session: Session, settings, document: Document, actor: User,
-             final_credential: Credential | None) -> list:
-    """(field, signer, credential, reason) of every signature, the vistos buenos first;
-    every certificate opened and checked (its signer's own, trusted, not revoked) before
-    any number is taken. ``final_credential`` None: the authority signs elsewhere."""
-    vb_users = _vistos_signers(session, document)
-    # The authority who also gives the area's V°B° signs both with the same certificate.
-    vb_credentials = [final_credential if final_credential is not None and u.id == actor.id
-                      else credentials.load_credential(session, settings, u) for u in vb_users]
-    pairs = list(zip(vb_users, vb_credentials))
-    if final_credential is not None:
-        check_certificate_usable(final_credential.cert)
-        pairs.append((actor, final_credential))
-    for user, credential in pairs:
-        identity.accept(settings, user, credential.cert, credential.chain)
-    signatures: list[tuple[str, User, Credential | None, str]] = [
-        (f"VB_{index}", user, credential, pades.REASON_VISTO_BUENO)
-        for index, (user, credential) in enumerate(zip(vb_users, vb_credentials), 1)]
-    signatures.append((pades.FINAL_FIELD, actor, final_credential, pades.REASON_AUTHOR))
-    return signatures
-
-
-def _signers_recorded(session: Session, document: Document, actor: User) -> list:
-    """The signatures of a file signed elsewhere, for the record (no key is opened)."""
-    signatures: list = [(f"VB_{index}", user, None, pades.REASON_VISTO_BUENO)
-                        for index, user in enumerate(_vistos_signers(session, document), 1)]
-    signatures.append((pades.FINAL_FIELD, actor, None, pades.REASON_AUTHOR))
-    return signatures
+def _check_year(copy, date: dt.date) -> None:
+    """The copy prints its year (letterhead's year name, the number's year)."""
+    if copy.year != date.year:
+        raise Conflict(f"Los vistos buenos se firmaron sobre una copia de {copy.year} (membrete "
+                       f"y número de ese año) y hoy es {date.year}: devuelva el documento a "
+                       "revisión para que se den de nuevo los vistos buenos. No se tomó ningún "
+                       "número.")
 
 
 def _plan(session: Session, settings, document: Document, version: DocumentVersion,
-          signatures: list, date: dt.date, seq: int, code: str | None = None) -> _Plan:
+          date: dt.date, seq: int, code: str) -> _Plan:
     """The number ``seq`` as printed; a 409 when a stored norm already has it."""
     office = numbering_office(document)
     muni = settings["MUNICIPALITY_CODE"]
@@ -217,28 +146,12 @@ def _plan(session: Session, settings, document: Document, version: DocumentVersi
     if clash is not None:
         raise Conflict(f"El número «{official}» ya lo tiene el documento {clash} del archivo; "
                        "no se tomó ningún número. Revise el número de la norma importada.")
-    return _Plan(version, date, office, seq, number, official, code or new_verification_code(),
-                 signatures)
+    return _Plan(version, date, office, seq, number, official, code)
 
 
-def _render_and_sign(settings, document: Document, actor: User, plan: _Plan) -> bytes:
-    """The final PDF with its signature fields, signed by every credential of the plan
-    (the vistos buenos first; the authority's last, unless it signs elsewhere)."""
-    content = _final_content(document, plan.version.content, actor, plan.date)
-    slots = pades.default_slots(len(plan.signatures) - 1)
-    meta = issued_meta(settings, document, content, plan.number, plan.code,
-                       signature_space=pades.signature_area_height(len(slots)) + _STAMP_CLEARANCE_PT)
-    pdf = pades.prepare_signature_fields(render_pdf(content, meta), slots)
-    location = f"{settings.get('MUNICIPALITY_PLACE') or 'Camisea'}, Perú"
-    for field, user, credential, reason in plan.signatures:
-        if credential is None:
-            continue
-        pdf = pades.sign_pdf_with_credential(
-            pdf, field, credential, reason, location=location,
-            signer_label=pades.SignerLabel(credential.info.common_name,
-                                           user.position or credential.info.position),
-            timestamp_url=settings.get("TSA_URL") or None)
-    return pdf
+def _fill(settings, document: Document, actor: User, plan: _Plan) -> dict[str, str]:
+    return holder_signing.fill_values(settings, document, plan.version.content, actor,
+                                      plan.number, plan.date)
 
 
 def _record(session: Session, settings, document: Document, actor: User, plan: _Plan,
@@ -264,11 +177,10 @@ def _record(session: Session, settings, document: Document, actor: User, plan: _
     for leftover in session.scalars(select(PreparedSignature).where(
             PreparedSignature.document_id == document.id)):
         session.delete(leftover)   # a PDF prepared for signing elsewhere, not used
-    for _, user, credential, reason in plan.signatures:
-        serial = credential.info.serial_number if credential is not None else (
-            final_serial if reason == pades.REASON_AUTHOR else "")
-        events.record(session, "sign", user, document.id, reason=reason,
-                      certificate=serial, version=plan.version.number)
+    # The vistos buenos were recorded as signed when given; this is the authority's.
+    events.record(session, "sign", actor, document.id, reason=pades.REASON_AUTHOR,
+                  field=pades.FINAL_FIELD, certificate=final_serial,
+                  version=plan.version.number)
     # Subscribers: audit, search index, and the compliance analysis of its citations.
     events.record(session, "issue", actor, document.id, number=plan.official,
                   sha256=blob.sha256, verification_code=plan.code,
@@ -276,18 +188,62 @@ def _record(session: Session, settings, document: Document, actor: User, plan: _
     return issuance
 
 
+def open_authority_credential(session: Session, settings, actor: User,
+                              presented: Credential | None = None,
+                              secret: str | None = None) -> Credential:
+    """The authority's certificate, opened with their own secret (or presented), and
+    accepted: theirs (DNI), trusted, not revoked, valid now."""
+    return holder_signing.open_holder_credential(session, settings, actor, secret, presented)
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What an issue needs that is slow and does not change once approved, found before
+    the issue lock: the authority's key opened with their secret, and the signing copy
+    whose vistos buenos were checked (by its SHA-256)."""
+
+    credential: Credential
+    copy_sha256: str
+
+
+def get_ready(session: Session, settings, document: Document, actor: User,
+              presented: Credential | None = None, secret: str | None = None) -> Ready:
+    version = check_issuable(session, document, actor)
+    copy, _ = holder_signing.checked_copy(session, settings, document, version.number)
+    return Ready(open_authority_credential(session, settings, actor, presented, secret),
+                 copy.pdf_sha256)
+
+
 def issue(session: Session, settings, document: Document, actor: User,
-          presented: Credential | None = None, date: dt.date | None = None) -> Issuance:
-    """Number, render, sign and store an approved document; it becomes "emitido"."""
-    version = _check_issuable(session, document, actor)
-    final_credential = presented or credentials.load_credential(session, settings, actor)
-    signatures = _signers(session, settings, document, actor, final_credential)
+          presented: Credential | None = None, date: dt.date | None = None,
+          secret: str | None = None, ready: Ready | None = None) -> Issuance:
+    """Number and sign an approved document's signing copy; it becomes "emitido".
+
+    The authority's certificate is ``presented`` (a .p12 opened with its passphrase) or
+    their stored one opened with ``secret``; or both it and the checked copy come
+    ``ready`` (found before the issue lock). No other key is opened."""
+    version = check_issuable(session, document, actor)
+    if ready is None:
+        ready = get_ready(session, settings, document, actor, presented, secret)
+    copy = holder_signing.signing_copy(session, document, version.number)
+    if copy is None or copy.pdf_sha256 != ready.copy_sha256:
+        raise Conflict("Los vistos buenos cambiaron mientras emitía; no se tomó ningún "
+                       "número. Intente nuevamente.")
+    pdf = blobs.get(settings["BLOB_DIR"], copy.pdf_sha256)
+    credential = ready.credential
     date = date or today_in_lima()
+    _check_year(copy, date)
     seq = numbering.take_next(session, document.doc_type, numbering_office(document), date.year)
-    plan = _plan(session, settings, document, version, signatures, date, seq)
-    pdf = _render_and_sign(settings, document, actor, plan)
-    return _record(session, settings, document, actor, plan, pdf,
-                   final_credential.info.serial_number)
+    plan = _plan(session, settings, document, version, date, seq, copy.verification_code)
+    signed = pades.sign_pdf_with_credential(
+        pdf, pades.FINAL_FIELD, credential, pades.REASON_AUTHOR,
+        location=holder_signing.location(settings),
+        signer_label=pades.SignerLabel(credential.info.common_name,
+                                       actor.position or credential.info.position),
+        timestamp_url=settings.get("TSA_URL") or None,
+        fill=_fill(settings, document, actor, plan), fill_styles=holder_signing.FILL_STYLES)
+    return _record(session, settings, document, actor, plan, signed,
+                   credential.info.serial_number)
 
 
 def next_number(session: Session, settings, document: Document) -> str:
@@ -304,16 +260,19 @@ def next_number(session: Session, settings, document: Document) -> str:
 
 def prepare_external(session: Session, settings, document: Document,
                      actor: User) -> tuple[PreparedSignature, bytes]:
-    """The PDF the authority signs with their own software: the number the next issue
-    will take and today's date printed, the vistos buenos signed, the field FIRMA empty.
-    No number is taken; preparing again replaces the previous file."""
-    version = _check_issuable(session, document, actor)
+    """The PDF the authority signs with their own software: the signing copy with its
+    vistos buenos, the number the next issue will take, today's date and the authority's
+    name and position filled (an unsigned revision), the field FIRMA empty. No number is
+    taken; preparing again replaces the previous file."""
+    version = check_issuable(session, document, actor)
+    copy, pdf = holder_signing.checked_copy(session, settings, document, version.number)
     date = today_in_lima()
+    _check_year(copy, date)
     office = numbering_office(document)
     seq = numbering.peek_next(session, document.doc_type, office, date.year)
-    plan = _plan(session, settings, document, version,
-                 _signers(session, settings, document, actor, None), date, seq)
-    pdf = _render_and_sign(settings, document, actor, plan)
+    plan = _plan(session, settings, document, version, date, seq, copy.verification_code)
+    pdf = pades.fill_text_revision(pdf, _fill(settings, document, actor, plan),
+                                   holder_signing.FILL_STYLES)
     blob = blobs.put(session, settings["BLOB_DIR"], pdf, "application/pdf")
     previous = session.scalar(select(PreparedSignature).where(
         PreparedSignature.document_id == document.id))
@@ -336,7 +295,7 @@ def issue_external(session: Session, settings, document: Document, actor: User,
     """Accept the file the authority signed outside docsys, if it is exactly the prepared
     PDF plus one valid signature in FIRMA by this official's trusted certificate; then
     take the number (it must still be the one printed) and issue."""
-    version = _check_issuable(session, document, actor)
+    version = check_issuable(session, document, actor)
     prepared = session.scalar(select(PreparedSignature).where(
         PreparedSignature.document_id == document.id))
     if prepared is None or prepared.signer_id != actor.id:
@@ -358,9 +317,7 @@ def issue_external(session: Session, settings, document: Document, actor: User,
     if seq != prepared.sequence:
         raise Conflict(f"El número {prepared.official_number} ya no es el siguiente (se emitió "
                        "otra norma); descargue de nuevo el PDF preparado y fírmelo.")
-    plan = _plan(session, settings, document, version,
-                 _signers_recorded(session, document, actor), today, seq,
-                 code=prepared.verification_code)
+    plan = _plan(session, settings, document, version, today, seq, prepared.verification_code)
     session.delete(prepared)
     session.flush()
     return _record(session, settings, document, actor, plan, signed,
@@ -374,8 +331,8 @@ def expected_signers(session: Session, issuance: Issuance) -> dict[str, User]:
         VistoBueno.document_id == issuance.document_id,
         VistoBueno.version_number == issuance.version_number))
     by_kind = {row.kind: row.user for row in rows}
-    expected = {f"VB_{index}": by_kind[kind]
-                for index, kind in enumerate(VISTO_BUENO_ORDER, 1) if kind in by_kind}
+    expected = {field: by_kind[kind] for kind, field in holder_signing.VB_FIELDS.items()
+                if kind in by_kind}
     expected[pades.FINAL_FIELD] = issuance.signer
     return expected
 
@@ -436,7 +393,8 @@ def get_issuance(session: Session, document: Document) -> Issuance:
 
 
 def check_presented(p12_bytes: bytes | None, passphrase: str | None) -> Credential | None:
-    """A certificate presented with the request, if any (both parts are needed)."""
+    """A certificate presented with the request, if any (the file is needed; its
+    passphrase may be empty)."""
     if not p12_bytes and not passphrase:
         return None
     if not p12_bytes:

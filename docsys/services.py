@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from docsys import (accounts, checkpoints, corrections, deadlines, events, institution, issuing,
-                    logins, notifications, policy, usage, user_sessions, versions, workflow)
+from docsys import (accounts, checkpoints, corrections, deadlines, events, holder_signing,
+                    institution, issuing, logins, notifications, policy, usage, user_sessions,
+                    versions, workflow)
 from docsys.archive import review as archive_review
 from docsys.archive import uploads
 from docsys.compliance import norms
@@ -185,10 +186,41 @@ def transition(session: Session, actor: User, document_id: Any, action: Any,
         return workflow.transition(session, document, action, actor, reason, assignee=assignee)
 
 
-def give_visto_bueno(session: Session, actor: User, document_id: Any) -> VistoBueno:
-    with unit_of_work(session):
-        document = versions.get_document(session, document_id, actor)
-        return workflow.give_visto_bueno(session, document, actor)
+MAX_SECRET = 1024
+
+
+def _check_secret(secret: Any) -> None:
+    """A clave de firma as typed: text, of a sane length (it goes through scrypt)."""
+    if secret is not None and not isinstance(secret, str):
+        raise ValidationError("La clave de firma debe ser texto.")
+    if secret is not None and len(secret) > MAX_SECRET:
+        raise ValidationError(f"La clave de firma supera los {MAX_SECRET} caracteres.")
+
+
+def give_visto_bueno(session: Session, settings, actor: User, document_id: Any,
+                     secret: Any = None, p12: bytes | None = None,
+                     passphrase: str | None = None) -> VistoBueno:
+    """Give and sign a V°B° in one act (docsys.holder_signing): the holder's certificate is
+    opened with their clave de firma (``secret``) or presented (``p12``, ``passphrase``).
+
+    Read first (checks, the certificate, the signing copy), then render and sign with no
+    transaction open, then record in a short write transaction that checks nothing moved:
+    two vistos at once give one success and one Spanish 409, never a lost signature. A
+    refusal changes nothing and is audited."""
+    session.commit()
+    with refusals_audited(session, actor, "visto_bueno", document_id):
+        _check_secret(secret)
+        presented = issuing.check_presented(p12, passphrase)
+        with unit_of_work(session):
+            settings = institution.with_year_names(session, settings)
+            document = versions.get_document(session, document_id, actor)
+            step = holder_signing.prepare_visto_bueno(session, settings, document, actor,
+                                                      secret, presented)
+        signed = holder_signing.sign_visto_bueno(settings, step)
+        with short_write(session):
+            document = versions.get_document(session, document_id, actor)
+            return holder_signing.record_visto_bueno(session, settings, document, actor, step,
+                                                     signed)
 
 
 def derive(session: Session, actor: User, document_id: Any, to_user: User,
@@ -224,21 +256,35 @@ def address_comment(session: Session, actor: User, document_id: Any,
 # ---- issuing -----------------------------------------------------------------------------
 
 def issue(session: Session, settings, actor: User, document_id: Any,
-          p12: bytes | None = None, passphrase: str | None = None) -> Issuance:
+          p12: bytes | None = None, passphrase: str | None = None,
+          secret: Any = None) -> Issuance:
     """Number, sign and store an approved document, one at a time per process.
 
-    The caller's transaction (which only authenticated) ends first, so a request waiting
-    for its turn on the process lock holds no database connection or SQLite write lock;
-    then the number, the signed PDF and the new state are one write transaction. A
-    certificate presented with the request (``p12`` and ``passphrase``) is used instead
-    of the stored one. A refusal is audited."""
+    The authority's certificate is opened first, with their clave de firma (``secret``)
+    or presented (``p12`` and ``passphrase``), and the signing copy's vistos buenos are
+    checked, before waiting for the issue lock (nothing is written until then). The
+    caller's transaction (which only authenticated) ends first, so a request waiting for
+    its turn on the process lock holds no database connection or SQLite write lock; then
+    the number, the signed PDF and the new state are one write transaction. A refusal is
+    audited."""
     session.commit()
     with refusals_audited(session, actor, "issue", document_id):
+        _check_secret(secret)
         presented = issuing.check_presented(p12, passphrase)
+        with unit_of_work(session):   # read only: the slow checks, before the lock
+            document = versions.get_document(session, document_id, actor)
+            ready = issuing.get_ready(session, settings, document, actor, presented, secret)
         with issuing.issue_lock(), write_transactions(), unit_of_work(session):
             document = versions.get_document(session, document_id, actor)
             return issuing.issue(session, institution.with_year_names(session, settings), document,
-                                 actor, presented=presented)
+                                 actor, ready=ready)
+
+
+def check_issuable(session: Session, actor: User, document_id: Any) -> None:
+    """Whether ``actor`` may issue the document now (before asking for their secret)."""
+    with unit_of_work(session):
+        issuing.check_issuable(session, versions.get_document(session, document_id, actor),
+                               actor)
 
 
 def prepare_external_signing(session: Session, settings, actor: User, document_id: Any):
@@ -315,11 +361,18 @@ def stage_uploads(session: Session, settings, actor: User, files):
 # ---- accounts and administration ---------------------------------------------------------
 
 def store_certificate(session: Session, settings, actor: User, p12: bytes,
-                      passphrase: str) -> None:
+                      passphrase: str, secret: Any, secret_again: Any) -> None:
+    """Keep the actor's certificate sealed under the clave de firma they choose now
+    (typed twice): from then on only they can sign with it."""
     policy.require(actor, policy.Action.KEEP_CERTIFICATE, None,
                    "Su cargo no firma documentos en docsys.")
     with refusals_audited(session, actor, "certificate"), unit_of_work(session):
-        row = credentials.store_credential(session, settings, actor, p12, passphrase)
+        if not isinstance(secret, str) or not secret:
+            raise ValidationError("Elija una clave de firma: la escribirá cada vez que firme.")
+        if secret != secret_again:
+            raise ValidationError("Las dos claves de firma no coinciden; escríbalas de nuevo.")
+        row = credentials.store_credential(session, settings, actor, p12, passphrase,
+                                           holder_secret=secret)
         events.record(session, "certificate_store", actor, serial=row.serial,
                       subject=row.subject)
 

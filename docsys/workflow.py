@@ -278,7 +278,11 @@ def may_give_visto_bueno(session: Session, user: User, document: Document) -> bo
 
 
 def give_visto_bueno(session: Session, document: Document, actor: User) -> VistoBueno:
-    """Record the actor's V°B° on the current version (legal adviser or area head)."""
+    """Record the actor's V°B° on the current version (legal adviser or area head).
+
+    This is the record half of the act: docsys.holder_signing calls it in the transaction
+    that stores the V°B°'s signature on the signing copy, and every door (page, API, CLI,
+    demo data) goes through there, so no V°B° is recorded without its signature."""
     refusal = "Solo Asesoría Jurídica o el jefe del área pueden dar visto bueno."
     if not policy.role_allows(actor, Can.VISTO_BUENO, document):  # "not you" before "not now"
         raise PermissionDenied(refusal)

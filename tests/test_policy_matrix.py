@@ -23,7 +23,7 @@ from docsys.models import Document, Office
 from docsys.policy import Action
 from docsys.states import Status
 from tests.conftest import PASSWORD, get_user
-from tests.issuing.support import FIELDS
+from tests.issuing.support import SECRET, FIELDS, give_vistos
 from docsys.signing.demo_setup import setup_demo_pki
 from tests.finishing import finish
 
@@ -70,8 +70,8 @@ def make_document(app, state: Status, *, vistos: bool = True) -> int:
             workflow.transition(session, document, "observar", carmen, REASON)
             return document.id
         if vistos or state != Status.IN_REVIEW:
-            workflow.give_visto_bueno(session, document, carmen)
-            workflow.give_visto_bueno(session, document, julia)
+            give_vistos(session, app.config, document, legal=carmen.username,
+                        area=julia.username)
         if state == Status.IN_REVIEW:
             return document.id
         workflow.transition(session, document, "aprobar", carmen)
@@ -80,7 +80,7 @@ def make_document(app, state: Status, *, vistos: bool = True) -> int:
         document_id = document.id
     with transaction(app.extensions["docsys.sessions"]) as session:
         document = session.get(Document, document_id)
-        issuing.issue(session, app.config, document, get_user(session, "gerente_gdur"))
+        issuing.issue(session, app.config, document, get_user(session, "gerente_gdur"), secret=SECRET)
         if state == Status.PUBLISHED:
             issuing.publish(session, document, get_user(session, "archivo"))
         return document_id
@@ -119,6 +119,7 @@ class Doors:
     api_token: Callable
     _browsers: dict
     _tokens: dict
+    secret_file: str = ""   # the demo signers' clave de firma, for the CLI
 
     def page(self, username):
         if username not in self._browsers:
@@ -147,12 +148,13 @@ def via_page(doors: Doors, username: str, action: Action, doc: int) -> bool:
     elif action == Action.COMMENT:
         r = b.post_form(f"/documentos/{doc}/comentarios", {"body": "Observación de prueba"})
     elif action == Action.VISTO_BUENO:
-        r = b.post_form(f"/documentos/{doc}/visto-bueno")
+        r = b.post_form(f"/documentos/{doc}/visto-bueno", {"clave_firma": SECRET},
+                        content_type="multipart/form-data")
     elif action == Action.DERIVE:
         r = b.post_form(f"/documentos/{doc}/derivar",
                         {"to_user": str(user_id(doors.app, "asesor")), "note": REASON})
     elif action == Action.ISSUE:
-        r = b.post_form(f"/documentos/{doc}/emitir", {"entiendo": "si"},
+        r = b.post_form(f"/documentos/{doc}/emitir", {"entiendo": "si", "clave_firma": SECRET},
                         content_type="multipart/form-data")
     elif action == Action.PUBLISH:
         r = b.post_form(f"/documentos/{doc}/publicar", {"entiendo": "si"})
@@ -175,12 +177,12 @@ def via_api(doors: Doors, username: str, action: Action, doc: int) -> bool:
     elif action == Action.COMMENT:
         r = call(username, "POST", f"/documents/{doc}/comments", json={"body": "Observación"})
     elif action == Action.VISTO_BUENO:
-        r = call(username, "POST", f"/documents/{doc}/vistos-buenos")
+        r = call(username, "POST", f"/documents/{doc}/vistos-buenos", json={"secret": SECRET})
     elif action == Action.DERIVE:
         r = call(username, "POST", f"/documents/{doc}/derivations",
                  json={"to": "asesor", "note": REASON})
     elif action == Action.ISSUE:
-        r = call(username, "POST", f"/documents/{doc}/issue")
+        r = call(username, "POST", f"/documents/{doc}/issue", json={"secret": SECRET})
     elif action == Action.PUBLISH:
         r = call(username, "POST", f"/documents/{doc}/publish")
     elif action == Action.START_CORRECTION:
@@ -195,9 +197,10 @@ def via_api(doors: Doors, username: str, action: Action, doc: int) -> bool:
 
 def via_cli(doors: Doors, username: str, action: Action, doc: int) -> bool | None:
     if action == Action.VISTO_BUENO:
-        result = doors.cli("visto-bueno", doc, "--user", username)
+        result = doors.cli("visto-bueno", doc, "--user", username, "--secret-file",
+                           doors.secret_file)
     elif action == Action.ISSUE:
-        result = doors.cli("issue", doc, "--user", username)
+        result = doors.cli("issue", doc, "--user", username, "--secret-file", doors.secret_file)
     elif action == Action.PUBLISH:
         result = doors.cli("publish", doc, "--user", username)
     elif action == Action.START_CORRECTION:
@@ -216,9 +219,11 @@ DOORS = {"page": via_page, "api": via_api, "cli": via_cli}
 
 
 @pytest.fixture
-def doors(app, browser, api_token):
+def doors(app, browser, api_token, tmp_path):
     _setup(app)
-    return Doors(app, browser, api_token, {}, {})
+    secret_file = tmp_path / "clave-de-firma.txt"
+    secret_file.write_text(SECRET + "\n", encoding="utf-8")
+    return Doors(app, browser, api_token, {}, {}, str(secret_file))
 
 
 @pytest.mark.parametrize("state", list(Status))

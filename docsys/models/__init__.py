@@ -8,7 +8,7 @@ from docsys.models.search import SearchOutbox
 from docsys.models.workflow import Comment, Derivation, Transition, VistoBueno
 from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from docsys.models.issuing import (Blob, BlobContent, Issuance, NumberSequence, PreparedSignature,
-                                    SigningCredential)
+                                    SigningCopy, SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
 from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
 from docsys.models.corrections import NormCorrection
@@ -21,7 +21,8 @@ __all__ = [
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "AuditCheckpoint", "Blob", "BlobContent", "Issuance", "NumberSequence", "PreparedSignature",
-    "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation",
-    "NormRelation", "SourceRelation", "NormCorrection", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
+    "SigningCopy", "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile",
+    "NormCitation", "NormRelation", "SourceRelation", "NormCorrection", "WorkingCopy",
+    "Notification", "LocalHoliday", "YearName",
     "InstitutionSetting", "UsageCounter",
 ]

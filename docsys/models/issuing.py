@@ -85,6 +85,24 @@ class Issuance(Base):
 make_immutable(Issuance, "La emisión de una norma")
 
 
+class SigningCopy(Base):
+    """The PDF a version is signed on (docsys.holder_signing): its final layout, made at
+    its first visto bueno, with the verification code reserved now, the number, date and
+    signer as empty text fields and the fields VB_1, VB_2 and FIRMA. Each V°B° adds its
+    signature to it (``pdf_sha256`` moves to the new file); issuing adds the last one."""
+
+    __tablename__ = "signing_copies"
+    __table_args__ = (UniqueConstraint("document_id", "version_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    verification_code: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class PreparedSignature(Base):
     """A PDF prepared for the authority to sign with their own software ("Firmar con mi
     propio programa"): the vistos buenos signed, the final field empty, the number the

@@ -91,10 +91,15 @@ class RenderMeta:
     # their addresses in a rendering shown on a page.
     shield_uri: str = ""
     letterhead_uri: str = ""
+    # A signing copy (docsys.holder_signing): the number, the place-date line and the
+    # signer's name and position are empty PDF text fields, filled when the norm is issued;
+    # ``number_width`` (points) is the room kept for the number in the heading.
+    form_fields: bool = False
+    number_width: float = 0.0
 
     @property
     def is_draft(self) -> bool:
-        return not self.number
+        return not self.number and not self.form_fields
 
     def number_text(self) -> str:
         """The official number, or the pattern with the sequence left blank for a draft."""
@@ -106,6 +111,12 @@ class RenderMeta:
     def heading_text(self) -> str:
         heading = self.heading_template or "{numero}"
         return clean_line(heading.replace("{numero}", self.number_text()))
+
+    def heading_parts(self) -> tuple[str, str]:
+        """The heading's words before and after the number (a signing copy's field)."""
+        heading = self.heading_template or "{numero}"
+        before, _, after = heading.partition("{numero}")
+        return clean_line(before), clean_line(after)
 
 
 def draft_number(pattern: str, year: int, muni: str, office: str = "") -> str:
@@ -298,11 +309,17 @@ def item_label(numbering: str, number: int) -> str:
     return ""
 
 
-def place_date_text(content: dict, meta: RenderMeta) -> str:
+def place_of(content: dict, meta: RenderMeta) -> str:
     fields = content.get("fields") or {}
-    place = clean_line(fields.get("lugar")) or clean_line(meta.place)
-    date = long_date(fields.get("fecha")) or DATE_PLACEHOLDER
-    return f"{place}, {date}" if place else date
+    return clean_line(fields.get("lugar")) or clean_line(meta.place)
+
+
+def place_date_text(content: dict, meta: RenderMeta, date: str | None = None) -> str:
+    """"Camisea, 12 de marzo de 2024": the content's date, or ``date`` (ISO) when given."""
+    fields = content.get("fields") or {}
+    place = place_of(content, meta)
+    text = long_date(date or fields.get("fecha")) or DATE_PLACEHOLDER
+    return f"{place}, {text}" if place else text
 
 
 def layout_blocks(content: dict, meta: RenderMeta) -> list[Block]:

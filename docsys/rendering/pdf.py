@@ -35,9 +35,11 @@ def _stylesheet() -> CSS:
 def render_pdf(content: dict, meta: RenderMeta, max_pages: int | None = None) -> bytes:
     """The document as PDF bytes; refused (before the PDF is written) past ``max_pages``."""
     source = _render(content, meta, standalone=True, inline_css=False, for_print=True)
+    # A signing copy's inputs become PDF text fields (AcroForm), filled at issuing.
+    forms = {"pdf_forms": True} if meta.form_fields else {}
     document = HTML(string=source, base_url=str(TEMPLATES_DIR)).render(
-        stylesheets=[_stylesheet()])
+        stylesheets=[_stylesheet()], **forms)
     if max_pages is not None and len(document.pages) > max_pages:
         raise LimitExceeded(f"El documento excede el límite de {max_pages} páginas (tiene "
                             f"{len(document.pages)}). Divídalo en partes.", "too_many_pages")
-    return document.write_pdf()
+    return document.write_pdf(**forms)

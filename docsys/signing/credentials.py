@@ -6,11 +6,11 @@ directory and readable only by its owner). The passphrase itself is never stored
 used once, to open the file. A signer may instead present the file and passphrase when
 signing; then nothing is stored at all.
 
-With a holder's secret (``holder_secret``), the file is also sealed under a key derived from
-it (:meth:`KeyStore.seal_for_holder`): the server alone can then no longer open it, and
-:func:`load_credential` needs that secret. Credentials stored without one keep opening as
-before; :func:`needs_reentry` tells them apart so the holder can be asked to store theirs
-again.
+With a holder's secret (``holder_secret``, the «clave de firma»), the file is also sealed
+under a key derived from it (:meth:`KeyStore.seal_for_holder`): the server alone can then no
+longer open it, and :func:`load_credential` needs that secret. A credential stored without
+one (before holder sealing) is refused for signing: :func:`needs_reentry` tells it apart so
+the holder is asked to register it again with a clave de firma.
 """
 from __future__ import annotations
 
@@ -105,22 +105,26 @@ def needs_reentry(row: SigningCredential) -> bool:
     return not needs_holder_secret(row.sealed)
 
 
+REENTRY_MESSAGE = ("Su certificado se guardó sin clave de firma (la instalación sola podía "
+                   "usarlo), así que no se usa para firmar: regístrelo de nuevo en «Mi "
+                   "certificado» eligiendo una clave de firma que solo usted conozca.")
+
+
 def load_credential(session: Session, settings, user: User,
                     holder_secret: str | None = None) -> Credential:
-    """The user's stored certificate, opened (it must still be valid to sign). A
-    holder-sealed one needs ``holder_secret``; a wrong one is a Spanish 400."""
+    """The user's stored certificate, opened with their clave de firma (it must still be
+    valid to sign). A wrong clave is a Spanish 400; a certificate stored without one (DKS1,
+    usable by the server alone) is refused: its holder must register it again."""
     row = stored_credential(session, user)
     if row is None:
         raise NotFound(f"{user.full_name} no tiene un certificado digital registrado en docsys.")
-    store = keystore(settings)
-    if needs_holder_secret(row.sealed):
-        if not holder_secret:
-            raise ValidationError(
-                f"El certificado de {user.full_name} solo se usa con su clave de firma.")
-        bare = store.open_for_holder(row.sealed, holder_secret,
-                                     associated_data=_associated(user))
-    else:
-        bare = store.open(row.sealed, associated_data=_associated(user))
+    if not needs_holder_secret(row.sealed):
+        raise ValidationError(REENTRY_MESSAGE)
+    if not holder_secret:
+        raise ValidationError(
+            f"El certificado de {user.full_name} solo se usa con su clave de firma.")
+    bare = keystore(settings).open_for_holder(row.sealed, holder_secret,
+                                              associated_data=_associated(user))
     return open_pkcs12(bare, None)
 
 

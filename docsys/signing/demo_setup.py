@@ -14,6 +14,9 @@ from docsys.signing.pki import create_demo_ca, write_person_pkcs12
 
 SIGNING_ROLES = ("signer", "legal")
 DEMO_PASSPHRASE = "megantoni2026"
+# The «clave de firma» the demo certificates are sealed with (README, demo section): each
+# demo signer types it to sign. A real signer chooses their own in «Mi certificado».
+DEMO_SIGNING_SECRET = "firma-demo-2026"
 
 
 def _demo_dni(session: Session, user: User) -> str:
@@ -35,10 +38,13 @@ def demo_crl_url(settings) -> str:
 
 
 def setup_demo_pki(session: Session, settings, usernames: list[str] | None = None,
-                   passphrase: str = DEMO_PASSPHRASE, store: bool = True) -> list[dict]:
+                   passphrase: str = DEMO_PASSPHRASE, store: bool = True,
+                   signing_secret: str = DEMO_SIGNING_SECRET) -> list[dict]:
     """Create (or reuse) the demo CA in PKI_DIR and give each user a certificate: a .p12
     file in PKI_DIR/usuarios/ protected by ``passphrase`` and, when ``store``, the same
-    certificate kept sealed in docsys. Users who already have one keep it."""
+    certificate kept sealed in docsys under ``signing_secret`` (their clave de firma).
+    Users who already have one keep it (one stored without a clave de firma is sealed
+    again with it)."""
     directory = Path(settings["PKI_DIR"])
     ca = create_demo_ca(directory)
     query = select(User).where(User.active.is_(True))
@@ -52,6 +58,9 @@ def setup_demo_pki(session: Session, settings, usernames: list[str] | None = Non
         path = directory / "usuarios" / f"{user.username}.p12"
         existing = credentials.stored_credential(session, user)
         if existing is not None and path.exists():
+            if store and credentials.needs_reentry(existing):
+                credentials.store_credential(session, settings, user, path.read_bytes(),
+                                             passphrase, holder_secret=signing_secret)
             made.append({"username": user.username, "file": str(path), "created": False})
             continue
         write_person_pkcs12(ca, path, passphrase, user.full_name,
@@ -60,6 +69,7 @@ def setup_demo_pki(session: Session, settings, usernames: list[str] | None = Non
                             office=user.office.name if user.office else None,
                             crl_url=demo_crl_url(settings))
         if store:
-            credentials.store_credential(session, settings, user, path.read_bytes(), passphrase)
+            credentials.store_credential(session, settings, user, path.read_bytes(), passphrase,
+                                         holder_secret=signing_secret)
         made.append({"username": user.username, "file": str(path), "created": True})
     return made

@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -239,9 +240,15 @@ def needs_holder_secret(sealed: bytes) -> bool:
     return bool(sealed) and sealed.startswith(_MAGIC_HOLDER)
 
 
+# At most this many holder keys are derived at once per process: each takes 32 MiB, and
+# fifty signers pressing «Firmar» together must not take 1.6 GB.
+_KDF_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+
+
 def _holder_key(secret: str, salt: bytes) -> AESGCM:
     """The slow part an attacker must repeat per guess: scrypt (n=2^15, r=8: 32 MiB)."""
-    key = Scrypt(salt=salt, length=32, n=2 ** 15, r=8, p=1).derive(secret.encode("utf-8"))
+    with _KDF_SLOTS:
+        key = Scrypt(salt=salt, length=32, n=2 ** 15, r=8, p=1).derive(secret.encode("utf-8"))
     return AESGCM(key)
 
 

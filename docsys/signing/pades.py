@@ -70,6 +70,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from docsys.errors import DocsysError, ValidationError
+from docsys.rendering.metrics import text_width
 from docsys.signing.keystore import (
     Credential,
     check_certificate_usable,
@@ -438,7 +439,19 @@ def sign_pdf(pdf_bytes: bytes, field_name: str, p12_bytes: bytes, passphrase: st
                                     timestamp_timeout=timestamp_timeout)
 
 
-_FILL_FONT_SIZE = 10.0
+@dataclass(frozen=True)
+class TextStyle:
+    """How a filled text field is drawn: Helvetica (the metric twin of the document's Arial /
+    Liberation Sans), bold or not, aligned in its widget; the size follows the widget's
+    height (one line of the surrounding text, see static/css/document.css) and shrinks when
+    the text would not fit its width."""
+
+    bold: bool = False
+    align: str = "left"   # "left", "center" or "right"
+
+
+_LINE_HEIGHT_EM = 1.2   # a signing copy's field is 1.2em high: the size is height / 1.2
+_BASELINE_EM = 0.25     # the baseline sits that far above the field's bottom (see the CSS)
 
 
 def _pdf_literal(text: str) -> bytes:
@@ -447,16 +460,24 @@ def _pdf_literal(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _text_appearance(writer: IncrementalPdfFileWriter, rect, value: str) -> generic.IndirectObject:
-    """A plain Helvetica appearance of ``value`` for a text widget of ``rect``."""
-    left, bottom, right, top = (float(v) for v in rect)
-    width, height = right - left, top - bottom
+def _text_appearance(writer: IncrementalPdfFileWriter, rect, value: str,
+                     style: TextStyle) -> generic.IndirectObject:
+    """The appearance of ``value`` in a text widget of ``rect``, drawn as ``style`` says."""
+    x1, y1, x2, y2 = (float(v) for v in rect)
+    width, height = abs(x2 - x1), abs(y2 - y1)   # WeasyPrint writes the top edge first
+    size = max(4.0, height / _LINE_HEIGHT_EM)
+    measured = text_width(value, size, style.bold)
+    if measured > width and measured > 0:
+        size = max(4.0, size * width / measured)
+        measured = text_width(value, size, style.bold)
+    x = {"center": (width - measured) / 2, "right": width - measured}.get(style.align, 0.0)
+    baseline = (height - size * _LINE_HEIGHT_EM) / 2 + size * _BASELINE_EM
     font = writer.add_object(generic.DictionaryObject({
         generic.NameObject("/Type"): generic.NameObject("/Font"),
         generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
-        generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica"),
+        generic.NameObject("/BaseFont"): generic.NameObject(
+            "/Helvetica-Bold" if style.bold else "/Helvetica"),
         generic.NameObject("/Encoding"): generic.NameObject("/WinAnsiEncoding")}))
-    baseline = max(1.0, (height - _FILL_FONT_SIZE) / 2 + 2)
     stream = generic.StreamObject({
         generic.NameObject("/Type"): generic.NameObject("/XObject"),
         generic.NameObject("/Subtype"): generic.NameObject("/Form"),
@@ -466,12 +487,13 @@ def _text_appearance(writer: IncrementalPdfFileWriter, rect, value: str) -> gene
         generic.NameObject("/Resources"): generic.DictionaryObject({
             generic.NameObject("/Font"): generic.DictionaryObject(
                 {generic.NameObject("/Helv"): font})}),
-    }, stream_data=(b"/Tx BMC BT /Helv %.1f Tf 1 %.2f Td " % (_FILL_FONT_SIZE, baseline))
+    }, stream_data=(b"/Tx BMC BT /Helv %.2f Tf %.2f %.2f Td " % (size, max(0.0, x), baseline))
         + _pdf_literal(value) + b" Tj ET EMC")
     return writer.add_object(stream)
 
 
-def fill_text_fields(writer: IncrementalPdfFileWriter, values: dict[str, str]) -> None:
+def fill_text_fields(writer: IncrementalPdfFileWriter, values: dict[str, str],
+                     styles: dict[str, TextStyle] | None = None) -> None:
     """Set the value (and a visible appearance) of existing text fields, e.g. the number and
     date of a norm at issuing. For earlier signatures this is form filling, which their
     DocMDP/FieldMDP allow unless they lock the field; a missing field is refused."""
@@ -494,10 +516,21 @@ def fill_text_fields(writer: IncrementalPdfFileWriter, values: dict[str, str]) -
         for widget_ref in widgets:
             widget = widget_ref.get_object()
             widget["/AP"] = generic.DictionaryObject({
-                generic.NameObject("/N"): _text_appearance(writer, widget["/Rect"],
-                                                           values[name])})
+                generic.NameObject("/N"): _text_appearance(
+                    writer, widget["/Rect"], values[name], (styles or {}).get(name, TextStyle()))})
             writer.mark_update(widget_ref)
         writer.mark_update(ref)
+
+
+def fill_text_revision(pdf_bytes: bytes, values: dict[str, str],
+                       styles: dict[str, TextStyle] | None = None) -> bytes:
+    """``pdf_bytes`` plus one unsigned incremental revision filling text fields (a PDF to
+    be signed elsewhere: the signature that follows covers the filled values)."""
+    writer = IncrementalPdfFileWriter.from_reader(_read_pdf(pdf_bytes))
+    fill_text_fields(writer, values, styles)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Credential,
@@ -505,7 +538,8 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
                              signer_label: SignerLabel | None = None,
                              timestamp_url: str | None = None, *,
                              timestamp_timeout: float = 10.0,
-                             fill: dict[str, str] | None = None) -> bytes:
+                             fill: dict[str, str] | None = None,
+                             fill_styles: dict[str, TextStyle] | None = None) -> bytes:
     """:func:`sign_pdf` with an already opened PKCS#12 (see :func:`keystore.open_pkcs12`).
 
     ``fill``: text fields given their values in the same revision as this signature (the
@@ -539,7 +573,7 @@ def sign_pdf_with_credential(pdf_bytes: bytes, field_name: str, credential: Cred
     pdf_signer = signers.PdfSigner(meta, _CredentialSigner(credential), stamp_style=_STYLE,
                                    timestamper=timestamper)
     writer = IncrementalPdfFileWriter.from_reader(reader)
-    fill_text_fields(writer, fill or {})
+    fill_text_fields(writer, fill or {}, fill_styles)
     text = "\n".join(stamp_lines(label.name, label.position, reason, now))
     try:
         output = pdf_signer.sign_pdf(writer, existing_fields_only=True,
@@ -925,7 +959,10 @@ def _verify_one(emb, index, roots, moment, allow_fetching, total_revisions,
     level = status.modification_level
     later_revisions = set(range(revision + 1, total_revisions)) if revision is not None \
         else set()
-    accounted = later_revisions.issubset({r for r in signed_revisions if r is not None})
+    # Every later change is covered by a later signature (the file's last revision is a
+    # signature's): e.g. the number and date filled, then signed by the authority.
+    last_signed = max((r for r in signed_revisions if r is not None), default=-1)
+    accounted = not later_revisions or last_signed == total_revisions - 1
     if not modified_after or level is ModificationLevel.NONE:
         later = "ninguno"
     elif accounted and level in (ModificationLevel.LTA_UPDATES,

@@ -270,11 +270,27 @@ def post_transition(document_id):
     return _workflow_reply(session, document_id)
 
 
+def _signing_input() -> dict:
+    """How the holder proves control, as a signing request sends it: JSON ``secret`` (their
+    clave de firma), or multipart ``certificate`` + ``passphrase`` (a .p12 presented; a
+    ``secret`` form field also works)."""
+    if request.is_json:
+        body = _body()
+        return {"secret": body.get("secret")}
+    upload = request.files.get("certificate")
+    return {"secret": request.form.get("secret") or None,
+            "p12": upload.read() if upload else None,
+            "passphrase": request.form.get("passphrase")}
+
+
 @bp.route("/documents/<document_id>/vistos-buenos", methods=["POST"])
+@queues_for_writing
 @token_required()
 def post_visto_bueno(document_id):
+    """Give the V°B° and sign it with the holder's certificate (see _signing_input)."""
     session = db()
-    services.give_visto_bueno(session, g.api_user, document_id)
+    services.give_visto_bueno(session, current_app.config, g.api_user, document_id,
+                              **_signing_input())
     return _workflow_reply(session, document_id)
 
 
@@ -441,12 +457,11 @@ def _issuance_json(issuance, document) -> dict:
 @queues_for_writing
 @token_required()
 def issue_document(document_id):
-    """Number, sign and store an approved document. The signer's stored certificate is used,
-    unless a PKCS#12 is sent as multipart ``certificate`` with ``passphrase``."""
-    upload = request.files.get("certificate")
+    """Number, sign and store an approved document: the signer's stored certificate opened
+    with JSON ``secret`` (their clave de firma), or a PKCS#12 sent as multipart
+    ``certificate`` with ``passphrase``."""
     issuance = services.issue(db(), current_app.config, g.api_user, document_id,
-                              p12=upload.read() if upload else None,
-                              passphrase=request.form.get("passphrase"))
+                              **_signing_input())
     document = versions.get_document(db(), document_id, g.api_user)
     return jsonify(_issuance_json(issuance, document)), 201
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from docsys import issuing, services
 from docsys.errors import ValidationError
 from docsys.signing import credentials
-from docsys.signing.keystore import CertificateInfo
+from docsys.signing.keystore import MIN_HOLDER_SECRET_CHARS
 from docsys.web import queues_for_writing, records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
@@ -25,6 +25,11 @@ def uploaded_certificate() -> tuple[bytes | None, str | None]:
     upload = request.files.get("certificate")
     data = upload.read() if upload and upload.filename else None
     return data, request.form.get("passphrase") or None
+
+
+def signing_secret() -> str | None:
+    """The «clave de firma» typed in a signing form (never kept, never logged)."""
+    return request.form.get("clave_firma") or None
 
 
 def require_confirmation(what: str) -> None:
@@ -42,7 +47,7 @@ def issue(document_id):
     require_confirmation("emitir y firmar")
     p12, passphrase = uploaded_certificate()
     issuance = services.issue(db(), current_app.config, current_user, document_id,
-                              p12=p12, passphrase=passphrase)
+                              p12=p12, passphrase=passphrase, secret=signing_secret())
     flash(f"Norma emitida y firmada: {issuance.official_number}. "
           f"Código de verificación {issuance.verification_code}.", "success")
     return redirect(url_for("review.page", document_id=issuance.document_id))
@@ -105,15 +110,12 @@ def certificate():
         if not p12:
             raise ValidationError("Adjunte su certificado digital (.p12 o .pfx).")
         services.store_certificate(session, current_app.config, current_user, p12,
-                                   passphrase or "")
-        flash("Certificado guardado cifrado. Su contraseña no se guardó.", "success")
+                                   passphrase or "", request.form.get("clave_firma"),
+                                   request.form.get("clave_firma_2"))
+        flash("Certificado guardado, cifrado con su clave de firma. Ni la contraseña del "
+              "certificado ni su clave de firma se guardaron.", "success")
         return redirect(url_for("issuing.certificate"))
     stored = credentials.stored_credential(session, current_user)
-    info = None
-    if stored is not None:
-        try:
-            info = CertificateInfo.from_certificate(
-                credentials.load_credential(session, current_app.config, current_user).cert)
-        except Exception:  # expired or sealed with another key: show what is recorded
-            info = None
-    return render_template("issuing/certificate.html", stored=stored, info=info)
+    return render_template("issuing/certificate.html", stored=stored,
+                           reentry=stored is not None and credentials.needs_reentry(stored),
+                           min_secret=MIN_HOLDER_SECRET_CHARS)

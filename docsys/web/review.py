@@ -15,9 +15,10 @@ from docsys.states import STATUS_LABELS, Status, label
 from docsys.models import User
 from docsys.portal import address_of
 from docsys.review import service
-from docsys.signing.credentials import stored_credential
-from docsys.web import rate_limited, records_audit, wants_json
+from docsys.signing.credentials import needs_reentry, stored_credential
+from docsys.web import queues_for_writing, rate_limited, records_audit, wants_json
 from docsys.web.auth import roles_required
+from docsys.web.issuing import signing_secret, uploaded_certificate
 from docsys.web.session import db, render_settings
 
 bp = Blueprint("review", __name__, url_prefix="/documentos")
@@ -77,6 +78,11 @@ def correction_context(session, document) -> dict:
             "corrects": corrections.correction_of(session, document)}
 
 
+def _needs_reentry(session) -> bool:
+    row = stored_credential(session, current_user)
+    return row is not None and needs_reentry(row)
+
+
 def issuing_context(session, document) -> dict:
     """What the issuing panel of the review page needs."""
     issuance = issuing.issuance_of(session, document)
@@ -88,6 +94,7 @@ def issuing_context(session, document) -> dict:
     return {"issuance": issuance, "can_issue": can_issue, "next_number": next_number,
             "can_publish": issuing.can_publish(current_user, document),
             "has_credential": stored_credential(session, current_user) is not None,
+            "credential_needs_reentry": _needs_reentry(session),
             "norm_url_args": address.as_args() if address else {}}
 
 
@@ -116,10 +123,16 @@ def correct(document_id):
 
 
 @bp.route("/<document_id>/visto-bueno", methods=["POST"])
+@queues_for_writing
 @roles_required()
 def visto_bueno(document_id):
-    row = services.give_visto_bueno(db(), current_user, document_id)
-    flash(f"Visto bueno registrado sobre la versión {row.version_number}.", "success")
+    """Give the V°B° and sign it with one's own certificate (clave de firma, or the .p12
+    presented with its passphrase). A second submit is a harmless 409."""
+    p12, passphrase = uploaded_certificate()
+    row = services.give_visto_bueno(db(), current_app.config, current_user, document_id,
+                                    secret=signing_secret(), p12=p12, passphrase=passphrase)
+    flash(f"Visto bueno registrado y firmado con su certificado sobre la versión "
+          f"{row.version_number}.", "success")
     return _back(row.document_id)
 
 

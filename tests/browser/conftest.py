@@ -220,6 +220,19 @@ def nearly_finished_template(live_server, tmp_path_factory):
 
 
 @pytest.fixture
+def demo_certificates(live_server):
+    """Demo certificates for the legal adviser and the Gerente, stored under the demo clave
+    de firma (docsys.signing.demo_setup.DEMO_SIGNING_SECRET), which they type to sign."""
+    from docsys.signing.demo_setup import setup_demo_pki
+    session = live_server.app.extensions["docsys.sessions"]()
+    try:
+        setup_demo_pki(session, live_server.app.config, usernames=["asesora", "gerente"])
+        session.commit()
+    finally:
+        session.close()
+
+
+@pytest.fixture
 def make_draft(live_server):
     """Factory: create a draft (version 1) through the domain service, as ``username``."""
     from sqlalchemy import select

@@ -21,7 +21,7 @@ def issued(live_server, make_draft):
     from docsys import services
     from docsys.models import Document, Issuance, User
     from docsys.signing.demo_setup import setup_demo_pki
-    from tests.issuing.support import take_to_approval
+    from tests.issuing.support import SECRET, take_to_approval
 
     document_id = make_draft("redactora", sumilla=SUMILLA)
     sessions = live_server.app.extensions["docsys.sessions"]
@@ -30,14 +30,18 @@ def issued(live_server, make_draft):
         def user(name):
             return session.scalar(select(User).where(User.username == name))
         setup_demo_pki(session, live_server.app.config, usernames=["asesora", "gerente"])
-        take_to_approval(session, session.get(Document, document_id), user("redactora"),
-                         legal="asesora")
         session.commit()
+
+        def approve_and_issue():
+            take_to_approval(session, live_server.app.config, session.get(Document, document_id),
+                             user("redactora"), legal="asesora")
+            session.commit()
+            return services.issue(session, live_server.app.config, user("gerente"), document_id,
+                                  secret=SECRET)
         # In a thread of its own, as the server would: pyHanko signs with asyncio.run, and
         # this thread runs Playwright's event loop.
         with ThreadPoolExecutor(1) as pool:
-            issuance = pool.submit(services.issue, session, live_server.app.config,
-                                   user("gerente"), document_id).result()
+            issuance = pool.submit(approve_and_issue).result()
         number, sha = issuance.official_number, issuance.pdf_sha256
         assert session.scalar(select(Issuance.pdf_sha256)
                               .where(Issuance.document_id == document_id)) == sha

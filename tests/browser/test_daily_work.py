@@ -224,8 +224,9 @@ def published(live_server, make_draft):
     """A resolution issued, signed and published through the domain (demo certificates)."""
     from docsys import issuing, workflow
     from docsys.models import Document, Issuance, User
-    from docsys.signing.demo_setup import setup_demo_pki
+    from docsys.signing.demo_setup import DEMO_SIGNING_SECRET as SECRET, setup_demo_pki
     from tests.finishing import finish
+    from tests.issuing.support import give_vistos
 
     document_id = make_draft("redactora", sumilla="Aprobar el reglamento de uso del coliseo municipal")
 
@@ -236,10 +237,9 @@ def published(live_server, make_draft):
         document = session.get(Document, document_id)
         finish(session, document, user("redactora"))  # issue 12: no template prompts left
         workflow.transition(session, document, "enviar", user("redactora"))
-        workflow.give_visto_bueno(session, document, user("asesora"))
-        workflow.give_visto_bueno(session, document, user("gerente"))
+        give_vistos(session, live_server.app.config, document, legal="asesora", area="gerente")
         workflow.transition(session, document, "aprobar", user("asesora"))
-        issuing.issue(session, live_server.app.config, document, user("gerente"))
+        issuing.issue(session, live_server.app.config, document, user("gerente"), secret=SECRET)
         issuing.publish(session, document, user("archivera"))
         issuance = session.scalar(select(Issuance).where(Issuance.document_id == document_id))
         return document.official_number, issuance.verification_code

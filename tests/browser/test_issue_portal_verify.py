@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from docsys.signing.demo_setup import DEMO_SIGNING_SECRET
 from tests.finishing import finish
 
 pytestmark = pytest.mark.browser
@@ -18,27 +19,35 @@ SUMILLA = "Aprobar la liquidación técnica y financiera de la obra del puente K
 
 @pytest.fixture
 def approved(live_server, make_draft):
-    """An RGM taken through review by the domain functions, with demo certificates."""
+    """An RGM taken through review by the domain functions, its vistos buenos signed with
+    demo certificates (in a thread of its own: pyHanko runs an event loop, and this
+    thread's belongs to Playwright)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from docsys import workflow
-    from docsys.models import User
+    from docsys.models import Document, User
     from docsys.signing.demo_setup import setup_demo_pki
+    from tests.issuing.support import give_vistos
 
     document_id = make_draft("redactora", sumilla=SUMILLA)
-    session = live_server.app.extensions["docsys.sessions"]()
-    try:
-        def user(name):
-            return session.scalar(select(User).where(User.username == name))
-        setup_demo_pki(session, live_server.app.config, usernames=["asesora", "gerente"])
-        from docsys.models import Document
-        document = session.get(Document, document_id)
-        finish(session, document, user("redactora"))
-        workflow.transition(session, document, "enviar", user("redactora"))
-        workflow.give_visto_bueno(session, document, user("asesora"))
-        workflow.give_visto_bueno(session, document, user("gerente"))
-        workflow.transition(session, document, "aprobar", user("asesora"))
-        session.commit()
-    finally:
-        session.close()
+
+    def review():
+        session = live_server.app.extensions["docsys.sessions"]()
+        try:
+            def user(name):
+                return session.scalar(select(User).where(User.username == name))
+            setup_demo_pki(session, live_server.app.config, usernames=["asesora", "gerente"])
+            document = session.get(Document, document_id)
+            finish(session, document, user("redactora"))
+            workflow.transition(session, document, "enviar", user("redactora"))
+            give_vistos(session, live_server.app.config, document, legal="asesora",
+                        area="gerente")
+            workflow.transition(session, document, "aprobar", user("asesora"))
+            session.commit()
+        finally:
+            session.close()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(review).result()
     return document_id
 
 
@@ -49,11 +58,12 @@ def test_issue_publish_find_and_verify(new_page, approved, tmp_path, screenshot)
     jorge = new_page("gerente")
     jorge.goto(review)
     panel = jorge.locator("#issue")
-    expect(panel).to_contain_text("Se usará su certificado registrado")
+    expect(panel).to_contain_text("escriba su clave de firma")
     # The page says what will happen: the version, the number to be taken, no undoing.
     expect(panel.locator("#issue-number")).to_contain_text("N° 0001-")
     expect(panel.locator("#issue-version")).to_contain_text("Versión")
     expect(panel.locator("#issue-irreversible")).to_contain_text("no se puede deshacer")
+    panel.get_by_label("Clave de firma").fill(DEMO_SIGNING_SECRET)
     panel.get_by_label("Entiendo que no se puede deshacer").check()
     panel.get_by_role("button", name="Emitir y firmar").click()
     expect(jorge.locator(".flash-success")).to_contain_text("Norma emitida y firmada")

@@ -13,6 +13,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
+from docsys.signing.demo_setup import DEMO_SIGNING_SECRET
+
 pytestmark = pytest.mark.browser
 
 SUMILLA = "Aprobar el expediente técnico del sistema de riego tecnificado de Kepashiato"
@@ -66,7 +68,7 @@ def flash(page):
 
 
 def test_review_round_trip_until_approved(new_page, make_draft, live_server, screenshot,
-                                          nearly_finished_template):
+                                          nearly_finished_template, demo_certificates):
     document_id = make_draft("redactora", sumilla=SUMILLA, template=nearly_finished_template)
     review_path = f"/documentos/{document_id}/revision"
     rosa = new_page("redactora")
@@ -286,8 +288,13 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     expect(ana.locator("article.thread")).to_have_class(re.compile(r"\bresolved\b"))
     expect(ana.locator("article.thread .badge")).to_have_text(f"resuelta por {ADVISER}")
     expect(ana.get_by_role("button", name="Marcar como resuelta")).to_have_count(0)
+    vb_form = ana.locator("#vb-form")
+    expect(vb_form.locator("#vb-what")).to_contain_text("versión 2")
+    expect(vb_form.locator("#vb-what")).to_contain_text("No se puede deshacer")
+    vb_form.get_by_label("Clave de firma").fill(DEMO_SIGNING_SECRET)
     ana.get_by_role("button", name="Dar V°B° a la versión 2").click()
-    expect(flash(ana)).to_have_text("Visto bueno registrado sobre la versión 2.")
+    expect(flash(ana)).to_have_text(
+        "Visto bueno registrado y firmado con su certificado sobre la versión 2.")
     expect(ana.locator(".vistos")).to_contain_text(f"Asesoría Jurídica: V°B° {ADVISER}")
     expect(ana.locator(".vistos")).to_contain_text("Jefe del área (GM): pendiente")
     expect(ana.locator("#give-vb")).to_have_count(0)   # given: no second button
@@ -302,8 +309,10 @@ def test_review_round_trip_until_approved(new_page, make_draft, live_server, scr
     awaiting_row(jorge, SUMILLA).get_by_role("link", name=SUMILLA).click()
     expect(jorge.locator("#doc-status")).to_have_text("En revisión")
     expect(jorge.locator("button[data-action]")).to_have_count(0)
+    jorge.locator("#vb-form").get_by_label("Clave de firma").fill(DEMO_SIGNING_SECRET)
     jorge.get_by_role("button", name="Dar V°B° a la versión 2").click()
-    expect(flash(jorge)).to_have_text("Visto bueno registrado sobre la versión 2.")
+    expect(flash(jorge)).to_have_text(
+        "Visto bueno registrado y firmado con su certificado sobre la versión 2.")
     expect(jorge.locator(".vistos")).to_contain_text(f"Jefe del área (GM): V°B° {HEAD}")
     expect(jorge.locator(".vistos")).to_contain_text(f"Asesoría Jurídica: V°B° {ADVISER}")
 
@@ -381,23 +390,41 @@ def workflow_step(live_server):
     workflow action (or "visto_bueno") through the domain service, to set up a state fast."""
     from sqlalchemy import select
 
-    from docsys import workflow
+    from concurrent.futures import ThreadPoolExecutor
+
+    from docsys import holder_signing, workflow
     from docsys.models import Document, User
+    from docsys.signing.demo_setup import setup_demo_pki
     from tests.finishing import finish
 
     def step(document_id, username, action, reason="", assignee=None):
+        if action == "visto_bueno":
+            # Signed by its holder; pyHanko runs its own event loop, not in this thread
+            # (Playwright's).
+            with ThreadPoolExecutor(1) as pool:
+                return pool.submit(signed_visto_bueno, document_id, username).result()
         session = live_server.app.extensions["docsys.sessions"]()
         try:
             def user(name):
                 return session.scalar(select(User).where(User.username == name))
             document = session.get(Document, document_id)
-            if action == "visto_bueno":
-                workflow.give_visto_bueno(session, document, user(username))
-            elif action == "completar":   # the author fills the template's prompts
+            if action == "completar":   # the author fills the template's prompts
                 finish(session, document, user(username))
             else:
                 workflow.transition(session, document, action, user(username), reason,
                                     assignee=user(assignee) if assignee else None)
+            session.commit()
+        finally:
+            session.close()
+
+    def signed_visto_bueno(document_id, username):
+        session = live_server.app.extensions["docsys.sessions"]()
+        try:
+            holder = session.scalar(select(User).where(User.username == username))
+            setup_demo_pki(session, live_server.app.config, usernames=[username])
+            holder_signing.give_visto_bueno(session, live_server.app.config,
+                                            session.get(Document, document_id), holder,
+                                            secret=DEMO_SIGNING_SECRET)
             session.commit()
         finally:
             session.close()

@@ -12,7 +12,7 @@ from docsys.models import NormCitation, NormRelation
 from docsys.versions import latest_version, save_version
 from tests.compliance.support import DELEGATION, add_norm
 from tests.conftest import get_user
-from tests.issuing.support import FIELDS, RGM, demo_pki
+from tests.issuing.support import SECRET, FIELDS, RGM, demo_pki, give_vistos
 from tests.finishing import fill_prompts
 
 
@@ -31,10 +31,9 @@ def test_an_issued_resolution_proposes_its_repeal(app):
                                           "145-2023-A-MDM."})
         save_version(session, document, fill_prompts(content), document.latest_version, author)
         workflow.transition(session, document, "enviar", author)
-        workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
-        workflow.give_visto_bueno(session, document, get_user(session, "gerente"))
+        give_vistos(session, app.config, document)
         workflow.transition(session, document, "aprobar", get_user(session, "asesor"))
-        issuing.issue(session, app.config, document, get_user(session, "gerente"))
+        issuing.issue(session, app.config, document, get_user(session, "gerente"), secret=SECRET)
         document_id, delegation_id = document.id, delegation.id
 
     with transaction(factory) as session:

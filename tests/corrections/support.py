@@ -9,7 +9,7 @@ from docsys import issuing, services
 from docsys.models import Document
 from docsys.versions import latest_version
 from tests.conftest import get_user
-from tests.issuing.support import approved_document, take_to_approval
+from tests.issuing.support import SECRET, approved_document, take_to_approval
 
 MARCH_12 = dt.date(2026, 3, 12)
 REASON = "Se consignó mal el código del proyecto en el artículo primero"
@@ -17,8 +17,9 @@ REASON = "Se consignó mal el código del proyecto en el artículo primero"
 
 def issued_norm(session, settings, date=MARCH_12, **kwargs) -> Document:
     """An RGM (by default) issued by the Gerente Municipal on ``date``."""
-    document = approved_document(session, **kwargs)
-    issuing.issue(session, settings, document, get_user(session, "gerente"), date=date)
+    document = approved_document(session, settings, today=date, **kwargs)
+    issuing.issue(session, settings, document, get_user(session, "gerente"), date=date,
+                  secret=SECRET)
     return document
 
 
@@ -34,9 +35,10 @@ def issue_correction(session_factory, settings, draft_id, drafter="redactor",
     from docsys.db import transaction
     with transaction(session_factory) as session:
         draft = session.get(Document, draft_id)
-        take_to_approval(session, draft, get_user(session, drafter))
+        take_to_approval(session, settings, draft, get_user(session, drafter))
     session = session_factory()
     try:
-        return services.issue(session, settings, get_user(session, signer), draft_id)
+        return services.issue(session, settings, get_user(session, signer), draft_id,
+                              secret=SECRET)
     finally:
         session.close()

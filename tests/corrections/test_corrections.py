@@ -144,7 +144,7 @@ def test_refusals_change_nothing_and_are_audited(signing_ready, settings):
     with transaction(signing_ready) as session:
         accounts.create_user(session, "gerente_gdur", PASSWORD, "Raúl Apaza Quispe", ["signer"],
                              office_code="GDUR", position="Gerente de Desarrollo Urbano")
-        draft_id = approved_document(session, sumilla="Otro borrador").id
+        draft_id = approved_document(session, settings, sumilla="Otro borrador").id
         discarded = service.create_document(session, "resolucion-gerencia-municipal",
                                             {"sumilla": "Descartado"}, get_user(session, "redactor"))
         workflow.transition(session, discarded, "descartar", get_user(session, "redactor"),

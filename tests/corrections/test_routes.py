@@ -15,7 +15,7 @@ from docsys.models import Document, NormCorrection
 from tests.conftest import PASSWORD, Browser, get_user
 from tests.corrections.support import REASON, issued_norm
 from tests.finishing import fill_prompts
-from tests.issuing.support import approved_document, demo_pki, take_to_approval
+from tests.issuing.support import SECRET, approved_document, demo_pki, take_to_approval
 
 CONFIRMED = {"entiendo": "si"}
 
@@ -28,7 +28,7 @@ def _setup(app) -> tuple[int, int]:
         accounts.create_user(session, "gerente_gdur", PASSWORD, "Raúl Apaza Quispe", ["signer"],
                              office_code="GDUR", position="Gerente de Desarrollo Urbano")
         norm = issued_norm(session, app.config)
-        draft = approved_document(session, sumilla="Aprobar el plan de trabajo")
+        draft = approved_document(session, app.config, sumilla="Aprobar el plan de trabajo")
         return norm.id, draft.id
 
 
@@ -95,9 +95,11 @@ def _round_trip(app):
                                 "note": "Texto erróneo y correcto completados"})
     assert saved.status_code == 200, saved.get_data(as_text=True)
     with transaction(sessions) as session:   # review, vistos buenos, approval: shared helper
-        take_to_approval(session, session.get(Document, draft_id), get_user(session, "redactor"))
+        take_to_approval(session, app.config, session.get(Document, draft_id),
+                         get_user(session, "redactor"))
     with sessions() as session:
-        issuance = services.issue(session, app.config, get_user(session, "gerente"), draft_id)
+        issuance = services.issue(session, app.config, get_user(session, "gerente"), draft_id,
+                                  secret=SECRET)
         correction_number = issuance.official_number
         correction_seq = issuance.sequence
     assert archivo.post_form(f"/documentos/{draft_id}/publicar", CONFIRMED).status_code == 302

@@ -6,9 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from docsys import accounts, workflow
+from docsys import accounts, holder_signing, workflow
 from docsys.drafting import service
-from docsys.signing.demo_setup import setup_demo_pki
+from docsys.signing.demo_setup import DEMO_SIGNING_SECRET, setup_demo_pki
 from tests.conftest import PASSWORD, get_user
 from tests.finishing import finish
 
@@ -18,25 +18,34 @@ FIELDS = {"expediente": "2026-004512", "informes": "el Informe N° 045-2026-GIP-
           "resolucion_delegacion": "Resolución de Alcaldía N° 002-2026-A-MDM",
           "firmante_nombre": "Jorge Mendoza Salas"}
 SIGNERS = ["asesor", "gerente", "alcalde"]
+SECRET = DEMO_SIGNING_SECRET   # every demo signer's clave de firma
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-def approved_document(session, sumilla="Aprobar el expediente técnico del camino vecinal",
-                      template=RGM, drafter="redactor"):
-    """A document taken through review: sent, both vistos buenos, approved."""
+def give_vistos(session, settings, document, legal="asesor", area="gerente", today=None):
+    """Both vistos buenos, each signed by its holder with their clave de firma (on a
+    signing copy made ``today``, by default the real today)."""
+    for username in (legal, area):
+        holder_signing.give_visto_bueno(session, settings, document, get_user(session, username),
+                                        secret=SECRET, today=today)
+
+
+def approved_document(session, settings, sumilla="Aprobar el expediente técnico del camino "
+                      "vecinal", template=RGM, drafter="redactor", today=None):
+    """A document taken through review: sent, both vistos buenos signed, approved."""
     author = get_user(session, drafter)
     document = service.create_document(session, template, {"sumilla": sumilla, **FIELDS}, author)
-    return take_to_approval(session, document, author)
+    return take_to_approval(session, settings, document, author, today=today)
 
 
-def take_to_approval(session, document, author, area_head="gerente", legal="asesor"):
+def take_to_approval(session, settings, document, author, area_head="gerente", legal="asesor",
+                     today=None):
     """An existing draft finished by ``author`` (prompts filled), sent, given both vistos
     buenos (Asesoría Jurídica's ``legal`` and ``area_head``) and approved: the one place
     that says how a test document reaches approval."""
     finish(session, document, author)
     workflow.transition(session, document, "enviar", author)
-    workflow.give_visto_bueno(session, document, get_user(session, legal))
-    workflow.give_visto_bueno(session, document, get_user(session, area_head))
+    give_vistos(session, settings, document, legal=legal, area=area_head, today=today)
     workflow.transition(session, document, "aprobar", get_user(session, legal))
     session.flush()
     return document

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from docsys.db import transaction
 from docsys.models import Issuance, NumberSequence
 from tests.conftest import get_user
-from tests.issuing.support import approved_document, demo_pki
+from tests.issuing.support import SECRET, approved_document, demo_pki
 
 CONCURRENT = 50
 
@@ -24,7 +24,7 @@ def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(any_app):
     app = any_app
     with transaction(app.extensions["docsys.sessions"]) as session:
         demo_pki(session, app.config)
-        ids = [approved_document(session, sumilla=f"Aprobar la liquidación de la obra N° {n}").id
+        ids = [approved_document(session, app.config, sumilla=f"Aprobar la liquidación de la obra N° {n}").id
                for n in range(CONCURRENT)]
     token = _token(app, "gerente")
     start = threading.Barrier(CONCURRENT)
@@ -34,7 +34,8 @@ def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(any_app):
         client = app.test_client()
         start.wait()
         responses[document_id] = client.post(f"/api/v1/documents/{document_id}/issue",
-                                             headers={"Authorization": f"Bearer {token}"})
+                                             headers={"Authorization": f"Bearer {token}"},
+                                             json={"secret": SECRET})
 
     threads = [threading.Thread(target=issue, args=(i,)) for i in ids]
     for thread in threads:

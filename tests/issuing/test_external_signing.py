@@ -60,8 +60,8 @@ def _with_extra_change(pdf: bytes) -> bytes:
 def test_sign_with_my_own_software_round_trip_and_bad_uploads(signing_ready, settings,
                                                               tmp_path):
     with transaction(signing_ready) as session:
-        first = approved_document(session).id
-        second = approved_document(session, sumilla="Aprobar el plan de trabajo").id
+        first = approved_document(session, settings).id
+        second = approved_document(session, settings, sumilla="Aprobar el plan de trabajo").id
     session = signing_ready()
     try:
         gerente = get_user(session, "gerente")

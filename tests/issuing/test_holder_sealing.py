@@ -1,6 +1,6 @@
 """Issue 12 item 2, the storage part: a certificate kept under its holder's secret opens
-only with it; one stored before (installation key only) keeps working and is recognised as
-needing its holder to store it again."""
+only with it; one stored before (installation key only) is recognised as needing its holder
+to store it again, and no longer opens to sign."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,11 +19,13 @@ def test_holder_sealed_certificate_opens_only_with_the_holders_secret(signing_re
     session = signing_ready()
     try:
         asesor = get_user(session, "asesor")
-        legacy = credentials.stored_credential(session, asesor)
-        assert legacy is not None and credentials.needs_reentry(legacy)
-        assert credentials.load_credential(session, settings, asesor).info.dni  # still works
-
         p12 = (Path(settings["PKI_DIR"]) / "usuarios" / "asesor.p12").read_bytes()
+        legacy = credentials.store_credential(session, settings, asesor, p12, DEMO_PASSPHRASE)
+        assert credentials.needs_reentry(legacy)
+        with pytest.raises(ValidationError, match="regístrelo de nuevo"):
+            credentials.load_credential(session, settings, asesor)   # the server alone: no
+
+
         row = credentials.store_credential(session, settings, asesor, p12, DEMO_PASSPHRASE,
                                            holder_secret=SECRET)
         assert not credentials.needs_reentry(row) and SECRET.encode() not in row.sealed

@@ -18,7 +18,10 @@ from docsys.models import AuditEntry, Issuance, NumberSequence, SigningCredentia
 from docsys.signing import pki
 from docsys.signing.demo_setup import DEMO_PASSPHRASE
 from tests.conftest import get_user
-from tests.issuing.support import RA, approved_document
+from tests.issuing.support import SECRET, RA, approved_document
+
+
+NEW_CLAVE = ("nueva-clave-de-firma", "nueva-clave-de-firma")   # chosen, and typed again
 
 
 def _p12(settings, username: str) -> bytes:
@@ -37,7 +40,7 @@ def test_another_persons_certificate_is_not_kept(signing_ready, settings):
             SigningCredential.user_id == asesor.id))
         with pytest.raises(ValidationError, match="no de Carmen Rojas Villanueva"):
             services.store_certificate(session, settings, asesor, _p12(settings, "alcalde"),
-                                       DEMO_PASSPHRASE)
+                                       DEMO_PASSPHRASE, *NEW_CLAVE)
         assert session.scalar(select(SigningCredential.serial).where(
             SigningCredential.user_id == asesor.id)) == before
         refused = _refusals(session, "certificate_refused")
@@ -56,17 +59,18 @@ def test_an_untrusted_or_unidentified_certificate_is_not_kept(signing_ready, set
         pki.write_person_pkcs12(other, forged, "clave", gerente.full_name, "Gerente Municipal",
                                 "g@megantoni.gob.pe", dni=gerente.dni)
         with pytest.raises(ValidationError, match="autoridad de certificación de confianza"):
-            services.store_certificate(session, settings, gerente, forged.read_bytes(), "clave")
+            services.store_certificate(session, settings, gerente, forged.read_bytes(), "clave",
+                                       *NEW_CLAVE)
         nameless = tmp_path / "sin-dni.p12"
         pki.write_person_pkcs12(pki.load_ca(settings["PKI_DIR"]), nameless, "clave",
                                 gerente.full_name, "Gerente Municipal", "g@megantoni.gob.pe")
         with pytest.raises(ValidationError, match="no indica el DNI"):
             services.store_certificate(session, settings, gerente, nameless.read_bytes(),
-                                       "clave")
+                                       "clave", *NEW_CLAVE)
         # Without the explicit demo mode the demo CA is not trusted, file or no file.
         with pytest.raises(ValidationError, match="autoridad de certificación de confianza"):
             services.store_certificate(session, dict(settings, DEMO_PKI=False), gerente,
-                                       _p12(settings, "gerente"), DEMO_PASSPHRASE)
+                                       _p12(settings, "gerente"), DEMO_PASSPHRASE, *NEW_CLAVE)
         assert len(_refusals(session, "certificate_refused")) == 3
     finally:
         session.close()
@@ -74,7 +78,7 @@ def test_an_untrusted_or_unidentified_certificate_is_not_kept(signing_ready, set
 
 def test_issuing_with_someone_elses_certificate_takes_no_number(signing_ready, settings):
     with transaction(signing_ready) as session:
-        document = approved_document(session, template=RA,
+        document = approved_document(session, settings, template=RA,
                                      sumilla="Designar al responsable del portal")
         document_id = document.id
     session = signing_ready()
@@ -96,9 +100,9 @@ def test_issuing_with_someone_elses_certificate_takes_no_number(signing_ready, s
 
 def test_verification_names_each_signer_and_flags_the_wrong_one(signing_ready, settings):
     with transaction(signing_ready) as session:
-        document = approved_document(session)
+        document = approved_document(session, settings)
         issuance = issuing.issue(session, settings, document, get_user(session, "gerente"),
-                                 date=dt.date(2026, 3, 12))
+                                 date=dt.date(2026, 3, 12), secret=SECRET)
         code = issuance.verification_code
         dnis = {u: get_user(session, u).dni for u in ("asesor", "gerente")}
     with transaction(signing_ready) as session:

@@ -18,7 +18,7 @@ from docsys.signing import VALID, pki, verify_pdf
 from docsys.signing.pades import TimestampUnavailable
 from docsys.verification import revocation, trust_roots
 from tests.conftest import get_user
-from tests.issuing.support import RA, approved_document, pages_text
+from tests.issuing.support import SECRET, RA, approved_document, pages_text
 from tests.signing.support import PDFSIG, LocalTSA, make_nss_db, run_pdfsig
 
 MARCH_12 = dt.date(2026, 3, 12)
@@ -26,9 +26,10 @@ MARCH_12 = dt.date(2026, 3, 12)
 
 def _issue(factory, settings, signer="gerente", date=MARCH_12, **kwargs):
     with transaction(factory) as session:
-        document = approved_document(session, **kwargs)
+        # The signing copy prints the year of the issue date (letterhead, number).
+        document = approved_document(session, settings, today=date, **kwargs)
         issuance = issuing.issue(session, settings, document, get_user(session, signer),
-                                 date=date)
+                                 date=date, secret=SECRET)
         return document.id, issuance
 
 
@@ -86,6 +87,20 @@ def test_pdfsig_validates_every_signature_of_an_issued_norm(signing_ready, setti
     assert result[-1].total_document_signed
 
 
+def test_a_copy_signed_in_another_year_is_not_issued(signing_ready, settings):
+    """The signing copy prints its year (the letterhead's year name, the number's year): a
+    norm whose vistos buenos were signed in 2026 is not issued in 2027; it goes back to
+    review for new vistos buenos. Nothing is numbered."""
+    with transaction(signing_ready) as session:
+        document = approved_document(session, settings, today=dt.date(2026, 12, 30))
+        with pytest.raises(Conflict, match="devuelva el documento a revisión"):
+            issuing.issue(session, settings, document, get_user(session, "gerente"),
+                          date=dt.date(2027, 1, 4), secret=SECRET)
+        session.rollback()
+    with transaction(signing_ready) as session:
+        assert session.scalar(select(func.count()).select_from(NumberSequence)) == 0
+
+
 def test_numbers_run_per_type_office_and_year_without_gaps(signing_ready, settings):
     numbers = [_issue(signing_ready, settings, sumilla=f"Aprobar el expediente N° {n}")[1]
                for n in range(3)]
@@ -106,15 +121,15 @@ def test_numbers_run_per_type_office_and_year_without_gaps(signing_ready, settin
 
 def test_only_approved_documents_by_their_authority(signing_ready, settings):
     with transaction(signing_ready) as session:
-        document = approved_document(session)
+        document = approved_document(session, settings)
         with pytest.raises(PermissionDenied, match="Solo la autoridad"):
-            issuing.issue(session, settings, document, get_user(session, "alcalde"))
+            issuing.issue(session, settings, document, get_user(session, "alcalde"), secret=SECRET)
         with pytest.raises(PermissionDenied):
-            issuing.issue(session, settings, document, get_user(session, "asesor"))
+            issuing.issue(session, settings, document, get_user(session, "asesor"), secret=SECRET)
         document.status = "en_revision"
         session.flush()
         with pytest.raises(Conflict, match="Solo se emite un documento aprobado"):
-            issuing.issue(session, settings, document, get_user(session, "gerente"))
+            issuing.issue(session, settings, document, get_user(session, "gerente"), secret=SECRET)
         session.rollback()
     with transaction(signing_ready) as session:
         assert session.scalar(select(func.count()).select_from(Issuance)) == 0
@@ -126,7 +141,7 @@ def test_issuing_twice_is_refused(signing_ready, settings):
     with transaction(signing_ready) as session:
         document = session.get(Document, document_id)
         with pytest.raises(Conflict, match="ya fue emitido"):
-            issuing.issue(session, settings, document, get_user(session, "gerente"))
+            issuing.issue(session, settings, document, get_user(session, "gerente"), secret=SECRET)
 
 
 def test_a_missing_certificate_stops_before_a_number_is_taken(signing_ready, settings):
@@ -181,8 +196,8 @@ def test_a_certificate_presented_at_signing_time_is_used_and_not_kept(signing_re
     presented = issuing.check_presented(p12.read_bytes(), "clave-del-token")
     with transaction(signing_ready) as session:
         gerente = get_user(session, "gerente")
+        document = approved_document(session, settings)
         credentials.remove_credential(session, gerente)
-        document = approved_document(session)
         issuance = issuing.issue(session, settings, document, gerente, presented=presented,
                                  date=MARCH_12)
         assert credentials.stored_credential(session, gerente) is None
@@ -203,7 +218,7 @@ def test_an_untrusted_certificate_is_refused_before_the_number(signing_ready, se
                             "jmendoza@megantoni.gob.pe", dni=dni)
     presented = issuing.check_presented(p12.read_bytes(), "clave")
     with transaction(signing_ready) as session:
-        document = approved_document(session)
+        document = approved_document(session, settings)
         with pytest.raises(ValidationError, match="autoridad de certificación de confianza"):
             issuing.issue(session, settings, document, get_user(session, "gerente"),
                           presented=presented)
@@ -222,6 +237,6 @@ def test_publish_needs_the_archive_and_an_issued_norm(signing_ready, settings):
         assert document.status == "publicado" and document.published_at is not None
         with pytest.raises(Conflict):
             issuing.publish(session, document, get_user(session, "archivo"))
-        draft = approved_document(session, sumilla="Otro expediente")
+        draft = approved_document(session, settings, sumilla="Otro expediente")
         with pytest.raises(Conflict, match="Solo se publica una norma emitida"):
             issuing.publish(session, draft, get_user(session, "archivo"))

@@ -12,7 +12,7 @@ from docsys.archive.service import ImportSettings, import_bytes, start_batch
 from docsys.db import transaction
 from docsys.models import ArchivedNorm, Document, NumberSequence
 from tests.conftest import get_user
-from tests.issuing.support import RA, approved_document
+from tests.issuing.support import SECRET, RA, approved_document
 
 IMPORTED = ("RESOLUCIÓN DE ALCALDÍA N° {number}-2026-A-MDM\n"
             "Camisea, 5 de enero de 2026\nVISTO: El Informe N° 004-2026-GM-MDM\n"
@@ -29,9 +29,9 @@ def _import(factory, settings, text: str, name: str):
                         archivist, text.encode(), name)
 
 
-def _approved_ra(factory, sumilla):
+def _approved_ra(factory, settings, sumilla):
     with transaction(factory) as session:
-        return approved_document(session, template=RA, sumilla=sumilla).id
+        return approved_document(session, settings, template=RA, sumilla=sumilla).id
 
 
 def test_issued_and_imported_norms_share_one_number_space(signing_ready, settings):
@@ -39,11 +39,11 @@ def test_issued_and_imported_norms_share_one_number_space(signing_ready, setting
     assert imported.status == "imported"
     assert imported.official_number == "RESOLUCIÓN DE ALCALDÍA N° 001-2026-A-MDM"
     # The sequence continues after the archive's highest number, never a 500.
-    first = _approved_ra(signing_ready, "Designar al responsable del portal de transparencia")
+    first = _approved_ra(signing_ready, settings, "Designar al responsable del portal de transparencia")
     session = signing_ready()
     try:
         alcalde = get_user(session, "alcalde")
-        issuance = services.issue(session, settings, alcalde, first)
+        issuance = services.issue(session, settings, alcalde, first, secret=SECRET)
         assert issuance.official_number == "RESOLUCIÓN DE ALCALDÍA N° 002-2026-A-MDM"
     finally:
         session.close()
@@ -63,7 +63,7 @@ def test_issued_and_imported_norms_share_one_number_space(signing_ready, setting
 def test_a_clash_with_the_archive_is_a_409_with_no_number_taken(signing_ready, settings):
     from docsys.errors import Conflict
     import pytest
-    second = _approved_ra(signing_ready, "Designar al responsable del portal de transparencia")
+    second = _approved_ra(signing_ready, settings, "Designar al responsable del portal de transparencia")
     with transaction(signing_ready) as session:
         # An imported norm whose number key could not be read ("N° 1-A") still holds the
         # official number the next issue would print.
@@ -76,7 +76,7 @@ def test_a_clash_with_the_archive_is_a_409_with_no_number_taken(signing_ready, s
     with transaction(signing_ready) as session:
         with pytest.raises(Conflict, match="ya lo tiene el documento"):
             issuing.issue(session, settings, session.get(Document, second),
-                          get_user(session, "alcalde"), date=dt.date(2026, 3, 12))
+                          get_user(session, "alcalde"), date=dt.date(2026, 3, 12), secret=SECRET)
         session.rollback()
     with transaction(signing_ready) as session:
         assert session.scalar(select(NumberSequence)) is None

@@ -11,26 +11,34 @@ import pytest
 from cryptography import x509
 from sqlalchemy import func, select
 
-from docsys import issuing, services, verification
+from docsys import issuing, services, verification, workflow
+from docsys.drafting import service
 from docsys.db import transaction
-from docsys.errors import ValidationError
+from docsys.errors import Conflict, ValidationError
 from docsys.models import AuditEntry, NumberSequence
 from docsys.signing import credentials, pades, pki
 from docsys.signing.identity import local_crls, trust_roots
 from tests.conftest import get_user
-from tests.issuing.support import approved_document
+from tests.finishing import finish
+from tests.issuing.support import FIELDS, RGM, SECRET, approved_document
 from tests.signing.support import resolution_pdf
 
 
 def test_a_revoked_certificate_signs_nothing_more(signing_ready, settings):
     with transaction(signing_ready) as session:
-        first = issuing.issue(session, settings, approved_document(session),
-                              get_user(session, "gerente"), date=dt.date(2026, 3, 12))
+        first = issuing.issue(session, settings, approved_document(session, settings),
+                              get_user(session, "gerente"), date=dt.date(2026, 3, 12), secret=SECRET)
         code = first.verification_code
-        second_id = approved_document(session, sumilla="Aprobar el plan de trabajo").id
+        second_id = approved_document(session, settings, sumilla="Aprobar el plan de trabajo").id
         gerente = get_user(session, "gerente")
         serial = credentials.stored_credential(session, gerente).serial
-        credential = credentials.load_credential(session, settings, gerente)
+        author = get_user(session, "redactor")
+        third = service.create_document(session, RGM, {"sumilla": "Aprobar el plan vial",
+                                                       **FIELDS}, author)
+        finish(session, third, author)
+        workflow.transition(session, third, "enviar", author)
+        third_id = third.id
+        credential = credentials.load_credential(session, settings, gerente, holder_secret=SECRET)
     with transaction(signing_ready) as session:
         before = verification.verify_code(session, settings, code)
         assert before.verdict == "VÁLIDO"
@@ -40,14 +48,22 @@ def test_a_revoked_certificate_signs_nothing_more(signing_ready, settings):
     crl = x509.load_der_x509_crl(local_crls(settings)[0])
     assert crl.get_revoked_certificate_by_serial_number(int(serial, 16)) is not None
 
-    # docsys refuses to sign with it: nothing numbered, the attempt audited.
+    # docsys refuses to issue: the Gerente's V°B° on the second norm is no longer a valid
+    # signature (revoked, no proof it came before), and his key signs nothing more. Nothing
+    # numbered, the attempt audited.
     session = signing_ready()
     try:
-        with pytest.raises(ValidationError, match="fue revocado"):
-            services.issue(session, settings, get_user(session, "gerente"), second_id)
+        with pytest.raises(Conflict, match="VB_2.*revocado.*Devuelva el documento a revisión"):
+            services.issue(session, settings, get_user(session, "gerente"), second_id, secret=SECRET)
         assert session.scalar(select(func.count()).select_from(NumberSequence)) == 1
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "issue_refused")) == 1
+        # His key signs no V°B° either.
+        with pytest.raises(ValidationError, match="fue revocado"):
+            services.give_visto_bueno(session, settings, get_user(session, "gerente"), third_id,
+                                      secret=SECRET)
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "visto_bueno_refused")) == 1
     finally:
         session.close()
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from docsys.db import transaction
+from docsys.errors import ValidationError
 from docsys.models import AuditEntry, Document, Issuance
 from tests.conftest import TEST_DNIS, get_user
-from tests.issuing.support import approved_document, demo_pki
+from tests.issuing.support import SECRET, approved_document, demo_pki
 
 
 @pytest.fixture
@@ -20,10 +21,11 @@ def ready(app):
     """The app with demo certificates and one approved RGM; returns its id."""
     with transaction(app.extensions["docsys.sessions"]) as session:
         demo_pki(session, app.config)
-        return approved_document(session).id
+        return approved_document(session, app.config).id
 
 
-CONFIRMED = {"entiendo": "si"}  # the ticked «Entiendo que no se puede deshacer»
+# The ticked «Entiendo que no se puede deshacer», and the Gerente's clave de firma.
+CONFIRMED = {"entiendo": "si", "clave_firma": SECRET}
 
 
 def _issuance(app, document_id) -> Issuance:
@@ -34,7 +36,7 @@ def _issuance(app, document_id) -> Issuance:
 def _issue_via_web(browser, document_id):
     gerente = browser("gerente")
     page = gerente.get(f"/documentos/{document_id}/revision").get_data(as_text=True)
-    assert "Emitir y firmar" in page and "Se usará su certificado registrado" in page
+    assert "Emitir y firmar" in page and "escriba su clave de firma" in page
     assert "Entiendo que no se puede deshacer" in page
     # Without ticking «Entiendo que no se puede deshacer» nothing is issued.
     refused = gerente.post_form(f"/documentos/{document_id}/emitir",
@@ -141,7 +143,8 @@ def test_issue_and_publish_through_the_api(app, api_token, ready):
     drafter = {"Authorization": f"Bearer {api_token('redactor')}"}
     assert client.post(f"/api/v1/documents/{ready}/issue", headers=drafter).status_code == 403
     signer = {"Authorization": f"Bearer {api_token('gerente')}"}
-    response = client.post(f"/api/v1/documents/{ready}/issue", headers=signer)
+    response = client.post(f"/api/v1/documents/{ready}/issue", headers=signer,
+                           json={"secret": SECRET})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["number"].endswith("0001-" + str(body["year"]) + "-GM-MDM")
@@ -304,19 +307,39 @@ def test_certificate_page_keeps_it_sealed(app, browser, tmp_path):
                             dni=TEST_DNIS["asesor"])
     asesor = browser("asesor")
     assert "Registrar certificado" in asesor.get("/cuenta/certificado").get_data(as_text=True)
-    wrong = asesor.post_form("/cuenta/certificado",
-                             {"certificate": (io.BytesIO(p12.read_bytes()), "a.p12"),
-                              "passphrase": "otra"}, content_type="multipart/form-data")
-    assert wrong.status_code == 400
-    ok = asesor.post_form("/cuenta/certificado",
-                          {"certificate": (io.BytesIO(p12.read_bytes()), "a.p12"),
-                           "passphrase": "mi-clave-secreta"}, content_type="multipart/form-data")
-    assert ok.status_code == 302
+
+    def store(passphrase, clave, again):
+        return asesor.post_form("/cuenta/certificado",
+                                {"certificate": (io.BytesIO(p12.read_bytes()), "a.p12"),
+                                 "passphrase": passphrase, "clave_firma": clave,
+                                 "clave_firma_2": again}, content_type="multipart/form-data")
+    assert store("otra", "mi-firma-2026", "mi-firma-2026").status_code == 400
+    differ = store("mi-clave-secreta", "mi-firma-2026", "mi-firma-2027")
+    assert differ.status_code == 400 and "no coinciden" in differ.get_data(as_text=True)
+    short = store("mi-clave-secreta", "corta", "corta")
+    assert short.status_code == 400 and "al menos 6" in short.get_data(as_text=True)
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        assert session.scalar(select(SigningCredential)) is None
+    assert store("mi-clave-secreta", "mi-firma-2026", "mi-firma-2026").status_code == 302
     page = asesor.get("/cuenta/certificado").get_data(as_text=True)
     assert "Carmen Rojas Villanueva" in page and "Válido hasta" in page
+    assert "su clave de firma" in page and 'id="reentry-warning"' not in page
     with transaction(app.extensions["docsys.sessions"]) as session:
         row = session.scalar(select(SigningCredential))
+        assert row.sealed.startswith(b"DKS2") and credentials.needs_reentry(row) is False
         assert b"mi-clave-secreta" not in row.sealed and b"Carmen" not in row.sealed
-        opened = credentials.load_credential(session, app.config, get_user(session, "asesor"))
+        assert b"mi-firma-2026" not in row.sealed
+        carmen = get_user(session, "asesor")
+        with pytest.raises(ValidationError, match="clave de firma"):
+            credentials.load_credential(session, app.config, carmen)   # the server alone
+        with pytest.raises(ValidationError, match="no es correcta"):
+            credentials.load_credential(session, app.config, carmen, holder_secret="otra-cosa")
+        opened = credentials.load_credential(session, app.config, carmen,
+                                             holder_secret="mi-firma-2026")
         assert opened.info.common_name == "Carmen Rojas Villanueva"
+        # One stored before claves de firma (installation key only) gets a warning.
+        credentials.store_credential(session, app.config, carmen, p12.read_bytes(),
+                                     "mi-clave-secreta")
+    page = asesor.get("/cuenta/certificado").get_data(as_text=True)
+    assert 'id="reentry-warning"' in page and "Regístrelo de nuevo" in page
     assert browser("redactor").get("/cuenta/certificado").status_code == 403

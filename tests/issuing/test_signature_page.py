@@ -16,7 +16,7 @@ from docsys.drafting import service
 from docsys.signing import pades
 from tests.conftest import get_user
 from tests.finishing import fill_prompts
-from tests.issuing.support import FIELDS, RGM, pages_text
+from tests.issuing.support import SECRET, FIELDS, RGM, give_vistos, pages_text
 
 LINE = "Que, se deja constancia del antecedente número {n} obrante en el expediente;"
 
@@ -33,11 +33,10 @@ def _issue_with_extra_paragraphs(session, settings, extra: int):
                               for n in range(extra)]
     versions.save_version(session, document, content, latest.number, author, note="Largo")
     workflow.transition(session, document, "enviar", author)
-    workflow.give_visto_bueno(session, document, get_user(session, "asesor"))
-    workflow.give_visto_bueno(session, document, get_user(session, "gerente"))
+    give_vistos(session, settings, document)
     workflow.transition(session, document, "aprobar", get_user(session, "asesor"))
     issuance = issuing.issue(session, settings, document, get_user(session, "gerente"),
-                             date=dt.date(2026, 3, 12))
+                             date=dt.date(2026, 3, 12), secret=SECRET)
     return issuing.signed_pdf(settings, issuance)
 
 

@@ -15,13 +15,13 @@ from docsys.db import transaction
 from docsys.drafting import service
 from docsys.models import AuditEntry, Document, Issuance
 from tests.conftest import get_user, make_test_app
-from tests.issuing.support import approved_document
+from tests.issuing.support import SECRET, approved_document
 
 
 def _issue_one(factory, settings) -> str:
     with transaction(factory) as session:
-        document = approved_document(session)
-        issuance = issuing.issue(session, settings, document, get_user(session, "gerente"))
+        document = approved_document(session, settings)
+        issuance = issuing.issue(session, settings, document, get_user(session, "gerente"), secret=SECRET)
         return issuance.pdf_sha256
 
 
@@ -42,7 +42,8 @@ def test_backup_restore_and_verify_round_trip(signing_ready, settings, database_
     dest = tmp_path / "copia"
     summary = backup.create_backup(settings, engine, dest)
     assert (dest / "manifest.json").is_file()
-    assert summary.blobs == (0 if on_postgresql else 1)  # on PostgreSQL: inside the dump
+    # The issued PDF and the signing copy as each V°B° left it; on PostgreSQL: in the dump.
+    assert summary.blobs == (0 if on_postgresql else 3)
     at_backup = _counts(signing_ready)
 
     report = backup.verify_backup(settings, dest, engine)  # PostgreSQL: a scratch database

@@ -141,7 +141,9 @@ def test_oversized_body_is_413(api):
     assert response.status_code == 413
 
 
-def test_review_workflow_through_the_api(api):
+def test_review_workflow_through_the_api(api, app):
+    from tests.web.test_review_routes import SECRET, with_certificates
+    with_certificates(app)
     doc = create(api)
     doc_id = doc["id"]
     # The author completes the template's prompts (nothing unfinished is approved).
@@ -161,9 +163,14 @@ def test_review_workflow_through_the_api(api):
     flow = api("GET", f"/documents/{doc_id}/workflow", username="asesor").get_json()
     assert flow["open_comments"] == 1
     assert {a["action"] for a in flow["available_actions"]} == {"observar", "aprobar"}
-    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="asesor").status_code == 201
-    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="gerente").status_code == 201
-    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="redactor").status_code == 403
+    # Each V°B° signed by its holder, with their clave de firma.
+    vb = {"secret": SECRET}
+    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="asesor",
+               json=vb).status_code == 201
+    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="gerente",
+               json=vb).status_code == 201
+    assert api("POST", f"/documents/{doc_id}/vistos-buenos", username="redactor",
+               json=vb).status_code == 403
     blocked = api("POST", f"/documents/{doc_id}/transitions", username="asesor",
                   json={"action": "aprobar"})
     assert blocked.status_code == 409 and "observación" in blocked.get_json()["error"]["message"]

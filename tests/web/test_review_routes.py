@@ -18,6 +18,23 @@ def submit(b, doc_id, assignee=None):
     return b.post_form(f"/documentos/{doc_id}/acciones/enviar", data)
 
 
+SECRET = "firma-demo-2026"   # docsys.signing.demo_setup.DEMO_SIGNING_SECRET
+VB = {"clave_firma": SECRET}
+
+
+def with_certificates(app, *usernames):
+    """Demo certificates, sealed with SECRET, for those who sign vistos buenos."""
+    from docsys.db import transaction
+    from docsys.signing.demo_setup import setup_demo_pki
+    with transaction(app.extensions["docsys.sessions"]) as s:
+        setup_demo_pki(s, app.config, usernames=list(usernames) or ["asesor", "gerente"])
+
+
+def give_vb(b, doc):
+    """A V°B° given and signed through the review page's form (typing the clave)."""
+    return b.post_form(f"/documentos/{doc}/visto-bueno", VB, content_type="multipart/form-data")
+
+
 def user_id(app, username):
     from docsys.db import transaction
     from tests.conftest import get_user
@@ -26,6 +43,7 @@ def user_id(app, username):
 
 
 def test_review_flow_over_http(app, browser):
+    with_certificates(app)
     rosa, carmen, jorge = browser("redactor"), browser("asesor"), browser("gerente")
     doc = create_draft(rosa)
     assert submit(rosa, doc, user_id(app, "asesor")).status_code == 302
@@ -40,8 +58,8 @@ def test_review_flow_over_http(app, browser):
     assert carmen.post_form(f"/documentos/{doc}/comentarios",
                             {"body": "Precisar el monto.", "version": "1", "item_id": article["id"],
                              "quote": "APROBAR"}).status_code == 302
-    carmen.post_form(f"/documentos/{doc}/visto-bueno")
-    jorge.post_form(f"/documentos/{doc}/visto-bueno")
+    give_vb(carmen, doc)
+    give_vb(jorge, doc)
     blocked = carmen.post_form(f"/documentos/{doc}/acciones/aprobar")
     assert blocked.status_code == 409
     assert "observación(es) abierta(s)" in blocked.get_data(as_text=True)
@@ -63,8 +81,8 @@ def test_review_flow_over_http(app, browser):
     carmen.post_form(f"/documentos/{doc}/comentarios/{comment_id}/resolver")
     still_blocked = carmen.post_form(f"/documentos/{doc}/acciones/aprobar")
     assert still_blocked.status_code == 409 and "visto bueno" in still_blocked.get_data(as_text=True)
-    assert carmen.post_form(f"/documentos/{doc}/visto-bueno").status_code == 302
-    assert jorge.post_form(f"/documentos/{doc}/visto-bueno").status_code == 302
+    assert give_vb(carmen, doc).status_code == 302
+    assert give_vb(jorge, doc).status_code == 302
     approved = carmen.post_form(f"/documentos/{doc}/acciones/aprobar")
     assert approved.status_code == 302
     page = carmen.get(f"/documentos/{doc}/revision").get_data(as_text=True)
@@ -348,13 +366,14 @@ def test_simultaneous_approve_and_return_over_http(request, which):
     with transaction(app.extensions["docsys.sessions"]) as s:
         accounts.create_user(s, "asesor2", "clave-segura-1", "Segundo Asesor", ["legal"],
                              office_code="GAJ")
+    with_certificates(app)
     rosa, carmen, doc = _sent_draft(app, finished=True)
     segundo = Browser(app.test_client())
     segundo.login("asesor2")
-    carmen.post_form(f"/documentos/{doc}/visto-bueno")
+    assert give_vb(carmen, doc).status_code == 302
     jorge = Browser(app.test_client())
     jorge.login("gerente")
-    jorge.post_form(f"/documentos/{doc}/visto-bueno")
+    assert give_vb(jorge, doc).status_code == 302
     responses, barrier = {}, threading.Barrier(2)
 
     def post(name, client, action, reason):
@@ -378,13 +397,14 @@ def test_simultaneous_approve_and_return_over_http(request, which):
 # ---- the command line -----------------------------------------------------------------------
 
 def test_cli_transition_and_visto_bueno(app, browser):
+    with_certificates(app)
     rosa = browser("redactor")
     doc = create_draft(rosa)
     finish_over_http(rosa, doc)
     runner = app.test_cli_runner()
 
-    def run(*args):
-        return runner.invoke(args=["docsys", *args])
+    def run(*args):   # a V°B° asks for the clave de firma at a hidden prompt
+        return runner.invoke(args=["docsys", *args], input=SECRET + "\n")
     sent = run("transition", str(doc), "enviar", "--user", "redactor", "--assignee", "asesor")
     assert sent.exit_code == 0, sent.output
     assert "Borrador → En revisión (asignado a Carmen Rojas Villanueva)" in sent.output

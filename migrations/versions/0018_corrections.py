@@ -4,16 +4,16 @@ An issued norm is corrected only by another norm (rectificación de error materi
 "déjese sin efecto", modificación). ``norm_corrections`` keeps which draft corrects which
 norm; when the draft is issued the confirmed relation it recorded is linked here.
 
-Revision ID: 0017_corrections
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 19:45:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017_corrections'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
