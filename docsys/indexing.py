@@ -301,9 +301,11 @@ class SearchService:
         deadline = time.monotonic() + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
         while True:
             self.catch_up()  # returns at once when another consumer holds the lock
+            left = select(SearchOutbox.id).where(SearchOutbox.id <= upto)
+            if actor_id is not None:
+                left = left.where(SearchOutbox.actor_id == actor_id)
             with read_only_transactions(), self.session_factory() as fresh:
-                waiting = fresh.scalar(select(SearchOutbox.id).where(SearchOutbox.id <= upto)
-                                       .limit(1))
+                waiting = fresh.scalar(left.limit(1))
             if waiting is None:
                 # The outbox holds pending rows only: some were applied since this search
                 # began, maybe by another process, so the reader must see that commit.
