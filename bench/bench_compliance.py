@@ -104,6 +104,9 @@ def build_archive(factory, backend: EmbeddedBackend, n: int, seed: int) -> dict:
 def store_archive(factory, n: int, seed: int) -> tuple[list, dict]:
     """Store ``n`` generated norms as imported documents (with confirmed repeals); returns
     their SearchDocs as generated, and the figures of the load."""
+    from docsys.indexing import version_citations
+    from search.numbers import EXTRACTOR_REVISION
+
     started = time.perf_counter()
     now = datetime.now(timezone.utc)
     session = factory()
@@ -146,9 +149,13 @@ def store_archive(factory, n: int, seed: int) -> tuple[list, dict]:
             "legal_status": None if draft else doc.status if doc.status != "borrador"
             else "vigente",
             "origin": "importado"})
+        # A bulk insert passes by the ORM hook that stores a version's citations as it is
+        # written (docsys.indexing): store them here as an import would have.
         version_rows.append({"document_id": doc.document_id, "number": 1, "content": content,
                              "content_hash": "0" * 64, "author_id": user_id, "note": "",
-                             "autosave": False, "created_at": now})
+                             "autosave": False, "created_at": now,
+                             "cited_keys": version_citations(content),
+                             "cited_keys_rev": EXTRACTOR_REVISION})
         doc.version_number = 1
         if draft:
             doc.status, doc.number, doc.number_key = "borrador", "", ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from docsys import passwords
 from docsys.errors import Conflict, NotFound, ValidationError
-from docsys.models import ROLES, ApiToken, Office, User, UserRole
+from docsys.models import ROLES, ApiToken, AuthGeneration, Office, User, UserRole
 from docsys.models._common import as_utc, utcnow
 
 _hasher = PasswordHasher()
@@ -117,32 +118,106 @@ def create_api_token(session: Session, user: User, name: str = "", days: int = 9
     return token
 
 
-# Every API request runs this: one query for the token, its user, office and roles. The
-# statement is built once (building it costs more than running it); checked on every
-# request, nothing cached, so a revoked or expired token fails at once in every process.
+# The full bearer check: one query for the token, its user, office and roles. The statement
+# is built once (building it costs more than running it).
 _TOKEN_LOOKUP = (select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.role_rows))
                  .where(ApiToken.token_hash == bindparam("token_hash"),
                         ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now")))
+_GENERATION = f"SELECT value FROM {AuthGeneration.__tablename__} WHERE id = 1"
+
+
+@dataclass(frozen=True)
+class TokenUser:
+    """What a bearer check knows of the token's user: enough for the policy's answers about
+    whole requests and for search visibility, without loading the user."""
+
+    id: int
+    username: str
+    roles: frozenset[str]
+    office_id: int | None
+    office_code: str | None
+
+    @classmethod
+    def of(cls, user: User) -> "TokenUser":
+        return cls(user.id, user.username, frozenset(user.roles), user.office_id,
+                   user.office_code)
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+@dataclass
+class _Checked:
+    generation: int
+    token_id: int
+    expires_at: datetime
+    last_used_at: datetime | None
+    user: TokenUser
+
+
+def auth_generation(session: Session) -> int | None:
+    """The current ``auth_generation`` value (None if its row is missing)."""
+    return session.connection().exec_driver_sql(_GENERATION).scalar()
+
+
+class TokenCache:
+    """Bearer checks remembered by one process, each reused only while ``auth_generation``
+    still holds the value it was made under. Triggers bump that value in the transaction of
+    any change a check relies on (migration 0019), so a revocation, deactivation or role
+    change is seen by the very next request in every process: each request reads the one
+    integer (a primary-key lookup) instead of loading the token, user, office and roles.
+    Expiry is a time, checked on every request. Unknown or refused tokens are not kept."""
+
+    def __init__(self, max_entries: int = 10_000):
+        self.max_entries = max_entries
+        self._entries: dict[str, _Checked] = {}
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def check(self, session: Session, token: str,
+              touch: Callable[[Any], None] | None = None,
+              now: datetime | None = None) -> TokenUser | None:
+        """The user of a valid bearer token (not revoked, not expired, active), or None.
+
+        A ``last_used_at`` older than a minute is updated by a statement handed to
+        ``touch`` (the web layer runs it after the request)."""
+        if not token:
+            return None
+        now = now or utcnow()
+        key = _token_hash(token)
+        generation = auth_generation(session)  # read before the lookup it validates
+        entry = self._entries.get(key)
+        if entry is None or generation is None or entry.generation != generation:
+            row = session.scalars(_TOKEN_LOOKUP, {"token_hash": key, "now": now}
+                                  ).unique().first()
+            if row is None or not row.user.active:
+                self._entries.pop(key, None)
+                return None
+            entry = _Checked(generation if generation is not None else -1, row.id,
+                             as_utc(row.expires_at),
+                             as_utc(row.last_used_at) if row.last_used_at else None,
+                             TokenUser.of(row.user))
+            if generation is not None:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[key] = entry
+        elif entry.expires_at <= now:
+            return None
+        if touch is not None and (entry.last_used_at is None
+                                  or now - entry.last_used_at >= TOKEN_TOUCH_EVERY):
+            touch(update(ApiToken).where(ApiToken.id == entry.token_id)
+                  .values(last_used_at=now))
+            entry.last_used_at = now
+        return entry.user
 
 
 def user_for_token(session: Session, token: str, touch: Callable[[Any], None] | None = None,
                    now: datetime | None = None) -> User | None:
-    """The active user of a valid bearer token (not revoked, not expired), or None.
-
-    A ``last_used_at`` older than a minute is updated by a statement handed to ``touch``
-    (the web layer runs it after the request)."""
-    if not token:
-        return None
-    now = now or utcnow()
-    row = session.scalars(_TOKEN_LOOKUP, {"token_hash": _token_hash(token), "now": now}
-                          ).unique().first()
-    if row is None or not row.user.active:
-        return None
-    if touch is not None and (row.last_used_at is None
-                              or now - as_utc(row.last_used_at) >= TOKEN_TOUCH_EVERY):
-        touch(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-    return row.user
-
+    """The active user (loaded in ``session``) of a valid bearer token, or None: the check
+    without a cache (scripts, the benchmark)."""
+    checked = TokenCache(max_entries=0).check(session, token, touch, now)
+    return session.get(User, checked.id) if checked is not None else None
 
 
 def list_tokens(session: Session, user: User | None = None) -> list[ApiToken]:

@@ -5,6 +5,7 @@ import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import orjson
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -69,7 +70,8 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
     if url.startswith("sqlite"):
         _owner_only_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout,
-                                                  "check_same_thread": False})
+                                                  "check_same_thread": False},
+                               json_deserializer=orjson.loads)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -89,7 +91,8 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         json_deserializer=orjson.loads)
 
 
 def bookkeeping_write(engine: Engine, statements) -> bool:

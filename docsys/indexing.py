@@ -13,7 +13,8 @@ import time
 from contextvars import ContextVar
 from typing import Iterator, Sequence
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
 from docsys.drafting.structure import plain_text
@@ -21,6 +22,7 @@ from docsys.states import CLOSED, SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, Office, SearchOutbox, User
 from search import SearchBackend, SearchDoc, SearchError, get_backend, search_id
 from search.base import SearchResults, plan_page
+from search.numbers import EXTRACTOR_REVISION, extract_number_keys
 from docsys.db import read_only_transactions
 from docsys.outbox import pending, process_outbox, reindex_all
 from docsys import events
@@ -51,21 +53,47 @@ def to_search_doc(document: Document, version: DocumentVersion | None,
                   document.legal_status, document.origin, document.created_by_id,
                   document.office.code if document.office else None,
                   version.number if version is not None else None,
-                  version.content if version is not None else None, signer)
+                  version.content if version is not None else None, signer,
+                  version.cited_keys if version is not None else None,
+                  version.cited_keys_rev if version is not None else None)
 
 
 def _entry(document_id, doc_type, title, status, official_number, issue_date, updated_at,
            legal_status, origin, created_by_id, office_code, version_number, content,
-           signer) -> SearchDoc:
+           signer, cited_keys=None, cited_keys_rev=None) -> SearchDoc:
     """The index entry of a document, from its columns (one place for both paths: the
-    ORM objects of ``to_search_doc`` and the rows of ``load_docs``/``iter_docs``)."""
+    ORM objects of ``to_search_doc`` and the rows of ``load_docs``/``iter_docs``). The
+    version's stored citations are used when the current extractor found them; otherwise
+    the engine finds them in the text."""
     return SearchDoc(
         id=search_id(document_id), document_id=document_id,
         version_number=version_number if version_number is not None else 0,
         doc_type=doc_type, title=title, body=plain_text(content or {}),
         number=official_number or "", date=issue_date or updated_at.date().isoformat(),
         office=office_code or "", status=_status(official_number, origin, legal_status),
-        published=status == Status.PUBLISHED, signer=signer or "", created_by=created_by_id)
+        published=status == Status.PUBLISHED, signer=signer or "", created_by=created_by_id,
+        body_cites=(tuple(cited_keys.split()) if cited_keys is not None
+                    and cited_keys_rev == EXTRACTOR_REVISION else None))
+
+
+def version_citations(content: dict | None) -> str:
+    """The keys of the norms a version's text cites, as stored in
+    ``DocumentVersion.cited_keys`` (space-separated, sorted)."""
+    return " ".join(sorted(extract_number_keys(plain_text(content or {}))))
+
+
+def _store_citations(_mapper, _connection, version: DocumentVersion) -> None:
+    """Find a new version's citations as it is written (versions never change after), so a
+    rebuild of the index reads them instead of every text."""
+    if version.cited_keys is None or version.cited_keys_rev != EXTRACTOR_REVISION:
+        version.cited_keys = version_citations(version.content)
+        version.cited_keys_rev = EXTRACTOR_REVISION
+
+
+def install_version_hooks() -> None:
+    """Store each new version's citations (idempotent; docsys.subscribers installs it)."""
+    if not sa_event.contains(DocumentVersion, "before_insert", _store_citations):
+        sa_event.listen(DocumentVersion, "before_insert", _store_citations)
 
 
 # What an index entry needs, in one query: the document, its office, its latest version
@@ -78,7 +106,8 @@ _ENTRY_COLUMNS = (
            Document.updated_at, Document.legal_status, Document.origin,
            Document.created_by_id, Office.code.label("office_code"),
            DocumentVersion.number.label("version_number"), DocumentVersion.content,
-           User.full_name.label("signer"))
+           User.full_name.label("signer"), DocumentVersion.cited_keys,
+           DocumentVersion.cited_keys_rev)
     .outerjoin(Office, Office.id == Document.office_id)
     .outerjoin(DocumentVersion, and_(DocumentVersion.document_id == Document.id,
                                      DocumentVersion.number == Document.latest_version))
@@ -128,6 +157,9 @@ _FRESH_POLL = 0.02
 
 # Whether this request's search may miss changes saved before it (the wait ran out).
 _stale: ContextVar[bool] = ContextVar("docsys_search_stale", default=False)
+# The newest outbox row one user queued (built once: it runs before every search).
+_OWN_PENDING = select(func.max(SearchOutbox.id)).where(
+    SearchOutbox.actor_id == bindparam("actor"))
 
 
 class _HealingBackend:
@@ -220,10 +252,15 @@ class SearchService:
             self._rebuild_checked = True
             self.notify()
 
-    def ensure_fresh(self, session: Session | None = None) -> None:
+    def ensure_fresh(self, session: Session | None = None, actor_id: int | None = None) -> None:
         """Before a search: make sure changes committed before it are in the index (waiting
         at most FRESH_WAIT, applying them here when no other consumer is at work), so that
-        a user always finds what they just saved. Never waits for a rebuild."""
+        a user always finds what they just saved. Never waits for a rebuild.
+
+        With the background consumer running, a search by a user (``actor_id``) waits only
+        for that user's own changes: nobody else's pending work delays it, and a user with
+        none pending does not wait at all (the consumer applies the rest at once). Without
+        one (the CLI, tests), the search itself applies everything queued."""
         _stale.set(False)
         try:
             if not self._rebuild_checked:
@@ -237,28 +274,38 @@ class SearchService:
                 self.heal(problem)
             if self.rebuilding:
                 return
-            if not self._wait_for_outbox(session):
+            own = actor_id if self.background and self.started else None
+            if not self._wait_for_outbox(session, own):
                 _stale.set(True)
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")
 
-    def _wait_for_outbox(self, session: Session | None) -> bool:
-        """Apply or wait for every outbox row committed before now; False if it took longer
-        than FRESH_WAIT (the search goes on, flagged)."""
+    def _wait_for_outbox(self, session: Session | None, actor_id: int | None = None) -> bool:
+        """Apply or wait for every outbox row committed before now (only ``actor_id``'s, if
+        given); False if it took longer than FRESH_WAIT (the search goes on, flagged)."""
         table = SearchOutbox.__tablename__
         if session is not None:
-            upto = session.connection().exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+            conn = session.connection()
+            if actor_id is None:
+                upto = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+            else:
+                upto = conn.execute(_OWN_PENDING, {"actor": int(actor_id)}).scalar()
         else:
             with read_only_transactions(), self.session_factory() as fresh:
-                upto = fresh.scalar(select(func.max(SearchOutbox.id)))
+                newest = select(func.max(SearchOutbox.id))
+                if actor_id is not None:
+                    newest = newest.where(SearchOutbox.actor_id == actor_id)
+                upto = fresh.scalar(newest)
         if upto is None:
             return True
         deadline = time.monotonic() + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
         while True:
             self.catch_up()  # returns at once when another consumer holds the lock
+            left = select(SearchOutbox.id).where(SearchOutbox.id <= upto)
+            if actor_id is not None:
+                left = left.where(SearchOutbox.actor_id == actor_id)
             with read_only_transactions(), self.session_factory() as fresh:
-                waiting = fresh.scalar(select(SearchOutbox.id).where(SearchOutbox.id <= upto)
-                                       .limit(1))
+                waiting = fresh.scalar(left.limit(1))
             if waiting is None:
                 # The outbox holds pending rows only: some were applied since this search
                 # began, maybe by another process, so the reader must see that commit.
@@ -411,5 +458,5 @@ def register_commit_hook(session_factory: sessionmaker, service: SearchService) 
     events.install(session_factory, wake)
 
 
-__all__ = ["SearchService", "load_docs", "iter_docs", "count_docs", "results_json", "register_commit_hook", "search_status", "to_search_doc"]
+__all__ = ["SearchService", "load_docs", "iter_docs", "count_docs", "results_json", "register_commit_hook", "search_status", "to_search_doc", "version_citations", "install_version_hooks"]
 

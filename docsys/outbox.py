@@ -55,9 +55,10 @@ REINDEXING = frozenset({"create", "save", "restore", "transition", "issue", "pub
                         "relation_reject", "legal_status"})
 
 
-def enqueue(session: Session, document_id: int) -> None:
-    """Ask for ``document_id`` to be (re)indexed once the caller's transaction commits."""
-    session.add(SearchOutbox(document_id=int(document_id)))
+def enqueue(session: Session, document_id: int, actor_id: int | None = None) -> None:
+    """Ask for ``document_id`` to be (re)indexed once the caller's transaction commits
+    (``actor_id``: the user whose change it is, whose searches wait for it)."""
+    session.add(SearchOutbox(document_id=int(document_id), actor_id=actor_id))
 
 
 def enqueue_many(session: Session, document_ids: Iterable[int]) -> None:

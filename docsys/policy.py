@@ -18,7 +18,7 @@ Roles: ``drafter`` (an office's redactor), ``legal`` (Asesoría Jurídica), ``si
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, object_session
@@ -268,17 +268,28 @@ def has_next_step(user: User, document: Document, status: str) -> bool:
 
 # ---- the same rules for many documents at once ----------------------------------------
 
-def search_visibility(user: User | None) -> Visibility:
+class Searcher(Protocol):
+    """Who searches: a ``User`` or a bearer check's ``accounts.TokenUser``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def office_code(self) -> str | None: ...
+    def has_role(self, *roles: str) -> bool: ...
+
+
+def search_visibility(user: Searcher | None) -> Visibility:
     """What ``user`` may see, in the search layer's terms (``can_view``): reviewers,
     signers, the archive and administrators see everything; a drafter sees published norms,
-    their office's documents and their own; anyone else (and the public) published norms."""
+    their office's documents and their own; anyone else (and the public) published norms.
+    ``user`` may also be a bearer check's ``accounts.TokenUser`` (id, roles, office code)."""
     if user is None:
         return Visibility.public()
     if user.has_role(*READ_ALL_ROLES):
         return Visibility.everything()
     if user.has_role("drafter"):
-        offices = [user.office.code] if user.office else []
-        return Visibility.for_user(offices, user.id)
+        code = user.office_code
+        return Visibility.for_user([code] if code else [], user.id)
     return Visibility.public()
 
 

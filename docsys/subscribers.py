@@ -24,7 +24,7 @@ from typing import Callable
 
 from sqlalchemy.orm import sessionmaker
 
-from docsys import audit, corrections, events, notifications, outbox
+from docsys import audit, corrections, events, indexing, notifications, outbox
 from docsys.db import transaction
 from docsys.events import DomainEvent
 from docsys.models import Document
@@ -42,7 +42,8 @@ def audit_trail(session: Session, event: DomainEvent) -> None:
 
 def search_outbox(session: Session, event: DomainEvent) -> None:
     if event.name in outbox.REINDEXING and event.document_id is not None:
-        outbox.enqueue(session, event.document_id)
+        outbox.enqueue(session, event.document_id,
+                       event.actor.id if event.actor is not None else None)
 
 
 def compliance_analysis(session: Session, event: DomainEvent) -> None:
@@ -101,3 +102,4 @@ def install_domain_subscribers() -> None:
     for handler in (audit_trail, search_outbox, compliance_analysis, correction_relation,
                     notify):
         events.on_record(handler)
+    indexing.install_version_hooks()

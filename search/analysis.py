@@ -35,6 +35,8 @@ STOP_WORDS: frozenset[str] = frozenset(_STOP.split())
 
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'RESOLUCIÓN Nº' -> 'resolucion no'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

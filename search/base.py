@@ -61,6 +61,9 @@ class SearchDoc:
     published: bool = False
     signer: str = ""
     created_by: int | None = None
+    # Keys of the norms the body cites, when the caller already has them (docsys stores
+    # them with each version); None: found in the body when indexed.
+    body_cites: tuple[str, ...] | None = None
 
     @classmethod
     def coerce(cls, value: "SearchDoc | Mapping[str, Any]") -> "SearchDoc":
@@ -100,6 +103,8 @@ class SearchDoc:
         d["published"] = bool(self.published)
         d["signer"] = self.signer or ""
         d["created_by"] = int(self.created_by) if self.created_by is not None else None
+        if self.body_cites is not None:
+            d["body_cites"] = tuple(self.body_cites)
         if not self.number_key:
             d["number_key"] = number_key(d["doc_type"], d["number"], d["year"])
         return SearchDoc(**d)
@@ -114,7 +119,9 @@ class SearchDoc:
 
     def cited_keys(self) -> list[str]:
         """Keys of the norms this document cites (its own number excluded)."""
-        keys = extract_number_keys(self.title) | extract_number_keys(self.body)
+        keys = extract_number_keys(self.title)
+        keys.update(extract_number_keys(self.body) if self.body_cites is None
+                    else self.body_cites)
         keys.discard(self.number_key)
         return sorted(keys)
 

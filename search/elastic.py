@@ -111,6 +111,7 @@ def build_mapping(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
 def doc_source(doc: SearchDoc) -> dict[str, Any]:
     """The ``_source`` of a normalized SearchDoc."""
     src = doc.as_dict()
+    src.pop("body_cites", None)  # within "cites"
     src["cites"] = doc.cited_keys()
     src["number_key"] = doc.number_keys() or doc.number_key
     return src

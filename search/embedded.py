@@ -743,10 +743,18 @@ class EmbeddedBackend:
         removed while running), or None. Cheap: a few ``stat`` calls, for every search."""
         if self.path is None or self._closed:
             return None
-        if not self.path.is_dir():
-            return f"falta la carpeta del índice ({self.path})"
-        name = self._read_pointer()
-        if name is None or not (self.path / name / "meta.json").is_file():
+        folder = str(self.path)
+        try:
+            st = os.stat(os.path.join(folder, "CURRENT"))
+        except FileNotFoundError:
+            if not os.path.isdir(folder):
+                return f"falta la carpeta del índice ({self.path})"
+            return "falta la generación vigente del índice"
+        # CURRENT unchanged since it was read: it still names the open generation (reading
+        # it again on every search cost more than the rest of this check)
+        unchanged = (st.st_ino, st.st_mtime_ns) == self._pointer_stat and self._generation
+        name = self._generation if unchanged else self._read_pointer()
+        if name is None or not os.path.isfile(os.path.join(folder, name, "meta.json")):
             return "falta la generación vigente del índice"
         return None
 

@@ -11,11 +11,13 @@ ordinance whatever its padding and suffixes.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from search.analysis import accent_pattern, fold
-from search.registry import abbreviation_pattern, name_pattern, registry
+from search.registry import DATA_FILE, abbreviation_pattern, name_pattern, registry
 
 # Every type, its spellings and its numbering come from the registry (doc_types.yaml).
 _REGISTRY = registry()
@@ -57,12 +59,17 @@ def _first_word(phrase: str) -> str:
     return re.split(r"[\s-]+", phrase.strip())[0]
 
 
-def _text_pattern(word: str) -> re.Pattern:
-    """The names that start with ``word``, then a number (groups named as in _group)."""
-    names = "|".join(f"(?P<t_{code}_{i}>{pat})" for i, ((code, pat), (_, phrase))
-                     in enumerate(zip(_NAME_PATTERNS, _NAME_PHRASES))
-                     if _first_word(phrase) == word)
-    return re.compile(r"(?:" + names + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER + r"(?![0-9])")
+def _text_pattern(word: str) -> tuple[re.Pattern, tuple[tuple[str, str], ...]]:
+    """The names that start with ``word``, then a number (groups named as in _group), and
+    the (group, type code) pairs of those names: a match's type is found among these few
+    groups rather than among all of the pattern's."""
+    groups = tuple((f"t_{code}_{i}", code) for i, ((code, _), (_, phrase))
+                   in enumerate(zip(_NAME_PATTERNS, _NAME_PHRASES))
+                   if _first_word(phrase) == word)
+    names = "|".join(f"(?P<{group}>{_NAME_PATTERNS[int(group.rsplit('_', 1)[1])][1]})"
+                     for group, _ in groups)
+    return (re.compile(r"(?:" + names + r")\s*(?:" + _MARKER + r"\s*)?" + _NUMBER
+                       + r"(?![0-9])"), groups)
 
 
 # Matched at the positions _NAME_START finds, and only the names that begin with the word
@@ -75,6 +82,9 @@ _FIRST_WORDS = sorted({_first_word(phrase) for _, phrase in _REGISTRY.phrases()}
 _NAME_START = re.compile("|".join(re.escape(word[0]) + accent_pattern(word[1:])
                                   for word in _FIRST_WORDS))
 _TEXT_BY_WORD = {word: _text_pattern(word) for word in _FIRST_WORDS}
+# The first words as found in text (lower case, maybe accented) -> folded: folding every
+# occurrence again took a good part of a rebuild (bodies cite dozens of norms each).
+_WORD_OF: dict[str, str] = {word: word for word in _FIRST_WORDS}
 _QUERY_RE = re.compile(
     _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
     + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
@@ -140,8 +150,23 @@ def number_key(doc_type: str, number: str, year: int | None = None) -> str:
     ("RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0045-2024-GM-MDM" or just "0045-2024-GM-MDM");
     ``year`` is used when the number carries none ("N° 646-MSB").
     """
+    keys = _own_keys(doc_type, number, year)
+    return keys[0] if keys else ""
+
+
+def number_keys(doc_type: str, number: str, year: int | None = None) -> list[str]:
+    """The keys a document is found by: :func:`number_key`, and for the types numbered
+    per sector the same key with the sector ("DS-4-2019" and "DS-4-2019-JUS"), so a query
+    that names the sector puts that sector's norm before a namesake of another sector."""
+    return list(_own_keys(doc_type, number, year))
+
+
+@lru_cache(maxsize=1024)
+def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
+    """``number_keys`` read once: indexing an entry asks for its key and then for all its
+    keys, and each reading folds the number and runs the patterns."""
     if not number or not number.strip():
-        return ""
+        return ()
     code = normalize_type(doc_type) if doc_type else ""
     folded = fold(number)
     match = _QUERY_RE.search(folded)
@@ -150,21 +175,16 @@ def number_key(doc_type: str, number: str, year: int | None = None) -> str:
     else:
         match = _BARE_NUMBER_RE.search(folded)
         if match is None or not code:
-            return ""
-    return _make_key(code, match.group("num"), match.group("year") or year)
+            return ()
+    key = _make_key(code, match.group("num"), match.group("year") or year)
+    sector = _sector(key.split("-")[0], match.group("suffix"))
+    return (key, f"{key}-{sector}") if sector else (key,)
 
 
-def number_keys(doc_type: str, number: str, year: int | None = None) -> list[str]:
-    """The keys a document is found by: :func:`number_key`, and for the types numbered
-    per sector the same key with the sector ("DS-4-2019" and "DS-4-2019-JUS"), so a query
-    that names the sector puts that sector's norm before a namesake of another sector."""
-    key = number_key(doc_type, number, year)
-    if not key:
-        return []
-    folded = fold(number)
-    match = _QUERY_RE.search(folded) or _BARE_NUMBER_RE.search(folded)
-    sector = _sector(key.split("-")[0], match.group("suffix")) if match else ""
-    return [key, f"{key}-{sector}"] if sector else [key]
+# What extract_number_keys finds depends on this code and on the registry: keys stored with
+# another revision (docsys keeps each version's, see docsys.indexing) are found again.
+# Bump the first part when the extraction rules here change.
+EXTRACTOR_REVISION = "1-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def extract_number_keys(text: str) -> set[str]:
@@ -178,10 +198,15 @@ def extract_number_keys(text: str) -> set[str]:
         pos = start.start()
         if pos and low[pos - 1].isalnum():
             continue
-        match = _TEXT_BY_WORD[fold(start.group(0))].match(low, pos)
+        found = start.group(0)
+        word = _WORD_OF.get(found)
+        if word is None:  # a spelling not seen yet (accents): fold it once
+            word = _WORD_OF.setdefault(found, fold(found))
+        pattern, groups = _TEXT_BY_WORD[word]
+        match = pattern.match(low, pos)
         if match is None:
             continue
-        code = _code_of(match)
+        code = next(c for g, c in groups if match.group(g) is not None)
         year = match.group("year")
         if code not in NO_YEAR_TYPES and not year:
             continue

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 from docsys.db import Base
-from docsys.models.users import (ApiToken, LoginAttempt, Office, User, UserRole, UserSession,
-                                 ROLES, ROLE_LABELS)
+from docsys.models.users import (ApiToken, AuthGeneration, LoginAttempt, Office, User, UserRole,
+                                 UserSession, ROLES, ROLE_LABELS)
 from docsys.models.templates import DocumentTemplate, TemplateVersion
 from docsys.models.documents import Document, DocumentVersion, WorkingCopy
 from docsys.models.search import SearchOutbox
@@ -17,7 +17,7 @@ from docsys.models.institution import InstitutionSetting, YearName
 from docsys.models.usage import UsageCounter
 
 __all__ = [
-    "Base", "ApiToken", "LoginAttempt", "Office", "User", "UserRole", "UserSession", "ROLES", "ROLE_LABELS",
+    "Base", "ApiToken", "AuthGeneration", "LoginAttempt", "Office", "User", "UserRole", "UserSession", "ROLES", "ROLE_LABELS",
     "DocumentTemplate", "TemplateVersion", "Document", "DocumentVersion", "SearchOutbox",
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "AuditCheckpoint", "Blob", "BlobContent", "Issuance", "NumberSequence", "PreparedSignature",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, ForeignKey, Index, Integer, String, UniqueConstraint, event, func,
-                        inspect, literal_column)
+from sqlalchemy import (JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event,
+                        func, inspect, literal_column)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docsys.db import Base
@@ -77,6 +77,12 @@ class DocumentVersion(Base):
     autosave: Mapped[bool] = mapped_column(default=False)
     restored_from: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Keys of the norms the text cites (space-separated) and the extractor revision that
+    # found them, stored when the version is written (docsys.indexing) so that rebuilding
+    # the index does not read every text for citations again; NULL or another revision:
+    # found again when indexed.
+    cited_keys: Mapped[str | None] = mapped_column(Text)
+    cited_keys_rev: Mapped[str | None] = mapped_column(String(40))
 
     document: Mapped[Document] = relationship(back_populates="versions")
     author: Mapped[User] = relationship(lazy="joined")

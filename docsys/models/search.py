@@ -21,3 +21,6 @@ class SearchOutbox(Base):
     document_id: Mapped[int] = mapped_column(Integer, index=True)
     enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Who made the change (None: the system, an import run): a search waits only for its
+    # own user's changes (read your writes), docsys.indexing.SearchService.ensure_fresh.
+    actor_id: Mapped[int | None] = mapped_column(Integer)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String,
+from sqlalchemy import (BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String,
                         UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,6 +70,10 @@ class User(Base):
         return bool(self.roles.intersection(roles))
 
     @property
+    def office_code(self) -> str | None:
+        return self.office.code if self.office is not None else None
+
+    @property
     def is_active(self) -> bool:  # flask-login
         return self.active
 
@@ -104,6 +108,19 @@ class ApiToken(Base):
     revoked_reason: Mapped[str] = mapped_column(String(40), default="")
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuthGeneration(Base):
+    """One row whose ``value`` grows whenever anything a bearer check relies on changes: a
+    token revoked, expired early, deleted or moved; a user deactivated, moved to another
+    office or deleted; a role given or taken; an office renamed. Database triggers bump it
+    in the same transaction as the change (migration 0019), whatever code or SQL makes it,
+    so every process sees it with the change: a cached token check is reused only while
+    the value is the one it was made under (docsys.accounts.TokenCache)."""
+
+    __tablename__ = "auth_generation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class UserSession(Base):

@@ -13,6 +13,7 @@ import orjson
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
+from docsys.models import User
 from docsys.models._common import iso_utc
 from docsys import accounts, issuing, policy, portal, services, verification, versions, workflow
 from docsys.drafting import service
@@ -34,19 +35,35 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 
 
-def token_required(action: Action | None = None):
-    """A valid bearer token and, for an endpoint that is one action's, the policy's yes."""
+def token_cache() -> accounts.TokenCache:
+    """This process's bearer checks (see accounts.TokenCache)."""
+    cache = current_app.extensions.get("docsys.token_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("docsys.token_cache", accounts.TokenCache())
+    return cache
+
+
+def token_required(action: Action | None = None, *, user_row: bool = True):
+    """A valid bearer token and, for an endpoint that is one action's, the policy's yes.
+
+    ``g.api_user`` is the user loaded in the request's session, or, with
+    ``user_row=False`` (an endpoint that needs only who it is and what they may see), the
+    check's own ``accounts.TokenUser``, which costs no query."""
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = (accounts.user_for_token(db(), token.strip(), touch=later)
-                    if scheme.lower() == "bearer" else None)
+            checked = (token_cache().check(db(), token.strip(), touch=later)
+                       if scheme.lower() == "bearer" else None)
+            user: accounts.TokenUser | User | None = checked
+            if checked is not None and (user_row or action is not None):
+                user = db().get(User, checked.id)
             if user is None:
                 return error_response(401, "Token de acceso ausente, vencido, revocado o no "
                                            "válido. Envíe «Authorization: Bearer <token>».")
-            if action is not None and not policy.allows(user, action):
+            if action is not None and not (isinstance(user, User)
+                                           and policy.allows(user, action)):
                 return error_response(403, "No tiene permiso para realizar esta acción.")
             g.api_user = user
             return view(*args, **kwargs)
@@ -410,7 +427,7 @@ def version_url_builder():
 
 
 @bp.route("/search")
-@token_required()
+@token_required(user_row=False)
 def search():
     from search import SearchError, SearchUnavailable
 
@@ -418,7 +435,7 @@ def search():
     if sort not in ("relevance", "date"):
         raise ValidationError("El orden debe ser «relevance» o «date».")
     service = current_app.extensions["docsys.search"]
-    service.ensure_fresh(db())
+    service.ensure_fresh(db(), g.api_user.id)
     try:
         results = service.backend.search(
             request.args.get("q", ""), visibility=policy.search_visibility(g.api_user), sort=sort,

@@ -113,26 +113,37 @@ def install_json_logging(stream=None) -> logging.Handler:
     return handler
 
 
+# These two run around every request: each reads the request, ``g`` and the app once
+# (every attribute read through Flask's context proxies is a context lookup, and they
+# added up to a good part of a short API request's time around the search).
+
 def _begin_request() -> None:
-    g.request_started = time.perf_counter()
+    state = g._get_current_object()
+    state.request_started = time.perf_counter()
     search = current_app.extensions.get("docsys.search")
     if search is not None and not search.started:
         search.start()  # the first request of a process: queued changes are applied now
     given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    state.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
 def _finish_request(response):
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    endpoint = request.url_rule.rule if request.url_rule is not None else "sin-ruta"
-    elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
-    if request.endpoint != "operations.metrics":
-        REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
-        LATENCY.labels(request.method, endpoint).observe(elapsed)
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    state = g._get_current_object()
+    response.headers["X-Request-ID"] = getattr(state, "request_id", "")
+    rule = req.url_rule
+    endpoint = rule.rule if rule is not None else "sin-ruta"
+    started = getattr(state, "request_started", None)
+    elapsed = time.perf_counter() - started if started is not None else 0.0
+    method, status = req.method, response.status_code
+    if req.endpoint != "operations.metrics":
+        REQUESTS.labels(method, endpoint, str(status)).inc()
+        LATENCY.labels(method, endpoint).observe(elapsed)
     if current_app.config.get("ACCESS_LOG", True):
-        log.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "duration_ms": round(elapsed * 1000, 1), "remote": request.remote_addr})
+        path = req.path
+        log.info("%s %s %s", method, path, status, extra={
+            "method": method, "path": path, "status": status,
+            "duration_ms": round(elapsed * 1000, 1), "remote": req.remote_addr})
     return response
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from docsys import outbox
-from docsys.indexing import REBUILDING_WARNING
+from docsys.indexing import CATCHING_UP_WARNING, REBUILDING_WARNING
 from tests.conftest import make_test_app
 
 RGM = "resolucion-gerencia-municipal"
@@ -164,3 +164,31 @@ def test_queued_changes_are_applied_when_a_process_starts(app, api_token, tmp_pa
     finally:
         again.close()
         restarted.extensions["docsys.engine"].dispose()
+
+
+def test_a_search_waits_only_for_its_own_users_changes(app):
+    """Read your writes, not everyone's: while the consumer is held up, a save by Rosa
+    makes Rosa's next search wait (and say it could not catch up) but not Luis's."""
+    service = app.extensions["docsys.search"]
+    service.background = True
+    app.config["SEARCH_FRESH_WAIT"] = 1.0
+    tokens = _token_factory(app)
+    rosa, luis = _client(app, tokens, "redactor"), _client(app, tokens, "redactor2")
+    _started(app)
+    try:
+        with outbox._consumer_lock(app.extensions["docsys.sessions"], wait=30) as alone:
+            assert alone  # nobody applies the outbox meanwhile
+            created = rosa("POST", "/documents", json={"template": RGM, "fields": {
+                "sumilla": "Aprobar el plan de Pichari", "expediente": "2026-000003"}})
+            assert created.status_code == 201
+            assert service.pending() >= 1
+            other = luis("GET", "/search?q=plan")
+            assert other.status_code == 200
+            assert CATCHING_UP_WARNING not in other.get_json()["warnings"]
+            own = rosa("GET", "/search?q=plan")
+            assert own.status_code == 200
+            assert CATCHING_UP_WARNING in own.get_json()["warnings"]
+        found = rosa("GET", "/search?q=Pichari").get_json()  # she waits for her save
+        assert found["total"] == 1 and not found["warnings"]
+    finally:
+        service.close()
