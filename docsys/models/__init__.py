@@ -10,7 +10,7 @@ from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from docsys.models.issuing import (Blob, BlobContent, Issuance, NumberSequence, PreparedSignature,
                                     SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
-from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
+from docsys.models.compliance import NormCitation, NormRelation, PendingAnalysis, SourceRelation
 from docsys.models.notifications import LocalHoliday, Notification
 from docsys.models.institution import InstitutionSetting, YearName
 from docsys.models.usage import UsageCounter
@@ -21,6 +21,6 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "AuditCheckpoint", "Blob", "BlobContent", "Issuance", "NumberSequence", "PreparedSignature",
     "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile", "NormCitation",
-    "NormRelation", "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
+    "NormRelation", "PendingAnalysis", "SourceRelation", "WorkingCopy", "Notification", "LocalHoliday", "YearName",
     "InstitutionSetting", "UsageCounter",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from docsys.compliance import pending
 from docsys.archive.service import import_directory
 from docsys.compliance.norms import confirm_relation
 from docsys.compliance.relations import find_relations
@@ -84,6 +85,8 @@ def test_a_repealed_national_norm_warns_the_draft_that_cites_it(importer, tmp_pa
           "N° 29033, Ley de Creación del Bono del Buen Pagador.")
     summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
     assert len(summary.imported) == 2 and not summary.failed
+    # A bulk import analyses after its commits, as `flask docsys import` does on finishing.
+    assert pending.process(importer.factory) == {"analizadas": 2, "fallidas": 0}
     with transaction(importer.factory) as session:
         relation = session.scalars(select(NormRelation)).one()
         target = session.get_one(Document, relation.target_document_id)
