@@ -10,9 +10,10 @@ extraction alone, and OCR seconds per page.
 With --legalize N: imports N files (all: 0) of the legalize-pe sample of national norms
 (Markdown with YAML front matter, read from ../shared/corpus/legalize-pe) and reports
 files/s (target: at least 50 files/s), how many went to the review queue, and how many
-relations the SPIJ notes gave.
+relations the SPIJ notes gave; twice in one run, the analysis inline and queued (the
+queue's drain timed apart).
 Run: .venv/bin/python bench/bench_import.py [--files 100] [--scans 3] [--postgres URL]
-     .venv/bin/python bench/bench_import.py --legalize 0
+     .venv/bin/python bench/bench_import.py --legalize 0 [--rounds 2]
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def fresh_database(postgres: str | None, tmp: Path):
     with transaction(factory) as session:
         for code, name in OFFICES.items():
             accounts.ensure_office(session, code, name)
-        user = accounts.create_user(session, "archivo.bench", "clave-bench-123",
+        user = accounts.create_user(session, "archivo.bench", "Mirador-Tamarindo-7291",
                                     "Archivo de medición", ["archivist"], office_code="SG")
         user_id = user.id
     return engine, factory, user_id, drop
@@ -112,44 +113,65 @@ def postgres_schema(url: str):
     return f"{url}{sep}options=-csearch_path%3D{schema}", drop
 
 
-def legalize_rate(count: int, tmp: Path) -> None:
+def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
+    """Import ``count`` legalize-pe files (0: all) into fresh SQLite databases, two ways in
+    the same run, alternating: the analysis of each norm inline in the import transaction
+    (as before), and queued for after it (docsys.compliance.pending, the default), whose
+    queue is then drained and timed on its own."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import national_corpus
+    from docsys.compliance import pending
     if not national_corpus.available():
         print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
         return
     root = national_corpus.CORPUS / "pe"
     files = [(p.name, p) for p in sorted(root.glob("*.md"))]
     files = files[:count] if count else files
-    engine, factory, user_id, drop = fresh_database(None, tmp)
-    try:
-        settings = ImportSettings(blob_dir=str(tmp / "blobs-legalize"))
-        load = os.getloadavg()[0]
-        start, cpu = time.perf_counter(), time.process_time()
-        summary = import_directory(factory, settings, root, user_id, files=files)
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        with transaction(factory) as session:
-            noted = session.scalar(text("SELECT count(*) FROM source_relations"))
-    finally:
-        engine.dispose()
-        drop()
-    imported = summary.imported
-    review = sum(f.needs_review for f in imported)
-    rate = len(summary.files) / seconds
-    verdict = "OK" if rate >= 50 else "POR DEBAJO DEL OBJETIVO"
-    print(f"legalize-pe: {len(summary.files)} archivos en {seconds:5.1f} s: {rate:6.1f} "
-          f"archivos/s {verdict}; importados {len(imported)}, a revisión {review}, "
-          f"fallidos {len(summary.failed)}, relaciones de las notas SPIJ {noted}")
-    # Other processes share the machine: the CPU time of this one tells what an idle core
-    # would do (waits for the disk are not in it).
-    print(f"  carga de la máquina {load:.1f} (2 núcleos); CPU de este proceso {cpu:5.1f} s: "
-          f"{len(summary.files) / cpu:6.1f} archivos por segundo de CPU")
+    for _ in range(rounds):
+        for defer in (False, True):
+            engine, factory, user_id, drop = fresh_database(None, tmp)
+            try:
+                settings = ImportSettings(blob_dir=str(tmp / f"blobs-{uuid.uuid4().hex[:6]}"),
+                                          defer_analysis=defer)
+                load = os.getloadavg()[0]
+                start, cpu = time.perf_counter(), time.process_time()
+                summary = import_directory(factory, settings, root, user_id, files=files)
+                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+                drained = time.perf_counter()
+                analysed = pending.process(factory)["analizadas"] if defer else 0
+                drained = time.perf_counter() - drained
+                with transaction(factory) as session:
+                    noted = session.scalar(text("SELECT count(*) FROM source_relations"))
+                    proposed = session.scalar(text("SELECT count(*) FROM norm_relations"))
+            finally:
+                engine.dispose()
+                drop()
+            imported = summary.imported
+            review = sum(f.needs_review for f in imported)
+            rate = len(summary.files) / seconds
+            verdict = "OK" if rate >= 50 else "POR DEBAJO DEL OBJETIVO"
+            mode = "análisis en cola" if defer else "análisis en línea"
+            print(f"legalize-pe ({mode}): {len(summary.files)} archivos en {seconds:5.1f} s: "
+                  f"{rate:6.1f} archivos/s {verdict}; importados {len(imported)}, a revisión "
+                  f"{review}, fallidos {len(summary.failed)}, relaciones de las notas SPIJ "
+                  f"{noted}, relaciones propuestas {proposed}")
+            # Other processes share the machine: the CPU time of this one tells what an idle
+            # core would do (waits for the disk are not in it).
+            print(f"  carga de la máquina {load:.1f} (2 núcleos); CPU de este proceso "
+                  f"{cpu:5.1f} s: {len(summary.files) / cpu:6.1f} archivos por segundo de CPU")
+            if defer:
+                total = seconds + drained
+                print(f"  cola de análisis: {analysed} normas en {drained:5.1f} s "
+                      f"({analysed / drained if drained else 0:6.1f} normas/s); importación "
+                      f"más análisis: {len(summary.files) / total:6.1f} archivos/s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--legalize", type=int, default=None,
                         help="import this many legalize-pe files (0: all) instead")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --legalize: how many times to alternate the two ways")
     parser.add_argument("--files", type=int, default=100, help="text PDFs, and as many DOCX")
     parser.add_argument("--scans", type=int, default=3, help="scanned one-page PDFs (OCR)")
     parser.add_argument("--postgres", help="also measure on this PostgreSQL URL")
@@ -157,7 +179,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docsys-bench-import-") as tmp_name:
         tmp = Path(tmp_name)
         if args.legalize is not None:
-            legalize_rate(args.legalize, tmp)
+            legalize_rate(args.legalize, tmp, args.rounds)
             return
         started = time.perf_counter()
         folders = make_archive(tmp / "archivo", args.files, args.scans)

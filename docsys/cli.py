@@ -506,7 +506,10 @@ def verify_command(pdf_file, as_json):
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
 @click.option("--max-size", type=click.FloatRange(min=0.001), default=None,
               help="Tamaño máximo de un archivo, en MB (por defecto DOCSYS_ARCHIVE_MAX_FILE_BYTES).")
-def import_command(directory, username, as_json, quiet, max_size):
+@click.option("--analizar-despues", "later", is_flag=True,
+              help="No analizar ahora las citas y relaciones de las normas importadas en "
+              "lote: quedan pendientes para «flask docsys compliance analyze --pendientes».")
+def import_command(directory, username, as_json, quiet, max_size, later):
     """Importa al archivo normativo los PDF, DOCX, DOC y TXT de DIRECTORY (y subcarpetas).
 
     Cada archivo se guarda por separado: si se interrumpe, volver a ejecutar continúa
@@ -547,6 +550,31 @@ def import_command(directory, username, as_json, quiet, max_size):
         sys.exit(130)
     bar.close()
     _print_import_summary(summary, as_json)
+    if not later:
+        _analyse_pending(quiet or as_json, to_stderr=as_json)
+
+
+def _analyse_pending(quiet: bool, to_stderr: bool = False, say_none: bool = False) -> None:
+    """The analyses a bulk import queued (docsys.compliance.pending), after its commits."""
+    from tqdm import tqdm
+
+    from docsys.compliance import pending
+
+    factory = current_app.extensions["docsys.sessions"]
+    with factory() as session:
+        waiting = pending.count(session)
+    if not waiting:
+        if say_none:
+            click.echo("No hay análisis pendientes.")
+        return
+    with tqdm(total=waiting, unit=" normas", desc="Analizando citas y relaciones",
+              file=sys.stderr, disable=quiet, dynamic_ncols=True) as bar:
+        totals = pending.process(factory, progress=bar.update)
+    message = f"Análisis de citas y relaciones: {totals['analizadas']} norma(s)"
+    if totals["fallidas"]:
+        message += (f"; {totals['fallidas']} fallaron y quedan pendientes (flask docsys "
+                    "compliance analyze --pendientes)")
+    click.echo(message + ".", err=to_stderr)
 
 
 def _archivist_id(username: str | None) -> int:
@@ -670,11 +698,16 @@ docsys_cli.add_command(compliance_cli)
 @compliance_cli.command("analyze")
 @click.argument("document_ids", nargs=-1, type=int)
 @click.option("--quiet", is_flag=True, help="Sin barra de progreso.")
-def compliance_analyze_command(document_ids, quiet):
+@click.option("--pendientes", "only_pending", is_flag=True,
+              help="Solo las normas cuyo análisis quedó pendiente tras una importación.")
+def compliance_analyze_command(document_ids, quiet, only_pending):
     """Registra las citas y propone las relaciones de las normas del archivo (todas, o las
     indicadas por su número de documento)."""
     from tqdm import tqdm
 
+    if only_pending:
+        _analyse_pending(quiet, say_none=True)
+        return
 
     with unit_of_work() as session:
         with tqdm(unit="norma", desc="Analizando normas", disable=quiet) as bar:

@@ -74,6 +74,11 @@ def install(session_factory: sessionmaker, *on_commit: CommitHandler) -> None:
 
     @sa_event.listens_for(session_factory, "after_commit")
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            # A savepoint was released (SQLAlchemy signals it as a commit too): nothing is
+            # committed yet, and a handler that writes would wait for this very
+            # transaction's lock.
+            return
         committed = session.info.pop(_PENDING, None)
         if not committed:
             return

@@ -28,7 +28,8 @@ from docsys import audit, corrections, events, indexing, notifications, outbox
 from docsys.db import transaction
 from docsys.events import DomainEvent
 from docsys.models import Document
-from docsys.compliance import analyze_norm
+from docsys.compliance import analyze_norm, pending
+from docsys.compliance.norms import record_source_notes
 
 log = logging.getLogger("docsys.events")
 
@@ -48,7 +49,9 @@ def search_outbox(session: Session, event: DomainEvent) -> None:
 
 def compliance_analysis(session: Session, event: DomainEvent) -> None:
     """Analyse a new norm. On import the analysis may fail without undoing the import (it
-    runs in a savepoint; the norm can be analysed again later, ``compliance analyze``)."""
+    runs in a savepoint; the norm can be analysed again later, ``compliance analyze``).
+    A bulk import (payload ``analyze="later"``) stores only the source's notes now and
+    queues the rest (docsys.compliance.pending), in the same transaction."""
     if event.name not in ANALYSING or event.document_id is None \
             or event.payload.get("analyze") is False:  # the caller analyses later, in bulk
         return
@@ -59,9 +62,15 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
     if event.name != "archive_import":
         analyze_norm(session, document, text, actor=event.actor)
         return
+    later = event.payload.get("analyze") == "later"
+    if later:  # a bulk import: the analysis is queued with the norm, read after its commit
+        pending.enqueue(session, document.id)
     try:
         with session.begin_nested():
-            analyze_norm(session, document, text)
+            if later:  # the source's own notes now: they set the norm's legal status
+                record_source_notes(session, document, text)
+            else:
+                analyze_norm(session, document, text)
     except Exception as exc:
         log.exception("Compliance analysis failed for document %s", document.id)
         event.payload.setdefault("warnings", []).append(

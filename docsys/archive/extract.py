@@ -155,7 +155,7 @@ def extract_file(path_or_bytes: str | os.PathLike | bytes, filename: str | None 
         text = _doc_text(data, filename)
     else:
         text = _normalize(plain or "")
-    if not _alnum(text):
+    if not _ANY_ALNUM.search(text):
         raise ExtractionError(f"El archivo «{_shown(filename)}» no contiene texto.", "no_text")
     return Extraction(text=text, method=kind, ocr=False, ocr_confidence=None, pages=None,
                       warnings=tuple(warnings), mime=mime, sha256=sha256, size=len(data))
@@ -170,11 +170,24 @@ def extract_bounded(data: bytes, filename: str, max_bytes: int, *, ocr_lang: str
     if limits is None:
         return extract_file(data, filename, max_bytes, ocr_lang=ocr_lang, max_pages=max_pages)
     _check_size(len(data), max_bytes, filename)
+    if _is_plain_text(data):
+        # Decoding text (at most max_bytes of it) runs no parser or converter that could
+        # hang or swell: a child process per file would only cost its start (a bulk import
+        # of Markdown reads thousands).
+        return extract_file(data, filename, max_bytes, ocr_lang=ocr_lang, max_pages=max_pages)
     try:
         return bounded.run(_extract_job, data, filename, max_bytes, ocr_lang, max_pages,
                            limits=limits, what=f"La lectura de «{_shown(filename)}»")
     except bounded.LimitExceeded as exc:
         raise ExtractionError(exc.message, exc.code) from exc
+
+
+def _is_plain_text(data: bytes) -> bool:
+    """Bytes that ``extract_file`` reads as plain text (no PDF, Office or other format)."""
+    try:
+        return _detect(data, "texto.txt")[0] == "txt"
+    except ExtractionError:
+        return False
 
 
 def _extract_job(data: bytes, filename: str, max_bytes: int, ocr_lang: str,
@@ -292,18 +305,24 @@ _CLEAN = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03"
                         "\u00a0": " ", "\u202f": " ", "\u200b": None, "\ufeff": None,
                         "\r": "\n", "\x0b": "\n"})
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# str.translate looks every character up in the table (slow on a long text): replace only
+# the few characters found.
+_CLEAN_FOUND = re.compile("[" + "".join(map(chr, _CLEAN)) + "]")
+_CLEAN_AS = {chr(k): v or "" for k, v in _CLEAN.items()}
 
 
 def _normalize(text: str) -> str:
     """NFC (a composed "ó", as typed), ligatures split, invisible characters and trailing
     spaces dropped, at most one blank line in a row; tabs and form feeds kept."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_CLEAN))
+    text = _CLEAN_FOUND.sub(lambda m: _CLEAN_AS[m.group()], text.replace("\r\n", "\n"))
+    text = unicodedata.normalize("NFC", text)
     text = _CONTROLS.sub("", text)
     lines = [line.rstrip(" \t") for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ANY_ALNUM = re.compile(r"[^\W_]")
 
 
 def _alnum(text: str) -> int:

@@ -17,6 +17,7 @@ of the Concejo's norms, for OM and AC (templates/documents/*.yaml).
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -116,20 +117,39 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
         _set(meta, "office", DEFAULT_OFFICE[meta.doc_type],
              min(0.85, meta.confidence.get("doc_type", 0.0)), source="tipo de norma")
 
-    date = _find_date(first, folded, meta.year) or _find_date(text, _fold(text), meta.year,
-                                                              given_only=True)
+    # The heading's date, unless the closing formula further on ("Dado en la Casa de
+    # Gobierno ...", "Regístrese ...") gives a surer one: a law's first page may carry only
+    # the Congress's date or another norm's.
+    # A law (numbered without a year) carries no heading date: its dates are the closing
+    # formulas, and the last of them (the promulgation) is its own.
+    yearless = meta.doc_type in registry().no_year_codes()
+    date = _find_date(first, folded, meta.year, last=yearless)
+    if date is None or date["confidence"] < _PROMULGATED:
+        closing = _find_date(text, _fold(text), meta.year, given_only=True)
+        if closing and (date is None or closing["confidence"] > date["confidence"] or (
+                yearless and closing["confidence"] == date["confidence"])):
+            date = closing
     if date:
         meta.date, meta.place = date["date"], date.get("place")
         meta.confidence["date"], meta.sources["date"] = date["confidence"], "texto"
         if meta.year and meta.date.year != meta.year:
             meta.notes.append(f"La fecha ({meta.date:%d/%m/%Y}) es de otro año que la norma "
                               f"({meta.year}).")
-    if meta.year is None and meta.date and meta.number and meta.doc_type \
+    if meta.year is None and meta.date and (meta.number or yearless) and meta.doc_type \
             and meta.confidence.get("date", 0.0) >= 0.85:
         # a law's year is the year it was given ("Lima, ... de 2003", "Dado en ..."; its
-        # number carries none), never that of a later note's date
-        _set(meta, "year", meta.date.year, min(meta.confidence.get("number", 0.0),
+        # number carries none), never that of a later note's date. Without its number (a
+        # gazette page) the year of a law is still its promulgation's, sure as the date.
+        _set(meta, "year", meta.date.year, min(meta.confidence.get("number", 0.0)
+                                               if meta.number else 1.0,
                                                meta.confidence.get("date", 0.0)))
+    if meta.year is None and yearless and meta.number:
+        # An old law's SPIJ copy holds no date, only the link to its scan, filed by the
+        # year and month of its publication: ".../Textos-PDF/Leyes/1951/Febrero/11585.pdf".
+        for link in _SCAN_LINK_RE.finditer(text):
+            if int(link["number"]) == meta.number:
+                _set(meta, "year", int(link["year"]), 0.85, source="enlace al texto")
+                break
     sumilla = _find_sumilla(first, folded, text, meta.doc_type)
     if sumilla:
         meta.sumilla = sumilla[0]
@@ -183,6 +203,10 @@ _NUMBER_RE = re.compile(
 _DIGIT_FIXES = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1"})
 
 
+_SCAN_LINK_RE = re.compile(r"/Textos-PDF/[A-Za-z-]+/(?P<year>(?:19|20)[0-9]{2})/[A-Za-z]+/"
+                           r"0*(?P<number>[0-9]{1,6})\.pdf", re.IGNORECASE)
+
+
 def _first_page(text: str) -> str:
     """The first page (PDF pages are separated by form feeds), or the first 4,000 chars."""
     page = text.split("\f", 1)[0]
@@ -234,9 +258,15 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
     stop = _CONCORDANCES.search(folded)
     end = min(stop.start() if stop else len(folded), _offset_of_line(folded, TOP_LINES + 15))
     found: dict[str, dict] = {}
-    for line in original[:end].split("\n"):
-        line = _MARKUP.sub("", line)[:200]
+    lines = [_MARKUP.sub("", line)[:200] for line in original[:end].split("\n")]
+    lines = [line for line in lines if line.strip()]
+    for index, line in enumerate(lines):
         mention = find_number_in_query(line) if line[:1].isalpha() else None
+        if mention is None and index + 1 < len(lines) and _NUMBER_LINE.match(lines[index + 1]) \
+                and _type_only(line):
+            # "## RESOLUCIÓN SUPREMA" then "## Nº 008-2026-MIDIS": one heading on two lines
+            line = f"{line.strip()} {lines[index + 1].strip()}"
+            mention = find_number_in_query(line)
         if mention is None or mention.start != 0:
             continue
         code, number, *rest = mention.key.split("-")
@@ -256,6 +286,15 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
         return {"doc_type": first["doc_type"], "type_confidence": 0.5}
     heading = next(iter(found.values()))
     return {**heading, "office": None, "type_confidence": 0.95, "number_confidence": 0.95}
+
+
+_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*[0-9]")
+
+
+def _type_only(line: str) -> bool:
+    """The line is a type's name and nothing else ("RESOLUCIÓN SUPREMA")."""
+    folded = _fold(line).strip(" .:")
+    return any(pattern.fullmatch(folded) for _, pattern in _TYPE_RE)
 
 
 def _number_label(text: str) -> str:
@@ -382,10 +421,21 @@ _DAY_WORDS = {w: n for n, w in enumerate(
     "UNO DOS TRES CUATRO CINCO SEIS SIETE OCHO NUEVE DIEZ ONCE DOCE TRECE CATORCE QUINCE "
     "DIECISEIS DIECISIETE DIECIOCHO DIECINUEVE VEINTE VEINTIUNO VEINTIDOS VEINTITRES "
     "VEINTICUATRO VEINTICINCO VEINTISEIS VEINTISIETE VEINTIOCHO VEINTINUEVE TREINTA".split(), 1)}
-_DAY_WORDS.update({"PRIMERO": 1, "PRIMER": 1, "UN": 1, "VEINTIUN": 21, "TREINTA Y UNO": 31,
+_DAY_WORDS.update({"PRIMERO": 1, "PRIMER": 1, "UN": 1, "VEINTIUN": 21, "TREINTIUNO": 31,
+                   "TREINTIUN": 31, "TREINTA Y UNO": 31,
                    "TREINTA Y UN": 31})
 _DAY_ALT = "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)).replace(r"\ ", r"\s+")
-_YEAR_ALT = r"DOS\s+MIL(?:\s+(?:" + _DAY_ALT + r"))?"
+# Years in words, as laws are dated ("dos mil veinticinco", "mil novecientos ochentidós",
+# "noventaiuno", "noventa y uno"): the century, then 1-29 or tens and units.
+_TENS = {"TREINT": 30, "CUARENT": 40, "CINCUENT": 50, "SESENT": 60, "SETENT": 70,
+         "OCHENT": 80, "NOVENT": 90}
+_UNITS = {w: n for w, n in _DAY_WORDS.items() if n < 10 and " " not in w}
+_UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_RE = re.compile(r"(?P<tens>" + "|".join(_TENS) + r")(?:A(?:\s*[YI]\s*)?|I\s*)"
+                      r"(?P<unit>" + _UNIT_ALT + r")?$")
+_YEAR_REST = (r"(?:(?:" + "|".join(_TENS) + r")(?:A(?:\s*[YI]\s*)?|I\s*)(?:" + _UNIT_ALT
+              + r")?(?![A-Z])|" + _DAY_ALT + r")")
+_YEAR_ALT = r"(?:DOS\s+MIL|MIL\s+NOVECIENTOS)(?:\s+" + _YEAR_REST + r")?"
 _MONTH_ALT = "|".join(_fuzzy(m) for m in sorted(_MONTHS, key=len, reverse=True))
 _DATE_RE = re.compile(
     r"(?<![A-Z0-9])(?:A\s+LOS\s+)?(?P<day>[0-3]?[0-9]|" + _DAY_ALT + r")(?![0-9])\s*(?:[°º]|RO\.?)?"
@@ -394,9 +444,14 @@ _DATE_RE = re.compile(
 _NUMERIC_DATE_RE = re.compile(
     r"(?<![0-9])(?P<day>[0-3]?[0-9])\s*(?P<sep>[/.-])\s*(?P<month>[01]?[0-9])\s*(?P=sep)\s*"
     r"(?P<year>(?:19|20)[0-9]{2})(?![0-9])")
-_PLACE_RE = re.compile(r"(?:^|\n)[ \t]*(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*,\s*"
+_PLACE_RE = re.compile(r"(?:^|\n)[ \t\xa0]*(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*,\s*"
                        r"(?:(?:LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO)\s*,?\s*)?$")
-_GIVEN_RE = re.compile(r"DADO\s+EN\s+|POR\s+TANTO|REGISTRESE|MANDO\s+SE\s+(?:REGISTRE|PUBLIQUE)")
+_GIVEN_RE = re.compile(r"DADO\s+EN\s+|POR\s+TANTO|REGISTRESE|MANDO\s+SE\s+(?:REGISTRE|PUBLIQUE)"
+                       r"|CASA\s+DEL\s+CONGRESO|PUBLIQUE\s+Y\s+CUMPLA|COMUNIQUESE")
+# "Dado en la Casa de Gobierno, en Lima, a los ...": the promulgation of a law, legislative
+# or supreme decree, its date of issue (the Congress's "En Lima, a los ..." comes before).
+_PROMULGATION_RE = re.compile(r"DADO\s+E[NL]\s+(?:LA\s+)?CASA\s+DE\s+GOBIERNO\b[^\n]{0,40}$")
+_PROMULGATED = 0.95
 
 
 class _FoundDate(TypedDict):
@@ -406,9 +461,11 @@ class _FoundDate(TypedDict):
 
 
 def _find_date(original: str, folded: str, year: int | None,
-               given_only: bool = False) -> _FoundDate | None:
+               given_only: bool = False, last: bool = False) -> _FoundDate | None:
     """The issue date: "Place, 15 de marzo de 2024" at a line start beats "Dado en ... a los
-    quince días del mes de ..." and the closing formula, which beat any other date."""
+    quince días del mes de ..." and the closing formula, which beat any other date.
+    ``last``: of two as sure, the later in the text (always so in the closing formulas)."""
+    last = last or given_only
     candidates = []
     for match in _DATE_RE.finditer(folded):
         value = _date_of(match)
@@ -427,7 +484,9 @@ def _find_date(original: str, folded: str, year: int | None,
         given = _GIVEN_RE.search(folded[max(0, match.start() - 250):match.start()])
         if given_only and not given:
             continue
-        if place:
+        if _PROMULGATION_RE.search(folded[max(0, match.start() - 80):match.start()]):
+            confidence = _PROMULGATED
+        elif place:
             confidence = 0.9
         elif given:
             confidence = 0.85
@@ -437,7 +496,10 @@ def _find_date(original: str, folded: str, year: int | None,
             confidence -= 0.1
         if year and value.year != year:
             confidence -= 0.3
-        if best is None or confidence > best["confidence"] + 1e-9:
+        # In the closing formulas the last date is the norm's (a law: the Congress's date,
+        # then its promulgation); elsewhere the first (the heading's).
+        if best is None or confidence > best["confidence"] + 1e-9 or (
+                last and confidence > best["confidence"] - 1e-9):
             found: _FoundDate = {"date": value, "confidence": round(confidence, 2)}
             if place:
                 start = match.start() - len(before) + place.start("place")
@@ -452,16 +514,40 @@ def _date_of(match: re.Match) -> datetime.date | None:
     month_text = match["month"].translate(str.maketrans("01|!5", "OIIIS"))
     month = next((n for name, n in _MONTHS.items()
                   if re.fullmatch(_fuzzy(name), month_text)), None)
-    year_text = re.sub(r"\s+", " ", match["year"])
-    if year_text.isdigit():
-        year = int(year_text)
-    else:
-        rest = year_text[len("DOS MIL"):].strip()
-        year = 2000 + (_DAY_WORDS.get(rest, 0) if rest else 0)
+    year: int | None = _year_of(re.sub(r"\s+", " ", match["year"]))
+    if year in (1900, 2000):  # the century alone: is an OCR-damaged word next?
+        after = _WORD_AFTER.match(match.string, match.end())
+        if after and after[1][:3] in _YEAR_PREFIXES:  # a number word, not the next word
+            close = difflib.get_close_matches(after[1], _YEAR_WORDS, n=1, cutoff=0.8)
+            year = year + _YEAR_WORDS[close[0]] if close and year else None
     try:
-        return datetime.date(year, month, day) if day and month else None
+        return datetime.date(year, month, day) if day and month and year else None
     except ValueError:
         return None
+
+
+# Every way 1-99 is written in a year, for an OCR-damaged word ("VEINTISIIS"): 1-29 as
+# days are, then the tens with and without "Y" ("TREINTA Y UNO", "OCHENTIDOS").
+_YEAR_WORDS = {w: n for w, n in _DAY_WORDS.items() if " " not in w}
+_YEAR_WORDS.update({stem + "A": n for stem, n in _TENS.items()})
+_YEAR_WORDS.update({stem + "I" + unit: n + u for stem, n in _TENS.items()
+                    for unit, u in _UNITS.items()})
+_YEAR_PREFIXES = {w[:3] for w in _YEAR_WORDS}
+_WORD_AFTER = re.compile(r"[ \t]+([A-Z]{4,})(?![A-Z])")
+
+
+def _year_of(text: str) -> int:
+    """A year in figures or in words ("DOS MIL TRECE", "MIL NOVECIENTOS OCHENTIDOS")."""
+    if text.isdigit():
+        return int(text)
+    century = 2000 if text.startswith("DOS MIL") else 1900
+    rest = text[len("DOS MIL" if century == 2000 else "MIL NOVECIENTOS"):].strip()
+    if not rest:
+        return century
+    if rest in _DAY_WORDS:
+        return century + _DAY_WORDS[rest]
+    tens = _TENS_RE.match(rest)
+    return century + (_TENS[tens["tens"]] + _UNITS.get(tens["unit"] or "", 0) if tens else 0)
 
 
 # ---------------------------------------------------------------------------- sumilla

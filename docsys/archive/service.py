@@ -151,6 +151,9 @@ class ImportSettings:
     # no memory cap: LibreOffice reserves much address space).
     timeout_seconds: float | None = None
     memory_mb: int = 0
+    # Structured files imported in bulk queue their citation and relation analysis for
+    # after the import's transactions (docsys.compliance.pending); False: analysed inline.
+    defer_analysis: bool = True
 
     @classmethod
     def from_config(cls, config, **overrides) -> "ImportSettings":
@@ -373,7 +376,9 @@ class StructuredGroup:
             with session.begin_nested():
                 norm, warnings = _create_norm(session, self.settings, self.batch_id,
                                               self.actor_id, item.data, item.shown,
-                                              item.extraction, item.guess, None, durable=False)
+                                              item.extraction, item.guess, None, durable=False,
+                                              analyze="later" if self.settings.defer_analysis
+                                              else "now")
                 outcome = _imported_outcome(item.shown, norm)
                 outcome.warnings += warnings
                 return outcome
@@ -424,7 +429,8 @@ def _shown_name(name: str, limit: int) -> str:
 
 def _create_norm(session: Session, settings: ImportSettings, batch_id: int, actor_id: int,
                  data: bytes, shown: str, extraction: Extraction, guess: GuessedMetadata,
-                 record_id: int | None, durable: bool = True) -> tuple[ArchivedNorm, list[str]]:
+                 record_id: int | None, durable: bool = True,
+                 analyze: str = "now") -> tuple[ArchivedNorm, list[str]]:
     actor = session.get_one(User, actor_id)
     blob = blobs.put(session, settings.blob_dir, data, extraction.mime, durable=durable)
     notes = list(guess.notes)
@@ -475,9 +481,11 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
     _write_record(session, batch_id, shown, "imported", record_id, sha256=blob.sha256,
                   size=len(data), norm_id=norm.id)
     # Subscribers: audit, search index, and the compliance analysis of its text (which
-    # may fail without undoing the import: its warning comes back in the event's payload).
+    # may fail without undoing the import: its warning comes back in the event's payload;
+    # ``analyze="later"`` queues it, see docsys.compliance.pending).
     imported = events.record(
-        session, "archive_import", actor, document.id, payload={"text": extraction.text},
+        session, "archive_import", actor, document.id,
+        payload={"text": extraction.text, "analyze": analyze},
         file=shown, sha256=blob.sha256, method=extraction.method, ocr=extraction.ocr,
         ocr_confidence=extraction.ocr_confidence, needs_review=needs_review,
         official_number=official, batch=batch_id)

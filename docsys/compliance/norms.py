@@ -26,8 +26,8 @@ from docsys.compliance.text import MAX_CHECK_CHARS, document_text
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.ids import MAX_ID, parse_id
 from docsys.compliance.spij import source_relations, strip_notes
-from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation, SourceRelation,
-                           User)
+from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
+                           PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
 
 log = logging.getLogger("docsys.compliance")
@@ -92,13 +92,9 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
         if relation is not None:
             proposed.append(relation)
     linked = _link_waiting(session, document, own)
-    if document.number_key:  # source relations noted before this norm was in the archive
-        for waiting in session.scalars(select(SourceRelation).where(
-                SourceRelation.by_document_id.is_(None),
-                SourceRelation.by_archive_key == document.number_key)):
-            if archive.pick(waiting.by_canonical_id, waiting.by_archive_key,
-                            [as_archive_norm(document)]):
-                waiting.by_document_id = document.id
+    _link_source_notes(session, document)
+    # Analysed now: no longer pending (docsys.compliance.pending), whoever asked.
+    session.execute(delete(PendingAnalysis).where(PendingAnalysis.document_id == document.id))
     session.flush()
     if proposed:
         events.record(session, "relation_propose", actor, document.id,
@@ -109,6 +105,27 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
 
 _WHOLE_NORM = ("ley", "decreto", "norma", "resolucion", "resolución", "la presente",
                "el presente", "el decreto", "la ley", "la resolución")
+
+
+def record_source_notes(session: Session, document: Document, text: str | None) -> int | None:
+    """Only the relations the text's source records (see ``_record_source_relations``),
+    and the earlier notes that name this norm: what a bulk import stores at once, the rest
+    of the analysis being queued."""
+    noted = _record_source_relations(session, document, text or "")
+    _link_source_notes(session, document)
+    return noted
+
+
+def _link_source_notes(session: Session, document: Document) -> None:
+    """Source relations noted before this norm was in the archive now point at it."""
+    if not document.number_key:
+        return
+    for waiting in session.scalars(select(SourceRelation).where(
+            SourceRelation.by_document_id.is_(None),
+            SourceRelation.by_archive_key == document.number_key)):
+        if archive.pick(waiting.by_canonical_id, waiting.by_archive_key,
+                        [as_archive_norm(document)]):
+            waiting.by_document_id = document.id
 
 
 def _record_source_relations(session: Session, document: Document, text: str) -> int | None:
@@ -489,7 +506,8 @@ def _relations(session: Session, condition, visible=None) -> list[NormRelation]:
     return list(session.scalars(query.order_by(NormRelation.effective_date, NormRelation.id)))
 
 
-__all__ = ["NOT_IN_FORCE", "CORRECTION_RELATIONS", "STATUS_RANK", "NormAnalysis", "analyze_norm", "analyze_archive", "confirm_relation",
+__all__ = ["NOT_IN_FORCE", "CORRECTION_RELATIONS", "STATUS_RANK", "NormAnalysis", "analyze_norm",
+           "record_source_notes", "analyze_archive", "confirm_relation",
            "reject_relation", "refresh_legal_status", "refresh_statuses", "status_from",
            "get_norm", "get_relation", "list_relations", "count_relations", "norm_links",
            "NormLinks", "CitedNorm", "can_decide"]

@@ -142,7 +142,9 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
             evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
         if kind != "reglamenta":
             objects = _approving_decrees(folded, verb.end(), end, objects, citations, starts)
-            if folded[end - 1:end] == ":" and _LIST_INTRO.search(folded, verb.end(), end):
+            intro = _LIST_INTRO.search(folded, verb.end(), end) if folded[end - 1:end] == ":" \
+                else None
+            if intro and _names_norms(intro):
                 listed = _listed_norms(text, folded, end, citations, starts)
                 objects += listed
                 if listed:
@@ -208,6 +210,20 @@ def _listed_norms(text: str, folded: str, pos: int, citations: list[Citation],
     return out
 
 
+_NORM_NOUNS = re.compile(r"(?:normas?|disposicion(?:es)?|dispositivos?|instrumentos?)"
+                         r"(?:\s+(?:legales|normativ[oa]s|reglamentari[oa]s))?$")
+
+
+def _names_norms(intro: re.Match) -> bool:
+    """"... las siguientes disposiciones:", "... las siguientes leyes:" introduce a list of
+    norms; "... en los siguientes términos:", "... el texto siguiente:" the new wording,
+    whose citations are not the clause's objects."""
+    if intro.group("any"):
+        return True
+    noun = intro.group("noun") or ""
+    return bool(_NORM_NOUNS.match(noun)) or _kind_named(noun) in KINDS
+
+
 def _kind_named(noun: str) -> str:
     """The type of a plural noun: "leyes" -> LEY, "decretos supremos" -> DS."""
     for candidate in (noun, " ".join(re.sub(r"(?<=[^aeiou])es$|(?<=[aeiou])s$", "", w)
@@ -259,7 +275,14 @@ def _paragraph_start(folded: str, pos: int) -> int:
     return last.end() if last is not None else (0 if window_start == 0 else window_start)
 
 
+_TITLE_VERB = re.compile(r"(?<![a-z])que\s+(?:se\s+)?$")
+
+
 def _is_operative(text: str, folded: str, pos: int) -> bool:
+    if _TITLE_VERB.search(folded, max(0, pos - 12), pos):
+        # "Decreto Legislativo 1316, Decreto Legislativo que modifica la Ley 27933": the
+        # title of the norm acted on, not this clause's act
+        return False
     para = _paragraph_start(folded, pos)
     prefix = " ".join(folded[para:pos].split())
     if not prefix:

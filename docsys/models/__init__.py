@@ -10,7 +10,7 @@ from docsys.models.audit import AuditCheckpoint, AuditEntry, AuditHead
 from docsys.models.issuing import (Blob, BlobContent, Issuance, NumberSequence, PreparedSignature,
                                     SigningCopy, SigningCredential)
 from docsys.models.archive import ArchivedNorm, ImportBatch, ImportedFile
-from docsys.models.compliance import NormCitation, NormRelation, SourceRelation
+from docsys.models.compliance import NormCitation, NormRelation, PendingAnalysis, SourceRelation
 from docsys.models.corrections import NormCorrection
 from docsys.models.notifications import LocalHoliday, Notification
 from docsys.models.institution import InstitutionSetting, YearName
@@ -22,7 +22,7 @@ __all__ = [
     "Comment", "Derivation", "Transition", "VistoBueno", "AuditEntry", "AuditHead",
     "AuditCheckpoint", "Blob", "BlobContent", "Issuance", "NumberSequence", "PreparedSignature",
     "SigningCopy", "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile",
-    "NormCitation", "NormRelation", "SourceRelation", "NormCorrection", "WorkingCopy",
-    "Notification", "LocalHoliday", "YearName",
+    "NormCitation", "NormRelation", "PendingAnalysis", "SourceRelation", "NormCorrection",
+    "WorkingCopy", "Notification", "LocalHoliday", "YearName",
     "InstitutionSetting", "UsageCounter",
 ]

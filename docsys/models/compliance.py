@@ -97,3 +97,20 @@ class SourceRelation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     effective_date: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PendingAnalysis(Base):
+    """A norm whose citations and proposed relations are still to be read from its text.
+
+    A bulk import commits this row with the norm (so a killed run loses no analysis) and
+    leaves the reading to a consumer after its transactions (docsys.compliance.pending):
+    the import itself stays fast. The row goes in the transaction that stores the
+    analysis; ``attempts`` and ``last_error`` keep a failure visible without blocking the
+    rest."""
+
+    __tablename__ = "pending_analyses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -15,6 +15,7 @@ from docsys import accounts, services
 from docsys.archive import review, uploads
 from docsys.archive.extract import megabytes
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
+from docsys.compliance import pending
 from docsys.errors import DocsysError
 from docsys.ids import parse_id
 from docsys.versions import latest_version
@@ -165,7 +166,8 @@ def norm(document_id):
     version = latest_version(session, document)
     return render_template("archive/norm.html", norm=found, document=document,
                            text=norm_text(version.content),
-                           can_review=review.can_review(current_user))
+                           can_review=review.can_review(current_user),
+                           analysis_pending=pending.is_pending(session, document.id))
 
 
 @bp.route("/normas/<document_id>/original")

@@ -252,3 +252,17 @@ def test_unknown_types_say_what_they_are(data, name, words):
 def test_odd_file_names_appear_cleaned_in_messages():
     error = _refused(b"\x89PNG\r\n\x1a\n" + bytes(8), "foto\nde\tprueba.png")
     assert "\n" not in error.message and "foto?de?prueba.png" in error.message
+
+
+def test_plain_text_is_read_in_this_process_even_with_limits(pdf_of):
+    """A bulk import reads thousands of Markdown files: decoding text runs no parser that
+    could hang, so it is not worth a child process each (a limit no child could meet
+    shows where it ran). A PDF still goes to the bounded child, and fails that limit."""
+    from docsys.bounded import Limits
+    text = "---\ntitle: Ley\n---\n\n## LEY Nº 27972\n\nArtículo 1.- Objeto".encode()
+    impossible = Limits(seconds=0.000001)
+    found = extract_module.extract_bounded(text, "ley.md", 10_000_000, limits=impossible)
+    assert found.method == "txt" and "LEY Nº 27972" in found.text
+    with pytest.raises(ExtractionError) as refused:
+        extract_module.extract_bounded(pdf_of(0), "a.pdf", 10_000_000, limits=impossible)
+    assert refused.value.code == "timeout"

@@ -145,3 +145,56 @@ def test_structure_rules_read_the_registry():
     heading = "RESOLUCIÓN GERENCIAL MUNICIPAL N° 045-2024-GM-MDM\n\nVISTO: ..."
     assert detect_doc_type(heading) == "RGM"
     assert detect_doc_type("RESOLUCIÓN GERENCIAL N° 4-2024-GDUR-MDM\n") == "RG"
+
+
+_LAW = "# Ley de prueba\n\n## LEY Nº {number}\n\nEL PRESIDENTE DE LA REPÚBLICA\n\nPOR CUANTO:\n\n" \
+       "El Congreso ha dado la Ley siguiente:\n\nArtículo 1.- Objeto\nSe declara algo.\n\n{closing}"
+
+
+@pytest.mark.parametrize("closing, year", [
+    # the Congress's date, then the promulgation the next year: the promulgation's year
+    ("Casa del Congreso, en Lima, a los veintiún días del mes de Diciembre de mil "
+     "novecientos ochenticuatro.\n\nPOR TANTO:\n\nMando se publique y cumpla\n\nDado el Casa "
+     "de Gobierno, en Lima, a los cuatro días del mes de enero de mil novecientos "
+     "ochenticinco.", 1985),
+    # a date cited in the text comes first; the closing formula is the law's
+    ("Según el informe del 20 de diciembre de 2018, procede.\n\nEn Lima, a los doce días "
+     "del mes de setiembre de dos mil trece.\n\nPOR TANTO:\n\nDado en Ayacucho, a los "
+     "veintiocho días del mes de setiembre del año dos mil trece.", 2013),
+    # an OCR'd year word ("veintisíis")
+    ("Dado en la Casa de Gobierno, en Lima, a los diecinueve días del mes de enero del dos "
+     "mil veintisíis.", 2026),
+    # promulgated by the Congress ("ordeno que se publique y cumpla"), "treintiún"
+    ("de conformidad con el artículo 108 de la Constitución, ordeno que se publique y "
+     "cumpla.\n\nEn Lima, a los treintiún días del mes de mayo de dos mil cuatro.", 2004),
+    # tens and units in one word, and with "y"
+    ("Dado en la Casa de Gobierno, en Lima, a los treinta días del mes de Julio de mil "
+     "novecientos noventaiuno.", 1991),
+    ("Dado en la Casa de Gobierno, en Lima, a los tres días del mes de julio de mil "
+     "novecientos sesenta y seis.", 1966),
+    # an old law's SPIJ copy: no date, only its scan filed by year of publication
+    ("[(Enlace Web: Hacer clic aquí para visualizar el texto en formato PDF)]"
+     "(http://spij.minjus.gob.pe/Textos-PDF/Leyes/1951/Febrero/11585.pdf)", 1951),
+])
+def test_a_laws_year_is_read_from_its_closing_formulas(closing, year):
+    number = "11585" if "11585" in closing else "24054"
+    meta = guess_metadata(_LAW.format(number=number, closing=closing))
+    assert (meta.doc_type, meta.number, meta.year) == ("LEY", int(number), year)
+
+
+def test_a_scan_link_of_another_law_gives_no_year():
+    closing = "(http://spij.minjus.gob.pe/Textos-PDF/Leyes/1951/Febrero/11586.pdf)"
+    assert guess_metadata(_LAW.format(number="11585", closing=closing)).year is None
+
+
+def test_a_bare_century_followed_by_another_word_stays_the_century():
+    meta = guess_metadata(_LAW.format(number="27252", closing=(
+        "Dado en la Casa de Gobierno, en Lima, a los seis días del mes de enero del año dos "
+        "mil Ministro de Economía.")))
+    assert meta.year == 2000
+
+
+def test_a_heading_split_over_two_lines_gives_its_number_and_year():
+    meta = guess_metadata("# Aceptan renuncia\n\n## RESOLUCIÓN SUPREMA\n\n## Nº 008-2026-MIDIS"
+                          "\n\nLima, 6 de abril de 2026\n\nCONSIDERANDO:\n\nQue, ...")
+    assert (meta.doc_type, meta.number, meta.year) == ("RS", 8, 2026)

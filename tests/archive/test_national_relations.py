@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from docsys.compliance import pending
 from docsys.archive.service import import_directory
 from docsys.compliance.norms import confirm_relation
 from docsys.compliance.relations import find_relations
@@ -84,6 +85,8 @@ def test_a_repealed_national_norm_warns_the_draft_that_cites_it(importer, tmp_pa
           "N° 29033, Ley de Creación del Bono del Buen Pagador.")
     summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
     assert len(summary.imported) == 2 and not summary.failed
+    # A bulk import analyses after its commits, as `flask docsys import` does on finishing.
+    assert pending.process(importer.factory) == {"analizadas": 2, "fallidas": 0}
     with transaction(importer.factory) as session:
         relation = session.scalars(select(NormRelation)).one()
         target = session.get_one(Document, relation.target_document_id)
@@ -97,3 +100,27 @@ def test_a_repealed_national_norm_warns_the_draft_that_cites_it(importer, tmp_pa
                             visibility=Visibility.everything())
     repealed = [w for w in report.warnings if w.kind == "repealed"]
     assert repealed and "Ley N° 29033" in repealed[0].message, report.warnings
+
+
+def test_the_new_wording_after_en_los_siguientes_terminos_is_not_a_list_of_objects():
+    """"... en los siguientes términos:" introduces the new text, whose citations are not
+    modified; "... las siguientes disposiciones:" introduces the norms repealed."""
+    text = ("Artículo 2.- Modificación del artículo 24-A de la Ley N° 30512\n\n"
+            "Se modifica el artículo 24-A de la Ley N° 30512, en los siguientes términos:\n\n"
+            "La coordinación se realiza conforme a la Ley N° 27444, Ley del Procedimiento "
+            "Administrativo General.\n\n")
+    assert sorted((m.kind, m.target.canonical_id) for m in find_relations(text)) == [
+        ("modifica", "LEY-30512")]
+    listed = ("Única.- Deróganse las siguientes disposiciones:\n\na) La Ley N° 28976.\n"
+              "b) El Decreto Legislativo N° 1149.\n\n")
+    assert sorted((m.kind, m.target.canonical_id) for m in find_relations(listed)) == [
+        ("deroga", "DLEG-1149"), ("deroga", "LEY-28976")]
+
+
+def test_a_verb_in_the_title_of_the_norm_acted_on_is_not_an_act():
+    text = ("ÚNICA. Modificación del artículo 4 del Decreto Legislativo 1316, Decreto "
+            "Legislativo que modifica la Ley 27933, Ley del Sistema Nacional de Seguridad "
+            "Ciudadana\n\nSe modifica el artículo 4 del Decreto Legislativo 1316, en los "
+            "términos siguientes:")
+    assert [(m.kind, m.target.canonical_id, m.articles) for m in find_relations(text)] == [
+        ("modifica", "DLEG-1316", ("4",))]

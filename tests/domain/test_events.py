@@ -31,3 +31,25 @@ def test_committed_events_reach_the_commit_handlers_and_rolled_back_ones_never(
                                 .where(SearchOutbox.document_id == doc))
     assert actions == ["create", "download"]          # the rolled-back save left no entry
     assert queued == 1                                # a download does not re-index
+
+
+def test_a_released_savepoint_delivers_nothing_before_the_commit(session_factory):
+    """SQLAlchemy signals a savepoint's release as a commit: the handlers must wait for the
+    real one (a handler that writes, like the audit checkpoint, would otherwise wait for
+    the lock this very transaction holds, and the indexer would read too early)."""
+    doc = new_doc(session_factory)
+    seen: list[tuple[list[str], bool]] = []
+
+    def handler(_session, evs):
+        # A write of its own, as the checkpoint handler makes: it must find the lock free.
+        with transaction(session_factory) as other:
+            other.execute(select(func.count()).select_from(AuditEntry))
+        seen.append(([e.name for e in evs], True))
+
+    events.install(session_factory, handler)
+    with transaction(session_factory) as session:
+        events.record(session, "save", None, doc)
+        with session.begin_nested():             # a file of a group, an analysis...
+            events.record(session, "download", None, doc, format="pdf")
+        assert seen == []                        # nothing is committed yet
+    assert seen == [(["save", "download"], True)]

@@ -1,0 +1,95 @@
+"""Analyses left for after a bulk import (the import's own outbox).
+
+Reading a norm's citations and proposing its relations costs about as much CPU as the
+rest of its import. A bulk import (``flask docsys import`` of a structured export, read by
+the thousand) therefore commits, with each norm, a ``PendingAnalysis`` row instead of the
+analysis; ``process`` reads them afterwards, a group per transaction, and deletes each row
+in the transaction that stores its analysis. A run killed at any point loses nothing: the
+rows left are analysed by the next ``process`` (the next import, or ``flask docsys
+compliance analyze --pendientes``), and pages say meanwhile that the analysis is pending.
+A failed analysis stays queued with its error, retried up to ``MAX_ATTEMPTS`` times.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from docsys.archive.norms import ORIGIN, norm_text
+from docsys.compliance.norms import analyze_norm   # deletes the norm's queued rows
+from docsys.db import transaction, write_transactions
+from docsys.models import Document, DocumentVersion, PendingAnalysis
+
+log = logging.getLogger("docsys.compliance")
+BATCH_SIZE = 50
+MAX_ATTEMPTS = 3
+
+
+def enqueue(session: Session, document_id: int) -> None:
+    """Ask for ``document_id`` to be analysed once the caller's transaction commits."""
+    session.add(PendingAnalysis(document_id=int(document_id), last_error=""))
+
+
+def is_pending(session: Session, document_id: int) -> bool:
+    return session.scalar(select(PendingAnalysis.id).where(
+        PendingAnalysis.document_id == document_id).limit(1)) is not None
+
+
+def count(session: Session) -> int:
+    """Norms waiting for their analysis (failed ones included)."""
+    return int(session.scalar(select(func.count(func.distinct(PendingAnalysis.document_id)))) or 0)
+
+
+def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
+            progress: Callable[[int], object] | None = None) -> dict:
+    """Analyse the queued norms, oldest first (so a repeal meets the norm it names), one
+    transaction per ``batch_size`` rows. Returns counts: analysed, failed (left queued)."""
+    totals = {"analizadas": 0, "fallidas": 0}
+    after = 0   # a failure is retried by the next run, not again in this one
+    while True:
+        with write_transactions(), transaction(session_factory) as session:
+            rows = list(session.scalars(
+                select(PendingAnalysis).where(PendingAnalysis.attempts < MAX_ATTEMPTS,
+                                              PendingAnalysis.id > after)
+                .order_by(PendingAnalysis.id).limit(batch_size)
+                .with_for_update(skip_locked=True)))   # PostgreSQL: two consumers never share
+            if not rows:
+                return totals
+            after = rows[-1].id
+            for row in rows:
+                if _analyse(session, row):
+                    totals["analizadas"] += 1
+                else:
+                    totals["fallidas"] += 1
+        if progress is not None:
+            progress(len(rows))
+
+
+def _archived_text(session: Session, document: Document) -> str | None:
+    """An imported norm's text as it was imported (its "texto" sections), the text the
+    import would have analysed; None (the text as it prints) for any other document."""
+    if document.origin != ORIGIN or not document.latest_version:
+        return None
+    content = session.scalar(select(DocumentVersion.content).where(
+        DocumentVersion.document_id == document.id,
+        DocumentVersion.number == document.latest_version))
+    return norm_text(content) if content else None
+
+
+def _analyse(session: Session, row: PendingAnalysis) -> bool:
+    document = session.get(Document, row.document_id)
+    try:
+        with session.begin_nested():
+            if document is not None and document.official_number:
+                analyze_norm(session, document, _archived_text(session, document))
+            else:  # no number (yet): analysed when the archivist confirms it
+                session.execute(delete(PendingAnalysis).where(
+                    PendingAnalysis.document_id == row.document_id))
+        return True
+    except Exception as exc:
+        log.exception("Compliance analysis failed for document %s", row.document_id)
+        row.attempts += 1
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        return False
