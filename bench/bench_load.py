@@ -54,6 +54,11 @@ MIX = [("search", 25), ("open", 20), ("save", 13), ("save_search", 10), ("bandej
 QUERIES = ["resolución", "obra", "presupuesto", "camino vecinal", "ordenanza", "designar",
            "comunidad nativa", "contratación", "agua potable", "transparencia"]
 SYLLABLES = "bcdfgjklmnprstvz"
+KEEPALIVE = 5.0  # gunicorn's DOCSYS_KEEPALIVE for the bench's server (its default)
+# A user's connection idle longer than this is closed by the user before the next request,
+# as a careful HTTP client does: otherwise a request sent just as gunicorn drops the idle
+# connection is reset unanswered (a browser would silently retry it).
+CLIENT_IDLE = KEEPALIVE - 1.0
 COMPLIANCE_TEXT = ("Que, de conformidad con la Ley N° 27972, Ley Orgánica de Municipalidades, "
                    "y la Ordenanza Municipal N° 005-2024-MDM, se resuelve aprobar el plan.")
 
@@ -127,7 +132,8 @@ class Server:
 
     def __init__(self, env: dict[str, str], workers: int, log: Path):
         self.port = _free_port()
-        env = dict(env, DOCSYS_WORKERS=str(workers), DOCSYS_BIND=f"127.0.0.1:{self.port}")
+        env = dict(env, DOCSYS_WORKERS=str(workers), DOCSYS_BIND=f"127.0.0.1:{self.port}",
+                   DOCSYS_KEEPALIVE=str(int(KEEPALIVE)))
         self.log_path = log
         self.log = open(log, "w")
         self.process = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py", "wsgi:app"],
@@ -185,6 +191,8 @@ class Results:
     failures: list[Failure] = field(default_factory=list)
     ryw_checks: int = 0
     misses: list[Miss] = field(default_factory=list)
+    searches: int = 0
+    flagged: int = 0  # searches that said recent changes or a rebuild may be missing
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -226,25 +234,37 @@ class User:
         self.document: dict = {}
         self.visible: list[int] = []
         self.last_request_id = ""
+        self.last_used: dict[int, float] = {}
 
     def call(self, op: str, method: str, path: str, session=None, **kwargs):
-        request_id = f"bench-{uuid.UUID(int=self.rng.getrandbits(128)).hex}"
+        request_id = f"bench-{uuid.uuid4().hex}"
         self.last_request_id = request_id
         failure = None
+        session = session or self.api
+        if time.monotonic() - self.last_used.get(id(session), 0.0) > CLIENT_IDLE:
+            session.close()  # its pooled connections may be closing on the server's side
         start = time.perf_counter()
         try:
-            response = (session or self.api).request(
+            response = session.request(
                 method, self.base + path, timeout=120, headers={"X-Request-ID": request_id},
                 **kwargs)
             elapsed = time.perf_counter() - start
             if not 200 <= response.status_code < 300:
                 failure = Failure(op, method, path, response.status_code, _message(response),
                                   request_id)
+            elif path == "/api/v1/search":
+                body = response.json()
+                with self.results.lock:
+                    self.results.searches += 1
+                    self.results.flagged += bool(body.get("rebuilding") or any(
+                        "incorporando" in w or "reconstruyendo" in w
+                        for w in body.get("warnings", [])))
         except requests.RequestException as exc:
             elapsed = time.perf_counter() - start
             response = None
-            failure = Failure(op, method, path, 0, f"sin respuesta: {type(exc).__name__}",
-                              request_id)
+            failure = Failure(op, method, path, 0,
+                              f"sin respuesta: {type(exc).__name__}: {exc}"[:300], request_id)
+        self.last_used[id(session)] = time.monotonic()
         self.results.add(op, elapsed * 1000, failure)
         return response
 
@@ -373,6 +393,8 @@ def report(label: str, users: int, results: Results, log: Path | None = None) ->
           f"p99={_pct(everything, .99):6.0f} ms  5xx={results.server_errors}  "
           f"4xx={results.other_errors}  ryw_misses={len(results.misses)}/{results.ryw_checks}  "
           f"load1={load:.1f}", flush=True)
+    print(f"    searches flagged incomplete (index catching up or rebuilding): "
+          f"{results.flagged}/{results.searches}", flush=True)
     for op in sorted(results.timings):
         ts = results.timings[op]
         print(f"    {op:<11} n={len(ts):<5} p50={statistics.median(ts):6.0f} "
