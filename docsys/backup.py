@@ -475,25 +475,42 @@ def _check_signed_pdf(session: Session, settings, src: Path, read,
 
 # ---- the keystore key at start-up ---------------------------------------------------------
 
-def check_keystore_key(settings, engine: Engine) -> None:
-    """Refuse to start when stored certificates are sealed and their key is not here:
-    generating a new key would silently make every one of them unusable."""
-    if settings.get("KEYSTORE_KEY"):
-        return
-    key_file = Path(settings["INSTANCE_DIR"]) / "keystore_key"
-    if key_file.exists():
-        return
+def sealed_with_keystore_key(engine: Engine) -> tuple[int, int]:
+    """What the keystore key opens: stored signing certificates, and users' second-factor
+    (TOTP) secrets. (0, 0) when the database cannot tell (no tables yet, or unreachable)."""
     try:
         with engine.connect() as conn:
-            sealed = conn.scalar(select(func.count()).select_from(SigningCredential))
+            certificates = conn.scalar(select(func.count()).select_from(SigningCredential))
+            second_factors = conn.scalar(select(func.count()).select_from(User)
+                                         .where(User.totp_secret_sealed.is_not(None)))
     except Exception:  # no database or no table yet: nothing sealed can be lost
+        return 0, 0
+    return int(certificates or 0), int(second_factors or 0)
+
+
+def keystore_key_present(settings) -> bool:
+    return bool(settings.get("KEYSTORE_KEY")) or \
+        (Path(settings["INSTANCE_DIR"]) / "keystore_key").exists()
+
+
+def check_keystore_key(settings, engine: Engine) -> None:
+    """Refuse to start when secrets are sealed and their key is not here: generating a new
+    key would silently make every stored certificate unusable and lock every signer and
+    administrator out at their second factor."""
+    if keystore_key_present(settings):
         return
-    if sealed:
+    certificates, second_factors = sealed_with_keystore_key(engine)
+    if certificates or second_factors:
+        key_file = Path(settings["INSTANCE_DIR"]) / "keystore_key"
+        sealed = " y ".join(part for part in (
+            f"{certificates} certificado(s) de firma" if certificates else "",
+            f"el segundo factor de {second_factors} usuario(s)" if second_factors else "")
+            if part)
         raise KeystoreKeyMissing(
-            f"docsys no arranca: hay {sealed} certificado(s) de firma guardados y sellados, "
-            f"pero falta su clave (ni DOCSYS_KEYSTORE_KEY ni el archivo {key_file}). "
-            "Restaure la clave del almacén guardada aparte de la copia de seguridad; no se "
-            "genera una nueva porque dejaría inutilizables esos certificados.")
+            f"docsys no arranca: hay {sealed} guardados y sellados, pero falta su clave "
+            f"(ni DOCSYS_KEYSTORE_KEY ni el archivo {key_file}). Restaure la clave del "
+            "almacén guardada aparte de la copia de seguridad; no se genera una nueva porque "
+            "dejaría inutilizables esos certificados y sin acceso a esos usuarios.")
 
 
 __all__ = ["create_backup", "restore_backup", "verify_backup", "keys_notice",

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy import exc as sa_exc
 
 MIN_FREE_BYTES = 100 * 1024 * 1024
@@ -139,16 +139,12 @@ def database_problem(engine: Engine) -> str | None:
 
 
 def keys_problem(settings, engine: Engine) -> str | None:
-    """The keystore key is missing while sealed certificates exist (see docsys.backup)."""
-    from docsys.models import SigningCredential
-    if settings.get("KEYSTORE_KEY") or (Path(settings["INSTANCE_DIR"]) / "keystore_key").exists():
+    """The keystore key is missing while secrets sealed with it exist (see docsys.backup)."""
+    from docsys.backup import keystore_key_present, sealed_with_keystore_key
+    if keystore_key_present(settings):
         return None
-    try:
-        with engine.connect() as conn:
-            sealed = conn.scalar(select(func.count()).select_from(SigningCredential))
-    except Exception:
-        return None  # reported by database_problem
-    return "falta la clave del almacén de certificados" if sealed else None
+    return ("falta la clave del almacén de certificados"
+            if any(sealed_with_keystore_key(engine)) else None)
 
 
 def readiness(settings, engine: Engine, index_state: str | None = None,

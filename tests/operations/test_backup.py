@@ -9,12 +9,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from docsys import backup, blobs, issuing
+from docsys import backup, blobs, issuing, totp
 from docsys.audit import verify_chain
 from docsys.db import transaction
 from docsys.drafting import service
 from docsys.models import AuditEntry, Document, Issuance
-from tests.conftest import get_user, make_test_app
+from tests.conftest import KEYSTORE_KEY, TOTP_SECRET, get_user, make_test_app
 from tests.issuing.support import approved_document
 
 
@@ -166,16 +166,36 @@ def test_missing_keystore_key_refuses_to_start(seeded_sqlite, tmp_path):
     db = tmp_path / "app.db"
     shutil.copy(seeded_sqlite, db)
     instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "keystore_key").write_text(KEYSTORE_KEY)  # the key the seed sealed with
     first = make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
     with transaction(first.extensions["docsys.sessions"]) as session:
         setup_demo_pki(session, first.config, usernames=["gerente"])
-    first.extensions["docsys.engine"].dispose()
-    assert (instance / "keystore_key").exists()  # generated once, with nothing sealed yet
+    assert first.test_client().get("/readyz").status_code == 200
 
     (instance / "keystore_key").unlink()  # e.g. a restore without the key kept apart
+    ready = first.test_client().get("/readyz")  # and the running process says so
+    assert ready.status_code == 503
+    assert ready.get_json()["checks"]["keys"]["problems"] == [
+        "falta la clave del almacén de certificados"]
+    first.extensions["docsys.engine"].dispose()
     with pytest.raises(backup.KeystoreKeyMissing, match="certificado"):
         make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
     assert not (instance / "keystore_key").exists()  # no new key was made
     make_test_app(f"sqlite:///{db}", instance,  # with the key it starts again
-                  KEYSTORE_KEY="otra-clave-maestra-de-pruebas-0123").extensions[
-        "docsys.engine"].dispose()
+                  KEYSTORE_KEY=KEYSTORE_KEY).extensions["docsys.engine"].dispose()
+
+
+def test_missing_keystore_key_with_second_factors_refuses_to_start(seeded_sqlite, tmp_path):
+    """No stored certificate, but the signers' and admins' TOTP secrets are sealed with the
+    same key: a new key would lock every one of them out at the second factor."""
+    db = tmp_path / "app.db"
+    shutil.copy(seeded_sqlite, db)
+    instance = tmp_path / "instance"
+    with pytest.raises(backup.KeystoreKeyMissing, match="segundo factor"):
+        make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
+    assert not (instance / "keystore_key").exists()
+    app = make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=KEYSTORE_KEY)
+    with app.extensions["docsys.sessions"]() as session:  # the sealed secrets still open
+        assert totp.secret_of(app.config, get_user(session, "gerente")) == TOTP_SECRET
+    app.extensions["docsys.engine"].dispose()

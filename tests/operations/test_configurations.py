@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from docsys import services
 from docsys.models import AuditEntry
-from tests.conftest import PROJECT_ROOT, Browser, make_test_app
+from tests.conftest import KEYSTORE_KEY, PROJECT_ROOT, Browser, make_test_app
 
 RGM = "resolucion-gerencia-municipal"
 
@@ -124,7 +124,8 @@ def test_gunicorn_keeps_an_idle_connection_past_its_default_two_seconds(seeded_s
     port = _free_port()
     env = dict(os.environ, DOCSYS_DATABASE_URL=f"sqlite:///{database}",
                DOCSYS_INSTANCE_DIR=str(tmp_path), DOCSYS_SECRET_KEY="keepalive-test",
-               DOCSYS_BIND=f"127.0.0.1:{port}", DOCSYS_LOG_FORMAT="text")
+               DOCSYS_BIND=f"127.0.0.1:{port}", DOCSYS_LOG_FORMAT="text",
+               DOCSYS_KEYSTORE_KEY=KEYSTORE_KEY)  # the key the seed sealed its secrets with
     env.pop("DOCSYS_KEEPALIVE", None)
     log = tmp_path / "gunicorn.log"
     with open(log, "w") as out:
