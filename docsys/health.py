@@ -138,13 +138,13 @@ def database_problem(engine: Engine) -> str | None:
     return None
 
 
-def keys_problem(settings, engine: Engine) -> str | None:
-    """The keystore key is missing while secrets sealed with it exist (see docsys.backup)."""
-    from docsys.backup import keystore_key_present, sealed_with_keystore_key
-    if keystore_key_present(settings):
-        return None
-    return ("falta la clave del almacén de certificados"
-            if any(sealed_with_keystore_key(engine)) else None)
+def keys_problems(settings, engine: Engine) -> list[str]:
+    """Keys missing while what they protect exists (see docsys.backup.check_keys)."""
+    from docsys.backup import audit_key_problems, keystore_key_present, sealed_with_keystore_key
+    problems = []
+    if not keystore_key_present(settings) and any(sealed_with_keystore_key(engine)):
+        problems.append("falta la clave del almacén de certificados")
+    return problems + audit_key_problems(settings, engine)
 
 
 def readiness(settings, engine: Engine, index_state: str | None = None,
@@ -152,11 +152,11 @@ def readiness(settings, engine: Engine, index_state: str | None = None,
     """Problems per area; an empty list is a healthy area. ``index_state`` is what the
     search service says about its index (None: healthy)."""
     database = database_problem(engine)
-    keys = keys_problem(settings, engine)
+    keys = keys_problems(settings, engine)
     return {
         "database": [database] if database else [],
         "storage": writable_problems(settings),
         "disk": disk_problems(settings, min_free),
         "index": [index_state] if index_state else [],
-        "keys": [keys] if keys else [],
+        "keys": keys,
     }
