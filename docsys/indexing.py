@@ -124,10 +124,23 @@ CATCHING_UP_WARNING = ("El índice aún está incorporando los cambios más reci
                        "puede que falten en los resultados.")
 FRESH_WAIT = 2.0        # seconds a search waits for changes committed before it (default of
                         # the setting SEARCH_FRESH_WAIT)
+OWN_WRITES_WAIT = 15.0  # ... and for its own user's saves (SEARCH_OWN_WRITES_WAIT): under heavy
+                        # load the index can lag more than FRESH_WAIT, and an author must
+                        # find what they just saved
 _FRESH_POLL = 0.02
 
 # Whether this request's search may miss changes saved before it (the wait ran out).
 _stale: ContextVar[bool] = ContextVar("docsys_search_stale", default=False)
+
+
+def _own_pending(upto: int, user_id: int):
+    """The first outbox row up to ``upto`` for a document whose latest version ``user_id``
+    saved (what that user just wrote and waits to find)."""
+    return (select(SearchOutbox.id)
+            .join(Document, Document.id == SearchOutbox.document_id)
+            .join(DocumentVersion, and_(DocumentVersion.document_id == Document.id,
+                                        DocumentVersion.number == Document.latest_version))
+            .where(SearchOutbox.id <= upto, DocumentVersion.author_id == user_id).limit(1))
 
 
 class _HealingBackend:
@@ -220,10 +233,11 @@ class SearchService:
             self._rebuild_checked = True
             self.notify()
 
-    def ensure_fresh(self, session: Session | None = None) -> None:
+    def ensure_fresh(self, session: Session | None = None, user_id: int | None = None) -> None:
         """Before a search: make sure changes committed before it are in the index (waiting
-        at most FRESH_WAIT, applying them here when no other consumer is at work), so that
-        a user always finds what they just saved. Never waits for a rebuild."""
+        at most FRESH_WAIT, applying them here when no other consumer is at work, and at
+        most OWN_WRITES_WAIT while some are ``user_id``'s own saves), so that a user always
+        finds what they just saved. Never waits for a rebuild."""
         _stale.set(False)
         try:
             if not self._rebuild_checked:
@@ -237,14 +251,16 @@ class SearchService:
                 self.heal(problem)
             if self.rebuilding:
                 return
-            if not self._wait_for_outbox(session):
+            if not self._wait_for_outbox(session, user_id):
                 _stale.set(True)
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")
 
-    def _wait_for_outbox(self, session: Session | None) -> bool:
+    def _wait_for_outbox(self, session: Session | None, user_id: int | None = None) -> bool:
         """Apply or wait for every outbox row committed before now; False if it took longer
-        than FRESH_WAIT (the search goes on, flagged)."""
+        than FRESH_WAIT (the search goes on, flagged). Past FRESH_WAIT it keeps waiting, up
+        to OWN_WRITES_WAIT, while a row left is a change to a document whose latest version
+        ``user_id`` saved: the search then sees its author's writes, others' maybe not."""
         table = SearchOutbox.__tablename__
         if session is not None:
             upto = session.connection().exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
@@ -253,24 +269,31 @@ class SearchService:
                 upto = fresh.scalar(select(func.max(SearchOutbox.id)))
         if upto is None:
             return True
-        deadline = time.monotonic() + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
+        started = time.monotonic()
+        deadline = started + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
+        own_deadline = started + float(self.config.get("SEARCH_OWN_WRITES_WAIT",
+                                                       OWN_WRITES_WAIT))
         while True:
             self.catch_up()  # returns at once when another consumer holds the lock
             with read_only_transactions(), self.session_factory() as fresh:
                 waiting = fresh.scalar(select(SearchOutbox.id).where(SearchOutbox.id <= upto)
                                        .limit(1))
-            if waiting is None:
-                # The outbox holds pending rows only: some were applied since this search
-                # began, maybe by another process, so the reader must see that commit.
+                now = time.monotonic()
+                late = now >= deadline
+                own = (waiting is not None and late and user_id is not None
+                       and fresh.scalar(_own_pending(upto, user_id)) is not None)
+            if waiting is None or self.rebuilding or now >= own_deadline or (late and not own):
+                # Rows were applied since this search began, maybe by another process: the
+                # reader must see that commit (its own change check can miss one).
                 refresh = getattr(self._backend, "refresh", None)
                 if refresh is not None:
                     refresh()
-                return True
-            if self.rebuilding or time.monotonic() >= deadline:
+                if waiting is None:
+                    return True
                 log.warning("La búsqueda no esperó a la cola de indexación (fila %s).", waiting)
                 return False
             self._wake.set()
-            time.sleep(_FRESH_POLL)
+            time.sleep(_FRESH_POLL if not late else 5 * _FRESH_POLL)
 
     def index_problem(self) -> str | None:
         """Why the index cannot serve complete results now (None: it can)."""

@@ -402,7 +402,7 @@ def search():
     if sort not in ("relevance", "date"):
         raise ValidationError("El orden debe ser «relevance» o «date».")
     service = current_app.extensions["docsys.search"]
-    service.ensure_fresh(db())
+    service.ensure_fresh(db(), g.api_user.id)
     try:
         results = service.backend.search(
             request.args.get("q", ""), visibility=policy.search_visibility(g.api_user), sort=sort,

@@ -33,7 +33,8 @@ def run_search(visibility, per_page: int = 20):
     query = (request.args.get("q") or "").strip()
     requested = request.args.get("orden") or ""
     sort = requested if requested in SORTS else "relevancia"
-    service.ensure_fresh(db())
+    user_id = current_user.id if current_user.is_authenticated else None
+    service.ensure_fresh(db(), user_id)
     try:
         results = service.backend.search(query, visibility=visibility, sort=SORTS[sort],
                                           page=request.args.get("pagina", 1),

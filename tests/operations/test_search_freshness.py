@@ -164,3 +164,58 @@ def test_queued_changes_are_applied_when_a_process_starts(app, api_token, tmp_pa
     finally:
         again.close()
         restarted.extensions["docsys.engine"].dispose()
+
+
+def _consumer_held(app, seconds: float):
+    """Hold the outbox consumer lock for ``seconds`` from another thread (an index that lags
+    behind, as under heavy load); returns once it is held."""
+    import threading
+    held, thread = threading.Event(), None
+
+    def hold():
+        with outbox._consumer_lock(app.extensions["docsys.sessions"]) as alone:
+            assert alone
+            held.set()
+            time.sleep(seconds)
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(10)
+    return thread
+
+
+def test_an_author_finds_their_save_when_the_index_lags(app):
+    """bench_load at load 25 (2 cores): the index lagged more than the 2-second wait and an
+    author's search missed their own save. The author's search now waits for their own
+    saves (up to SEARCH_OWN_WRITES_WAIT); another user's search still returns after
+    SEARCH_FRESH_WAIT, saying that recent changes may be missing."""
+    from docsys.indexing import CATCHING_UP_WARNING
+    service = app.extensions["docsys.search"]
+    service.background = True
+    app.config.update(SEARCH_FRESH_WAIT=0.3, SEARCH_OWN_WRITES_WAIT=30)
+    tokens = _token_factory(app)
+    author, other = _client(app, tokens), _client(app, tokens, "asesor")
+    _started(app)
+    try:
+        lag = _consumer_held(app, 1.5)
+        created = author("POST", "/documents", json={"template": RGM, "fields": {
+            "sumilla": "Aprobar el plan de Sepahua", "expediente": "2026-000001"}})
+        assert created.status_code == 201
+        started = time.monotonic()
+        found = author("GET", "/search?q=Sepahua").get_json()
+        assert time.monotonic() - started >= 1.0  # it waited for the lagging index
+        assert created.get_json()["id"] in [hit["document_id"] for hit in found["hits"]]
+        assert found["warnings"] == []
+        lag.join()
+
+        lag = _consumer_held(app, 1.5)
+        created = author("POST", "/documents", json={"template": RGM, "fields": {
+            "sumilla": "Aprobar el plan de Timpía", "expediente": "2026-000002"}})
+        started = time.monotonic()
+        seen = other("GET", "/search?q=Timpía").get_json()
+        assert time.monotonic() - started < 1.2  # someone else's save: the short wait
+        assert CATCHING_UP_WARNING in seen["warnings"] and seen["hits"] == []
+        lag.join()
+        assert _until(lambda: created.get_json()["id"] in [  # found once the index catches up
+            hit["document_id"] for hit in other("GET", "/search?q=Timpía").get_json()["hits"]])
+    finally:
+        service.close()
