@@ -58,7 +58,7 @@ KEEPALIVE = 5.0  # gunicorn's DOCSYS_KEEPALIVE for the bench's server (its defau
 # A user's connection idle longer than this is closed by the user before the next request,
 # as a careful HTTP client does: otherwise a request sent just as gunicorn drops the idle
 # connection is reset unanswered (a browser would silently retry it).
-CLIENT_IDLE = KEEPALIVE - 1.0
+CLIENT_IDLE = KEEPALIVE / 2  # half: a loaded client thread may pause between check and send
 COMPLIANCE_TEXT = ("Que, de conformidad con la Ley N° 27972, Ley Orgánica de Municipalidades, "
                    "y la Ordenanza Municipal N° 005-2024-MDM, se resuelve aprobar el plan.")
 
@@ -241,7 +241,8 @@ class User:
         self.last_request_id = request_id
         failure = None
         session = session or self.api
-        if time.monotonic() - self.last_used.get(id(session), 0.0) > CLIENT_IDLE:
+        idle = time.monotonic() - self.last_used.get(id(session), 0.0)
+        if idle > CLIENT_IDLE:
             session.close()  # its pooled connections may be closing on the server's side
         start = time.perf_counter()
         try:
@@ -262,8 +263,9 @@ class User:
         except requests.RequestException as exc:
             elapsed = time.perf_counter() - start
             response = None
-            failure = Failure(op, method, path, 0,
-                              f"sin respuesta: {type(exc).__name__}: {exc}"[:300], request_id)
+            reused = f"conexión inactiva {idle:.1f} s" if idle <= CLIENT_IDLE else "conexión nueva"
+            failure = Failure(op, method, path, 0, f"sin respuesta ({reused}, "
+                              f"{elapsed:.1f} s): {type(exc).__name__}: {exc}"[:300], request_id)
         self.last_used[id(session)] = time.monotonic()
         self.results.add(op, elapsed * 1000, failure)
         return response
