@@ -155,12 +155,12 @@ class _HealingBackend:
         return getattr(self._service.live_backend(), name)
 
     def _flag(self, results):
-        service = self._service
-        if service.rebuilding and REBUILDING_WARNING not in results.warnings:
+        incomplete = self._service.incomplete()
+        if incomplete and REBUILDING_WARNING not in results.warnings:
             results.warnings.append(REBUILDING_WARNING)
         elif _stale.get() and CATCHING_UP_WARNING not in results.warnings:
             results.warnings.append(CATCHING_UP_WARNING)
-        results.rebuilding = service.rebuilding
+        results.rebuilding = incomplete
         return results
 
     def search(self, query, **kwargs):
@@ -247,9 +247,9 @@ class SearchService:
                 else:
                     self.rebuild_if_needed()
             problem = self.index_problem()
-            if problem is not None and not self.rebuilding:
+            if problem is not None and not self.incomplete():
                 self.heal(problem)
-            if self.rebuilding:
+            if self.incomplete():  # no search waits for a rebuild, here or elsewhere
                 return
             if not self._wait_for_outbox(session, user_id):
                 _stale.set(True)
@@ -282,7 +282,8 @@ class SearchService:
                 late = now >= deadline
                 own = (waiting is not None and late and user_id is not None
                        and fresh.scalar(_own_pending(upto, user_id)) is not None)
-            if waiting is None or self.rebuilding or now >= own_deadline or (late and not own):
+            if waiting is None or self.incomplete() or now >= own_deadline or \
+                    (late and not own):
                 # Rows were applied since this search began, maybe by another process: the
                 # reader must see that commit (its own change check can miss one).
                 refresh = getattr(self._backend, "refresh", None)
@@ -295,9 +296,20 @@ class SearchService:
             self._wake.set()
             time.sleep(_FRESH_POLL if not late else 5 * _FRESH_POLL)
 
+    def incomplete(self) -> bool:
+        """Whether the live index is being rebuilt, by this process or by another one (its
+        live generation is still marked as waiting for a rebuild): searches say so."""
+        if self.rebuilding:
+            return True
+        backend = self._backend
+        try:
+            return bool(backend is not None and backend.needs_rebuild)
+        except Exception:  # a damaged index: reported by index_problem
+            return False
+
     def index_problem(self) -> str | None:
         """Why the index cannot serve complete results now (None: it can)."""
-        if self.rebuilding:
+        if self.incomplete():
             return "el índice se está reconstruyendo"
         backend = self._backend
         damage = getattr(backend, "damage", None) if backend is not None else None

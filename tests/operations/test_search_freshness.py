@@ -219,3 +219,38 @@ def test_an_author_finds_their_save_when_the_index_lags(app):
             hit["document_id"] for hit in other("GET", "/search?q=Timpía").get_json()["hits"]])
     finally:
         service.close()
+
+
+def test_another_process_says_so_while_one_rebuilds(running_app, tmp_path):
+    """Several workers share the index folder: when one rebuilds a lost index, the others
+    open its new, still empty generation. The operator's check on PostgreSQL with three
+    workers found /readyz "ready" there while the index was empty; every process now says
+    the results are incomplete until the rebuilt index is swapped in."""
+    app, api = running_app
+    keys = Path(app.config["INSTANCE_DIR"])
+    other_app = make_test_app(app.config["DATABASE_URL"], tmp_path / "otro",
+                              SEARCH_DIR=app.config["SEARCH_DIR"],
+                              AUDIT_KEY=(keys / "audit_key").read_text())
+    other = _client(other_app, _token_factory(other_app))
+    folder = Path(app.config["SEARCH_DIR"])
+    try:
+        assert other("GET", "/search?q=quinuales").get_json()["total"] == 1
+        with outbox._consumer_lock(app.extensions["docsys.sessions"]) as alone:
+            assert alone  # the rebuild cannot finish meanwhile
+            shutil.rmtree(folder)
+            assert api("GET", "/search?q=quinuales").get_json()["rebuilding"] is True
+            assert _until(lambda: (folder / "CURRENT").exists() and any(
+                folder.glob("gen-*/meta.json")))  # the rebuilding process's new generation
+            seen = other("GET", "/search?q=quinuales")
+            body = seen.get_json()
+            assert seen.status_code == 200 and body["total"] == 0
+            assert body["rebuilding"] is True and REBUILDING_WARNING in body["warnings"]
+            ready = other_app.test_client().get("/readyz").get_json()
+            assert ready["status"] == "degraded"
+            assert ready["checks"]["index"]["problems"] == ["el índice se está reconstruyendo"]
+        assert app.extensions["docsys.search"].wait_until_healed(timeout=60)
+        after = other("GET", "/search?q=quinuales").get_json()
+        assert after["total"] == 1 and after["rebuilding"] is False and not after["warnings"]
+    finally:
+        other_app.extensions["docsys.search"].close()
+        other_app.extensions["docsys.engine"].dispose()
