@@ -20,6 +20,12 @@ _sqlite = _url.startswith("sqlite")
 bind = os.environ.get("DOCSYS_BIND", f"127.0.0.1:{os.environ.get('PORT', '5000')}")
 threads = int(os.environ.get("DOCSYS_THREADS", "8"))
 timeout = int(os.environ.get("DOCSYS_TIMEOUT", "120"))  # an issue signs and renders
+# Seconds an idle keep-alive connection stays open. gunicorn then closes it, and a client
+# that sends its next request on it at that very moment gets a reset, not an answer (3 in
+# 400 requests sent ~2 s after the previous one, with gunicorn's default of 2 s). Browsers
+# retry such a request; API clients should close idle connections sooner. Behind a reverse
+# proxy, keep this above the proxy's own idle timeout for its upstream connections.
+keepalive = int(os.environ.get("DOCSYS_KEEPALIVE", "5"))
 graceful_timeout = 30
 accesslog = None  # docsys writes its own JSON access lines, with the request id
 

@@ -27,7 +27,10 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from docsys import inbox, migrate  # noqa: E402
 from docsys.db import make_engine, make_session_factory, transaction  # noqa: E402
-from docsys.models import Document, Office, User  # noqa: E402
+from docsys.drafting.structure import content_hash  # noqa: E402
+from docsys.drafting.templates import instantiate  # noqa: E402
+from docsys.models import (Document, DocumentTemplate, DocumentVersion, Office,  # noqa: E402
+                           TemplateVersion, User)
 from docsys.states import Status  # noqa: E402
 from tests.conftest import seed  # noqa: E402
 
@@ -38,28 +41,54 @@ STATES = [Status.DRAFT] * 3 + [Status.IN_REVIEW] * 2 + [Status.OBSERVED, Status.
 
 
 def populate(factory, count: int, rng: random.Random) -> None:
+    """``count`` documents as docsys would hold them: each made from one of the installed
+    templates with its version 1 (content, hash and author), so that opening, listing or
+    rendering one works as for a drafted document. Issued and published ones carry a number
+    but no signed PDF: the Bandeja and the lists only read the document row."""
     with transaction(factory) as s:
         offices = list(s.scalars(select(Office.id)))
         authors = list(s.scalars(select(User.id)))
+        templates = [(t.doc_type, tv.id, tv.definition) for t, tv in s.execute(
+            select(DocumentTemplate, TemplateVersion)
+            .join(TemplateVersion, (TemplateVersion.template_id == DocumentTemplate.id)
+                  & (TemplateVersion.number == DocumentTemplate.latest_version))
+            .order_by(DocumentTemplate.id))]
     now = datetime.now(timezone.utc)
-    batch = []
+    batch: list[dict] = []
+    contents: list[tuple[dict, int]] = []
+
+    def flush(s) -> None:
+        ids = s.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True),
+                        batch).all()
+        s.execute(insert(DocumentVersion), [
+            {"document_id": document_id, "number": 1, "content": content,
+             "content_hash": content_hash(content), "author_id": author,
+             "note": "Creado desde la plantilla", "created_at": row["created_at"]}
+            for document_id, (content, author), row in zip(ids, contents, batch)])
+        batch.clear()
+        contents.clear()
+
     with transaction(factory) as s:
         for n in range(count):
             title = " ".join(rng.choice(WORDS) for _ in range(6))
             status = rng.choice(STATES)
-            batch.append({"doc_type": rng.choice(("RGM", "RG", "RA", "OM", "DA")),
-                          "title": f"Aprobar {title} n.º {n}", "status": status,
-                          "office_id": rng.choice(offices), "created_by_id": rng.choice(authors),
+            doc_type, template_version_id, definition = rng.choice(templates)
+            author = rng.choice(authors)
+            sumilla = f"Aprobar {title} n.º {n}"
+            batch.append({"doc_type": doc_type, "title": sumilla, "status": status,
+                          "office_id": rng.choice(offices), "created_by_id": author,
+                          "template_version_id": template_version_id,
                           "latest_version": 1, "origin": "redactado",
                           "updated_at": now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
                           "created_at": now - timedelta(days=800),
                           "official_number": f"{n:05d}-2026-GM-MDM"
                           if status in (Status.ISSUED, Status.PUBLISHED) else None})
+            contents.append((instantiate(definition, {"sumilla": sumilla,
+                                                      "expediente": f"2026-{n:06d}"}), author))
             if len(batch) == 5000:
-                s.execute(insert(Document), batch)
-                batch = []
+                flush(s)
         if batch:
-            s.execute(insert(Document), batch)
+            flush(s)
 
 
 def timed(work, repeat: int) -> tuple[float, float]:

@@ -23,6 +23,7 @@ Run: .venv/bin/python bench/bench_load.py [--users 10,50] [--seconds 20]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -53,6 +54,11 @@ MIX = [("search", 25), ("open", 20), ("save", 13), ("save_search", 10), ("bandej
 QUERIES = ["resolución", "obra", "presupuesto", "camino vecinal", "ordenanza", "designar",
            "comunidad nativa", "contratación", "agua potable", "transparencia"]
 SYLLABLES = "bcdfgjklmnprstvz"
+KEEPALIVE = 5.0  # gunicorn's DOCSYS_KEEPALIVE for the bench's server (its default)
+# A user's connection idle longer than this is closed by the user before the next request,
+# as a careful HTTP client does: otherwise a request sent just as gunicorn drops the idle
+# connection is reset unanswered (a browser would silently retry it).
+CLIENT_IDLE = KEEPALIVE / 2  # half: a loaded client thread may pause between check and send
 COMPLIANCE_TEXT = ("Que, de conformidad con la Ley N° 27972, Ley Orgánica de Municipalidades, "
                    "y la Ordenanza Municipal N° 005-2024-MDM, se resuelve aprobar el plan.")
 
@@ -62,7 +68,7 @@ COMPLIANCE_TEXT = ("Que, de conformidad con la Ley N° 27972, Ley Orgánica de M
 def _env(instance: Path, url: str, archive: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"DOCSYS_INSTANCE_DIR": str(instance), "DOCSYS_DATABASE_URL": url,
-                "DOCSYS_SECRET_KEY": "bench-secret-key", "DOCSYS_LOG_FORMAT": "text",
+                "DOCSYS_SECRET_KEY": "bench-secret-key", "DOCSYS_LOG_FORMAT": "json",
                 "DOCSYS_DEMO_ARCHIVE_SIZE": str(archive), "FLASK_APP": "wsgi",
                 "DOCSYS_DEMO_PKI": "1"})  # the demo's signers, as scripts/setup.sh run
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -126,7 +132,9 @@ class Server:
 
     def __init__(self, env: dict[str, str], workers: int, log: Path):
         self.port = _free_port()
-        env = dict(env, DOCSYS_WORKERS=str(workers), DOCSYS_BIND=f"127.0.0.1:{self.port}")
+        env = dict(env, DOCSYS_WORKERS=str(workers), DOCSYS_BIND=f"127.0.0.1:{self.port}",
+                   DOCSYS_KEEPALIVE=str(int(KEEPALIVE)))
+        self.log_path = log
         self.log = open(log, "w")
         self.process = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py", "wsgi:app"],
                                         cwd=ROOT, env=env, stdout=self.log,
@@ -155,22 +163,64 @@ class Server:
 # ---- one simulated user -----------------------------------------------------------------
 
 @dataclass
+class Failure:
+    """One answer outside 2xx, with what the server said and the id of its log lines."""
+    op: str
+    method: str
+    path: str
+    status: int
+    message: str
+    request_id: str
+
+    @property
+    def route(self) -> str:
+        return re.sub(r"/\d+", "/{n}", self.path)
+
+
+@dataclass
+class Miss:
+    """A read-your-writes miss: the save, the search after it and what the search said."""
+    save_id: str
+    search_id: str
+    said: str
+
+
+@dataclass
 class Results:
     timings: dict[str, list[float]] = field(default_factory=dict)
-    server_errors: int = 0
-    other_errors: int = 0
+    failures: list[Failure] = field(default_factory=list)
     ryw_checks: int = 0
-    ryw_misses: int = 0
-    miss_warnings: list[str] = field(default_factory=list)
+    misses: list[Miss] = field(default_factory=list)
+    searches: int = 0
+    flagged: int = 0  # searches that said recent changes or a rebuild may be missing
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, op: str, ms: float, status: int) -> None:
+    @property
+    def server_errors(self) -> int:
+        return sum(1 for f in self.failures if f.status >= 500 or f.status == 0)
+
+    @property
+    def other_errors(self) -> int:
+        return sum(1 for f in self.failures if 400 <= f.status < 500)
+
+    def add(self, op: str, ms: float, failure: Failure | None) -> None:
         with self.lock:
             self.timings.setdefault(op, []).append(ms)
-            if status >= 500 or status == 0:
-                self.server_errors += 1
-            elif status >= 400:
-                self.other_errors += 1
+            if failure is not None:
+                self.failures.append(failure)
+
+
+def _message(response) -> str:
+    """The Spanish message of an error answer: the API's JSON, else the error page's text."""
+    try:
+        return str(response.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        pass
+    found = re.search(r'<p[^>]*class="[^"]*(?:error|message|lead)[^"]*"[^>]*>(.*?)</p>',
+                      response.text, re.S) or re.search(r"<title>(.*?)</title>", response.text,
+                                                        re.S)
+    text = found.group(1) if found else response.text[:200]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()
 
 
 class User:
@@ -183,16 +233,41 @@ class User:
         self.username = username
         self.document: dict = {}
         self.visible: list[int] = []
+        self.last_request_id = ""
+        self.last_used: dict[int, float] = {}
 
     def call(self, op: str, method: str, path: str, session=None, **kwargs):
+        request_id = f"bench-{uuid.uuid4().hex}"
+        self.last_request_id = request_id
+        failure = None
+        session = session or self.api
+        idle = time.monotonic() - self.last_used.get(id(session), 0.0)
+        if idle > CLIENT_IDLE:
+            session.close()  # its pooled connections may be closing on the server's side
         start = time.perf_counter()
         try:
-            response = (session or self.api).request(method, self.base + path, timeout=120,
-                                                     **kwargs)
-            status = response.status_code
-        except requests.RequestException:
-            response, status = None, 0
-        self.results.add(op, (time.perf_counter() - start) * 1000, status)
+            response = session.request(
+                method, self.base + path, timeout=120, headers={"X-Request-ID": request_id},
+                **kwargs)
+            elapsed = time.perf_counter() - start
+            if not 200 <= response.status_code < 300:
+                failure = Failure(op, method, path, response.status_code, _message(response),
+                                  request_id)
+            elif path == "/api/v1/search":
+                body = response.json()
+                with self.results.lock:
+                    self.results.searches += 1
+                    self.results.flagged += bool(body.get("rebuilding") or any(
+                        "incorporando" in w or "reconstruyendo" in w
+                        for w in body.get("warnings", [])))
+        except requests.RequestException as exc:
+            elapsed = time.perf_counter() - start
+            response = None
+            reused = f"conexión inactiva {idle:.1f} s" if idle <= CLIENT_IDLE else "conexión nueva"
+            failure = Failure(op, method, path, 0, f"sin respuesta ({reused}, "
+                              f"{elapsed:.1f} s): {type(exc).__name__}: {exc}"[:300], request_id)
+        self.last_used[id(session)] = time.monotonic()
+        self.results.add(op, elapsed * 1000, failure)
         return response
 
     def setup(self) -> None:
@@ -239,16 +314,17 @@ class User:
         elif op == "save_search":
             word = self.word()
             if self.save("save", word):
+                saved_id = self.last_request_id
                 found = self.call("search", "GET", "/api/v1/search", params={"q": word})
                 hit = found is not None and found.status_code == 200 and doc_id in [
                     h["document_id"] for h in found.json().get("hits", [])]
                 with self.results.lock:
                     self.results.ryw_checks += 1
                     if not hit:
-                        self.results.ryw_misses += 1
-                        self.results.miss_warnings.append(
-                            "; ".join(found.json().get("warnings", [])) if found is not None
-                            and found.status_code == 200 else "sin respuesta")
+                        said = ("; ".join(found.json().get("warnings", [])) or "(sin aviso)"
+                                if found is not None and found.status_code == 200
+                                else "sin respuesta")
+                        self.results.misses.append(Miss(saved_id, self.last_request_id, said))
         elif op == "bandeja":
             self.call(op, "GET", "/", session=self.web)
         elif op == "pdf":
@@ -287,21 +363,68 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def report(label: str, users: int, results: Results) -> None:
+def server_lines(log: Path | None, request_ids: set[str]) -> dict[str, list[str]]:
+    """The server's JSON log lines for these request ids, other than the access line: its
+    warnings and errors, with the last line of any traceback."""
+    found: dict[str, list[str]] = {}
+    if log is None or not request_ids or not log.exists():
+        return found
+    for line in log.read_text(errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        request_id = entry.get("request_id")
+        if request_id not in request_ids or "status" in entry:  # the access line
+            continue
+        text = f"{entry.get('level')} {entry.get('logger')}: {entry.get('message')}"
+        if entry.get("exception"):
+            text += f" | {entry['exception'].strip().splitlines()[-1]}"
+        found.setdefault(request_id, []).append(text[:400])
+    return found
+
+
+def report(label: str, users: int, results: Results, log: Path | None = None) -> None:
     everything = [t for ts in results.timings.values() for t in ts]
     elapsed = getattr(results, "elapsed", 1.0)
     load = os.getloadavg()[0]
     print(f"{label:<12} users={users:<3} req/s={len(everything) / elapsed:6.1f}  "
           f"p50={_pct(everything, .5):6.0f} p95={_pct(everything, .95):6.0f} "
           f"p99={_pct(everything, .99):6.0f} ms  5xx={results.server_errors}  "
-          f"4xx={results.other_errors}  ryw_misses={results.ryw_misses}/{results.ryw_checks}  "
+          f"4xx={results.other_errors}  ryw_misses={len(results.misses)}/{results.ryw_checks}  "
           f"load1={load:.1f}", flush=True)
-    for warning in results.miss_warnings[:3]:
-        print(f"    read-your-writes miss, the search said: {warning or '(no warning)'}")
+    print(f"    searches flagged incomplete (index catching up or rebuilding): "
+          f"{results.flagged}/{results.searches}", flush=True)
     for op in sorted(results.timings):
         ts = results.timings[op]
         print(f"    {op:<11} n={len(ts):<5} p50={statistics.median(ts):6.0f} "
               f"p95={_pct(ts, .95):6.0f} ms", flush=True)
+    ids = {f.request_id for f in results.failures if f.status >= 500 or f.status == 0}
+    ids |= {i for m in results.misses for i in (m.save_id, m.search_id)}
+    logged = server_lines(log, ids)
+    causes: dict[tuple[int, str, str, str], list[Failure]] = {}
+    for failure in results.failures:
+        if 400 <= failure.status < 500:
+            key = (failure.status, failure.method, failure.route, failure.message)
+            causes.setdefault(key, []).append(failure)
+    for (status, method, route, message), same in sorted(causes.items(),
+                                                          key=lambda kv: -len(kv[1])):
+        print(f"    4xx x{len(same):<4} {status} {method} {route}: «{message}» "
+              f"(p. ej. {same[0].request_id})", flush=True)
+    for failure in results.failures:
+        if failure.status >= 500 or failure.status == 0:
+            print(f"    5xx {failure.status} {failure.method} {failure.path} "
+                  f"[{failure.request_id}]: «{failure.message}»", flush=True)
+            for line in logged.get(failure.request_id, []):
+                print(f"        servidor: {line}", flush=True)
+    for miss in results.misses:
+        print(f"    read-your-writes miss: guardado [{miss.save_id}], búsqueda "
+              f"[{miss.search_id}] dijo: {miss.said}", flush=True)
+        for request_id in (miss.save_id, miss.search_id):
+            for line in logged.get(request_id, []):
+                print(f"        servidor [{request_id}]: {line}", flush=True)
 
 
 def main() -> None:
@@ -354,7 +477,7 @@ def main() -> None:
             try:
                 for users in levels:
                     report(f"{kind} x{workers}", users,
-                           run_level(server.base, tokens, users, args.seconds))
+                           run_level(server.base, tokens, users, args.seconds), server.log_path)
             finally:
                 server.stop()
     finally:

@@ -23,6 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"],
                          busy_timeout=float(app.config.get("DATABASE_BUSY_TIMEOUT", 30)))
     app.extensions["docsys.engine"] = engine
+    # Refuse to start rather than generate a key that would lose what the old one protects
+    # (a restore without the keys kept apart); before anything below makes one.
+    from docsys.backup import check_keys
+    check_keys(app.config, engine)
     # The audit chain's key lives outside the database (environment or instance file).
     key = app.config.get("AUDIT_KEY") or audit_key(Path(app.config["INSTANCE_DIR"]))
     key = key.encode("utf-8") if isinstance(key, str) else key
@@ -34,9 +38,6 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("BLOB_BACKEND", "filesystem") == "database":
         from docsys.blobs import DatabaseStore, use_store
         use_store(app.config["BLOB_DIR"], DatabaseStore(engine))
-
-    from docsys.backup import check_keystore_key
-    check_keystore_key(app.config, engine)  # refuse to start rather than lose sealed keys
 
     from docsys.indexing import SearchService, register_commit_hook
     search_service = SearchService(app.config, sessions,

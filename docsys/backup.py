@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -44,7 +45,9 @@ from docsys.signing.pki import CRL_FILE
 from docsys.db import make_engine, make_session_factory
 from docsys.errors import DocsysError
 from docsys.blobs import FileStore, store_for
-from docsys.models import Blob, BlobContent, Issuance, SigningCredential, User
+from docsys.audit import KEYED, entry_hash
+from docsys.models import (AuditCheckpoint, AuditEntry, Blob, BlobContent, Issuance,
+                            SigningCredential, User)
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -60,8 +63,17 @@ class BackupError(DocsysError):
     status = 409
 
 
-class KeystoreKeyMissing(RuntimeError):
-    """Sealed certificates exist but the key that opens them is not here."""
+class KeyMissing(RuntimeError):
+    """A key kept apart from the backups is not here, and what it protects exists: docsys
+    refuses to start rather than make a new key (the message says which and why)."""
+
+
+class KeystoreKeyMissing(KeyMissing):
+    """Sealed certificates or second-factor secrets exist but their key is not here."""
+
+
+class AuditKeyMissing(KeyMissing):
+    """The audit chain is keyed (or its head signed) but that key is not here."""
 
 
 # ---- helpers ------------------------------------------------------------------------------
@@ -475,26 +487,100 @@ def _check_signed_pdf(session: Session, settings, src: Path, read,
 
 # ---- the keystore key at start-up ---------------------------------------------------------
 
-def check_keystore_key(settings, engine: Engine) -> None:
-    """Refuse to start when stored certificates are sealed and their key is not here:
-    generating a new key would silently make every one of them unusable."""
-    if settings.get("KEYSTORE_KEY"):
-        return
-    key_file = Path(settings["INSTANCE_DIR"]) / "keystore_key"
-    if key_file.exists():
-        return
+def sealed_with_keystore_key(engine: Engine) -> tuple[int, int]:
+    """What the keystore key opens: stored signing certificates, and users' second-factor
+    (TOTP) secrets. (0, 0) when the database cannot tell (no tables yet, or unreachable)."""
     try:
         with engine.connect() as conn:
-            sealed = conn.scalar(select(func.count()).select_from(SigningCredential))
+            certificates = conn.scalar(select(func.count()).select_from(SigningCredential))
+            second_factors = conn.scalar(select(func.count()).select_from(User)
+                                         .where(User.totp_secret_sealed.is_not(None)))
     except Exception:  # no database or no table yet: nothing sealed can be lost
+        return 0, 0
+    return int(certificates or 0), int(second_factors or 0)
+
+
+def keystore_key_present(settings) -> bool:
+    return bool(settings.get("KEYSTORE_KEY")) or \
+        (Path(settings["INSTANCE_DIR"]) / "keystore_key").exists()
+
+
+def check_keystore_key(settings, engine: Engine) -> None:
+    """Refuse to start when secrets are sealed and their key is not here: generating a new
+    key would silently make every stored certificate unusable and lock every signer and
+    administrator out at their second factor."""
+    if keystore_key_present(settings):
         return
-    if sealed:
+    certificates, second_factors = sealed_with_keystore_key(engine)
+    if certificates or second_factors:
+        key_file = Path(settings["INSTANCE_DIR"]) / "keystore_key"
+        sealed = " y ".join(part for part in (
+            f"{certificates} certificado(s) de firma" if certificates else "",
+            f"el segundo factor de {second_factors} usuario(s)" if second_factors else "")
+            if part)
         raise KeystoreKeyMissing(
-            f"docsys no arranca: hay {sealed} certificado(s) de firma guardados y sellados, "
-            f"pero falta su clave (ni DOCSYS_KEYSTORE_KEY ni el archivo {key_file}). "
-            "Restaure la clave del almacén guardada aparte de la copia de seguridad; no se "
-            "genera una nueva porque dejaría inutilizables esos certificados.")
+            f"docsys no arranca: hay {sealed} guardados y sellados, pero falta su clave "
+            f"(ni DOCSYS_KEYSTORE_KEY ni el archivo {key_file}). Restaure la clave del "
+            "almacén guardada aparte de la copia de seguridad; no se genera una nueva porque "
+            "dejaría inutilizables esos certificados y sin acceso a esos usuarios.")
 
 
-__all__ = ["create_backup", "restore_backup", "verify_backup", "keys_notice",
-           "check_keystore_key", "BackupError", "KeystoreKeyMissing"]
+def _audit_hmac_key(settings) -> bytes | None:
+    """The audit chain's key as the application would use it, without generating one."""
+    value = settings.get("AUDIT_KEY") or os.environ.get("DOCSYS_AUDIT_KEY")
+    if not value:
+        path = Path(settings["INSTANCE_DIR"]) / "audit_key"
+        value = path.read_text(encoding="utf-8").strip() if path.exists() else None
+    if not value:
+        return None
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def audit_key_problems(settings, engine: Engine) -> list[str]:
+    """The audit keys that are missing, or not the ones in use, while what they key exists:
+    the HMAC key of a keyed chain (its last keyed entry must verify with it) and the key
+    that signed the published checkpoints. A new HMAC key would make every earlier entry
+    fail ``audit verify`` for good; a new signing key, every earlier checkpoint look forged."""
+    instance = Path(settings["INSTANCE_DIR"])
+    key = _audit_hmac_key(settings)
+    signing_file = Path(settings.get("AUDIT_SIGNING_KEY_FILE")
+                        or instance / "audit_signing_key.pem")
+    try:
+        with engine.connect() as conn:
+            last = conn.execute(select(AuditEntry).where(AuditEntry.scheme == KEYED)
+                                .order_by(AuditEntry.seq.desc()).limit(1)).first()
+            signed = 0 if signing_file.exists() else conn.scalar(
+                select(func.count()).select_from(AuditCheckpoint))
+    except Exception:  # no database or no table yet: nothing keyed can be lost
+        return []
+    problems = []
+    if last is not None and key is None:
+        problems.append("el registro de auditoría está firmado con HMAC, pero falta su clave "
+                        f"(ni DOCSYS_AUDIT_KEY ni el archivo {instance / 'audit_key'})")
+    elif last is not None and not hmac.compare_digest(last.hash, entry_hash(
+            last.prev_hash, last.seq, last.at, last.actor_id, last.actor_name, last.action,
+            last.document_id, last.details, key=key)):
+        problems.append(f"la clave del registro de auditoría de esta instancia no es la que "
+                        f"firmó su última entrada (la {last.seq}): ¿una clave nueva tras "
+                        "restaurar una copia?")
+    if signed:
+        problems.append(f"hay {signed} punto(s) de control de auditoría firmados, pero falta "
+                        f"la clave que los firmó ({signing_file})")
+    return problems
+
+
+def check_keys(settings, engine: Engine) -> None:
+    """At start-up: every key kept apart from the backups is here when what it protects
+    exists (see ``check_keystore_key`` and ``audit_key_problems``)."""
+    check_keystore_key(settings, engine)
+    problems = audit_key_problems(settings, engine)
+    if problems:
+        raise AuditKeyMissing(
+            "docsys no arranca: " + "; ".join(problems) + ". Restaure las claves del registro "
+            "de auditoría guardadas aparte de la copia de seguridad; no se generan nuevas "
+            "porque la cadena de auditoría ya no se podría verificar.")
+
+
+__all__ = ["create_backup", "restore_backup", "verify_backup", "keys_notice", "check_keys",
+           "check_keystore_key", "audit_key_problems", "BackupError", "KeyMissing",
+           "KeystoreKeyMissing", "AuditKeyMissing"]

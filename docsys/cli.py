@@ -796,6 +796,12 @@ def restore_command(src, force):
                f"{result['blobs']} archivos). Reconstruyendo el índice de búsqueda...")
     current_app.extensions["docsys.search"].reindex(progress=False)  # the old one is stale
     click.echo(backup.keys_notice(current_app.config))
+    settings, engine = current_app.config, current_app.extensions["docsys.engine"]
+    try:
+        backup.check_keys(settings, engine)
+    except backup.KeyMissing as exc:  # the next start refuses: say so now, and what to do
+        click.echo(f"ATENCIÓN: {exc}".replace("docsys no arranca: ",
+                                              "docsys no arrancará así: "), err=True)
 
 
 blobs_cli = AppGroup("blobs", help="Archivos guardados (PDF firmados, originales del archivo).")

@@ -82,6 +82,7 @@ def load_config() -> dict:
         "SEARCH_INDEX_PREFIX": _env("DOCSYS_SEARCH_INDEX_PREFIX", "docsys"),
         # Seconds a search waits for changes saved before it to reach the index.
         "SEARCH_FRESH_WAIT": float(_env("DOCSYS_SEARCH_FRESH_WAIT", 2.0)),
+        "SEARCH_OWN_WRITES_WAIT": float(_env("DOCSYS_SEARCH_OWN_WRITES_WAIT", 15.0)),
         "BLOB_DIR": _env("DOCSYS_BLOB_DIR", str(instance / "blobs")),
         # Where stored files live: "filesystem" (BLOB_DIR) or "database" (PostgreSQL only:
         # the table blob_contents, shared by several app nodes without a shared disk).

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy import exc as sa_exc
 
 MIN_FREE_BYTES = 100 * 1024 * 1024
@@ -138,17 +138,13 @@ def database_problem(engine: Engine) -> str | None:
     return None
 
 
-def keys_problem(settings, engine: Engine) -> str | None:
-    """The keystore key is missing while sealed certificates exist (see docsys.backup)."""
-    from docsys.models import SigningCredential
-    if settings.get("KEYSTORE_KEY") or (Path(settings["INSTANCE_DIR"]) / "keystore_key").exists():
-        return None
-    try:
-        with engine.connect() as conn:
-            sealed = conn.scalar(select(func.count()).select_from(SigningCredential))
-    except Exception:
-        return None  # reported by database_problem
-    return "falta la clave del almacén de certificados" if sealed else None
+def keys_problems(settings, engine: Engine) -> list[str]:
+    """Keys missing while what they protect exists (see docsys.backup.check_keys)."""
+    from docsys.backup import audit_key_problems, keystore_key_present, sealed_with_keystore_key
+    problems = []
+    if not keystore_key_present(settings) and any(sealed_with_keystore_key(engine)):
+        problems.append("falta la clave del almacén de certificados")
+    return problems + audit_key_problems(settings, engine)
 
 
 def readiness(settings, engine: Engine, index_state: str | None = None,
@@ -156,11 +152,11 @@ def readiness(settings, engine: Engine, index_state: str | None = None,
     """Problems per area; an empty list is a healthy area. ``index_state`` is what the
     search service says about its index (None: healthy)."""
     database = database_problem(engine)
-    keys = keys_problem(settings, engine)
+    keys = keys_problems(settings, engine)
     return {
         "database": [database] if database else [],
         "storage": writable_problems(settings),
         "disk": disk_problems(settings, min_free),
         "index": [index_state] if index_state else [],
-        "keys": [keys] if keys else [],
+        "keys": keys,
     }

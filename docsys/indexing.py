@@ -153,6 +153,9 @@ CATCHING_UP_WARNING = ("El índice aún está incorporando los cambios más reci
                        "puede que falten en los resultados.")
 FRESH_WAIT = 2.0        # seconds a search waits for changes committed before it (default of
                         # the setting SEARCH_FRESH_WAIT)
+OWN_WRITES_WAIT = 15.0  # ... and for its own user's saves (SEARCH_OWN_WRITES_WAIT): under heavy
+                        # load the index can lag more than FRESH_WAIT, and an author must
+                        # find what they just saved
 _FRESH_POLL = 0.02
 
 # Whether this request's search may miss changes saved before it (the wait ran out).
@@ -160,6 +163,16 @@ _stale: ContextVar[bool] = ContextVar("docsys_search_stale", default=False)
 # The newest outbox row one user queued (built once: it runs before every search).
 _OWN_PENDING = select(func.max(SearchOutbox.id)).where(
     SearchOutbox.actor_id == bindparam("actor"))
+
+
+def _own_pending(upto: int, user_id: int):
+    """The first outbox row up to ``upto`` for a document whose latest version ``user_id``
+    saved (what that user just wrote and waits to find)."""
+    return (select(SearchOutbox.id)
+            .join(Document, Document.id == SearchOutbox.document_id)
+            .join(DocumentVersion, and_(DocumentVersion.document_id == Document.id,
+                                        DocumentVersion.number == Document.latest_version))
+            .where(SearchOutbox.id <= upto, DocumentVersion.author_id == user_id).limit(1))
 
 
 class _HealingBackend:
@@ -174,12 +187,12 @@ class _HealingBackend:
         return getattr(self._service.live_backend(), name)
 
     def _flag(self, results):
-        service = self._service
-        if service.rebuilding and REBUILDING_WARNING not in results.warnings:
+        incomplete = self._service.incomplete()
+        if incomplete and REBUILDING_WARNING not in results.warnings:
             results.warnings.append(REBUILDING_WARNING)
         elif _stale.get() and CATCHING_UP_WARNING not in results.warnings:
             results.warnings.append(CATCHING_UP_WARNING)
-        results.rebuilding = service.rebuilding
+        results.rebuilding = incomplete
         return results
 
     def search(self, query, **kwargs):
@@ -252,15 +265,15 @@ class SearchService:
             self._rebuild_checked = True
             self.notify()
 
-    def ensure_fresh(self, session: Session | None = None, actor_id: int | None = None) -> None:
-        """Before a search: make sure changes committed before it are in the index (waiting
-        at most FRESH_WAIT, applying them here when no other consumer is at work), so that
+    def ensure_fresh(self, session: Session | None = None, user_id: int | None = None) -> None:
+        """Before a search: make sure changes committed before it are in the index, so that
         a user always finds what they just saved. Never waits for a rebuild.
 
-        With the background consumer running, a search by a user (``actor_id``) waits only
-        for that user's own changes: nobody else's pending work delays it, and a user with
-        none pending does not wait at all (the consumer applies the rest at once). Without
-        one (the CLI, tests), the search itself applies everything queued."""
+        With the background consumer running, a search by a user waits only for that user's
+        own changes (nobody else's pending work delays it; with none pending it does not
+        wait at all), and for those up to OWN_WRITES_WAIT. Without one (the CLI, tests), the
+        search itself applies everything queued, waiting at most FRESH_WAIT, and up to
+        OWN_WRITES_WAIT while some left are ``user_id``'s own saves."""
         _stale.set(False)
         try:
             if not self._rebuild_checked:
@@ -270,19 +283,23 @@ class SearchService:
                 else:
                     self.rebuild_if_needed()
             problem = self.index_problem()
-            if problem is not None and not self.rebuilding:
+            if problem is not None and not self.incomplete():
                 self.heal(problem)
-            if self.rebuilding:
+            if self.incomplete():  # no search waits for a rebuild, here or elsewhere
                 return
-            own = actor_id if self.background and self.started else None
-            if not self._wait_for_outbox(session, own):
+            own = user_id if self.background and self.started else None
+            if not self._wait_for_outbox(session, own, user_id):
                 _stale.set(True)
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")
 
-    def _wait_for_outbox(self, session: Session | None, actor_id: int | None = None) -> bool:
+    def _wait_for_outbox(self, session: Session | None, actor_id: int | None = None,
+                         user_id: int | None = None) -> bool:
         """Apply or wait for every outbox row committed before now (only ``actor_id``'s, if
-        given); False if it took longer than FRESH_WAIT (the search goes on, flagged)."""
+        given); False if it took longer than FRESH_WAIT (the search goes on, flagged). Past
+        FRESH_WAIT it keeps waiting, up to OWN_WRITES_WAIT, while a row left is the user's
+        own: queued by ``actor_id``, or a change to a document whose latest version
+        ``user_id`` saved. The search then sees its author's writes, others' maybe not."""
         table = SearchOutbox.__tablename__
         if session is not None:
             conn = session.connection()
@@ -298,7 +315,10 @@ class SearchService:
                 upto = fresh.scalar(newest)
         if upto is None:
             return True
-        deadline = time.monotonic() + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
+        started = time.monotonic()
+        deadline = started + float(self.config.get("SEARCH_FRESH_WAIT", FRESH_WAIT))
+        own_deadline = started + float(self.config.get("SEARCH_OWN_WRITES_WAIT",
+                                                       OWN_WRITES_WAIT))
         while True:
             self.catch_up()  # returns at once when another consumer holds the lock
             left = select(SearchOutbox.id).where(SearchOutbox.id <= upto)
@@ -306,22 +326,39 @@ class SearchService:
                 left = left.where(SearchOutbox.actor_id == actor_id)
             with read_only_transactions(), self.session_factory() as fresh:
                 waiting = fresh.scalar(left.limit(1))
-            if waiting is None:
-                # The outbox holds pending rows only: some were applied since this search
-                # began, maybe by another process, so the reader must see that commit.
+                now = time.monotonic()
+                late = now >= deadline
+                own = waiting is not None and late and (
+                    actor_id is not None or (user_id is not None and fresh.scalar(
+                        _own_pending(upto, user_id)) is not None))
+            if waiting is None or self.incomplete() or now >= own_deadline or \
+                    (late and not own):
+                # Rows were applied since this search began, maybe by another process: the
+                # reader must see that commit (its own change check can miss one).
                 refresh = getattr(self._backend, "refresh", None)
                 if refresh is not None:
                     refresh()
-                return True
-            if self.rebuilding or time.monotonic() >= deadline:
+                if waiting is None:
+                    return True
                 log.warning("La búsqueda no esperó a la cola de indexación (fila %s).", waiting)
                 return False
             self._wake.set()
-            time.sleep(_FRESH_POLL)
+            time.sleep(_FRESH_POLL if not late else 5 * _FRESH_POLL)
+
+    def incomplete(self) -> bool:
+        """Whether the live index is being rebuilt, by this process or by another one (its
+        live generation is still marked as waiting for a rebuild): searches say so."""
+        if self.rebuilding:
+            return True
+        backend = self._backend
+        try:
+            return bool(backend is not None and backend.needs_rebuild)
+        except Exception:  # a damaged index: reported by index_problem
+            return False
 
     def index_problem(self) -> str | None:
         """Why the index cannot serve complete results now (None: it can)."""
-        if self.rebuilding:
+        if self.incomplete():
             return "el índice se está reconstruyendo"
         backend = self._backend
         damage = getattr(backend, "damage", None) if backend is not None else None

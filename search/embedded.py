@@ -724,8 +724,8 @@ class EmbeddedBackend:
             except (FileNotFoundError, RuntimeError):
                 meta = None
             if meta != self._meta_stat and self._index is not None:
-                self._meta_stat = meta
-                self._index.reload()
+                self._index.reload()  # noted as seen only once reloaded: a failed reload
+                self._meta_stat = meta  # (a damaged index) fails every later search too
         if self._index is None:
             raise SearchUnavailable("El índice de búsqueda no está abierto.")
         return self._index

@@ -195,7 +195,7 @@ class _StateCollector:
         yield pending
         rebuilding = GaugeMetricFamily("docsys_search_index_rebuilding",
                                        "1 while the search index is being rebuilt")
-        rebuilding.add_metric([], 1.0 if search.rebuilding else 0.0)
+        rebuilding.add_metric([], 1.0 if search.incomplete() else 0.0)
         yield rebuilding
 
 

@@ -9,12 +9,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from docsys import backup, blobs, issuing
+from docsys import backup, blobs, issuing, totp
 from docsys.audit import verify_chain
 from docsys.db import transaction
 from docsys.drafting import service
 from docsys.models import AuditEntry, Document, Issuance
-from tests.conftest import get_user, make_test_app
+from tests.conftest import KEYSTORE_KEY, TOTP_SECRET, get_user, make_test_app
 from tests.issuing.support import SECRET, approved_document
 
 
@@ -167,16 +167,102 @@ def test_missing_keystore_key_refuses_to_start(seeded_sqlite, tmp_path):
     db = tmp_path / "app.db"
     shutil.copy(seeded_sqlite, db)
     instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "keystore_key").write_text(KEYSTORE_KEY)  # the key the seed sealed with
     first = make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
     with transaction(first.extensions["docsys.sessions"]) as session:
         setup_demo_pki(session, first.config, usernames=["gerente"])
-    first.extensions["docsys.engine"].dispose()
-    assert (instance / "keystore_key").exists()  # generated once, with nothing sealed yet
+    assert first.test_client().get("/readyz").status_code == 200
 
     (instance / "keystore_key").unlink()  # e.g. a restore without the key kept apart
+    ready = first.test_client().get("/readyz")  # and the running process says so
+    assert ready.status_code == 503
+    assert ready.get_json()["checks"]["keys"]["problems"] == [
+        "falta la clave del almacén de certificados"]
+    first.extensions["docsys.engine"].dispose()
     with pytest.raises(backup.KeystoreKeyMissing, match="certificado"):
         make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
     assert not (instance / "keystore_key").exists()  # no new key was made
     make_test_app(f"sqlite:///{db}", instance,  # with the key it starts again
-                  KEYSTORE_KEY="otra-clave-maestra-de-pruebas-0123").extensions[
-        "docsys.engine"].dispose()
+                  KEYSTORE_KEY=KEYSTORE_KEY).extensions["docsys.engine"].dispose()
+
+
+def test_missing_keystore_key_with_second_factors_refuses_to_start(seeded_sqlite, tmp_path):
+    """No stored certificate, but the signers' and admins' TOTP secrets are sealed with the
+    same key: a new key would lock every one of them out at the second factor."""
+    db = tmp_path / "app.db"
+    shutil.copy(seeded_sqlite, db)
+    instance = tmp_path / "instance"
+    with pytest.raises(backup.KeystoreKeyMissing, match="segundo factor"):
+        make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=None)
+    assert not (instance / "keystore_key").exists()
+    app = make_test_app(f"sqlite:///{db}", instance, KEYSTORE_KEY=KEYSTORE_KEY)
+    with app.extensions["docsys.sessions"]() as session:  # the sealed secrets still open
+        assert totp.secret_of(app.config, get_user(session, "gerente")) == TOTP_SECRET
+    app.extensions["docsys.engine"].dispose()
+
+
+def test_missing_or_new_audit_keys_refuse_to_start(seeded_sqlite, tmp_path):
+    """A restore without the audit keys kept apart: a new HMAC key would leave every earlier
+    entry unverifiable, a new checkpoint key every earlier checkpoint looking forged."""
+    from docsys import audit, checkpoints
+    db = tmp_path / "app.db"
+    shutil.copy(seeded_sqlite, db)
+    instance = tmp_path / "instance"
+    first = make_test_app(f"sqlite:///{db}", instance)
+    with transaction(first.extensions["docsys.sessions"]) as session:
+        audit.record(session, "prueba", get_user(session, "admin"))
+        checkpoints.create(session, first.config)
+    first.extensions["docsys.engine"].dispose()
+    hmac_key = (instance / "audit_key").read_bytes()
+    signing_key = (instance / "audit_signing_key.pem").read_bytes()
+
+    (instance / "audit_key").unlink()
+    with pytest.raises(backup.AuditKeyMissing, match="falta su clave"):
+        make_test_app(f"sqlite:///{db}", instance)
+    assert not (instance / "audit_key").exists()  # no new key was made
+
+    (instance / "audit_key").write_text("una-clave-nueva-que-no-firmó-nada")  # as a restore
+    with pytest.raises(backup.AuditKeyMissing, match="no es la que firmó"):  # run makes one
+        make_test_app(f"sqlite:///{db}", instance)
+
+    (instance / "audit_key").write_bytes(hmac_key)
+    (instance / "audit_signing_key.pem").unlink()
+    with pytest.raises(backup.AuditKeyMissing, match="punto"):
+        make_test_app(f"sqlite:///{db}", instance)
+    assert not (instance / "audit_signing_key.pem").exists()
+
+    (instance / "audit_signing_key.pem").write_bytes(signing_key)
+    app = make_test_app(f"sqlite:///{db}", instance)  # with both keys back it starts
+    with app.extensions["docsys.sessions"]() as session:
+        assert checkpoints.verify(session, app.config).ok
+    app.extensions["docsys.engine"].dispose()
+
+
+def test_restore_into_a_new_instance_needs_the_keys_kept_apart(app, tmp_path):
+    """The operator's path: a backup restored on a new machine. The restore run itself says
+    the audit key is not the one that signed the chain; the next start refuses until the
+    keys kept apart are put back, and then the chain verifies."""
+    from docsys import checkpoints
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        service.create_document(session, "resolucion-gerencia-municipal",
+                                {"sumilla": "Aprobar el plan de Kepashiato"},
+                                get_user(session, "redactor"))
+    assert app.test_cli_runner().invoke(
+        args=["docsys", "backup", str(tmp_path / "copia")]).exit_code == 0
+
+    new = tmp_path / "nueva"
+    url = f"sqlite:///{new / 'docsys.db'}"
+    fresh = make_test_app(url, new)  # an empty instance: nothing to protect yet
+    result = fresh.test_cli_runner().invoke(args=["docsys", "restore", str(tmp_path / "copia")])
+    fresh.extensions["docsys.engine"].dispose()
+    assert result.exit_code == 0, result.output
+    assert "ATENCIÓN" in result.stderr and "no es la que firmó" in result.stderr
+    with pytest.raises(backup.AuditKeyMissing):
+        make_test_app(url, new)
+
+    shutil.copy(tmp_path / "audit_key", new / "audit_key")  # the key kept apart
+    restored = make_test_app(url, new)
+    with restored.extensions["docsys.sessions"]() as session:
+        assert checkpoints.verify(session, restored.config).ok
+    restored.extensions["docsys.engine"].dispose()

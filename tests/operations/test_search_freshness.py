@@ -171,7 +171,7 @@ def test_a_search_waits_only_for_its_own_users_changes(app):
     makes Rosa's next search wait (and say it could not catch up) but not Luis's."""
     service = app.extensions["docsys.search"]
     service.background = True
-    app.config["SEARCH_FRESH_WAIT"] = 1.0
+    app.config.update(SEARCH_FRESH_WAIT=1.0, SEARCH_OWN_WRITES_WAIT=1.0)
     tokens = _token_factory(app)
     rosa, luis = _client(app, tokens, "redactor"), _client(app, tokens, "redactor2")
     _started(app)
@@ -192,3 +192,91 @@ def test_a_search_waits_only_for_its_own_users_changes(app):
         assert found["total"] == 1 and not found["warnings"]
     finally:
         service.close()
+
+
+def _consumer_held(app, seconds: float):
+    """Hold the outbox consumer lock for ``seconds`` from another thread (an index that lags
+    behind, as under heavy load); returns once it is held."""
+    import threading
+    held, thread = threading.Event(), None
+
+    def hold():
+        with outbox._consumer_lock(app.extensions["docsys.sessions"]) as alone:
+            assert alone
+            held.set()
+            time.sleep(seconds)
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(10)
+    return thread
+
+
+def test_an_author_finds_their_save_when_the_index_lags(app):
+    """bench_load at load 25 (2 cores): the index lagged more than the 2-second wait and an
+    author's search missed their own save. The author's search now waits for their own
+    saves (up to SEARCH_OWN_WRITES_WAIT); another user's search does not wait for them."""
+    service = app.extensions["docsys.search"]
+    service.background = True
+    app.config.update(SEARCH_FRESH_WAIT=0.3, SEARCH_OWN_WRITES_WAIT=30)
+    tokens = _token_factory(app)
+    author, other = _client(app, tokens), _client(app, tokens, "asesor")
+    _started(app)
+    try:
+        lag = _consumer_held(app, 1.5)
+        created = author("POST", "/documents", json={"template": RGM, "fields": {
+            "sumilla": "Aprobar el plan de Sepahua", "expediente": "2026-000001"}})
+        assert created.status_code == 201
+        started = time.monotonic()
+        found = author("GET", "/search?q=Sepahua").get_json()
+        assert time.monotonic() - started >= 1.0  # it waited for the lagging index
+        assert created.get_json()["id"] in [hit["document_id"] for hit in found["hits"]]
+        assert found["warnings"] == []
+        lag.join()
+
+        lag = _consumer_held(app, 1.5)
+        created = author("POST", "/documents", json={"template": RGM, "fields": {
+            "sumilla": "Aprobar el plan de Timpía", "expediente": "2026-000002"}})
+        started = time.monotonic()
+        seen = other("GET", "/search?q=Timpía").get_json()
+        assert time.monotonic() - started < 1.2  # someone else's save: no wait for it
+        assert seen["hits"] == []
+        lag.join()
+        assert _until(lambda: created.get_json()["id"] in [  # found once the index catches up
+            hit["document_id"] for hit in other("GET", "/search?q=Timpía").get_json()["hits"]])
+    finally:
+        service.close()
+
+
+def test_another_process_says_so_while_one_rebuilds(running_app, tmp_path):
+    """Several workers share the index folder: when one rebuilds a lost index, the others
+    open its new, still empty generation. The operator's check on PostgreSQL with three
+    workers found /readyz "ready" there while the index was empty; every process now says
+    the results are incomplete until the rebuilt index is swapped in."""
+    app, api = running_app
+    keys = Path(app.config["INSTANCE_DIR"])
+    other_app = make_test_app(app.config["DATABASE_URL"], tmp_path / "otro",
+                              SEARCH_DIR=app.config["SEARCH_DIR"],
+                              AUDIT_KEY=(keys / "audit_key").read_text())
+    other = _client(other_app, _token_factory(other_app))
+    folder = Path(app.config["SEARCH_DIR"])
+    try:
+        assert other("GET", "/search?q=quinuales").get_json()["total"] == 1
+        with outbox._consumer_lock(app.extensions["docsys.sessions"]) as alone:
+            assert alone  # the rebuild cannot finish meanwhile
+            shutil.rmtree(folder)
+            assert api("GET", "/search?q=quinuales").get_json()["rebuilding"] is True
+            assert _until(lambda: (folder / "CURRENT").exists() and any(
+                folder.glob("gen-*/meta.json")))  # the rebuilding process's new generation
+            seen = other("GET", "/search?q=quinuales")
+            body = seen.get_json()
+            assert seen.status_code == 200 and body["total"] == 0
+            assert body["rebuilding"] is True and REBUILDING_WARNING in body["warnings"]
+            ready = other_app.test_client().get("/readyz").get_json()
+            assert ready["status"] == "degraded"
+            assert ready["checks"]["index"]["problems"] == ["el índice se está reconstruyendo"]
+        assert app.extensions["docsys.search"].wait_until_healed(timeout=60)
+        after = other("GET", "/search?q=quinuales").get_json()
+        assert after["total"] == 1 and after["rebuilding"] is False and not after["warnings"]
+    finally:
+        other_app.extensions["docsys.search"].close()
+        other_app.extensions["docsys.engine"].dispose()

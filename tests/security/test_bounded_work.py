@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -94,8 +95,11 @@ def test_expensive_endpoints_are_limited_per_user_across_workers(app, browser, a
     assert rosa.get(f"/documentos/{doc}/versiones/1/descargar.docx").status_code == 200
     other_dir = tmp_path / "worker2"
     other_dir.mkdir()
+    keys = Path(app.config["INSTANCE_DIR"])  # a second node shares the audit keys
     worker2 = make_test_app(app.config["DATABASE_URL"], other_dir,
-                            RATE_LIMITS="render=2/3600,compliance=1/3600")
+                            RATE_LIMITS="render=2/3600,compliance=1/3600",
+                            AUDIT_KEY=(keys / "audit_key").read_text(),
+                            AUDIT_SIGNING_KEY_FILE=str(keys / "audit_signing_key.pem"))
     try:
         token = api_token("redactor")
         auth = {"Authorization": f"Bearer {token}"}
