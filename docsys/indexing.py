@@ -265,7 +265,8 @@ class SearchService:
             self._rebuild_checked = True
             self.notify()
 
-    def ensure_fresh(self, session: Session | None = None, user_id: int | None = None) -> None:
+    def ensure_fresh(self, session: Session | None = None, user_id: int | None = None,
+                     everyone: bool = False) -> None:
         """Before a search: make sure changes committed before it are in the index, so that
         a user always finds what they just saved. Never waits for a rebuild.
 
@@ -273,7 +274,8 @@ class SearchService:
         own changes (nobody else's pending work delays it; with none pending it does not
         wait at all), and for those up to OWN_WRITES_WAIT. Without one (the CLI, tests), the
         search itself applies everything queued, waiting at most FRESH_WAIT, and up to
-        OWN_WRITES_WAIT while some left are ``user_id``'s own saves."""
+        OWN_WRITES_WAIT while some left are ``user_id``'s own saves. ``everyone``: wait for
+        every user's changes (a compliance check reads the norms others just issued)."""
         _stale.set(False)
         try:
             if not self._rebuild_checked:
@@ -287,7 +289,7 @@ class SearchService:
                 self.heal(problem)
             if self.incomplete():  # no search waits for a rebuild, here or elsewhere
                 return
-            own = user_id if self.background and self.started else None
+            own = user_id if self.background and self.started and not everyone else None
             if not self._wait_for_outbox(session, own, user_id):
                 _stale.set(True)
         except Exception:  # the search still runs on what the index has

@@ -33,7 +33,7 @@ WARNING_LABELS = {"repealed": "Derogada", "modified": "Modificada",
 def search_context(session, user) -> dict:
     """The search backend (caught up with recent saves) and what ``user`` may see."""
     service = current_app.extensions["docsys.search"]
-    service.ensure_fresh(session, getattr(user, "id", None))
+    service.ensure_fresh(session, getattr(user, "id", None), everyone=True)
     return {"backend": service.backend, "visibility": visibility_for(user)}
 
 

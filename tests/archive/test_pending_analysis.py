@@ -26,6 +26,7 @@ from docsys.db import make_engine, make_session_factory, read_only_transactions,
 from docsys.models import (ArchivedNorm, Document, NormCitation, NormRelation, PendingAnalysis,
                            SourceRelation)
 from tests.archive.test_national import CORPUS, SLICE, needs_corpus
+from tests.conftest import KEYSTORE_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,7 +187,10 @@ def test_kill_9_mid_import_and_mid_analysis_loses_nothing(database_url, session_
         os.symlink(CORPUS / name, folder / name)
     env = {**os.environ, "DOCSYS_DATABASE_URL": database_url,
            "DOCSYS_INSTANCE_DIR": str(tmp_path / "instancia"),
-           "DOCSYS_BLOB_DIR": str(tmp_path / "blobs"), "DOCSYS_SEARCH_DIR": str(tmp_path / "ix")}
+           "DOCSYS_BLOB_DIR": str(tmp_path / "blobs"), "DOCSYS_SEARCH_DIR": str(tmp_path / "ix"),
+           # the key the seed sealed its users' second-factor secrets with: docsys refuses to
+           # start without it rather than make a new one
+           "DOCSYS_KEYSTORE_KEY": KEYSTORE_KEY}
     factory = make_session_factory(make_engine(database_url))
     try:
         # 1. Killed while importing: some groups committed, the rest not.
