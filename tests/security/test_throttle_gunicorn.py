@@ -9,12 +9,7 @@ worker happens to be waiting, often the same one."""
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -23,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from docsys import accounts, migrate
-from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.models import LoginAttempt
+from tests.security.gunicorn_pair import two_gunicorns
 
 PASSWORD = "clave-segura-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -56,44 +51,9 @@ def gunicorn(tmp_path):
         accounts.create_user(session, "redactor", PASSWORD, "Rosa Quispe Huamán", ["drafter"],
                              office_code="GM")
     engine.dispose()
-    env = dict(os.environ, DOCSYS_DATABASE_URL=url, DOCSYS_INSTANCE_DIR=str(tmp_path),
-               DOCSYS_SECRET_KEY="gunicorn-test-secret", DOCSYS_SEARCH_DIR=str(tmp_path / "s"),
-               DOCSYS_BLOB_DIR=str(tmp_path / "b"), DOCSYS_PKI_DIR=str(tmp_path / "pki"),
-               DOCSYS_KEYSTORE_KEY="clave-maestra-de-pruebas-0123456789")
-    logs = [tmp_path / "gunicorn-a.log", tmp_path / "gunicorn-b.log"]
-    processes = []
-    for log in logs:
-        with open(log, "w") as out:
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", "127.0.0.1:0",
-                 "--access-logfile", "-", "--access-logformat", "ACCESS %(p)s %(m)s %(U)s %(s)s",
-                 "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-    try:
-        yield [_started(process, log) for process, log in zip(processes, logs)], logs, url
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)   # gunicorn's quick shutdown
-        for process in processes:
-            process.wait(timeout=30)
-
-
-def _started(process, log) -> int:
-    """The port of a gunicorn process once its worker answers (polled, 90 s at most)."""
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        text = log.read_text()
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", text)
-        if found and "Booting worker" in text:
-            port = int(found.group(1))
-            try:
-                if _request(port, "GET", "/ingresar")[0] == 200:
-                    return port
-            except OSError:
-                pass
-        if process.poll() is not None:
-            pytest.fail("gunicorn exited:\n" + text)
-        time.sleep(0.2)
-    pytest.fail("gunicorn did not start in 90 s:\n" + log.read_text())
+    with two_gunicorns(tmp_path, url, ("--access-logfile", "-", "--access-logformat",
+                                        "ACCESS %(p)s %(m)s %(U)s %(s)s")) as (ports, logs):
+        yield ports, logs, url
 
 
 def _login(port, password):

@@ -7,22 +7,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select, text, update
 
 from docsys import accounts, migrate
-from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.models import ApiToken, User, UserRole
 from docsys.models._common import utcnow
+from tests.security.gunicorn_pair import two_gunicorns
 
 PASSWORD = "clave-segura-1"
 
@@ -38,25 +32,6 @@ def _request(port, method, path, token):
     return response.status, body
 
 
-def _started(process, log) -> int:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text())
-        if found and "Booting worker" in log.read_text():
-            port = int(found.group(1))
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return port
-            except OSError:
-                pass
-        if process.poll() is not None:
-            pytest.fail("gunicorn exited:\n" + log.read_text())
-        time.sleep(0.2)
-    pytest.fail("gunicorn did not start in 90 s:\n" + log.read_text())
-
-
 @pytest.fixture
 def two_servers(tmp_path):
     """Two gunicorn processes (one worker each: processes that share nothing but the
@@ -69,24 +44,10 @@ def two_servers(tmp_path):
         user = accounts.create_user(session, "redactor", PASSWORD, "Rosa Quispe Huamán",
                                     ["drafter"], office_code="GM")
         tokens = [accounts.create_api_token(session, user, f"t{i}") for i in range(3)]
-    env = dict(os.environ, DOCSYS_DATABASE_URL=url, DOCSYS_INSTANCE_DIR=str(tmp_path),
-               DOCSYS_SECRET_KEY="gunicorn-test-secret", DOCSYS_SEARCH_DIR=str(tmp_path / "s"),
-               DOCSYS_BLOB_DIR=str(tmp_path / "b"), DOCSYS_PKI_DIR=str(tmp_path / "pki"),
-               DOCSYS_KEYSTORE_KEY="clave-maestra-de-pruebas-0123456789")
-    logs = [tmp_path / "gunicorn-a.log", tmp_path / "gunicorn-b.log"]
-    processes = []
-    for log in logs:
-        with open(log, "w") as out:
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", "127.0.0.1:0",
-                 "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
     try:
-        yield [_started(p, log) for p, log in zip(processes, logs)], tokens, engine
+        with two_gunicorns(tmp_path, url) as (ports, _):
+            yield ports, tokens, engine
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-        for process in processes:
-            process.wait(timeout=30)
         engine.dispose()
 
 
