@@ -78,11 +78,6 @@ def correction_context(session, document) -> dict:
             "corrects": corrections.correction_of(session, document)}
 
 
-def _needs_reentry(session) -> bool:
-    row = stored_credential(session, current_user)
-    return row is not None and needs_reentry(row)
-
-
 def issuing_context(session, document) -> dict:
     """What the issuing panel of the review page needs."""
     issuance = issuing.issuance_of(session, document)
@@ -91,10 +86,11 @@ def issuing_context(session, document) -> dict:
     next_number = (issuing.next_number(session, current_app.config, document)
                    if can_issue and issuance is None and document.status == Status.APPROVED
                    else None)
+    credential = stored_credential(session, current_user)
     return {"issuance": issuance, "can_issue": can_issue, "next_number": next_number,
             "can_publish": issuing.can_publish(current_user, document),
-            "has_credential": stored_credential(session, current_user) is not None,
-            "credential_needs_reentry": _needs_reentry(session),
+            "has_credential": credential is not None,
+            "credential_needs_reentry": credential is not None and needs_reentry(credential),
             "norm_url_args": address.as_args() if address else {}}
 
 
