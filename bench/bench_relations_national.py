@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import national_corpus  # noqa: E402
 from docsys.compliance.spij import source_relations, strip_notes  # noqa: E402
+from docsys.compliance.citations import canonical_id_for  # noqa: E402
 from docsys.compliance.relations import find_relations  # noqa: E402
 from search.registry import registry  # noqa: E402
 
@@ -48,10 +49,30 @@ def sector_of(suffix: str | None) -> str:
     return ""
 
 
+def suffix_of(entry) -> str:
+    """What follows the year in the entry's identifier: "JUS" for "DS-004-2019-JUS", "MTC"
+    for "DS-009-99-MTC-1999" (a two-digit year, the publication year appended)."""
+    if not entry.year:
+        return ""
+    ident = entry.identifier
+    if f"-{entry.year}-" in ident:
+        return ident.split(f"-{entry.year}-", 1)[1]
+    short = f"-{entry.year % 100:02d}-"
+    if short in ident:
+        rest = ident.split(short, 1)[1]
+        return rest[:-5] if rest.endswith(f"-{entry.year}") else rest
+    return ""
+
+
 def entry_key(entry) -> str:
-    suffix = entry.identifier.split(f"-{entry.year}-", 1)[1] if entry.year and \
-        f"-{entry.year}-" in entry.identifier else ""
-    return key(entry.type, entry.number, entry.year, sector_of(suffix))
+    return key(entry.type, entry.number, entry.year, sector_of(suffix_of(entry)))
+
+
+def own_id(entry) -> str:
+    """The entry's canonical id, as the citation extractor writes it (what docsys passes
+    the relation finder as the norm's own, ``find_relations(own=...)``)."""
+    return canonical_id_for(entry.type, entry.number, entry.year,
+                            sector_of(suffix_of(entry)) or None)
 
 
 def cited_key(citation, by_key: dict, by_base: dict) -> str:
@@ -91,7 +112,7 @@ def main(argv=None) -> int:
             by = cited_key(rel.by, by_key, by_base)
             if by in by_key and by != me:
                 gold.add((by, me, rel.kind))
-        for mention in find_relations(strip_notes(text)):
+        for mention in find_relations(strip_notes(text), own=own_id(entry)):
             if mention.kind not in ("modifica", "deroga"):
                 continue
             target = cited_key(mention.target, by_key, by_base)
