@@ -41,6 +41,8 @@ _VERBS = [
     ("modifica", r"sustit(?:uyan?se|uir|uyen?)"),
     ("modifica", r"incorp(?:orar|orese|orense|[oau]rase|[oau]ranse|oran?)"),
     ("modifica", r"adicion(?:ese|ense|ar|ase)"),
+    ("modifica", r"agreg(?:uen?se|an?se|ar)"),          # "Agrégase el siguiente párrafo al ..."
+    ("modifica", r"incluy(?:an?se|en?se)"),                # "Inclúyase como último párrafo ..."
     ("reglamenta", r"reglament(?:ese|ense|ar|ase|an?)"),
     ("aprueba", r"aprue?b(?:ese|ense|ase|anse|ar|a|an)"),
 ]
@@ -89,9 +91,12 @@ _OWN_REGLAMENTO = re.compile(r"(?:^|[^a-z])(?:y|e)\s+(?:su|sus)\s+reglamento")
 _LIST_INTRO = re.compile(r"(?:el|la|los|las)\s+siguientes?\s+(?P<noun>[a-z]+(?:\s+(?:de\s+)?"
                          r"(?!que)[a-z]+)?)\s*:?\s*$|siguientes?\s+(?P<any>normas|disposiciones|"
                          r"dispositivos)")
-_NEXT_CLAUSE = re.compile(r"\n[ \t*#_]*(?:articulo|art\.|disposicion|(?:primer|segund|tercer|"
+# Where a list of norms ends: the next clause, the closing formulas, SPIJ's CONCORDANCIAS
+# block or a link to the annexes, or its last item "- Las demás que se opongan ..."
+_NEXT_CLAUSE = re.compile(r"\n[\s*#_\-–•\[]*(?:articulo|art\.|disposicion|(?:primer|segund|tercer|"
                           r"cuart|quint|sext|septim|setim|octav|noven|decim|unic)[oa]\s?[.:-]|por\s+tanto"
-                          r"|registrese|comuniquese|mando\s+se|dado\s+en)")
+                          r"|registrese|comuniquese|mando\s+se|dado\s+en|concordancias|enlace\s+web"
+                          r"|(?:las\s+demas|toda|todas\s+las)[^\n]{0,60}?que\s+se\s+opong)")
 _BARE_ITEM = re.compile(r"(?<![\w.-])\d{1,6}(?:-\d{2,4}(?:-[a-z]{1,10}(?:-[a-z]{1,10}){0,3})?)?"
                         r"(?![\w.])")
 _HEADING_LINK = re.compile(r"^\s*(?:de|del|de\s+la|de\s+los|de\s+las|al|a\s+la|en\s+(?:el|la))"
@@ -468,6 +473,11 @@ def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citati
         if not objects:
             if citation.start - verb_end > MAX_OBJECT_GAP:
                 break
+            if _BY_AGENT.search(folded, max(verb_end, citation.start - 200), citation.start):
+                # "... incorporada en el Anexo ... por el Artículo 2 del Decreto Supremo
+                # Nº 035-97-EF": the norm that once changed the object, not the object
+                i += 1
+                continue
             objects.append(citation)
         elif _LIST_GAP.match(folded[objects[-1].end:citation.start]):
             objects.append(citation)
@@ -475,6 +485,11 @@ def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citati
             break
         i += 1
     return objects
+
+
+_BY_AGENT = re.compile(r"(?:modificad|incorporad|sustituid|agregad|adicionad)[oa]s?\s+"
+                       r"(?:[^;:]{0,80}?\s)?(?:por|mediante)\s+(?:el|la)\s+(?:(?:articulo|numeral|"
+                       r"inciso|literal)\s+[\w.°º-]+\s+(?:del?|de\s+la)\s+)?[*_\[]*$")
 
 
 def _unique(mentions: list[RelationMention]) -> list[RelationMention]:

@@ -152,3 +152,45 @@ def test_a_list_of_bare_numbers_of_supreme_decrees_with_a_heading_that_names_the
     assert {"DS-5-1978-PM", "DS-3-1979-PM", "DS-53-1968-HC", "DS-8-1997-AG"} <= set(targets)
     assert parse_norm_reference("053-68-HC", "DS").year == 1968
     assert parse_norm_reference("045-24-GM", "RA").year == 2024
+
+
+@pytest.mark.parametrize("text, expected", [
+    # LEY-28176-2004.md and DS-084-98-EF-1998.md: "Agrégase", "Inclúyase"
+    ("**Artículo 1.- Inclusión de párrafo en el artículo 74 de la Ley Orgánica de "
+     "Hidrocarburos**\n\nAgrégase el siguiente párrafo al artículo 74 de la Ley Nº 26221, Ley "
+     "Orgánica de Hidrocarburos:\n\n“Mediante contrato-ley, el Estado podrá ...”",
+     [("modifica", "LEY-26221", ("74",))]),
+    ("**Artículo 5.-** Inclúyase como último párrafo del literal b) del Artículo 23 del "
+     "Reglamento de los Regímenes de Garantía a la Inversión Privada, aprobado por Decreto "
+     "Supremo Nº 162-92-EF, el siguiente texto:", [("modifica", "DS-162-1992-EF", ("23.b",))]),
+    # DS-111-97-EF-1997.md: the decree that once incorporated the item is not the object
+    ("**Artículo 2.-** Sustitúyase la partida arancelaria Nº 2105.00.00.00 (Helados y "
+     "productos similares, incluso con cacao) incorporada en el Anexo del Decreto Nº "
+     "100-93-EF por el Artículo 2 del Decreto Supremo Nº 035-97-EF, por la siguiente:", []),
+])
+def test_more_clauses_of_the_development_slice(text, expected):
+    assert found(text) == expected
+
+
+def test_a_list_of_repealed_norms_ends_with_its_last_item_or_the_concordances():
+    """DS-014-2011-SA.md: the norms listed after "Deróguese las siguientes disposiciones:"
+    end with "- Las demás que se opongan ..."; SPIJ's CONCORDANCIAS block after it cites
+    later norms, which this decree did not repeal."""
+    text = ("\xa0 \xa0 \xa0 **Única.-** Deróguese las siguientes disposiciones:\n\n\xa0 \xa0 \xa0- "
+            "Decreto Supremo Nº 021-2001-SA del 13 de julio del 2001, que aprueba el Reglamento "
+            "de establecimientos Farmacéuticos.\n\n\xa0 \xa0 \xa0- Resolución Ministerial Nº "
+            "304-2002-SA-DM, que aprueba la escala de multas.\n\n\xa0 \xa0 \xa0- Las demás que se "
+            "opongan al presente Reglamento.\n\n\xa0 \xa0 \xa0CONCORDANCIAS AL DECRETO SUPREMO N° "
+            "014-2011-SA\n\xa0 \xa0 \xa0[R.M. N° 937-2014-MINSA (Aprueban Listado)](/x)\n"
+            "\xa0 \xa0 \xa0 [Ley N° 30681 (Ley que regula ...)](/y)\n")
+    assert found(text) == [("deroga", "DS-21-2001-SA", ()), ("deroga", "RM-304-2002-SA", ())]
+
+
+def test_spij_notes_that_say_del_or_el_for_por():
+    """LEY-28238-2004.md: "(*) Artículo modificado del [Artículo 1 de la Ley Nº 32396]"."""
+    from docsys.compliance.spij import source_relations
+    notes = source_relations("(\\*) Artículo modificado del [Artículo 1 de la Ley Nº 32396]"
+                             "(/spij-ext-web/detallenorma/H1409223), publicada el 01 julio "
+                             "2025, cuyo texto es el siguiente:\n")
+    assert [(n.kind, n.by.canonical_id, n.part, n.date) for n in notes] == [
+        ("modifica", "LEY-32396", "Artículo", "2025-07-01")]
