@@ -149,6 +149,8 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
         group = verb.lastgroup
         assert group is not None, "every alternative of _VERB_RE is a named group"
         kind = _VERBS[int(group[1:])][0]
+        if _INTO_A_REGIME.match(folded, verb.end()):
+            continue      # "se incorporan al régimen laboral del Decreto Legislativo 728"
         end = _clause_end(text, verb.end(), citations, starts)
         objects = _objects(folded, verb.end(), end, citations, starts)
         if kind == "aprueba":
@@ -487,6 +489,7 @@ def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citati
     return objects
 
 
+_INTO_A_REGIME = re.compile(r"\s+(?:al|en\s+el)\s+regimen(?![a-z])")
 _BY_AGENT = re.compile(r"(?:modificad|incorporad|sustituid|agregad|adicionad)[oa]s?\s+"
                        r"(?:[^;:]{0,80}?\s)?(?:por|mediante)\s+(?:el|la)\s+(?:(?:articulo|numeral|"
                        r"inciso|literal)\s+[\w.°º-]+\s+(?:del?|de\s+la)\s+)?[*_\[]*$")

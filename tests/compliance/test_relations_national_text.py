@@ -167,6 +167,11 @@ def test_a_list_of_bare_numbers_of_supreme_decrees_with_a_heading_that_names_the
     ("**Artículo 2.-** Sustitúyase la partida arancelaria Nº 2105.00.00.00 (Helados y "
      "productos similares, incluso con cacao) incorporada en el Anexo del Decreto Nº "
      "100-93-EF por el Artículo 2 del Decreto Supremo Nº 035-97-EF, por la siguiente:", []),
+    # LEY-32504-2025.md: workers brought into a labour regime, not a change of its law
+    ("CUARTA. Incorporación en el régimen laboral de la actividad privada\nLos trabajadores "
+     "del Poder Judicial contratados bajo el régimen laboral del Decreto Legislativo 1057, a "
+     "plazo indeterminado, se incorporan al régimen laboral del Decreto Legislativo 728, Ley "
+     "de Fomento del Empleo, y quedan sujetos al régimen laboral de la actividad privada.", []),
 ])
 def test_more_clauses_of_the_development_slice(text, expected):
     assert found(text) == expected
