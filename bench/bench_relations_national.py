@@ -10,7 +10,14 @@ is right when SPIJ records it; "deroga" and "modifica" are told apart.
 
 Scored on pairs whose source norm is held out, and on the development slice. Headline
 precision: proposals whose target's copy carries SPIJ notes (the others cannot be checked
-against SPIJ); the raw precision over every proposal is printed beside it.
+against SPIJ); the raw precision over every proposal is printed beside it. A second line
+per slice takes the proposals SPIJ does not note on the target's copy and checks them
+against SPIJ's notes elsewhere in the sample (``recorded_elsewhere``: the notes of the
+decree approving the target's TUO, a later version of its text, or another norm's note
+saying the source modifies / repeals it); those recorded nowhere, on a target without
+notes, are counted as unverifiable, never as right. The finder is given each file's own
+norm (``own_id``): on a gazette page holding several norms it reads only the clauses
+under that norm's heading.
 Run: .venv/bin/python bench/bench_relations_national.py [--errors]  (errors: development slice)
 """
 from __future__ import annotations
@@ -208,7 +215,9 @@ def main(argv=None) -> int:
         for p in sorted(filter(development, gold - predicted)):
             print("  missed", p, by_key[p[0]].file)
         for p in sorted(filter(development, predicted - gold)):
-            print("  extra ", p, evidence[p])
+            status = ("recorded elsewhere" if p in elsewhere else "target noted, wrong"
+                      if p[1] in annotated else "unverifiable")
+            print(f"  extra  [{status}]", p, evidence[p])
     return 0
 
 
