@@ -327,7 +327,8 @@ def _listed_norms(text: str, folded: str, pos: int, citations: list[Citation],
     next clause label."""
     stop = _NEXT_CLAUSE.search(folded, pos, pos + 20000)
     end = stop.start() if stop else min(len(folded), pos + 20000)
-    cited = [c for c in citations[bisect.bisect_left(starts, pos):] if c.start < end]
+    cited = _first_of_each_item(folded, [c for c in citations[bisect.bisect_left(starts, pos):]
+                                         if c.start < end])
     intro = _LIST_INTRO.search(folded, max(0, pos - 300), pos)
     kind = _kind_named(intro.group("noun") or "") if intro else ""
     if kind not in KINDS:
@@ -342,6 +343,21 @@ def _listed_norms(text: str, folded: str, pos: int, citations: list[Citation],
         if found is not None and found.kind == kind:
             out.append(replace(found, start=item.start(), end=item.end(), text=item.group(0)))
     return sorted(out, key=lambda c: c.start)
+
+
+def _first_of_each_item(folded: str, cited: list[Citation]) -> list[Citation]:
+    """The norm each line of a list names, and those listed with it ("Decretos Supremos
+    Nº 008-97-AG y Nº 003-98-AG"), not the norms its title or note cites ("2. Ley 27140,
+    Ley que modifica la Ley 27067", "a. El artículo 46 del Decreto Legislativo 1149 ...
+    modificado por el Decreto Legislativo 1230")."""
+    out: list[Citation] = []
+    previous: Citation | None = None
+    for citation in cited:
+        if previous is None or "\n" in folded[previous.end:citation.start] or \
+                _LIST_GAP.match(folded[previous.end:citation.start]):
+            out.append(citation)
+            previous = citation
+    return out
 
 
 _NORM_NOUNS = re.compile(r"(?:normas?|disposicion(?:es)?|dispositivos?|instrumentos?)"

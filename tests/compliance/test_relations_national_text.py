@@ -199,3 +199,18 @@ def test_spij_notes_that_say_del_or_el_for_por():
                              "2025, cuyo texto es el siguiente:\n")
     assert [(n.kind, n.by.canonical_id, n.part, n.date) for n in notes] == [
         ("modifica", "LEY-32396", "Artículo", "2025-07-01")]
+
+
+def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
+    """DLEG-1242-2016.md and DLEG-1260-2016.md: "modificado por el Decreto Legislativo
+    1230", "Ley que modifica la Ley 27067" describe the item, they are not repealed."""
+    text = ("**Única. -** Deróganse las siguientes disposiciones:\n\n a. El artículo 46 del "
+            "Decreto Legislativo 1149 Ley de la Carrera y Situación del Personal de la Policía "
+            "Nacional del Perú modificado por el Decreto Legislativo 1230.\n\n b. La Tercera "
+            "Disposición Complementaria Final del Decreto Legislativo 1150 Ley del Régimen "
+            "Disciplinario de la Policía Nacional del Perú.\n\nPOR TANTO:\n")
+    assert found(text) == [("deroga", "DLEG-1149", ("46",)), ("deroga", "DLEG-1150", ())]
+    laws = ("**Única.-** Deróganse las siguientes leyes:\n\n 1.[Ley 27067](/x)Ley del Cuerpo "
+            "General de Bomberos Voluntarios del Perú.\n\n 2.[Ley 27140](/y), Ley que modifica "
+            "la Ley 27067 - Ley del Cuerpo General de Bomberos.\n\nPOR TANTO:\n")
+    assert found(laws) == [("deroga", "LEY-27067", ()), ("deroga", "LEY-27140", ())]
