@@ -46,6 +46,7 @@ Every pattern is bounded and runs on one folded copy of the text (see
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -74,6 +75,7 @@ OFFICE_KINDS = frozenset({"RG", "DIR"})
 YEARLY_KINDS = MUNICIPAL_KINDS | SECTOR_KINDS | {"DU"}
 KINDS = frozenset(_REGISTRY.codes())
 
+_THIS_YEAR = datetime.date.today().year
 _LABELS = dict(TYPE_CODES)   # every type of the registry, by its name
 _PADDING = {t.code: t.padding for t in _REGISTRY.types}   # zeros when labels are shown
 
@@ -487,7 +489,8 @@ def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | Non
     elif re.fullmatch(r"\d\d", segments[0][1]):
         year_index = 0                    # "045-24-GM-MDM"
         yy = int(segments[0][1])
-        year = 2000 + yy if yy < 70 else 1900 + yy
+        # "45-24" is 2024; "053-68-HC" is 1968 (a year to come is a past century's)
+        year = 2000 + yy if 2000 + yy <= _THIS_YEAR + 1 else 1900 + yy
     else:
         return None, None
     rest = [s for i, s in enumerate(segments) if i != year_index]

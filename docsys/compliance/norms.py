@@ -87,7 +87,8 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
             text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
     proposed = []
-    for mention in find_relations(text, citations):
+    # on a gazette page holding several norms, only the clauses under its own heading
+    for mention in find_relations(text, citations, own=own):
         relation = _propose(session, document, mention)
         if relation is not None:
             proposed.append(relation)

@@ -26,8 +26,8 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from docsys.compliance.citations import (KINDS, Citation, articles_in, extract_citations,
-                                         parse_norm_reference)
+from docsys.compliance.citations import (KINDS, SECTOR_KINDS, Citation, articles_in,
+                                         extract_citations, parse_norm_reference)
 from search.folding import fold
 from search.numbers import normalize_type
 
@@ -36,10 +36,13 @@ EVIDENCE_CHARS = 600
 _VERBS = [
     ("deroga", r"derog(?:uen?se|an?se|ar|an?)"),
     ("deroga", r"dej(?:en?se|an?se|ar|an?)\s+sin\s+efecto"),
-    ("modifica", r"modif(?:iquen?se|ican?se|icar|ican?)"),
+    # "Modifácase", "Incorpáranse": El Peruano's PDFs swap accented vowels (í -> á)
+    ("modifica", r"modif(?:iquen?se|[iau]can?se|icar|ican?)"),
     ("modifica", r"sustit(?:uyan?se|uir|uyen?)"),
-    ("modifica", r"incorp(?:orar|orese|orense|orase|oranse|oran?)"),
+    ("modifica", r"incorp(?:orar|orese|orense|[oau]rase|[oau]ranse|oran?)"),
     ("modifica", r"adicion(?:ese|ense|ar|ase)"),
+    ("modifica", r"agreg(?:uen?se|an?se|ar)"),          # "Agrégase el siguiente párrafo al ..."
+    ("modifica", r"incluy(?:an?se|en?se)"),                # "Inclúyase como último párrafo ..."
     ("reglamenta", r"reglament(?:ese|ense|ar|ase|an?)"),
     ("aprueba", r"aprue?b(?:ese|ense|ase|anse|ar|a|an)"),
 ]
@@ -57,11 +60,18 @@ _ACT_NOUNS = r"(?:modificacion|derogacion|incorporacion|sustitucion|adicion|dero
 # heading of an act ("Modificación del artículo 8 de la Ley 29735 ..."), maybe "se" after.
 _CLAUSE_LABEL = (r"(?:[*#_\s]*)(?:articulo\s+(?:\d+[°º]?(?:-[a-z])?|[a-z]+)|art\.\s?\d+[°º]?"
                  r"|(?:[a-z]+\s){0,2}[a-z]+)\s?[*_]*\s?[.:]\s?[-–—]?[*_\s]*")
-_LABEL_ACT_HEADING = re.compile(r"^" + _CLAUSE_LABEL + r"(?:" + _ACT_NOUNS + r"(?![a-z])[^.;]{0,300}?)?"
-                                r"(?:\s+se)?[*_\s]*$")
+# "Artículo 4.- Disposición Derogatoria.", "Artículo 10.- Deroga dispositivos legales"
+_HEADING_ACTS = (r"(?:(?:disposicion(?:es)?|dispositivos?)\s+)?(?:" + _ACT_NOUNS
+                 + r"|derogatori[oa]s?|modificatori[oa]s?|derogan?|modifican?)")
+# "Artículo 3. Decretos supremos que se dejan sin efecto Se dejan sin efecto ..."
+_WHAT_IS_ACTED_ON = (r"[^.;]{0,120}?\s+que\s+se\s+(?:derogan?|modifican?|dejan?\s+sin\s+efecto)")
+_LABEL_ACT_HEADING = re.compile(r"^" + _CLAUSE_LABEL + r"(?:" + _HEADING_ACTS
+                                + r"(?![a-z])[^.;]{0,300}?\.?|" + _WHAT_IS_ACTED_ON
+                                + r")?(?:\s+se)?[*_\s]*$")
 _ACT_HEADING = re.compile(r"(?:^|\n)" + _CLAUSE_LABEL.replace("(?:[*#_\\s]*)", "[ \t*#_]*")
                           + r"(?P<noun>" + _ACT_NOUNS + r")(?![a-z])(?P<rest>[^\n]{0,400})")
-_PARAGRAPH_END = re.compile(r"(?:[.;:]\s*\n|\n\s*\n)")
+# (a Markdown heading line, "#### **ÚNICA.- Derogación**", opens a paragraph of its own)
+_PARAGRAPH_END = re.compile(r"(?:[.;:]\s*\n|\n\s*\n|\n(?=[ \t]*#))")
 # Where a clause ends: "; ", ". " + capital or end of line, ":" (a new wording follows).
 _CLAUSE_END = re.compile(r";|:|\.(?=\s*(?:\n|$))|\.\s+(?=[A-ZÁÉÍÓÚÑ])|\n\s*\n")
 # Between two objects of the same verb: ", ", " y la ", ", así como la ".
@@ -74,16 +84,19 @@ _APPROVED_BY = re.compile(r"aprobad[oa]s?\s+(?:por|mediante|a\s+traves\s+del?|co
                           r"(?:\s+|(?=[*_\[]))"  # "aprobado por[Decreto ...](enlace)"
                           r"(?:(?:el|la)\s+)?[*_\[]*")
 _REGLAMENTO_BEFORE = re.compile(r"reglamento[^.;]{0,150}?(?:de\s+la|del|de)\s+[*_\[]*$")
-_REGLAMENTO_WORD = re.compile(r"reglamento")
+_REGLAMENTO_WORD = re.compile(r"reglamento(?!s)")   # not "... de los Reglamentos Técnicos"
 _OWN_REGLAMENTO = re.compile(r"(?:^|[^a-z])(?:y|e)\s+(?:su|sus)\s+reglamento")
 # "... las siguientes leyes:", "... los siguientes decretos supremos:", "... las siguientes
 # disposiciones:"
 _LIST_INTRO = re.compile(r"(?:el|la|los|las)\s+siguientes?\s+(?P<noun>[a-z]+(?:\s+(?:de\s+)?"
                          r"(?!que)[a-z]+)?)\s*:?\s*$|siguientes?\s+(?P<any>normas|disposiciones|"
                          r"dispositivos)")
-_NEXT_CLAUSE = re.compile(r"\n[ \t*#_]*(?:articulo|art\.|disposicion|(?:primer|segund|tercer|"
+# Where a list of norms ends: the next clause, the closing formulas, SPIJ's CONCORDANCIAS
+# block or a link to the annexes, or its last item "- Las demás que se opongan ..."
+_NEXT_CLAUSE = re.compile(r"\n[\s*#_\-–•\[]*(?:articulo|art\.|disposicion|(?:primer|segund|tercer|"
                           r"cuart|quint|sext|septim|setim|octav|noven|decim|unic)[oa]\s?[.:-]|por\s+tanto"
-                          r"|registrese|comuniquese|mando\s+se|dado\s+en)")
+                          r"|registrese|comuniquese|mando\s+se|dado\s+en|concordancias|enlace\s+web"
+                          r"|(?:las\s+demas|toda|todas\s+las)[^\n]{0,60}?que\s+se\s+opong)")
 _BARE_ITEM = re.compile(r"(?<![\w.-])\d{1,6}(?:-\d{2,4}(?:-[a-z]{1,10}(?:-[a-z]{1,10}){0,3})?)?"
                         r"(?![\w.])")
 _HEADING_LINK = re.compile(r"^\s*(?:de|del|de\s+la|de\s+los|de\s+las|al|a\s+la|en\s+(?:el|la))"
@@ -113,9 +126,12 @@ class RelationMention:
                 "start": self.start, "end": self.end, "evidence": self.evidence}
 
 
-def find_relations(text: str, citations: list[Citation] | None = None) -> list[RelationMention]:
+def find_relations(text: str, citations: list[Citation] | None = None, *,
+                   own: str | None = None) -> list[RelationMention]:
     """The repeal / modify / regulate clauses of ``text``, in reading order. Pass the
-    text's ``citations`` when they are already known (they are extracted otherwise)."""
+    text's ``citations`` when they are already known (they are extracted otherwise), and
+    ``own``, the canonical id of the norm the text is: on a gazette page holding several
+    norms only the clauses under its own heading are its relations (:func:`own_spans`)."""
     if not text:
         return []
     folded = fold(text)
@@ -123,13 +139,18 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
         citations = extract_citations(text)
     citations = sorted(citations, key=lambda c: c.start)
     starts = [c.start for c in citations]
+    spans = own_spans(text, own, folded) if own else None
     out: list[RelationMention] = []
     for verb in _VERB_RE.finditer(folded):
+        if spans is not None and not _within(spans, verb.start()):
+            continue      # a clause of another norm of the page
         if not _is_operative(text, folded, verb.start()):
             continue
         group = verb.lastgroup
         assert group is not None, "every alternative of _VERB_RE is a named group"
         kind = _VERBS[int(group[1:])][0]
+        if _INTO_A_REGIME.match(folded, verb.end()):
+            continue      # "se incorporan al régimen laboral del Decreto Legislativo 728"
         end = _clause_end(text, verb.end(), citations, starts)
         objects = _objects(folded, verb.end(), end, citations, starts)
         if kind == "aprueba":
@@ -141,6 +162,12 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
         if len(evidence) > EVIDENCE_CHARS:
             evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
         if kind != "reglamenta":
+            if kind == "deroga" and objects and text[end - 1:end] == ";" \
+                    and _ITEM_START.match(folded, verb.end()):
+                # "Deróganse el artículo 5 del Decreto Legislativo Nº 803, ...; el artículo 2
+                # de la Ley Nº 27046, ...; el artículo 5 del Texto Único Ordenado ..."
+                more, end = _semicolon_items(text, folded, end, citations, starts)
+                objects += more
             objects = _approving_decrees(folded, verb.end(), end, objects, citations, starts)
             intro = _LIST_INTRO.search(folded, verb.end(), end) if folded[end - 1:end] == ":" \
                 else None
@@ -159,8 +186,83 @@ def find_relations(text: str, citations: list[Citation] | None = None) -> list[R
             if kind == "reglamenta":
                 articles = ()
             out.append(RelationMention(kind, target, tuple(articles), start, end, evidence))
-    out += _heading_mentions(text, folded, citations, starts, out)
+    out += _heading_mentions(text, folded, citations, starts, out, spans)
     return _unique(out)
+
+
+# A norm's own heading on its line ("LEY N° 31761", "## DECRETO SUPREMO Nº 004-2019-JUS",
+# "RESOLUCIÓN MINISTERIAL N° 102-2023-MC"), told from a citation on a line of its own by
+# the enacting formula or date that follows it within a few lines.
+_HEADING_LINE = re.compile(r"^[ \t#*_>|\[]*(?P<heading>[a-z][^\n]{3,90}?)[ \t*_\].:]*$", re.M)
+_ENACTING = re.compile(r"(?:presidente|presidenta)\s+de\s+la\s+republica|por\s+cuanto|"
+                       r"considerando|vistos?(?![a-z])|el\s+congreso\s+de\s+la\s+republica|"
+                       r"la\s+comision\s+permanente|^[ \t#*_]*lima,|alcalde|concejo|"
+                       r"se\s+resuelve|decreta\s*:|ha\s+dado\s+la\s+ley", re.M)
+HEADING_FORMULA_WINDOW = 500
+
+
+def norm_headings(text: str, folded: str | None = None) -> list[tuple[int, str]]:
+    """The headings of the norms a text holds, as (offset, canonical id), in reading
+    order: a line that is a norm's type and number and nothing else, followed by the
+    enacting formula ("EL PRESIDENTE DE LA REPÚBLICA", "POR CUANTO", "CONSIDERANDO",
+    "VISTO", "Lima, 3 de marzo de 2023"...). A gazette page holds several."""
+    folded = fold(text) if folded is None else folded
+    out: list[tuple[int, str]] = []
+    for line in _HEADING_LINE.finditer(folded):
+        start, end = line.span("heading")
+        if not any(ch.isdigit() for ch in folded[start:end]) or not _ENACTING.search(
+                folded, line.end(), line.end() + HEADING_FORMULA_WINDOW):
+            continue
+        cited = extract_citations(text[start:end])
+        if cited and cited[0].start == 0 and cited[0].end >= end - start - 2 \
+                and cited[0].kind != "CONST":
+            out.append((start, cited[0].canonical_id))
+    return out
+
+
+def _same_norm(heading: str, own: str) -> bool:
+    """The heading's id is the norm's, its sector aside when one of them lacks it
+    ("DS-4-2019" and "DS-4-2019-JUS")."""
+    if heading == own:
+        return True
+    shorter, longer = sorted((heading, own), key=len)
+    return longer.startswith(shorter + "-") and shorter.count("-") == 2 \
+        and shorter.split("-")[0] in SECTOR_KINDS
+
+
+def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int, int]] | None:
+    """Where the norm ``own`` (a canonical id) is on a page that also holds other norms:
+    the spans from each of its headings to the next heading of another norm. None when the
+    text holds no other norm's heading, or not its own (nothing can then be told apart).
+    A heading of its own with nothing under it before the next heading (a file's title,
+    "# Ley N.° 31761", over the page's first norm) counts only when it is the only one."""
+    headings = norm_headings(text, folded)
+    if not any(not _same_norm(h, own) for _, h in headings):
+        return None
+    mine = [n for n, (_, h) in enumerate(headings) if _same_norm(h, own)]
+    headed = [n for n in mine if n + 1 == len(headings) or len(
+        "".join(text[headings[n][0]:headings[n + 1][0]].split())) > _EMPTY_SECTION]
+    mine = headed or mine
+    if not mine:
+        return None
+    spans = []
+    for n in mine:
+        end = next((pos for pos, h in headings[n + 1:] if not _same_norm(h, own)), len(text))
+        spans.append((headings[n][0], end))
+    folded = fold(text) if folded is None else folded
+    if not any(_ARTICLE_LABEL.search(folded, start, end) for start, end in spans):
+        # a page laid out in columns, read across them: the heading is there but not the
+        # norm's articles (they came out under another norm's heading)
+        return None
+    return spans
+
+
+_ARTICLE_LABEL = re.compile(r"(?:^|\n)[ \t#*_]*(?:articulo|art\.)\s*(?:\d|unico|primero)")
+_EMPTY_SECTION = 120       # characters of a heading line with nothing under it
+
+
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(start <= pos < end for start, end in spans)
 
 
 def _approving_decrees(folded: str, verb_end: int, clause_end: int, objects: list[Citation],
@@ -188,6 +290,36 @@ def _approving_decrees(folded: str, verb_end: int, clause_end: int, objects: lis
     return out
 
 
+_ITEM_START = re.compile(r"\s*(?:(?:y|e)\s+)?(?:el|la|los|las)\s+(?:articulos?|numerales?|incisos?|"
+                         r"literales?|parrafos?|(?:primer|segundo|tercer|cuarto|quinto|ultimo)\s+"
+                         r"parrafo|disposicion|decreto|ley|resolucion)(?![a-z])")
+
+
+def _semicolon_items(text: str, folded: str, end: int, citations: list[Citation],
+                     starts: list[int]) -> tuple[list[Citation], int]:
+    """The parts of norms a repeal lists after its first one, each after a semicolon
+    ("...; el artículo 2 de la Ley Nº 27046, ...;"), and where the list ends."""
+    out: list[Citation] = []
+    while text[end - 1:end] == ";" and _ITEM_START.match(folded, end):
+        item_end = _clause_end(text, end, citations, starts)
+        first = _objects(folded, end, item_end, citations, starts)
+        if not first:
+            break
+        out.append(first[0])
+        # "...; la Resolución Ministerial Nº 0174-98-IN, Encargan ..., y la Resolución
+        # Ministerial Nº 0689-2000-IN/1701, Modifica ...": the list's last item
+        for citation in citations[bisect.bisect_right(starts, first[0].start):]:
+            if citation.start >= item_end:
+                break
+            if _LAST_ITEM.search(folded, max(end, citation.start - 12), citation.start):
+                out.append(citation)
+        end = item_end
+    return out, end
+
+
+_LAST_ITEM = re.compile(r",\s+(?:y|e)\s+(?:el|la|los|las)\s+$")
+
+
 def _listed_norms(text: str, folded: str, pos: int, citations: list[Citation],
                   starts: list[int]) -> list[Citation]:
     """The norms listed after "Déjanse sin efecto las siguientes disposiciones:" (cited
@@ -195,18 +327,36 @@ def _listed_norms(text: str, folded: str, pos: int, citations: list[Citation],
     next clause label."""
     stop = _NEXT_CLAUSE.search(folded, pos, pos + 20000)
     end = stop.start() if stop else min(len(folded), pos + 20000)
-    cited = [c for c in citations[bisect.bisect_left(starts, pos):] if c.start < end]
-    if cited:
-        return cited
+    cited = _first_of_each_item(folded, [c for c in citations[bisect.bisect_left(starts, pos):]
+                                         if c.start < end])
     intro = _LIST_INTRO.search(folded, max(0, pos - 300), pos)
     kind = _kind_named(intro.group("noun") or "") if intro else ""
     if kind not in KINDS:
-        return []
-    out = []
+        return cited
+    # "... los siguientes decretos supremos:" then bare numbers ("053-68-HC 008-97-AG"),
+    # some of which the citation reader may have taken for a citation ("IT-DS 005-78-PM")
+    out = list(cited)
     for item in _BARE_ITEM.finditer(folded, pos, end):
+        if any(c.start <= item.start() < c.end for c in cited):
+            continue
         found = parse_norm_reference(item.group(0), kind)
         if found is not None and found.kind == kind:
             out.append(replace(found, start=item.start(), end=item.end(), text=item.group(0)))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _first_of_each_item(folded: str, cited: list[Citation]) -> list[Citation]:
+    """The norm each line of a list names, and those listed with it ("Decretos Supremos
+    Nº 008-97-AG y Nº 003-98-AG"), not the norms its title or note cites ("2. Ley 27140,
+    Ley que modifica la Ley 27067", "a. El artículo 46 del Decreto Legislativo 1149 ...
+    modificado por el Decreto Legislativo 1230")."""
+    out: list[Citation] = []
+    previous: Citation | None = None
+    for citation in cited:
+        if previous is None or "\n" in folded[previous.end:citation.start] or \
+                _LIST_GAP.match(folded[previous.end:citation.start]):
+            out.append(citation)
+            previous = citation
     return out
 
 
@@ -235,13 +385,16 @@ def _kind_named(noun: str) -> str:
 
 
 def _heading_mentions(text: str, folded: str, citations: list[Citation], starts: list[int],
-                      found: list[RelationMention]) -> list[RelationMention]:
+                      found: list[RelationMention],
+                      spans: list[tuple[int, int]] | None = None) -> list[RelationMention]:
     """Acts named by a clause's heading ("Artículo 2. Modificación del artículo 51 del
     Decreto Legislativo 052 ...") when the clause's own verb did not give them (a garbled
     "Modifácase", a verb with no object of its own)."""
     known = {(m.kind, m.target.canonical_id) for m in found}
     out = []
     for heading in _ACT_HEADING.finditer(folded):
+        if spans is not None and not _within(spans, heading.end("noun")):
+            continue
         kind = "deroga" if heading.group("noun").startswith("deroga") else "modifica"
         rest_start, rest_end = heading.span("rest")
         i = bisect.bisect_left(starts, rest_start)
@@ -338,6 +491,11 @@ def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citati
         if not objects:
             if citation.start - verb_end > MAX_OBJECT_GAP:
                 break
+            if _BY_AGENT.search(folded, max(verb_end, citation.start - 200), citation.start):
+                # "... incorporada en el Anexo ... por el Artículo 2 del Decreto Supremo
+                # Nº 035-97-EF": the norm that once changed the object, not the object
+                i += 1
+                continue
             objects.append(citation)
         elif _LIST_GAP.match(folded[objects[-1].end:citation.start]):
             objects.append(citation)
@@ -345,6 +503,12 @@ def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citati
             break
         i += 1
     return objects
+
+
+_INTO_A_REGIME = re.compile(r"\s+(?:al|en\s+el)\s+regimen(?![a-z])")
+_BY_AGENT = re.compile(r"(?:modificad|incorporad|sustituid|agregad|adicionad)[oa]s?\s+"
+                       r"(?:[^;:]{0,80}?\s)?(?:por|mediante)\s+(?:el|la)\s+(?:(?:articulo|numeral|"
+                       r"inciso|literal)\s+[\w.°º-]+\s+(?:del?|de\s+la)\s+)?[*_\[]*$")
 
 
 def _unique(mentions: list[RelationMention]) -> list[RelationMention]:

@@ -155,7 +155,7 @@ def check_text(session: Session, text, *, doc_type: str | None = None,
     report.warnings.extend(_status_warnings(session, citations, found, visibility))
     report.warnings.extend(_not_found_warnings(session, citations, found, visibility))
     report.relations = [RelationResult(m, found.get(m.target.canonical_id))
-                        for m in find_relations(text, citations)]
+                        for m in find_relations(text, citations, own=own_id)]
 
     if report.doc_type:
         for finding in check_structure(text, report.doc_type, citations):

@@ -18,8 +18,11 @@ _VERBS = {"modifica": r"modificad|sustituid|incorporad|agregad|adicionad|incluid
           "deroga": r"derogad|dejad[oa]s?\s+sin\s+efecto"}
 _NOTE_RE = re.compile(
     r"\(\\?\*+\)\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
-    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*\s+(?:[^\[\n]{0,60}?\s)?por\s+"
-    r"(?:el|la|los|las|lo)?\s*\[(?P<link>[^\]\n]{3,300})\]", re.IGNORECASE)
+    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*\s+(?:[^\[\n]{0,60}?\s)?"
+    # "modificado por el [...]", and the slips SPIJ also writes: "modificado del [...]",
+    # "modificado con la [...]", "modificado el [...]"
+    r"(?:(?:por|con)\s+(?:el|la|los|las|lo)?|del|el|la)\s*\[(?P<link>[^\]\n]{3,300})\]",
+    re.IGNORECASE)
 _STARS = re.compile(r"\(\\?\*+\)")
 _NOTE_LINE = re.compile(r"^[ \t]*\(\\?\*+\).*$", re.MULTILINE)
 _DATE_RE = re.compile(r"\]\([^)]*\),?\s*publicad[oa]s?\s+el\s+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)"

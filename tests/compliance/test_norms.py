@@ -156,3 +156,17 @@ def test_norm_links(session_factory):
             [("RA-145-2023", True), ("OM-99-2020", False)]
         assert [n.document_id for n in norm_links(session, delegation).cited_by] == [rof.id + 3]
         assert norm_links(session, modifier).affects[0].target_document_id == rof.id
+
+
+def test_a_gazette_page_proposes_only_the_clauses_under_the_norms_own_heading(session_factory):
+    """The text of a norm imported from a gazette page also holds the next norm of the
+    page: that norm's repeal is not proposed as this one's."""
+    page = ("ORDENANZA MUNICIPAL N° 012-2019-MDM\nEL ALCALDE DE LA MUNICIPALIDAD DISTRITAL DE "
+            "MEGANTONI\nPOR CUANTO:\nArtículo 1.- DERÓGUESE la Ordenanza Municipal N° "
+            "008-2018-MDM.\n\nDECRETO SUPREMO N° 004-2019-JUS\nEL PRESIDENTE DE LA "
+            "REPÚBLICA\nCONSIDERANDO:\nArtículo 1.- Derógase la Ley N° 27806.\n")
+    with transaction(session_factory) as session:
+        rof = add_norm(session, ROF, analyze=False)
+        analysis = analyze_norm(session, rof, page)
+        assert [(r.kind, r.target_canonical_id) for r in analysis.proposed] == [
+            ("deroga", "OM-8-2018")]

@@ -1,0 +1,90 @@
+"""The relations benchmark's independent check (bench/bench_relations_national.py): a
+proposal SPIJ does not note on the target's copy is confirmed only by SPIJ's notes
+elsewhere in the sample, on excerpts of the development slice."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import bench_relations_national as bench  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Norm:
+    """An entry of the sample's manifest with its text (bench reads ``read()``)."""
+
+    file: str
+    type: str
+    number: str
+    year: int | None
+    title: str
+    identifier: str
+    text: str
+
+    def read(self) -> str:
+        return self.text
+
+
+NOTE_TUO = ("(\\*) De conformidad con el [Artículo Único de la Ley Nº 32016](/spij-ext-web/"
+            "detallenorma/H1375732), publicada el 09 mayo 2024, se dispone la modificación del "
+            "artículo 3 de la Ley 29344, Ley Marco de Aseguramiento Universal en Salud, "
+            "correspondiendo adecuar el presente Texto Único Ordenado.\n")
+NOTE_BUDGET = ("(\\*) De conformidad con el [Numeral 13.1 del Artículo 13 de la Ley Nº 32416]"
+               "(/spij-ext-web/detallenorma/H1412189), publicada el 01 agosto 2025, se autoriza "
+               "al Ministerio de Transportes y Comunicaciones a efectuar modificaciones "
+               "presupuestarias en el marco de la Ley 32185.\n")
+
+
+def sample(*extra: Norm) -> list[Norm]:
+    return [Norm("LEY-29344-2009.md", "LEY", "29344", 2009, "Ley Marco de Aseguramiento "
+                 "Universal en Salud", "LEY-29344-2009", "Artículo 1.- Objeto"),
+            Norm("LEY-32016-2024.md", "LEY", "32016", 2024, "Ley N.° 32016", "LEY-32016-2024",
+                 "Artículo único. Modificación del artículo 3 de la Ley 29344"),
+            Norm("LEY-32416-2025.md", "LEY", "32416", 2025, "Ley N.° 32416", "LEY-32416-2025",
+                 "Artículo 13."),
+            Norm("LEY-32185-2024.md", "LEY", "32185", 2024, "Ley N.° 32185", "LEY-32185-2024",
+                 "Artículo 1."), *extra]
+
+
+def keys(entries):
+    by_key = {bench.entry_key(e): e for e in entries}
+    by_base: dict[str, list[str]] = {}
+    for k, e in by_key.items():
+        by_base.setdefault(bench.key(e.type, e.number, e.year), []).append(k)
+    return by_key, by_base
+
+
+def test_the_notes_of_the_targets_tuo_confirm_a_proposal():
+    """DS-020-2014-SA.md approves the TUO of Ley 29344: its notes are a later version's."""
+    tuo = Norm("DS-020-2014-SA.md", "DS", "20", 2014, "Aprueban Texto Único Ordenado de la "
+               "Ley Nº 29344, Ley Marco de Aseguramiento Universal en Salud",
+               "DS-020-2014-SA", "## DECRETO SUPREMO Nº 020-2014-SA\n" + NOTE_TUO
+               + "(\\*) Artículo modificado por el [Artículo 5 de la Ley Nº 32416](/spij-ext-"
+               "web/detallenorma/H1412189), publicada el 01 agosto 2025, cuyo texto es:\n")
+    entries = sample(tuo)
+    # the note stating the act, and the TUO's own modification note (its text is the law's)
+    assert bench.recorded_elsewhere(entries, *keys(entries)) == {
+        ("LEY-32016", "LEY-29344", "modifica"), ("LEY-32416", "LEY-29344", "modifica")}
+    # the same note in a copy that is not the law's TUO confirms only the stated act
+    plain = Norm("DS-021-2014-SA.md", "DS", "21", 2014, "Aprueban el Reglamento",
+                 "DS-021-2014-SA", tuo.text)
+    entries = sample(plain)
+    assert bench.recorded_elsewhere(entries, *keys(entries)) == {
+        ("LEY-32016", "LEY-29344", "modifica")}
+
+
+def test_a_note_that_only_mentions_both_norms_confirms_nothing():
+    other = Norm("LEY-28933-2006.md", "LEY", "28933", 2006, "Ley N.° 28933",
+                 "LEY-28933-2006", "Artículo 1.\n" + NOTE_BUDGET)
+    entries = sample(other)
+    assert bench.recorded_elsewhere(entries, *keys(entries)) == set()
+
+
+def test_identifiers_with_two_digit_years_keep_their_sector():
+    entry = Norm("DS-009-99-MTC-1999.md", "DS", "9", 1999, "Aprueban el Texto Unico Ordenado",
+                 "DS-009-99-MTC-1999", "")
+    assert bench.entry_key(entry) == "DS-9-1999-MTC"
+    assert bench.own_id(entry) == "DS-9-1999-MTC"

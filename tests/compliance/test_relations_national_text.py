@@ -1,0 +1,216 @@
+"""The relation finder on excerpts of the development slice of legalize-pe (each cut short
+from the norm named above it): gazette pages holding several norms, clause layouts and
+spellings the finder missed, and reglamentos attributed to the decree that approved them."""
+from __future__ import annotations
+
+import pytest
+
+from docsys.compliance.citations import parse_norm_reference
+from docsys.compliance.relations import find_relations, norm_headings, own_spans
+
+
+def found(text, own=None):
+    return [(m.kind, m.target.canonical_id, m.articles) for m in find_relations(text, own=own)]
+
+
+# LEY-31883-2023.md: one El Peruano page, two laws; the second modifies Ley 26298.
+GAZETTE_PAGE = """# Ley N.° 31883
+
+
+PODER LEGISLATIVO
+CONGRESO DE
+LA REPÚBLICA
+LEY N° 31883
+LA PRESIDENTA DE LA REPÚBLICA
+POR CUANTO:
+EL CONGRESO DE LA REPÚBLICA;
+Ha dado la Ley siguiente:
+LEY QUE PROMUEVE LA VACUNACIÓN CONTRA EL VIRUS DEL PAPILOMA HUMANO (VPH) EN LA
+NIÑEZ Y ADOLESCENCIA
+Artículo 1. Objeto de la Ley La presente ley tiene por objeto ampliar la cobertura de la vacunación contra el virus del papiloma humano (VPH).
+Artículo 2. Cierre de brechas Se dispone que el Ministerio de Salud realice acciones necesarias para el cierre de brechas.
+
+Dado en la Casa de Gobierno, en Lima, a los veintinueve días del mes de setiembre del año dos mil veintitrés.
+DINA ERCILIA BOLUARTE ZEGARRA Presidenta de la República
+2220735-1
+LEY N° 31884
+LA PRESIDENTA DE LA REPÚBLICA
+POR CUANTO:
+EL CONGRESO DE LA REPÚBLICA;
+Ha dado la Ley siguiente:
+LEY QUE MODIFICA LA LEY 26298, LEY DE CEMENTERIOS Y SERVICIOS FUNERARIOS
+Artículo único. Modificación del artículo 8 de la Ley 26298, Ley de Cementerios y Servicios Funerarios
+Se incorpora el tercer párrafo al artículo 8 de la Ley 26298, Ley de Cementerios y Servicios Funerarios, con la siguiente redacción:
+"Artículo 8.- Las entidades públicas fijarán los derechos de las sepulturas."
+Comuníquese a la señora Presidenta de la República para su promulgación.
+"""
+
+
+def test_a_gazette_page_gives_each_norm_only_the_clauses_under_its_own_heading():
+    assert [h for _, h in norm_headings(GAZETTE_PAGE)] == ["LEY-31883", "LEY-31883", "LEY-31884"]
+    assert found(GAZETTE_PAGE, own="LEY-31883") == []
+    assert found(GAZETTE_PAGE, own="LEY-31884") == [("modifica", "LEY-26298", ("8",))]
+    # without knowing which norm the text is, every clause is read (as before)
+    assert found(GAZETTE_PAGE) == [("modifica", "LEY-26298", ("8",))]
+    # the file's title ("# Ley N.° 31883") over the page's first heading is not a section
+    start, end = own_spans(GAZETTE_PAGE, "LEY-31883")[0]
+    assert GAZETTE_PAGE[start:].startswith("LEY N° 31883") and GAZETTE_PAGE[end:].startswith(
+        "LEY N° 31884")
+
+
+def test_a_page_without_other_norms_or_without_its_own_heading_is_read_whole():
+    single = GAZETTE_PAGE.split("2220735-1")[1]
+    assert own_spans(single, "LEY-31884") is None
+    assert found(single, own="LEY-31884") == [("modifica", "LEY-26298", ("8",))]
+    # a page that does not hold the norm's heading: nothing can be told apart
+    assert own_spans(GAZETTE_PAGE, "LEY-31885") is None
+    assert found(GAZETTE_PAGE, own="LEY-31885") == [("modifica", "LEY-26298", ("8",))]
+    # the sector of a supreme decree's own id may be missing on either side
+    page = ("DECRETO SUPREMO N° 004-2019-JUS\nEL PRESIDENTE DE LA REPÚBLICA\nCONSIDERANDO:\n"
+            "Artículo 1.- Derógase la Ley N° 27806.\n\nRESOLUCIÓN MINISTERIAL N° 102-2023-MC\n"
+            "Lima, 9 de marzo de 2023\nVISTOS:\nArtículo 1.- Derógase la Ley N° 28976.\n")
+    assert found(page, own="DS-4-2019") == [("deroga", "LEY-27806", ())]
+    assert found(page, own="RM-102-2023-MC") == [("deroga", "LEY-28976", ())]
+
+
+def test_a_heading_whose_articles_came_out_under_another_heading_is_not_trusted():
+    """LEY-32237-2025.md: a page read across its columns; the law's heading holds only
+    signatures, its article came out under the next law's heading."""
+    page = ("LEY N° 32237\n\nDINA ERCILIA BOLUARTE ZEGARRA Presidenta de la República\n\n"
+            "LA PRESIDENTA DE LA REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado "
+            "la Ley siguiente:\n\n2360745-1\nLEY N° 32238\nLA PRESIDENTA DE LA REPÚBLICA POR "
+            "CUANTO:\n\nLEY QUE MODIFICA LA LEY 26497\nArtículo único. Modificación del "
+            "artículo 37 de la Ley 26497, Ley Orgánica del Registro Nacional de Identificación "
+            "y Estado Civil\nSe modifica el numeral 37.1 del artículo 37 de la Ley 26497, "
+            "conforme al siguiente texto:\n")
+    assert own_spans(page, "LEY-32237") is None
+    assert found(page, own="LEY-32237") == [("modifica", "LEY-26497", ("37",))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # DS-031-2001-AG.md: a label, then "Disposición Derogatoria." as its heading
+    ("**Artículo 4.- Disposición Derogatoria.** Derógase el Artículo 4 del Decreto Supremo "
+     "Nº 050-2000-AG, y las demás disposiciones legales que se opongan.",
+     [("deroga", "DS-50-2000-AG", ("4",))]),
+    # LEY-27755-2002.md: a heading that is a verb, and a TUO approved by a supreme decree
+    ("**Artículo 10.- Deroga dispositivos legales**\n\nDeróganse los Artículos 9 y 10 del "
+     "Texto Único Ordenado de la Ley de la COFOPRI aprobado por Decreto Supremo Nº "
+     "009-99-MTC, y todas las demás normas que se opongan a la presente Ley.",
+     [("deroga", "DS-9-1999-MTC", ("9", "10"))]),
+    # LEY-27902-2003.md: El Peruano's swapped accents ("Modifácanse" for "Modifícanse")
+    ("Artículo 4.- Modificación del Artículo 45 de la Ley Orgúnica de Gobiernos Regionales "
+     "N° 27867\nModifácase el artículo 45 de la Ley Orgúnica de Gobiernos Regionales, Ley "
+     "N° 27867, con el siguiente texto:", [("modifica", "LEY-27867", ("45",))]),
+    ("Incorpáranse dentro del Título II de la Ley N° 27867, los artículos 11-A y 11-B, con "
+     "el siguiente texto:", [("modifica", "LEY-27867", ())]),
+    # DLEG-1684-2024.md: Markdown headings over the clause
+    ("#### **DISPOSICIÓN COMPLEMENTARIA ****DEROGATORIA**\n#### **ÚNICA.- Derogación**\n"
+     "Se deroga el Decreto Legislativo Nº 1131, Decreto Legislativo que crea la Secretaría "
+     "de Seguridad y Defensa Nacional y su Reglamento de Organización y Funciones aprobado "
+     "por Decreto Supremo Nº 036-2013-PCM.\n#### **POR TANTO:**\n",
+     [("deroga", "DLEG-1131", ()), ("deroga", "DS-36-2013-PCM", ())]),
+    # DS-002-2018-PRODUCE.md: "Reglamentos Técnicos" in the law's title is not a reglamento
+    ("Modifíquese el literal c) del inciso 8.1 del artículo 8 del Reglamento del Decreto "
+     "Legislativo Nº 1304, Decreto Legislativo que aprueba la Ley de Etiquetado y "
+     "Verificación de los Reglamentos Técnicos de los Productos Industriales Manufacturados,"
+     " aprobado mediante Decreto Supremo Nº 015-2017-PRODUCE, cuyo texto es el siguiente:",
+     [("modifica", "DS-15-2017-PRODUCE", ("8.1.c",))]),
+    # LEY-28923-2006.md: the parts repealed, one after each semicolon
+    ("**SEGUNDA.- Derogatorias**\n\nDeróganse el artículo 5 del Decreto Legislativo Nº 803, "
+     "Ley de Promoción del Acceso a la Propiedad Formal; el artículo 2 de la Ley Nº 27046, "
+     "Ley Complementaria de Promoción del Acceso a la Propiedad Formal; el tercer párrafo del "
+     "artículo 2 y el artículo 5 del Texto Único Ordenado de la Ley de Promoción del Acceso a "
+     "la Propiedad Formal aprobado por Decreto Supremo Nº 009-99-MTC y toda disposición "
+     "contenida en una ley que establezca funciones de COFOPRI.",
+     [("deroga", "DLEG-803", ("5",)), ("deroga", "LEY-27046", ("2",)),
+      ("deroga", "DS-9-1999-MTC", ())]),
+    # DS-002-2023-IN.md: norms listed with their titles, the last one after ", y la"
+    ("**Única.- Derogación**\n\nDeróguese el Decreto Supremo Nº 002-84-IN, Disponen en forma "
+     "obligatoria adecuadas medidas de seguridad; la Resolución Ministerial Nº 0174-98-IN/"
+     "03400000000, Encargan a Comité de Evaluación proponer proyecto de Reglamento, y la "
+     "Resolución Ministerial Nº 0689-2000-IN/1701, Modifica el Reglamento de Requisitos "
+     "Mínimos Obligatorios de Seguridad.",
+     [("deroga", "DS-2-1984-IN", ()), ("deroga", "RM-174-1998-IN", ()),
+      ("deroga", "RM-689-2000-IN", ())]),
+    # LEY-27416-2001.md: fines left without effect, not the laws that set them
+    ("**Artículo único.- Objeto de la ley**\n\nDéjase sin efecto las multas, a que se "
+     "refieren los Artículos 250 y 251 de la Ley Nº 26859; el Artículo único de la Ley Nº "
+     "27190; los literales a), b) y c) del Artículo 1 de la Resolución Nº 536-2000-JNE.",
+     [("deroga", "LEY-26859", ("250", "251"))]),
+])
+def test_clauses_of_the_development_slice(text, expected):
+    assert found(text) == expected
+
+
+def test_a_list_of_bare_numbers_of_supreme_decrees_with_a_heading_that_names_them():
+    """LEY-32114-2024.md: one item read as a citation ("IT-DS 005-78-PM") does not hide
+    the others, and "68" is 1968, not a year to come."""
+    text = ("Artículo 3. Decretos supremos que se dejan sin efecto\nSe dejan sin efecto los "
+            "siguientes decretos supremos:\n\n522 005-78-ICTI-\nIT-DS 005-78-PM\n003-79-PM\n\n"
+            "053-68-HC 008-97-AG\n\nArtículo 4. Vigencia\n")
+    targets = [t for kind, t, _ in found(text) if kind == "deroga"]
+    assert {"DS-5-1978-PM", "DS-3-1979-PM", "DS-53-1968-HC", "DS-8-1997-AG"} <= set(targets)
+    assert parse_norm_reference("053-68-HC", "DS").year == 1968
+    assert parse_norm_reference("045-24-GM", "RA").year == 2024
+
+
+@pytest.mark.parametrize("text, expected", [
+    # LEY-28176-2004.md and DS-084-98-EF-1998.md: "Agrégase", "Inclúyase"
+    ("**Artículo 1.- Inclusión de párrafo en el artículo 74 de la Ley Orgánica de "
+     "Hidrocarburos**\n\nAgrégase el siguiente párrafo al artículo 74 de la Ley Nº 26221, Ley "
+     "Orgánica de Hidrocarburos:\n\n“Mediante contrato-ley, el Estado podrá ...”",
+     [("modifica", "LEY-26221", ("74",))]),
+    ("**Artículo 5.-** Inclúyase como último párrafo del literal b) del Artículo 23 del "
+     "Reglamento de los Regímenes de Garantía a la Inversión Privada, aprobado por Decreto "
+     "Supremo Nº 162-92-EF, el siguiente texto:", [("modifica", "DS-162-1992-EF", ("23.b",))]),
+    # DS-111-97-EF-1997.md: the decree that once incorporated the item is not the object
+    ("**Artículo 2.-** Sustitúyase la partida arancelaria Nº 2105.00.00.00 (Helados y "
+     "productos similares, incluso con cacao) incorporada en el Anexo del Decreto Nº "
+     "100-93-EF por el Artículo 2 del Decreto Supremo Nº 035-97-EF, por la siguiente:", []),
+    # LEY-32504-2025.md: workers brought into a labour regime, not a change of its law
+    ("CUARTA. Incorporación en el régimen laboral de la actividad privada\nLos trabajadores "
+     "del Poder Judicial contratados bajo el régimen laboral del Decreto Legislativo 1057, a "
+     "plazo indeterminado, se incorporan al régimen laboral del Decreto Legislativo 728, Ley "
+     "de Fomento del Empleo, y quedan sujetos al régimen laboral de la actividad privada.", []),
+])
+def test_more_clauses_of_the_development_slice(text, expected):
+    assert found(text) == expected
+
+
+def test_a_list_of_repealed_norms_ends_with_its_last_item_or_the_concordances():
+    """DS-014-2011-SA.md: the norms listed after "Deróguese las siguientes disposiciones:"
+    end with "- Las demás que se opongan ..."; SPIJ's CONCORDANCIAS block after it cites
+    later norms, which this decree did not repeal."""
+    text = ("\xa0 \xa0 \xa0 **Única.-** Deróguese las siguientes disposiciones:\n\n\xa0 \xa0 \xa0- "
+            "Decreto Supremo Nº 021-2001-SA del 13 de julio del 2001, que aprueba el Reglamento "
+            "de establecimientos Farmacéuticos.\n\n\xa0 \xa0 \xa0- Resolución Ministerial Nº "
+            "304-2002-SA-DM, que aprueba la escala de multas.\n\n\xa0 \xa0 \xa0- Las demás que se "
+            "opongan al presente Reglamento.\n\n\xa0 \xa0 \xa0CONCORDANCIAS AL DECRETO SUPREMO N° "
+            "014-2011-SA\n\xa0 \xa0 \xa0[R.M. N° 937-2014-MINSA (Aprueban Listado)](/x)\n"
+            "\xa0 \xa0 \xa0 [Ley N° 30681 (Ley que regula ...)](/y)\n")
+    assert found(text) == [("deroga", "DS-21-2001-SA", ()), ("deroga", "RM-304-2002-SA", ())]
+
+
+def test_spij_notes_that_say_del_or_el_for_por():
+    """LEY-28238-2004.md: "(*) Artículo modificado del [Artículo 1 de la Ley Nº 32396]"."""
+    from docsys.compliance.spij import source_relations
+    notes = source_relations("(\\*) Artículo modificado del [Artículo 1 de la Ley Nº 32396]"
+                             "(/spij-ext-web/detallenorma/H1409223), publicada el 01 julio "
+                             "2025, cuyo texto es el siguiente:\n")
+    assert [(n.kind, n.by.canonical_id, n.part, n.date) for n in notes] == [
+        ("modifica", "LEY-32396", "Artículo", "2025-07-01")]
+
+
+def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
+    """DLEG-1242-2016.md and DLEG-1260-2016.md: "modificado por el Decreto Legislativo
+    1230", "Ley que modifica la Ley 27067" describe the item, they are not repealed."""
+    text = ("**Única. -** Deróganse las siguientes disposiciones:\n\n a. El artículo 46 del "
+            "Decreto Legislativo 1149 Ley de la Carrera y Situación del Personal de la Policía "
+            "Nacional del Perú modificado por el Decreto Legislativo 1230.\n\n b. La Tercera "
+            "Disposición Complementaria Final del Decreto Legislativo 1150 Ley del Régimen "
+            "Disciplinario de la Policía Nacional del Perú.\n\nPOR TANTO:\n")
+    assert found(text) == [("deroga", "DLEG-1149", ("46",)), ("deroga", "DLEG-1150", ())]
+    laws = ("**Única.-** Deróganse las siguientes leyes:\n\n 1.[Ley 27067](/x)Ley del Cuerpo "
+            "General de Bomberos Voluntarios del Perú.\n\n 2.[Ley 27140](/y), Ley que modifica "
+            "la Ley 27067 - Ley del Cuerpo General de Bomberos.\n\nPOR TANTO:\n")
+    assert found(laws) == [("deroga", "LEY-27067", ()), ("deroga", "LEY-27140", ())]
