@@ -11,7 +11,12 @@ zero-padded or not, with or without the sector suffix, and spelled-out names. A 
 set of 200 queries is made of 3-4 words of the target's title (rank reported as hit@1,
 hit@10 and MRR).
 
+Targets come from the whole sample by default (--slice all, the figure first reported);
+--slice development draws them from the development slice only (tune on it) and --slice
+held-out from the held-out slice (report it). The index always holds all 3,000 norms.
+
 Run: .venv/bin/python bench/bench_known_item.py [--queries 200] [--seed 11] [--misses]
+     [--slice all|development|held-out]
 """
 from __future__ import annotations
 
@@ -131,6 +136,9 @@ def main(argv=None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--slice", choices=("all", "development", "held-out"), default="all",
+                        help="draw the target norms from this slice of the sample (the index "
+                             "always holds all of it); tune on development, report held-out")
     args = parser.parse_args(argv)
     if not national_corpus.available():
         print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
@@ -141,8 +149,11 @@ def main(argv=None) -> int:
     backend.index(index_docs(entries))
     print(f"indexed {len(entries)} norms in {time.perf_counter() - start:.1f} s")
     rng = random.Random(args.seed)
-    targets = rng.sample([(i, e) for i, e in enumerate(entries, 1) if e.type in NAMES],
-                         args.queries)
+    wanted = {"all": lambda e: True, "development": lambda e: not national_corpus.held_out(e.file),
+              "held-out": lambda e: national_corpus.held_out(e.file)}[args.slice]
+    targets = rng.sample([(i, e) for i, e in enumerate(entries, 1)
+                          if e.type in NAMES and wanted(e)], args.queries)
+    print(f"targets: {args.queries} norms of the {args.slice} slice (seed {args.seed})")
     by_type: dict[str, list] = {}
     ranks, misses = [], []
     for doc_id, entry in targets:
@@ -156,15 +167,21 @@ def main(argv=None) -> int:
     report("all", ranks)
     for code in sorted(by_type):
         report(code, by_type[code])
-    title_ranks = []
+    title_ranks, title_misses = [], []
     for doc_id, entry in targets:
         query = title_query(entry, rng)
         if query:
-            title_ranks.append(rank_of(backend, query, doc_id))
+            rank = rank_of(backend, query, doc_id)
+            title_ranks.append(rank)
+            if rank != 1:
+                title_misses.append(f"    {query!r} -> {rank} ({entry.file})")
     print("title words:")
     report("all", title_ranks)
     if args.misses:
+        print("number misses:")
         print("\n".join(misses))
+        print("title misses:")
+        print("\n".join(title_misses))
     return 0
 
 

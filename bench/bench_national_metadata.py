@@ -11,7 +11,8 @@ Two paths:
 
 Gold: the sample's manifest.tsv (type code, number without zeros, year of the number,
 publication date). A field counts as right only when it equals the gold value; a missing
-value is wrong. Run: .venv/bin/python bench/bench_national_metadata.py [--errors N]
+value is wrong. Run: .venv/bin/python bench/bench_national_metadata.py [--errors N] [--dev]
+[--slice development|held-out]
 """
 from __future__ import annotations
 
@@ -70,12 +71,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", type=int, default=0, help="list this many errors")
     parser.add_argument("--dev", action="store_true", help="score the development slice too")
+    parser.add_argument("--slice", choices=("held-out", "development"),
+                        help="score this slice only (list errors of the development slice "
+                             "without seeing the held-out ones)")
     args = parser.parse_args(argv)
     if not national_corpus.available():
         print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
         return 0
     dev, held = national_corpus.split()
     slices = [("held-out", held)] + ([("development", dev)] if args.dev else [])
+    if args.slice:
+        slices = [(name, entries) for name, entries in (("held-out", held), ("development", dev))
+                  if name == args.slice]
     for name, entries in slices:
         print(f"{name}:")
         score(entries, text_guess, ("type", "number", "year"), args.errors, "texto")

@@ -247,6 +247,7 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
 
 _CONCORDANCES = re.compile(r"CONCORDANCIAS|CONCORDANCIA:")
 _MARKUP = re.compile(r"^[\s#*_>|\[-]+|[*_]+")
+_LIST_ITEM = re.compile(r"\s*(?:[-•]|\*(?!\*)|[0-9]{1,2}[.)])\s+\S")
 
 
 def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict | None:
@@ -258,7 +259,9 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
     stop = _CONCORDANCES.search(folded)
     end = min(stop.start() if stop else len(folded), _offset_of_line(folded, TOP_LINES + 15))
     found: dict[str, dict] = {}
-    lines = [_MARKUP.sub("", line)[:200] for line in original[:end].split("\n")]
+    # a list item ("- Decreto Ley Nº 19893" under BASE LEGAL) cites a norm: no heading
+    lines = ["" if _LIST_ITEM.match(line) else _MARKUP.sub("", line)[:200]
+             for line in original[:end].split("\n")]
     lines = [line for line in lines if line.strip()]
     for index, line in enumerate(lines):
         mention = find_number_in_query(line) if line[:1].isalpha() else None
@@ -268,6 +271,10 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
             line = f"{line.strip()} {lines[index + 1].strip()}"
             mention = find_number_in_query(line)
         if mention is None or mention.start != 0:
+            continue
+        if line[mention.end:].lstrip(" *_").startswith(","):
+            # "Ley Nº 30157, Ley de las Organizaciones ..., dispone que ...": a sentence of
+            # the considerations that opens with a citation, not a heading
             continue
         code, number, *rest = mention.key.split("-")
         doc_type = registry().get(code)
@@ -282,13 +289,16 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
         meta.notes.append("El texto abre con los encabezados de varias normas ("
                           + ", ".join(found) + "): parece una página de diario con varias "
                           "normas; confirme de cuál se trata.")
+        # The first heading (a file's own title line, the first entry of a gazette's
+        # summary) is proposed, type and number alike, for the archivist to confirm.
         first = next(iter(found.values()))
-        return {"doc_type": first["doc_type"], "type_confidence": 0.5}
+        return {**first, "office": None, "type_confidence": 0.5, "number_confidence": 0.5}
     heading = next(iter(found.values()))
     return {**heading, "office": None, "type_confidence": 0.95, "number_confidence": 0.95}
 
 
-_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*[0-9]")
+# "Nº 008-2026-MIDIS", also lower case as some copies print it ("## nº 010-2026-minedu")
+_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*[0-9]", re.I)
 
 
 def _type_only(line: str) -> bool:
