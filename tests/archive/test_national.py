@@ -248,3 +248,13 @@ def test_a_gazette_page_proposes_its_first_heading_for_review():
     assert (meta.doc_type, meta.number) == ("LEY", 32467)
     assert {"doc_type", "number"} <= set(meta.to_confirm())
     assert any("varias normas" in note for note in meta.notes)
+
+
+def test_html_entities_of_a_front_matter_title_are_decoded():
+    # DS-013-99-RE-1999 (and about 200 other files of the sample) fold such a title
+    text = ("---\ntitle: >-\n  Ratifican el Acuerdo sobre Protecci&oacute;n del Medio Ambiente"
+            "\n  (Ley N&ordm; 26834)\nidentifier: DS-013-99-RE-1999\nrank: decreto_supremo\n"
+            "publication_date: '1999-03-04'\n---\n\n## DECRETO SUPREMO Nº 013-99-RE\n")
+    found = read_structured(text, "DS-013-99-RE-1999.md")
+    assert found.title == "Ratifican el Acuerdo sobre Protección del Medio Ambiente (Ley Nº 26834)"
+    assert found.metadata.sumilla == found.title
