@@ -25,7 +25,7 @@ from pathlib import PurePath
 from typing import NotRequired, TypedDict
 
 from search.folding import fold
-from search.numbers import find_number_in_query
+from search.numbers import find_number_in_query, full_year
 from search.registry import registry
 from docsys.rendering.ordinals import MONTHS
 
@@ -129,6 +129,10 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
         if closing and (date is None or closing["confidence"] > date["confidence"] or (
                 yearless and closing["confidence"] == date["confidence"])):
             date = closing
+    if date is None or date["confidence"] < _PROMULGATED:
+        stamped = _promulgation_stamp(folded)
+        if stamped:
+            date = stamped
     if date:
         meta.date, meta.place = date["date"], date.get("place")
         meta.confidence["date"], meta.sources["date"] = date["confidence"], "texto"
@@ -462,6 +466,24 @@ _GIVEN_RE = re.compile(r"DADO\s+EN\s+|POR\s+TANTO|REGISTRESE|MANDO\s+SE\s+(?:REG
 # or supreme decree, its date of issue (the Congress's "En Lima, a los ..." comes before).
 _PROMULGATION_RE = re.compile(r"DADO\s+E[NL]\s+(?:LA\s+)?CASA\s+DE\s+GOBIERNO\b[^\n]{0,40}$")
 _PROMULGATED = 0.95
+
+
+# SPIJ's header of an old code or decree: "Promulgado : 31-07-91" / "Promulgado : 10.01.2006"
+_STAMP_RE = re.compile(r"(?:^|\n)[ \t*_]*PROMULGAD[OA][ \t*_]*:[ \t*_]*(?P<day>[0-3]?[0-9])\s*"
+                       r"(?P<sep>[-./])\s*(?P<month>[01]?[0-9])\s*(?P=sep)\s*"
+                       r"(?P<year>(?:19|20)?[0-9]{2})(?![0-9])")
+
+
+def _promulgation_stamp(folded: str) -> "_FoundDate | None":
+    match = _STAMP_RE.search(folded)
+    if match is None:
+        return None
+    try:
+        value = datetime.date(full_year(match["year"]) or 0, int(match["month"]),
+                              int(match["day"]))
+    except ValueError:
+        return None
+    return {"date": value, "confidence": _PROMULGATED}
 
 
 class _FoundDate(TypedDict):

@@ -258,3 +258,13 @@ def test_html_entities_of_a_front_matter_title_are_decoded():
     found = read_structured(text, "DS-013-99-RE-1999.md")
     assert found.title == "Ratifican el Acuerdo sobre Protección del Medio Ambiente (Ley Nº 26834)"
     assert found.metadata.sumilla == found.title
+
+
+@pytest.mark.parametrize("stamp, year", [("Promulgado : 31-07-91", 1991),
+                                         ("Promulgado     : 10.01.2006", 2006)])
+def test_spijs_promulgation_stamp_dates_an_old_decree(stamp, year):
+    # DLEG-654-1991: SPIJ's header of the Código de Ejecución Penal, no closing formula
+    meta = guess_metadata("# Código de Ejecución Penal\n\n CODIGO DE EJECUCION PENAL\n\n "
+                          f"DECRETO LEGISLATIVO Nº 654\n\n{stamp}\n\nPublicado : 02-08-91\n\n"
+                          "CONCORDANCIA: D.S. Nº 015-2003-JUS (Reglamento)\n\n INDICE\n")
+    assert (meta.doc_type, meta.number, meta.year) == ("DLEG", 654, year)
