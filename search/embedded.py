@@ -284,7 +284,7 @@ class _QueryBuilder:
             return []
         out = [tantivy.Query.const_score_query(
             self.every([self.term("title", s) for s in stems]), TITLE_WORDS_SCORE)]
-        exact = [w for text in texts for w in self.exact.analyze(text)]
+        exact: list[str | tuple[int, str]] = [w for text in texts for w in self.exact.analyze(text)]
         if len(exact) > 1:
             out.append(tantivy.Query.const_score_query(tantivy.Query.phrase_query(
                 self.schema, "title_exact", exact, TITLE_NEAR_SLOP), TITLE_NEAR_SCORE))
