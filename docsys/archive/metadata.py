@@ -450,9 +450,12 @@ _TENS_RE = re.compile(r"(?P<tens>" + "|".join(_TENS) + r")(?:A(?:\s*[YI]\s*)?|I\
 _YEAR_REST = (r"(?:(?:" + "|".join(_TENS) + r")(?:A(?:\s*[YI]\s*)?|I\s*)(?:" + _UNIT_ALT
               + r")?(?![A-Z])|" + _DAY_ALT + r")")
 _YEAR_ALT = r"(?:DOS\s+MIL|MIL\s+NOVECIENTOS)(?:\s+" + _YEAR_REST + r")?"
+# An OCR-damaged day word ("veintión", "veintidías"), read as the closest day word
+_OCR_DAY = r"(?:VEINTI|TREINTI)[A-Z]{1,6}(?=\s+DIAS?\b)"
 _MONTH_ALT = "|".join(_fuzzy(m) for m in sorted(_MONTHS, key=len, reverse=True))
 _DATE_RE = re.compile(
-    r"(?<![A-Z0-9])(?:A\s+LOS\s+)?(?P<day>[0-3]?[0-9]|" + _DAY_ALT + r")(?![0-9])\s*(?:[°º]|RO\.?)?"
+    r"(?<![A-Z0-9])(?:A\s+LOS\s+)?(?P<day>[0-3]?[0-9]|" + _DAY_ALT + r"|" + _OCR_DAY + r")(?![0-9])"
+    r"\s*(?:[°º]|RO\.?)?"
     r"\s*(?:DIAS?\s+)?(?:DE\s*|DEL\s+MES\s+DE\s+|\.\s*)?(?P<month>" + _MONTH_ALT + r")(?![A-Z])"
     r"\s*[,.]?\s*(?:DE\s*L?|DEL)?\s*(?:ANO\s+)?(?P<year>(?:19|20)[0-9]{2}|" + _YEAR_ALT + r")")
 _NUMERIC_DATE_RE = re.compile(
@@ -543,6 +546,9 @@ def _find_date(original: str, folded: str, year: int | None,
 def _date_of(match: re.Match) -> datetime.date | None:
     day = match["day"]
     day = int(day) if day.isdigit() else _DAY_WORDS.get(re.sub(r"\s+", " ", day))
+    if day is None:  # an OCR-damaged day word
+        close = difflib.get_close_matches(match["day"], _YEAR_WORDS, n=1, cutoff=0.8)
+        day = _YEAR_WORDS[close[0]] if close else None
     month_text = match["month"].translate(str.maketrans("01|!5", "OIIIS"))
     month = next((n for name, n in _MONTHS.items()
                   if re.fullmatch(_fuzzy(name), month_text)), None)

@@ -268,3 +268,11 @@ def test_spijs_promulgation_stamp_dates_an_old_decree(stamp, year):
                           f"DECRETO LEGISLATIVO Nº 654\n\n{stamp}\n\nPublicado : 02-08-91\n\n"
                           "CONCORDANCIA: D.S. Nº 015-2003-JUS (Reglamento)\n\n INDICE\n")
     assert (meta.doc_type, meta.number, meta.year) == ("DLEG", 654, year)
+
+
+def test_an_ocr_damaged_day_word_still_dates_a_law():
+    # LEY-32415-2025: "veintión" for "veintiún"
+    meta = guess_metadata(_LAW.format(number="32415", closing=(
+        "POR TANTO:\n\nMando se publique y cumpla.\n\nEn Lima, a los veintión días del mes "
+        "de julio de dos mil veinticinco.")))
+    assert (meta.number, meta.year, meta.date.isoformat()) == (32415, 2025, "2025-07-21")
