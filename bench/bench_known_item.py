@@ -11,7 +11,12 @@ zero-padded or not, with or without the sector suffix, and spelled-out names. A 
 set of 200 queries is made of 3-4 words of the target's title (rank reported as hit@1,
 hit@10 and MRR).
 
+Targets come from the whole sample by default (--slice all, the figure first reported);
+--slice development draws them from the development slice only (tune on it) and --slice
+held-out from the held-out slice (report it). The index always holds all 3,000 norms.
+
 Run: .venv/bin/python bench/bench_known_item.py [--queries 200] [--seed 11] [--misses]
+     [--slice all|development|held-out]
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import national_corpus  # noqa: E402
 from search import SearchDoc, Visibility  # noqa: E402
 from search.embedded import EmbeddedBackend  # noqa: E402
+from search.numbers import find_number_in_query, number_keys  # noqa: E402
 
 NAMES = {"LEY": ["Ley", "ley", "LEY"], "DLEG": ["Decreto Legislativo", "D.Leg.", "D. Leg.", "DLeg", "D.L.", "decreto legislativo"],
          "DS": ["Decreto Supremo", "D.S.", "DS", "decreto supremo", "D. S."],
@@ -118,6 +124,12 @@ def rank_of(backend, query: str, target: int, depth: int = 50) -> int | None:
     return None
 
 
+def first_hit(backend, query: str) -> int | None:
+    results = backend.search(query, visibility=Visibility.everything(), per_page=1,
+                             facets=False)
+    return results.hits[0].document_id if results.hits else None
+
+
 def report(label: str, ranks: list[int | None]) -> None:
     n = len(ranks)
     hit1 = sum(r == 1 for r in ranks) / n
@@ -131,6 +143,9 @@ def main(argv=None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--slice", choices=("all", "development", "held-out"), default="all",
+                        help="draw the target norms from this slice of the sample (the index "
+                             "always holds all of it); tune on development, report held-out")
     args = parser.parse_args(argv)
     if not national_corpus.available():
         print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
@@ -138,33 +153,55 @@ def main(argv=None) -> int:
     entries = national_corpus.manifest()
     start = time.perf_counter()
     backend = EmbeddedBackend(None)
-    backend.index(index_docs(entries))
+    docs = index_docs(entries)
+    backend.index(docs)
     print(f"indexed {len(entries)} norms in {time.perf_counter() - start:.1f} s")
     rng = random.Random(args.seed)
-    targets = rng.sample([(i, e) for i, e in enumerate(entries, 1) if e.type in NAMES],
-                         args.queries)
+    wanted = {"all": lambda e: True, "development": lambda e: not national_corpus.held_out(e.file),
+              "held-out": lambda e: national_corpus.held_out(e.file)}[args.slice]
+    targets = rng.sample([(i, e) for i, e in enumerate(entries, 1)
+                          if e.type in NAMES and wanted(e)], args.queries)
+    print(f"targets: {args.queries} norms of the {args.slice} slice (seed {args.seed})")
     by_type: dict[str, list] = {}
     ranks, misses = [], []
+    keys_of = {d.document_id: set(number_keys(d.doc_type, d.number, d.year)) for d in docs}
+    ambiguous = fitting_first = 0
     for doc_id, entry in targets:
         query = number_query(entry, rng)
         rank = rank_of(backend, query, doc_id)
+        mention = find_number_in_query(query)
+        typed = (mention.sector_key or mention.key) if mention else None
+        if typed and sum(typed in keys for keys in keys_of.values()) > 1:
+            ambiguous += 1
+        first = first_hit(backend, query)
+        fitting_first += rank == 1 or bool(typed and first is not None
+                                           and typed in keys_of.get(first, ()))
         ranks.append(rank)
         by_type.setdefault(entry.type, []).append(rank)
         if rank != 1:
             misses.append(f"    {query!r} -> {rank} ({entry.file})")
     print("number:")
     report("all", ranks)
+    print(f"  queries whose number, as typed, fits several norms of the sample (a number "
+          f"without its sector): {ambiguous}; first hit is the target or a norm the typed "
+          f"number fits as well: {fitting_first / len(targets):.3f}")
     for code in sorted(by_type):
         report(code, by_type[code])
-    title_ranks = []
+    title_ranks, title_misses = [], []
     for doc_id, entry in targets:
         query = title_query(entry, rng)
         if query:
-            title_ranks.append(rank_of(backend, query, doc_id))
+            rank = rank_of(backend, query, doc_id)
+            title_ranks.append(rank)
+            if rank != 1:
+                title_misses.append(f"    {query!r} -> {rank} ({entry.file})")
     print("title words:")
     report("all", title_ranks)
     if args.misses:
+        print("number misses:")
         print("\n".join(misses))
+        print("title misses:")
+        print("\n".join(title_misses))
     return 0
 
 

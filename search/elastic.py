@@ -32,6 +32,10 @@ log = logging.getLogger("docsys.search")
 
 SCHEMA_VERSION = "docsys-es-3"
 TITLE_BOOST = 3.0
+# As search.embedded: a title holding every word of the query, and holding them in order.
+TITLE_WORDS_SCORE = 20.0
+TITLE_NEAR_SCORE = 20.0
+TITLE_NEAR_SLOP = 3
 NUMBER_BOOST = 2.0
 EXACT_BOOST = 1.5
 KNOWN_ITEM_SCORE = 1000.0
@@ -129,6 +133,20 @@ def _word(text: str) -> dict:
     ], "minimum_should_match": 1}}
 
 
+def _title_bonus(texts: list[str]) -> list[dict]:
+    """Fixed scores for a title holding every one of the query's words, and for one holding
+    them in order, at most TITLE_NEAR_SLOP words apart."""
+    if len(texts) < 2:
+        return []
+    joined = " ".join(texts)
+    return [
+        {"constant_score": {"filter": {"match": {"title": {"query": joined, "operator": "and"}}},
+                            "boost": TITLE_WORDS_SCORE}},
+        {"constant_score": {"filter": {"match_phrase": {"title.exact": {
+            "query": joined, "slop": TITLE_NEAR_SLOP}}}, "boost": TITLE_NEAR_SCORE}},
+    ]
+
+
 def _phrase(text: str) -> dict:
     return {"bool": {"should": [
         {"match_phrase": {"title.exact": {"query": text, "boost": TITLE_BOOST}}},
@@ -216,6 +234,7 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
     should: list[dict] = []
     for text in tree.terms:
         must.append(_word(text))
+    should.extend(_title_bonus(tree.terms))
     for text in tree.phrases:
         must.append(_phrase(text))
     for item in tree.numbers:

@@ -70,6 +70,12 @@ EXACT = "es_exact"
 TITLE_BOOST = 3.0
 NUMBER_BOOST = 2.0
 EXACT_BOOST = 1.5            # extra score when the word itself (not only its stem) matches
+# A norm's title words typed as a query ("Política Nacional Seguridad"): a norm whose title
+# holds them all, and more so in their order a few words apart, before the norms whose long
+# bodies repeat them.
+TITLE_WORDS_SCORE = 20.0
+TITLE_NEAR_SCORE = 20.0
+TITLE_NEAR_SLOP = 3
 KNOWN_ITEM_SCORE = 1000.0    # the norm whose number was typed comes first
 CITED_SCORE = 20.0           # then norms citing it
 WRITE_LOCK_TIMEOUT = 30.0    # seconds a writer waits for another writer
@@ -270,6 +276,20 @@ class _QueryBuilder:
         return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b,
                          tantivy.Query.boost_query(n, NUMBER_BOOST)])
 
+    def title_bonus(self, texts: list[str]) -> list[tantivy.Query]:
+        """Fixed scores for a title holding every one of the query's words, and for a title
+        holding them in order, at most TITLE_NEAR_SLOP words apart."""
+        stems = [s for text in texts for s in self.stem.analyze(text)]
+        if len(stems) < 2:
+            return []
+        out = [tantivy.Query.const_score_query(
+            self.every([self.term("title", s) for s in stems]), TITLE_WORDS_SCORE)]
+        exact: list[str | tuple[int, str]] = [w for text in texts for w in self.exact.analyze(text)]
+        if len(exact) > 1:
+            out.append(tantivy.Query.const_score_query(tantivy.Query.phrase_query(
+                self.schema, "title_exact", exact, TITLE_NEAR_SLOP), TITLE_NEAR_SCORE))
+        return out
+
     def known_item(self, item: KnownItem) -> tantivy.Query:
         options = [
             tantivy.Query.const_score_query(self.term("number_key", item.key), KNOWN_ITEM_SCORE),
@@ -336,6 +356,7 @@ class _QueryBuilder:
             if q is not None:
                 clauses.append((must, q))
                 clauses.extend((should, b) for b in self.word_bonus(text))
+        clauses.extend((should, b) for b in self.title_bonus(tree.terms))
         for text in tree.phrases:
             q = self.phrase(text)
             if q is not None:

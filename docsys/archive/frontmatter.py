@@ -11,6 +11,7 @@ block further down), else composed from the identifier.
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from dataclasses import dataclass
 
@@ -57,7 +58,9 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
     body = text[match.end():].lstrip("\n")
     meta = GuessedMetadata()
     doc_type = registry().by_rank(str(data.get("rank") or ""))
-    title = " ".join(str(data.get("title") or "").split())
+    # Some sources' titles carry HTML entities ("Aprueban Pol&iacute;tica Nacional"): the
+    # sumilla is stored, shown and indexed as the words it spells.
+    title = " ".join(html.unescape(str(data.get("title") or "")).split())
     identifier = str(data.get("identifier") or "")
     number = year = None
     sector = ""

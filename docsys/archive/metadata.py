@@ -25,7 +25,7 @@ from pathlib import PurePath
 from typing import NotRequired, TypedDict
 
 from search.folding import fold
-from search.numbers import find_number_in_query
+from search.numbers import find_number_in_query, full_year
 from search.registry import registry
 from docsys.rendering.ordinals import MONTHS
 
@@ -129,6 +129,10 @@ def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> 
         if closing and (date is None or closing["confidence"] > date["confidence"] or (
                 yearless and closing["confidence"] == date["confidence"])):
             date = closing
+    if date is None or date["confidence"] < _PROMULGATED:
+        stamped = _promulgation_stamp(folded)
+        if stamped:
+            date = stamped
     if date:
         meta.date, meta.place = date["date"], date.get("place")
         meta.confidence["date"], meta.sources["date"] = date["confidence"], "texto"
@@ -247,6 +251,7 @@ def _find_heading(original: str, folded: str, muni_code: str) -> dict | None:
 
 _CONCORDANCES = re.compile(r"CONCORDANCIAS|CONCORDANCIA:")
 _MARKUP = re.compile(r"^[\s#*_>|\[-]+|[*_]+")
+_LIST_ITEM = re.compile(r"\s*(?:[-•]|\*(?!\*)|[0-9]{1,2}[.)])\s+\S")
 
 
 def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict | None:
@@ -258,7 +263,9 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
     stop = _CONCORDANCES.search(folded)
     end = min(stop.start() if stop else len(folded), _offset_of_line(folded, TOP_LINES + 15))
     found: dict[str, dict] = {}
-    lines = [_MARKUP.sub("", line)[:200] for line in original[:end].split("\n")]
+    # a list item ("- Decreto Ley Nº 19893" under BASE LEGAL) cites a norm: no heading
+    lines = ["" if _LIST_ITEM.match(line) else _MARKUP.sub("", line)[:200]
+             for line in original[:end].split("\n")]
     lines = [line for line in lines if line.strip()]
     for index, line in enumerate(lines):
         mention = find_number_in_query(line) if line[:1].isalpha() else None
@@ -268,6 +275,10 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
             line = f"{line.strip()} {lines[index + 1].strip()}"
             mention = find_number_in_query(line)
         if mention is None or mention.start != 0:
+            continue
+        if line[mention.end:].lstrip(" *_").startswith(","):
+            # "Ley Nº 30157, Ley de las Organizaciones ..., dispone que ...": a sentence of
+            # the considerations that opens with a citation, not a heading
             continue
         code, number, *rest = mention.key.split("-")
         doc_type = registry().get(code)
@@ -282,13 +293,16 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
         meta.notes.append("El texto abre con los encabezados de varias normas ("
                           + ", ".join(found) + "): parece una página de diario con varias "
                           "normas; confirme de cuál se trata.")
+        # The first heading (a file's own title line, the first entry of a gazette's
+        # summary) is proposed, type and number alike, for the archivist to confirm.
         first = next(iter(found.values()))
-        return {"doc_type": first["doc_type"], "type_confidence": 0.5}
+        return {**first, "office": None, "type_confidence": 0.5, "number_confidence": 0.5}
     heading = next(iter(found.values()))
     return {**heading, "office": None, "type_confidence": 0.95, "number_confidence": 0.95}
 
 
-_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*[0-9]")
+# "Nº 008-2026-MIDIS", also lower case as some copies print it ("## nº 010-2026-minedu")
+_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*[0-9]", re.I)
 
 
 def _type_only(line: str) -> bool:
@@ -436,9 +450,12 @@ _TENS_RE = re.compile(r"(?P<tens>" + "|".join(_TENS) + r")(?:A(?:\s*[YI]\s*)?|I\
 _YEAR_REST = (r"(?:(?:" + "|".join(_TENS) + r")(?:A(?:\s*[YI]\s*)?|I\s*)(?:" + _UNIT_ALT
               + r")?(?![A-Z])|" + _DAY_ALT + r")")
 _YEAR_ALT = r"(?:DOS\s+MIL|MIL\s+NOVECIENTOS)(?:\s+" + _YEAR_REST + r")?"
+# An OCR-damaged day word ("veintión", "veintidías"), read as the closest day word
+_OCR_DAY = r"(?:VEINTI|TREINTI)[A-Z]{1,6}(?=\s+DIAS?\b)"
 _MONTH_ALT = "|".join(_fuzzy(m) for m in sorted(_MONTHS, key=len, reverse=True))
 _DATE_RE = re.compile(
-    r"(?<![A-Z0-9])(?:A\s+LOS\s+)?(?P<day>[0-3]?[0-9]|" + _DAY_ALT + r")(?![0-9])\s*(?:[°º]|RO\.?)?"
+    r"(?<![A-Z0-9])(?:A\s+LOS\s+)?(?P<day>[0-3]?[0-9]|" + _DAY_ALT + r"|" + _OCR_DAY + r")(?![0-9])"
+    r"\s*(?:[°º]|RO\.?)?"
     r"\s*(?:DIAS?\s+)?(?:DE\s*|DEL\s+MES\s+DE\s+|\.\s*)?(?P<month>" + _MONTH_ALT + r")(?![A-Z])"
     r"\s*[,.]?\s*(?:DE\s*L?|DEL)?\s*(?:ANO\s+)?(?P<year>(?:19|20)[0-9]{2}|" + _YEAR_ALT + r")")
 _NUMERIC_DATE_RE = re.compile(
@@ -452,6 +469,24 @@ _GIVEN_RE = re.compile(r"DADO\s+EN\s+|POR\s+TANTO|REGISTRESE|MANDO\s+SE\s+(?:REG
 # or supreme decree, its date of issue (the Congress's "En Lima, a los ..." comes before).
 _PROMULGATION_RE = re.compile(r"DADO\s+E[NL]\s+(?:LA\s+)?CASA\s+DE\s+GOBIERNO\b[^\n]{0,40}$")
 _PROMULGATED = 0.95
+
+
+# SPIJ's header of an old code or decree: "Promulgado : 31-07-91" / "Promulgado : 10.01.2006"
+_STAMP_RE = re.compile(r"(?:^|\n)[ \t*_]*PROMULGAD[OA][ \t*_]*:[ \t*_]*(?P<day>[0-3]?[0-9])\s*"
+                       r"(?P<sep>[-./])\s*(?P<month>[01]?[0-9])\s*(?P=sep)\s*"
+                       r"(?P<year>(?:19|20)?[0-9]{2})(?![0-9])")
+
+
+def _promulgation_stamp(folded: str) -> "_FoundDate | None":
+    match = _STAMP_RE.search(folded)
+    if match is None:
+        return None
+    try:
+        value = datetime.date(full_year(match["year"]) or 0, int(match["month"]),
+                              int(match["day"]))
+    except ValueError:
+        return None
+    return {"date": value, "confidence": _PROMULGATED}
 
 
 class _FoundDate(TypedDict):
@@ -511,6 +546,9 @@ def _find_date(original: str, folded: str, year: int | None,
 def _date_of(match: re.Match) -> datetime.date | None:
     day = match["day"]
     day = int(day) if day.isdigit() else _DAY_WORDS.get(re.sub(r"\s+", " ", day))
+    if day is None:  # an OCR-damaged day word
+        close = difflib.get_close_matches(match["day"], _YEAR_WORDS, n=1, cutoff=0.8)
+        day = _YEAR_WORDS[close[0]] if close else None
     month_text = match["month"].translate(str.maketrans("01|!5", "OIIIS"))
     month = next((n for name, n in _MONTHS.items()
                   if re.fullmatch(_fuzzy(name), month_text)), None)

@@ -198,3 +198,81 @@ def test_a_heading_split_over_two_lines_gives_its_number_and_year():
     meta = guess_metadata("# Aceptan renuncia\n\n## RESOLUCIÓN SUPREMA\n\n## Nº 008-2026-MIDIS"
                           "\n\nLima, 6 de abril de 2026\n\nCONSIDERANDO:\n\nQue, ...")
     assert (meta.doc_type, meta.number, meta.year) == ("RS", 8, 2026)
+
+
+# Headings as the development slice of legalize-pe prints them (short excerpts).
+def test_a_heading_split_over_two_lines_in_lower_case():
+    # RESOLUCION-SUPREMA-010-2026-MINEDU
+    meta = guess_metadata("# Designan representante del Ministerio de Educación\n\n"
+                          "## resolución suprema\n\n## nº 010-2026-minedu\n\n"
+                          "Lima, 6 de abril de 2026\n\nVISTOS, los documentos ...")
+    assert (meta.doc_type, meta.number, meta.year) == ("RS", 10, 2026)
+
+
+def test_a_consideration_opening_with_a_citation_is_not_a_second_heading():
+    # RESOLUCION-JEFATURAL-000043-2017-J-ONPE
+    meta = guess_metadata(
+        "# Aprueban la Directiva de Supervisión de Procesos Electorales\n\n"
+        "## RESOLUCION JEFATURAL Nº 000043-2017-J-ONPE\n\nLima, 10 de febrero del 2017\n\n"
+        "CONSIDERANDO:\n\nLey Nº 30157, Ley de las Organizaciones de Usuarios de Agua, en "
+        "adelante la ley, en su artículo 11 dispone que ...")
+    assert (meta.doc_type, meta.number, meta.year) == ("RJ", 43, 2017)
+    assert not any("varias normas" in note for note in meta.notes)
+
+
+def test_a_base_legal_list_is_not_a_gazette_page():
+    # RESOLUCION-DIRECTORAL-038-84-EFC-CO-CI-1984
+    meta = guess_metadata(
+        "# Manual de Procedimientos del Registro Comercial\n\n## **RESOLUCION DIRECTORAL Nº** "
+        "038-84-EFC-**CO-CI\n\n**1.** **OBJETIVO**\n\nFijar los procedimientos ...\n\n"
+        "**2.** **BASE LEGAL**\n\n     - Decreto Ley Nº 19893\n\n     - Decreto Ley Nº 22974\n")
+    assert (meta.doc_type, meta.number, meta.year) == ("RD", 38, 1984)
+    assert not any("varias normas" in note for note in meta.notes)
+
+
+def test_the_directorial_misspelling_is_a_resolucion_directoral():
+    # RESOLUCION-DIRECTORAL-041-94-EM-DGM-1994
+    meta = guess_metadata("# Aprueban formulario de la Declaración Jurada\n\n## RESOLUCION "
+                          "DIRECTORIAL Nº 041-94-EM-DGM\n\nLima, 11 de marzo de 1994\n\n"
+                          "CONSIDERANDO:\n\nQue, ...")
+    assert (meta.doc_type, meta.number, meta.year) == ("RD", 41, 1994)
+    assert find_number_in_query("Resolución Directorial 041-94-EM-DGM").key == "RD-41-1994"
+
+
+def test_a_gazette_page_proposes_its_first_heading_for_review():
+    # LEY-32467-2025: the file's title line, then the gazette's summary
+    meta = guess_metadata(
+        "# Ley N.° 32467\n\nOFICINA NACIONAL DE PROCESOS ELECTORALES\n\nR.J. N° "
+        "000165-2025-JN/ONPE.- Disponen publicar relación de postulantes ...\n\nR.J. N° "
+        "000166-2025-JN/ONPE.- Establecen la adjudicación económica ...\n")
+    assert (meta.doc_type, meta.number) == ("LEY", 32467)
+    assert {"doc_type", "number"} <= set(meta.to_confirm())
+    assert any("varias normas" in note for note in meta.notes)
+
+
+def test_html_entities_of_a_front_matter_title_are_decoded():
+    # DS-013-99-RE-1999 (and about 200 other files of the sample) fold such a title
+    text = ("---\ntitle: >-\n  Ratifican el Acuerdo sobre Protecci&oacute;n del Medio Ambiente"
+            "\n  (Ley N&ordm; 26834)\nidentifier: DS-013-99-RE-1999\nrank: decreto_supremo\n"
+            "publication_date: '1999-03-04'\n---\n\n## DECRETO SUPREMO Nº 013-99-RE\n")
+    found = read_structured(text, "DS-013-99-RE-1999.md")
+    assert found.title == "Ratifican el Acuerdo sobre Protección del Medio Ambiente (Ley Nº 26834)"
+    assert found.metadata.sumilla == found.title
+
+
+@pytest.mark.parametrize("stamp, year", [("Promulgado : 31-07-91", 1991),
+                                         ("Promulgado     : 10.01.2006", 2006)])
+def test_spijs_promulgation_stamp_dates_an_old_decree(stamp, year):
+    # DLEG-654-1991: SPIJ's header of the Código de Ejecución Penal, no closing formula
+    meta = guess_metadata("# Código de Ejecución Penal\n\n CODIGO DE EJECUCION PENAL\n\n "
+                          f"DECRETO LEGISLATIVO Nº 654\n\n{stamp}\n\nPublicado : 02-08-91\n\n"
+                          "CONCORDANCIA: D.S. Nº 015-2003-JUS (Reglamento)\n\n INDICE\n")
+    assert (meta.doc_type, meta.number, meta.year) == ("DLEG", 654, year)
+
+
+def test_an_ocr_damaged_day_word_still_dates_a_law():
+    # LEY-32415-2025: "veintión" for "veintiún"
+    meta = guess_metadata(_LAW.format(number="32415", closing=(
+        "POR TANTO:\n\nMando se publique y cumpla.\n\nEn Lima, a los veintión días del mes "
+        "de julio de dos mil veinticinco.")))
+    assert (meta.number, meta.year, meta.date.isoformat()) == (32415, 2025, "2025-07-21")
