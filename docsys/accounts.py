@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from docsys import passwords
+from docsys.db import scalar
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.models import ROLES, ApiToken, AuthGeneration, Office, User, UserRole
 from docsys.models._common import as_utc, utcnow
@@ -158,8 +159,7 @@ class _Checked:
 def auth_generation(session: Session | Connection) -> int | None:
     """The current ``auth_generation`` value (None if its row is missing), read in
     ``session`` or on a plain connection."""
-    conn = session.connection() if isinstance(session, Session) else session
-    return conn.exec_driver_sql(_GENERATION).scalar()
+    return scalar(session, _GENERATION)
 
 
 class TokenCache:

@@ -23,7 +23,7 @@ from docsys.models import Document, DocumentVersion, Issuance, Office, SearchOut
 from search import SearchBackend, SearchDoc, SearchError, get_backend, search_id
 from search.base import SearchResults, plan_page
 from search.numbers import EXTRACTOR_REVISION, extract_number_keys
-from docsys.db import read_only_transactions
+from docsys.db import read_only_transactions, scalar
 from docsys.outbox import pending, process_outbox, reindex_all
 from docsys import events
 from docsys.outbox import REINDEXING
@@ -307,11 +307,8 @@ class SearchService:
         ``user_id`` saved. The search then sees its author's writes, others' maybe not."""
         table = SearchOutbox.__tablename__
         if session is not None:
-            conn = session.connection() if isinstance(session, Session) else session
-            if actor_id is None:
-                upto = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
-            else:
-                upto = conn.execute(_OWN_PENDING, {"actor": int(actor_id)}).scalar()
+            upto = (scalar(session, f"SELECT max(id) FROM {table}") if actor_id is None
+                    else scalar(session, _OWN_PENDING, {"actor": int(actor_id)}))
         else:
             with read_only_transactions(), self.session_factory() as fresh:
                 newest = select(func.max(SearchOutbox.id))

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from docsys import accounts, services
 from docsys.db import transaction
 from docsys.models import ApiToken, User
-from tests.search.test_app_search import login, make_token
+from tests.search.test_app_search import any_app, login, make_token  # noqa: F401
 from tests.web.test_drafts_routes import create_draft
 
 
@@ -40,7 +40,8 @@ class FullPathCount:
         self.count += 1
 
 
-def test_the_lean_path_answers_exactly_as_the_full_path(app):
+def test_the_lean_path_answers_exactly_as_the_full_path(any_app):
+    app = any_app
     rosa = login(app, "redactor")
     create_draft(rosa, "Aprobar el reglamento de ferias artesanales")
     token = make_token(app, "asesor")
@@ -67,7 +68,8 @@ def test_the_lean_path_answers_exactly_as_the_full_path(app):
         assert lean.headers[name]
 
 
-def test_a_revoked_token_or_deactivated_user_is_refused_by_the_very_next_search(app):
+def test_a_revoked_token_or_deactivated_user_is_refused_by_the_very_next_search(any_app):
+    app = any_app
     token = make_token(app, "asesor")
     assert search(app, token, q="x").status_code == 200
     with FullPathCount(app) as full:
