@@ -472,9 +472,11 @@ def hit_json(hit) -> dict:
             "snippets": hit.snippets}
 
 
-def results_json(results, version_url=None) -> dict:
+def results_json(results, version_url=None, native: bool = False) -> dict:
     """The JSON shape shared by the API and the CLI. ``version_url(document_id, version)``
-    gives each hit's ``url`` (the API address of the exact version found)."""
+    gives each hit's ``url`` (the API address of the exact version found). ``native``:
+    for orjson, which writes a ``FacetValue`` (a dataclass of ``value`` and ``count``) as
+    that very object, so the facets (hundreds of values) are not copied into dicts first."""
     hits = [hit_json(h) for h in results.hits]
     if version_url is not None:
         for hit in hits:
@@ -483,8 +485,9 @@ def results_json(results, version_url=None) -> dict:
         "total": results.total, "page": results.page, "per_page": results.per_page,
         "pages": results.pages, "sort": results.sort,
         "hits": hits,
-        "facets": {name: [{"value": f.value, "count": f.count} for f in values]
-                   for name, values in results.facets.items()},
+        "facets": ({name: list(values) for name, values in results.facets.items()} if native
+                   else {name: [{"value": f.value, "count": f.count} for f in values]
+                         for name, values in results.facets.items()}),
         "warnings": list(results.warnings),
         # True while the index is being rebuilt: the results may be incomplete.
         "rebuilding": bool(getattr(results, "rebuilding", False)),

@@ -460,7 +460,7 @@ def search_answer(app, session, user, args, version_url) -> bytes:
         raise ValidationError(str(exc))
     # orjson: a page of 20 hits with snippets is tens of kilobytes, and the standard
     # encoder (keys sorted) took a good part of the request's time around the search.
-    return orjson.dumps(results_json(results, version_url))
+    return orjson.dumps(results_json(results, version_url, native=True))
 
 
 @bp.route("/search")
