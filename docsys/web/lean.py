@@ -20,6 +20,8 @@ Spanish message, 503...): error mapping has one home. A search only reads, so ru
 again changes nothing. The request keeps its id (passed on as ``X-Request-ID``).
 
 Configured off with ``LEAN_SEARCH = False`` (the full path then answers every search).
+A check added to the search view (a ``rate_limited`` kind, another decorator or hook)
+must be added here too: tests/web/test_lean_search.py compares both paths' answers.
 """
 from __future__ import annotations
 
