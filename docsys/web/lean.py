@@ -113,7 +113,6 @@ class LeanSearch:
             finish(engine, None, bookkeeping)
             reset_read_only(mode)
 
-
     def _version_url(self, environ: dict, request) -> Callable[[int, int], str] | None:
         """The hits' version URLs as Flask's router builds them for this request's
         scheme, host and mount point (all an absolute URL depends on), built once per
