@@ -161,6 +161,9 @@ def load_config() -> dict:
         # Operations: log lines as JSON objects ("json") or Flask's plain text ("text");
         # the bearer token that opens /metrics to other machines (else local only).
         "LOG_FORMAT": _env("DOCSYS_LOG_FORMAT", "json"),
+        # GET /api/v1/search answered without Flask's per-request machinery when it
+        # succeeds (docsys.web.lean); 0: always through Flask.
+        "LEAN_SEARCH": _env("DOCSYS_LEAN_SEARCH", "1") == "1",
         # Seconds a SQLite write waits for the database's lock before answering 503.
         "DATABASE_BUSY_TIMEOUT": float(_env("DOCSYS_DATABASE_BUSY_TIMEOUT", 30)),
         "METRICS_TOKEN": _env("DOCSYS_METRICS_TOKEN"),

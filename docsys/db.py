@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 import orjson
 from sqlalchemy import create_engine, event, make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -86,13 +87,56 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN" if _sqlite_read_only.get() else "BEGIN IMMEDIATE")
+            if _sqlite_read_only.get():
+                # A deferred BEGIN takes no lock and reads nothing (it cannot fail busy):
+                # straight to the driver, not through a statement's whole execution, as it
+                # opens every read-only request (a good part of a short API request's time).
+                conn.connection.driver_connection.execute("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
                          json_deserializer=orjson.loads)
+
+
+_COMPILED: dict[tuple[str, Any], Any] = {}
+
+
+def scalar(bind: Session | Connection, statement: Any, params: dict | None = None) -> Any:
+    """The first column of the first row of ``statement`` (SQL text or a Core select),
+    read in ``bind``: a session (its transaction, through SQLAlchemy), or a plain
+    connection that has not begun one, where the driver runs it directly — a read that
+    every request makes (the token generation, the search outbox) then costs a third as
+    much. Each such read stands alone (SQLite: its own read transaction; PostgreSQL: the
+    connection's, rolled back when it returns to the pool)."""
+    if isinstance(bind, Session):
+        return (bind.connection().exec_driver_sql(statement) if isinstance(statement, str)
+                else bind.connection().execute(statement, params or {})).scalar()
+    if bind.in_transaction():
+        return (bind.exec_driver_sql(statement) if isinstance(statement, str)
+                else bind.execute(statement, params or {})).scalar()
+    dialect = bind.dialect
+    if isinstance(statement, str):
+        sql, args = statement, ()
+    else:
+        key = (dialect.name, statement)
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            compiled = _COMPILED[key] = statement.compile(dialect=dialect)
+        values = compiled.construct_params(params or {})
+        sql = compiled.string
+        args = (tuple(values[name] for name in compiled.positiontup)
+                if compiled.positional else values)
+    cursor = bind.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, args)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
 
 
 def bookkeeping_write(engine: Engine, statements) -> bool:

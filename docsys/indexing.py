@@ -13,7 +13,7 @@ import time
 from contextvars import ContextVar
 from typing import Iterator, Sequence
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +23,7 @@ from docsys.models import Document, DocumentVersion, Issuance, Office, SearchOut
 from search import SearchBackend, SearchDoc, SearchError, get_backend, search_id
 from search.base import SearchResults, plan_page
 from search.numbers import EXTRACTOR_REVISION, extract_number_keys
-from docsys.db import read_only_transactions
+from docsys.db import read_only_transactions, scalar
 from docsys.outbox import pending, process_outbox, reindex_all
 from docsys import events
 from docsys.outbox import REINDEXING
@@ -265,8 +265,8 @@ class SearchService:
             self._rebuild_checked = True
             self.notify()
 
-    def ensure_fresh(self, session: Session | None = None, user_id: int | None = None,
-                     everyone: bool = False) -> None:
+    def ensure_fresh(self, session: Session | Connection | None = None,
+                     user_id: int | None = None, everyone: bool = False) -> None:
         """Before a search: make sure changes committed before it are in the index, so that
         a user always finds what they just saved. Never waits for a rebuild.
 
@@ -275,7 +275,8 @@ class SearchService:
         wait at all), and for those up to OWN_WRITES_WAIT. Without one (the CLI, tests), the
         search itself applies everything queued, waiting at most FRESH_WAIT, and up to
         OWN_WRITES_WAIT while some left are ``user_id``'s own saves. ``everyone``: wait for
-        every user's changes (a compliance check reads the norms others just issued)."""
+        every user's changes (a compliance check reads the norms others just issued).
+        ``session``: the request's session, or a plain connection, to read the outbox in."""
         _stale.set(False)
         try:
             if not self._rebuild_checked:
@@ -284,10 +285,11 @@ class SearchService:
                     self.notify()  # the consumer thread checks and rebuilds; no one waits
                 else:
                     self.rebuild_if_needed()
-            problem = self.index_problem()
-            if problem is not None and not self.incomplete():
-                self.heal(problem)
             if self.incomplete():  # no search waits for a rebuild, here or elsewhere
+                return
+            problem = self._damage()
+            if problem is not None:
+                self.heal(problem)  # searches go on, flagged, on the new index
                 return
             own = user_id if self.background and self.started and not everyone else None
             if not self._wait_for_outbox(session, own, user_id):
@@ -295,7 +297,8 @@ class SearchService:
         except Exception:  # the search still runs on what the index has
             log.exception("No se pudo actualizar el índice antes de buscar.")
 
-    def _wait_for_outbox(self, session: Session | None, actor_id: int | None = None,
+    def _wait_for_outbox(self, session: Session | Connection | None,
+                         actor_id: int | None = None,
                          user_id: int | None = None) -> bool:
         """Apply or wait for every outbox row committed before now (only ``actor_id``'s, if
         given); False if it took longer than FRESH_WAIT (the search goes on, flagged). Past
@@ -304,11 +307,8 @@ class SearchService:
         ``user_id`` saved. The search then sees its author's writes, others' maybe not."""
         table = SearchOutbox.__tablename__
         if session is not None:
-            conn = session.connection()
-            if actor_id is None:
-                upto = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
-            else:
-                upto = conn.execute(_OWN_PENDING, {"actor": int(actor_id)}).scalar()
+            upto = (scalar(session, f"SELECT max(id) FROM {table}") if actor_id is None
+                    else scalar(session, _OWN_PENDING, {"actor": int(actor_id)}))
         else:
             with read_only_transactions(), self.session_factory() as fresh:
                 newest = select(func.max(SearchOutbox.id))
@@ -362,6 +362,10 @@ class SearchService:
         """Why the index cannot serve complete results now (None: it can)."""
         if self.incomplete():
             return "el índice se está reconstruyendo"
+        return self._damage()
+
+    def _damage(self) -> str | None:
+        """Why the open index can no longer serve (its folder or generation removed)."""
         backend = self._backend
         damage = getattr(backend, "damage", None) if backend is not None else None
         return damage() if damage is not None else None
@@ -468,9 +472,11 @@ def hit_json(hit) -> dict:
             "snippets": hit.snippets}
 
 
-def results_json(results, version_url=None) -> dict:
+def results_json(results, version_url=None, native: bool = False) -> dict:
     """The JSON shape shared by the API and the CLI. ``version_url(document_id, version)``
-    gives each hit's ``url`` (the API address of the exact version found)."""
+    gives each hit's ``url`` (the API address of the exact version found). ``native``:
+    for orjson, which writes a ``FacetValue`` (a dataclass of ``value`` and ``count``) as
+    that very object, so the facets (hundreds of values) are not copied into dicts first."""
     hits = [hit_json(h) for h in results.hits]
     if version_url is not None:
         for hit in hits:
@@ -479,8 +485,9 @@ def results_json(results, version_url=None) -> dict:
         "total": results.total, "page": results.page, "per_page": results.per_page,
         "pages": results.pages, "sort": results.sort,
         "hits": hits,
-        "facets": {name: [{"value": f.value, "count": f.count} for f in values]
-                   for name, values in results.facets.items()},
+        "facets": ({name: list(values) for name, values in results.facets.items()} if native
+                   else {name: [{"value": f.value, "count": f.count} for f in values]
+                         for name, values in results.facets.items()}),
         "warnings": list(results.warnings),
         # True while the index is being rebuilt: the results may be incomplete.
         "rebuilding": bool(getattr(results, "rebuilding", False)),

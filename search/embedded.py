@@ -615,6 +615,12 @@ class EmbeddedBackend:
         self._pointer_stat: tuple[int, int] | None = None
         self._meta_stat: tuple[int, int, int] | None = None
         self._generation: str | None = None
+        # Paths read on every search, as strings (pathlib joins cost more than the stat)
+        self._pointer_path = os.path.join(str(self.path), "CURRENT") if self.path else ""
+        self._meta_path = ""
+        # Whether each generation was created flagged NEEDS_REBUILD: the flag is written
+        # before the generation is named in CURRENT and never changes afterwards.
+        self._flagged: dict[str, bool] = {}
         self._mem_journal: list[dict] | None = None
         self._mem_needs_rebuild = False
         self._closed = False
@@ -679,7 +685,8 @@ class EmbeddedBackend:
         self._index = index
         self._generation = name
         if self.path is not None:
-            st = os.stat(self._pointer())
+            self._meta_path = os.path.join(str(self.path), name or "", "meta.json")
+            st = os.stat(self._pointer_path)
             self._pointer_stat = (st.st_ino, st.st_mtime_ns)
 
     def _read_pointer(self) -> str | None:
@@ -724,7 +731,7 @@ class EmbeddedBackend:
             raise SearchUnavailable("El índice de búsqueda está cerrado.")
         if self.path is not None:
             try:
-                st = os.stat(self._pointer())
+                st = os.stat(self._pointer_path)
                 changed = (st.st_ino, st.st_mtime_ns) != self._pointer_stat
             except FileNotFoundError:
                 changed = True
@@ -735,12 +742,12 @@ class EmbeddedBackend:
                         self._set_index(self._register(tantivy.Index.open(
                             str(self.path / name))), name)
                     elif name == self._generation:
-                        st = os.stat(self._pointer())
+                        st = os.stat(self._pointer_path)
                         self._pointer_stat = (st.st_ino, st.st_mtime_ns)
             # Commits by other processes: tantivy rewrites meta.json atomically on commit;
             # reload at once instead of waiting for its file watcher.
             try:
-                st = os.stat(self._dir / self._live / "meta.json")
+                st = os.stat(self._meta_path)
                 meta = (st.st_ino, st.st_mtime_ns, st.st_size)
             except (FileNotFoundError, RuntimeError):
                 meta = None
@@ -786,7 +793,14 @@ class EmbeddedBackend:
         if self.path is None:
             return self._mem_needs_rebuild
         self._current()
-        return (self._dir / self._live / "NEEDS_REBUILD").exists()
+        name = self._live
+        flagged = self._flagged.get(name)
+        if flagged is None:
+            flagged = (self._dir / name / "NEEDS_REBUILD").exists()
+            if len(self._flagged) > 64:
+                self._flagged.clear()
+            self._flagged[name] = flagged
+        return flagged
 
     # -- writing -----------------------------------------------------------------------
 

@@ -31,6 +31,18 @@ def policy_allowing_inline_styles(html: str) -> str:
     return CONTENT_SECURITY_POLICY.replace("style-src 'self'",
                                            " ".join(["style-src 'self'", *hashes]))
 
+def security_headers(config) -> list[tuple[str, str]]:
+    """The headers every response carries unless its view set its own: a strict
+    Content-Security-Policy, no framing (clickjacking), no MIME sniffing, no full URLs to
+    other sites; HSTS when the cookies are Secure (served over https)."""
+    headers = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+               ("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
+               ("Referrer-Policy", "same-origin")]
+    if config.get("SESSION_COOKIE_SECURE"):
+        headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    return headers
+
+
 HTTP_MESSAGES = {
     400: "La solicitud no es válida.",
     401: "Debe iniciar sesión.",
@@ -179,18 +191,16 @@ def register_web(app: Flask) -> None:
     from docsys.web.filters import register_filters
     register_filters(app)
 
+    from docsys.web import lean
+    lean.install(app)  # GET /api/v1/search without Flask's per-request machinery
+
     @app.after_request
     def _security_headers(response):
-        """A strict Content-Security-Policy (a view may set its own, stricter or with
-        hashes), no framing (clickjacking), no MIME sniffing, no full URLs to other sites;
-        HSTS when the cookies are Secure (served over https)."""
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {key.lower() for key in headers.keys()}
+        for key, value in security_headers(app.config):
+            if key.lower() not in present:  # a view may set its own (stricter, hashes)
+                headers.add(key, value)
         return response
 
     @app.context_processor

@@ -35,12 +35,19 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 
 
-def token_cache() -> accounts.TokenCache:
+def token_cache(app=None) -> accounts.TokenCache:
     """This process's bearer checks (see accounts.TokenCache)."""
-    cache = current_app.extensions.get("docsys.token_cache")
+    extensions = (app or current_app).extensions
+    cache = extensions.get("docsys.token_cache")
     if cache is None:
-        cache = current_app.extensions.setdefault("docsys.token_cache", accounts.TokenCache())
+        cache = extensions.setdefault("docsys.token_cache", accounts.TokenCache())
     return cache
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (None: another scheme)."""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
 def token_required(action: Action | None = None, *, user_row: bool = True):
@@ -52,10 +59,9 @@ def token_required(action: Action | None = None, *, user_row: bool = True):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            checked = (token_cache().check(db(), token.strip(), touch=later)
-                       if scheme.lower() == "bearer" else None)
+            token = bearer_token(request.headers.get("Authorization", ""))
+            checked = (token_cache().check(db(), token, touch=later)
+                       if token is not None else None)
             user: accounts.TokenUser | User | None = checked
             if checked is not None and (user_row or action is not None):
                 user = db().get(User, checked.id)
@@ -416,38 +422,58 @@ def redline_docx(document_id):
                      download_name=comparison.docx_filename)
 
 
-def version_url_builder():
+def version_url_builder(build=None):
     """``f(document_id, version)`` -> the absolute API URL of that version. The router
     builds one URL ("~" cannot occur in a host name) and the hits fill it in: a route
-    lookup per hit costs more than the rest of the hit's JSON."""
-    head, _, rest = url_for("api.get_version", document_id="~d~", number="~v~",
-                            _external=True).partition("~d~")
+    lookup per hit costs more than the rest of the hit's JSON. ``build(endpoint, values)``:
+    the router's absolute URL (default: ``url_for`` in this request)."""
+    values = {"document_id": "~d~", "number": "~v~"}
+    url = (build("api.get_version", values) if build is not None
+           else url_for("api.get_version", _external=True, **values))
+    head, _, rest = url.partition("~d~")
     middle, _, tail = rest.partition("~v~")
     return lambda document_id, version: f"{head}{document_id}{middle}{version}{tail}"
+
+
+def search_answer(app, session, user, args, version_url) -> bytes:
+    """The JSON body of GET /api/v1/search for ``user`` (a checked bearer) with the query
+    ``args``: the index first brought up to date with what was committed before (see
+    SearchService.ensure_fresh), then searched within what the policy lets the user see.
+    Raises ValidationError (bad input) and search.SearchUnavailable (no index).
+
+    The one home of the endpoint's work: the Flask view and the lean path
+    (docsys.web.lean) both answer through it."""
+    from search import SearchError, SearchUnavailable
+
+    sort = args.get("sort", "relevance")
+    if sort not in ("relevance", "date"):
+        raise ValidationError("El orden debe ser «relevance» o «date».")
+    service = app.extensions["docsys.search"]
+    service.ensure_fresh(session, user.id)
+    try:
+        results = service.backend.search(
+            args.get("q", ""), visibility=policy.search_visibility(user), sort=sort,
+            page=args.get("page", 1), per_page=args.get("per_page", 20))
+    except SearchUnavailable:
+        raise  # not the user's query: the caller answers 503
+    except SearchError as exc:
+        raise ValidationError(str(exc))
+    # orjson: a page of 20 hits with snippets is tens of kilobytes, and the standard
+    # encoder (keys sorted) took a good part of the request's time around the search.
+    return orjson.dumps(results_json(results, version_url, native=True))
 
 
 @bp.route("/search")
 @token_required(user_row=False)
 def search():
-    from search import SearchError, SearchUnavailable
+    from search import SearchUnavailable
 
-    sort = request.args.get("sort", "relevance")
-    if sort not in ("relevance", "date"):
-        raise ValidationError("El orden debe ser «relevance» o «date».")
-    service = current_app.extensions["docsys.search"]
-    service.ensure_fresh(db(), g.api_user.id)
     try:
-        results = service.backend.search(
-            request.args.get("q", ""), visibility=policy.search_visibility(g.api_user), sort=sort,
-            page=request.args.get("page", 1), per_page=request.args.get("per_page", 20))
+        body = search_answer(current_app, db(), g.api_user, request.args,
+                             version_url_builder())
     except SearchUnavailable as exc:
         return error_response(503, str(exc))
-    except SearchError as exc:
-        raise ValidationError(str(exc))
-    # orjson: a page of 20 hits with snippets is tens of kilobytes, and the standard
-    # encoder (keys sorted) took a good part of the request's time around the search.
-    return current_app.response_class(orjson.dumps(results_json(results, version_url_builder())),
-                                      mimetype="application/json")
+    return current_app.response_class(body, mimetype="application/json")
 
 
 # ---- issuing, publication, verification -----------------------------------------------

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import json
 import logging
 import os
 import re
 import sys
 import time
 import uuid
+from contextvars import ContextVar
+from typing import Any
 
+import orjson
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest)
@@ -71,9 +73,15 @@ def unavailable_response(exc: BaseException):
 
 # ---- request ids and JSON-line logs -------------------------------------------------------
 
+# The request id of a request answered outside Flask's request context (the lean search
+# path, docsys.web.lean): log lines written meanwhile carry it as well.
+outside_request_id: ContextVar[str | None] = ContextVar("docsys_request_id", default=None)
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id") if has_request_context() else None
+        record.request_id = (g.get("request_id") if has_request_context()
+                             else outside_request_id.get())
         return True
 
 
@@ -93,7 +101,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return orjson.dumps(entry, default=str).decode()
 
 
 def install_json_logging(stream=None) -> logging.Handler:
@@ -117,14 +125,45 @@ def install_json_logging(stream=None) -> logging.Handler:
 # (every attribute read through Flask's context proxies is a context lookup, and they
 # added up to a good part of a short API request's time around the search).
 
+# The metrics' labelled children, looked up once per (method, route, status).
+_CHILDREN: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def begin(app: Flask, given_id: str) -> str:
+    """What every request does first (through Flask or the lean search path): the
+    process's first request starts the index consumer; the request id is the client's
+    ``X-Request-ID`` when sane, else a new one."""
+    search = app.extensions.get("docsys.search")
+    if search is not None and not search.started:
+        search.start()  # the first request of a process: queued changes are applied now
+    return given_id if _REQUEST_ID.match(given_id) else uuid.uuid4().hex
+
+
+def record(app: Flask, method: str, endpoint: str, path: str, status: int, elapsed: float,
+           remote: str | None, metrics: bool = True) -> None:
+    """What every request does last: its metrics and its access log line (JSON, with the
+    request id the log filter adds)."""
+    if metrics:
+        key = (method, endpoint, status)
+        children = _CHILDREN.get(key)
+        if children is None:
+            if len(_CHILDREN) >= 4096:  # the path is the client's (404s): bounded
+                _CHILDREN.clear()
+            children = _CHILDREN[key] = (REQUESTS.labels(method, endpoint, str(status)),
+                                         LATENCY.labels(method, endpoint))
+        children[0].inc()
+        children[1].observe(elapsed)
+    if app.config.get("ACCESS_LOG", True):
+        log.info("%s %s %s", method, path, status, extra={
+            "method": method, "path": path, "status": status,
+            "duration_ms": round(elapsed * 1000, 1), "remote": remote})
+
+
 def _begin_request() -> None:
     state = g._get_current_object()
     state.request_started = time.perf_counter()
-    search = current_app.extensions.get("docsys.search")
-    if search is not None and not search.started:
-        search.start()  # the first request of a process: queued changes are applied now
-    given = request.headers.get("X-Request-ID", "")
-    state.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    state.request_id = begin(current_app._get_current_object(),  # type: ignore[attr-defined]
+                             request.headers.get("X-Request-ID", ""))
 
 
 def _finish_request(response):
@@ -132,18 +171,12 @@ def _finish_request(response):
     state = g._get_current_object()
     response.headers["X-Request-ID"] = getattr(state, "request_id", "")
     rule = req.url_rule
-    endpoint = rule.rule if rule is not None else "sin-ruta"
     started = getattr(state, "request_started", None)
-    elapsed = time.perf_counter() - started if started is not None else 0.0
-    method, status = req.method, response.status_code
-    if req.endpoint != "operations.metrics":
-        REQUESTS.labels(method, endpoint, str(status)).inc()
-        LATENCY.labels(method, endpoint).observe(elapsed)
-    if current_app.config.get("ACCESS_LOG", True):
-        path = req.path
-        log.info("%s %s %s", method, path, status, extra={
-            "method": method, "path": path, "status": status,
-            "duration_ms": round(elapsed * 1000, 1), "remote": req.remote_addr})
+    record(current_app._get_current_object(),  # type: ignore[attr-defined]
+           req.method, rule.rule if rule is not None else "sin-ruta", req.path,
+           response.status_code,
+           time.perf_counter() - started if started is not None else 0.0, req.remote_addr,
+           metrics=req.endpoint != "operations.metrics")
     return response
 
 

@@ -22,7 +22,13 @@ def later(statement) -> None:
 
 
 def close_session(_exc=None) -> None:
-    session = g.pop("db_session", None)
+    finish(current_app.extensions["docsys.engine"], g.pop("db_session", None),
+           g.pop("bookkeeping", None))
+
+
+def finish(engine, session: Session | None, statements: list | None) -> None:
+    """The end of every request (through Flask or the lean search path): its session
+    closed, then its bookkeeping ``statements`` written."""
     if session is not None:
         # close() rolls back whatever is unfinished and returns the connection; an explicit
         # rollback() first would also expire every object of a session about to be thrown
@@ -32,9 +38,8 @@ def close_session(_exc=None) -> None:
         except Exception:  # a lost connection: the request has already answered (503)
             logging.getLogger("docsys.web").warning("No se pudo cerrar la sesión de la base "
                                                     "de datos.", exc_info=True)
-    statements = g.pop("bookkeeping", None)
     if statements:
-        bookkeeping_write(current_app.extensions["docsys.engine"], statements)
+        bookkeeping_write(engine, statements)
 
 
 def render_settings() -> dict:

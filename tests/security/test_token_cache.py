@@ -181,3 +181,38 @@ def test_every_watched_change_bumps_the_generation(session_factory):
         session.execute(text("UPDATE api_tokens SET last_used_at = created_at"))
         session.execute(text("UPDATE users SET email = 'x@example.pe'"))
     assert generation() == before
+
+
+def test_the_remembered_check_on_a_plain_connection_follows_the_same_rules(session_factory):
+    """``TokenCache.cached`` (the lean search path's check): only a check remembered under
+    the current generation answers; expiry and any watched change refuse at once."""
+    with transaction(session_factory) as session:
+        user = session.scalar(select(User).where(User.username == "redactor"))
+        token = accounts.create_api_token(session, user, "cache")
+    engine = session_factory.kw["bind"]
+    cache = accounts.TokenCache()
+
+    def cached(now=None):
+        with engine.connect() as connection:
+            return cache.cached(connection, token, now=now)
+
+    assert cached() is None                 # never checked: the full check must run first
+    with session_factory() as session:
+        checked = cache.check(session, token)
+    assert checked is not None and cached() == checked
+    assert cached(now=utcnow() + timedelta(days=91)) is None     # expired
+    touched: list = []
+    with engine.connect() as connection:
+        assert cache.cached(connection, token, touch=touched.append,
+                            now=utcnow() + timedelta(minutes=2)) == checked
+    assert len(touched) == 1                # the last use handed over, as by check()
+    with transaction(session_factory) as session:
+        session.add(UserRole(user_id=checked.id, role="archivist"))
+    assert cached() is None                 # a role given: checked again in full
+    with session_factory() as session:
+        assert cache.check(session, token).has_role("archivist")
+    assert cached() is not None
+    with transaction(session_factory) as session:
+        session.execute(update(ApiToken).where(ApiToken.user_id == checked.id)
+                        .values(revoked_at=utcnow()))
+    assert cached() is None                 # revoked
