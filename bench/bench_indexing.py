@@ -19,7 +19,8 @@ Targets (issue 17): docsys ≥ 0.8× raw, ≥ 1,000 documents/s on an idle machi
 bounded (peak RSS does not grow with the archive beyond the writer's heap).
 
 Run: .venv/bin/python bench/bench_indexing.py [--docs 3000] [--rounds 3]
-     (100,000 norms: --docs 100000 --rounds 2; --database-url postgresql+psycopg://...)
+     (100,000 norms: --docs 100000 --rounds 2; --database-url postgresql+psycopg://...;
+     --dir D --reuse indexes the archive an earlier run with --dir D stored)
 """
 from __future__ import annotations
 
@@ -156,6 +157,13 @@ def prepare_raw(url: str, workdir: Path, out: Path) -> int:
     return len(rows)
 
 
+def stored_documents(engine) -> int:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
+
+
 def run_child(kind: str, args: argparse.Namespace, url: str, workdir: Path,
               index_dir: Path) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
@@ -176,6 +184,9 @@ def main(argv=None) -> int:
     ap.add_argument("--dir", type=Path, default=None, help="work directory (default: temp)")
     ap.add_argument("--database-url", default=None, help="default: SQLite in the work directory")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --dir: index the archive an earlier run stored there (same "
+                         "--docs) instead of storing it again")
     ap.add_argument("--child", choices=("docsys", "raw"), help=argparse.SUPPRESS)
     ap.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -202,11 +213,22 @@ def main(argv=None) -> int:
           f"{load_start[2]:.2f}")
     engine = make_engine(url)
     migrate.upgrade(engine)
-    _, stats = store_archive(make_session_factory(engine), args.docs, args.seed)
+    stored = stored_documents(engine) if args.reuse else 0
+    if stored and stored != args.docs:
+        ap.error(f"--reuse: the database holds {stored:,} documents, not {args.docs:,}")
+    if stored:
+        print(f"archive reused: {stored:,} documents already in {url}")
+    else:
+        _, stats = store_archive(make_session_factory(engine), args.docs, args.seed)
+        print(f"archive stored: {stats['documents']:,} documents in {stats['store_s']:.0f} s")
     engine.dispose()
-    n = prepare_raw(url, workdir, workdir / "raw-docs.pickle")
-    print(f"archive stored: {stats['documents']:,} documents in {stats['store_s']:.0f} s; "
-          f"{n:,} index entries")
+    pickled = workdir / "raw-docs.pickle"
+    if stored and pickled.exists():
+        with open(pickled, "rb") as fh:
+            n = len(pickle.load(fh))
+    else:
+        n = prepare_raw(url, workdir, pickled)
+    print(f"{n:,} index entries")
 
     rounds = []
     for r in range(args.rounds):
@@ -218,11 +240,15 @@ def main(argv=None) -> int:
         figures["ratio"] = figures["docsys"]["rate"] / figures["raw"]["rate"]
         figures["load"] = os.getloadavg()[0]
         rounds.append(figures)
+        cpu_ms = {k: 1000 * figures[k]["cpu_seconds"] / figures[k]["docs"] for k in order}
         print(f"round {r + 1}: raw {figures['raw']['rate']:7.0f} docs/s · docsys reindex "
               f"{figures['docsys']['rate']:7.0f} docs/s · ratio {figures['ratio']:.2f}× · "
               f"docsys peak RSS {figures['docsys']['peak_rss_mb']:.0f} MB (before "
-              f"{figures['docsys']['rss_before_mb']:.0f} MB) · CPU s raw "
+              f"{figures['docsys']['rss_before_mb']:.0f} MB), raw "
+              f"{figures['raw']['peak_rss_mb']:.0f} MB (before "
+              f"{figures['raw']['rss_before_mb']:.0f} MB) · CPU s raw "
               f"{figures['raw']['cpu_seconds']:.1f} / docsys {figures['docsys']['cpu_seconds']:.1f}"
+              f" ({cpu_ms['raw']:.2f} / {cpu_ms['docsys']:.2f} ms a document)"
               f" · load {figures['load']:.2f}")
     ratios = [f["ratio"] for f in rounds]
     rates = [f["docsys"]["rate"] for f in rounds]
