@@ -64,6 +64,43 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class MemorySampler:
+    """The peak of the process's anonymous memory (heaps: Python's, tantivy's writer) and
+    of its file-backed resident pages (the index's segments, mapped while merging: the
+    kernel can drop them), sampled every 20 ms from /proc/self/status."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.anon = self.file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _read(self) -> None:
+        try:
+            with open("/proc/self/status") as fh:
+                for line in fh:
+                    if line.startswith("RssAnon:"):
+                        self.anon = max(self.anon, int(line.split()[1]) / 1024)
+                    elif line.startswith("RssFile:"):
+                        self.file = max(self.file, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self._read()
+
+    def __enter__(self) -> "MemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+
+
 def make_app(url: str, workdir: Path, index_dir: Path):
     from docsys import create_app
 
@@ -81,12 +118,14 @@ def child_docsys(url: str, workdir: Path, index_dir: Path) -> dict:
     service = app.extensions["docsys.search"]
     service.backend  # open the (empty) index before timing, as the CLI has it open too
     before = peak_rss_mb()
-    t, c = time.perf_counter(), time.process_time()
-    count = service.reindex(progress=False)
-    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    with MemorySampler() as memory:
+        t, c = time.perf_counter(), time.process_time()
+        count = service.reindex(progress=False)
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
     service.close()
     return {"docs": count, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before,
-            "peak_rss_mb": peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb(), "peak_anon_mb": memory.anon,
+            "peak_file_mb": memory.file}
 
 
 def child_raw(prepared: Path, index_dir: Path) -> dict:
@@ -100,6 +139,7 @@ def child_raw(prepared: Path, index_dir: Path) -> dict:
     heap = defaults["rebuild_heap"]
     threads = max(1, min(4, os.cpu_count() or 1))  # EmbeddedBackend's rebuild threads
     before = peak_rss_mb()
+    memory = MemorySampler().__enter__()
     t, c = time.perf_counter(), time.process_time()
     index = tantivy.Index(build_schema(), path=str(index_dir), reuse=False)
     index.register_tokenizer(STEM, make_analyzer(True))
@@ -113,8 +153,10 @@ def child_raw(prepared: Path, index_dir: Path) -> dict:
     writer.commit()
     writer.wait_merging_threads()
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    memory.__exit__()
     return {"docs": len(rows), "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before,
-            "peak_rss_mb": peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb(), "peak_anon_mb": memory.anon,
+            "peak_file_mb": memory.file}
 
 
 def prepare_raw(url: str, workdir: Path, out: Path) -> int:
@@ -244,7 +286,9 @@ def main(argv=None) -> int:
         print(f"round {r + 1}: raw {figures['raw']['rate']:7.0f} docs/s · docsys reindex "
               f"{figures['docsys']['rate']:7.0f} docs/s · ratio {figures['ratio']:.2f}× · "
               f"docsys peak RSS {figures['docsys']['peak_rss_mb']:.0f} MB (before "
-              f"{figures['docsys']['rss_before_mb']:.0f} MB), raw "
+              f"{figures['docsys']['rss_before_mb']:.0f} MB; anonymous "
+              f"{figures['docsys']['peak_anon_mb']:.0f}, file-backed "
+              f"{figures['docsys']['peak_file_mb']:.0f}), raw "
               f"{figures['raw']['peak_rss_mb']:.0f} MB (before "
               f"{figures['raw']['rss_before_mb']:.0f} MB) · CPU s raw "
               f"{figures['raw']['cpu_seconds']:.1f} / docsys {figures['docsys']['cpu_seconds']:.1f}"
@@ -258,7 +302,10 @@ def main(argv=None) -> int:
           f"{statistics.median(raw_rates):.0f}); docsys/raw median {statistics.median(ratios):.2f}× "
           f"(min {min(ratios):.2f}×, max {max(ratios):.2f}×); CPU time raw/docsys median "
           f"{statistics.median(f['raw']['cpu_seconds'] / f['docsys']['cpu_seconds'] for f in rounds):.2f}×; "
-          f"peak RSS {max(f['docsys']['peak_rss_mb'] for f in rounds):.0f} MB")
+          f"peak RSS {max(f['docsys']['peak_rss_mb'] for f in rounds):.0f} MB (anonymous "
+          f"{max(f['docsys']['peak_anon_mb'] for f in rounds):.0f} MB, file-backed "
+          f"{max(f['docsys']['peak_file_mb'] for f in rounds):.0f} MB; raw tantivy "
+          f"{max(f['raw']['peak_rss_mb'] for f in rounds):.0f} MB)")
     print(f"target docsys/raw ≥ {TARGET_RATIO}×: "
           f"{'OK' if statistics.median(ratios) >= TARGET_RATIO else 'NOT MET'}; "
           f"≥ {TARGET_RATE:.0f} docs/s (idle machine): "
