@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from contextvars import ContextVar
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import inspect
 
@@ -121,10 +121,15 @@ _ENTRY_COLUMNS = (
     .outerjoin(Issuance, Issuance.document_id == Document.id)
     .outerjoin(User, User.id == Issuance.signer_id))
 
-# Rows are passed to ``_entry`` by position (``_entry(*row)``: a mapping per row weighed on
+# Rows are passed to ``_entry`` by position (``_row_entry``: a mapping per row weighed on
 # every entry of a rebuild); the columns' labels are its parameters, in order.
-assert [c.name for c in _ENTRY_COLUMNS.selected_columns] == \
-    list(inspect.signature(_entry).parameters), "_ENTRY_COLUMNS and _entry disagree"
+if [c.name for c in _ENTRY_COLUMNS.selected_columns] != list(inspect.signature(_entry).parameters):
+    raise RuntimeError("_ENTRY_COLUMNS and _entry disagree")
+
+
+def _row_entry(row: Any) -> SearchDoc:
+    return _entry(*row)
+
 
 REBUILD_BATCH = 500   # documents read from the database at a time during a rebuild
 
@@ -137,7 +142,7 @@ def load_docs(session: Session, document_ids: Sequence[int]) -> list[SearchDoc]:
     rows = session.execute(_ENTRY_COLUMNS.where(Document.id.in_(list(document_ids)),
                                                Document.status.not_in(CLOSED))
                            .order_by(Document.id))
-    return [_entry(*row) for row in rows]
+    return [_row_entry(row) for row in rows]
 
 
 def iter_docs(session: Session, batch: int = REBUILD_BATCH) -> Iterator[SearchDoc]:
@@ -152,7 +157,7 @@ def iter_docs(session: Session, batch: int = REBUILD_BATCH) -> Iterator[SearchDo
             return
         last_id = rows[-1][0]
         for row in rows:
-            yield _entry(*row)
+            yield _row_entry(row)
         del rows
 
 

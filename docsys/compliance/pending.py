@@ -76,7 +76,7 @@ def _prefetch(session: Session, document_ids: list[int]
     ids = sorted(set(document_ids))
     documents = session.scalars(select(Document).where(Document.id.in_(ids))
                                 .options(lazyload("*"))).all()
-    contents = dict(session.execute(
+    contents: dict[int, dict] = dict(session.execute(
         select(DocumentVersion.document_id, DocumentVersion.content)
         .join(Document, and_(Document.id == DocumentVersion.document_id,
                              Document.latest_version == DocumentVersion.number))
