@@ -137,9 +137,10 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
                 start, cpu = time.perf_counter(), time.process_time()
                 summary = import_directory(factory, settings, root, user_id, files=files)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-                drained = time.perf_counter()
+                drained, drain_cpu = time.perf_counter(), time.process_time()
                 analysed = pending.process(factory)["analizadas"] if defer else 0
                 drained = time.perf_counter() - drained
+                drain_cpu = time.process_time() - drain_cpu
                 with transaction(factory) as session:
                     noted = session.scalar(text("SELECT count(*) FROM source_relations"))
                     proposed = session.scalar(text("SELECT count(*) FROM norm_relations"))
@@ -162,8 +163,12 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
             if defer:
                 total = seconds + drained
                 print(f"  cola de análisis: {analysed} normas en {drained:5.1f} s "
-                      f"({analysed / drained if drained else 0:6.1f} normas/s); importación "
-                      f"más análisis: {len(summary.files) / total:6.1f} archivos/s")
+                      f"({analysed / drained if drained else 0:6.1f} normas/s; CPU "
+                      f"{drain_cpu:5.1f} s: {analysed / drain_cpu if drain_cpu else 0:6.1f} "
+                      f"normas por segundo de CPU); importación más análisis: "
+                      f"{len(summary.files) / total:6.1f} archivos/s, "
+                      f"{len(summary.files) / (cpu + drain_cpu):6.1f} archivos por segundo "
+                      f"de CPU")
 
 
 def main() -> None:

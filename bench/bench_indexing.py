@@ -19,7 +19,8 @@ Targets (issue 17): docsys ≥ 0.8× raw, ≥ 1,000 documents/s on an idle machi
 bounded (peak RSS does not grow with the archive beyond the writer's heap).
 
 Run: .venv/bin/python bench/bench_indexing.py [--docs 3000] [--rounds 3]
-     (100,000 norms: --docs 100000 --rounds 2; --database-url postgresql+psycopg://...)
+     (100,000 norms: --docs 100000 --rounds 2; --database-url postgresql+psycopg://...;
+     --dir D --reuse indexes the archive an earlier run with --dir D stored)
 """
 from __future__ import annotations
 
@@ -63,6 +64,43 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class MemorySampler:
+    """The peak of the process's anonymous memory (heaps: Python's, tantivy's writer) and
+    of its file-backed resident pages (the index's segments, mapped while merging: the
+    kernel can drop them), sampled every 20 ms from /proc/self/status."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.anon = self.file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _read(self) -> None:
+        try:
+            with open("/proc/self/status") as fh:
+                for line in fh:
+                    if line.startswith("RssAnon:"):
+                        self.anon = max(self.anon, int(line.split()[1]) / 1024)
+                    elif line.startswith("RssFile:"):
+                        self.file = max(self.file, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self._read()
+
+    def __enter__(self) -> "MemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+
+
 def make_app(url: str, workdir: Path, index_dir: Path):
     from docsys import create_app
 
@@ -80,12 +118,14 @@ def child_docsys(url: str, workdir: Path, index_dir: Path) -> dict:
     service = app.extensions["docsys.search"]
     service.backend  # open the (empty) index before timing, as the CLI has it open too
     before = peak_rss_mb()
-    t, c = time.perf_counter(), time.process_time()
-    count = service.reindex(progress=False)
-    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    with MemorySampler() as memory:
+        t, c = time.perf_counter(), time.process_time()
+        count = service.reindex(progress=False)
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
     service.close()
     return {"docs": count, "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before,
-            "peak_rss_mb": peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb(), "peak_anon_mb": memory.anon,
+            "peak_file_mb": memory.file}
 
 
 def child_raw(prepared: Path, index_dir: Path) -> dict:
@@ -99,6 +139,7 @@ def child_raw(prepared: Path, index_dir: Path) -> dict:
     heap = defaults["rebuild_heap"]
     threads = max(1, min(4, os.cpu_count() or 1))  # EmbeddedBackend's rebuild threads
     before = peak_rss_mb()
+    memory = MemorySampler().__enter__()
     t, c = time.perf_counter(), time.process_time()
     index = tantivy.Index(build_schema(), path=str(index_dir), reuse=False)
     index.register_tokenizer(STEM, make_analyzer(True))
@@ -112,8 +153,10 @@ def child_raw(prepared: Path, index_dir: Path) -> dict:
     writer.commit()
     writer.wait_merging_threads()
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    memory.__exit__()
     return {"docs": len(rows), "seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": before,
-            "peak_rss_mb": peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb(), "peak_anon_mb": memory.anon,
+            "peak_file_mb": memory.file}
 
 
 def prepare_raw(url: str, workdir: Path, out: Path) -> int:
@@ -156,6 +199,13 @@ def prepare_raw(url: str, workdir: Path, out: Path) -> int:
     return len(rows)
 
 
+def stored_documents(engine) -> int:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
+
+
 def run_child(kind: str, args: argparse.Namespace, url: str, workdir: Path,
               index_dir: Path) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
@@ -176,6 +226,9 @@ def main(argv=None) -> int:
     ap.add_argument("--dir", type=Path, default=None, help="work directory (default: temp)")
     ap.add_argument("--database-url", default=None, help="default: SQLite in the work directory")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --dir: index the archive an earlier run stored there (same "
+                         "--docs) instead of storing it again")
     ap.add_argument("--child", choices=("docsys", "raw"), help=argparse.SUPPRESS)
     ap.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -202,11 +255,22 @@ def main(argv=None) -> int:
           f"{load_start[2]:.2f}")
     engine = make_engine(url)
     migrate.upgrade(engine)
-    _, stats = store_archive(make_session_factory(engine), args.docs, args.seed)
+    stored = stored_documents(engine) if args.reuse else 0
+    if stored and stored != args.docs:
+        ap.error(f"--reuse: the database holds {stored:,} documents, not {args.docs:,}")
+    if stored:
+        print(f"archive reused: {stored:,} documents already in {url}")
+    else:
+        _, stats = store_archive(make_session_factory(engine), args.docs, args.seed)
+        print(f"archive stored: {stats['documents']:,} documents in {stats['store_s']:.0f} s")
     engine.dispose()
-    n = prepare_raw(url, workdir, workdir / "raw-docs.pickle")
-    print(f"archive stored: {stats['documents']:,} documents in {stats['store_s']:.0f} s; "
-          f"{n:,} index entries")
+    pickled = workdir / "raw-docs.pickle"
+    if stored and pickled.exists():
+        with open(pickled, "rb") as fh:
+            n = len(pickle.load(fh))
+    else:
+        n = prepare_raw(url, workdir, pickled)
+    print(f"{n:,} index entries")
 
     rounds = []
     for r in range(args.rounds):
@@ -218,11 +282,17 @@ def main(argv=None) -> int:
         figures["ratio"] = figures["docsys"]["rate"] / figures["raw"]["rate"]
         figures["load"] = os.getloadavg()[0]
         rounds.append(figures)
+        cpu_ms = {k: 1000 * figures[k]["cpu_seconds"] / figures[k]["docs"] for k in order}
         print(f"round {r + 1}: raw {figures['raw']['rate']:7.0f} docs/s · docsys reindex "
               f"{figures['docsys']['rate']:7.0f} docs/s · ratio {figures['ratio']:.2f}× · "
               f"docsys peak RSS {figures['docsys']['peak_rss_mb']:.0f} MB (before "
-              f"{figures['docsys']['rss_before_mb']:.0f} MB) · CPU s raw "
+              f"{figures['docsys']['rss_before_mb']:.0f} MB; anonymous "
+              f"{figures['docsys']['peak_anon_mb']:.0f}, file-backed "
+              f"{figures['docsys']['peak_file_mb']:.0f}), raw "
+              f"{figures['raw']['peak_rss_mb']:.0f} MB (before "
+              f"{figures['raw']['rss_before_mb']:.0f} MB) · CPU s raw "
               f"{figures['raw']['cpu_seconds']:.1f} / docsys {figures['docsys']['cpu_seconds']:.1f}"
+              f" ({cpu_ms['raw']:.2f} / {cpu_ms['docsys']:.2f} ms a document)"
               f" · load {figures['load']:.2f}")
     ratios = [f["ratio"] for f in rounds]
     rates = [f["docsys"]["rate"] for f in rounds]
@@ -232,7 +302,10 @@ def main(argv=None) -> int:
           f"{statistics.median(raw_rates):.0f}); docsys/raw median {statistics.median(ratios):.2f}× "
           f"(min {min(ratios):.2f}×, max {max(ratios):.2f}×); CPU time raw/docsys median "
           f"{statistics.median(f['raw']['cpu_seconds'] / f['docsys']['cpu_seconds'] for f in rounds):.2f}×; "
-          f"peak RSS {max(f['docsys']['peak_rss_mb'] for f in rounds):.0f} MB")
+          f"peak RSS {max(f['docsys']['peak_rss_mb'] for f in rounds):.0f} MB (anonymous "
+          f"{max(f['docsys']['peak_anon_mb'] for f in rounds):.0f} MB, file-backed "
+          f"{max(f['docsys']['peak_file_mb'] for f in rounds):.0f} MB; raw tantivy "
+          f"{max(f['raw']['peak_rss_mb'] for f in rounds):.0f} MB)")
     print(f"target docsys/raw ≥ {TARGET_RATIO}×: "
           f"{'OK' if statistics.median(ratios) >= TARGET_RATIO else 'NOT MET'}; "
           f"≥ {TARGET_RATE:.0f} docs/s (idle machine): "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -96,13 +96,23 @@ class Registry:
             out.setdefault(t.code.lower(), t.code)
         return out
 
-    @lru_cache(maxsize=1)
-    def _by_code(self) -> dict[str, DocType]:
+    # Built on first use and kept on the instance (``cached_property`` writes the
+    # instance's __dict__, which a frozen dataclass allows). Not ``lru_cache`` on the
+    # method: that hashed the whole registry, every field of every type, on each lookup,
+    # and ``get`` runs for every number key (a reindex of 100,000 norms asked 100,000 times).
+    @cached_property
+    def _code_map(self) -> dict[str, DocType]:
         return {t.code: t for t in self.types}
 
-    @lru_cache(maxsize=1)
-    def _by_rank(self) -> dict[str, DocType]:
+    @cached_property
+    def _rank_map(self) -> dict[str, DocType]:
         return {rank: t for t in self.types for rank in t.ranks}
+
+    def _by_code(self) -> dict[str, DocType]:
+        return self._code_map
+
+    def _by_rank(self) -> dict[str, DocType]:
+        return self._rank_map
 
 
 def name_pattern(phrase: str, plural: bool = True) -> str:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
 from docsys.compliance import archive
@@ -170,6 +170,11 @@ def _stored_text(session: Session, document: Document) -> str:
     return document_text(document, version.content if version else {})
 
 
+# The analysis reads columns only: loading a Document (or a relation's two Documents) with
+# their joined office, users and template cost more than the rest of a norm's analysis.
+_PLAIN = (lazyload("*"),)
+
+
 def _propose(session: Session, source: Document, mention: RelationMention) -> NormRelation | None:
     target = mention.target
     articles_key = ",".join(mention.articles)[:200]
@@ -186,7 +191,7 @@ def _propose(session: Session, source: Document, mention: RelationMention) -> No
     if corrected is not None:
         return None   # the correction this norm was issued for already says it
     match = archive.find_norms(session, [target]).get(target.canonical_id)
-    target_document = (session.get(Document, match.document_id)
+    target_document = (session.get(Document, match.document_id, options=_PLAIN)
                        if match and match.document_id != source.id else None)
     relation = NormRelation(
         source=source, target=target_document,
@@ -208,7 +213,7 @@ def _link_waiting(session: Session, document: Document, own: str | None) -> int:
     for relation in session.scalars(select(NormRelation).where(
             NormRelation.target_document_id.is_(None),
             NormRelation.target_archive_key == document.number_key,
-            NormRelation.source_document_id != document.id)):
+            NormRelation.source_document_id != document.id).options(*_PLAIN)):
         if archive.pick(relation.target_canonical_id, relation.target_archive_key, [me]):
             relation.target = document
             count += 1

@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from docsys.archive.norms import ORIGIN, norm_text
 from docsys.compliance.norms import analyze_norm   # deletes the norm's queued rows
@@ -58,8 +58,9 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             if not rows:
                 return totals
             after = rows[-1].id
+            loaded = _prefetch(session, [row.document_id for row in rows])
             for row in rows:
-                if _analyse(session, row):
+                if _analyse(session, row, loaded):
                     totals["analizadas"] += 1
                 else:
                     totals["fallidas"] += 1
@@ -67,23 +68,46 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             progress(len(rows))
 
 
+def _prefetch(session: Session, document_ids: list[int]
+              ) -> dict[int, tuple[Document, str | None]]:
+    """Load a group's documents in one query (their columns only: the analysis reads no
+    office, user or template) and their archived texts in another: (document, text) by id
+    (held here: the session's identity map alone would let them go)."""
+    ids = sorted(set(document_ids))
+    documents = session.scalars(select(Document).where(Document.id.in_(ids))
+                                .options(lazyload("*"))).all()
+    contents: dict[int, dict] = dict(session.execute(
+        select(DocumentVersion.document_id, DocumentVersion.content)
+        .join(Document, and_(Document.id == DocumentVersion.document_id,
+                             Document.latest_version == DocumentVersion.number))
+        .where(Document.id.in_(ids), Document.origin == ORIGIN)).all())
+    return {d.id: (d, _text_from(d, contents.get(d.id))) for d in documents}
+
+
 def _archived_text(session: Session, document: Document) -> str | None:
     """An imported norm's text as it was imported (its "texto" sections), the text the
     import would have analysed; None (the text as it prints) for any other document."""
     if document.origin != ORIGIN or not document.latest_version:
         return None
-    content = session.scalar(select(DocumentVersion.content).where(
+    return _text_from(document, session.scalar(select(DocumentVersion.content).where(
         DocumentVersion.document_id == document.id,
-        DocumentVersion.number == document.latest_version))
+        DocumentVersion.number == document.latest_version)))
+
+
+def _text_from(document: Document, content: dict | None) -> str | None:
+    """``_archived_text`` from the latest version's content, already read."""
+    if document.origin != ORIGIN or not document.latest_version:
+        return None
     return norm_text(content) if content else None
 
 
-def _analyse(session: Session, row: PendingAnalysis) -> bool:
-    document = session.get(Document, row.document_id)
+def _analyse(session: Session, row: PendingAnalysis,
+             loaded: dict[int, tuple[Document, str | None]]) -> bool:
+    document, text = loaded.get(row.document_id, (None, None))
     try:
         with session.begin_nested():
             if document is not None and document.official_number:
-                analyze_norm(session, document, _archived_text(session, document))
+                analyze_norm(session, document, text)
             else:  # no number (yet): analysed when the archivist confirms it
                 session.execute(delete(PendingAnalysis).where(
                     PendingAnalysis.document_id == row.document_id))

@@ -153,15 +153,18 @@ def normalize_content(content, required_fields=()) -> dict:
 
 def plain_text(content: dict) -> str:
     """All the words of a draft, in reading order (for search, diffs and tests)."""
+    # Runs for every document of an index rebuild: plain loops, no generator per part.
     parts = [content.get("fields", {}).get("sumilla", "")]
-    for section in content.get("sections", []):
-        parts.append(section.get("title", ""))
-        for item in section.get("items", []):
-            if item.get("heading"):
-                parts.append(item["heading"])
-            parts.append(item.get("text", ""))
-    parts.append(content.get("closing", ""))
-    return "\n".join(p for p in parts if p)
+    append = parts.append
+    for section in content.get("sections", ()):
+        append(section.get("title", ""))
+        for item in section.get("items", ()):
+            heading = item.get("heading")
+            if heading:
+                append(heading)
+            append(item.get("text", ""))
+    append(content.get("closing", ""))
+    return "\n".join(filter(None, parts))
 
 
 def clone(content: dict) -> dict:

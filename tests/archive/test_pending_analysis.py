@@ -226,3 +226,37 @@ def test_kill_9_mid_import_and_mid_analysis_loses_nothing(database_url, session_
             assert blobs.blob_path(tmp_path / "blobs", norm.original_sha256).is_file()
     finally:
         factory.kw["bind"].dispose()
+
+
+@needs_corpus
+def test_the_queue_reads_a_groups_norms_at_once_and_only_their_columns(importer, tmp_path):
+    """Each group's norms are read in one query, with their texts in another, and no
+    norm is loaded with its office, users and template joined (which cost more than the
+    rest of its analysis): the analysis reads the norms' own columns."""
+    from sqlalchemy import event
+
+    folder = tmp_path / "marco"
+    folder.mkdir()
+    for name in SLICE:
+        shutil.copy(CORPUS / name, folder / name)
+    import_directory(importer.factory, importer.settings, folder, importer.actor_id)
+    engine = importer.factory.kw["bind"]
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).lower())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        done = pending.process(importer.factory, batch_size=len(SLICE))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert done == {"analizadas": len(SLICE), "fallidas": 0}
+    joined = [s for s in statements if " join offices" in s or " join users" in s
+              or " join template_versions" in s]
+    assert joined == []
+    by_key = [s for s in statements if s.startswith("select documents.id")
+              and "where documents.id = " in s]
+    # Only norms a relation points at are read one by one (their columns); the queued
+    # ones came with their group.
+    assert len(by_key) < len(SLICE)

@@ -59,3 +59,18 @@ def test_document_does_not_cite_itself():
                                             "N° 27972").normalized()
     assert doc.number_key == "OM-12-2019"
     assert doc.cited_keys() == ["LEY-27972"]
+
+
+def test_registry_lookups_do_not_hash_the_registry(monkeypatch):
+    """A type is found by code or rank without hashing the registry (every field of every
+    type): ``get`` runs for every number key, 100,000 times in a reindex of the archive."""
+    from search.registry import Registry, registry
+
+    reg = registry()
+    hashed = []
+    original = Registry.__hash__
+    monkeypatch.setattr(Registry, "__hash__", lambda self: hashed.append(1) or original(self))
+    assert reg.get("ds").name == "Decreto Supremo" and reg["LEY"].code == "LEY"
+    assert reg.by_rank("decreto_supremo").code == "DS"
+    assert reg.get("no-such-type") is None
+    assert hashed == []
