@@ -80,22 +80,21 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     text = (strip_notes(full_text) if noted is not None else full_text)[:MAX_CHECK_CHARS]
     own = norm_canonical_id(document)
     citations = [c for c in extract_citations(text) if c.canonical_id != own]
-    session.execute(delete(NormCitation).where(NormCitation.document_id == document.id))
+    # (no object of these rows is looked for in the session: it holds none that matter)
+    session.execute(delete(NormCitation).where(NormCitation.document_id == document.id)
+                    .execution_options(synchronize_session=False))
     if citations:  # one bulk INSERT: a national law cites hundreds of norms
         session.execute(insert(NormCitation), [dict(
             document_id=document.id, canonical_id=c.canonical_id, archive_key=c.archive_key,
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
             text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
-    proposed = []
     # on a gazette page holding several norms, only the clauses under its own heading
-    for mention in find_relations(text, citations, own=own):
-        relation = _propose(session, document, mention)
-        if relation is not None:
-            proposed.append(relation)
+    proposed = _propose_all(session, document, find_relations(text, citations, own=own))
     linked = _link_waiting(session, document, own)
     _link_source_notes(session, document)
     # Analysed now: no longer pending (docsys.compliance.pending), whoever asked.
-    session.execute(delete(PendingAnalysis).where(PendingAnalysis.document_id == document.id))
+    session.execute(delete(PendingAnalysis).where(PendingAnalysis.document_id == document.id)
+                    .execution_options(synchronize_session=False))
     session.flush()
     if proposed:
         events.record(session, "relation_propose", actor, document.id,
@@ -141,14 +140,18 @@ def _record_source_relations(session: Session, document: Document, text: str) ->
                                       SourceRelation.part)
                                .where(SourceRelation.document_id == document.id)).all())
     status = document.legal_status or "vigente"
+    new = []
     for note in notes:
-        by = note.by
-        part = note.part[:300]
-        row = (note.kind, by.canonical_id, part)
-        if by.canonical_id == own or row in seen:
+        row = (note.kind, note.by.canonical_id, note.part[:300])
+        if note.by.canonical_id == own or row in seen:
             continue
         seen.add(row)
-        match = archive.find_norms(session, [by]).get(by.canonical_id)
+        new.append(note)
+    matches = archive.find_norms(session, [note.by for note in new]) if new else {}
+    for note in new:
+        by = note.by
+        part = note.part[:300]
+        match = matches.get(by.canonical_id)
         session.add(SourceRelation(
             document_id=document.id, kind=note.kind, by_canonical_id=by.canonical_id,
             by_archive_key=by.archive_key, by_label=by.canonical_label[:300],
@@ -175,33 +178,45 @@ def _stored_text(session: Session, document: Document) -> str:
 _PLAIN = (lazyload("*"),)
 
 
-def _propose(session: Session, source: Document, mention: RelationMention) -> NormRelation | None:
-    target = mention.target
-    articles_key = ",".join(mention.articles)[:200]
-    exists = session.scalar(select(NormRelation.id).where(
-        NormRelation.source_document_id == source.id, NormRelation.kind == mention.kind,
-        NormRelation.target_canonical_id == target.canonical_id,
-        NormRelation.articles_key == articles_key))
-    if exists is not None:
-        return None
-    corrected = session.scalar(select(NormRelation.id).where(
-        NormRelation.source_document_id == source.id, NormRelation.status == "confirmada",
-        NormRelation.kind.in_(CORRECTION_RELATIONS),
-        NormRelation.target_canonical_id == target.canonical_id).limit(1))
-    if corrected is not None:
-        return None   # the correction this norm was issued for already says it
-    match = archive.find_norms(session, [target]).get(target.canonical_id)
-    target_document = (session.get(Document, match.document_id, options=_PLAIN)
-                       if match and match.document_id != source.id else None)
-    relation = NormRelation(
-        source=source, target=target_document,
-        target_canonical_id=target.canonical_id, target_archive_key=target.archive_key,
-        target_label=target.canonical_label[:300], kind=mention.kind,
-        articles=list(mention.articles), articles_key=articles_key,
-        evidence=mention.evidence, effective_date=source.issue_date, status="propuesta",
-        decision_note="")
-    session.add(relation)
-    return relation
+def _propose_all(session: Session, source: Document,
+                 mentions: list[RelationMention]) -> list[NormRelation]:
+    """Propose the relations ``mentions`` state, each (kind, target, articles) once and
+    never again if already proposed (whatever the archivist decided on it), nor one that
+    the confirmed correction this norm was issued for already records. The source's
+    relations are read in one query and the targets in another, for all its mentions."""
+    if not mentions:
+        return []
+    made: set[tuple[str, str, str]] = set()
+    corrected: set[str] = set()
+    for kind, target_id, articles_key, status in session.execute(
+            select(NormRelation.kind, NormRelation.target_canonical_id,
+                   NormRelation.articles_key, NormRelation.status)
+            .where(NormRelation.source_document_id == source.id)):
+        made.add((kind, target_id, articles_key))
+        if status == "confirmada" and kind in CORRECTION_RELATIONS:
+            corrected.add(target_id)
+    matches = archive.find_norms(session, [m.target for m in mentions])
+    proposed = []
+    for mention in mentions:
+        target = mention.target
+        articles_key = ",".join(mention.articles)[:200]
+        clause = (mention.kind, target.canonical_id, articles_key)
+        if clause in made or target.canonical_id in corrected:
+            continue   # proposed before, or the correction this norm was issued for says it
+        made.add(clause)
+        match = matches.get(target.canonical_id)
+        relation = NormRelation(
+            source=source,
+            target_document_id=(match.document_id if match and match.document_id != source.id
+                                else None),
+            target_canonical_id=target.canonical_id, target_archive_key=target.archive_key,
+            target_label=target.canonical_label[:300], kind=mention.kind,
+            articles=list(mention.articles), articles_key=articles_key,
+            evidence=mention.evidence, effective_date=source.issue_date, status="propuesta",
+            decision_note="")
+        session.add(relation)
+        proposed.append(relation)
+    return proposed
 
 
 def _link_waiting(session: Session, document: Document, own: str | None) -> int:
