@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Table, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
@@ -80,14 +80,16 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     text = (strip_notes(full_text) if noted is not None else full_text)[:MAX_CHECK_CHARS]
     own = norm_canonical_id(document)
     citations = [c for c in extract_citations(text) if c.canonical_id != own]
+    now = utcnow()
     # (no object of these rows is looked for in the session: it holds none that matter)
     session.execute(delete(NormCitation).where(NormCitation.document_id == document.id)
                     .execution_options(synchronize_session=False))
-    if citations:  # one bulk INSERT: a national law cites hundreds of norms
-        session.execute(insert(NormCitation), [dict(
+    if citations:  # one bulk INSERT (of the table: no ORM object): a law cites hundreds
+        session.connection().execute(insert(cast(Table, NormCitation.__table__)), [dict(
             document_id=document.id, canonical_id=c.canonical_id, archive_key=c.archive_key,
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
-            text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
+            text=" ".join(c.text.split())[:500], start=c.start, created_at=now)
+            for c in citations])
     # on a gazette page holding several norms, only the clauses under its own heading
     proposed = _propose_all(session, document, find_relations(text, citations, own=own))
     linked = _link_waiting(session, document, own)
@@ -120,12 +122,15 @@ def _link_source_notes(session: Session, document: Document) -> None:
     """Source relations noted before this norm was in the archive now point at it."""
     if not document.number_key:
         return
-    for waiting in session.scalars(select(SourceRelation).where(
-            SourceRelation.by_document_id.is_(None),
-            SourceRelation.by_archive_key == document.number_key)):
-        if archive.pick(waiting.by_canonical_id, waiting.by_archive_key,
-                        [as_archive_norm(document)]):
-            waiting.by_document_id = document.id
+    # Their columns first (usually none waits): only those that name it are loaded.
+    me = [as_archive_norm(document)]
+    for relation_id, canonical_id, key in session.execute(
+            select(SourceRelation.id, SourceRelation.by_canonical_id,
+                   SourceRelation.by_archive_key).where(
+                SourceRelation.by_document_id.is_(None),
+                SourceRelation.by_archive_key == document.number_key)).all():
+        if archive.pick(canonical_id, key, me):
+            session.get_one(SourceRelation, relation_id).by_document_id = document.id
 
 
 def _record_source_relations(session: Session, document: Document, text: str) -> int | None:
@@ -224,15 +229,17 @@ def _link_waiting(session: Session, document: Document, own: str | None) -> int:
     if not document.number_key:
         return 0
     me = as_archive_norm(document)
-    count = 0
-    for relation in session.scalars(select(NormRelation).where(
-            NormRelation.target_document_id.is_(None),
-            NormRelation.target_archive_key == document.number_key,
-            NormRelation.source_document_id != document.id).options(*_PLAIN)):
-        if archive.pick(relation.target_canonical_id, relation.target_archive_key, [me]):
-            relation.target = document
-            count += 1
-    return count
+    # Their columns first (usually none waits): only those that name it are loaded.
+    waiting = [relation_id for relation_id, canonical_id, key in session.execute(
+        select(NormRelation.id, NormRelation.target_canonical_id, NormRelation.target_archive_key)
+        .where(NormRelation.target_document_id.is_(None),
+               NormRelation.target_archive_key == document.number_key,
+               NormRelation.source_document_id != document.id))
+        if archive.pick(canonical_id, key, [me])]
+    for relation_id in waiting:
+        relation = session.get_one(NormRelation, relation_id, options=_PLAIN)
+        relation.target = document
+    return len(waiting)
 
 
 def analyze_archive(session: Session, document_ids: Iterable[int] | None = None,
