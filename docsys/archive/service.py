@@ -277,10 +277,14 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
     if problem:
         return record_failure(session_factory, batch_id, shown, problem, None, record_id)
     digest = hashlib.sha256(data).hexdigest()
-    existing = _existing_norm(session_factory, digest)
-    if existing is not None:
-        return _record_duplicate(session_factory, batch_id, shown, digest, len(data), existing,
-                                 record_id)
+    # A file that may be structured, read in a group: checked with its group (one query
+    # for all, see StructuredGroup.store), unless it turns out not to be.
+    grouped = group is not None and record_id is None and _maybe_structured(data)
+    if not grouped:
+        existing = _existing_norm(session_factory, digest)
+        if existing is not None:
+            return _record_duplicate(session_factory, batch_id, shown, digest, len(data),
+                                     existing, record_id)
     try:
         if settings.timeout_seconds:        # in a bounded child process
             extraction = extract_bounded(
@@ -290,24 +294,35 @@ def import_bytes(session_factory: sessionmaker, settings: ImportSettings, batch_
         else:
             extraction = extract_file(data, shown, max_bytes=settings.max_file_bytes,
                                       ocr_lang=settings.ocr_lang, max_pages=settings.max_pages)
-    except ExtractionError as exc:
-        return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
-                               size=len(data))
-    except Exception as exc:  # a bug or a library crash on one file must not stop the batch
+    except Exception as exc:
+        existing = _existing_norm(session_factory, digest) if grouped else None
+        if existing is not None:
+            return _record_duplicate(session_factory, batch_id, shown, digest, len(data),
+                                     existing, record_id)
+        if isinstance(exc, ExtractionError):
+            return record_failure(session_factory, batch_id, shown, exc, digest, record_id,
+                                   size=len(data))
+        # a bug or a library crash on one file must not stop the batch
         log.exception("Unexpected error reading %r", shown)
         error = ExtractionError(f"Error inesperado al leer «{shown}» ({type(exc).__name__}). "
                                 "El archivo se omitió; avise al equipo técnico.", "unexpected")
         return record_failure(session_factory, batch_id, shown, error, digest, record_id,
                                size=len(data))
     structured = read_structured(extraction.text, shown) if extraction.method == "txt" else None
+    if group is not None and structured is not None and record_id is None:
+        group.add(_Prepared(data, shown, digest, replace(extraction, text=structured.body),
+                            structured.metadata))
+        return None
+    if grouped:  # not structured after all: checked now, as any other file
+        existing = _existing_norm(session_factory, digest)
+        if existing is not None:
+            return _record_duplicate(session_factory, batch_id, shown, digest, len(data),
+                                     existing, record_id)
     if structured is not None:  # Markdown with front matter: the source's metadata
         guess = structured.metadata
         extraction = replace(extraction, text=structured.body)
     else:
         guess = guess_metadata(extraction.text, shown, muni_code=settings.muni_code)
-    if group is not None and structured is not None and record_id is None:
-        group.add(_Prepared(data, shown, digest, extraction, guess))
-        return None
     try:
         with write_transaction(session_factory, resumable=True) as session:
             norm, warnings = _create_norm(session, settings, batch_id, actor_id, data, shown,
@@ -362,8 +377,12 @@ class StructuredGroup:
             return []
         outcomes, written = [], []
         with write_transaction(self.session_factory, resumable=True) as session:
+            stored = _norms_with_digests(session, [item.digest for item in waiting])
             for item in waiting:
-                outcome = self._store_one(session, item)
+                existing = stored.get(item.digest)
+                outcome = (self._store_one(session, item) if existing is None else
+                           _duplicate_in(session, self.batch_id, item.shown, item.digest,
+                                         len(item.data), existing))
                 if outcome.status == "imported":
                     written.append(item.digest)
                 outcomes.append(outcome)
@@ -461,12 +480,11 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
         issue_date=issue_date, legal_status=INITIAL_LEGAL_STATUS, published_at=utcnow(),
         origin=ORIGIN)
     session.add(document)
-    session.flush()
     content = norm_content(doc_type, extraction.text, sumilla=title,
                            date=issue_date or "", place=guess.place or "",
                            number=official or "")
     session.add(DocumentVersion(
-        document_id=document.id, number=1, content=content, content_hash=content_hash(content),
+        document=document, number=1, content=content, content_hash=content_hash(content),
         author_id=actor.id, note=f"Importada del archivo: {shown}"[:500]))
     norm = ArchivedNorm(
         document=document, batch_id=batch_id, original_sha256=blob.sha256,
@@ -477,9 +495,9 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
         metadata_confidence=min(guess.confidence.get(n, 0.0) for n in FIELDS),
         needs_review=needs_review, imported_by_id=actor.id)
     session.add(norm)
-    session.flush()
+    # The document, its version, the archived norm and the file's record: one flush.
     _write_record(session, batch_id, shown, "imported", record_id, sha256=blob.sha256,
-                  size=len(data), norm_id=norm.id)
+                  size=len(data), norm=norm)
     # Subscribers: audit, search index, and the compliance analysis of its text (which
     # may fail without undoing the import: its warning comes back in the event's payload;
     # ``analyze="later"`` queues it, see docsys.compliance.pending).
@@ -548,6 +566,28 @@ def _existing_norm(session_factory: sessionmaker, digest: str) -> tuple[int, int
     """(norm id, document id, title) of the norm whose original has these bytes."""
     with read_only_transactions(), session_factory() as session:  # no SQLite write lock
         return _norm_with_digest(session, digest)
+
+
+def _norms_with_digests(session: Session, digests: list[str]
+                        ) -> dict[str, tuple[int, int, str]]:
+    """``_norm_with_digest`` for many digests at once: {digest: (norm id, document id,
+    title)} of those already imported."""
+    digests = sorted(set(digests))
+    found: dict[str, tuple[int, int, str]] = {}
+    for i in range(0, len(digests), 500):
+        for sha, norm_id, document_id, title in session.execute(
+                select(ArchivedNorm.original_sha256, ArchivedNorm.id, Document.id,
+                       Document.title)
+                .join(Document, Document.id == ArchivedNorm.document_id)
+                .where(ArchivedNorm.original_sha256.in_(digests[i:i + 500]))):
+            found[sha] = (norm_id, document_id, title)
+    return found
+
+
+def _maybe_structured(data: bytes) -> bool:
+    """Whether a file's bytes may open with a front matter (``read_structured``): only
+    such files are read in groups, so only their duplicate check waits for the group."""
+    return data.removeprefix(b"\xef\xbb\xbf")[:3] == b"---"
 
 
 def _norm_with_digest(session: Session, digest: str) -> tuple[int, int, str] | None:

@@ -137,6 +137,7 @@ def _foreign_tag(segments: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)  # pure; asked for every citation, several times
 def canonical_id_for(kind: str, number: int | str, year: int | None = None,
                      issuer: str | None = None) -> str:
     """The canonical id of a norm (rules in the module docstring):
@@ -182,6 +183,7 @@ def archive_key_for(kind: str, number: int | str, year: int | None = None) -> st
     return number_key(kind, f"{num}-{year}" if year else num) or None
 
 
+@lru_cache(maxsize=16384)  # pure; asked for every citation, several times
 def canonical_label_for(kind: str, number: int | str, year: int | None = None,
                         issuer: str | None = None) -> str:
     """A Spanish label: "Ley N° 27972", "Ordenanza Municipal N° 012-2019-MDM"."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Table, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
@@ -80,22 +80,23 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     text = (strip_notes(full_text) if noted is not None else full_text)[:MAX_CHECK_CHARS]
     own = norm_canonical_id(document)
     citations = [c for c in extract_citations(text) if c.canonical_id != own]
-    session.execute(delete(NormCitation).where(NormCitation.document_id == document.id))
-    if citations:  # one bulk INSERT: a national law cites hundreds of norms
-        session.execute(insert(NormCitation), [dict(
+    now = utcnow()
+    # (no object of these rows is looked for in the session: it holds none that matter)
+    session.execute(delete(NormCitation).where(NormCitation.document_id == document.id)
+                    .execution_options(synchronize_session=False))
+    if citations:  # one bulk INSERT (of the table: no ORM object): a law cites hundreds
+        session.connection().execute(insert(cast(Table, NormCitation.__table__)), [dict(
             document_id=document.id, canonical_id=c.canonical_id, archive_key=c.archive_key,
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
-            text=" ".join(c.text.split())[:500], start=c.start) for c in citations])
-    proposed = []
+            text=" ".join(c.text.split())[:500], start=c.start, created_at=now)
+            for c in citations])
     # on a gazette page holding several norms, only the clauses under its own heading
-    for mention in find_relations(text, citations, own=own):
-        relation = _propose(session, document, mention)
-        if relation is not None:
-            proposed.append(relation)
+    proposed = _propose_all(session, document, find_relations(text, citations, own=own))
     linked = _link_waiting(session, document, own)
     _link_source_notes(session, document)
     # Analysed now: no longer pending (docsys.compliance.pending), whoever asked.
-    session.execute(delete(PendingAnalysis).where(PendingAnalysis.document_id == document.id))
+    session.execute(delete(PendingAnalysis).where(PendingAnalysis.document_id == document.id)
+                    .execution_options(synchronize_session=False))
     session.flush()
     if proposed:
         events.record(session, "relation_propose", actor, document.id,
@@ -121,12 +122,15 @@ def _link_source_notes(session: Session, document: Document) -> None:
     """Source relations noted before this norm was in the archive now point at it."""
     if not document.number_key:
         return
-    for waiting in session.scalars(select(SourceRelation).where(
-            SourceRelation.by_document_id.is_(None),
-            SourceRelation.by_archive_key == document.number_key)):
-        if archive.pick(waiting.by_canonical_id, waiting.by_archive_key,
-                        [as_archive_norm(document)]):
-            waiting.by_document_id = document.id
+    # Their columns first (usually none waits): only those that name it are loaded.
+    me = [as_archive_norm(document)]
+    for relation_id, canonical_id, key in session.execute(
+            select(SourceRelation.id, SourceRelation.by_canonical_id,
+                   SourceRelation.by_archive_key).where(
+                SourceRelation.by_document_id.is_(None),
+                SourceRelation.by_archive_key == document.number_key)).all():
+        if archive.pick(canonical_id, key, me):
+            session.get_one(SourceRelation, relation_id).by_document_id = document.id
 
 
 def _record_source_relations(session: Session, document: Document, text: str) -> int | None:
@@ -141,14 +145,18 @@ def _record_source_relations(session: Session, document: Document, text: str) ->
                                       SourceRelation.part)
                                .where(SourceRelation.document_id == document.id)).all())
     status = document.legal_status or "vigente"
+    new = []
     for note in notes:
-        by = note.by
-        part = note.part[:300]
-        row = (note.kind, by.canonical_id, part)
-        if by.canonical_id == own or row in seen:
+        row = (note.kind, note.by.canonical_id, note.part[:300])
+        if note.by.canonical_id == own or row in seen:
             continue
         seen.add(row)
-        match = archive.find_norms(session, [by]).get(by.canonical_id)
+        new.append(note)
+    matches = archive.find_norms(session, [note.by for note in new]) if new else {}
+    for note in new:
+        by = note.by
+        part = note.part[:300]
+        match = matches.get(by.canonical_id)
         session.add(SourceRelation(
             document_id=document.id, kind=note.kind, by_canonical_id=by.canonical_id,
             by_archive_key=by.archive_key, by_label=by.canonical_label[:300],
@@ -175,33 +183,45 @@ def _stored_text(session: Session, document: Document) -> str:
 _PLAIN = (lazyload("*"),)
 
 
-def _propose(session: Session, source: Document, mention: RelationMention) -> NormRelation | None:
-    target = mention.target
-    articles_key = ",".join(mention.articles)[:200]
-    exists = session.scalar(select(NormRelation.id).where(
-        NormRelation.source_document_id == source.id, NormRelation.kind == mention.kind,
-        NormRelation.target_canonical_id == target.canonical_id,
-        NormRelation.articles_key == articles_key))
-    if exists is not None:
-        return None
-    corrected = session.scalar(select(NormRelation.id).where(
-        NormRelation.source_document_id == source.id, NormRelation.status == "confirmada",
-        NormRelation.kind.in_(CORRECTION_RELATIONS),
-        NormRelation.target_canonical_id == target.canonical_id).limit(1))
-    if corrected is not None:
-        return None   # the correction this norm was issued for already says it
-    match = archive.find_norms(session, [target]).get(target.canonical_id)
-    target_document = (session.get(Document, match.document_id, options=_PLAIN)
-                       if match and match.document_id != source.id else None)
-    relation = NormRelation(
-        source=source, target=target_document,
-        target_canonical_id=target.canonical_id, target_archive_key=target.archive_key,
-        target_label=target.canonical_label[:300], kind=mention.kind,
-        articles=list(mention.articles), articles_key=articles_key,
-        evidence=mention.evidence, effective_date=source.issue_date, status="propuesta",
-        decision_note="")
-    session.add(relation)
-    return relation
+def _propose_all(session: Session, source: Document,
+                 mentions: list[RelationMention]) -> list[NormRelation]:
+    """Propose the relations ``mentions`` state, each (kind, target, articles) once and
+    never again if already proposed (whatever the archivist decided on it), nor one that
+    the confirmed correction this norm was issued for already records. The source's
+    relations are read in one query and the targets in another, for all its mentions."""
+    if not mentions:
+        return []
+    made: set[tuple[str, str, str]] = set()
+    corrected: set[str] = set()
+    for kind, target_id, articles_key, status in session.execute(
+            select(NormRelation.kind, NormRelation.target_canonical_id,
+                   NormRelation.articles_key, NormRelation.status)
+            .where(NormRelation.source_document_id == source.id)):
+        made.add((kind, target_id, articles_key))
+        if status == "confirmada" and kind in CORRECTION_RELATIONS:
+            corrected.add(target_id)
+    matches = archive.find_norms(session, [m.target for m in mentions])
+    proposed = []
+    for mention in mentions:
+        target = mention.target
+        articles_key = ",".join(mention.articles)[:200]
+        clause = (mention.kind, target.canonical_id, articles_key)
+        if clause in made or target.canonical_id in corrected:
+            continue   # proposed before, or the correction this norm was issued for says it
+        made.add(clause)
+        match = matches.get(target.canonical_id)
+        relation = NormRelation(
+            source=source,
+            target_document_id=(match.document_id if match and match.document_id != source.id
+                                else None),
+            target_canonical_id=target.canonical_id, target_archive_key=target.archive_key,
+            target_label=target.canonical_label[:300], kind=mention.kind,
+            articles=list(mention.articles), articles_key=articles_key,
+            evidence=mention.evidence, effective_date=source.issue_date, status="propuesta",
+            decision_note="")
+        session.add(relation)
+        proposed.append(relation)
+    return proposed
 
 
 def _link_waiting(session: Session, document: Document, own: str | None) -> int:
@@ -209,15 +229,17 @@ def _link_waiting(session: Session, document: Document, own: str | None) -> int:
     if not document.number_key:
         return 0
     me = as_archive_norm(document)
-    count = 0
-    for relation in session.scalars(select(NormRelation).where(
-            NormRelation.target_document_id.is_(None),
-            NormRelation.target_archive_key == document.number_key,
-            NormRelation.source_document_id != document.id).options(*_PLAIN)):
-        if archive.pick(relation.target_canonical_id, relation.target_archive_key, [me]):
-            relation.target = document
-            count += 1
-    return count
+    # Their columns first (usually none waits): only those that name it are loaded.
+    waiting = [relation_id for relation_id, canonical_id, key in session.execute(
+        select(NormRelation.id, NormRelation.target_canonical_id, NormRelation.target_archive_key)
+        .where(NormRelation.target_document_id.is_(None),
+               NormRelation.target_archive_key == document.number_key,
+               NormRelation.source_document_id != document.id))
+        if archive.pick(canonical_id, key, [me])]
+    for relation_id in waiting:
+        relation = session.get_one(NormRelation, relation_id, options=_PLAIN)
+        relation.target = document
+    return len(waiting)
 
 
 def analyze_archive(session: Session, document_ids: Iterable[int] | None = None,

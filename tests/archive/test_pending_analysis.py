@@ -260,3 +260,43 @@ def test_the_queue_reads_a_groups_norms_at_once_and_only_their_columns(importer,
     # Only norms a relation points at are read one by one (their columns); the queued
     # ones came with their group.
     assert len(by_key) < len(SLICE)
+
+
+@needs_corpus
+def test_a_group_checks_its_files_for_duplicates_in_one_query(importer, tmp_path):
+    """Structured files read in a group are checked against the archive with their
+    group, in one query (not a session of their own each): a copy under another name in
+    the same run, and every file of a second run, are reported as duplicates."""
+    from sqlalchemy import event
+
+    folder = tmp_path / "marco"
+    folder.mkdir()
+    for name in SLICE:
+        shutil.copy(CORPUS / name, folder / name)
+    shutil.copy(CORPUS / SLICE[1], folder / "copia.md")
+    first = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
+    assert len(first.imported) == len(SLICE)
+    [copy] = first.duplicates
+    original = next(f for f in first.imported if f.filename == SLICE[1])
+    assert (copy.filename, copy.document_id) == ("copia.md", original.document_id)
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).lower())
+
+    engine = importer.factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        second = import_directory(importer.factory, importer.settings, folder,
+                                  importer.actor_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert not second.imported and not second.failed
+    assert sorted(f.filename for f in second.duplicates) == sorted([*SLICE, "copia.md"])
+    assert {f.document_id for f in second.duplicates} == {f.document_id for f in first.imported}
+    checks = [s for s in statements if s.startswith("select")
+              and "archived_norms.original_sha256" in s]
+    assert len(checks) == 1, checks
+    assert _count(importer.factory, ArchivedNorm) == len(SLICE)
+    assert _count(importer.factory, PendingAnalysis) == len(SLICE)

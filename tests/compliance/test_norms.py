@@ -158,6 +158,54 @@ def test_norm_links(session_factory):
         assert norm_links(session, modifier).affects[0].target_document_id == rof.id
 
 
+def _selects(session, run):
+    """The SELECT statements ``run()`` sends, lowercased on one line each."""
+    from sqlalchemy import event
+
+    engine, statements = session.get_bind(), []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if statement.lstrip().lower().startswith("select"):
+            statements.append(" ".join(statement.split()).lower())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        return run(), statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_a_norm_stating_many_relations_reads_them_and_their_targets_at_once(session_factory):
+    """The relations a norm already has, and the targets of all its clauses, are read in
+    one query each, however many clauses it has (it was two queries and a lookup a
+    clause): the same proposals, a clause stated twice proposed once, none made again."""
+    text = ("Artículo 1.- DERÓGUESE la Ordenanza Municipal N° 008-2021-MDM.\n\n"
+            "Artículo 2.- MODIFÍQUESE el artículo 12 de la Ordenanza Municipal N° "
+            "012-2019-MDM.\n\n"
+            "Artículo 3.- DÉJESE SIN EFECTO la Resolución de Alcaldía N° 145-2023-A-MDM.\n\n"
+            "Artículo 4.- DERÓGUESE la Ordenanza Municipal N° 099-2020-MDM.\n\n"
+            "Artículo 5.- DERÓGUESE la Ordenanza Municipal N° 008-2021-MDM.\n")
+    with transaction(session_factory) as session:
+        rof, cuis, delegation = (add_norm(session, spec) for spec in (ROF, CUIS, DELEGATION))
+        source = add_norm(session, REPEALER, analyze=False)
+        analysis, selects = _selects(session, lambda: analyze_norm(session, source, text))
+        assert sorted((r.kind, r.target_canonical_id, r.articles, r.target_document_id)
+                      for r in analysis.proposed) == sorted([
+            ("deroga", "OM-8-2021", [], cuis.id),
+            ("modifica", "OM-12-2019", ["12"], rof.id),
+            ("deroga", "RA-145-2023", [], delegation.id),
+            ("deroga", "OM-99-2020", [], None)])
+        assert [r.target.official_number for r in analysis.proposed
+                if r.target_document_id == cuis.id] == [cuis.official_number]
+        targets = [s for s in selects if "documents.number_key in" in s]
+        own = [s for s in selects if "from norm_relations" in s
+               and "norm_relations.source_document_id =" in s]
+        assert len(targets) == 1 and len(own) == 1, selects
+        again, selects = _selects(session, lambda: analyze_norm(session, source, text))
+        assert again.proposed == []                                   # never twice
+        assert len(relations(session, source_document_id=source.id)) == 4
+
+
 def test_a_gazette_page_proposes_only_the_clauses_under_the_norms_own_heading(session_factory):
     """The text of a norm imported from a gazette page also holds the next norm of the
     page: that norm's repeal is not proposed as this one's."""
@@ -170,3 +218,34 @@ def test_a_gazette_page_proposes_only_the_clauses_under_the_norms_own_heading(se
         analysis = analyze_norm(session, rof, page)
         assert [(r.kind, r.target_canonical_id) for r in analysis.proposed] == [
             ("deroga", "OM-8-2018")]
+
+
+def test_a_norms_source_notes_look_up_the_norms_they_name_at_once(session_factory):
+    """SPIJ's notes in an imported text are stored as the source's relations, the norms
+    they name found in one query (it was one a note), a note repeated stored once."""
+    from docsys.compliance.norms import record_source_notes
+    from docsys.models import SourceRelation
+
+    notes = ("(*) Artículo modificado por el [Artículo 1 de la Ordenanza Municipal N° "
+             "008-2021-MDM](/spij-ext-web/detallenorma/H1), publicada el 15 junio 2021\n"
+             "(*) Numeral modificado por el [Artículo 2 de la Ordenanza Municipal N° "
+             "004-2022-MDM](/spij-ext-web/detallenorma/H2), publicada el 30 marzo 2022\n"
+             "(*) Artículo derogado por la [Ley N° 27444](/spij-ext-web/detallenorma/H3)\n"
+             "(*) Artículo modificado por el [Artículo 1 de la Ordenanza Municipal N° "
+             "008-2021-MDM](/spij-ext-web/detallenorma/H1), publicada el 15 junio 2021\n")
+    with transaction(session_factory) as session:
+        cuis, modifier = add_norm(session, CUIS), add_norm(session, MODIFIER, analyze=False)
+        rof = add_norm(session, ROF, analyze=False)
+        noted, selects = _selects(session, lambda: record_source_notes(session, rof, notes))
+        assert noted == 3
+        rows = session.scalars(select(SourceRelation).where(SourceRelation.document_id == rof.id)
+                               .order_by(SourceRelation.id)).all()
+        assert [(r.kind, r.by_canonical_id, r.by_document_id, r.effective_date) for r in rows] == [
+            ("modifica", "OM-8-2021", cuis.id, "2021-06-15"),
+            ("modifica", "OM-4-2022", modifier.id, "2022-03-30"),
+            ("deroga", "LEY-27444", None, None)]
+        assert rof.legal_status == "modificada"
+        assert len([s for s in selects if "documents.number_key in" in s]) == 1, selects
+        assert record_source_notes(session, rof, notes) == 3       # stored once
+        assert session.scalar(select(func.count()).select_from(SourceRelation).where(
+            SourceRelation.document_id == rof.id)) == 3
