@@ -304,6 +304,18 @@ def _clean_note(note) -> str:
     return note
 
 
+def mark_confirmed(relation: NormRelation, actor: User | None, effective: str | None,
+                   note: str) -> None:
+    """Record the decision on ``relation``: confirmed, in force from ``effective``, by whom,
+    when and why. The one place a relation becomes "confirmada" (the archivist's
+    confirmation, an issued correction)."""
+    relation.status = "confirmada"
+    relation.effective_date = effective
+    relation.decided_by = actor
+    relation.decided_at = utcnow()
+    relation.decision_note = note
+
+
 def confirm_relation(session: Session, relation: NormRelation, actor: User,
                      effective_date=None, note: str = "",
                      today: dt.date | None = None) -> NormRelation:
@@ -320,11 +332,7 @@ def confirm_relation(session: Session, relation: NormRelation, actor: User,
     effective = (given or relation.effective_date
                  or (relation.source.issue_date if relation.source else None)
                  or (today or today_in_lima()).isoformat())
-    relation.status = "confirmada"
-    relation.effective_date = effective
-    relation.decided_by = actor
-    relation.decided_at = utcnow()
-    relation.decision_note = note
+    mark_confirmed(relation, actor, effective, note)
     session.flush()
     target = relation.target
     assert target is not None, "target_document_id is set (checked above)"

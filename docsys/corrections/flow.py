@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from docsys import events, policy
 from docsys.compliance.archive import as_archive_norm
-from docsys.compliance.norms import NOT_IN_FORCE, refresh_legal_status
+from docsys.compliance.norms import NOT_IN_FORCE, mark_confirmed, refresh_legal_status
 from docsys.corrections.text import KINDS, draft_content, parse_kind
 from docsys.drafting.service import latest_template_version
 from docsys.drafting.structure import content_hash
@@ -170,11 +170,7 @@ def record_issued(session: Session, document: Document, actor: User | None) -> N
     note = f"Corrección emitida ({kind.label.lower()}): {correction.reason}"[:1000]
     for relation in taken:
         relation.kind = kind.relation
-        relation.status = "confirmada"
-        relation.effective_date = effective
-        relation.decided_by = actor
-        relation.decided_at = utcnow()
-        relation.decision_note = note
+        mark_confirmed(relation, actor, effective, note)
     session.flush()
     correction.relation_id = taken[0].id
     before, after = refresh_legal_status(session, target)
