@@ -1055,7 +1055,7 @@ class EmbeddedBackend:
             for f in FACET_FIELDS:
                 buckets = raw.get(f, {}).get("buckets", [])
                 facet_counts[f] = order_facet_pairs(
-                    f, [(b["key"], b["doc_count"]) for b in buckets])
+                    f, ((b["key"], b["doc_count"]) for b in buckets))
             total = sum(v.count for v in facet_counts["status"])
         else:
             total = result.count
