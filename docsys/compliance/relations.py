@@ -250,8 +250,9 @@ def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int,
     A heading of its own with nothing under it before the next heading (a file's title,
     "# Ley N.° 31761", over the page's first norm) counts only when it is the only one."""
     headings = norm_headings(text, folded)
+    folded = fold(text) if folded is None else folded
     if not any(not _same_norm(h, own) for _, h in headings):
-        return None
+        return _after_another_norms_end(folded, [pos for pos, _ in headings])
     mine = [n for n, (_, h) in enumerate(headings) if _same_norm(h, own)]
     headed = [n for n in mine if n + 1 == len(headings) or len(
         "".join(text[headings[n][0]:headings[n + 1][0]].split())) > _EMPTY_SECTION]
@@ -262,12 +263,33 @@ def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int,
     for n in mine:
         end = next((pos for pos, h in headings[n + 1:] if not _same_norm(h, own)), len(text))
         spans.append((headings[n][0], end))
-    folded = fold(text) if folded is None else folded
     if not any(_ARTICLE_LABEL.search(folded, start, end) for start, end in spans):
         # a page laid out in columns, read across them: the heading is there but not the
         # norm's articles (they came out under another norm's heading)
         return None
     return spans
+
+
+# How a promulgated norm ends: "POR TANTO: Mando se publique y cumpla", "Dado en la Casa de
+# Gobierno", "Regístrese, comuníquese y publíquese"
+_CLOSING = re.compile(r"mando\s+se\s+publique|dado\s+en\s+la\s+casa\s+de\s+gobierno|"
+                      r"registrese,?\s+comuniquese")
+
+
+def _after_another_norms_end(folded: str, own_headings: list[int]) -> list[tuple[int, int]] | None:
+    """A copy that opens with the end of the norm printed before it on the gazette page
+    (DLEG-1724-2026.md: the last clauses and signatures of Decreto Legislativo 1723, then
+    "DECRETO LEGISLATIVO N° 1724"): the norm is what follows its own heading. None (the
+    whole text) when no closing formula stands before its first heading with articles."""
+    previous = 0
+    for n, pos in enumerate(own_headings):
+        if _CLOSING.search(folded, previous, pos):
+            return [(pos, len(folded))]
+        following = own_headings[n + 1] if n + 1 < len(own_headings) else len(folded)
+        if _ARTICLE_LABEL.search(folded, pos, following):
+            return None        # its text starts here; a closing formula after it is its own
+        previous = pos
+    return None
 
 
 _ARTICLE_LABEL = re.compile(r"(?:^|\n)[ \t#*_]*(?:articulo|art\.)\s*(?:\d|unico|primero)")

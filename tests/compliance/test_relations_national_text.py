@@ -214,3 +214,28 @@ def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
             "General de Bomberos Voluntarios del Perú.\n\n 2.[Ley 27140](/y), Ley que modifica "
             "la Ley 27067 - Ley del Cuerpo General de Bomberos.\n\nPOR TANTO:\n")
     assert found(laws) == [("deroga", "LEY-27067", ()), ("deroga", "LEY-27140", ())]
+
+
+def test_a_copy_that_opens_with_the_end_of_the_norm_printed_before_it():
+    """DLEG-1724-2026.md: the page's column starts with the last clause and signatures of
+    Decreto Legislativo 1723; Decreto Legislativo 1724 is what follows its own heading."""
+    page = ("# Decreto Legislativo N.° 1724\n\n\nDISPOSICIÓN COMPLEMENTARIA MODIFICATORIA\n"
+            "ÚNICA.- Modificación de Disposiciones Complementarias Finales de la Ley N° 32323\n"
+            "Se modifica la única Disposición Complementaria Final de la Ley N° 32323, en los "
+            "términos siguientes:\n\"ÚNICA.- Normativa adicional ...\"\nPOR TANTO:\nMando se "
+            "publique y cumpla, dando cuenta al Congreso de la República.\nDado en la Casa de "
+            "Gobierno, en Lima, a los seis días del mes de febrero del año dos mil veintiséis.\n"
+            "2484948-6\nDECRETO LEGISLATIVO N° 1724\nDecreto Legislativo que modifica el "
+            "Decreto Legislativo N° 822, Ley sobre el Derecho de Autor\nEL PRESIDENTE DE LA "
+            "REPÚBLICA\nPOR CUANTO:\nArtículo 1.- Incorporación del artículo 45-A en el Decreto "
+            "Legislativo N° 822\nSe incorpora el artículo 45-A en el Decreto Legislativo N° 822, "
+            "en los términos siguientes:\n")
+    assert found(page, own="DLEG-1724") == [("modifica", "DLEG-822", ("45-A",))]
+    # the same page without its closing formula before the heading is read whole
+    whole = page.replace("Mando se publique y cumpla", "Se publica").replace(
+        "Dado en la Casa de Gobierno", "En la sede")
+    assert ("modifica", "LEY-32323", ()) in found(whole, own="DLEG-1724")
+    # a closing formula after the norm's own articles is its own: nothing is cut
+    assert own_spans(page.split("2484948-6\n")[1] + "Mando se publique y cumpla.\n"
+                     "DECRETO LEGISLATIVO N° 1724\nEL PRESIDENTE DE LA REPÚBLICA\n",
+                     "DLEG-1724") is None
