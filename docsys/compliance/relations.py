@@ -199,6 +199,9 @@ _ENACTING = re.compile(r"(?:presidente|presidenta)\s+de\s+la\s+republica|por\s+c
                        r"la\s+comision\s+permanente|^[ \t#*_]*lima,|alcalde|concejo|"
                        r"se\s+resuelve|decreta\s*:|ha\s+dado\s+la\s+ley", re.M)
 HEADING_FORMULA_WINDOW = 500
+# A budget law's separata prints the enacting formula before each law's number:
+# "... Ha dado la Ley siguiente:\n\nLEY N° 32186\n\nLEY DE EQUILIBRIO FINANCIERO ..."
+_ENACTED_BEFORE = re.compile(r"ha\s+dado\s+la\s+ley\s+siguiente\s*:[\s*_#]*$")
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -223,8 +226,9 @@ def norm_headings(text: str, folded: str | None = None) -> list[tuple[int, str]]
     out: list[tuple[int, str]] = []
     for line in _HEADING_LINE.finditer(folded):
         start, end = line.span("heading")
-        if not _has_digit(folded, start, end) or not _ENACTING.search(
-                folded, line.end(), line.end() + HEADING_FORMULA_WINDOW):
+        if not _has_digit(folded, start, end) or not (_ENACTING.search(
+                folded, line.end(), line.end() + HEADING_FORMULA_WINDOW)
+                or _ENACTED_BEFORE.search(folded, max(0, start - 200), start)):
             continue
         cited = extract_citations(text[start:end])
         if cited and cited[0].start == 0 and cited[0].end >= end - start - 2 \
@@ -258,7 +262,7 @@ def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int,
         "".join(text[headings[n][0]:headings[n + 1][0]].split())) > _EMPTY_SECTION]
     mine = headed or mine
     if not mine:
-        return None
+        return _before_other_norms(folded, headings[0][0])
     spans = []
     for n in mine:
         end = next((pos for pos, h in headings[n + 1:] if not _same_norm(h, own)), len(text))
@@ -289,6 +293,16 @@ def _after_another_norms_end(folded: str, own_headings: list[int]) -> list[tuple
         if _ARTICLE_LABEL.search(folded, pos, following):
             return None        # its text starts here; a closing formula after it is its own
         previous = pos
+    return None
+
+
+def _before_other_norms(folded: str, first_other: int) -> list[tuple[int, int]] | None:
+    """The norm's copy whose own heading was not found, before the other norms printed
+    after it (LEY-32185-2024.md, the budget law's separata, then Leyes 32186 and 32187 under
+    their own headings): the norm is the text before the first other heading, when its
+    articles are there; otherwise nothing can be told apart (None)."""
+    if _ARTICLE_LABEL.search(folded, 0, first_other):
+        return [(0, first_other)]
     return None
 
 

@@ -239,3 +239,27 @@ def test_a_copy_that_opens_with_the_end_of_the_norm_printed_before_it():
     assert own_spans(page.split("2484948-6\n")[1] + "Mando se publique y cumpla.\n"
                      "DECRETO LEGISLATIVO N° 1724\nEL PRESIDENTE DE LA REPÚBLICA\n",
                      "DLEG-1724") is None
+
+
+def test_a_budget_separata_gives_each_law_its_own_part():
+    """LEY-32185-2024.md: the separata prints "Ha dado la Ley siguiente:" before each law's
+    number; Ley 32185's own number is only in the table of contents, so it is the text
+    before the next law's heading."""
+    page = ("LEY N° 32185 LEY DE PRESUPUESTO DEL SECTOR PÚBLICO\n"
+            "LEY N° 32187 LEY DE ENDEUDAMIENTO DEL SECTOR PÚBLICO\n\nLA PRESIDENTA DE LA "
+            "REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado la Ley siguiente:\n\n"
+            "LEY DE PRESUPUESTO DEL SECTOR PÚBLICO PARA EL AÑO FISCAL 2025\nArtículo 1. "
+            "Presupuesto\nDÉCIMA. Modificación del artículo 2 de la Ley 31456\nSe modifica el "
+            "artículo 2 de la Ley 31456, en los términos siguientes:\n\n"
+            "LA PRESIDENTA DE LA REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado la "
+            "Ley siguiente:\n\nLEY N° 32187\n\nLEY DE ENDEUDAMIENTO DEL SECTOR PÚBLICO PARA EL "
+            "AÑO FISCAL 2025\nArtículo 1. Objeto\nDÉCIMO OCTAVA. Modificación de la Segunda "
+            "Disposición Complementaria Final de la Ley N° 29230\nSe modifica la Segunda "
+            "Disposición Complementaria Final de la Ley N° 29230, en los siguientes términos:\n")
+    assert [h for _, h in norm_headings(page)] == ["LEY-32187"]
+    assert found(page, own="LEY-32185") == [("modifica", "LEY-31456", ("2",))]
+    # Ley 32187 is the only norm whose heading is found: its copy is read whole, as before
+    assert ("modifica", "LEY-29230", ()) in found(page, own="LEY-32187")
+    # the text before the first other heading holds no article: nothing is told apart
+    bare = page.replace("Artículo 1. Presupuesto\n", "")
+    assert own_spans(bare, "LEY-32185") is None
