@@ -169,6 +169,7 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
                 more, end = _semicolon_items(text, folded, end, citations, starts)
                 objects += more
             objects = _approving_decrees(folded, verb.end(), end, objects, citations, starts)
+            objects += _approved_items(folded, verb.end(), end, objects, citations, starts)
             intro = _LIST_INTRO.search(folded, verb.end(), end) if folded[end - 1:end] == ":" \
                 else None
             if intro and _names_norms(intro):
@@ -336,6 +337,33 @@ def _approving_decrees(folded: str, verb_end: int, clause_end: int, objects: lis
             out += [target, decree]            # the law and its reglamento
         else:
             out.append(target)
+    return out
+
+
+_APPROVED_BY_END = re.compile("(?:" + _APPROVED_BY.pattern + ")$")
+_NEW_ITEM = re.compile(r"\s?[,;]?\s?(?:y|e)\s")
+
+
+def _approved_items(folded: str, verb_end: int, clause_end: int, objects: list[Citation],
+                    citations: list[Citation], starts: list[int]) -> list[Citation]:
+    """Instruments listed by name, each with the norm that approved it: "Dejar sin efecto
+    las Directivas DI-010 ..., aprobada mediante Resolución Jefatural Nº 845-2004-JEF/RENIEC
+    y DI-222 ..., aprobada mediante Resolución Jefatural Nº 666-2009-JNAC/RENIEC" acts on
+    both resolutions. Only when the clause's first object is itself such an approving norm."""
+    if not objects or not _APPROVED_BY_END.search(
+            folded, max(verb_end, objects[0].start - 60), objects[0].start):
+        return []
+    out: list[Citation] = []
+    last = objects[-1]
+    for citation in citations[bisect.bisect_right(starts, last.start):]:
+        if citation.start >= clause_end:
+            break
+        approved = _APPROVED_BY_END.search(folded, max(last.end, citation.start - 60),
+                                           citation.start)
+        if approved and _NEW_ITEM.match(folded, last.end, approved.start()) \
+                and citation not in objects:
+            out.append(citation)
+            last = citation
     return out
 
 

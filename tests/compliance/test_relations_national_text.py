@@ -263,3 +263,19 @@ def test_a_budget_separata_gives_each_law_its_own_part():
     # the text before the first other heading holds no article: nothing is told apart
     bare = page.replace("Artículo 1. Presupuesto\n", "")
     assert own_spans(bare, "LEY-32185") is None
+
+
+def test_instruments_listed_with_the_norms_that_approved_them():
+    """RESOLUCION-JEFATURAL-406-2010-JNAC-RENIEC.md: two directives, each with the
+    resolution that approved it; the repeal acts on both resolutions."""
+    text = ("**Artículo Primero.-** Dejar sin efecto las Directivas DI-010-GO/005 “Depuración - "
+            "Registros del Estado Civil”, Segunda Edición, aprobada mediante Resolución "
+            "Jefatural Nº 845-2004-JEF/RENIEC y DI-222-GRC/007 “Reconstitución de Actas "
+            "Registrales”, Primera Versión, aprobada mediante Resolución Jefatural Nº "
+            "666-2009-JNAC/RENIEC (16OCT2009).\n")
+    assert found(text) == [("deroga", "RJ-845-2004-JEF", ()), ("deroga", "RJ-666-2009-JNAC", ())]
+    # a norm cited later as the one that approved something else is not an object
+    # when the first object is not an approved instrument
+    other = ("Artículo 2.- Derógase la Resolución Jefatural Nº 845-2004-JEF/RENIEC y el "
+             "formato, aprobado mediante Resolución Jefatural Nº 666-2009-JNAC/RENIEC.\n")
+    assert found(other) == [("deroga", "RJ-845-2004-JEF", ())]
