@@ -140,6 +140,10 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
     citations = sorted(citations, key=lambda c: c.start)
     starts = [c.start for c in citations]
     spans = own_spans(text, own, folded) if own else None
+    consolidated = _consolidated_text_start(folded)
+    if consolidated is not None:
+        # a Texto Único Ordenado printed after the decree that approved it
+        spans = [(start, min(end, consolidated)) for start, end in spans or [(0, len(text))]]
     out: list[RelationMention] = []
     for verb in _VERB_RE.finditer(folded):
         if spans is not None and not _within(spans, verb.start()):
@@ -236,6 +240,22 @@ def norm_headings(text: str, folded: str | None = None) -> list[tuple[int, str]]
                 and cited[0].kind != "CONST":
             out.append((start, cited[0].canonical_id))
     return out
+
+
+_TUO_HEADING = re.compile(r"^[ \t#*_]*texto\s+unico\s+ordenado(?![a-z])[^\n]{0,200}$", re.M)
+
+
+def _consolidated_text_start(folded: str) -> int | None:
+    """Where a Texto Único Ordenado starts that the text prints after the decree approving
+    it (DS-007-2010-PCM.md: the decree's articles, "Dado en la Casa de Gobierno", then
+    "TEXTO ÚNICO ORDENADO DE LA NORMATIVA DEL SERVICIO CIVIL"). A TUO consolidates: the
+    repeals and amendments it reprints are the consolidated norms' (there, Decreto
+    Legislativo 1023's repeal of Title II of Ley 28175), not the decree's."""
+    closing = _CLOSING.search(folded)
+    if closing is None:
+        return None
+    heading = _TUO_HEADING.search(folded, closing.end())
+    return heading.start() if heading else None
 
 
 def _same_norm(heading: str, own: str) -> bool:

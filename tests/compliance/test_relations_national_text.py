@@ -279,3 +279,21 @@ def test_instruments_listed_with_the_norms_that_approved_them():
     other = ("Artículo 2.- Derógase la Resolución Jefatural Nº 845-2004-JEF/RENIEC y el "
              "formato, aprobado mediante Resolución Jefatural Nº 666-2009-JNAC/RENIEC.\n")
     assert found(other) == [("deroga", "RJ-845-2004-JEF", ())]
+
+
+def test_the_tuo_printed_after_its_approving_decree_is_not_the_decrees_act():
+    """DS-007-2010-PCM.md: the decree approves the Texto Único Ordenado of the civil
+    service norms; the repeal the TUO reprints is Decreto Legislativo 1023's."""
+    decree = ("DECRETO SUPREMO Nº 007-2010-PCM\nEL PRESIDENTE DE LA REPÚBLICA\nCONSIDERANDO:\n"
+              "**Artículo 1.- Aprobación** Apruébase el Texto Único Ordenado de la Normatividad "
+              "del Servicio Civil.\n**Artículo 2.- Derogación**\nDeróguese el Decreto Supremo "
+              "Nº 005-90-PCM.\n\nDado en la Casa de Gobierno, en Lima, a los trece días del mes "
+              "de enero del año dos mil diez.\n\n**TEXTO ÚNICO ORDENADO DE LA NORMATIVA DEL "
+              "SERVICIO CIVIL  \n**\n**DISPOSICIÓN COMPLEMENTARIA DEROGATORIA DEL DECRETO "
+              "LEGISLATIVO Nº 1023  \n**\n**Única.- Derogación de normas**\n\nDeróguese el "
+              "Título II de la Ley Nº 28175, Ley Marco de Servicio civil.\n")
+    assert found(decree) == [("deroga", "DS-5-1990-PCM", ())]
+    assert found(decree, own="DS-7-2010-PCM") == [("deroga", "DS-5-1990-PCM", ())]
+    # the same words without the decree's closing formula before them: a norm's own title
+    assert ("deroga", "LEY-28175", ()) in found(decree.replace("Dado en la Casa de Gobierno",
+                                                               "En la sede"))
