@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from docsys.compliance.citations import (KINDS, SECTOR_KINDS, Citation, articles_in,
                                          extract_citations, parse_norm_reference)
 from search.folding import fold
+from search.headings import heading_id
 from search.numbers import normalize_type
 
 EVIDENCE_CHARS = 600
@@ -235,10 +236,9 @@ def norm_headings(text: str, folded: str | None = None) -> list[tuple[int, str]]
                 folded, line.end(), line.end() + HEADING_FORMULA_WINDOW)
                 or _ENACTED_BEFORE.search(folded, max(0, start - 200), start)):
             continue
-        cited = extract_citations(text[start:end])
-        if cited and cited[0].start == 0 and cited[0].end >= end - start - 2 \
-                and cited[0].kind != "CONST":
-            out.append((start, cited[0].canonical_id))
+        heading = heading_id(text[start:end])
+        if heading is not None:
+            out.append((start, heading))
     return out
 
 
