@@ -18,11 +18,24 @@ saying the source modifies / repeals it); those recorded nowhere, on a target wi
 notes, are counted as unverifiable, never as right. The finder is given each file's own
 norm (``own_id``): on a gazette page holding several norms it reads only the clauses
 under that norm's heading.
-Run: .venv/bin/python bench/bench_relations_national.py [--errors]  (errors: development slice)
+
+Precision by reading: SPIJ notes only some of the acts a text states, so a proposal SPIJ
+does not record is not thereby wrong. ``bench/labels/relations_national.json`` holds a
+verdict per proposal ("right" / "wrong" and a one-line reason; identifiers only, never
+corpus text), given by reading both norms' texts; proposals SPIJ records (on the target's
+copy or elsewhere in the sample) count as right unless a label says otherwise. The third
+line per slice prints that precision over the proposals SPIJ records or a label reads,
+and how many proposals are neither (unlabelled, left out of it). Held-out proposals were
+labelled before any change of the finder for them; labelling is measurement, never a
+reason to change code.
+Run: .venv/bin/python bench/bench_relations_national.py [--errors] [--unlabelled]
+     [--slice development|held-out]  (--errors: development slice only; --unlabelled lists a
+     slice's proposals still to be labelled, with the clause they were read from)
 """
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from dataclasses import replace
@@ -39,6 +52,8 @@ from docsys.compliance.relations import find_relations  # noqa: E402
 from search.registry import registry  # noqa: E402
 
 NO_YEAR = {"LEY", "DLEG", "DLEY"}
+LABELS = Path(__file__).resolve().parent / "labels" / "relations_national.json"
+VERDICTS = ("right", "wrong")
 
 
 def key(kind: str, number, year, sector: str = "") -> str:
@@ -147,10 +162,48 @@ def recorded_elsewhere(entries, by_key: dict, by_base: dict) -> set[tuple[str, s
     return out
 
 
+def read_labels(path: Path = LABELS) -> dict[tuple[str, str, str], str]:
+    """The hand verdicts, keyed (source, target, kind) as the bench keys proposals. A
+    malformed file is an error, not an empty set: a silent empty set would print a
+    precision by reading of SPIJ's alone."""
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[tuple[str, str, str], str] = {}
+    for item in data["labels"]:
+        pair = (item["source"], item["target"], item["kind"])
+        if item["kind"] not in ("modifica", "deroga") or item["verdict"] not in VERDICTS:
+            raise ValueError(f"etiqueta no válida: {item}")
+        if not item.get("reason", "").strip():
+            raise ValueError(f"etiqueta sin motivo: {item}")
+        if pair in out:
+            raise ValueError(f"etiqueta repetida: {pair}")
+        out[pair] = item["verdict"]
+    return out
+
+
+def by_reading(proposed: set, recorded: set, labels: dict) -> tuple[int, int, int]:
+    """(right, judged, unlabelled) over ``proposed``: a label decides where there is one;
+    otherwise a pair SPIJ records (``recorded``) is right; the rest is unlabelled."""
+    right = judged = 0
+    for pair in proposed:
+        verdict = labels.get(pair) or ("right" if pair in recorded else None)
+        if verdict is None:
+            continue
+        judged += 1
+        right += verdict == "right"
+    return right, judged, len(proposed) - judged
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--unlabelled", action="store_true")
+    parser.add_argument("--slice", choices=("development", "held-out"), default="development")
     args = parser.parse_args(argv)
+    if args.errors and args.slice != "development":
+        parser.error("--errors lists the development slice only")
+    labels = read_labels()
     if not national_corpus.available():
         print(f"SKIP: corpus not found at {national_corpus.CORPUS}")
         return 0
@@ -210,6 +263,16 @@ def main(argv=None) -> int:
               f"(target without SPIJ notes, recorded nowhere); precision on the checkable "
               f"{(right + len(confirmed)) / checkable if checkable else 0.0:.3f} (checkable "
               f"{checkable}, right {right + len(confirmed)})")
+        good, judged, unlabelled = by_reading(p, gold | elsewhere, labels)
+        print(f"  {label}: precision by reading {good / judged if judged else 0.0:.3f} "
+              f"(read {judged}: recorded by SPIJ or labelled, right {good}; "
+              f"{unlabelled} unlabelled of {len(p)} proposed)")
+    if args.unlabelled:  # to label: identifiers and the clause, nothing about SPIJ's verdict
+        held = args.slice == "held-out"
+        for p in sorted(predicted - gold - elsewhere - set(labels)):
+            if national_corpus.held_out(by_key[p[0]].file) == held:
+                print("  unlabelled", p, by_key[p[0]].file, "->", by_key[p[1]].file,
+                      "|", evidence[p])
     if args.errors:  # the development slice only: the held-out errors are never looked at
         development = lambda p: not national_corpus.held_out(by_key[p[0]].file)  # noqa: E731
         for p in sorted(filter(development, gold - predicted)):

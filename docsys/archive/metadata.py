@@ -25,7 +25,8 @@ from pathlib import PurePath
 from typing import NotRequired, TypedDict
 
 from search.folding import fold
-from search.numbers import find_number_in_query, full_year
+from search.headings import opening_number
+from search.numbers import full_year
 from search.registry import registry
 from docsys.rendering.ordinals import MONTHS
 
@@ -268,17 +269,15 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
              for line in original[:end].split("\n")]
     lines = [line for line in lines if line.strip()]
     for index, line in enumerate(lines):
-        mention = find_number_in_query(line) if line[:1].isalpha() else None
+        # (the heading reader the relation finder shares: a sentence of the considerations
+        # that opens with a citation, "Ley Nº 30157, Ley de ..., dispone que", is none)
+        mention = opening_number(line)
         if mention is None and index + 1 < len(lines) and _NUMBER_LINE.match(lines[index + 1]) \
                 and _type_only(line):
             # "## RESOLUCIÓN SUPREMA" then "## Nº 008-2026-MIDIS": one heading on two lines
             line = f"{line.strip()} {lines[index + 1].strip()}"
-            mention = find_number_in_query(line)
-        if mention is None or mention.start != 0:
-            continue
-        if line[mention.end:].lstrip(" *_").startswith(","):
-            # "Ley Nº 30157, Ley de las Organizaciones ..., dispone que ...": a sentence of
-            # the considerations that opens with a citation, not a heading
+            mention = opening_number(line)
+        if mention is None:
             continue
         code, number, *rest = mention.key.split("-")
         doc_type = registry().get(code)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from docsys.compliance.citations import (KINDS, SECTOR_KINDS, Citation, articles_in,
                                          extract_citations, parse_norm_reference)
 from search.folding import fold
+from search.headings import heading_id
 from search.numbers import normalize_type
 
 EVIDENCE_CHARS = 600
@@ -140,6 +141,10 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
     citations = sorted(citations, key=lambda c: c.start)
     starts = [c.start for c in citations]
     spans = own_spans(text, own, folded) if own else None
+    consolidated = _consolidated_text_start(folded)
+    if consolidated is not None:
+        # a Texto Único Ordenado printed after the decree that approved it
+        spans = [(start, min(end, consolidated)) for start, end in spans or [(0, len(text))]]
     out: list[RelationMention] = []
     for verb in _VERB_RE.finditer(folded):
         if spans is not None and not _within(spans, verb.start()):
@@ -169,6 +174,7 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
                 more, end = _semicolon_items(text, folded, end, citations, starts)
                 objects += more
             objects = _approving_decrees(folded, verb.end(), end, objects, citations, starts)
+            objects += _approved_items(folded, verb.end(), end, objects, citations, starts)
             intro = _LIST_INTRO.search(folded, verb.end(), end) if folded[end - 1:end] == ":" \
                 else None
             if intro and _names_norms(intro):
@@ -199,6 +205,9 @@ _ENACTING = re.compile(r"(?:presidente|presidenta)\s+de\s+la\s+republica|por\s+c
                        r"la\s+comision\s+permanente|^[ \t#*_]*lima,|alcalde|concejo|"
                        r"se\s+resuelve|decreta\s*:|ha\s+dado\s+la\s+ley", re.M)
 HEADING_FORMULA_WINDOW = 500
+# A budget law's separata prints the enacting formula before each law's number:
+# "... Ha dado la Ley siguiente:\n\nLEY N° 32186\n\nLEY DE EQUILIBRIO FINANCIERO ..."
+_ENACTED_BEFORE = re.compile(r"ha\s+dado\s+la\s+ley\s+siguiente\s*:[\s*_#]*$")
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -223,14 +232,30 @@ def norm_headings(text: str, folded: str | None = None) -> list[tuple[int, str]]
     out: list[tuple[int, str]] = []
     for line in _HEADING_LINE.finditer(folded):
         start, end = line.span("heading")
-        if not _has_digit(folded, start, end) or not _ENACTING.search(
-                folded, line.end(), line.end() + HEADING_FORMULA_WINDOW):
+        if not _has_digit(folded, start, end) or not (_ENACTING.search(
+                folded, line.end(), line.end() + HEADING_FORMULA_WINDOW)
+                or _ENACTED_BEFORE.search(folded, max(0, start - 200), start)):
             continue
-        cited = extract_citations(text[start:end])
-        if cited and cited[0].start == 0 and cited[0].end >= end - start - 2 \
-                and cited[0].kind != "CONST":
-            out.append((start, cited[0].canonical_id))
+        heading = heading_id(text[start:end])
+        if heading is not None:
+            out.append((start, heading))
     return out
+
+
+_TUO_HEADING = re.compile(r"^[ \t#*_]*texto\s+unico\s+ordenado(?![a-z])[^\n]{0,200}$", re.M)
+
+
+def _consolidated_text_start(folded: str) -> int | None:
+    """Where a Texto Único Ordenado starts that the text prints after the decree approving
+    it (DS-007-2010-PCM.md: the decree's articles, "Dado en la Casa de Gobierno", then
+    "TEXTO ÚNICO ORDENADO DE LA NORMATIVA DEL SERVICIO CIVIL"). A TUO consolidates: the
+    repeals and amendments it reprints are the consolidated norms' (there, Decreto
+    Legislativo 1023's repeal of Title II of Ley 28175), not the decree's."""
+    closing = _CLOSING.search(folded)
+    if closing is None:
+        return None
+    heading = _TUO_HEADING.search(folded, closing.end())
+    return heading.start() if heading else None
 
 
 def _same_norm(heading: str, own: str) -> bool:
@@ -250,24 +275,56 @@ def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int,
     A heading of its own with nothing under it before the next heading (a file's title,
     "# Ley N.° 31761", over the page's first norm) counts only when it is the only one."""
     headings = norm_headings(text, folded)
+    folded = fold(text) if folded is None else folded
     if not any(not _same_norm(h, own) for _, h in headings):
-        return None
+        return _after_another_norms_end(folded, [pos for pos, _ in headings])
     mine = [n for n, (_, h) in enumerate(headings) if _same_norm(h, own)]
     headed = [n for n in mine if n + 1 == len(headings) or len(
         "".join(text[headings[n][0]:headings[n + 1][0]].split())) > _EMPTY_SECTION]
     mine = headed or mine
     if not mine:
-        return None
+        return _before_other_norms(folded, headings[0][0])
     spans = []
     for n in mine:
         end = next((pos for pos, h in headings[n + 1:] if not _same_norm(h, own)), len(text))
         spans.append((headings[n][0], end))
-    folded = fold(text) if folded is None else folded
     if not any(_ARTICLE_LABEL.search(folded, start, end) for start, end in spans):
         # a page laid out in columns, read across them: the heading is there but not the
         # norm's articles (they came out under another norm's heading)
         return None
     return spans
+
+
+# How a promulgated norm ends: "POR TANTO: Mando se publique y cumpla", "Dado en la Casa de
+# Gobierno", "Regístrese, comuníquese y publíquese"
+_CLOSING = re.compile(r"mando\s+se\s+publique|dado\s+en\s+la\s+casa\s+de\s+gobierno|"
+                      r"registrese,?\s+comuniquese")
+
+
+def _after_another_norms_end(folded: str, own_headings: list[int]) -> list[tuple[int, int]] | None:
+    """A copy that opens with the end of the norm printed before it on the gazette page
+    (DLEG-1724-2026.md: the last clauses and signatures of Decreto Legislativo 1723, then
+    "DECRETO LEGISLATIVO N° 1724"): the norm is what follows its own heading. None (the
+    whole text) when no closing formula stands before its first heading with articles."""
+    previous = 0
+    for n, pos in enumerate(own_headings):
+        if _CLOSING.search(folded, previous, pos):
+            return [(pos, len(folded))]
+        following = own_headings[n + 1] if n + 1 < len(own_headings) else len(folded)
+        if _ARTICLE_LABEL.search(folded, pos, following):
+            return None        # its text starts here; a closing formula after it is its own
+        previous = pos
+    return None
+
+
+def _before_other_norms(folded: str, first_other: int) -> list[tuple[int, int]] | None:
+    """The norm's copy whose own heading was not found, before the other norms printed
+    after it (LEY-32185-2024.md, the budget law's separata, then Leyes 32186 and 32187 under
+    their own headings): the norm is the text before the first other heading, when its
+    articles are there; otherwise nothing can be told apart (None)."""
+    if _ARTICLE_LABEL.search(folded, 0, first_other):
+        return [(0, first_other)]
+    return None
 
 
 _ARTICLE_LABEL = re.compile(r"(?:^|\n)[ \t#*_]*(?:articulo|art\.)\s*(?:\d|unico|primero)")
@@ -300,6 +357,33 @@ def _approving_decrees(folded: str, verb_end: int, clause_end: int, objects: lis
             out += [target, decree]            # the law and its reglamento
         else:
             out.append(target)
+    return out
+
+
+_APPROVED_BY_END = re.compile("(?:" + _APPROVED_BY.pattern + ")$")
+_NEW_ITEM = re.compile(r"\s?[,;]?\s?(?:y|e)\s")
+
+
+def _approved_items(folded: str, verb_end: int, clause_end: int, objects: list[Citation],
+                    citations: list[Citation], starts: list[int]) -> list[Citation]:
+    """Instruments listed by name, each with the norm that approved it: "Dejar sin efecto
+    las Directivas DI-010 ..., aprobada mediante Resolución Jefatural Nº 845-2004-JEF/RENIEC
+    y DI-222 ..., aprobada mediante Resolución Jefatural Nº 666-2009-JNAC/RENIEC" acts on
+    both resolutions. Only when the clause's first object is itself such an approving norm."""
+    if not objects or not _APPROVED_BY_END.search(
+            folded, max(verb_end, objects[0].start - 60), objects[0].start):
+        return []
+    out: list[Citation] = []
+    last = objects[-1]
+    for citation in citations[bisect.bisect_right(starts, last.start):]:
+        if citation.start >= clause_end:
+            break
+        approved = _APPROVED_BY_END.search(folded, max(last.end, citation.start - 60),
+                                           citation.start)
+        if approved and _NEW_ITEM.match(folded, last.end, approved.start()) \
+                and citation not in objects:
+            out.append(citation)
+            last = citation
     return out
 
 

@@ -3,9 +3,13 @@ proposal SPIJ does not note on the target's copy is confirmed only by SPIJ's not
 elsewhere in the sample, on excerpts of the development slice."""
 from __future__ import annotations
 
+import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -88,3 +92,45 @@ def test_identifiers_with_two_digit_years_keep_their_sector():
                  "DS-009-99-MTC-1999", "")
     assert bench.entry_key(entry) == "DS-9-1999-MTC"
     assert bench.own_id(entry) == "DS-9-1999-MTC"
+
+
+# The hand verdicts (bench/labels/relations_national.json): identifiers and a short reason,
+# never corpus text; the bench's precision by reading is read from them.
+_IDENT = re.compile(r"^(?:[A-Z]+-\d+(?:-\d{4})?(?:-[A-Z]+)?)$")
+
+
+def test_the_labels_file_is_well_formed():
+    data = json.loads(bench.LABELS.read_text(encoding="utf-8"))
+    seen = set()
+    for item in data["labels"]:
+        assert set(item) == {"source", "target", "kind", "verdict", "reason", "slice"}, item
+        assert _IDENT.match(item["source"]) and _IDENT.match(item["target"]), item
+        assert item["kind"] in ("modifica", "deroga") and item["verdict"] in bench.VERDICTS
+        assert item["slice"] in ("development", "held-out")
+        # one line of the labeller's own words, not a pasted clause
+        assert 0 < len(item["reason"]) <= 140 and "\n" not in item["reason"], item
+        pair = (item["source"], item["target"], item["kind"])
+        assert pair not in seen
+        seen.add(pair)
+    assert len(bench.read_labels()) == len(data["labels"]) > 0
+
+
+def test_precision_by_reading_counts_spij_labels_and_leaves_out_the_unlabelled():
+    proposed = {("LEY-1", "LEY-2", "modifica"), ("LEY-1", "LEY-3", "deroga"),
+                ("LEY-1", "LEY-4", "modifica"), ("LEY-1", "LEY-5", "modifica")}
+    recorded = {("LEY-1", "LEY-2", "modifica"), ("LEY-1", "LEY-5", "modifica")}
+    labels = {("LEY-1", "LEY-3", "deroga"): "wrong",
+              ("LEY-1", "LEY-5", "modifica"): "wrong"}   # a label overrides SPIJ
+    assert bench.by_reading(proposed, recorded, labels) == (1, 3, 1)
+
+
+def test_a_malformed_labels_file_is_an_error(tmp_path):
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"labels": [{"source": "LEY-1", "target": "LEY-2", "kind":
+                                            "modifica", "verdict": "maybe", "reason": "x"}]}))
+    with pytest.raises(ValueError):
+        bench.read_labels(path)
+    path.write_text(json.dumps({"labels": [{"source": "LEY-1", "target": "LEY-2", "kind":
+                                            "modifica", "verdict": "right", "reason": " "}]}))
+    with pytest.raises(ValueError):
+        bench.read_labels(path)

@@ -214,3 +214,86 @@ def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
             "General de Bomberos Voluntarios del Perú.\n\n 2.[Ley 27140](/y), Ley que modifica "
             "la Ley 27067 - Ley del Cuerpo General de Bomberos.\n\nPOR TANTO:\n")
     assert found(laws) == [("deroga", "LEY-27067", ()), ("deroga", "LEY-27140", ())]
+
+
+def test_a_copy_that_opens_with_the_end_of_the_norm_printed_before_it():
+    """DLEG-1724-2026.md: the page's column starts with the last clause and signatures of
+    Decreto Legislativo 1723; Decreto Legislativo 1724 is what follows its own heading."""
+    page = ("# Decreto Legislativo N.° 1724\n\n\nDISPOSICIÓN COMPLEMENTARIA MODIFICATORIA\n"
+            "ÚNICA.- Modificación de Disposiciones Complementarias Finales de la Ley N° 32323\n"
+            "Se modifica la única Disposición Complementaria Final de la Ley N° 32323, en los "
+            "términos siguientes:\n\"ÚNICA.- Normativa adicional ...\"\nPOR TANTO:\nMando se "
+            "publique y cumpla, dando cuenta al Congreso de la República.\nDado en la Casa de "
+            "Gobierno, en Lima, a los seis días del mes de febrero del año dos mil veintiséis.\n"
+            "2484948-6\nDECRETO LEGISLATIVO N° 1724\nDecreto Legislativo que modifica el "
+            "Decreto Legislativo N° 822, Ley sobre el Derecho de Autor\nEL PRESIDENTE DE LA "
+            "REPÚBLICA\nPOR CUANTO:\nArtículo 1.- Incorporación del artículo 45-A en el Decreto "
+            "Legislativo N° 822\nSe incorpora el artículo 45-A en el Decreto Legislativo N° 822, "
+            "en los términos siguientes:\n")
+    assert found(page, own="DLEG-1724") == [("modifica", "DLEG-822", ("45-A",))]
+    # the same page without its closing formula before the heading is read whole
+    whole = page.replace("Mando se publique y cumpla", "Se publica").replace(
+        "Dado en la Casa de Gobierno", "En la sede")
+    assert ("modifica", "LEY-32323", ()) in found(whole, own="DLEG-1724")
+    # a closing formula after the norm's own articles is its own: nothing is cut
+    assert own_spans(page.split("2484948-6\n")[1] + "Mando se publique y cumpla.\n"
+                     "DECRETO LEGISLATIVO N° 1724\nEL PRESIDENTE DE LA REPÚBLICA\n",
+                     "DLEG-1724") is None
+
+
+def test_a_budget_separata_gives_each_law_its_own_part():
+    """LEY-32185-2024.md: the separata prints "Ha dado la Ley siguiente:" before each law's
+    number; Ley 32185's own number is only in the table of contents, so it is the text
+    before the next law's heading."""
+    page = ("LEY N° 32185 LEY DE PRESUPUESTO DEL SECTOR PÚBLICO\n"
+            "LEY N° 32187 LEY DE ENDEUDAMIENTO DEL SECTOR PÚBLICO\n\nLA PRESIDENTA DE LA "
+            "REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado la Ley siguiente:\n\n"
+            "LEY DE PRESUPUESTO DEL SECTOR PÚBLICO PARA EL AÑO FISCAL 2025\nArtículo 1. "
+            "Presupuesto\nDÉCIMA. Modificación del artículo 2 de la Ley 31456\nSe modifica el "
+            "artículo 2 de la Ley 31456, en los términos siguientes:\n\n"
+            "LA PRESIDENTA DE LA REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado la "
+            "Ley siguiente:\n\nLEY N° 32187\n\nLEY DE ENDEUDAMIENTO DEL SECTOR PÚBLICO PARA EL "
+            "AÑO FISCAL 2025\nArtículo 1. Objeto\nDÉCIMO OCTAVA. Modificación de la Segunda "
+            "Disposición Complementaria Final de la Ley N° 29230\nSe modifica la Segunda "
+            "Disposición Complementaria Final de la Ley N° 29230, en los siguientes términos:\n")
+    assert [h for _, h in norm_headings(page)] == ["LEY-32187"]
+    assert found(page, own="LEY-32185") == [("modifica", "LEY-31456", ("2",))]
+    # Ley 32187 is the only norm whose heading is found: its copy is read whole, as before
+    assert ("modifica", "LEY-29230", ()) in found(page, own="LEY-32187")
+    # the text before the first other heading holds no article: nothing is told apart
+    bare = page.replace("Artículo 1. Presupuesto\n", "")
+    assert own_spans(bare, "LEY-32185") is None
+
+
+def test_instruments_listed_with_the_norms_that_approved_them():
+    """RESOLUCION-JEFATURAL-406-2010-JNAC-RENIEC.md: two directives, each with the
+    resolution that approved it; the repeal acts on both resolutions."""
+    text = ("**Artículo Primero.-** Dejar sin efecto las Directivas DI-010-GO/005 “Depuración - "
+            "Registros del Estado Civil”, Segunda Edición, aprobada mediante Resolución "
+            "Jefatural Nº 845-2004-JEF/RENIEC y DI-222-GRC/007 “Reconstitución de Actas "
+            "Registrales”, Primera Versión, aprobada mediante Resolución Jefatural Nº "
+            "666-2009-JNAC/RENIEC (16OCT2009).\n")
+    assert found(text) == [("deroga", "RJ-845-2004-JEF", ()), ("deroga", "RJ-666-2009-JNAC", ())]
+    # a norm cited later as the one that approved something else is not an object
+    # when the first object is not an approved instrument
+    other = ("Artículo 2.- Derógase la Resolución Jefatural Nº 845-2004-JEF/RENIEC y el "
+             "formato, aprobado mediante Resolución Jefatural Nº 666-2009-JNAC/RENIEC.\n")
+    assert found(other) == [("deroga", "RJ-845-2004-JEF", ())]
+
+
+def test_the_tuo_printed_after_its_approving_decree_is_not_the_decrees_act():
+    """DS-007-2010-PCM.md: the decree approves the Texto Único Ordenado of the civil
+    service norms; the repeal the TUO reprints is Decreto Legislativo 1023's."""
+    decree = ("DECRETO SUPREMO Nº 007-2010-PCM\nEL PRESIDENTE DE LA REPÚBLICA\nCONSIDERANDO:\n"
+              "**Artículo 1.- Aprobación** Apruébase el Texto Único Ordenado de la Normatividad "
+              "del Servicio Civil.\n**Artículo 2.- Derogación**\nDeróguese el Decreto Supremo "
+              "Nº 005-90-PCM.\n\nDado en la Casa de Gobierno, en Lima, a los trece días del mes "
+              "de enero del año dos mil diez.\n\n**TEXTO ÚNICO ORDENADO DE LA NORMATIVA DEL "
+              "SERVICIO CIVIL  \n**\n**DISPOSICIÓN COMPLEMENTARIA DEROGATORIA DEL DECRETO "
+              "LEGISLATIVO Nº 1023  \n**\n**Única.- Derogación de normas**\n\nDeróguese el "
+              "Título II de la Ley Nº 28175, Ley Marco de Servicio civil.\n")
+    assert found(decree) == [("deroga", "DS-5-1990-PCM", ())]
+    assert found(decree, own="DS-7-2010-PCM") == [("deroga", "DS-5-1990-PCM", ())]
+    # the same words without the decree's closing formula before them: a norm's own title
+    assert ("deroga", "LEY-28175", ()) in found(decree.replace("Dado en la Casa de Gobierno",
+                                                               "En la sede"))
