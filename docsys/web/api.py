@@ -435,6 +435,13 @@ def version_url_builder(build=None):
     return lambda document_id, version: f"{head}{document_id}{middle}{version}{tail}"
 
 
+def _arg(args, name: str, default):
+    """``args.get(name, default)`` without its miss path: werkzeug's MultiDict answers a
+    missing key by building a BadRequestKeyError (an HTTP exception) and catching it, three
+    times on a plain search."""
+    return args.get(name, default) if name in args else default
+
+
 def search_answer(app, session, user, args, version_url) -> bytes:
     """The JSON body of GET /api/v1/search for ``user`` (a checked bearer) with the query
     ``args``: the index first brought up to date with what was committed before (see
@@ -445,15 +452,15 @@ def search_answer(app, session, user, args, version_url) -> bytes:
     (docsys.web.lean) both answer through it."""
     from search import SearchError, SearchUnavailable
 
-    sort = args.get("sort", "relevance")
+    sort = _arg(args, "sort", "relevance")
     if sort not in ("relevance", "date"):
         raise ValidationError("El orden debe ser «relevance» o «date».")
     service = app.extensions["docsys.search"]
     service.ensure_fresh(session, user.id)
     try:
         results = service.backend.search(
-            args.get("q", ""), visibility=policy.search_visibility(user), sort=sort,
-            page=args.get("page", 1), per_page=args.get("per_page", 20))
+            _arg(args, "q", ""), visibility=policy.search_visibility(user), sort=sort,
+            page=_arg(args, "page", 1), per_page=_arg(args, "per_page", 20))
     except SearchUnavailable:
         raise  # not the user's query: the caller answers 503
     except SearchError as exc:
