@@ -184,12 +184,17 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "1-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "2-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def extract_number_keys(text: str) -> set[str]:
     """Keys of the norms cited in ``text`` ("... la Ley N° 27972 y la Ordenanza Municipal
-    N° 012-2019-MDM ..." -> {"LEY-27972", "OM-12-2019"}). Municipal norms need a year."""
+    N° 012-2019-MDM ..." -> {"LEY-27972", "OM-12-2019"}). Municipal norms need a year.
+
+    A citation of a type numbered per sector gives its key with the sector as well
+    ("Decreto Supremo N° 004-2019-JUS" -> "DS-4-2019" and "DS-4-2019-JUS"): the plain key
+    finds every norm citing that number, the sector key counts the citations of that one
+    norm among its namesakes (search.fitting)."""
     if not text:
         return set()
     keys: set[str] = set()
@@ -210,7 +215,11 @@ def extract_number_keys(text: str) -> set[str]:
         year = match.group("year")
         if code not in NO_YEAR_TYPES and not year:
             continue
-        keys.add(_make_key(code, match.group("num"), year))
+        key = _make_key(code, match.group("num"), year)
+        keys.add(key)
+        sector = _sector(code, match.group("suffix"))
+        if sector:
+            keys.add(f"{key}-{sector}")
     return keys
 
 

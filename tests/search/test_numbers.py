@@ -47,9 +47,27 @@ def test_citations_in_text():
             "Desarrollo Urbano y Rural N° 021-2024-GDUR-MDM; Resolución de Gerencia Municipal "
             "Nro. 0045-2024-GM-MDM; Decreto de Alcaldía Núm. 3-2020; la ordenanza 2019.")
     assert extract_number_keys(text) == {
-        "LEY-27972", "LEY-27444", "DS-4-2019", "OM-12-2019", "RA-145-2023", "DLEG-1440",
-        "LEY-30225", "RG-21-2024", "RGM-45-2024", "DA-3-2020",
+        "LEY-27972", "LEY-27444", "DS-4-2019", "DS-4-2019-JUS", "OM-12-2019", "RA-145-2023",
+        "DLEG-1440", "LEY-30225", "RG-21-2024", "RGM-45-2024", "DA-3-2020",
     }
+
+
+def test_citations_of_norms_numbered_per_sector_name_their_sector():
+    """The plain key finds every norm citing the number; the sector key tells which of
+    its namesakes is cited (search.fitting counts those)."""
+    text = ("Decreto Supremo N° 003-2009-EF; Resolución Ministerial Nº 110-2023/MINSA; "
+            "Decreto Supremo N° 026-99-AG; Decreto de Urgencia N° 011-2023")
+    assert extract_number_keys(text) == {
+        "DS-3-2009", "DS-3-2009-EF", "RM-110-2023", "RM-110-2023-MINSA", "DS-26-1999",
+        "DS-26-1999-AG", "DU-11-2023"}
+
+
+def test_a_decree_repeating_its_heading_does_not_cite_itself():
+    doc = SearchDoc(id="doc-1", document_id=1, version_number=1, doc_type="DS",
+                    number="Decreto Supremo N° 003-2009-EF", title="Reglamento",
+                    body="DECRETO SUPREMO N° 003-2009-EF ... el Decreto Supremo N° "
+                         "003-2009-PRODUCE").normalized()
+    assert doc.cited_keys() == ["DS-3-2009-PRODUCE"]  # its namesake, by its sector
 
 
 def test_document_does_not_cite_itself():
