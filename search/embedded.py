@@ -50,6 +50,7 @@ from search.base import (
     MLT_MIN_WORD_LENGTH, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
     Visibility, clamp_warning, order_facet_pairs, page_count, plan_page,
 )
+from search import fitting
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
 
 try:
@@ -348,7 +349,10 @@ class _QueryBuilder:
             options.append(self.term("created_by", int(visibility.user_id)))
         return self.any(options)
 
-    def build(self, tree: QueryTree, visibility: Visibility) -> tantivy.Query:
+    def build(self, tree: QueryTree, visibility: Visibility,
+              fitting_scores: Iterable[tuple[int, float]] = ()) -> tantivy.Query:
+        """``fitting_scores``: (document_id, fixed score) ordering the norms a typed
+        number fits (search.fitting)."""
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         must, should = tantivy.Occur.Must, tantivy.Occur.Should
         for text in tree.terms:
@@ -363,6 +367,9 @@ class _QueryBuilder:
                 clauses.append((must, q))
         for item in tree.numbers:
             clauses.append((must, self.known_item(item)))
+        for document_id, score in fitting_scores:
+            clauses.append((should, tantivy.Query.const_score_query(
+                self.term("document_id", document_id), score)))
         for group in tree.any_of:
             options = [q for q in (self.atom(a) for a in group) if q is not None]
             if options:
@@ -1027,8 +1034,13 @@ class EmbeddedBackend:
         sort = _normalize_sort(sort, warnings)
         by_date = sort == "date" or not tree.has_text  # nothing to rank: newest first
         index = self._current()
-        q = _QueryBuilder(self._schema, self._stem, self._exact).build(tree, visibility)
+        builder = _QueryBuilder(self._schema, self._stem, self._exact)
         searcher = index.searcher()
+        scores: list[tuple[int, float]] = []
+        if not by_date and tree.numbers:
+            scores, notices = self._fitting_order(searcher, builder, tree, visibility)
+            warnings.extend(notices)
+        q = builder.build(tree, visibility, scores)
 
         page_no, per, offset = plan.page, plan.per_page, plan.offset
         pending = (_FACET_POOL.submit(searcher.aggregate, q, FACET_AGGS) if facets else None)
@@ -1068,6 +1080,54 @@ class EmbeddedBackend:
             page_no = 1  # no results: the one (empty) page
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
+
+    def _fitting_order(self, searcher, builder: _QueryBuilder, tree: QueryTree,
+                       visibility: Visibility) -> tuple[list[tuple[int, float]], list[str]]:
+        """For each typed number that several norms fit (among the results of the search:
+        its words, filters and visibility hold): the fixed scores that put them in
+        search.fitting's order, and its notice."""
+        scores: list[tuple[int, float]] = []
+        notices: list[str] = []
+        filters = [builder.filter(builder.build(tree, visibility))]
+        for item in tree.numbers:
+            found: list[fitting.Fitting] = []
+            total = 0
+            if item.sector_key:  # the sector typed: its norms, if it names any
+                found, total = self._fitting(searcher, builder, item.sector_key, filters)
+            if not total:
+                found, total = self._fitting(searcher, builder, item.key, filters)
+            if total < 2:
+                continue
+            cited = {key: self._citations(searcher, builder, key)
+                     for key in set(fitting.citation_keys(found).values())}
+            ordered = fitting.order(found, cited)
+            scores.extend(fitting.scores(ordered))
+            notices.append(fitting.notice(item.text, ordered, cited, total))
+        return scores, notices
+
+    def _fitting(self, searcher, builder: _QueryBuilder, key: str,
+                 filters: list[tantivy.Query]) -> tuple[list[fitting.Fitting], int]:
+        """The first MAX_FITTING entries whose number has ``key`` (by document id), and
+        how many there are."""
+        q = builder.every([builder.term("number_key", key)] + filters)
+        result = searcher.search(q, limit=fitting.MAX_FITTING, count=True,
+                                 order_by_field="document_id", order=tantivy.Order.Asc)
+        found = []
+        for _, addr in result.hits:
+            d = searcher.doc(addr).to_dict()
+            when = d.get("date", _NONE)[0]
+            found.append(fitting.Fitting(
+                document_id=d["document_id"][0], doc_type=d.get("doc_type", _EMPTY)[0],
+                number=d.get("number", _EMPTY)[0], keys=tuple(d.get("number_key", ())),
+                date=when.date().isoformat() if when else None))
+        return found, result.count
+
+    def _citations(self, searcher, builder: _QueryBuilder, key: str) -> int:
+        """How many entries, drafts aside, cite the norm of ``key``."""
+        q = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, builder.term("cites", key)),
+            (tantivy.Occur.MustNot, builder.term("status", "borrador"))])
+        return searcher.search(q, limit=1, count=True).count
 
     def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
                        statuses: Iterable[str] | None = None,
