@@ -85,9 +85,11 @@ _TEXT_BY_WORD = {word: _text_pattern(word) for word in _FIRST_WORDS}
 # The first words as found in text (lower case, maybe accented) -> folded: folding every
 # occurrence again took a good part of a rebuild (bodies cite dozens of norms each).
 _WORD_OF: dict[str, str] = {word: word for word in _FIRST_WORDS}
+# Typed (and in a document's own number), the type may be joined to the number by a hyphen,
+# as in the open data's identifiers and file names: "DS-004-2019-JUS", "RM-1110-2023-MINSA".
 _QUERY_RE = re.compile(
-    _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
-    + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
+    _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")(?:\s*-\s*|\s*)(?:"
+    + _MARKER + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
 )
 _BARE_NUMBER_RE = re.compile(r"(?:" + _MARKER + r"\s*)?" + _NUMBER)
 

@@ -246,6 +246,12 @@ def test_the_sector_typed_needs_no_notice(any_backend):
     assert not any("corresponde a" in w for w in r.warnings)
 
 
+def test_a_number_typed_as_the_open_data_identifier(any_backend):
+    any_backend.index([_ds(60, "PRODUCE", "2009-03-01", "Pesca"),
+                       _ds(61, "EF", "2009-01-10", "Impuesto")])
+    assert ids(any_backend.search("DS-003-2009-EF", visibility=ALL))[0] == "doc-61"
+
+
 def test_the_notice_names_only_the_norms_the_searcher_may_see(any_backend):
     any_backend.index([_ds(60, "PRODUCE", "2009-03-01", "Pesca"),
                        _ds(61, "EF", "2009-01-10", "Impuesto"),

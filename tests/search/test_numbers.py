@@ -92,3 +92,18 @@ def test_registry_lookups_do_not_hash_the_registry(monkeypatch):
     assert reg.by_rank("decreto_supremo").code == "DS"
     assert reg.get("no-such-type") is None
     assert hashed == []
+
+
+@pytest.mark.parametrize("query, key, sector_key", [
+    # the type joined by a hyphen, as the open data's identifiers and file names write it
+    ("DS-004-2019-JUS", "DS-4-2019", "DS-4-2019-JUS"),
+    ("RM-1110-2023-MINSA", "RM-1110-2023", "RM-1110-2023-MINSA"),
+    ("Ley-27972", "LEY-27972", ""),
+    # "D.Ley" is a Decreto Ley, not a Ley
+    ("D.Ley 25844", "DLEY-25844", ""),
+    ("D. Ley N° 25844", "DLEY-25844", ""),
+])
+def test_lawyers_spellings_of_a_number(query, key, sector_key):
+    from search.numbers import find_number_in_query
+    mention = find_number_in_query(query)
+    assert mention is not None and (mention.key, mention.sector_key) == (key, sector_key)
