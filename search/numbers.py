@@ -38,14 +38,19 @@ _ABBREV_PATTERNS: list[tuple[str, str]] = sorted(
     {(t.code, abbreviation_pattern(a)) for t in _REGISTRY.types for a in t.abbreviations},
     key=lambda p: (-len(p[1]), p))
 
-# "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número". Patterns accept
-# accented and folded spellings alike, so lower-cased text needs no folding.
-_MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero)"
+# "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número", and a bare "N"
+# right before the digits (the degree sign left out or lost: "D.S. N 004-2019-JUS").
+# Patterns accept accented and folded spellings alike, so lower-cased text needs no folding.
+_MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero|n\.?(?=\s*\d))"
 # The number, an optional year (old numbers have two digits: "026-99-AG"), optional
 # suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12.
 _NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
            r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}|\d{2}(?![0-9])))?"
            r"(?P<suffix>(?:[-/][a-z0-9][a-z0-9]{0,11})*)")
+# Typed, a space may part the number from a four-digit year ("DS 4 2019", "ordenanza 12
+# 2019"); in running text it does not (a number followed by a year is something else).
+_TYPED_NUMBER = _NUMBER.replace(r"(?:\s*[-/]\s*(?P<year>",
+                                r"(?:(?:\s*[-/]\s*|\s+(?=(?:19|20)\d{2}(?![0-9])))(?P<year>")
 
 
 def _group(patterns: list[tuple[str, str]]) -> str:
@@ -89,7 +94,7 @@ _WORD_OF: dict[str, str] = {word: word for word in _FIRST_WORDS}
 # as in the open data's identifiers and file names: "DS-004-2019-JUS", "RM-1110-2023-MINSA".
 _QUERY_RE = re.compile(
     _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")(?:\s*-\s*|\s*)(?:"
-    + _MARKER + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
+    + _MARKER + r"\s*)?" + _TYPED_NUMBER + r"(?![a-z0-9])"
 )
 _BARE_NUMBER_RE = re.compile(r"(?:" + _MARKER + r"\s*)?" + _NUMBER)
 

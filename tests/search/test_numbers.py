@@ -102,8 +102,22 @@ def test_registry_lookups_do_not_hash_the_registry(monkeypatch):
     # "D.Ley" is a Decreto Ley, not a Ley
     ("D.Ley 25844", "DLEY-25844", ""),
     ("D. Ley N° 25844", "DLEY-25844", ""),
+    # the year parted by a space, and "N" without its degree sign
+    ("DS 4 2019", "DS-4-2019", ""),
+    ("ordenanza 12 2019", "OM-12-2019", ""),
+    ("D.S. N 004-2019-JUS", "DS-4-2019", "DS-4-2019-JUS"),
+    ("Ley N 27972", "LEY-27972", ""),
 ])
 def test_lawyers_spellings_of_a_number(query, key, sector_key):
     from search.numbers import find_number_in_query
     mention = find_number_in_query(query)
     assert mention is not None and (mention.key, mention.sector_key) == (key, sector_key)
+
+
+def test_a_space_parts_a_typed_number_from_a_four_digit_year_only():
+    from search.numbers import find_number_in_query
+    assert find_number_in_query("DS 4 99") is None
+    assert find_number_in_query("decreto supremo 2019") is None
+    # in running text a number followed by a year is not read as number and year
+    assert extract_number_keys("la Ordenanza Municipal N° 12 2019 y la Ley N 27972") == {
+        "LEY-27972"}
