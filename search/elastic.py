@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from search.analysis import MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, render_marked
 from search.base import (
@@ -134,18 +134,24 @@ def _word(text: str) -> dict:
     ], "minimum_should_match": 1}}
 
 
-def _title_bonus(texts: list[str]) -> list[dict]:
-    """Fixed scores for a title holding every one of the query's words, and for one holding
-    them in order, at most TITLE_NEAR_SLOP words apart."""
-    if len(texts) < 2:
+def _title_bonus(texts: list[str], nouns: Sequence[tuple[str, ...]] = ()) -> list[dict]:
+    """Fixed scores for a title holding every one of the query's words (a type noun,
+    "decreto", as written: one of its spellings in ``nouns``), and for one holding the other
+    words in order, at most TITLE_NEAR_SLOP words apart."""
+    if len(texts) + len(nouns) < 2:
         return []
     joined = " ".join(texts)
-    return [
-        {"constant_score": {"filter": {"match": {"title": {"query": joined, "operator": "and"}}},
-                            "boost": TITLE_WORDS_SCORE}},
-        {"constant_score": {"filter": {"match_phrase": {"title.exact": {
-            "query": joined, "slop": TITLE_NEAR_SLOP}}}, "boost": TITLE_NEAR_SCORE}},
-    ]
+    every: list[dict] = []
+    if texts:
+        every.append({"match": {"title": {"query": joined, "operator": "and"}}})
+    every += [{"bool": {"should": [{"match": {"title.exact": form}} for form in forms],
+                        "minimum_should_match": 1}} for forms in nouns]
+    out = [{"constant_score": {"filter": every[0] if len(every) == 1 else {"bool": {
+        "must": every}}, "boost": TITLE_WORDS_SCORE}}]
+    if len(texts) > 1:
+        out.append({"constant_score": {"filter": {"match_phrase": {"title.exact": {
+            "query": joined, "slop": TITLE_NEAR_SLOP}}}, "boost": TITLE_NEAR_SCORE}})
+    return out
 
 
 def _phrase(text: str) -> dict:
@@ -238,7 +244,7 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
     should: list[dict] = []
     for text in tree.terms:
         must.append(_word(text))
-    should.extend(_title_bonus(tree.terms))
+    should.extend(_title_bonus(tree.terms, tree.type_nouns()))
     for text in tree.phrases:
         must.append(_phrase(text))
     for item in tree.numbers:

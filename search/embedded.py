@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import tantivy
 
@@ -277,14 +277,18 @@ class _QueryBuilder:
         return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b,
                          tantivy.Query.boost_query(n, NUMBER_BOOST)])
 
-    def title_bonus(self, texts: list[str]) -> list[tantivy.Query]:
-        """Fixed scores for a title holding every one of the query's words, and for a title
-        holding them in order, at most TITLE_NEAR_SLOP words apart."""
+    def title_bonus(self, texts: list[str],
+                    nouns: Sequence[tuple[str, ...]] = ()) -> list[tantivy.Query]:
+        """Fixed scores for a title holding every one of the query's words (a type noun,
+        "decreto", as written: one of its spellings in ``nouns``), and for a title holding
+        the other words in order, at most TITLE_NEAR_SLOP words apart."""
         stems = [s for text in texts for s in self.stem.analyze(text)]
-        if len(stems) < 2:
+        if len(stems) + len(nouns) < 2:
             return []
-        out = [tantivy.Query.const_score_query(
-            self.every([self.term("title", s) for s in stems]), TITLE_WORDS_SCORE)]
+        parts = [self.term("title", s) for s in stems]
+        parts += [self.any([self.term("title_exact", w) for form in forms
+                            for w in self.exact.analyze(form)]) for forms in nouns]
+        out = [tantivy.Query.const_score_query(self.every(parts), TITLE_WORDS_SCORE)]
         exact: list[str | tuple[int, str]] = [w for text in texts for w in self.exact.analyze(text)]
         if len(exact) > 1:
             out.append(tantivy.Query.const_score_query(tantivy.Query.phrase_query(
@@ -360,7 +364,7 @@ class _QueryBuilder:
             if q is not None:
                 clauses.append((must, q))
                 clauses.extend((should, b) for b in self.word_bonus(text))
-        clauses.extend((should, b) for b in self.title_bonus(tree.terms))
+        clauses.extend((should, b) for b in self.title_bonus(tree.terms, tree.type_nouns()))
         for text in tree.phrases:
             q = self.phrase(text)
             if q is not None:

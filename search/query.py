@@ -135,6 +135,17 @@ class QueryTree:
         items = self.known_items
         return items[0].key if items else None
 
+    def type_nouns(self) -> list[tuple[str, ...]]:
+        """The nouns of a type of norm typed as words ("decreto"), each as the (singular,
+        plural) pair the parser made of it: they are matched as written, never stemmed."""
+        out: list[tuple[str, ...]] = []
+        for group in self.any_of:
+            if len(group) == 2 and all(isinstance(a, Phrase) for a in group):
+                singular = fold(group[0].text)
+                if _singular(singular) == singular and fold(group[1].text) == _plural(singular):
+                    out.append((group[0].text, group[1].text))
+        return out
+
     @property
     def has_text(self) -> bool:
         return bool(self.terms or self.phrases or self.numbers or self.any_of)
