@@ -1094,12 +1094,10 @@ class EmbeddedBackend:
         notices: list[str] = []
         filters = [builder.filter(builder.build(tree, visibility))]
         for item in tree.numbers:
-            found: list[fitting.Fitting] = []
-            total = 0
-            if item.sector_key:  # the sector typed: its norms, if it names any
-                found, total = self._fitting(searcher, builder, item.sector_key, filters)
-            if not total:
-                found, total = self._fitting(searcher, builder, item.key, filters)
+            key = item.key
+            if item.sector_key and searcher.doc_freq("number_key", item.sector_key):
+                key = item.sector_key  # the sector typed names a norm: only its namesakes
+            found, total = self._fitting(searcher, builder, key, filters)
             if total < 2:
                 continue
             cited = {key: self._citations(searcher, builder, key)
@@ -1113,6 +1111,10 @@ class EmbeddedBackend:
                  filters: list[tantivy.Query]) -> tuple[list[fitting.Fitting], int]:
         """The first MAX_FITTING entries whose number has ``key`` (by document id), and
         how many there are."""
+        if searcher.doc_freq("number_key", key) < 2:
+            # at most one entry has the key (deleted ones count too): nothing to order, and
+            # no need to run the whole query again (most numbers typed are so)
+            return [], 0
         q = builder.every([builder.term("number_key", key)] + filters)
         result = searcher.search(q, limit=fitting.MAX_FITTING, count=True,
                                  order_by_field="document_id", order=tantivy.Order.Asc)
