@@ -98,8 +98,10 @@ def notice(typed: str, ordered: Sequence[Fitting], cited_by: Mapping[str, int],
         names.append(f"{f.number or f.doc_type} ({cites})")
     more = total - len(names)
     listed = "; ".join(names) + (f"; y {more} más" if more > 0 else "")
+    cited = any(cited_by.get(k, 0) for k in keys.values())
+    first_rule = "la más citada por el archivo antes" if cited else "la más reciente antes"
     text = (f"El número «{typed.strip()}» corresponde a {total} normas; se muestran primero, "
-            f"la más citada por el archivo antes: {listed}.")
+            f"{first_rule}: {listed}.")
     first = list(ordered)[0]
     if len(first.keys) > 1 and first.keys[-1].startswith(first.keys[0] + "-"):
         sector = first.keys[-1][len(first.keys[0]) + 1:]

@@ -49,6 +49,12 @@ def test_notice_names_the_norms_in_their_order():
     assert "003-2009-EF (citada por 1 norma del archivo); Decreto Supremo N° 003-2009-MTC " \
            "(sin citas en el archivo); y 5 más" in text
     assert "«D.S. 3-2009-EF»" in text
+    assert "la más citada por el archivo antes" in text
+
+
+def test_notice_says_newest_first_when_nobody_cites_them():
+    text = notice("D.S. 3-2009", [MTC, EF], {})
+    assert "corresponde a 2 normas; se muestran primero, la más reciente antes:" in text
 
 
 # -- Elasticsearch, offline ---------------------------------------------------------------
