@@ -163,11 +163,12 @@ def _phrase(text: str) -> dict:
 
 
 def _known_item(item: KnownItem) -> dict:
-    should: list[dict] = [
-        {"constant_score": {"filter": {"term": {"number_key": item.key}},
-                            "boost": KNOWN_ITEM_SCORE}},
-        {"constant_score": {"filter": {"term": {"cites": item.key}}, "boost": CITED_SCORE}},
-    ]
+    should: list[dict] = []
+    for key in item.keys:  # "D.L. 25844": a Decreto Legislativo or a Decreto Ley
+        should += [{"constant_score": {"filter": {"term": {"number_key": key}},
+                                       "boost": KNOWN_ITEM_SCORE}},
+                   {"constant_score": {"filter": {"term": {"cites": key}},
+                                       "boost": CITED_SCORE}}]
     if item.sector_key:  # the sector typed: that sector's norm before its namesakes
         should.append({"constant_score": {"filter": {"term": {"number_key": item.sector_key}},
                                           "boost": KNOWN_ITEM_SCORE}})
@@ -294,10 +295,14 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
     return body
 
 
-def build_fitting(key: str, tree: QueryTree, visibility: Visibility) -> dict[str, Any]:
-    """The request for the first MAX_FITTING entries whose number has ``key`` among the
-    results of the search (by document id), with their count. Pure."""
-    return {"query": {"bool": {"filter": [{"term": {"number_key": key}},
+def build_fitting(keys: str | Sequence[str], tree: QueryTree,
+                  visibility: Visibility) -> dict[str, Any]:
+    """The request for the first MAX_FITTING entries whose number has one of ``keys`` among
+    the results of the search (by document id), with their count. Pure."""
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    number = {"term": {"number_key": keys[0]}} if len(keys) == 1 else {
+        "terms": {"number_key": keys}}
+    return {"query": {"bool": {"filter": [number,
                                           build_query(tree, visibility, facets=False)["query"]]}},
             "size": fitting.MAX_FITTING, "track_total_hits": True,
             "sort": [{"document_id": "asc"}],
@@ -628,7 +633,7 @@ class ElasticsearchBackend:
             if not total:
                 found, total = fitting_from_es(self._call(
                     self.client.search, index=self.alias,
-                    body=build_fitting(item.key, tree, visibility)))
+                    body=build_fitting(item.keys, tree, visibility)))
             if total < 2:
                 continue
             keys = set(fitting.citation_keys(found).values())

@@ -296,10 +296,11 @@ class _QueryBuilder:
         return out
 
     def known_item(self, item: KnownItem) -> tantivy.Query:
-        options = [
-            tantivy.Query.const_score_query(self.term("number_key", item.key), KNOWN_ITEM_SCORE),
-            tantivy.Query.const_score_query(self.term("cites", item.key), CITED_SCORE),
-        ]
+        options = []
+        for key in item.keys:  # "D.L. 25844": a Decreto Legislativo or a Decreto Ley
+            options += [
+                tantivy.Query.const_score_query(self.term("number_key", key), KNOWN_ITEM_SCORE),
+                tantivy.Query.const_score_query(self.term("cites", key), CITED_SCORE)]
         if item.sector_key:  # the sector typed: that sector's norm before its namesakes
             options.append(tantivy.Query.const_score_query(
                 self.term("number_key", item.sector_key), KNOWN_ITEM_SCORE))
@@ -1094,10 +1095,10 @@ class EmbeddedBackend:
         notices: list[str] = []
         filters = [builder.filter(builder.build(tree, visibility))]
         for item in tree.numbers:
-            key = item.key
+            keys = item.keys
             if item.sector_key and searcher.doc_freq("number_key", item.sector_key):
-                key = item.sector_key  # the sector typed names a norm: only its namesakes
-            found, total = self._fitting(searcher, builder, key, filters)
+                keys = (item.sector_key,)  # the sector typed names a norm: only its namesakes
+            found, total = self._fitting(searcher, builder, keys, filters)
             if total < 2:
                 continue
             cited = {key: self._citations(searcher, builder, key)
@@ -1107,15 +1108,16 @@ class EmbeddedBackend:
             notices.append(fitting.notice(item.text, ordered, cited, total))
         return scores, notices
 
-    def _fitting(self, searcher, builder: _QueryBuilder, key: str,
+    def _fitting(self, searcher, builder: _QueryBuilder, keys: tuple[str, ...],
                  filters: list[tantivy.Query]) -> tuple[list[fitting.Fitting], int]:
-        """The first MAX_FITTING entries whose number has ``key`` (by document id), and
-        how many there are."""
-        if searcher.doc_freq("number_key", key) < 2:
-            # at most one entry has the key (deleted ones count too): nothing to order, and
+        """The first MAX_FITTING entries whose number has one of ``keys`` (by document id),
+        and how many there are."""
+        if sum(searcher.doc_freq("number_key", key) for key in keys) < 2:
+            # at most one entry has the keys (deleted ones count too): nothing to order, and
             # no need to run the whole query again (most numbers typed are so)
             return [], 0
-        q = builder.every([builder.term("number_key", key)] + filters)
+        q = builder.every([builder.any([builder.term("number_key", k) for k in keys])]
+                          + filters)
         result = searcher.search(q, limit=fitting.MAX_FITTING, count=True,
                                  order_by_field="document_id", order=tantivy.Order.Asc)
         found = []

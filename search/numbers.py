@@ -90,6 +90,12 @@ _TEXT_BY_WORD = {word: _text_pattern(word) for word in _FIRST_WORDS}
 # The first words as found in text (lower case, maybe accented) -> folded: folding every
 # occurrence again took a good part of a rebuild (bodies cite dozens of norms each).
 _WORD_OF: dict[str, str] = {word: word for word in _FIRST_WORDS}
+# An abbreviation that several types share ("d.l.": Decreto Legislativo and Decreto Ley):
+# the pattern's group names the first of them; the others, by pattern.
+_SHARED_CODES: dict[str, tuple[str, ...]] = {}
+for _code, _pattern in _ABBREV_PATTERNS:
+    _SHARED_CODES[_pattern] = _SHARED_CODES.get(_pattern, ()) + (_code,)
+_QUERY_PATTERNS = _NAME_PATTERNS + _ABBREV_PATTERNS
 # Typed (and in a document's own number), the type may be joined to the number by a hyphen,
 # as in the open data's identifiers and file names: "DS-004-2019-JUS", "RM-1110-2023-MINSA".
 _QUERY_RE = re.compile(
@@ -148,6 +154,16 @@ def _code_of(match: re.Match) -> str:
         if value is not None and name.startswith("t_"):
             return name.split("_")[1]
     raise ValueError("match without a type group")
+
+
+def _other_codes(match: re.Match) -> tuple[str, ...]:
+    """The other types a query match's abbreviation names ("d.l." read as DLEG: DLEY)."""
+    for name, value in match.groupdict().items():
+        if value is not None and name.startswith("t_"):
+            code, index = name.split("_")[1], int(name.rsplit("_", 1)[1])
+            codes = _SHARED_CODES.get(_QUERY_PATTERNS[index][1], ())
+            return tuple(c for c in codes if c != code)
+    return ()
 
 
 def number_key(doc_type: str, number: str, year: int | None = None) -> str:
@@ -237,6 +253,8 @@ class NumberMention:
     end: int
     text: str         # the words as typed
     sector_key: str = ""  # the key with the sector typed ("DS-4-2019-JUS"), if any
+    other_keys: tuple[str, ...] = ()  # the same number of the other types an abbreviation
+    #                                   names ("D.L. 25844": DLEY-25844 beside DLEG-25844)
 
 
 def find_number_in_query(text: str) -> NumberMention | None:
@@ -253,6 +271,8 @@ def find_number_in_query(text: str) -> NumberMention | None:
         start, end = match.span()
         key = _make_key(code, match.group("num"), year)
         sector = _sector(code, match.group("suffix"))
+        others = tuple(_make_key(other, match.group("num"), year)
+                       for other in _other_codes(match) if other in NO_YEAR_TYPES or year)
         return NumberMention(key, start, end, text[start:end],
-                             f"{key}-{sector}" if sector else "")
+                             f"{key}-{sector}" if sector else "", others)
     return None

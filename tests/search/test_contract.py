@@ -252,6 +252,20 @@ def test_a_number_typed_as_the_open_data_identifier(any_backend):
     assert ids(any_backend.search("DS-003-2009-EF", visibility=ALL))[0] == "doc-61"
 
 
+def test_dl_finds_a_decreto_ley_and_a_decreto_legislativo(any_backend):
+    any_backend.index([
+        make_doc(80, "DLEY", "Ley de Concesiones Eléctricas", "Texto.",
+                 number="DECRETO LEY N° 25844", date="1992-11-19"),
+        make_doc(81, "DLEG", "Decreto Legislativo del Sistema Nacional de Presupuesto",
+                 "Texto.", number="DECRETO LEGISLATIVO N° 1440", date="2018-09-16"),
+        make_doc(82, "RM", "Cita la ley de concesiones", "Conforme al Decreto Ley N° 25844.",
+                 number="RESOLUCIÓN MINISTERIAL N° 010-2020-MINEM", date="2020-01-10"),
+    ])
+    assert ids(any_backend.search("D.L. 25844", visibility=ALL))[:2] == ["doc-80", "doc-82"]
+    r = any_backend.search("DL 1440", visibility=ALL)
+    assert ids(r)[0] == "doc-81" and not any("corresponde a" in w for w in r.warnings)
+
+
 def test_the_notice_names_only_the_norms_the_searcher_may_see(any_backend):
     any_backend.index([_ds(60, "PRODUCE", "2009-03-01", "Pesca"),
                        _ds(61, "EF", "2009-01-10", "Impuesto"),

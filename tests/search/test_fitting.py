@@ -114,3 +114,14 @@ def test_elasticsearch_orders_namesakes_as_the_embedded_engine():
     (text,) = [w for w in r.warnings if "corresponde a 2 normas" in w]
     assert text.index("MTC") < text.index("EF (sin citas")
     assert fitting_from_es(backend.client.search("x", lookup))[1] == 2
+
+
+def test_elasticsearch_reads_dl_as_both_types():
+    (clause,) = build_query("D.L. 25844", ALL)["query"]["bool"]["must"]
+    filters = [c["constant_score"]["filter"] for c in clause["bool"]["should"]
+               if "constant_score" in c]
+    assert {"term": {"number_key": "DLEG-25844"}} in filters
+    assert {"term": {"number_key": "DLEY-25844"}} in filters
+    body = build_fitting(("DLEG-25844", "DLEY-25844"), parse_query("D.L. 25844"), ALL)
+    assert body["query"]["bool"]["filter"][0] == {
+        "terms": {"number_key": ["DLEG-25844", "DLEY-25844"]}}

@@ -121,3 +121,13 @@ def test_a_space_parts_a_typed_number_from_a_four_digit_year_only():
     # in running text a number followed by a year is not read as number and year
     assert extract_number_keys("la Ordenanza Municipal N° 12 2019 y la Ley N 27972") == {
         "LEY-27972"}
+
+
+def test_an_abbreviation_two_types_share_is_read_as_both():
+    """"D.L." is what lawyers write for a Decreto Legislativo (D.L. 1440) and for a
+    Decreto Ley (D.L. 25844): the number fits either."""
+    from search.numbers import find_number_in_query
+    mention = find_number_in_query("D.L. 25844")
+    assert (mention.key, mention.other_keys) == ("DLEG-25844", ("DLEY-25844",))
+    assert find_number_in_query("D.Leg. 1440").other_keys == ()
+    assert find_number_in_query("D.Ley 25844").other_keys == ()
