@@ -117,11 +117,13 @@ class SearchDoc:
         return [self.number_key] + [k for k in keys if k != self.number_key]
 
     def cited_keys(self) -> list[str]:
-        """Keys of the norms this document cites (its own number excluded)."""
+        """Keys of the norms this document cites (its own number excluded, with its
+        sector too: a decree's text that repeats its heading does not cite itself)."""
         keys = extract_number_keys(self.title)
         keys.update(extract_number_keys(self.body) if self.body_cites is None
                     else self.body_cites)
         keys.discard(self.number_key)
+        keys.difference_update(self.number_keys())
         return sorted(keys)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from search.analysis import MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, render_marked
 from search.base import (
@@ -26,6 +26,7 @@ from search.base import (
     RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable, Visibility, clamp_warning,
     order_facets, page_count, plan_page,
 )
+from search import fitting
 from search.query import KnownItem, Phrase, QueryTree, ensure_tree
 
 log = logging.getLogger("docsys.search")
@@ -133,18 +134,24 @@ def _word(text: str) -> dict:
     ], "minimum_should_match": 1}}
 
 
-def _title_bonus(texts: list[str]) -> list[dict]:
-    """Fixed scores for a title holding every one of the query's words, and for one holding
-    them in order, at most TITLE_NEAR_SLOP words apart."""
-    if len(texts) < 2:
+def _title_bonus(texts: list[str], nouns: Sequence[tuple[str, ...]] = ()) -> list[dict]:
+    """Fixed scores for a title holding every one of the query's words (a type noun,
+    "decreto", as written: one of its spellings in ``nouns``), and for one holding the other
+    words in order, at most TITLE_NEAR_SLOP words apart."""
+    if len(texts) + len(nouns) < 2:
         return []
     joined = " ".join(texts)
-    return [
-        {"constant_score": {"filter": {"match": {"title": {"query": joined, "operator": "and"}}},
-                            "boost": TITLE_WORDS_SCORE}},
-        {"constant_score": {"filter": {"match_phrase": {"title.exact": {
-            "query": joined, "slop": TITLE_NEAR_SLOP}}}, "boost": TITLE_NEAR_SCORE}},
-    ]
+    every: list[dict] = []
+    if texts:
+        every.append({"match": {"title": {"query": joined, "operator": "and"}}})
+    every += [{"bool": {"should": [{"match": {"title.exact": form}} for form in forms],
+                        "minimum_should_match": 1}} for forms in nouns]
+    out = [{"constant_score": {"filter": every[0] if len(every) == 1 else {"bool": {
+        "must": every}}, "boost": TITLE_WORDS_SCORE}}]
+    if len(texts) > 1:
+        out.append({"constant_score": {"filter": {"match_phrase": {"title.exact": {
+            "query": joined, "slop": TITLE_NEAR_SLOP}}}, "boost": TITLE_NEAR_SCORE}})
+    return out
 
 
 def _phrase(text: str) -> dict:
@@ -156,11 +163,12 @@ def _phrase(text: str) -> dict:
 
 
 def _known_item(item: KnownItem) -> dict:
-    should: list[dict] = [
-        {"constant_score": {"filter": {"term": {"number_key": item.key}},
-                            "boost": KNOWN_ITEM_SCORE}},
-        {"constant_score": {"filter": {"term": {"cites": item.key}}, "boost": CITED_SCORE}},
-    ]
+    should: list[dict] = []
+    for key in item.keys:  # "D.L. 25844": a Decreto Legislativo or a Decreto Ley
+        should += [{"constant_score": {"filter": {"term": {"number_key": key}},
+                                       "boost": KNOWN_ITEM_SCORE}},
+                   {"constant_score": {"filter": {"term": {"cites": key}},
+                                       "boost": CITED_SCORE}}]
     if item.sector_key:  # the sector typed: that sector's norm before its namesakes
         should.append({"constant_score": {"filter": {"term": {"number_key": item.sector_key}},
                                           "boost": KNOWN_ITEM_SCORE}})
@@ -225,8 +233,11 @@ def _normalize_sort(sort: str, warnings: list[str]) -> str:
 
 
 def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str = "relevance",
-                page: int = 1, per_page: int = 20, facets: bool = True) -> dict[str, Any]:
-    """The search request body for a query tree. Pure: no server needed."""
+                page: int = 1, per_page: int = 20, facets: bool = True,
+                fitting_scores: Iterable[tuple[int, float]] = ()) -> dict[str, Any]:
+    """The search request body for a query tree. Pure: no server needed.
+    ``fitting_scores``: (document_id, fixed score) ordering the norms a typed number fits
+    (search.fitting)."""
     tree = ensure_tree(tree)
     plan = plan_page(page, per_page)
     sort = _normalize_sort(sort, [])
@@ -234,11 +245,14 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
     should: list[dict] = []
     for text in tree.terms:
         must.append(_word(text))
-    should.extend(_title_bonus(tree.terms))
+    should.extend(_title_bonus(tree.terms, tree.type_nouns()))
     for text in tree.phrases:
         must.append(_phrase(text))
     for item in tree.numbers:
         must.append(_known_item(item))
+    for document_id, score in fitting_scores:
+        should.append({"constant_score": {"filter": {"term": {"document_id": document_id}},
+                                          "boost": score}})
     for group in tree.any_of:
         must.append({"bool": {"should": [_atom(a) for a in group], "minimum_should_match": 1}})
     must_not = [_atom(a) for a in tree.exclude]
@@ -279,6 +293,48 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
         body["aggs"] = {f: {"terms": {"field": FACET_SOURCE.get(f, f), "size": FACET_SIZE}}
                         for f in FACET_FIELDS}
     return body
+
+
+def build_fitting(keys: str | Sequence[str], tree: QueryTree,
+                  visibility: Visibility) -> dict[str, Any]:
+    """The request for the first MAX_FITTING entries whose number has one of ``keys`` among
+    the results of the search (by document id), with their count. Pure."""
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    number = {"term": {"number_key": keys[0]}} if len(keys) == 1 else {
+        "terms": {"number_key": keys}}
+    return {"query": {"bool": {"filter": [number,
+                                          build_query(tree, visibility, facets=False)["query"]]}},
+            "size": fitting.MAX_FITTING, "track_total_hits": True,
+            "sort": [{"document_id": "asc"}],
+            "_source": ["document_id", "doc_type", "number", "number_key", "date"]}
+
+
+def fitting_from_es(resp: dict) -> tuple[list[fitting.Fitting], int]:
+    """The fitting norms of a ``build_fitting`` response, and how many there are."""
+    found = []
+    for raw in resp["hits"]["hits"]:
+        src = raw.get("_source", {})
+        keys = src.get("number_key") or []
+        found.append(fitting.Fitting(
+            document_id=int(src["document_id"]), doc_type=src.get("doc_type", ""),
+            number=src.get("number", ""),
+            keys=tuple([keys] if isinstance(keys, str) else keys), date=src.get("date")))
+    return found, int(resp["hits"]["total"]["value"])
+
+
+def build_citations(keys: Iterable[str]) -> dict[str, Any]:
+    """The request counting, for each key, the entries (drafts aside) that cite it. Pure."""
+    wanted = sorted(set(keys))
+    return {"size": 0, "track_total_hits": False,
+            "query": {"bool": {"filter": [{"terms": {"cites": wanted}}],
+                               "must_not": [{"term": {"status": "borrador"}}]}},
+            "aggs": {"cited": {"terms": {"field": "cites", "include": wanted,
+                                         "size": max(1, len(wanted))}}}}
+
+
+def citations_from_es(resp: dict) -> dict[str, int]:
+    buckets = resp.get("aggregations", {}).get("cited", {}).get("buckets", [])
+    return {b["key"]: int(b["doc_count"]) for b in buckets}
 
 
 def build_more_like_this(text: str, visibility: Visibility, limit: int = 10,
@@ -534,7 +590,11 @@ class ElasticsearchBackend:
         warnings = list(tree.warnings) + list(plan.warnings)
         sort = _normalize_sort(sort, warnings)
         by_date = sort == "date" or not tree.has_text
-        body = build_query(tree, visibility, sort, plan.page, plan.per_page, facets)
+        scores: list[tuple[int, float]] = []
+        if not by_date and tree.numbers:
+            scores, notices = self._fitting_order(tree, visibility)
+            warnings.extend(notices)
+        body = build_query(tree, visibility, sort, plan.page, plan.per_page, facets, scores)
         resp = self._call(self.client.search, index=self.alias, body=body)
         total = int(resp["hits"]["total"]["value"])
         pages = page_count(total, plan.per_page)
@@ -542,7 +602,8 @@ class ElasticsearchBackend:
         if total and page_no > pages:
             warnings.append(clamp_warning(page_no, pages))
             page_no = pages
-            body = build_query(tree, visibility, sort, page_no, plan.per_page, facets)
+            body = build_query(tree, visibility, sort, page_no, plan.per_page, facets,
+                               scores)
             resp = self._call(self.client.search, index=self.alias, body=body)
         elif not total:
             page_no = 1  # no results: the one (empty) page
@@ -555,6 +616,33 @@ class ElasticsearchBackend:
         return SearchResults(hits=hits, total=total, page=page_no, per_page=plan.per_page,
                              pages=pages, sort=sort, facets=facet_counts, warnings=warnings,
                              query=tree)
+
+    def _fitting_order(self, tree: QueryTree, visibility: Visibility
+                       ) -> tuple[list[tuple[int, float]], list[str]]:
+        """As EmbeddedBackend._fitting_order: for each typed number that several norms fit,
+        the fixed scores of search.fitting's order, and its notice."""
+        scores: list[tuple[int, float]] = []
+        notices: list[str] = []
+        for item in tree.numbers:
+            found: list[fitting.Fitting] = []
+            total = 0
+            if item.sector_key:
+                found, total = fitting_from_es(self._call(
+                    self.client.search, index=self.alias,
+                    body=build_fitting(item.sector_key, tree, visibility)))
+            if not total:
+                found, total = fitting_from_es(self._call(
+                    self.client.search, index=self.alias,
+                    body=build_fitting(item.keys, tree, visibility)))
+            if total < 2:
+                continue
+            keys = set(fitting.citation_keys(found).values())
+            cited = citations_from_es(self._call(
+                self.client.search, index=self.alias, body=build_citations(keys))) if keys else {}
+            ordered = fitting.order(found, cited)
+            scores.extend(fitting.scores(ordered))
+            notices.append(fitting.notice(item.text, ordered, cited, total))
+        return scores, notices
 
     def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
                        statuses=None, exclude_document_ids=()) -> list[Hit]:

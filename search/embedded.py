@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import tantivy
 
@@ -50,6 +50,7 @@ from search.base import (
     MLT_MIN_WORD_LENGTH, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
     Visibility, clamp_warning, order_facet_pairs, page_count, plan_page,
 )
+from search import fitting
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
 
 try:
@@ -276,14 +277,18 @@ class _QueryBuilder:
         return self.any([tantivy.Query.boost_query(t, TITLE_BOOST), b,
                          tantivy.Query.boost_query(n, NUMBER_BOOST)])
 
-    def title_bonus(self, texts: list[str]) -> list[tantivy.Query]:
-        """Fixed scores for a title holding every one of the query's words, and for a title
-        holding them in order, at most TITLE_NEAR_SLOP words apart."""
+    def title_bonus(self, texts: list[str],
+                    nouns: Sequence[tuple[str, ...]] = ()) -> list[tantivy.Query]:
+        """Fixed scores for a title holding every one of the query's words (a type noun,
+        "decreto", as written: one of its spellings in ``nouns``), and for a title holding
+        the other words in order, at most TITLE_NEAR_SLOP words apart."""
         stems = [s for text in texts for s in self.stem.analyze(text)]
-        if len(stems) < 2:
+        if len(stems) + len(nouns) < 2:
             return []
-        out = [tantivy.Query.const_score_query(
-            self.every([self.term("title", s) for s in stems]), TITLE_WORDS_SCORE)]
+        parts = [self.term("title", s) for s in stems]
+        parts += [self.any([self.term("title_exact", w) for form in forms
+                            for w in self.exact.analyze(form)]) for forms in nouns]
+        out = [tantivy.Query.const_score_query(self.every(parts), TITLE_WORDS_SCORE)]
         exact: list[str | tuple[int, str]] = [w for text in texts for w in self.exact.analyze(text)]
         if len(exact) > 1:
             out.append(tantivy.Query.const_score_query(tantivy.Query.phrase_query(
@@ -291,10 +296,11 @@ class _QueryBuilder:
         return out
 
     def known_item(self, item: KnownItem) -> tantivy.Query:
-        options = [
-            tantivy.Query.const_score_query(self.term("number_key", item.key), KNOWN_ITEM_SCORE),
-            tantivy.Query.const_score_query(self.term("cites", item.key), CITED_SCORE),
-        ]
+        options = []
+        for key in item.keys:  # "D.L. 25844": a Decreto Legislativo or a Decreto Ley
+            options += [
+                tantivy.Query.const_score_query(self.term("number_key", key), KNOWN_ITEM_SCORE),
+                tantivy.Query.const_score_query(self.term("cites", key), CITED_SCORE)]
         if item.sector_key:  # the sector typed: that sector's norm before its namesakes
             options.append(tantivy.Query.const_score_query(
                 self.term("number_key", item.sector_key), KNOWN_ITEM_SCORE))
@@ -348,7 +354,10 @@ class _QueryBuilder:
             options.append(self.term("created_by", int(visibility.user_id)))
         return self.any(options)
 
-    def build(self, tree: QueryTree, visibility: Visibility) -> tantivy.Query:
+    def build(self, tree: QueryTree, visibility: Visibility,
+              fitting_scores: Iterable[tuple[int, float]] = ()) -> tantivy.Query:
+        """``fitting_scores``: (document_id, fixed score) ordering the norms a typed
+        number fits (search.fitting)."""
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         must, should = tantivy.Occur.Must, tantivy.Occur.Should
         for text in tree.terms:
@@ -356,13 +365,16 @@ class _QueryBuilder:
             if q is not None:
                 clauses.append((must, q))
                 clauses.extend((should, b) for b in self.word_bonus(text))
-        clauses.extend((should, b) for b in self.title_bonus(tree.terms))
+        clauses.extend((should, b) for b in self.title_bonus(tree.terms, tree.type_nouns()))
         for text in tree.phrases:
             q = self.phrase(text)
             if q is not None:
                 clauses.append((must, q))
         for item in tree.numbers:
             clauses.append((must, self.known_item(item)))
+        for document_id, score in fitting_scores:
+            clauses.append((should, tantivy.Query.const_score_query(
+                self.term("document_id", document_id), score)))
         for group in tree.any_of:
             options = [q for q in (self.atom(a) for a in group) if q is not None]
             if options:
@@ -1027,8 +1039,13 @@ class EmbeddedBackend:
         sort = _normalize_sort(sort, warnings)
         by_date = sort == "date" or not tree.has_text  # nothing to rank: newest first
         index = self._current()
-        q = _QueryBuilder(self._schema, self._stem, self._exact).build(tree, visibility)
+        builder = _QueryBuilder(self._schema, self._stem, self._exact)
         searcher = index.searcher()
+        scores: list[tuple[int, float]] = []
+        if not by_date and tree.numbers:
+            scores, notices = self._fitting_order(searcher, builder, tree, visibility)
+            warnings.extend(notices)
+        q = builder.build(tree, visibility, scores)
 
         page_no, per, offset = plan.page, plan.per_page, plan.offset
         pending = (_FACET_POOL.submit(searcher.aggregate, q, FACET_AGGS) if facets else None)
@@ -1068,6 +1085,57 @@ class EmbeddedBackend:
             page_no = 1  # no results: the one (empty) page
         return SearchResults(hits=hits, total=total, page=page_no, per_page=per, pages=pages,
                              sort=sort, facets=facet_counts, warnings=warnings, query=tree)
+
+    def _fitting_order(self, searcher, builder: _QueryBuilder, tree: QueryTree,
+                       visibility: Visibility) -> tuple[list[tuple[int, float]], list[str]]:
+        """For each typed number that several norms fit (among the results of the search:
+        its words, filters and visibility hold): the fixed scores that put them in
+        search.fitting's order, and its notice."""
+        scores: list[tuple[int, float]] = []
+        notices: list[str] = []
+        filters = [builder.filter(builder.build(tree, visibility))]
+        for item in tree.numbers:
+            keys = item.keys
+            if item.sector_key and searcher.doc_freq("number_key", item.sector_key):
+                keys = (item.sector_key,)  # the sector typed names a norm: only its namesakes
+            found, total = self._fitting(searcher, builder, keys, filters)
+            if total < 2:
+                continue
+            cited = {key: self._citations(searcher, builder, key)
+                     for key in set(fitting.citation_keys(found).values())}
+            ordered = fitting.order(found, cited)
+            scores.extend(fitting.scores(ordered))
+            notices.append(fitting.notice(item.text, ordered, cited, total))
+        return scores, notices
+
+    def _fitting(self, searcher, builder: _QueryBuilder, keys: tuple[str, ...],
+                 filters: list[tantivy.Query]) -> tuple[list[fitting.Fitting], int]:
+        """The first MAX_FITTING entries whose number has one of ``keys`` (by document id),
+        and how many there are."""
+        if sum(searcher.doc_freq("number_key", key) for key in keys) < 2:
+            # at most one entry has the keys (deleted ones count too): nothing to order, and
+            # no need to run the whole query again (most numbers typed are so)
+            return [], 0
+        q = builder.every([builder.any([builder.term("number_key", k) for k in keys])]
+                          + filters)
+        result = searcher.search(q, limit=fitting.MAX_FITTING, count=True,
+                                 order_by_field="document_id", order=tantivy.Order.Asc)
+        found = []
+        for _, addr in result.hits:
+            d = searcher.doc(addr).to_dict()
+            when = d.get("date", _NONE)[0]
+            found.append(fitting.Fitting(
+                document_id=d["document_id"][0], doc_type=d.get("doc_type", _EMPTY)[0],
+                number=d.get("number", _EMPTY)[0], keys=tuple(d.get("number_key", ())),
+                date=when.date().isoformat() if when else None))
+        return found, result.count
+
+    def _citations(self, searcher, builder: _QueryBuilder, key: str) -> int:
+        """How many entries, drafts aside, cite the norm of ``key``."""
+        q = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, builder.term("cites", key)),
+            (tantivy.Occur.MustNot, builder.term("status", "borrador"))])
+        return searcher.search(q, limit=1, count=True).count
 
     def more_like_this(self, text: str, *, visibility: Visibility, limit: int = 10,
                        statuses: Iterable[str] | None = None,

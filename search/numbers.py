@@ -38,14 +38,19 @@ _ABBREV_PATTERNS: list[tuple[str, str]] = sorted(
     {(t.code, abbreviation_pattern(a)) for t in _REGISTRY.types for a in t.abbreviations},
     key=lambda p: (-len(p[1]), p))
 
-# "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número". Patterns accept
-# accented and folded spellings alike, so lower-cased text needs no folding.
-_MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero)"
+# "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número", and a bare "N"
+# right before the digits (the degree sign left out or lost: "D.S. N 004-2019-JUS").
+# Patterns accept accented and folded spellings alike, so lower-cased text needs no folding.
+_MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero|n\.?(?=\s*\d))"
 # The number, an optional year (old numbers have two digits: "026-99-AG"), optional
 # suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12.
 _NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
            r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}|\d{2}(?![0-9])))?"
            r"(?P<suffix>(?:[-/][a-z0-9][a-z0-9]{0,11})*)")
+# Typed, a space may part the number from a four-digit year ("DS 4 2019", "ordenanza 12
+# 2019"); in running text it does not (a number followed by a year is something else).
+_TYPED_NUMBER = _NUMBER.replace(r"(?:\s*[-/]\s*(?P<year>",
+                                r"(?:(?:\s*[-/]\s*|\s+(?=(?:19|20)\d{2}(?![0-9])))(?P<year>")
 
 
 def _group(patterns: list[tuple[str, str]]) -> str:
@@ -85,9 +90,17 @@ _TEXT_BY_WORD = {word: _text_pattern(word) for word in _FIRST_WORDS}
 # The first words as found in text (lower case, maybe accented) -> folded: folding every
 # occurrence again took a good part of a rebuild (bodies cite dozens of norms each).
 _WORD_OF: dict[str, str] = {word: word for word in _FIRST_WORDS}
+# An abbreviation that several types share ("d.l.": Decreto Legislativo and Decreto Ley):
+# the pattern's group names the first of them; the others, by pattern.
+_SHARED_CODES: dict[str, tuple[str, ...]] = {}
+for _code, _pattern in _ABBREV_PATTERNS:
+    _SHARED_CODES[_pattern] = _SHARED_CODES.get(_pattern, ()) + (_code,)
+_QUERY_PATTERNS = _NAME_PATTERNS + _ABBREV_PATTERNS
+# Typed (and in a document's own number), the type may be joined to the number by a hyphen,
+# as in the open data's identifiers and file names: "DS-004-2019-JUS", "RM-1110-2023-MINSA".
 _QUERY_RE = re.compile(
-    _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")\s*(?:" + _MARKER
-    + r"\s*)?" + _NUMBER + r"(?![a-z0-9])"
+    _LEFT + r"(?:" + _group(_NAME_PATTERNS + _ABBREV_PATTERNS) + r")(?:\s*-\s*|\s*)(?:"
+    + _MARKER + r"\s*)?" + _TYPED_NUMBER + r"(?![a-z0-9])"
 )
 _BARE_NUMBER_RE = re.compile(r"(?:" + _MARKER + r"\s*)?" + _NUMBER)
 
@@ -143,6 +156,16 @@ def _code_of(match: re.Match) -> str:
     raise ValueError("match without a type group")
 
 
+def _other_codes(match: re.Match) -> tuple[str, ...]:
+    """The other types a query match's abbreviation names ("d.l." read as DLEG: DLEY)."""
+    for name, value in match.groupdict().items():
+        if value is not None and name.startswith("t_"):
+            code, index = name.split("_")[1], int(name.rsplit("_", 1)[1])
+            codes = _SHARED_CODES.get(_QUERY_PATTERNS[index][1], ())
+            return tuple(c for c in codes if c != code)
+    return ()
+
+
 def number_key(doc_type: str, number: str, year: int | None = None) -> str:
     """The key of a document's own number, or "" when it has none (drafts).
 
@@ -184,12 +207,17 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "1-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "2-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def extract_number_keys(text: str) -> set[str]:
     """Keys of the norms cited in ``text`` ("... la Ley N° 27972 y la Ordenanza Municipal
-    N° 012-2019-MDM ..." -> {"LEY-27972", "OM-12-2019"}). Municipal norms need a year."""
+    N° 012-2019-MDM ..." -> {"LEY-27972", "OM-12-2019"}). Municipal norms need a year.
+
+    A citation of a type numbered per sector gives its key with the sector as well
+    ("Decreto Supremo N° 004-2019-JUS" -> "DS-4-2019" and "DS-4-2019-JUS"): the plain key
+    finds every norm citing that number, the sector key counts the citations of that one
+    norm among its namesakes (search.fitting)."""
     if not text:
         return set()
     keys: set[str] = set()
@@ -210,7 +238,11 @@ def extract_number_keys(text: str) -> set[str]:
         year = match.group("year")
         if code not in NO_YEAR_TYPES and not year:
             continue
-        keys.add(_make_key(code, match.group("num"), year))
+        key = _make_key(code, match.group("num"), year)
+        keys.add(key)
+        sector = _sector(code, match.group("suffix"))
+        if sector:
+            keys.add(f"{key}-{sector}")
     return keys
 
 
@@ -221,6 +253,8 @@ class NumberMention:
     end: int
     text: str         # the words as typed
     sector_key: str = ""  # the key with the sector typed ("DS-4-2019-JUS"), if any
+    other_keys: tuple[str, ...] = ()  # the same number of the other types an abbreviation
+    #                                   names ("D.L. 25844": DLEY-25844 beside DLEG-25844)
 
 
 def find_number_in_query(text: str) -> NumberMention | None:
@@ -237,6 +271,8 @@ def find_number_in_query(text: str) -> NumberMention | None:
         start, end = match.span()
         key = _make_key(code, match.group("num"), year)
         sector = _sector(code, match.group("suffix"))
+        others = tuple(_make_key(other, match.group("num"), year)
+                       for other in _other_codes(match) if other in NO_YEAR_TYPES or year)
         return NumberMention(key, start, end, text[start:end],
-                             f"{key}-{sector}" if sector else "")
+                             f"{key}-{sector}" if sector else "", others)
     return None

@@ -84,6 +84,13 @@ class KnownItem:
     text: str                  # as typed: "ordenanza 12-2019"
     words: tuple[str, ...]     # its words, for the plain-text reading and for highlighting
     sector_key: str = ""       # "DS-4-2019-JUS" when the sector was typed
+    other_keys: tuple[str, ...] = ()  # the types an abbreviation also names: "D.L. 25844"
+    #                                   is DLEG-25844 or DLEY-25844 (both fit as typed)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key the typed number fits as typed."""
+        return (self.key,) + self.other_keys
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,17 @@ class QueryTree:
         """The first norm number recognised in the query, e.g. "OM-12-2019"."""
         items = self.known_items
         return items[0].key if items else None
+
+    def type_nouns(self) -> list[tuple[str, ...]]:
+        """The nouns of a type of norm typed as words ("decreto"), each as the (singular,
+        plural) pair the parser made of it: they are matched as written, never stemmed."""
+        out: list[tuple[str, ...]] = []
+        for group in self.any_of:
+            if len(group) == 2 and all(isinstance(a, Phrase) for a in group):
+                singular = fold(group[0].text)
+                if _singular(singular) == singular and fold(group[1].text) == _plural(singular):
+                    out.append((group[0].text, group[1].text))
+        return out
 
     @property
     def has_text(self) -> bool:
@@ -310,7 +328,7 @@ def _detect_numbers(text: str, toks: list[_Tok]) -> list[_Tok]:
                                if not is_stop_word(w) and fold(w) not in _NUMBER_NOISE)
             out.append(_Tok("atom", mention.text.strip(), start=m_start, end=m_end,
                             item=KnownItem(mention.key, mention.text.strip(), item_words,
-                                           mention.sector_key)))
+                                           mention.sector_key, mention.other_keys)))
         run.clear()
 
     for tok in toks:
@@ -543,7 +561,8 @@ def parse_query(raw: object) -> QueryTree:
         if key:
             if key not in {k.key for k in tree.numbers}:
                 tree.numbers.append(KnownItem(key, value, tuple(
-                    w for w in words(value) if fold(w) not in _NUMBER_NOISE)))
+                    w for w in words(value) if fold(w) not in _NUMBER_NOISE),
+                    other_keys=mention.other_keys if mention else ()))
         else:
             warnings.append(f"No se reconoce el número «{value}»; indique el tipo, p. ej. "
                             "«número:12-2019 tipo:ordenanza» u «ordenanza 12-2019».")

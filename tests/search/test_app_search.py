@@ -273,3 +273,30 @@ def test_api_search_checks_the_token_on_every_request(app):
     with transaction(app.extensions["docsys.sessions"]) as session:
         session.execute(update(User).where(User.username == "redactor").values(active=False))
     assert api_search(app, token, q="licencia").status_code == 401
+
+
+def test_the_results_page_says_when_a_number_fits_several_norms(app):
+    """Issue 11, point 4: "D.S. 3-2009" fits two decrees; the page lists both first and says
+    so, the one the archive cites before."""
+    rosa = login(app, "redactor")
+    ef = create_draft(rosa, "Reglamento del impuesto")
+    produce = create_draft(rosa, "Reglamento de pesca")
+    citing = create_draft(rosa, "Aplicación del reglamento")
+    content = with_article(content_of(rosa, citing, 1),
+                           "Conforme al Decreto Supremo N° 003-2009-EF, se aplica el reglamento.")
+    assert rosa.post_json(f"/documentos/{citing}/guardar",
+                          {"content": content, "base_version": 1}).status_code == 200
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        for doc_id, number, when in ((ef, "DECRETO SUPREMO N° 003-2009-EF", "2009-01-10"),
+                                     (produce, "DECRETO SUPREMO N° 003-2009-PRODUCE",
+                                      "2009-03-01"),
+                                     (citing, "RESOLUCIÓN DE GERENCIA MUNICIPAL N° "
+                                              "0078-2025-GM-MDM", "2025-02-01")):
+            doc = session.get(Document, doc_id)
+            doc.status, doc.official_number, doc.legal_status = "publicado", number, "vigente"
+            if number.startswith("DECRETO"):
+                doc.doc_type = "DS"
+    html = rosa.get("/buscar", query_string={"q": "D.S. 3-2009"}).get_data(as_text=True)
+    assert "corresponde a 2 normas" in html
+    assert html.index(f"/documentos/{ef}/") < html.index(f"/documentos/{produce}/")
+    assert "003-2009-EF (citada por 1 norma del archivo)" in html

@@ -190,6 +190,93 @@ def test_known_item_not_in_archive_falls_back_to_words(loaded):
     assert "doc-1" in ids(r)
 
 
+# -- a number that fits several norms (search.fitting) --------------------------------------
+
+def _ds(n: int, sector: str, date: str, title: str, body: str = "Texto del decreto.",
+        **kw) -> SearchDoc:
+    return make_doc(n, "DS", title, body, number=f"DECRETO SUPREMO N° 003-2009-{sector}",
+                    date=date, **kw)
+
+
+def _cite(n: int, body: str, **kw) -> SearchDoc:
+    return make_doc(n, "RM", "Resolución que cita decretos", body, date="2009-06-01",
+                    number=f"RESOLUCIÓN MINISTERIAL N° {n:03d}-2009-EF", **kw)
+
+
+def test_namesakes_come_first_the_most_cited_before(any_backend):
+    """"D.S. 3-2009" fits three decrees: all three first, the one more norms cite first
+    (drafts do not count), then the newest."""
+    any_backend.index([
+        _ds(60, "PRODUCE", "2009-03-01", "Reglamento de la ley de pesca"),
+        _ds(61, "EF", "2009-01-10", "Modifican el reglamento del impuesto"),
+        _ds(62, "MTC", "2009-02-01", "Aprueban el reglamento de transporte"),
+        _cite(63, "Conforme al Decreto Supremo N° 003-2009-EF."),
+        _cite(64, "Visto el Decreto Supremo N° 003-2009-EF y el Decreto Supremo N° "
+                  "003-2009-MTC."),
+        make_doc(65, "RA", "Proyecto", "Decreto Supremo N° 003-2009-MTC", status="borrador",
+                 published=False),
+        make_doc(66, "RA", "Otro proyecto", "Decreto Supremo N° 003-2009-MTC",
+                 status="borrador", published=False),
+    ])
+    r = any_backend.search("D.S. 3-2009", visibility=ALL)
+    assert ids(r)[:3] == ["doc-61", "doc-62", "doc-60"]
+    (notice,) = [w for w in r.warnings if "corresponde a 3 normas" in w]
+    assert notice.index("003-2009-EF (citada por 2 normas") < notice.index(
+        "003-2009-MTC (citada por 1 norma del archivo)") < notice.index(
+        "003-2009-PRODUCE (sin citas")
+    assert "«D.S. 3-2009-EF»" in notice
+
+
+def test_namesakes_nobody_cites_come_newest_first(any_backend):
+    any_backend.index([
+        _ds(70, "JUS", "2009-01-05", "Decreto supremo 3 2009 aprueba reglamento decreto"),
+        _ds(71, "AG", "2009-11-20", "Aprueban el texto único de procedimientos administrativos "
+                                    "del ministerio de agricultura y riego"),
+    ])
+    assert ids(any_backend.search("decreto supremo 3-2009", visibility=ALL))[:2] == [
+        "doc-71", "doc-70"]
+
+
+def test_the_sector_typed_needs_no_notice(any_backend):
+    any_backend.index([_ds(60, "PRODUCE", "2009-03-01", "Pesca"),
+                       _ds(61, "EF", "2009-01-10", "Impuesto"),
+                       _cite(63, "Conforme al Decreto Supremo N° 003-2009-EF.")])
+    r = any_backend.search("DS 003-2009-PRODUCE", visibility=ALL)
+    assert ids(r)[:2] == ["doc-60", "doc-61"]
+    assert not any("corresponde a" in w for w in r.warnings)
+
+
+def test_a_number_typed_as_the_open_data_identifier(any_backend):
+    any_backend.index([_ds(60, "PRODUCE", "2009-03-01", "Pesca"),
+                       _ds(61, "EF", "2009-01-10", "Impuesto")])
+    assert ids(any_backend.search("DS-003-2009-EF", visibility=ALL))[0] == "doc-61"
+
+
+def test_dl_finds_a_decreto_ley_and_a_decreto_legislativo(any_backend):
+    any_backend.index([
+        make_doc(80, "DLEY", "Ley de Concesiones Eléctricas", "Texto.",
+                 number="DECRETO LEY N° 25844", date="1992-11-19"),
+        make_doc(81, "DLEG", "Decreto Legislativo del Sistema Nacional de Presupuesto",
+                 "Texto.", number="DECRETO LEGISLATIVO N° 1440", date="2018-09-16"),
+        make_doc(82, "RM", "Cita la ley de concesiones", "Conforme al Decreto Ley N° 25844.",
+                 number="RESOLUCIÓN MINISTERIAL N° 010-2020-MINEM", date="2020-01-10"),
+    ])
+    assert ids(any_backend.search("D.L. 25844", visibility=ALL))[:2] == ["doc-80", "doc-82"]
+    r = any_backend.search("DL 1440", visibility=ALL)
+    assert ids(r)[0] == "doc-81" and not any("corresponde a" in w for w in r.warnings)
+
+
+def test_the_notice_names_only_the_norms_the_searcher_may_see(any_backend):
+    any_backend.index([_ds(60, "PRODUCE", "2009-03-01", "Pesca"),
+                       _ds(61, "EF", "2009-01-10", "Impuesto"),
+                       _ds(62, "MTC", "2009-02-01", "Transporte", published=False)])
+    r = any_backend.search("D.S. 3-2009", visibility=Visibility.public())
+    (notice,) = [w for w in r.warnings if "corresponde a" in w]
+    assert "2 normas" in notice and "MTC" not in notice
+    assert not any("corresponde a" in w for w in any_backend.search(
+        "D.S. 3-2009 tipo:DS año:2009 pesca", visibility=ALL).warnings)
+
+
 # -- results --------------------------------------------------------------------------------
 
 def test_hit_fields(loaded):

@@ -47,9 +47,27 @@ def test_citations_in_text():
             "Desarrollo Urbano y Rural N° 021-2024-GDUR-MDM; Resolución de Gerencia Municipal "
             "Nro. 0045-2024-GM-MDM; Decreto de Alcaldía Núm. 3-2020; la ordenanza 2019.")
     assert extract_number_keys(text) == {
-        "LEY-27972", "LEY-27444", "DS-4-2019", "OM-12-2019", "RA-145-2023", "DLEG-1440",
-        "LEY-30225", "RG-21-2024", "RGM-45-2024", "DA-3-2020",
+        "LEY-27972", "LEY-27444", "DS-4-2019", "DS-4-2019-JUS", "OM-12-2019", "RA-145-2023",
+        "DLEG-1440", "LEY-30225", "RG-21-2024", "RGM-45-2024", "DA-3-2020",
     }
+
+
+def test_citations_of_norms_numbered_per_sector_name_their_sector():
+    """The plain key finds every norm citing the number; the sector key tells which of
+    its namesakes is cited (search.fitting counts those)."""
+    text = ("Decreto Supremo N° 003-2009-EF; Resolución Ministerial Nº 110-2023/MINSA; "
+            "Decreto Supremo N° 026-99-AG; Decreto de Urgencia N° 011-2023")
+    assert extract_number_keys(text) == {
+        "DS-3-2009", "DS-3-2009-EF", "RM-110-2023", "RM-110-2023-MINSA", "DS-26-1999",
+        "DS-26-1999-AG", "DU-11-2023"}
+
+
+def test_a_decree_repeating_its_heading_does_not_cite_itself():
+    doc = SearchDoc(id="doc-1", document_id=1, version_number=1, doc_type="DS",
+                    number="Decreto Supremo N° 003-2009-EF", title="Reglamento",
+                    body="DECRETO SUPREMO N° 003-2009-EF ... el Decreto Supremo N° "
+                         "003-2009-PRODUCE").normalized()
+    assert doc.cited_keys() == ["DS-3-2009-PRODUCE"]  # its namesake, by its sector
 
 
 def test_document_does_not_cite_itself():
@@ -74,3 +92,42 @@ def test_registry_lookups_do_not_hash_the_registry(monkeypatch):
     assert reg.by_rank("decreto_supremo").code == "DS"
     assert reg.get("no-such-type") is None
     assert hashed == []
+
+
+@pytest.mark.parametrize("query, key, sector_key", [
+    # the type joined by a hyphen, as the open data's identifiers and file names write it
+    ("DS-004-2019-JUS", "DS-4-2019", "DS-4-2019-JUS"),
+    ("RM-1110-2023-MINSA", "RM-1110-2023", "RM-1110-2023-MINSA"),
+    ("Ley-27972", "LEY-27972", ""),
+    # "D.Ley" is a Decreto Ley, not a Ley
+    ("D.Ley 25844", "DLEY-25844", ""),
+    ("D. Ley N° 25844", "DLEY-25844", ""),
+    # the year parted by a space, and "N" without its degree sign
+    ("DS 4 2019", "DS-4-2019", ""),
+    ("ordenanza 12 2019", "OM-12-2019", ""),
+    ("D.S. N 004-2019-JUS", "DS-4-2019", "DS-4-2019-JUS"),
+    ("Ley N 27972", "LEY-27972", ""),
+])
+def test_lawyers_spellings_of_a_number(query, key, sector_key):
+    from search.numbers import find_number_in_query
+    mention = find_number_in_query(query)
+    assert mention is not None and (mention.key, mention.sector_key) == (key, sector_key)
+
+
+def test_a_space_parts_a_typed_number_from_a_four_digit_year_only():
+    from search.numbers import find_number_in_query
+    assert find_number_in_query("DS 4 99") is None
+    assert find_number_in_query("decreto supremo 2019") is None
+    # in running text a number followed by a year is not read as number and year
+    assert extract_number_keys("la Ordenanza Municipal N° 12 2019 y la Ley N 27972") == {
+        "LEY-27972"}
+
+
+def test_an_abbreviation_two_types_share_is_read_as_both():
+    """"D.L." is what lawyers write for a Decreto Legislativo (D.L. 1440) and for a
+    Decreto Ley (D.L. 25844): the number fits either."""
+    from search.numbers import find_number_in_query
+    mention = find_number_in_query("D.L. 25844")
+    assert (mention.key, mention.other_keys) == ("DLEG-25844", ("DLEY-25844",))
+    assert find_number_in_query("D.Leg. 1440").other_keys == ()
+    assert find_number_in_query("D.Ley 25844").other_keys == ()

@@ -129,5 +129,5 @@ def version_citations_of(entry) -> list[str]:
 def test_version_citations_reads_the_whole_text():
     text = content("Sumilla citando la Ley N° 29151",
                    "Que, el Decreto Supremo N° 004-2019-JUS aprueba el TUO;")
-    assert version_citations(text).split() == sorted({"LEY-29151", "DS-4-2019"})
+    assert version_citations(text).split() == sorted({"LEY-29151", "DS-4-2019", "DS-4-2019-JUS"})
     assert version_citations(None) == ""

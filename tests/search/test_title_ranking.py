@@ -37,3 +37,30 @@ def test_elasticsearch_gives_the_same_title_bonus():
         "boost": TITLE_WORDS_SCORE}} in should
     assert any(c["constant_score"]["boost"] == TITLE_NEAR_SCORE and "match_phrase" in
                c["constant_score"]["filter"] for c in should)
+
+
+# "Decreto", a type noun, is matched as written (never through its stem); a title holding
+# it counts as holding every word of the query, as one holding the other words does.
+_DECREE_DOCS = [
+    make_doc(10, "DS", "Aprueban el Reglamento General de la SUNASS",
+             "Aprueban el reglamento. " * 30 + "Decreto Supremo.", number="DS 017-2001-PCM"),
+    make_doc(11, "DS", "Aprueban el Reglamento del Decreto Legislativo N° 1053, Ley General "
+             "de Aduanas", "Artículo 1.- Apruébase el Reglamento.", number="DS 010-2009-EF"),
+]
+
+
+def test_a_type_noun_of_the_title_counts_among_its_words():
+    backend = EmbeddedBackend(None)
+    backend.index(_DECREE_DOCS)
+    assert ids(backend.search("Aprueban Reglamento Decreto", visibility=ALL))[0] == "doc-11"
+
+
+def test_elasticsearch_counts_the_type_noun_in_the_title_bonus():
+    should = build_query("Aprueban Reglamento Decreto", ALL)["query"]["bool"]["should"]
+    words = [c for c in should if c["constant_score"]["boost"] == TITLE_WORDS_SCORE
+             and "match_phrase" not in c["constant_score"]["filter"]]
+    assert words == [{"constant_score": {"filter": {"bool": {"must": [
+        {"match": {"title": {"query": "Aprueban Reglamento", "operator": "and"}}},
+        {"bool": {"should": [{"match": {"title.exact": "decreto"}},
+                             {"match": {"title.exact": "decretos"}}],
+                  "minimum_should_match": 1}}]}}, "boost": TITLE_WORDS_SCORE}}]
