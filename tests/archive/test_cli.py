@@ -28,7 +28,7 @@ def test_import_prints_a_summary_and_exits_0_with_failures(app, tmp_path, pdf_of
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Importados: 2 (0 para revisar, 0 con OCR)" in out
-    assert f"RA.pdf -> documento" in out and norms[0].heading in out
+    assert "RA.pdf -> documento" in out and norms[0].heading in out
     assert "Duplicados omitidos: 0" in out
     assert "Fallidos: 1" in out and "roto.docx: «roto.docx» tiene extensión .docx" in out
     assert "Importando" in result.stderr and "3/3" in result.stderr  # tqdm: done, rate, eta
