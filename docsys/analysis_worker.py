@@ -36,6 +36,7 @@ from docsys.db import AUDIT_KEY
 
 log = logging.getLogger("docsys.compliance")
 POLL_SECONDS = 0.05   # how often an idle worker looks at the queue again
+WRITE_POLL_SECONDS = 0.002   # how often it tries for the SQLite write lock (db._begin_polling)
 _SETTINGS_TYPES = (str, int, float, bool, type(None))
 
 
@@ -87,6 +88,7 @@ class AnalysisWorker:
             stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
         self._handled = 0
         self._failed = 0
+        self._shown = 0   # of _handled, told to a progress callback
         self._outcome: tuple[str, str] | None = None
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, name="analysis-worker-reader",
@@ -108,11 +110,30 @@ class AnalysisWorker:
             return self._handled
 
     def finish(self, progress: Callable[[int], object] | None = None,
-               timeout: float | None = None) -> WorkerResult:
+               timeout: float | None = None,
+               helper: sessionmaker | None = None) -> WorkerResult:
         """Tell the worker that the import is over, wait until it has drained the queue
-        (``progress(n)`` as norms are analysed) and return what it did."""
+        (``progress(n)`` as norms are analysed) and return what it did (with the help's).
+
+        ``helper``: the caller's session factory, to analyse from the newest end of the
+        queue meanwhile, on the core the import no longer uses, until the worker ends."""
         self._say("done")
-        return self._wait(progress, timeout)
+        helped = {"analizadas": 0, "fallidas": 0}
+        if helper is not None:
+            from docsys.compliance import pending
+
+            def shown(rows: int) -> None:
+                self._flush(progress)
+                if progress is not None:
+                    progress(rows)
+            try:
+                helped = pending.process(helper, newest_first=True, progress=shown,
+                                         until=lambda: self.process.poll() is not None)
+            except Exception:   # noqa: BLE001 - the worker and the queue still have it all
+                log.exception("Helping the analysis worker failed")
+        result = self._wait(progress, timeout)
+        result.totals = {k: result.totals[k] + helped[k] for k in result.totals}
+        return result
 
     def stop(self, timeout: float = 30.0) -> WorkerResult:
         """End the worker after its current group; what it did not analyse stays queued."""
@@ -139,17 +160,21 @@ class AnalysisWorker:
                 elif word in ("ok", "error"):
                     self._outcome = (word, rest)
 
+    def _flush(self, progress) -> None:
+        """Tell ``progress`` what the worker analysed since last told."""
+        done = self.analysed
+        if progress is not None and done > self._shown:
+            progress(done - self._shown)
+        self._shown = done
+
     def _wait(self, progress, timeout) -> WorkerResult:
         deadline = None if timeout is None else time.monotonic() + timeout
-        shown = 0
         while self.process.poll() is None:
             try:
                 self.process.wait(0.1)
             except subprocess.TimeoutExpired:
                 pass
-            if progress is not None and self.analysed > shown:
-                progress(self.analysed - shown)
-                shown = self.analysed
+            self._flush(progress)
             if deadline is not None and time.monotonic() > deadline:
                 self.process.terminate()   # its open transaction rolls back
                 self.process.wait()
@@ -159,8 +184,7 @@ class AnalysisWorker:
                 self.process.stdin.close()
             except OSError:
                 pass
-        if progress is not None and self.analysed > shown:
-            progress(self.analysed - shown)
+        self._flush(progress)
         with self._lock:
             totals = {"analizadas": self._handled - self._failed, "fallidas": self._failed}
             outcome = self._outcome
@@ -230,7 +254,8 @@ def drain(spec: WorkerSpec, done: threading.Event, stop: threading.Event,
     from docsys.compliance import pending
     from docsys.db import make_engine, make_session_factory
 
-    engine = make_engine(spec.url, busy_timeout=spec.busy_timeout)
+    engine = make_engine(spec.url, busy_timeout=spec.busy_timeout,
+                         write_poll=WRITE_POLL_SECONDS)
     factory = make_session_factory(engine, audit_key=spec.audit_key)
     if spec.settings.get("INSTANCE_DIR"):
         events.install(factory, checkpoints.after_commit(factory, spec.settings))

@@ -581,7 +581,7 @@ def _finish_worker(worker, quiet: bool, to_stderr: bool) -> None:
     with tqdm(total=worker.analysed + waiting, initial=worker.analysed, unit=" normas",
               desc="Analizando citas y relaciones", file=sys.stderr,
               disable=quiet or not waiting, dynamic_ncols=True) as bar:
-        result = worker.finish(progress=bar.update)
+        result = worker.finish(progress=bar.update, helper=factory)
     if result.error is not None:
         click.echo(f"El análisis en paralelo se detuvo ({result.error}); se completa "
                    "aquí lo pendiente.", err=True)

@@ -47,7 +47,8 @@ def count(session: Session) -> int:
 def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             progress: Callable[[int], object] | None = None,
             passed: set[int] | None = None,
-            until: Callable[[], bool] | None = None) -> dict:
+            until: Callable[[], bool] | None = None,
+            newest_first: bool = False) -> dict:
     """Analyse the queued norms, oldest first (so a repeal meets the norm it names), one
     transaction per ``batch_size`` rows. Returns counts: analysed, failed (left queued).
 
@@ -56,15 +57,20 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
     meanwhile (docsys.analysis_worker) waits for the stores alone. A row is analysed in
     the transaction that deletes it: a row another consumer took, or that failed, is
     left to that consumer or to the next run (``passed``: the ids left so far, kept
-    across calls by a caller that calls again). ``until``: stop between groups when true."""
+    across calls by a caller that calls again). ``until``: stop between groups when true.
+    ``newest_first``: a second consumer helping the first one (which goes oldest first)
+    from the other end, never retrying a row that failed (that is the first one's), so
+    the two meet once and share at most a group's reading."""
     totals = {"analizadas": 0, "fallidas": 0}
     passed = set() if passed is None else passed
     while until is None or not until():
         with read_only_transactions(), transaction(session_factory) as session:
             waiting = list(session.scalars(
-                select(PendingAnalysis.id).where(PendingAnalysis.attempts < MAX_ATTEMPTS,
-                                                 PendingAnalysis.id.not_in(passed))
-                .order_by(PendingAnalysis.id).limit(batch_size)))
+                select(PendingAnalysis.id).where(
+                    PendingAnalysis.attempts < (1 if newest_first else MAX_ATTEMPTS),
+                    PendingAnalysis.id.not_in(passed))
+                .order_by(PendingAnalysis.id.desc() if newest_first else PendingAnalysis.id)
+                .limit(batch_size)))
             if not waiting:
                 return totals
             readings = _read(_prefetch(session, list(session.scalars(
@@ -74,7 +80,7 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             rows = list(session.scalars(
                 select(PendingAnalysis).where(PendingAnalysis.id.in_(waiting),
                                               PendingAnalysis.attempts < MAX_ATTEMPTS)
-                .order_by(PendingAnalysis.id)
+                .order_by(PendingAnalysis.id.desc() if newest_first else PendingAnalysis.id)
                 .with_for_update(skip_locked=True)))   # PostgreSQL: two consumers never share
             passed.update(waiting)   # taken by another consumer if not in rows; else done here
             loaded = _prefetch(session, [row.document_id for row in rows])
