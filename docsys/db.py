@@ -115,6 +115,7 @@ def _begin_polling(conn: Connection, busy_timeout: float, poll: float) -> None:
     apart): a second process writing alongside (docsys.analysis_worker) would wait for the
     whole import. Past ``busy_timeout`` it waits the usual way (and fails the usual way)."""
     driver = conn.connection.driver_connection
+    assert driver is not None, "a connection in use has its driver connection"
     deadline = time.monotonic() + busy_timeout
     driver.execute("PRAGMA busy_timeout=0")
     try:
