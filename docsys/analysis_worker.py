@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import resource
 import signal
 import subprocess
@@ -27,6 +28,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from sqlalchemy.engine import Engine, make_url
@@ -83,9 +85,13 @@ class AnalysisWorker:
 
     def __init__(self, spec: WorkerSpec):
         self._cpu_before = _children_cpu()
+        # the same docsys as the caller's, whatever the working directory
+        source = str(Path(__file__).resolve().parent.parent)
+        path = os.environ.get("PYTHONPATH")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "docsys.analysis_worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+            stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1,
+            env={**os.environ, "PYTHONPATH": source + (os.pathsep + path if path else "")})
         self._handled = 0
         self._failed = 0
         self._shown = 0   # of _handled, told to a progress callback
