@@ -14,7 +14,7 @@ relations the SPIJ notes gave; three ways in one run: the analysis inline, queue
 queue's drain timed apart), and queued with the queue drained meanwhile by a worker
 process (docsys.analysis_worker, as `flask docsys import` does): import plus analysis.
 Run: .venv/bin/python bench/bench_import.py [--files 100] [--scans 3] [--postgres URL]
-     .venv/bin/python bench/bench_import.py --legalize 0 [--rounds 2]
+     .venv/bin/python bench/bench_import.py --legalize 0 [--rounds 2] [--postgres URL]
 """
 from __future__ import annotations
 
@@ -115,8 +115,9 @@ def postgres_schema(url: str):
     return f"{url}{sep}options=-csearch_path%3D{schema}", drop
 
 
-def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
-    """Import ``count`` legalize-pe files (0: all) into fresh SQLite databases, two ways in
+def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None = None) -> None:
+    """Import ``count`` legalize-pe files (0: all) into fresh databases (SQLite files, or
+    schemas on ``postgres``), three ways in
     the same run, alternating: the analysis of each norm inline in the import transaction
     (as before), and queued for after it (docsys.compliance.pending, the default), whose
     queue is then drained and timed on its own; and queued with a worker process draining
@@ -130,9 +131,11 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
     root = national_corpus.CORPUS / "pe"
     files = [(p.name, p) for p in sorted(root.glob("*.md"))]
     files = files[:count] if count else files
+    print(f"legalize-pe en {'PostgreSQL' if postgres else 'SQLite'}; carga al empezar "
+          f"{os.getloadavg()[0]:.1f} (2 núcleos)")
     for _ in range(rounds):
         for mode in ("inline", "queued", "worker"):
-            engine, factory, user_id, drop = fresh_database(None, tmp)
+            engine, factory, user_id, drop = fresh_database(postgres, tmp)
             try:
                 settings = ImportSettings(blob_dir=str(tmp / f"blobs-{uuid.uuid4().hex[:6]}"),
                                           defer_analysis=mode != "inline")
@@ -214,7 +217,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docsys-bench-import-") as tmp_name:
         tmp = Path(tmp_name)
         if args.legalize is not None:
-            legalize_rate(args.legalize, tmp, args.rounds)
+            legalize_rate(args.legalize, tmp, args.rounds, args.postgres)
             return
         started = time.perf_counter()
         folders = make_archive(tmp / "archivo", args.files, args.scans)
