@@ -187,9 +187,16 @@ def test_the_polling_writer_gets_the_lock_when_freed_and_keeps_the_busy_timeout(
         engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request):
+    return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
+
+
 @needs_corpus
-def test_flask_import_drains_the_queue_with_its_worker(app, tmp_path, monkeypatch):
-    """`flask docsys import` of structured files: the norms and their analysis, at once."""
+def test_flask_import_drains_the_queue_with_its_worker(any_app, tmp_path, monkeypatch):
+    """`flask docsys import` of structured files: the norms and their analysis, at once;
+    the worker's audit entries chain with the app's (same key) and its checkpoints."""
+    app = any_app
     folder = _folder(tmp_path)
     factory = app.extensions["docsys.sessions"]
     engine = factory.kw["bind"]
@@ -207,3 +214,5 @@ def test_flask_import_drains_the_queue_with_its_worker(app, tmp_path, monkeypatc
     assert f"Análisis de citas y relaciones: {FILES} norma(s)." in result.output
     assert _count(factory, PendingAnalysis) == 0
     assert _proposals_audited_once(factory)
+    with factory() as session:
+        assert verify_chain(session).ok
