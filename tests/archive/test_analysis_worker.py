@@ -216,3 +216,36 @@ def test_flask_import_drains_the_queue_with_its_worker(any_app, tmp_path, monkey
     assert _proposals_audited_once(factory)
     with factory() as session:
         assert verify_chain(session).ok
+
+
+@needs_corpus
+def test_rows_another_consumer_analysed_meanwhile_are_not_analysed_again(importer, tmp_path,
+                                                                        monkeypatch):
+    """Between reading a group (outside any transaction) and storing it, another consumer
+    analyses the same rows: the first finds them gone and stores nothing for them."""
+    import docsys.compliance.pending as queue
+    from docsys.db import make_session_factory
+
+    import_directory(importer.factory, importer.settings, _folder(tmp_path),
+                     importer.actor_id)
+    other = make_session_factory(make_engine(str(importer.factory.kw["bind"].url
+                                                 .render_as_string(hide_password=False))))
+    real_read = queue._read
+    raced: list[dict] = []
+
+    def read_then_race(loaded):
+        readings = real_read(loaded)
+        if not raced:                      # once: the other consumer takes everything
+            raced.append({})
+            raced[0] = pending.process(other)
+        return readings
+
+    monkeypatch.setattr(queue, "_read", read_then_race)
+    try:
+        mine = pending.process(importer.factory)
+    finally:
+        other.kw["bind"].dispose()
+    assert raced == [{"analizadas": FILES, "fallidas": 0}]
+    assert mine == {"analizadas": 0, "fallidas": 0}
+    assert _count(importer.factory, PendingAnalysis) == 0
+    assert _proposals_audited_once(importer.factory)
