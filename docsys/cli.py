@@ -575,8 +575,10 @@ def _finish_worker(worker, quiet: bool, to_stderr: bool) -> None:
 
     from docsys.compliance import pending
 
+    from docsys.db import read_only_transactions
+
     factory = current_app.extensions["docsys.sessions"]
-    with factory() as session:
+    with read_only_transactions(), factory() as session:   # not waiting for the worker's lock
         waiting = pending.count(session)
     with tqdm(total=worker.analysed + waiting, initial=worker.analysed, unit=" normas",
               desc="Analizando citas y relaciones", file=sys.stderr,
