@@ -82,13 +82,15 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
                                               PendingAnalysis.attempts < MAX_ATTEMPTS)
                 .order_by(PendingAnalysis.id.desc() if newest_first else PendingAnalysis.id)
                 .with_for_update(skip_locked=True)))   # PostgreSQL: two consumers never share
-            passed.update(waiting)   # taken by another consumer if not in rows; else done here
+            # Left to another consumer: the rows it took (locked or already analysed).
+            passed.update(set(waiting) - {row.id for row in rows})
             loaded = _prefetch(session, [row.document_id for row in rows])
             for row in rows:
                 if _analyse(session, row, loaded, readings.get(row.document_id)):
                     totals["analizadas"] += 1
                 else:
                     totals["fallidas"] += 1
+                    passed.add(row.id)   # retried by the next run, not again in this one
         if progress is not None:
             progress(len(rows))
     return totals

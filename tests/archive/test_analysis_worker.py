@@ -249,3 +249,41 @@ def test_rows_another_consumer_analysed_meanwhile_are_not_analysed_again(importe
     assert mine == {"analizadas": 0, "fallidas": 0}
     assert _count(importer.factory, PendingAnalysis) == 0
     assert _proposals_audited_once(importer.factory)
+
+
+def test_a_long_queue_keeps_only_the_rows_it_left_aside(importer, monkeypatch):
+    """``passed`` holds the rows left to another consumer or failed, not every row
+    analysed: a queue of tens of thousands must not grow its NOT IN list to match."""
+    import docsys.compliance.pending as queue
+    from docsys.archive.norms import norm_content
+    from docsys.models import DocumentVersion, User
+
+    with transaction(importer.factory) as session:
+        archivist = session.get_one(User, importer.actor_id)
+        for number in range(1, 8):
+            document = Document(doc_type="LEY", title=f"Ley {number}", status="publicado",
+                                office_id=archivist.office_id, created_by_id=archivist.id,
+                                latest_version=1, official_number=f"LEY N° 9900{number}",
+                                number_key=f"LEY-9900{number}", legal_status="vigente",
+                                origin="importado")
+            session.add(document)
+            session.flush()
+            content = norm_content("LEY", "Artículo 1.- Derógase la Ley N° 27444.",
+                                   sumilla=f"Ley {number}", number=document.official_number)
+            session.add(DocumentVersion(document_id=document.id, number=1, content=content,
+                                        content_hash="x", author_id=archivist.id))
+            pending.enqueue(session, document.id)
+    real = queue.analyze_norm
+
+    def fails_on_the_third(session, document, text=None, **kw):
+        if document.official_number == "LEY N° 99003":
+            raise ValueError("roto")
+        return real(session, document, text, **kw)
+
+    monkeypatch.setattr(queue, "analyze_norm", fails_on_the_third)
+    passed: set[int] = set()
+    assert pending.process(importer.factory, batch_size=2, passed=passed) == {
+        "analizadas": 6, "fallidas": 1}
+    with importer.factory() as session:
+        [left] = session.scalars(select(PendingAnalysis)).all()
+    assert passed == {left.id}
