@@ -10,10 +10,11 @@ extraction alone, and OCR seconds per page.
 With --legalize N: imports N files (all: 0) of the legalize-pe sample of national norms
 (Markdown with YAML front matter, read from ../shared/corpus/legalize-pe) and reports
 files/s (target: at least 50 files/s), how many went to the review queue, and how many
-relations the SPIJ notes gave; twice in one run, the analysis inline and queued (the
-queue's drain timed apart).
+relations the SPIJ notes gave; three ways in one run: the analysis inline, queued (the
+queue's drain timed apart), and queued with the queue drained meanwhile by a worker
+process (docsys.analysis_worker, as `flask docsys import` does): import plus analysis.
 Run: .venv/bin/python bench/bench_import.py [--files 100] [--scans 3] [--postgres URL]
-     .venv/bin/python bench/bench_import.py --legalize 0 [--rounds 2]
+     .venv/bin/python bench/bench_import.py --legalize 0 [--rounds 2] [--postgres URL]
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from demo import specimens  # noqa: E402
 from docsys import accounts, migrate  # noqa: E402
+from docsys.analysis_worker import AnalysisWorker  # noqa: E402
 from docsys.archive import extract_file  # noqa: E402
 from docsys.archive.service import ImportSettings, import_directory  # noqa: E402
 from docsys.db import make_engine, make_session_factory, transaction  # noqa: E402
@@ -113,11 +115,13 @@ def postgres_schema(url: str):
     return f"{url}{sep}options=-csearch_path%3D{schema}", drop
 
 
-def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
-    """Import ``count`` legalize-pe files (0: all) into fresh SQLite databases, two ways in
+def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None = None) -> None:
+    """Import ``count`` legalize-pe files (0: all) into fresh databases (SQLite files, or
+    schemas on ``postgres``), three ways in
     the same run, alternating: the analysis of each norm inline in the import transaction
     (as before), and queued for after it (docsys.compliance.pending, the default), whose
-    queue is then drained and timed on its own."""
+    queue is then drained and timed on its own; and queued with a worker process draining
+    the queue meanwhile (docsys.analysis_worker), timed until both ended."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import national_corpus
     from docsys.compliance import pending
@@ -127,48 +131,77 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1) -> None:
     root = national_corpus.CORPUS / "pe"
     files = [(p.name, p) for p in sorted(root.glob("*.md"))]
     files = files[:count] if count else files
+    print(f"legalize-pe en {'PostgreSQL' if postgres else 'SQLite'}; carga al empezar "
+          f"{os.getloadavg()[0]:.1f} (2 núcleos)")
     for _ in range(rounds):
-        for defer in (False, True):
-            engine, factory, user_id, drop = fresh_database(None, tmp)
+        for mode in ("inline", "queued", "worker"):
+            engine, factory, user_id, drop = fresh_database(postgres, tmp)
             try:
                 settings = ImportSettings(blob_dir=str(tmp / f"blobs-{uuid.uuid4().hex[:6]}"),
-                                          defer_analysis=defer)
+                                          defer_analysis=mode != "inline")
                 load = os.getloadavg()[0]
                 start, cpu = time.perf_counter(), time.process_time()
+                worker = AnalysisWorker.start(factory) if mode == "worker" else None
                 summary = import_directory(factory, settings, root, user_id, files=files)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
                 drained, drain_cpu = time.perf_counter(), time.process_time()
-                analysed = pending.process(factory)["analizadas"] if defer else 0
+                if worker is not None:
+                    result = worker.finish(helper=factory)
+                    assert result.error is None, result.error
+                    analysed = result.totals["analizadas"]
+                    worker_cpu = result.cpu_seconds
+                else:
+                    analysed = pending.process(factory)["analizadas"] if mode == "queued" else 0
                 drained = time.perf_counter() - drained
                 drain_cpu = time.process_time() - drain_cpu
                 with transaction(factory) as session:
                     noted = session.scalar(text("SELECT count(*) FROM source_relations"))
                     proposed = session.scalar(text("SELECT count(*) FROM norm_relations"))
+                    cited = session.scalar(text("SELECT count(*) FROM norm_citations"))
+                    left = session.scalar(text("SELECT count(*) FROM pending_analyses"))
             finally:
                 engine.dispose()
                 drop()
             imported = summary.imported
             review = sum(f.needs_review for f in imported)
-            rate = len(summary.files) / seconds
+            counts = (f"importados {len(imported)}, a revisión {review}, fallidos "
+                      f"{len(summary.failed)}, relaciones de las notas SPIJ {noted}, relaciones "
+                      f"propuestas {proposed}, citas {cited}, análisis pendientes {left}")
+            files_n = len(summary.files)
+            if mode == "worker":
+                # The import and the worker's analysis at once: wall time until both ended;
+                # CPU of this process and of the worker's (its start included).
+                total, total_cpu = seconds + drained, cpu + drain_cpu + worker_cpu
+                rate = files_n / total
+                verdict = "OK" if rate >= 50 else "POR DEBAJO DEL OBJETIVO"
+                print(f"legalize-pe (análisis en paralelo, un proceso de análisis): {files_n} "
+                      f"archivos en {total:5.1f} s: importación más análisis {rate:6.1f} "
+                      f"archivos/s {verdict}; {counts}")
+                print(f"  carga de la máquina {load:.1f} (2 núcleos); importación sola "
+                      f"{seconds:5.1f} s, análisis restante {drained:5.1f} s; CPU "
+                      f"{total_cpu:5.1f} s (importación {cpu + drain_cpu:5.1f} s, análisis "
+                      f"{worker_cpu:5.1f} s): {files_n / total_cpu:6.1f} archivos por segundo "
+                      f"de CPU; {analysed} normas analizadas")
+                continue
+            rate = files_n / seconds
             verdict = "OK" if rate >= 50 else "POR DEBAJO DEL OBJETIVO"
-            mode = "análisis en cola" if defer else "análisis en línea"
-            print(f"legalize-pe ({mode}): {len(summary.files)} archivos en {seconds:5.1f} s: "
-                  f"{rate:6.1f} archivos/s {verdict}; importados {len(imported)}, a revisión "
-                  f"{review}, fallidos {len(summary.failed)}, relaciones de las notas SPIJ "
-                  f"{noted}, relaciones propuestas {proposed}")
+            label = "análisis en cola" if mode == "queued" else "análisis en línea"
+            print(f"legalize-pe ({label}): {files_n} archivos en {seconds:5.1f} s: "
+                  f"{rate:6.1f} archivos/s {verdict}; {counts}")
             # Other processes share the machine: the CPU time of this one tells what an idle
             # core would do (waits for the disk are not in it).
             print(f"  carga de la máquina {load:.1f} (2 núcleos); CPU de este proceso "
-                  f"{cpu:5.1f} s: {len(summary.files) / cpu:6.1f} archivos por segundo de CPU")
-            if defer:
+                  f"{cpu:5.1f} s: {files_n / cpu:6.1f} archivos por segundo de CPU")
+            if mode == "queued":
                 total = seconds + drained
                 print(f"  cola de análisis: {analysed} normas en {drained:5.1f} s "
                       f"({analysed / drained if drained else 0:6.1f} normas/s; CPU "
                       f"{drain_cpu:5.1f} s: {analysed / drain_cpu if drain_cpu else 0:6.1f} "
                       f"normas por segundo de CPU); importación más análisis: "
-                      f"{len(summary.files) / total:6.1f} archivos/s, "
-                      f"{len(summary.files) / (cpu + drain_cpu):6.1f} archivos por segundo "
+                      f"{files_n / total:6.1f} archivos/s, "
+                      f"{files_n / (cpu + drain_cpu):6.1f} archivos por segundo "
                       f"de CPU")
+    print(f"  carga al terminar {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
@@ -184,7 +217,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docsys-bench-import-") as tmp_name:
         tmp = Path(tmp_name)
         if args.legalize is not None:
-            legalize_rate(args.legalize, tmp, args.rounds)
+            legalize_rate(args.legalize, tmp, args.rounds, args.postgres)
             return
         started = time.perf_counter()
         folders = make_archive(tmp / "archivo", args.files, args.scans)

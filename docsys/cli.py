@@ -518,6 +518,7 @@ def import_command(directory, username, as_json, quiet, max_size, later):
 
     from tqdm import tqdm
 
+    from docsys.analysis_worker import AnalysisWorker
     from docsys.archive.service import (ImportInterrupted, ImportSettings, import_directory,
                                         list_files)
 
@@ -538,20 +539,57 @@ def import_command(directory, username, as_json, quiet, max_size, later):
                         fallidos=counts["failed"], refresh=False)
         bar.update(1)
 
+    factory = current_app.extensions["docsys.sessions"]
+    # The queued analyses are drained by a process of their own while the import runs
+    # (the other core), and what it leaves after the import by this one.
+    worker = (None if later or not files
+              else AnalysisWorker.start(factory, current_app.config))
     try:
-        summary = import_directory(current_app.extensions["docsys.sessions"], settings,
-                                   directory, actor_id, progress=progress, files=files)
+        summary = import_directory(factory, settings, directory, actor_id,
+                                   progress=progress, files=files)
     except ImportInterrupted as stop:
         bar.close()
+        if worker is not None:
+            worker.stop()
         _print_import_summary(stop.summary, as_json)
         click.echo("Importación interrumpida: lo importado hasta aquí se conserva; vuelva a "
                    "ejecutar el comando para continuar.", err=True)
         current_app.extensions["docsys.search"].ensure_fresh()
         sys.exit(130)
+    except BaseException:
+        if worker is not None:
+            worker.stop()
+        raise
     bar.close()
     _print_import_summary(summary, as_json)
-    if not later:
+    if worker is not None:
+        _finish_worker(worker, quiet or as_json, to_stderr=as_json)
+    elif not later:
         _analyse_pending(quiet or as_json, to_stderr=as_json)
+
+
+def _finish_worker(worker, quiet: bool, to_stderr: bool) -> None:
+    """Wait for the analysis worker (a bar for what it has left); if it failed, say why
+    and analyse what it left here: the queue, not the worker, holds what is to be done."""
+    from tqdm import tqdm
+
+    from docsys.compliance import pending
+
+    from docsys.db import read_only_transactions
+
+    factory = current_app.extensions["docsys.sessions"]
+    with read_only_transactions(), factory() as session:   # not waiting for the worker's lock
+        waiting = pending.count(session)
+    with tqdm(total=worker.analysed + waiting, initial=worker.analysed, unit=" normas",
+              desc="Analizando citas y relaciones", file=sys.stderr,
+              disable=quiet or not waiting, dynamic_ncols=True) as bar:
+        result = worker.finish(progress=bar.update, helper=factory)
+    if result.error is not None:
+        click.echo(f"El análisis en paralelo se detuvo ({result.error}); se completa "
+                   "aquí lo pendiente.", err=True)
+        _analyse_pending(quiet, to_stderr=to_stderr)
+    elif any(result.totals.values()):
+        _say_analysed(result.totals, to_stderr)
 
 
 def _analyse_pending(quiet: bool, to_stderr: bool = False, say_none: bool = False) -> None:
@@ -570,6 +608,10 @@ def _analyse_pending(quiet: bool, to_stderr: bool = False, say_none: bool = Fals
     with tqdm(total=waiting, unit=" normas", desc="Analizando citas y relaciones",
               file=sys.stderr, disable=quiet, dynamic_ncols=True) as bar:
         totals = pending.process(factory, progress=bar.update)
+    _say_analysed(totals, to_stderr)
+
+
+def _say_analysed(totals: dict, to_stderr: bool) -> None:
     message = f"Análisis de citas y relaciones: {totals['analizadas']} norma(s)"
     if totals["fallidas"]:
         message += (f"; {totals['fallidas']} fallaron y quedan pendientes (flask docsys "

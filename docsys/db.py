@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -65,9 +67,11 @@ def _owner_only_sqlite_file(url: str) -> None:
             pass  # a missing folder: SQLite says so when it connects
 
 
-def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
+def make_engine(url: str, busy_timeout: float = 30.0, write_poll: float | None = None) -> Engine:
     """``busy_timeout``: how long a SQLite write waits for the lock before giving up (the
-    user then reads a 503 "try again", never "database is locked")."""
+    user then reads a 503 "try again", never "database is locked"). ``write_poll``: try
+    for the write lock every so many seconds (see ``_begin_polling``) instead of SQLite's
+    busy handler."""
     if url.startswith("sqlite"):
         _owner_only_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout,
@@ -92,6 +96,8 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
                 # straight to the driver, not through a statement's whole execution, as it
                 # opens every read-only request (a good part of a short API request's time).
                 conn.connection.driver_connection.execute("BEGIN")
+            elif write_poll:
+                _begin_polling(conn, busy_timeout, write_poll)
             else:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -100,6 +106,30 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
                          json_deserializer=orjson.loads)
+
+
+def _begin_polling(conn: Connection, busy_timeout: float, poll: float) -> None:
+    """BEGIN IMMEDIATE, tried again every ``poll`` seconds while another connection
+    writes. SQLite's busy handler sleeps up to 100 ms between its tries, and so misses the
+    short gaps between another writer's transactions (a bulk import's groups, some 70 ms
+    apart): a second process writing alongside (docsys.analysis_worker) would wait for the
+    whole import. Past ``busy_timeout`` it waits the usual way (and fails the usual way)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None, "a connection in use has its driver connection"
+    deadline = time.monotonic() + busy_timeout
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            time.sleep(poll)
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _COMPILED: dict[tuple[str, Any], Any] = {}

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, lazyload
 from docsys import events, policy
 from docsys.compliance import archive
 from docsys.compliance.archive import ArchiveNorm, as_archive_norm, norm_canonical_id
-from docsys.compliance.citations import extract_citations
+from docsys.compliance.citations import Citation, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.text import MAX_CHECK_CHARS, document_text
 from docsys.errors import Conflict, NotFound, ValidationError
@@ -60,14 +60,39 @@ class NormAnalysis:
     linked: int = 0       # earlier proposals about this norm, now pointing at it
 
 
+@dataclass(frozen=True)
+class TextReading:
+    """What a norm's text says, read without the database (most of an analysis's CPU):
+    its source's notes, its citations and the relations its clauses state. Read outside
+    the transaction that stores it (docsys.compliance.pending), so another process can
+    write meanwhile; used only for the same text and the same own identity."""
+    text: str
+    own: str | None
+    notes: list = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    mentions: list[RelationMention] = field(default_factory=list)
+
+
+def read_norm_text(full_text: str, own: str | None) -> TextReading:
+    """A norm's text read as ``analyze_norm`` reads it; ``own`` its canonical id."""
+    notes = source_relations(full_text) if "(" in full_text else []
+    # SPIJ's notes tell what later norms did to this one: they are not its own clauses.
+    text = (strip_notes(full_text) if notes else full_text)[:MAX_CHECK_CHARS]
+    citations = [c for c in extract_citations(text) if c.canonical_id != own]
+    # on a gazette page holding several norms, only the clauses under its own heading
+    return TextReading(full_text, own, notes, citations,
+                       find_relations(text, citations, own=own))
+
+
 def analyze_norm(session: Session, document: Document, text: str | None = None, *,
-                 actor: User | None = None) -> NormAnalysis:
+                 actor: User | None = None, reading: TextReading | None = None) -> NormAnalysis:
     """Store the citations of a norm's text and propose the relations it states.
 
     ``text`` is the norm's full text (an importer passes what it extracted); by default
     the latest version as it prints. Runs again safely: citations are replaced, proposals
     already made (and the archivist's decisions on them) are kept. Call it inside the
-    transaction that issues or imports the norm.
+    transaction that issues or imports the norm. ``reading``: the text already read
+    (``read_norm_text``), used only if it is still this norm's text and identity.
     """
     if not document.official_number:
         raise ValidationError("Solo se analizan normas emitidas o importadas (con número "
@@ -75,11 +100,11 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     if text is None:
         text = _stored_text(session, document)
     full_text = text or ""
-    noted = _record_source_relations(session, document, full_text)
-    # SPIJ's notes tell what later norms did to this one: they are not its own clauses.
-    text = (strip_notes(full_text) if noted is not None else full_text)[:MAX_CHECK_CHARS]
     own = norm_canonical_id(document)
-    citations = [c for c in extract_citations(text) if c.canonical_id != own]
+    if reading is None or reading.own != own or reading.text != full_text:
+        reading = read_norm_text(full_text, own)
+    _record_source_relations(session, document, reading.notes)
+    citations = reading.citations
     now = utcnow()
     # (no object of these rows is looked for in the session: it holds none that matter)
     session.execute(delete(NormCitation).where(NormCitation.document_id == document.id)
@@ -90,8 +115,7 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
             text=" ".join(c.text.split())[:500], start=c.start, created_at=now)
             for c in citations])
-    # on a gazette page holding several norms, only the clauses under its own heading
-    proposed = _propose_all(session, document, find_relations(text, citations, own=own))
+    proposed = _propose_all(session, document, reading.mentions)
     linked = _link_waiting(session, document, own)
     _link_source_notes(session, document)
     # Analysed now: no longer pending (docsys.compliance.pending), whoever asked.
@@ -113,7 +137,9 @@ def record_source_notes(session: Session, document: Document, text: str | None) 
     """Only the relations the text's source records (see ``_record_source_relations``),
     and the earlier notes that name this norm: what a bulk import stores at once, the rest
     of the analysis being queued."""
-    noted = _record_source_relations(session, document, text or "")
+    text = text or ""
+    noted = _record_source_relations(session, document,
+                                     source_relations(text) if "(" in text else [])
     _link_source_notes(session, document)
     return noted
 
@@ -133,11 +159,10 @@ def _link_source_notes(session: Session, document: Document) -> None:
             session.get_one(SourceRelation, relation_id).by_document_id = document.id
 
 
-def _record_source_relations(session: Session, document: Document, text: str) -> int | None:
+def _record_source_relations(session: Session, document: Document, notes: list) -> int | None:
     """Store the relations the text's source records (SPIJ notes: "modificado por...",
-    "derogado por...") as confirmed by the source, and let them set the norm's legal
-    status. None when the text has no such notes."""
-    notes = source_relations(text) if "(" in text else []
+    "derogado por...", read by ``source_relations``) as confirmed by the source, and let
+    them set the norm's legal status. None when the text has no such notes."""
     if not notes:
         return None
     own = norm_canonical_id(document)

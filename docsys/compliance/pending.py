@@ -18,8 +18,10 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from docsys.archive.norms import ORIGIN, norm_text
-from docsys.compliance.norms import analyze_norm   # deletes the norm's queued rows
-from docsys.db import transaction, write_transactions
+from docsys.compliance.archive import norm_canonical_id
+from docsys.compliance.norms import (TextReading, analyze_norm,  # deletes the norm's queued rows
+                                     read_norm_text)
+from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models import Document, DocumentVersion, PendingAnalysis
 
 log = logging.getLogger("docsys.compliance")
@@ -43,29 +45,68 @@ def count(session: Session) -> int:
 
 
 def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
-            progress: Callable[[int], object] | None = None) -> dict:
+            progress: Callable[[int], object] | None = None,
+            passed: set[int] | None = None,
+            until: Callable[[], bool] | None = None,
+            newest_first: bool = False) -> dict:
     """Analyse the queued norms, oldest first (so a repeal meets the norm it names), one
-    transaction per ``batch_size`` rows. Returns counts: analysed, failed (left queued)."""
+    transaction per ``batch_size`` rows. Returns counts: analysed, failed (left queued).
+
+    Each group's texts are read in a read-only transaction and analysed outside any
+    transaction (the CPU); only storing them takes the write lock, so an import writing
+    meanwhile (docsys.analysis_worker) waits for the stores alone. A row is analysed in
+    the transaction that deletes it: a row another consumer took, or that failed, is
+    left to that consumer or to the next run (``passed``: the ids left so far, kept
+    across calls by a caller that calls again). ``until``: stop between groups when true.
+    ``newest_first``: a second consumer helping the first one (which goes oldest first)
+    from the other end, never retrying a row that failed (that is the first one's), so
+    the two meet once and share at most a group's reading."""
     totals = {"analizadas": 0, "fallidas": 0}
-    after = 0   # a failure is retried by the next run, not again in this one
-    while True:
+    passed = set() if passed is None else passed
+    while until is None or not until():
+        with read_only_transactions(), transaction(session_factory) as session:
+            waiting = list(session.scalars(
+                select(PendingAnalysis.id).where(
+                    PendingAnalysis.attempts < (1 if newest_first else MAX_ATTEMPTS),
+                    PendingAnalysis.id.not_in(passed))
+                .order_by(PendingAnalysis.id.desc() if newest_first else PendingAnalysis.id)
+                .limit(batch_size)))
+            if not waiting:
+                return totals
+            readings = _read(_prefetch(session, list(session.scalars(
+                select(PendingAnalysis.document_id)
+                .where(PendingAnalysis.id.in_(waiting))))))
         with write_transactions(), transaction(session_factory) as session:
             rows = list(session.scalars(
-                select(PendingAnalysis).where(PendingAnalysis.attempts < MAX_ATTEMPTS,
-                                              PendingAnalysis.id > after)
-                .order_by(PendingAnalysis.id).limit(batch_size)
+                select(PendingAnalysis).where(PendingAnalysis.id.in_(waiting),
+                                              PendingAnalysis.attempts < MAX_ATTEMPTS)
+                .order_by(PendingAnalysis.id.desc() if newest_first else PendingAnalysis.id)
                 .with_for_update(skip_locked=True)))   # PostgreSQL: two consumers never share
-            if not rows:
-                return totals
-            after = rows[-1].id
+            # Left to another consumer: the rows it took (locked or already analysed).
+            passed.update(set(waiting) - {row.id for row in rows})
             loaded = _prefetch(session, [row.document_id for row in rows])
             for row in rows:
-                if _analyse(session, row, loaded):
+                if _analyse(session, row, loaded, readings.get(row.document_id)):
                     totals["analizadas"] += 1
                 else:
                     totals["fallidas"] += 1
+                    passed.add(row.id)   # retried by the next run, not again in this one
         if progress is not None:
             progress(len(rows))
+    return totals
+
+
+def _read(loaded: dict[int, tuple[Document, str | None]]) -> dict[int, TextReading]:
+    """The texts of a group read (``read_norm_text``), outside any transaction; a norm
+    whose text cannot be read here is read again, and fails, where it is stored."""
+    readings = {}
+    for document_id, (document, text) in loaded.items():
+        if document.official_number and text is not None:
+            try:
+                readings[document_id] = read_norm_text(text, norm_canonical_id(document))
+            except Exception:   # noqa: BLE001 - its failure is recorded by _analyse
+                continue
+    return readings
 
 
 def _prefetch(session: Session, document_ids: list[int]
@@ -102,12 +143,16 @@ def _text_from(document: Document, content: dict | None) -> str | None:
 
 
 def _analyse(session: Session, row: PendingAnalysis,
-             loaded: dict[int, tuple[Document, str | None]]) -> bool:
+             loaded: dict[int, tuple[Document, str | None]],
+             reading: TextReading | None = None) -> bool:
     document, text = loaded.get(row.document_id, (None, None))
     try:
         with session.begin_nested():
             if document is not None and document.official_number:
-                analyze_norm(session, document, text)
+                if reading is not None:
+                    analyze_norm(session, document, text, reading=reading)
+                else:
+                    analyze_norm(session, document, text)
             else:  # no number (yet): analysed when the archivist confirms it
                 session.execute(delete(PendingAnalysis).where(
                     PendingAnalysis.document_id == row.document_id))

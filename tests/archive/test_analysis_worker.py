@@ -1,0 +1,289 @@
+"""The analysis queue drained by a worker process while the import runs
+(docsys.analysis_worker): the same analysis as inline, each norm's analysis stored once,
+the audit chain intact, and a worker that dies (SIGKILL) or cannot start reported, with
+nothing lost. Real corpus files and real processes, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select, text
+
+from docsys.analysis_worker import AnalysisWorker, WorkerSpec
+from docsys.archive import service
+from docsys.archive.frontmatter import read_structured
+from docsys.archive.service import import_directory
+from docsys.audit import verify_chain
+from docsys.compliance import pending
+from docsys.compliance.norms import analyze_norm
+from docsys.db import make_engine, read_only_transactions, transaction
+from docsys.models import ArchivedNorm, AuditEntry, Document, PendingAnalysis
+from tests.archive.test_national import CORPUS, needs_corpus
+from tests.archive.test_pending_analysis import _analysis, _count
+
+# Norms whose clauses repeal or modify others (so relations are proposed and audited),
+# and some that only cite.
+NAMES = ["DLEG-1416-2018.md", "DLEG-1625-2024.md", "DLEG-1082-2008.md", "DLEG-1671-2024.md",
+         "DLEG-713-1991.md", "DLEG-54-1981.md", "DLEG-688-1991.md", "DLEG-1239-2015.md",
+         "LEY-25211-1990.md", "LEY-27741-2002.md", "DU-039-2000.md", "RM-291-2006-VIVIENDA.md"]
+FILES = len(NAMES)
+
+
+def _folder(tmp_path):
+    folder = tmp_path / "marco"
+    folder.mkdir()
+    for name in NAMES:
+        os.symlink(CORPUS / name, folder / name)
+    return folder
+
+
+def _wait_for(check, seconds: float = 120.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _proposals_audited_once(factory) -> bool:
+    """Each norm's relation proposals were audited once: its analysis was stored once."""
+    with factory() as session:
+        per_norm = Counter(session.scalars(select(AuditEntry.document_id).where(
+            AuditEntry.action == "relation_propose")))
+    return bool(per_norm) and max(per_norm.values()) == 1
+
+
+def _same_as_inline(factory, folder) -> None:
+    """Analysing every norm again inline, from the text the import read, changes nothing
+    (citations are replaced, proposals never doubled): the queue's analysis was that one."""
+    stored = _analysis(factory)
+    assert stored[0] and stored[1]
+    with transaction(factory) as session:
+        for path in sorted(folder.iterdir()):
+            document = session.scalar(select(Document).join(ArchivedNorm).where(
+                ArchivedNorm.original_filename == path.name))
+            analyze_norm(session, document, read_structured(path.read_text("utf-8"),
+                                                            path.name).body)
+    assert _analysis(factory) == stored
+
+
+@needs_corpus
+def test_the_worker_analyses_while_the_import_runs_and_gives_the_inline_analysis(
+        importer, tmp_path, monkeypatch):
+    monkeypatch.setattr(service, "GROUP_SIZE", 2)       # several commits to analyse
+    folder = _folder(tmp_path)
+    worker = AnalysisWorker.start(importer.factory)
+    assert worker is not None
+    during: list[int] = []
+
+    def progress(outcome):
+        # The import waits (once) until the worker has analysed a group it committed:
+        # the analysis runs alongside the import, not after it.
+        if not during:
+            during.append(int(_wait_for(lambda: worker.analysed >= 1)))
+
+    summary = import_directory(importer.factory, importer.settings, folder,
+                               importer.actor_id, progress=progress)
+    assert len(summary.imported) == FILES
+    result = worker.finish(helper=importer.factory)
+    assert during == [1]
+    assert result.error is None
+    assert result.totals == {"analizadas": FILES, "fallidas": 0}
+    assert result.cpu_seconds > 0
+    assert _count(importer.factory, PendingAnalysis) == 0
+    assert _proposals_audited_once(importer.factory)
+    with importer.factory() as session:
+        assert verify_chain(session).ok          # the worker's entries chain with the rest
+    _same_as_inline(importer.factory, folder)
+
+
+@needs_corpus
+def test_a_worker_killed_mid_queue_is_reported_and_nothing_is_lost_or_doubled(
+        importer, tmp_path, monkeypatch):
+    monkeypatch.setattr(service, "GROUP_SIZE", 2)
+    folder = _folder(tmp_path)
+    worker = AnalysisWorker.start(importer.factory)
+    assert worker is not None
+    killed: list[int] = []
+
+    def progress(outcome):
+        if not killed and _wait_for(lambda: worker.analysed >= 1):
+            worker.process.send_signal(signal.SIGKILL)   # maybe inside a transaction
+            worker.process.wait()
+            killed.append(worker.process.returncode)
+
+    import_directory(importer.factory, importer.settings, folder, importer.actor_id,
+                     progress=progress)
+    result = worker.finish(helper=importer.factory)
+    assert killed == [-signal.SIGKILL]
+    assert result.error is not None and "SIGKILL" in result.error
+    left = _count(importer.factory, PendingAnalysis)
+    assert 0 < left < FILES                      # what it had committed stays analysed
+    # The queue is the truth: the rest is analysed by whoever drains it next.
+    assert pending.process(importer.factory) == {"analizadas": left, "fallidas": 0}
+    assert _count(importer.factory, PendingAnalysis) == 0
+    assert _proposals_audited_once(importer.factory)
+    _same_as_inline(importer.factory, folder)
+
+
+def test_a_worker_that_cannot_open_the_database_says_why(tmp_path):
+    worker = AnalysisWorker(WorkerSpec(url=f"sqlite:///{tmp_path / 'no' / 'such' / 'x.db'}"))
+    result = worker.finish(timeout=120)
+    assert result.error is not None and "OperationalError" in result.error
+    assert result.totals == {"analizadas": 0, "fallidas": 0}
+
+
+def test_an_in_memory_database_gets_no_worker():
+    from docsys.db import make_session_factory
+    assert AnalysisWorker.start(make_session_factory(make_engine("sqlite://"))) is None
+
+
+def test_the_polling_writer_gets_the_lock_when_freed_and_keeps_the_busy_timeout(tmp_path):
+    """db.make_engine(write_poll=...): BEGIN IMMEDIATE tried again while another
+    connection writes, then the connection's busy timeout as it was; past the timeout it
+    fails as any SQLite write does."""
+    url = f"sqlite:///{tmp_path / 'lock.db'}"
+    holder = make_engine(url)
+    polling = make_engine(url, busy_timeout=5, write_poll=0.002)
+    impatient = make_engine(url, busy_timeout=0.3, write_poll=0.002)
+    with holder.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    held = threading.Event()
+
+    def hold(seconds: float) -> None:
+        with holder.begin() as conn:                     # BEGIN IMMEDIATE: the lock
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+            held.set()
+            time.sleep(seconds)
+
+    thread = threading.Thread(target=hold, args=(0.5,))
+    thread.start()
+    held.wait()
+    started = time.monotonic()
+    with polling.begin() as conn:
+        waited = time.monotonic() - started
+        conn.execute(text("INSERT INTO t VALUES (2)"))
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    thread.join()
+    assert 0.3 < waited < 4.5
+
+    held.clear()
+    thread = threading.Thread(target=hold, args=(2.0,))
+    thread.start()
+    held.wait()
+    from sqlalchemy.exc import OperationalError
+    with pytest.raises(OperationalError):
+        with impatient.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (3)"))
+    thread.join()
+    with read_only_transactions(), holder.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(text("t"))).scalar() == 3
+    for engine in (holder, polling, impatient):
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request):
+    return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
+
+
+@needs_corpus
+def test_flask_import_drains_the_queue_with_its_worker(any_app, tmp_path, monkeypatch):
+    """`flask docsys import` of structured files: the norms and their analysis, at once;
+    the worker's audit entries chain with the app's (same key) and its checkpoints."""
+    app = any_app
+    folder = _folder(tmp_path)
+    factory = app.extensions["docsys.sessions"]
+    engine = factory.kw["bind"]
+    spawned: list[str] = []
+    original = AnalysisWorker.__init__
+
+    def counting(self, spec):
+        spawned.append(spec.url)
+        original(self, spec)
+
+    monkeypatch.setattr(AnalysisWorker, "__init__", counting)
+    result = app.test_cli_runner().invoke(args=["docsys", "import", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert spawned == [engine.url.render_as_string(hide_password=False)]
+    assert f"Análisis de citas y relaciones: {FILES} norma(s)." in result.output
+    assert _count(factory, PendingAnalysis) == 0
+    assert _proposals_audited_once(factory)
+    with factory() as session:
+        assert verify_chain(session).ok
+
+
+@needs_corpus
+def test_rows_another_consumer_analysed_meanwhile_are_not_analysed_again(importer, tmp_path,
+                                                                        monkeypatch):
+    """Between reading a group (outside any transaction) and storing it, another consumer
+    analyses the same rows: the first finds them gone and stores nothing for them."""
+    import docsys.compliance.pending as queue
+    from docsys.db import make_session_factory
+
+    import_directory(importer.factory, importer.settings, _folder(tmp_path),
+                     importer.actor_id)
+    other = make_session_factory(make_engine(str(importer.factory.kw["bind"].url
+                                                 .render_as_string(hide_password=False))))
+    real_read = queue._read
+    raced: list[dict] = []
+
+    def read_then_race(loaded):
+        readings = real_read(loaded)
+        if not raced:                      # once: the other consumer takes everything
+            raced.append({})
+            raced[0] = pending.process(other)
+        return readings
+
+    monkeypatch.setattr(queue, "_read", read_then_race)
+    try:
+        mine = pending.process(importer.factory)
+    finally:
+        other.kw["bind"].dispose()
+    assert raced == [{"analizadas": FILES, "fallidas": 0}]
+    assert mine == {"analizadas": 0, "fallidas": 0}
+    assert _count(importer.factory, PendingAnalysis) == 0
+    assert _proposals_audited_once(importer.factory)
+
+
+def test_a_long_queue_keeps_only_the_rows_it_left_aside(importer, monkeypatch):
+    """``passed`` holds the rows left to another consumer or failed, not every row
+    analysed: a queue of tens of thousands must not grow its NOT IN list to match."""
+    import docsys.compliance.pending as queue
+    from docsys.archive.norms import norm_content
+    from docsys.models import DocumentVersion, User
+
+    with transaction(importer.factory) as session:
+        archivist = session.get_one(User, importer.actor_id)
+        for number in range(1, 8):
+            document = Document(doc_type="LEY", title=f"Ley {number}", status="publicado",
+                                office_id=archivist.office_id, created_by_id=archivist.id,
+                                latest_version=1, official_number=f"LEY N° 9900{number}",
+                                number_key=f"LEY-9900{number}", legal_status="vigente",
+                                origin="importado")
+            session.add(document)
+            session.flush()
+            content = norm_content("LEY", "Artículo 1.- Derógase la Ley N° 27444.",
+                                   sumilla=f"Ley {number}", number=document.official_number)
+            session.add(DocumentVersion(document_id=document.id, number=1, content=content,
+                                        content_hash="x", author_id=archivist.id))
+            pending.enqueue(session, document.id)
+    real = queue.analyze_norm
+
+    def fails_on_the_third(session, document, text=None, **kw):
+        if document.official_number == "LEY N° 99003":
+            raise ValueError("roto")
+        return real(session, document, text, **kw)
+
+    monkeypatch.setattr(queue, "analyze_norm", fails_on_the_third)
+    passed: set[int] = set()
+    assert pending.process(importer.factory, batch_size=2, passed=passed) == {
+        "analizadas": 6, "fallidas": 1}
+    with importer.factory() as session:
+        [left] = session.scalars(select(PendingAnalysis)).all()
+    assert passed == {left.id}
