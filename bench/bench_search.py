@@ -33,7 +33,11 @@ machine weighs on each alike:
   the facets and one for the 20 hits ranked by ts_rank_cd with ts_headline snippets.
 
 Every engine answers every query ``--passes`` times (default 3, as the issue measured),
-the passes one after the other, each interleaved. Ratios are computed like for like
+the passes one after the other, each interleaved. Back to back by default (a busy server);
+``--gap MS`` idles before each query, as a lightly used server does between requests: the
+process then runs cold (CPU caches, predictors, clock) and every engine is slower, the
+ones running more Python code the most. Whoosh's and PostgreSQL's long turns have that
+effect on the others too, so the API/raw ratio is higher in a run with them than without. Ratios are computed like for like
 (p50/p50, p95/p95, p99/p99) over all passes; the API/raw ratio of each pass is printed too,
 to show how much a single pass varies. Wall-clock milliseconds;
 the CPU time of this process is printed too for the in-process engines (PostgreSQL works in
@@ -46,7 +50,7 @@ Run (a few minutes on a shared 2-core machine):
 The scale of the issue (100,000 norms; about an hour, mostly Whoosh and PostgreSQL
 indexing):
     .venv/bin/python bench/bench_search.py --docs 100000 --queries 300
-Options: --passes N, --no-whoosh, --whoosh-snippets, --no-postgres, --postgres URL, --whoosh-docs N,
+Options: --passes N, --gap MS, --no-whoosh, --whoosh-snippets, --no-postgres, --postgres URL, --whoosh-docs N,
 --tantivy-snippets, --dir PATH, --json FILE.
 """
 from __future__ import annotations
@@ -185,13 +189,15 @@ class ApiSite:
         self.app.extensions["docsys.engine"].dispose()
 
 
-def interleaved(runs: dict, n: int, warmup: int = 20, passes: int = 1) -> dict[str, list[float]]:
+def interleaved(runs: dict, n: int, warmup: int = 20, passes: int = 1,
+                gap: float = 0.0) -> dict[str, list[float]]:
     """Time each of ``runs`` (functions of the query number) on queries 0..n-1, ``passes``
     times over, taking turns query by query (in an order rotating with the query and the
     pass), so that other load on the machine weighs on every variant alike. The first
     ``warmup`` queries are run once before timing. Records wall-clock milliseconds under
     ``name`` and the process's CPU milliseconds (all its threads) under ``name + "_cpu"``,
-    pass after pass (entry ``p * n + i`` is pass p, query i)."""
+    pass after pass (entry ``p * n + i`` is pass p, query i). ``gap``: seconds the process
+    idles before each timed call (requests reaching a server that is otherwise idle)."""
     names = list(runs)
     for i in range(min(warmup, n)):
         for name in names:
@@ -202,6 +208,8 @@ def interleaved(runs: dict, n: int, warmup: int = 20, passes: int = 1) -> dict[s
                       leave=False):
             k = (i + p) % len(names)
             for name in names[k:] + names[:k]:
+                if gap:
+                    time.sleep(gap)
                 t, c = time.perf_counter(), time.process_time()
                 runs[name](i)
                 out[name].append((time.perf_counter() - t) * 1000)
@@ -635,6 +643,9 @@ def main(argv=None) -> int:
                          "measured three passes)")
     ap.add_argument("--whoosh-docs", type=int, default=None,
                     help="index only the first N documents in Whoosh (default: all)")
+    ap.add_argument("--gap", type=float, default=0.0,
+                    help="milliseconds of idleness before each timed query (a server "
+                         "between requests); default 0: back to back")
     ap.add_argument("--no-whoosh", action="store_true")
     ap.add_argument("--whoosh-snippets", action="store_true",
                     help="Whoosh also highlights title and body (seconds per query)")
@@ -654,7 +665,7 @@ def main(argv=None) -> int:
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="docsys-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"docsys search benchmark — {args.docs:,} documents, {args.queries} queries × "
-          f"{args.passes} passes, "
+          f"{args.passes} passes{f', {args.gap:g} ms idle before each' if args.gap else ''}, "
           f"tantivy {getattr(tantivy, '__version__', '?')}, {os.cpu_count()} CPU, "
           f"load average {load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f}")
     sample = NumberSample()
@@ -699,7 +710,7 @@ def main(argv=None) -> int:
         # walking it during every timed query.
         gc.collect()
         gc.freeze()
-        lat = interleaved(runs, len(queries), passes=args.passes)
+        lat = interleaved(runs, len(queries), passes=args.passes, gap=args.gap / 1000)
     finally:
         for close in reversed(closers):
             close()
