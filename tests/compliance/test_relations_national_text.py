@@ -297,3 +297,21 @@ def test_the_tuo_printed_after_its_approving_decree_is_not_the_decrees_act():
     # the same words without the decree's closing formula before them: a norm's own title
     assert ("deroga", "LEY-28175", ()) in found(decree.replace("Dado en la Casa de Gobierno",
                                                                "En la sede"))
+
+
+def test_an_ocr_marker_before_the_law_number():
+    """LEY-28245-2004.md (an OCR'd gazette page): the degree sign of "Ley N° 26410" was
+    read as "*"; the amendment is found all the same."""
+    text = ("Artículo 9*.- De las funciones del CONAM\n\nModifícase el artículo 4% de la Ley N* "
+            "26410, Ley del\nConsejo Nacional del Ambiente, de acuerdo al siguien-\nte texto:\n")
+    assert [(kind, target) for kind, target, _ in found(text)] == [("modifica", "LEY-26410")]
+
+
+def test_a_sector_printed_after_a_space_keys_the_decree_to_its_sector():
+    """DS-006-2007-DE-EP.md: "D.S. Nº 021-2006 DE/EP" is the Defence sector's decree, not a
+    decree 021-2006 of whatever sector."""
+    text = ("**DISPOSICIÓN FINAL  \n**\n\n      El presente Reglamento deja sin efecto el "
+            "Reglamento del D.L. Nº 21148, D.S. Nº 021-2006 DE/EP del 14 de septiembre del "
+            "2006.  \n")
+    assert ("deroga", "DS-21-2006-DE", ()) in found(text)
+    assert not [t for _, t, _ in found(text) if t == "DS-21-2006"]
