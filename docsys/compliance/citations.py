@@ -487,7 +487,8 @@ def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plur
     if issuer is None and kind in SECTOR_KINDS:
         spaced = _SPACED_SECTOR.match(text, end)
         if spaced is not None and spaced.group("bare") not in _NOT_SECTORS:
-            issuer, end = spaced.group(spaced.lastgroup), spaced.end(spaced.lastgroup)
+            group = "joined" if spaced.group("joined") else "bare"
+            issuer, end = spaced.group(group), spaced.end(group)
     return _make(text, kind, start, end, num, year, issuer), end
 
 
