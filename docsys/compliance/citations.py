@@ -210,9 +210,9 @@ def _strip_zeros(number: str) -> str:
 # --------------------------------------------------------------------------- patterns
 # All patterns run on folded text (lower case, no accents).
 
-# An OCR'd page may read the degree sign as "*", "”" or '"' ("Ley N* 26410"): taken only
+# An OCR'd page may read the degree sign as "*", "?", "”" or '"' ("Ley N* 26410"): taken only
 # right before the digits, never as a marker of its own.
-_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|n\s?[*”\"](?=\s?\d)|nros?(?:\s?\.)?(?![a-z])|"
+_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|n\s?[*?”\"](?=\s?\d)|nros?(?:\s?\.)?(?![a-z])|"
            r"nos?\s?\.|no(?=\s?\d)|num\s?\.|numeros?(?![a-z]))")
 # Words of a gerencia's or directive's name, up to the number marker; never the start of
 # another document ("... y el Informe N° 123-2024-GAJ-MDM").

@@ -93,6 +93,7 @@ def test_long_ranges_are_kept_as_a_range():
     ("Modifícase el artículo 4% de la Ley N* 26410, Ley del", ["LEY-26410"]),
     ("Reglamento del Decreto Legislativo N”775, las cuales", ["DLEG-775"]),
     ("modificado por D.S. N* 10-95-EF,", ["DS-10-1995-EF"]),
+    ("del Decreto Legislativo N? 1440, Decreto Legislativo del", ["DLEG-1440"]),
     # a sector after a space (DS-006-2007-DE-EP, Resolución Jefatural ... INEI)
     ("D.S. Nº 021-2006 DE/EP del 14 de septiembre del 2006.", ["DS-21-2006-DE"]),
     ("Tercera Disposición Complementaria de DS Nº 085-2003 PCM\n", ["DS-85-2003-PCM"]),

@@ -315,3 +315,18 @@ def test_a_sector_printed_after_a_space_keys_the_decree_to_its_sector():
             "2006.  \n")
     assert ("deroga", "DS-21-2006-DE", ()) in found(text)
     assert not [t for _, t, _ in found(text) if t == "DS-21-2006"]
+
+
+def test_a_copy_that_opens_with_the_end_of_the_norm_before_its_ocr_heading():
+    """LEY-28832-2006.md: the copy opens with the end of Ley 28831 (which amends Ley
+    28411); Ley 28832's own heading was OCR'd as "LEY N? 28832"."""
+    text = ("SEGUNDA.- Incorpórase el numeral 70.6 al artículo\n70% de la Ley N* 28411, Ley "
+            "General del Sistema\nNacional de Presupuesto, según el siguiente texto:\n\n"
+            "Comuníquese al señor Presidente de la República\npara su promulgación.\n\n"
+            "Dado en la Casa de Gobierno, en Lima, a los veintiún\ndías del mes de julio del "
+            "año dos mil seis.\n\n00354-38\n\nLEY N? 28832\nEL PRESIDENTE DE LA REPÚBLICA\n"
+            "POR CUANTO:\n\nEl Congreso de la República\nha dado la Ley siguiente:\n\n"
+            "LEY PARA ASEGURAR EL DESARROLLO\nEFICIENTE DE LA GENERACIÓN ELÉCTRICA\n"
+            "Artículo 1*.- Definiciones\nPara efectos de la presente Ley.\n")
+    assert found(text, own="LEY-28832") == []
+    assert [t for _, t, _ in found(text)] == ["LEY-28411"]
