@@ -41,7 +41,10 @@ _ABBREV_PATTERNS: list[tuple[str, str]] = sorted(
 # "N°", "Nº" ("no" once folded), "N.°", "No.", "Nro.", "Núm.", "número", and a bare "N"
 # right before the digits (the degree sign left out or lost: "D.S. N 004-2019-JUS").
 # Patterns accept accented and folded spellings alike, so lower-cased text needs no folding.
-_MARKER = r"(?:n\s*\.?\s*[°ºo]\s*\.?|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero|n\.?(?=\s*\d))"
+# An OCR'd page may print the degree sign as "*", "?", "”" or '"' ("LEY N? 28832"): read only
+# right before the digits.
+_MARKER = (r"(?:n\s*\.?\s*[°ºo]\s*\.?|n\s?[*?”\"](?=\s*\d)|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero"
+           r"|n\.?(?=\s*\d))")
 # The number, an optional year (old numbers have two digits: "026-99-AG"), optional
 # suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12.
 _NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
@@ -207,7 +210,7 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "2-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "3-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def extract_number_keys(text: str) -> set[str]:

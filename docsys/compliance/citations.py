@@ -210,8 +210,10 @@ def _strip_zeros(number: str) -> str:
 # --------------------------------------------------------------------------- patterns
 # All patterns run on folded text (lower case, no accents).
 
-_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|nros?(?:\s?\.)?(?![a-z])|nos?\s?\.|no(?=\s?\d)|"
-           r"num\s?\.|numeros?(?![a-z]))")
+# An OCR'd page may read the degree sign as "*", "?", "”" or '"' ("Ley N* 26410"): taken only
+# right before the digits, never as a marker of its own.
+_MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|n\s?[*?”\"](?=\s?\d)|nros?(?:\s?\.)?(?![a-z])|"
+           r"nos?\s?\.|no(?=\s?\d)|num\s?\.|numeros?(?![a-z]))")
 # Words of a gerencia's or directive's name, up to the number marker; never the start of
 # another document ("... y el Informe N° 123-2024-GAJ-MDM").
 _NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedientes?|cartas?|"
@@ -280,6 +282,16 @@ _ITEM_RE = re.compile(
     r"(?P<marker>" + _MARKER + r"\s{0,3}:?\s{0,2})?"
     r"(?P<num>\d{2}\.\d{3}(?!\d)|\d{1,6}(?!\d))"
     r"(?P<tail>(?:[-–/][a-z0-9]+(?:\.[a-z0-9]+)*|\s?[-–]\s?\d{2,4}(?![\d.]\d)){0,6})")
+# A sector printed after a space ("D.S. Nº 021-2006 DE/EP", "DS Nº 085-2003 PCM"), read on
+# the original text: capitals only, and either joined to an office ("DE/EP", "EM-DGAA") or
+# closing the mention (line end, punctuation), so a heading in capitals ("... 004-2019 QUE
+# APRUEBA") or a following word is never a sector.
+_SPACED_SECTOR = re.compile(
+    r"[ \t](?:(?P<joined>[A-Z]{2,10}(?:[-/][A-Z0-9]{1,10}(?:\.[A-Z0-9]{1,6})*){1,3})"
+    r"|(?P<bare>[A-Z]{2,10})(?=[ \t]*(?:[\n,;:.)(\]*]|$)))(?![A-Za-z0-9])")
+# Capital words that may close a sentence set in capitals: never a bare sector.
+_NOT_SECTORS = frozenset({"DE", "DEL", "LA", "LAS", "LOS", "EL", "EN", "AL", "QUE", "SE", "CON",
+                          "POR", "PARA", "SU", "SUS", "UN", "UNA", "ES", "NO"})
 _SEGMENT_RE = re.compile(r"\s?([-–/])\s?([a-z0-9]+(?:\.[a-z0-9]+)*)")
 _AFTER_HEAD = re.compile(r"\s{0,3}")
 _LIST_SEP = re.compile(r"\s?(?:,\s?(?:y\s|e\s)?|;\s?|\s(?:y|e|o)\s)\s?")
@@ -472,6 +484,11 @@ def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plur
     if year is None:
         return None
     end = match.end("tail")
+    if issuer is None and kind in SECTOR_KINDS:
+        spaced = _SPACED_SECTOR.match(text, end)
+        if spaced is not None and spaced.group("bare") not in _NOT_SECTORS:
+            group = "joined" if spaced.group("joined") else "bare"
+            issuer, end = spaced.group(group), spaced.end(group)
     return _make(text, kind, start, end, num, year, issuer), end
 
 

@@ -290,9 +290,65 @@ def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int,
         spans.append((headings[n][0], end))
     if not any(_ARTICLE_LABEL.search(folded, start, end) for start, end in spans):
         # a page laid out in columns, read across them: the heading is there but not the
-        # norm's articles (they came out under another norm's heading)
-        return None
+        # norm's articles (they came out under another norm's heading, or under none)
+        return _headless_part(folded, headings, own)
     return spans
+
+
+def _line_end(folded: str, pos: int, end: int) -> int:
+    """The end of the line at ``pos``, or ``end`` when it comes first."""
+    found = folded.find("\n", pos, end)
+    return end if found < 0 else found
+
+
+def _opens_a_norm(folded: str, start: int, end: int) -> bool:
+    """A part whose lines before its first article hold a numbered line followed by an
+    enacting formula: the heading of a norm of a type not read as one (LEY-32437-2025.md:
+    "RESOLUCIÓN LEGISLATIVA DEL CONGRESO 001-2025-2026-CR", then "POR CUANTO"). A title
+    citing a norm ("... DECRETO LEGISLATIVO 728, LEY") has no formula after it."""
+    article = _ARTICLE_LABEL.search(folded, start, end)
+    preamble_end = article.start() if article else end
+    for line in _HEADING_LINE.finditer(folded, start, preamble_end):
+        if _has_digit(folded, *line.span("heading")) and _ENACTING.search(
+                folded, line.end(), preamble_end):
+            return True
+    return False
+
+
+# El Peruano closes each norm with its own code on a line of its own: the order number and
+# the norm's place in it ("2191769-1", "2191769-2").
+_GAZETTE_CODE = re.compile(r"^[ \t*_]*\d{6,8}-\d{1,2}[ \t*_]*$", re.M)
+
+
+def _headless_part(folded: str, headings: list[tuple[int, str]],
+                   own: str) -> list[tuple[int, int]] | None:
+    """A page read across its columns whose norm's heading stands apart from its articles
+    (LEY-31809-2023.md: "LEY N° 31809" at the top of the page, Ley 31808 under its own
+    heading, then Ley 31809's articles under no heading, each norm closed by its gazette
+    code). The norm is the part between two codes that holds articles and no heading, when
+    it is the only such part, the norm the only one whose headings have no articles
+    under them, and its heading opens an enacting formula of its own; otherwise nothing
+    can be told apart (None)."""
+    codes = [m.end() for m in _GAZETTE_CODE.finditer(folded)]
+    if not codes:
+        return None
+    # a norm starts after a code; the text before the first one may end a norm begun on
+    # an earlier page (LEY-32209-2024.md: the tails of Leyes 32208 and 32209 together)
+    bounds = codes + [len(folded)]
+    parts = [(a, b) for a, b in zip(bounds, bounds[1:])
+             if _ARTICLE_LABEL.search(folded, a, b) and not _opens_a_norm(folded, a, b)
+             and not any(a <= pos < b for pos, _ in headings)]
+    ends = [pos for pos, _ in headings[1:]] + [len(folded)]
+    bare = [(pos, h, end) for (pos, h), end in zip(headings, ends)
+            if not _ARTICLE_LABEL.search(folded, pos, end)]
+    if len(parts) != 1 or any(not _same_norm(h, own) for _, h, _ in bare):
+        return None
+    # its heading opens its own enacting formula ("LEY N° 31809 / LA PRESIDENTA DE LA
+    # REPÚBLICA"): a heading stacked on the next one (LEY-32262-2025.md: "LEY N° 32262",
+    # then "LEY N° 32263" and one formula) may own the text under either
+    if not any(_ENACTING.search(folded, _line_end(folded, pos, end), end) for pos, _, end in bare):
+        return None
+    return parts
 
 
 # How a promulgated norm ends: "POR TANTO: Mando se publique y cumpla", "Dado en la Casa de

@@ -86,3 +86,32 @@ def test_odd_input_never_fails(junk):
 def test_long_ranges_are_kept_as_a_range():
     (c,) = extract_citations("los artículos 3 al 60 de la Ley N° 27444")
     assert c.articles == ("3..60",)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # OCR'd degree signs (development slice: LEY-28245, DLEG-821, DU-025-2020)
+    ("Modifícase el artículo 4% de la Ley N* 26410, Ley del", ["LEY-26410"]),
+    ("Reglamento del Decreto Legislativo N”775, las cuales", ["DLEG-775"]),
+    ("modificado por D.S. N* 10-95-EF,", ["DS-10-1995-EF"]),
+    ("del Decreto Legislativo N? 1440, Decreto Legislativo del", ["DLEG-1440"]),
+    # a sector after a space (DS-006-2007-DE-EP, Resolución Jefatural ... INEI)
+    ("D.S. Nº 021-2006 DE/EP del 14 de septiembre del 2006.", ["DS-21-2006-DE"]),
+    ("Tercera Disposición Complementaria de DS Nº 085-2003 PCM\n", ["DS-85-2003-PCM"]),
+    ("Resolución Jefatural Nº 256-2009 INEI.", ["RJ-256-2009-INEI"]),
+])
+def test_ocr_markers_and_sectors_after_a_space(text, expected):
+    assert [c.canonical_id for c in extract_citations(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("según el Anexo N* 2 y el Cuadro N” 3 del informe", []),   # no type before the marker
+    ("la Ley N* y su reglamento", []),                          # a marker without a number
+    ("For Oficio N*1522--91--TC/15.02, el Ministerio", []),     # not a norm
+    # capitals after the number are a heading's words, not a sector
+    ("DECRETO SUPREMO Nº 004-2019 QUE APRUEBA EL REGLAMENTO", ["DS-4-2019"]),
+    ("APROBADO POR DECRETO SUPREMO Nº 004-2019 DE LA PRESIDENCIA", ["DS-4-2019"]),
+    ("el Decreto Supremo Nº 004-2019 del 14 de marzo", ["DS-4-2019"]),
+    ("DECRETO SUPREMO Nº 004-2019 EN.", ["DS-4-2019"]),
+])
+def test_no_citation_or_sector_from_ordinary_text(text, expected):
+    assert [c.canonical_id for c in extract_citations(text)] == expected

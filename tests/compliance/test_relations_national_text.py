@@ -297,3 +297,100 @@ def test_the_tuo_printed_after_its_approving_decree_is_not_the_decrees_act():
     # the same words without the decree's closing formula before them: a norm's own title
     assert ("deroga", "LEY-28175", ()) in found(decree.replace("Dado en la Casa de Gobierno",
                                                                "En la sede"))
+
+
+def test_an_ocr_marker_before_the_law_number():
+    """LEY-28245-2004.md (an OCR'd gazette page): the degree sign of "Ley N° 26410" was
+    read as "*"; the amendment is found all the same."""
+    text = ("Artículo 9*.- De las funciones del CONAM\n\nModifícase el artículo 4% de la Ley N* "
+            "26410, Ley del\nConsejo Nacional del Ambiente, de acuerdo al siguien-\nte texto:\n")
+    assert [(kind, target) for kind, target, _ in found(text)] == [("modifica", "LEY-26410")]
+
+
+def test_a_sector_printed_after_a_space_keys_the_decree_to_its_sector():
+    """DS-006-2007-DE-EP.md: "D.S. Nº 021-2006 DE/EP" is the Defence sector's decree, not a
+    decree 021-2006 of whatever sector."""
+    text = ("**DISPOSICIÓN FINAL  \n**\n\n      El presente Reglamento deja sin efecto el "
+            "Reglamento del D.L. Nº 21148, D.S. Nº 021-2006 DE/EP del 14 de septiembre del "
+            "2006.  \n")
+    assert ("deroga", "DS-21-2006-DE", ()) in found(text)
+    assert not [t for _, t, _ in found(text) if t == "DS-21-2006"]
+
+
+def test_a_copy_that_opens_with_the_end_of_the_norm_before_its_ocr_heading():
+    """LEY-28832-2006.md: the copy opens with the end of Ley 28831 (which amends Ley
+    28411); Ley 28832's own heading was OCR'd as "LEY N? 28832"."""
+    text = ("SEGUNDA.- Incorpórase el numeral 70.6 al artículo\n70% de la Ley N* 28411, Ley "
+            "General del Sistema\nNacional de Presupuesto, según el siguiente texto:\n\n"
+            "Comuníquese al señor Presidente de la República\npara su promulgación.\n\n"
+            "Dado en la Casa de Gobierno, en Lima, a los veintiún\ndías del mes de julio del "
+            "año dos mil seis.\n\n00354-38\n\nLEY N? 28832\nEL PRESIDENTE DE LA REPÚBLICA\n"
+            "POR CUANTO:\n\nEl Congreso de la República\nha dado la Ley siguiente:\n\n"
+            "LEY PARA ASEGURAR EL DESARROLLO\nEFICIENTE DE LA GENERACIÓN ELÉCTRICA\n"
+            "Artículo 1*.- Definiciones\nPara efectos de la presente Ley.\n")
+    assert found(text, own="LEY-28832") == []
+    assert [t for _, t, _ in found(text)] == ["LEY-28411"]
+
+
+# LEY-31809-2023.md, cut short: a page read across its columns. "LEY N° 31809" and the
+# start of its formula stand at the top; Ley 31808 follows under its own heading; Ley
+# 31809's articles come after Ley 31808's gazette code under no heading; then Ley 31810.
+COLUMNS_PAGE = """PODER LEGISLATIVO
+
+LEY N° 31809
+LA PRESIDENTA DE LA REPÚBLICA
+
+CONGRESO DE
+
+POR CUANTO:
+
+LA REPÚBLICA
+LEY N° 31808
+LA PRESIDENTA DE LA REPÚBLICA
+POR CUANTO:
+EL CONGRESO DE LA REPÚBLICA;
+Ha dado la Ley siguiente:
+LEY QUE DECLARA DE INTERÉS NACIONAL LA CONSTRUCCIÓN DE UNA PLANTA DE FERTILIZANTE
+Artículo único. Declaración de interés nacional Se declara de interés nacional la construcción de una planta.
+Comuníquese a la señora Presidenta de la República para su promulgación.
+Dado en la Casa de Gobierno, en Lima, a los veintiocho días del mes de junio del año dos mil veintitrés.
+2191769-1
+
+EL CONGRESO DE LA REPÚBLICA;
+Ha dado la Ley siguiente:
+LEY PARA EL FOMENTO
+DE UN PERÚ CONECTADO
+Artículo 1. Objeto de la Ley La presente ley tiene por objeto implementar la renovación tecnológica de redes.
+ÚNICA. Modificación del artículo 2 de la Ley 31456, Ley que amplía la vigencia de la Ley 30228
+Se modifica el artículo 2 de la Ley 31456, Ley que amplía la vigencia de la Ley 30228, en los siguientes términos:
+Dado en la Casa de Gobierno, en Lima, a los veintiocho días del mes de junio del año dos mil veintitrés.
+2191769-2
+LEY N° 31810
+LA PRESIDENTA DE LA REPÚBLICA
+POR CUANTO:
+EL CONGRESO DE LA REPÚBLICA;
+Ha dado la Ley siguiente:
+LEY QUE MODIFICA LA LEY 29158, LEY ORGÁNICA DEL PODER EJECUTIVO
+Artículo único. Incorporación del artículo 8-A a la Ley 29158, Ley Orgánica del Poder Ejecutivo
+Se incorpora el artículo 8-A en la Ley 29158, Ley Orgánica del Poder Ejecutivo, con la siguiente redacción:
+"""
+
+
+def test_a_norm_whose_articles_stand_under_no_heading_between_two_gazette_codes():
+    assert [(k, t) for k, t, _ in found(COLUMNS_PAGE, own="LEY-31809")] == [
+        ("modifica", "LEY-31456")]
+    assert [(k, t) for k, t, _ in found(COLUMNS_PAGE, own="LEY-31810")] == [
+        ("modifica", "LEY-29158")]
+    whole = [("modifica", "LEY-31456"), ("modifica", "LEY-29158")]
+    # without the codes nothing tells where Ley 31809's text is: the page is read whole
+    no_codes = COLUMNS_PAGE.replace("2191769-1\n", "").replace("2191769-2\n", "")
+    assert [(k, t) for k, t, _ in found(no_codes, own="LEY-31809")] == whole
+    # a heading stacked right on the next one, with no formula of its own, may own either text
+    stacked = COLUMNS_PAGE.replace("LA PRESIDENTA DE LA REPÚBLICA\n\nCONGRESO DE\n\nPOR CUANTO:"
+                                   "\n\nLA REPÚBLICA\n", "\n")
+    assert [(k, t) for k, t, _ in found(stacked, own="LEY-31809")] == whole
+    # a part that opens with a heading not read as one is that norm's, not Ley 31809's
+    other = COLUMNS_PAGE.replace("\nEL CONGRESO DE LA REPÚBLICA;\nHa dado la Ley siguiente:\nLEY PARA",
+                                 "\nRESOLUCIÓN LEGISLATIVA DEL CONGRESO 001-2023-2024-CR\nPOR "
+                                 "CUANTO:\nLEY PARA")
+    assert [(k, t) for k, t, _ in found(other, own="LEY-31809")] == whole

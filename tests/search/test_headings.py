@@ -20,6 +20,12 @@ from search.headings import heading_id, opening_number
     # a sentence of the considerations that opens with a citation
     ("Ley Nº 30157, Ley de las Organizaciones de Usuarios de Agua, dispone", None),
     ("Que, la Ley N° 27972 establece", None),
+    # LEY-28832-2006.md, DU-025-2020.md: OCR'd pages print the degree sign as "?" or "*"
+    ("LEY N? 28832", "LEY-28832"),
+    ("DECRETO DE URGENCIA N* 025-2020", "DU-25-2020"),
+    # a question mark or an asterisk without a number after it is no marker
+    ("LEY N?", None),
+    ("ANEXO N* 2", None),
 ])
 def test_a_heading_line_and_its_key(line, key):
     assert heading_id(line) == key

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from search import SearchDoc
-from search.numbers import extract_number_keys, normalize_type, number_key
+from search.numbers import extract_number_keys, find_number_in_query, normalize_type, number_key
 
 
 @pytest.mark.parametrize("doc_type, number, year, key", [
@@ -131,3 +131,13 @@ def test_an_abbreviation_two_types_share_is_read_as_both():
     assert (mention.key, mention.other_keys) == ("DLEG-25844", ("DLEY-25844",))
     assert find_number_in_query("D.Leg. 1440").other_keys == ()
     assert find_number_in_query("D.Ley 25844").other_keys == ()
+
+
+def test_ocr_degree_signs_before_the_digits_only():
+    """OCR'd gazette pages of the development slice print "N°" as "N*", "N?" or "N”"."""
+    assert extract_number_keys("Modifícase el artículo 4% de la Ley N* 26410, Ley del") == {
+        "LEY-26410"}
+    assert extract_number_keys("el Decreto Legislativo N”775, las cuales") == {"DLEG-775"}
+    # no number right after the sign, or no type before it: nothing
+    assert extract_number_keys("¿Qué dice la Ley N? Nada; el Anexo N* 2 tampoco.") == set()
+    assert find_number_in_query("ley n?") is None
