@@ -152,6 +152,47 @@ def _sector(code: str, suffix: str | None) -> str:
     return ""
 
 
+# A sector printed after a space ("D.S. Nº 021-2006 DE/EP", "DS Nº 085-2003 PCM"), read on
+# the original text, since only its capitals tell a sector from a word: capitals only, and
+# either joined to an office ("DE/EP", "EM-DGAA", "MGP/DICAPI") or closing the mention (line
+# end, punctuation), so a heading in capitals ("... 004-2019 QUE APRUEBA") or a following
+# word is never a sector. The citation extractor reads it with the same rule.
+_SPACED_SECTOR = re.compile(
+    r"[ \t](?:(?P<joined>[A-Z]{2,10}(?:[-/][A-Z0-9]{1,10}(?:\.[A-Z0-9]{1,6})*){1,3})"
+    r"|(?P<bare>[A-Z]{2,10})(?=[ \t]*(?:[\n,;:.)(\]*]|$)))(?![A-Za-z0-9])")
+# Capital words that may close a sentence set in capitals: never a bare sector.
+_NOT_SECTORS = frozenset({"DE", "DEL", "LA", "LAS", "LOS", "EL", "EN", "AL", "QUE", "SE", "CON",
+                          "POR", "PARA", "SU", "SUS", "UN", "UNA", "ES", "NO"})
+# The types whose sector may be printed after a space: national and regional ones numbered
+# per sector (a municipal number's suffix is joined to it).
+SPACED_SECTOR_TYPES = frozenset(t.code for t in _REGISTRY.types
+                                if t.has_sector and not t.municipal)
+
+
+def spaced_sector(text: str, end: int) -> tuple[str, int] | None:
+    """The sector printed after a space where a number ends at ``end`` in ``text`` (original
+    letter case), as printed ("DE/EP", "PCM"), and where it ends; None when there is none."""
+    match = _SPACED_SECTOR.match(text, end)
+    if match is None or match.group("bare") in _NOT_SECTORS:
+        return None
+    group = "joined" if match.group("joined") else "bare"
+    return match.group(group), match.end(group)
+
+
+def _sector_after(code: str, original: str, folded: str, match: re.Match) -> tuple[str, int]:
+    """The sector of ``match``'s number (its suffix, else printed after a space in
+    ``original``, of which ``folded`` is a same-length lower-case copy) and the end of the
+    mention; ("", end) when it has none."""
+    end = match.end()
+    sector = _sector(code, match.group("suffix"))
+    if (not sector and code in SPACED_SECTOR_TYPES and match.group("year")
+            and len(original) == len(folded)):
+        spaced = spaced_sector(original, end)
+        if spaced is not None:
+            sector, end = _sector(code, spaced[0]), spaced[1]
+    return sector, end
+
+
 def _code_of(match: re.Match) -> str:
     for name, value in match.groupdict().items():
         if value is not None and name.startswith("t_"):
@@ -203,14 +244,14 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
         if match is None or not code:
             return ()
     key = _make_key(code, match.group("num"), match.group("year") or year)
-    sector = _sector(key.split("-")[0], match.group("suffix"))
+    sector, _ = _sector_after(key.split("-")[0], number, folded, match)
     return (key, f"{key}-{sector}") if sector else (key,)
 
 
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "3-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "4-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def extract_number_keys(text: str) -> set[str]:
@@ -243,7 +284,7 @@ def extract_number_keys(text: str) -> set[str]:
             continue
         key = _make_key(code, match.group("num"), year)
         keys.add(key)
-        sector = _sector(code, match.group("suffix"))
+        sector, _ = _sector_after(code, text, low, match)
         if sector:
             keys.add(f"{key}-{sector}")
     return keys
@@ -271,9 +312,9 @@ def find_number_in_query(text: str) -> NumberMention | None:
         year = match.group("year")
         if code not in NO_YEAR_TYPES and not year:
             continue
-        start, end = match.span()
+        start = match.start()
         key = _make_key(code, match.group("num"), year)
-        sector = _sector(code, match.group("suffix"))
+        sector, end = _sector_after(code, text, folded, match)
         others = tuple(_make_key(other, match.group("num"), year)
                        for other in _other_codes(match) if other in NO_YEAR_TYPES or year)
         return NumberMention(key, start, end, text[start:end],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import yaml
 
 from docsys.archive.metadata import FIELDS, GuessedMetadata
-from search.numbers import full_year
+from search.numbers import SPACED_SECTOR_TYPES, full_year, spaced_sector
 from search.registry import registry
 
 SOURCE = "metadatos del archivo"
@@ -146,7 +146,12 @@ def _official_number(body: str, code: str, number: int | None, year: int | None,
                           heading["heading"].upper())
         if found and heading["heading"].upper().lstrip("*# ").startswith(doc_type.heading.split()[0]
                                                                            .replace("Ó", "O")[:6]):
-            return f"{doc_type.name} N° {found['label'].rstrip('.*')}"
+            label = found['label'].rstrip('.*')
+            # a sector printed after a space ("Nº 021-2006 DE/EP"), read as search reads it
+            spaced = (spaced_sector(heading["heading"], found.end("label"))
+                      if code in SPACED_SECTOR_TYPES and re.fullmatch(r"\d+-\d+", label)
+                      and len(heading["heading"]) == len(heading["heading"].upper()) else None)
+            return f"{doc_type.name} N° {label}" + (f" {spaced[0]}" if spaced else "")
     padded = f"{number:03d}"
     if doc_type.numbering == "sin_anio" or year is None:
         return f"{doc_type.name} N° {number}"

@@ -311,8 +311,9 @@ def _type_only(line: str) -> bool:
 
 
 def _number_label(text: str) -> str:
-    """The number as printed after the type and its marker ("004-2019-JUS")."""
-    match = re.search(r"\d[\w./-]*$", text.strip())
+    """The number as printed after the type and its marker ("004-2019-JUS"), with a sector
+    printed after a space that the heading reader took ("1084-2024 MGP/DICAPI")."""
+    match = re.search(r"\d[\w./ \t-]*$", text.strip())
     return match.group(0) if match else text.strip()
 
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from search.folding import fold
-from search.numbers import TYPE_CODES, number_key
+from search.numbers import SPACED_SECTOR_TYPES, TYPE_CODES, number_key, spaced_sector
 from search.registry import name_pattern, registry
 
 # Issuer codes of this municipality: never part of a canonical id.
@@ -68,7 +68,7 @@ _REGISTRY = registry()
 NATIONAL_NO_YEAR = _REGISTRY.no_year_codes()
 # National and regional norms numbered per year and sector: "D.S. N° 004-2019-JUS" ->
 # DS-4-2019-JUS.
-SECTOR_KINDS = frozenset(t.code for t in _REGISTRY.types if t.has_sector and not t.municipal)
+SECTOR_KINDS = SPACED_SECTOR_TYPES
 MUNICIPAL_KINDS = frozenset(_REGISTRY.codes("municipal"))
 # Numbered per issuing office: the office is part of the id (RG-21-2024-GDUR, DIR-2-2024-GM).
 OFFICE_KINDS = frozenset({"RG", "DIR"})
@@ -282,16 +282,6 @@ _ITEM_RE = re.compile(
     r"(?P<marker>" + _MARKER + r"\s{0,3}:?\s{0,2})?"
     r"(?P<num>\d{2}\.\d{3}(?!\d)|\d{1,6}(?!\d))"
     r"(?P<tail>(?:[-–/][a-z0-9]+(?:\.[a-z0-9]+)*|\s?[-–]\s?\d{2,4}(?![\d.]\d)){0,6})")
-# A sector printed after a space ("D.S. Nº 021-2006 DE/EP", "DS Nº 085-2003 PCM"), read on
-# the original text: capitals only, and either joined to an office ("DE/EP", "EM-DGAA") or
-# closing the mention (line end, punctuation), so a heading in capitals ("... 004-2019 QUE
-# APRUEBA") or a following word is never a sector.
-_SPACED_SECTOR = re.compile(
-    r"[ \t](?:(?P<joined>[A-Z]{2,10}(?:[-/][A-Z0-9]{1,10}(?:\.[A-Z0-9]{1,6})*){1,3})"
-    r"|(?P<bare>[A-Z]{2,10})(?=[ \t]*(?:[\n,;:.)(\]*]|$)))(?![A-Za-z0-9])")
-# Capital words that may close a sentence set in capitals: never a bare sector.
-_NOT_SECTORS = frozenset({"DE", "DEL", "LA", "LAS", "LOS", "EL", "EN", "AL", "QUE", "SE", "CON",
-                          "POR", "PARA", "SU", "SUS", "UN", "UNA", "ES", "NO"})
 _SEGMENT_RE = re.compile(r"\s?([-–/])\s?([a-z0-9]+(?:\.[a-z0-9]+)*)")
 _AFTER_HEAD = re.compile(r"\s{0,3}")
 _LIST_SEP = re.compile(r"\s?(?:,\s?(?:y\s|e\s)?|;\s?|\s(?:y|e|o)\s)\s?")
@@ -485,10 +475,9 @@ def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plur
         return None
     end = match.end("tail")
     if issuer is None and kind in SECTOR_KINDS:
-        spaced = _SPACED_SECTOR.match(text, end)
-        if spaced is not None and spaced.group("bare") not in _NOT_SECTORS:
-            group = "joined" if spaced.group("joined") else "bare"
-            issuer, end = spaced.group(group), spaced.end(group)
+        spaced = spaced_sector(text, end)    # the number parser's rule (search.numbers)
+        if spaced is not None:
+            issuer, end = spaced
     return _make(text, kind, start, end, num, year, issuer), end
 
 
