@@ -1,0 +1,126 @@
+"""The three readers of a norm's number agree on its key, sector included where it is printed
+after a space (issue 11, point 1): the importer (plain text and front matter), the citation
+extractor and search's number parser (with the heading reader built on it).
+
+The spellings are real ones, from files of the development slice of legalize-pe
+(bench/national_corpus.py); the file is named so each excerpt can be checked against it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from bench.national_corpus import CORPUS, held_out
+from docsys.archive.frontmatter import read_structured
+from docsys.archive.metadata import guess_metadata
+from docsys.archive.norms import compose_official_number
+from docsys.compliance.citations import extract_citations
+from search.headings import heading_id
+from search.numbers import extract_number_keys, find_number_in_query, number_keys
+
+# (development file, the mention as printed, what follows it there, the key with its sector)
+REAL_SPELLINGS = [
+    ("DS-006-2007-DE-EP.md", "D.S. Nº 021-2006 DE/EP", " del 14 de septiembre del 2006.",
+     "DS-21-2006-DE"),
+    ("DS-002-2004-DE-SG.md", "Decreto Supremo Nº 005-87 DE/SG", " de fecha 4 de diciembre de 1987",
+     "DS-5-1987-DE"),
+    ("DS-045-DE-MGP-2001.md", "Decreto Supremo Nº 001-88 DE/MGP", " de fecha 3 junio 1988",
+     "DS-1-1988-DE"),
+    ("LEY-23843-1984.md", "D.S. Nº 25-95 PRES", " (Comprenden dentro del ámbito", "DS-25-1995-PRES"),
+    ("LEY-32489-2025.md", "Resolución Ministerial N° 557-2018 MTC/01.02",
+     ", que modifica la trayectoria", "RM-557-2018-MTC"),
+    ("RESOLUCION-DIRECTORAL-1084-2024-MGP-DICAPI-2025.md",
+     "RESOLUCIÓN DIRECTORAL N° 1084-2024 MGP/DICAPI", "**\n\n30 de diciembre del 2024",
+     "RD-1084-2024-MGP"),
+    ("RESOLUCION-DIRECTORAL-1084-2024-MGP-DICAPI-2025.md",
+     "Resolución Directoral N° 477-2019 MGP/DGCG", " de fecha 12 de julio del 2019",
+     "RD-477-2019-MGP"),
+    ("RM-225-2012-MINAM.md", "DS Nº 085-2003 PCM", "\n\n14 RM Nº 3", "DS-85-2003-PCM"),
+    # the sector joined to the number, as most copies print it
+    ("DS-006-2007-DE-EP.md", "DECRETO SUPREMO Nº 006-2007-DE/EP", "\n\nEL PRESIDENTE",
+     "DS-6-2007-DE"),
+]
+IDS = [f"{file}:{key}" for file, _, _, key in REAL_SPELLINGS]
+
+
+@pytest.mark.parametrize("file, mention, after, key", REAL_SPELLINGS, ids=IDS)
+def test_the_spellings_are_real_development_text(file, mention, after, key):
+    if not (CORPUS / "pe" / file).is_file():
+        pytest.skip("corpus not available")
+    assert not held_out(file)
+    text = (CORPUS / "pe" / file).read_text(encoding="utf-8")
+    if key != "DS-6-2007-DE":   # the joined control is composed, not printed so in the file
+        assert mention + after.split("\n")[0] in text
+
+
+@pytest.mark.parametrize("file, mention, after, key", REAL_SPELLINGS, ids=IDS)
+def test_citation_extractor_and_number_parser_agree(file, mention, after, key):
+    text = "Que, mediante el " + mention + after
+    plain = key.rsplit("-", 1)[0]
+    assert [c.canonical_id for c in extract_citations(text)] == [key]
+    typed = find_number_in_query(text)
+    assert typed is not None and (typed.key, typed.sector_key) == (plain, key)
+    assert typed.text == mention
+    if not mention.startswith(("D.S.", "DS ")):   # running text reads spelled-out names only
+        assert extract_number_keys(text) == {plain, key}
+
+
+@pytest.mark.parametrize("file, mention, after, key", REAL_SPELLINGS, ids=IDS)
+def test_heading_reader_and_importer_agree(file, mention, after, key):
+    assert heading_id(mention) == key
+    assert heading_id(f"{mention}  ") == key
+    guess = guess_metadata(f"{mention}\n\nCONSIDERANDO:\n\nQue, es necesario aprobar.\n")
+    assert (guess.doc_type, guess.number, guess.year) == tuple(
+        [key.split("-")[0], int(key.split("-")[1]), int(key.split("-")[2])])
+    official = compose_official_number(guess.doc_type, guess.number_label, guess.number,
+                                       guess.year, None, "MDM")
+    assert number_keys(guess.doc_type, official, guess.year) == [key.rsplit("-", 1)[0], key]
+
+
+@pytest.mark.parametrize("heading, rank, identifier, key", [
+    ("RESOLUCIÓN DIRECTORAL N° 1084-2024 MGP/DICAPI", "resolucion_directoral", "RD-1084-2024",
+     "RD-1084-2024-MGP"),
+    ("DECRETO SUPREMO Nº 005-87 DE/SG", "decreto_supremo", "DS-005-87", "DS-5-1987-DE"),
+])
+def test_front_matter_official_number_keeps_a_sector_printed_after_a_space(heading, rank,
+                                                                           identifier, key):
+    """An identifier without the sector: the heading's printed sector is kept."""
+    structured = read_structured(f"---\nrank: {rank}\nidentifier: {identifier}\n---\n"
+                                 f"# {heading}\n\nCONSIDERANDO:\n")
+    assert structured is not None and structured.official_number is not None
+    meta = structured.metadata
+    assert key in number_keys(meta.doc_type, structured.official_number, meta.year)
+
+
+# Ordinary words after a number are no sector, for any of the readers.
+ORDINARY = [
+    ("DECRETO SUPREMO Nº 004-2019 QUE APRUEBA EL REGLAMENTO", "DS-4-2019"),
+    ("APROBADO POR DECRETO SUPREMO Nº 004-2019 DE LA PRESIDENCIA", "DS-4-2019"),
+    ("DECRETO SUPREMO Nº 004-2019 DE", "DS-4-2019"),           # a function word alone
+    ("DECRETO SUPREMO Nº 004-2019 QUE.", "DS-4-2019"),
+    ("el Decreto Supremo Nº 004-2019 de la Presidencia", "DS-4-2019"),
+    ("el Decreto Supremo Nº 004-2019 que aprueba", "DS-4-2019"),
+    ("la Resolución Ministerial N° 557-2018 mtc/01.02", "RM-557-2018"),  # capitals only
+    ("RESOLUCIÓN DIRECTORAL N° 1084-2024 MGP DICAPI QUE", "RD-1084-2024"),  # bare, not closing
+    ("ORDENANZA MUNICIPAL N° 012-2019 MDM", "OM-12-2019"),    # municipal: never spaced
+]
+
+
+@pytest.mark.parametrize("text, key", ORDINARY)
+def test_no_sector_from_ordinary_text(text, key):
+    assert [c.canonical_id for c in extract_citations(text)] == [key]
+    mention = find_number_in_query(text)
+    assert mention is not None and (mention.sector_key or mention.key) == key
+    assert {k for k in extract_number_keys(text) if k.count("-") > 2} <= {key}
+
+
+@pytest.mark.parametrize("line", ["DECRETO SUPREMO Nº 004-2019 QUE", "DECRETO SUPREMO Nº 004-2019 DE",
+                                  "DECRETO SUPREMO Nº 004-2019 de la Presidencia"])
+def test_a_heading_followed_by_a_word_is_no_heading(line):
+    assert heading_id(line) is None
+
+
+def test_a_typed_query_in_lower_case_reads_no_sector_from_a_word():
+    mention = find_number_in_query("ds 85-2003 de ambiente")
+    assert mention is not None and (mention.key, mention.sector_key) == ("DS-85-2003", "")
+    mention = find_number_in_query("DS 85-2003 PCM")
+    assert mention is not None and mention.sector_key == "DS-85-2003-PCM"
