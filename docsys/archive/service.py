@@ -416,23 +416,32 @@ class StructuredGroup:
                         else session.scalar(select(Office.code).order_by(Office.id)))
         drafts: list[_Draft | None] = []
         for item in waiting:
-            guess = item.guess
-            office = guess.office if guess.office in codes else fallback
-            if item.digest in stored or office is None:
-                drafts.append(None)
-                continue
-            numbered = _official_number(guess, office, self.settings)
-            official = numbered[0] if numbered else None
-            date = (guess.date.isoformat() if guess.date
-                    and guess.confidence.get("date", 0.0) >= CONFIRM_BELOW else "")
-            heading = _Heading(guess.doc_type or UNKNOWN_TYPE,
-                               _title(guess, official, office, self.settings, item.shown),
-                               date, guess.place or "", official or "")
-            drafts.append(_draft(heading, item.extraction.text,
-                                 _import_payload(item.extraction.text, self._analyze)))
-            # its original too (made durable with the group's, before the commit)
-            item.saved = blobs.save(self.settings.blob_dir, item.data, durable=False)
+            office = item.guess.office if item.guess.office in codes else fallback
+            draft = None
+            if item.digest not in stored and office is not None:
+                try:
+                    draft = self._draft_ahead(item, office)
+                except Exception:  # done again in its savepoint, where a failure is its own
+                    log.debug("Drafting %r ahead failed", item.shown, exc_info=True)
+            drafts.append(draft)
         return stored, drafts
+
+    def _draft_ahead(self, item: _Prepared, office: str) -> _Draft:
+        """``item``'s draft for the heading it gets when filed under ``office`` with its
+        number free; its original is stored too (made durable with the group's, before
+        the commit)."""
+        guess = item.guess
+        numbered = _official_number(guess, office, self.settings)
+        official = numbered[0] if numbered else None
+        date = (guess.date.isoformat() if guess.date
+                and guess.confidence.get("date", 0.0) >= CONFIRM_BELOW else "")
+        heading = _Heading(guess.doc_type or UNKNOWN_TYPE,
+                           _title(guess, official, office, self.settings, item.shown),
+                           date, guess.place or "", official or "")
+        draft = _draft(heading, item.extraction.text,
+                       _import_payload(item.extraction.text, self._analyze))
+        item.saved = blobs.save(self.settings.blob_dir, item.data, durable=False)
+        return draft
 
     def _store_one(self, session: Session, item: _Prepared,
                    draft: _Draft | None = None) -> FileOutcome:
@@ -691,10 +700,28 @@ def _norms_with_digests(session: Session, digests: list[str]
     return found
 
 
+def has_structured(files: list[tuple[str, Path]]) -> bool:
+    """Whether any of these files (``list_files``) may open with a front matter: only such
+    files are imported in groups with their analysis queued, so only then is a process
+    draining the queue meanwhile worth starting (docsys.analysis_worker: about a second of
+    CPU). Reads the first bytes of each file until one does."""
+    for _name, path in files:
+        try:
+            with open(path, "rb") as handle:
+                if _maybe_structured(handle.read(len(_BOM) + 3)):
+                    return True
+        except OSError:  # reported by the import itself
+            continue
+    return False
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
 def _maybe_structured(data: bytes) -> bool:
     """Whether a file's bytes may open with a front matter (``read_structured``): only
     such files are read in groups, so only their duplicate check waits for the group."""
-    return data.removeprefix(b"\xef\xbb\xbf")[:3] == b"---"
+    return data.removeprefix(_BOM)[:3] == b"---"
 
 
 def _norm_with_digest(session: Session, digest: str) -> tuple[int, int, str] | None:

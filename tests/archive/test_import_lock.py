@@ -145,3 +145,33 @@ def test_a_file_imported_by_another_run_meanwhile_is_a_duplicate(importer, tmp_p
     assert _count(importer.factory, ArchivedNorm) == len(SLICE)
     with importer.factory() as session:
         assert verify_chain(session).ok
+
+
+@needs_corpus
+def test_a_file_whose_draft_fails_fails_alone_in_its_savepoint(importer, tmp_path,
+                                                                monkeypatch):
+    """Drafting ahead is outside the savepoints: a file it fails on is drafted again in its
+    own savepoint, where a failure is reported for that file only, as before."""
+    texts: list[str] = []
+    victim: list[str] = []
+    original = service.norm_content
+
+    def failing_for_the_third(doc_type, text, **fields):
+        texts.append(text)
+        if len(texts) == 3:
+            victim.append(text)
+        if victim and text is victim[0]:
+            raise RuntimeError("falla simulada")
+        return original(doc_type, text, **fields)
+
+    monkeypatch.setattr(service, "norm_content", failing_for_the_third)
+    summary = import_directory(importer.factory, importer.settings, _folder(tmp_path),
+                               importer.actor_id)
+    [failed] = summary.failed
+    assert failed.code == "unexpected" and "RuntimeError" in failed.reason
+    assert len(summary.imported) == len(SLICE) - 1
+    assert sum(text is victim[0] for text in texts) == 2     # ahead, then in its savepoint
+    for version in _versions(importer.factory).values():
+        _consistent(version)
+    with importer.factory() as session:
+        assert verify_chain(session).ok
