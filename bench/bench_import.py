@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -115,6 +116,36 @@ def postgres_schema(url: str):
     return f"{url}{sep}options=-csearch_path%3D{schema}", drop
 
 
+class LockTimer:
+    """Time spent inside the import's write transactions (docsys.archive.service's
+    ``write_transaction``: on SQLite, while holding the database's write lock), wall and CPU
+    of this process: what a process writing alongside (the analysis worker) waits on."""
+
+    def __init__(self):
+        self.wall = self.cpu = 0.0
+
+    @contextmanager
+    def installed(self):
+        from docsys.archive import service
+        original = service.write_transaction
+
+        @contextmanager
+        def timed(factory, resumable=False):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                with original(factory, resumable) as session:
+                    yield session
+            finally:
+                self.wall += time.perf_counter() - wall
+                self.cpu += time.process_time() - cpu
+
+        service.write_transaction = timed
+        try:
+            yield self
+        finally:
+            service.write_transaction = original
+
+
 def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None = None) -> None:
     """Import ``count`` legalize-pe files (0: all) into fresh databases (SQLite files, or
     schemas on ``postgres``), three ways in
@@ -142,7 +173,9 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None =
                 load = os.getloadavg()[0]
                 start, cpu = time.perf_counter(), time.process_time()
                 worker = AnalysisWorker.start(factory) if mode == "worker" else None
-                summary = import_directory(factory, settings, root, user_id, files=files)
+                lock = LockTimer()
+                with lock.installed():
+                    summary = import_directory(factory, settings, root, user_id, files=files)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
                 drained, drain_cpu = time.perf_counter(), time.process_time()
                 if worker is not None:
@@ -192,6 +225,10 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None =
             # core would do (waits for the disk are not in it).
             print(f"  carga de la máquina {load:.1f} (2 núcleos); CPU de este proceso "
                   f"{cpu:5.1f} s: {files_n / cpu:6.1f} archivos por segundo de CPU")
+            if mode == "queued":
+                print(f"  importación dentro de sus transacciones de escritura: "
+                      f"{lock.wall:5.1f} s, CPU {lock.cpu:5.1f} s "
+                      f"({100 * lock.cpu / cpu:3.0f} % de su CPU)")
             if mode == "queued":
                 total = seconds + drained
                 print(f"  cola de análisis: {analysed} normas en {drained:5.1f} s "

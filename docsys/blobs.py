@@ -167,14 +167,25 @@ def store_for(blob_dir: str | Path) -> BlobStore:
     return _stores.get(str(blob_dir)) or FileStore(blob_dir)
 
 
-def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str, *,
-        durable: bool = True) -> Blob:
-    """Store ``data`` (once) and its row. ``durable=False``: the caller calls
-    :func:`make_durable` before committing."""
+def save(blob_dir: str | Path, data: bytes, *, durable: bool = True) -> str:
+    """Store ``data``'s content (once; reused content has its time refreshed), without its
+    row: its digest. A caller may save ahead of the transaction that calls ``put`` (a bulk
+    import, so that the database's write lock is not held while files are written)."""
     digest = hashlib.sha256(data).hexdigest()
     store = store_for(blob_dir)
     if not store.touch(digest):  # reused: its time is refreshed, else it is written now
         store.write(digest, data, durable=durable)
+    return digest
+
+
+def put(session: Session, blob_dir: str | Path, data: bytes, mimetype: str, *,
+        durable: bool = True, saved: str | None = None) -> Blob:
+    """Store ``data`` (once) and its row. ``durable=False``: the caller calls
+    :func:`make_durable` before committing. ``saved``: the digest ``save`` returned for
+    these bytes just before (their content is not stored again)."""
+    digest = hashlib.sha256(data).hexdigest()
+    if saved != digest:
+        save(blob_dir, data, durable=durable)
     blob = session.get(Blob, digest)
     if blob is None:
         blob = Blob(sha256=digest, size=len(data), mimetype=mimetype)
@@ -233,4 +244,4 @@ def get(blob_dir: str | Path, digest: str) -> bytes:
     return data
 
 
-__all__ = ["put", "get", "use_store", "store_for", "FileStore", "DatabaseStore", "blob_path"]
+__all__ = ["put", "save", "get", "use_store", "store_for", "FileStore", "DatabaseStore", "blob_path"]

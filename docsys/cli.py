@@ -519,8 +519,8 @@ def import_command(directory, username, as_json, quiet, max_size, later):
     from tqdm import tqdm
 
     from docsys.analysis_worker import AnalysisWorker
-    from docsys.archive.service import (ImportInterrupted, ImportSettings, import_directory,
-                                        list_files)
+    from docsys.archive.service import (ImportInterrupted, ImportSettings, has_structured,
+                                        import_directory, list_files)
 
     if not os.path.isdir(directory) or not os.access(directory, os.R_OK | os.X_OK):
         click.echo(f"Error: la carpeta «{directory}» no existe o no se puede leer.", err=True)
@@ -541,8 +541,9 @@ def import_command(directory, username, as_json, quiet, max_size, later):
 
     factory = current_app.extensions["docsys.sessions"]
     # The queued analyses are drained by a process of their own while the import runs
-    # (the other core), and what it leaves after the import by this one.
-    worker = (None if later or not files
+    # (the other core), and what it leaves after the import by this one. Only structured
+    # files queue theirs (PDF, DOCX and plain text are analysed as they are imported).
+    worker = (None if later or not has_structured(files)
               else AnalysisWorker.start(factory, current_app.config))
     try:
         summary = import_directory(factory, settings, directory, actor_id,

@@ -9,6 +9,10 @@ the command's transaction. Two kinds of subscribers react:
 * commit handlers, given to ``install`` for one session factory, run after a transaction
   committed, with the events it committed (waking the search indexer; notifications).
 
+A subscriber whose reaction costs much CPU may also do that part ahead (``on_prepare``):
+a command that can, calls ``prepare(name, payload)`` before its transaction, outside the
+database's write lock, and the in-transaction handler uses what was prepared.
+
 A new reaction is a new subscriber (``docsys.subscribers`` holds the built-in ones; the
 package wires them when it is imported), not an edit of every command. Event names are the audit trail's action names.
 """
@@ -40,7 +44,28 @@ class DomainEvent:
 
 RecordHandler = Callable[[Session, DomainEvent], None]
 CommitHandler = Callable[[Session, list[DomainEvent]], None]
+PrepareHandler = Callable[[str, dict[str, Any]], None]
 _record_handlers: list[RecordHandler] = []
+_prepare_handlers: list[PrepareHandler] = []
+
+
+def on_prepare(handler: PrepareHandler) -> PrepareHandler:
+    """Subscribe ``handler(name, payload)``: pure work (no database) on an event's payload
+    before its transaction; it adds its results to the payload."""
+    if handler not in _prepare_handlers:
+        _prepare_handlers.append(handler)
+    return handler
+
+
+def prepare(name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload an event ``name`` will be recorded with, with what its subscribers
+    computed ahead (called outside any transaction, so SQLite's write lock is not held
+    meanwhile). A handler must check, when the event comes, that what it prepared is for
+    the same data: ``record`` may be given another payload."""
+    payload = dict(payload)
+    for handler in list(_prepare_handlers):
+        handler(name, payload)
+    return payload
 
 
 def on_record(handler: RecordHandler) -> RecordHandler:

@@ -29,7 +29,7 @@ from docsys.db import transaction
 from docsys.events import DomainEvent
 from docsys.models import Document
 from docsys.compliance import analyze_norm, pending
-from docsys.compliance.norms import record_source_notes
+from docsys.compliance.norms import SourceNotes, read_source_notes, record_source_notes
 
 log = logging.getLogger("docsys.events")
 
@@ -68,7 +68,9 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
     try:
         with session.begin_nested():
             if later:  # the source's own notes now: they set the norm's legal status
-                record_source_notes(session, document, text)
+                ahead = event.payload.get("source_notes")
+                record_source_notes(session, document, text,
+                                    ahead if isinstance(ahead, SourceNotes) else None)
             else:
                 analyze_norm(session, document, text)
     except Exception as exc:
@@ -76,6 +78,14 @@ def compliance_analysis(session: Session, event: DomainEvent) -> None:
         event.payload.setdefault("warnings", []).append(
             f"La norma se importó, pero su análisis posterior falló ({type(exc).__name__}); "
             "se puede repetir más tarde.")
+
+
+def source_notes_ahead(name: str, payload: dict) -> None:
+    """A bulk import's norm (payload ``analyze="later"``): its text's SPIJ notes read
+    before the import's transaction (``events.prepare``), so that parsing them does not
+    hold the write lock; ``compliance_analysis`` uses them for that same text only."""
+    if name == "archive_import" and payload.get("analyze") == "later":
+        payload["source_notes"] = read_source_notes(payload.get("text"))
 
 
 def correction_relation(session: Session, event: DomainEvent) -> None:
@@ -111,4 +121,5 @@ def install_domain_subscribers() -> None:
     for handler in (audit_trail, search_outbox, compliance_analysis, correction_relation,
                     notify):
         events.on_record(handler)
+    events.on_prepare(source_notes_ahead)
     indexing.install_version_hooks()

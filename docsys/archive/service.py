@@ -8,7 +8,11 @@ by the thousand) is committed in groups of ``GROUP_SIZE`` files, each file in a 
 of its own: a file that fails rolls back alone and is reported, the others commit
 together, and the originals are flushed to disk once per group, before its commit.
 The slow part, reading the text (OCR), happens outside any transaction, so the database
-is never locked while tesseract works.
+is never locked while tesseract works. A group's pure-CPU work (each norm's content, its
+hash, the number keys its text cites, the SPIJ notes its subscribers parse) and the writing
+of its originals are done before its write transaction too (``StructuredGroup._drafts``),
+so that transaction holds SQLite's write lock for the rows only, and a process analysing
+the queue meanwhile (docsys.analysis_worker) waits less for it.
 
 An imported norm is a ``Document`` with origin "importado" and status "publicado":
 
@@ -58,8 +62,9 @@ from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
 from docsys.drafting.structure import content_hash
+from docsys.indexing import version_citations
 from docsys.states import Status
-from search.numbers import number_key
+from search.numbers import EXTRACTOR_REVISION, number_key
 from search.registry import registry
 
 log = logging.getLogger("docsys.archive")
@@ -351,6 +356,7 @@ class _Prepared:
     digest: str
     extraction: Extraction
     guess: GuessedMetadata
+    saved: str | None = None  # its original's digest once stored ahead (blobs.save)
 
 
 class StructuredGroup:
@@ -376,11 +382,14 @@ class StructuredGroup:
         if not waiting:
             return []
         outcomes, written = [], []
+        # Checked against the database before the transaction: a file imported by another
+        # run meanwhile (or earlier in this group) fails on the unique digest in its
+        # savepoint and is reported as a duplicate all the same (``_store_one``).
+        stored, drafts = self._drafts(waiting)
         with write_transaction(self.session_factory, resumable=True) as session:
-            stored = _norms_with_digests(session, [item.digest for item in waiting])
-            for item in waiting:
+            for item, draft in zip(waiting, drafts):
                 existing = stored.get(item.digest)
-                outcome = (self._store_one(session, item) if existing is None else
+                outcome = (self._store_one(session, item, draft) if existing is None else
                            _duplicate_in(session, self.batch_id, item.shown, item.digest,
                                          len(item.data), existing))
                 if outcome.status == "imported":
@@ -389,15 +398,61 @@ class StructuredGroup:
             blobs.make_durable(self.settings.blob_dir, written)
         return outcomes
 
-    def _store_one(self, session: Session, item: _Prepared) -> FileOutcome:
+    @property
+    def _analyze(self) -> str:
+        return "later" if self.settings.defer_analysis else "now"
+
+    def _drafts(self, waiting: list[_Prepared]
+                ) -> tuple[dict[str, tuple[int, int, str]], list[_Draft | None]]:
+        """The norms already imported with these files' bytes (one query, see
+        ``_norms_with_digests``) and each other file's ``_Draft``, made before the group's
+        write transaction (so the write lock is not held meanwhile) for the heading it is
+        expected to get there: its office as registered now, its number not yet taken."""
+        with read_only_transactions(), self.session_factory() as session:  # no write lock
+            stored = _norms_with_digests(session, [item.digest for item in waiting])
+            codes = set(session.scalars(select(Office.code)))
+            actor = session.get(User, self.actor_id)
+            fallback = (actor.office.code if actor is not None and actor.office is not None
+                        else session.scalar(select(Office.code).order_by(Office.id)))
+        drafts: list[_Draft | None] = []
+        for item in waiting:
+            office = item.guess.office if item.guess.office in codes else fallback
+            draft = None
+            if item.digest not in stored and office is not None:
+                try:
+                    draft = self._draft_ahead(item, office)
+                except Exception:  # done again in its savepoint, where a failure is its own
+                    log.debug("Drafting %r ahead failed", item.shown, exc_info=True)
+            drafts.append(draft)
+        return stored, drafts
+
+    def _draft_ahead(self, item: _Prepared, office: str) -> _Draft:
+        """``item``'s draft for the heading it gets when filed under ``office`` with its
+        number free; its original is stored too (made durable with the group's, before
+        the commit)."""
+        guess = item.guess
+        numbered = _official_number(guess, office, self.settings)
+        official = numbered[0] if numbered else None
+        date = (guess.date.isoformat() if guess.date
+                and guess.confidence.get("date", 0.0) >= CONFIRM_BELOW else "")
+        heading = _Heading(guess.doc_type or UNKNOWN_TYPE,
+                           _title(guess, official, office, self.settings, item.shown),
+                           date, guess.place or "", official or "")
+        draft = _draft(heading, item.extraction.text,
+                       _import_payload(item.extraction.text, self._analyze))
+        item.saved = blobs.save(self.settings.blob_dir, item.data, durable=False)
+        return draft
+
+    def _store_one(self, session: Session, item: _Prepared,
+                   draft: _Draft | None = None) -> FileOutcome:
         size = len(item.data)
         try:
             with session.begin_nested():
                 norm, warnings = _create_norm(session, self.settings, self.batch_id,
                                               self.actor_id, item.data, item.shown,
                                               item.extraction, item.guess, None, durable=False,
-                                              analyze="later" if self.settings.defer_analysis
-                                              else "now")
+                                              analyze=self._analyze, draft=draft,
+                                              saved=item.saved)
                 outcome = _imported_outcome(item.shown, norm)
                 outcome.warnings += warnings
                 return outcome
@@ -446,31 +501,95 @@ def _shown_name(name: str, limit: int) -> str:
 # ---------------------------------------------------------------------------- the norm
 
 
+@dataclass(frozen=True)
+class _Heading:
+    """What a norm's stored content holds besides its text (``norm_content``)."""
+
+    doc_type: str
+    title: str
+    date: str
+    place: str
+    number: str
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """The pure-CPU part of a norm's rows: its content, the content's hash, the number keys
+    its text cites (``DocumentVersion.cited_keys``) and its import event's payload, as
+    prepared by the event's subscribers (``events.prepare``). A group's drafts are made
+    before its transaction, for the heading each norm is expected to get; the transaction
+    uses a draft only for the same heading and text, else drafts again."""
+
+    heading: _Heading
+    text: str
+    content: dict
+    content_hash: str
+    cited_keys: str
+    payload: dict
+
+
+def _draft(heading: _Heading, text: str, payload: dict) -> _Draft:
+    content = norm_content(heading.doc_type, text, sumilla=heading.title, date=heading.date,
+                           place=heading.place, number=heading.number)
+    return _Draft(heading, text, content, content_hash(content), version_citations(content),
+                  events.prepare("archive_import", payload))
+
+
+def _import_payload(text: str, analyze: str) -> dict:
+    return {"text": text, "analyze": analyze}
+
+
+def _official_number(guess: GuessedMetadata, office_code: str, settings: ImportSettings
+                     ) -> tuple[str, str] | None:
+    """The official number and its key when type, number and year were read with
+    confidence (before any check against the numbers already taken)."""
+    if not (guess.doc_type and guess.number and guess.year and all(
+            guess.confidence.get(n, 0.0) >= CONFIRM_BELOW for n in ("doc_type", "number", "year"))):
+        return None
+    official = compose_official_number(guess.doc_type, guess.number_label, guess.number,
+                                       guess.year, office_code, settings.muni_code)
+    return official, number_key(guess.doc_type, official, guess.year)
+
+
+def _title(guess: GuessedMetadata, official: str | None, office_code: str,
+           settings: ImportSettings, shown: str) -> str:
+    return (guess.sumilla or official or _heading_guess(guess, office_code, settings)
+            or Path(shown).stem or shown)[:1000]
+
+
 def _create_norm(session: Session, settings: ImportSettings, batch_id: int, actor_id: int,
                  data: bytes, shown: str, extraction: Extraction, guess: GuessedMetadata,
                  record_id: int | None, durable: bool = True,
-                 analyze: str = "now") -> tuple[ArchivedNorm, list[str]]:
+                 analyze: str = "now", draft: _Draft | None = None,
+                 saved: str | None = None) -> tuple[ArchivedNorm, list[str]]:
+    """The norm's rows and its import event, in the caller's transaction. ``draft``: its
+    pure-CPU part made ahead (used only if it still fits, see ``_Draft``); ``saved``: the
+    digest of its original when already stored (``blobs.save``)."""
+    payload = _import_payload(extraction.text, analyze)
+    if draft is not None and draft.payload.get("analyze") != analyze:
+        draft = None
     actor = session.get_one(User, actor_id)
-    blob = blobs.put(session, settings.blob_dir, data, extraction.mime, durable=durable)
+    blob = blobs.put(session, settings.blob_dir, data, extraction.mime, durable=durable,
+                     saved=saved)
     notes = list(guess.notes)
     office = _office_for(session, guess, actor, notes)
     doc_type = guess.doc_type or UNKNOWN_TYPE
     sure = lambda name: guess.confidence.get(name, 0.0) >= CONFIRM_BELOW  # noqa: E731
 
     official = key = None
-    if guess.doc_type and guess.number and guess.year and all(
-            sure(n) for n in ("doc_type", "number", "year")):
-        official = compose_official_number(doc_type, guess.number_label, guess.number,
-                                           guess.year, office.code, settings.muni_code)
-        key = number_key(doc_type, official, guess.year)
+    numbered = _official_number(guess, office.code, settings)
+    if numbered is not None:
+        official, key = numbered
         clash = number_conflicts(session, official, key, office.id)
         if clash:
             notes.append(clash.message)
             if clash.exact:
                 official = key = None
     issue_date = guess.date.isoformat() if guess.date and sure("date") else None
-    title = (guess.sumilla or official or _heading_guess(guess, office.code, settings)
-             or Path(shown).stem or shown)[:1000]
+    title = _title(guess, official, office.code, settings, shown)
+    heading = _Heading(doc_type, title, issue_date or "", guess.place or "", official or "")
+    if draft is None or draft.heading != heading or draft.text != extraction.text:
+        draft = _draft(heading, extraction.text, payload)
 
     to_confirm = guess.to_confirm()
     needs_review = bool(to_confirm) or len(notes) > len(guess.notes) or doc_type == UNKNOWN_TYPE
@@ -480,11 +599,9 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
         issue_date=issue_date, legal_status=INITIAL_LEGAL_STATUS, published_at=utcnow(),
         origin=ORIGIN)
     session.add(document)
-    content = norm_content(doc_type, extraction.text, sumilla=title,
-                           date=issue_date or "", place=guess.place or "",
-                           number=official or "")
     session.add(DocumentVersion(
-        document=document, number=1, content=content, content_hash=content_hash(content),
+        document=document, number=1, content=draft.content, content_hash=draft.content_hash,
+        cited_keys=draft.cited_keys, cited_keys_rev=EXTRACTOR_REVISION,
         author_id=actor.id, note=f"Importada del archivo: {shown}"[:500]))
     norm = ArchivedNorm(
         document=document, batch_id=batch_id, original_sha256=blob.sha256,
@@ -502,8 +619,7 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
     # may fail without undoing the import: its warning comes back in the event's payload;
     # ``analyze="later"`` queues it, see docsys.compliance.pending).
     imported = events.record(
-        session, "archive_import", actor, document.id,
-        payload={"text": extraction.text, "analyze": analyze},
+        session, "archive_import", actor, document.id, payload=draft.payload,
         file=shown, sha256=blob.sha256, method=extraction.method, ocr=extraction.ocr,
         ocr_confidence=extraction.ocr_confidence, needs_review=needs_review,
         official_number=official, batch=batch_id)
@@ -584,10 +700,28 @@ def _norms_with_digests(session: Session, digests: list[str]
     return found
 
 
+def has_structured(files: list[tuple[str, Path]]) -> bool:
+    """Whether any of these files (``list_files``) may open with a front matter: only such
+    files are imported in groups with their analysis queued, so only then is a process
+    draining the queue meanwhile worth starting (docsys.analysis_worker: about a second of
+    CPU). Reads the first bytes of each file until one does."""
+    for _name, path in files:
+        try:
+            with open(path, "rb") as handle:
+                if _maybe_structured(handle.read(len(_BOM) + 3)):
+                    return True
+        except OSError:  # reported by the import itself
+            continue
+    return False
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
 def _maybe_structured(data: bytes) -> bool:
     """Whether a file's bytes may open with a front matter (``read_structured``): only
     such files are read in groups, so only their duplicate check waits for the group."""
-    return data.removeprefix(b"\xef\xbb\xbf")[:3] == b"---"
+    return data.removeprefix(_BOM)[:3] == b"---"
 
 
 def _norm_with_digest(session: Session, digest: str) -> tuple[int, int, str] | None:

@@ -133,13 +133,30 @@ _WHOLE_NORM = ("ley", "decreto", "norma", "resolucion", "resolución", "la prese
                "el presente", "el decreto", "la ley", "la resolución")
 
 
-def record_source_notes(session: Session, document: Document, text: str | None) -> int | None:
+@dataclass(frozen=True)
+class SourceNotes:
+    """The source's notes of a text, read ahead of the transaction that stores them
+    (``read_source_notes``); used only for that same text."""
+    text: str
+    notes: list
+
+
+def read_source_notes(text: str | None) -> SourceNotes:
+    """The SPIJ notes of a norm's text (pure CPU: no database)."""
+    text = text or ""
+    return SourceNotes(text, source_relations(text) if "(" in text else [])
+
+
+def record_source_notes(session: Session, document: Document, text: str | None,
+                        ahead: SourceNotes | None = None) -> int | None:
     """Only the relations the text's source records (see ``_record_source_relations``),
     and the earlier notes that name this norm: what a bulk import stores at once, the rest
-    of the analysis being queued."""
+    of the analysis being queued. ``ahead``: the notes already read, used only if read from
+    this same text."""
     text = text or ""
-    noted = _record_source_relations(session, document,
-                                     source_relations(text) if "(" in text else [])
+    if ahead is None or ahead.text != text:
+        ahead = read_source_notes(text)
+    noted = _record_source_relations(session, document, ahead.notes)
     _link_source_notes(session, document)
     return noted
 
@@ -568,7 +585,7 @@ def _relations(session: Session, condition, visible=None) -> list[NormRelation]:
 
 
 __all__ = ["NOT_IN_FORCE", "CORRECTION_RELATIONS", "STATUS_RANK", "NormAnalysis", "analyze_norm",
-           "record_source_notes", "analyze_archive", "confirm_relation",
+           "record_source_notes", "read_source_notes", "SourceNotes", "analyze_archive", "confirm_relation",
            "reject_relation", "refresh_legal_status", "refresh_statuses", "status_from",
            "get_norm", "get_relation", "list_relations", "count_relations", "norm_links",
            "NormLinks", "CitedNorm", "can_decide"]

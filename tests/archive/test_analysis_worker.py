@@ -287,3 +287,46 @@ def test_a_long_queue_keeps_only_the_rows_it_left_aside(importer, monkeypatch):
     with importer.factory() as session:
         [left] = session.scalars(select(PendingAnalysis)).all()
     assert passed == {left.id}
+
+
+def _spawns(monkeypatch) -> list[str]:
+    spawned: list[str] = []
+    original = AnalysisWorker.__init__
+
+    def counting(self, spec):
+        spawned.append(spec.url)
+        original(self, spec)
+
+    monkeypatch.setattr(AnalysisWorker, "__init__", counting)
+    return spawned
+
+
+def test_flask_import_of_files_without_front_matter_starts_no_worker(any_app, tmp_path,
+                                                                      monkeypatch, pdf_of,
+                                                                      docx_of):
+    """PDF, DOCX and plain text are analysed as they are imported (nothing is queued):
+    no worker process is started for them (about a second of CPU for nothing)."""
+    app = any_app
+    folder = tmp_path / "escaneos"
+    folder.mkdir()
+    (folder / "RA.pdf").write_bytes(pdf_of(0))
+    (folder / "RGM.docx").write_bytes(docx_of(1))
+    (folder / "nota.txt").write_text("--\nno es un encabezado de metadatos", "utf-8")
+    spawned = _spawns(monkeypatch)
+    result = app.test_cli_runner().invoke(args=["docsys", "import", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert spawned == []
+    factory = app.extensions["docsys.sessions"]
+    assert _count(factory, ArchivedNorm) == 3
+    assert _count(factory, PendingAnalysis) == 0
+
+
+def test_has_structured_finds_a_front_matter_anywhere_in_the_folder(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_bytes(b"\xef\xbb\xbf---\ntitulo: x\n---\n")
+    files = service.list_files(tmp_path)
+    assert service.has_structured(files)
+    assert not service.has_structured([f for f in files if f[0] == "a.pdf"])
+    assert not service.has_structured([])
+    assert not service.has_structured([("gone.md", tmp_path / "gone.md")])   # unreadable
