@@ -52,6 +52,7 @@ from search.base import (
 )
 from search import fitting
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
+from search.numbers import EXTRACTOR_REVISION
 
 try:
     import fcntl
@@ -61,9 +62,13 @@ except ImportError:  # pragma: no cover - non-POSIX: in-process locking only
 log = logging.getLogger("docsys.search")
 
 # Bump when the schema or the analyzers change: an index written by another version is
-# replaced by an empty one flagged NEEDS_REBUILD (``reindex --if-needed`` fills it).
+# replaced by an empty one flagged NEEDS_REBUILD (``reindex --if-needed`` fills it). The
+# number keys stored in it (``number_key``, ``cites``) are search.numbers' reading of the
+# type registry, and queries are read with today's rules: an index written under another
+# EXTRACTOR_REVISION (rules or registry changed) is outdated too.
 SCHEMA_VERSION = ("docsys-search-4 es_stem(simple,remove_long40,lower,ascii_fold,spanish) "
-                  "es_exact(simple,remove_long40,lower,stop,ascii_fold)")
+                  "es_exact(simple,remove_long40,lower,stop,ascii_fold) "
+                  f"keys {EXTRACTOR_REVISION}")
 
 STEM = "es_stem"
 EXACT = "es_exact"

@@ -200,3 +200,26 @@ def test_facets_skip_documents_without_year(tmp_path):
     backend.index([make_doc(1, "RA", "Borrador sin fecha", status="borrador", published=False)])
     r = backend.search("", visibility=Visibility.everything())
     assert r.facets["year"] == [] and r.total == 1 and r.hits[0].date is None
+
+
+def test_an_index_written_under_another_number_key_revision_is_outdated(tmp_path, monkeypatch):
+    """Stored number keys are search.numbers' reading of the registry: once its rules or the
+    registry change, the index is rebuilt instead of answering with keys queries no longer
+    produce."""
+    import search.embedded as embedded
+
+    path = tmp_path / "idx"
+    backend = EmbeddedBackend(path)
+    backend.rebuild(CORPUS)
+    backend.close()
+    from search import elastic
+    from search.numbers import EXTRACTOR_REVISION
+
+    assert EXTRACTOR_REVISION in embedded.SCHEMA_VERSION
+    assert EXTRACTOR_REVISION in elastic.SCHEMA_VERSION
+    monkeypatch.setattr(embedded, "SCHEMA_VERSION",
+                        embedded.SCHEMA_VERSION.rsplit("keys ", 1)[0] + "keys 9-rules-changed")
+    reopened = EmbeddedBackend(path)
+    assert reopened.needs_rebuild and reopened.count() == 0
+    reopened.rebuild(CORPUS)
+    assert not reopened.needs_rebuild and reopened.count() == len(CORPUS)
