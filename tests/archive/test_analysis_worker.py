@@ -200,14 +200,7 @@ def test_flask_import_drains_the_queue_with_its_worker(any_app, tmp_path, monkey
     folder = _folder(tmp_path)
     factory = app.extensions["docsys.sessions"]
     engine = factory.kw["bind"]
-    spawned: list[str] = []
-    original = AnalysisWorker.__init__
-
-    def counting(self, spec):
-        spawned.append(spec.url)
-        original(self, spec)
-
-    monkeypatch.setattr(AnalysisWorker, "__init__", counting)
+    spawned = _spawns(monkeypatch)
     result = app.test_cli_runner().invoke(args=["docsys", "import", str(folder), "--quiet"])
     assert result.exit_code == 0, result.output
     assert spawned == [engine.url.render_as_string(hide_password=False)]
