@@ -107,7 +107,14 @@ class AnalysisWorker:
     def start(cls, session_factory: sessionmaker,
               settings: Mapping[str, Any] | None = None) -> "AnalysisWorker | None":
         spec = spec_for(session_factory, settings)
-        return cls(spec) if spec is not None else None
+        if spec is None:
+            return None
+        try:
+            return cls(spec)
+        except OSError as exc:  # no process to be had (memory, limits): analyse here after
+            log.warning("No se pudo iniciar el análisis en paralelo (%s); se hará al final "
+                        "de la importación.", exc)
+            return None
 
     @property
     def analysed(self) -> int:

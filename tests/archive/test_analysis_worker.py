@@ -143,6 +143,22 @@ def test_an_in_memory_database_gets_no_worker():
     assert AnalysisWorker.start(make_session_factory(make_engine("sqlite://"))) is None
 
 
+def test_no_process_to_be_had_means_no_worker_not_a_crash(tmp_path, monkeypatch, caplog):
+    """A machine that cannot start the worker (memory, process limits): the import goes on
+    and the command analyses the queue itself afterwards."""
+    import subprocess
+
+    from docsys.db import make_session_factory
+
+    def refuse(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    factory = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+    assert AnalysisWorker.start(factory) is None
+    assert "No se pudo iniciar el análisis en paralelo" in caplog.text
+
+
 def test_the_polling_writer_gets_the_lock_when_freed_and_keeps_the_busy_timeout(tmp_path):
     """db.make_engine(write_poll=...): BEGIN IMMEDIATE tried again while another
     connection writes, then the connection's busy timeout as it was; past the timeout it
