@@ -256,10 +256,29 @@ _HEAD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
 # Where a head may start: the first letters of every head's words and abbreviations. The
 # full alternation above is tried only there, which is several times faster on long texts
 # than letting it scan every position (finding the same heads: tests/compliance).
-_HEAD_START = re.compile("(?:" + "|".join(sorted(
-    {"texto", "resoluci", "decret", "acuerd", "ordenan", "directiv", "ley", "constit"}
-    | {fold(name).split()[0][:7] for t in _REGISTRY.types for name in t.names})) + r"|[tdraoc]\.|ord\.|dir\."
-    r"|(?:tuo|rgm|ra|rm|rg|dleg|dl|ds|du|da|om)(?![a-z]))")
+# Written as a trie on the first character (every alternative starts with a literal one):
+# the regular expression engine then skips the other characters in C, about twice as fast
+# (only where a match starts counts: ``_heads`` matches _HEAD_RE there).
+_HEAD_STARTS = (sorted({"texto", "resoluci", "decret", "acuerd", "ordenan", "directiv", "ley",
+                        "constit"}
+                       | {fold(name).split()[0][:7] for t in _REGISTRY.types for name in t.names})
+                + [c + "." for c in "tdraoc"] + ["ord.", "dir."])
+_HEAD_BARE_STARTS = ("tuo", "rgm", "ra", "rm", "rg", "dleg", "dl", "ds", "du", "da", "om")
+
+
+def _first_letter_trie(words: list[str], bounded: tuple[str, ...]) -> str:
+    """An alternation matching where any of ``words`` (or of ``bounded``, not followed by
+    a letter) starts, grouped by first letter."""
+    rests: dict[str, set[str]] = {}
+    for word in words:
+        rests.setdefault(word[0], set()).add(re.escape(word[1:]))
+    for word in bounded:
+        rests.setdefault(word[0], set()).add(re.escape(word[1:]) + "(?![a-z])")
+    return "|".join(re.escape(first) + ("(?:" + "|".join(sorted(rest)) + ")" if all(rest) else "")
+                    for first, rest in sorted(rests.items()))
+
+
+_HEAD_START = re.compile(_first_letter_trie(_HEAD_STARTS, _HEAD_BARE_STARTS))
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -305,11 +324,16 @@ _KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "codigo penal": ("DLEG", "635"),
     "codigo civil": ("DLEG", "295"),
 }
-_NAME_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
-    r"\s+".join(map(re.escape, name.split()))
-    for name in sorted(_KNOWN_NAMES, key=len, reverse=True)) + r")(?![a-z])")
-_CONST_RE = re.compile(r"(?<![a-z])constitucion\s+(?:politica(?:\s+del\s+(?:peru|estado))?"
-                       r"|del\s+peru)(?:\s+de\s+1993)?(?![a-z])")
+# Each name's first word comes before the look-behind that says no letter or digit
+# precedes it ("ley(?<![a-z0-9]ley)"): the same matches, but every alternative starts with
+# a literal, so the engine skips in C the positions where none can start.
+_NAME_RE = re.compile("(?:" + "|".join(
+    f"{re.escape(first)}(?<![a-z0-9]{re.escape(first)})"
+    + "".join(r"\s+" + re.escape(word) for word in rest)
+    for first, *rest in (name.split()
+                         for name in sorted(_KNOWN_NAMES, key=len, reverse=True))) + r")(?![a-z])")
+_CONST_RE = re.compile(r"constitucion(?<![a-z]constitucion)\s+(?:politica(?:\s+del\s+"
+                       r"(?:peru|estado))?|del\s+peru)(?:\s+de\s+1993)?(?![a-z])")
 _BARE_CONST_RE = re.compile(r"constitucion(?:\s+politica)?(?:\s+del\s+(?:peru|estado))?"
                             r"(?![a-z])")
 # "Ley N° 27972, Ley Orgánica de Municipalidades": what may separate a number and a name.
@@ -338,6 +362,9 @@ _CHAIN = (r"(?:\s+(?:del|de\s+la|de\s+los|de\s+las|de)\s+|\s?,\s?(?:en\s+(?:su|s
 _LOCATOR = (_UNIT + "(?:" + _CHAIN + _UNIT + "){0,4}"
             r"(?:\s+(?:del|de\s+la|de\s+su)\s+titulo\s+preliminar)?")
 _LOCATOR_RE = re.compile(r"(?<![a-z0-9])" + _LOCATOR)
+# Where a locator may start (its unit's first letters): ``_locators`` matches _LOCATOR_RE
+# only there, instead of trying the look-behind at every character of a long text.
+_LOCATOR_START = re.compile(r"art|numeral|inciso|literal")
 _UNIT_RE = re.compile(_UNIT)
 _ART_ITEM_RE = re.compile(_ART_ITEM)
 _SUB_ITEM_RE = re.compile(_SUB_ITEM)
@@ -371,11 +398,12 @@ MAX_ANAPHOR_LOOKBACK = 50      # citations searched back for "la misma ley"
 
 # --------------------------------------------------------------------------- extraction
 
-def extract_citations(text: str) -> list[Citation]:
-    """All citations of norms in ``text``, in reading order (see the module docstring)."""
+def extract_citations(text: str, folded: str | None = None) -> list[Citation]:
+    """All citations of norms in ``text``, in reading order (see the module docstring).
+    ``folded``: ``fold(text)`` when the caller has it already."""
     if not text:
         return []
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     found = _numbered_citations(text, folded)
     found = _add_spans(found, _name_citations(text, folded, found))
     found = _add_spans(found, _constitution_citations(text, folded, found))
@@ -607,7 +635,7 @@ def _attach_articles(text: str, folded: str, found: list[Citation]) -> list[Cita
     articles: dict[int, list[str]] = {}
     anaphors: list[Citation] = []
     starts = [c.start for c in found]
-    for loc in _LOCATOR_RE.finditer(folded):
+    for loc in _locators(folded):
         link = _NORM_LINK.match(folded, loc.end())
         if link is None:
             continue
@@ -653,6 +681,19 @@ def _antecedent(found: list[Citation], starts: list[int], before: int,
         if found[j].kind in kinds:
             return found[j]
     return None
+
+
+def _locators(folded: str):
+    """_LOCATOR_RE.finditer(folded), found from the places where a locator may start."""
+    end = 0
+    for start in _LOCATOR_START.finditer(folded):
+        pos = start.start()
+        if pos < end or (pos and folded[pos - 1] in _WORD_CHARS):
+            continue
+        loc = _LOCATOR_RE.match(folded, pos)
+        if loc is not None:
+            end = loc.end()
+            yield loc
 
 
 def articles_in(fragment: str) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from docsys.compliance.spij import source_relations, strip_notes
 from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
                            PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
+from search.folding import fold
 
 log = logging.getLogger("docsys.compliance")
 LIMA = ZoneInfo("America/Lima")
@@ -78,10 +79,11 @@ def read_norm_text(full_text: str, own: str | None) -> TextReading:
     notes = source_relations(full_text) if "(" in full_text else []
     # SPIJ's notes tell what later norms did to this one: they are not its own clauses.
     text = (strip_notes(full_text) if notes else full_text)[:MAX_CHECK_CHARS]
-    citations = [c for c in extract_citations(text) if c.canonical_id != own]
+    folded = fold(text)   # once for both readings
+    citations = [c for c in extract_citations(text, folded) if c.canonical_id != own]
     # on a gazette page holding several norms, only the clauses under its own heading
     return TextReading(full_text, own, notes, citations,
-                       find_relations(text, citations, own=own))
+                       find_relations(text, citations, own=own, folded=folded))
 
 
 def analyze_norm(session: Session, document: Document, text: str | None = None, *,
