@@ -305,16 +305,20 @@ _CLEAN = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03"
                         "\u00a0": " ", "\u202f": " ", "\u200b": None, "\ufeff": None,
                         "\r": "\n", "\x0b": "\n"})
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-# str.translate looks every character up in the table (slow on a long text): replace only
-# the few characters found.
-_CLEAN_FOUND = re.compile("[" + "".join(map(chr, _CLEAN)) + "]")
+# str.translate looks every character up in the table (slow on a long text), and a
+# regular expression's substitution calls Python for each one found (a published norm has
+# hundreds of no-break spaces): each character of the table is replaced by str.replace, in
+# C, when the text holds it. None is replaced by text holding another.
 _CLEAN_AS = {chr(k): v or "" for k, v in _CLEAN.items()}
 
 
 def _normalize(text: str) -> str:
     """NFC (a composed "ó", as typed), ligatures split, invisible characters and trailing
     spaces dropped, at most one blank line in a row; tabs and form feeds kept."""
-    text = _CLEAN_FOUND.sub(lambda m: _CLEAN_AS[m.group()], text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    for found, replacement in _CLEAN_AS.items():
+        if found in text:
+            text = text.replace(found, replacement)
     text = unicodedata.normalize("NFC", text)
     text = _CONTROLS.sub("", text)
     lines = [line.rstrip(" \t") for line in text.split("\n")]

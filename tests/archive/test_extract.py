@@ -266,3 +266,15 @@ def test_plain_text_is_read_in_this_process_even_with_limits(pdf_of):
     with pytest.raises(ExtractionError) as refused:
         extract_module.extract_bounded(pdf_of(0), "a.pdf", 10_000_000, limits=impossible)
     assert refused.value.code == "timeout"
+
+
+def test_normalize_replaces_the_invisible_and_composed_characters_as_the_table_says():
+    """_normalize replaces each character of _CLEAN with str.replace (a norm has hundreds
+    of no-break spaces): the same text as translating through the table."""
+    from docsys.archive.extract import _CLEAN, _normalize
+    text = ("Ley\u00a0N°\u00a027972\r\nde\u202fla o\ufb01cina\u00ad\r\u200bfin\x0b"
+            "\ufeffArt.\u00a01.-\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06\u00a0\n\n\n\nUnica\u0301")
+    assert _normalize(text) == ("Ley N° 27972\nde la oficina\nfin\nArt. 1.-fffiflffifflstst\n\n"
+                                "Unicá")
+    expected = text.replace("\r\n", "\n").translate(_CLEAN)
+    assert _normalize(text) == _normalize(expected)
