@@ -34,11 +34,10 @@ from typing import Any, Callable, Mapping
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
-from docsys.db import AUDIT_KEY
+from docsys.db import AUDIT_KEY, WRITE_POLL_SECONDS  # how often it tries for the write lock
 
 log = logging.getLogger("docsys.compliance")
 POLL_SECONDS = 0.05   # how often an idle worker looks at the queue again
-WRITE_POLL_SECONDS = 0.002   # how often it tries for the SQLite write lock (db._begin_polling)
 _SETTINGS_TYPES = (str, int, float, bool, type(None))
 
 

@@ -45,6 +45,24 @@ def read_only_transactions():
         _sqlite_read_only.reset(token)
 
 
+# SQLite write transactions begun in a context that set this poll for the write lock every
+# so many seconds (``polling_writes``) instead of relying on SQLite's busy handler.
+_sqlite_write_poll: ContextVar[float | None] = ContextVar("sqlite_write_poll", default=None)
+WRITE_POLL_SECONDS = 0.002
+
+
+@contextmanager
+def polling_writes(poll: float = WRITE_POLL_SECONDS):
+    """Inside, SQLite write transactions try for the lock every ``poll`` seconds (see
+    ``_begin_polling``): a bulk import writing alongside the analysis worker takes the
+    lock as soon as the worker's group commits, not up to 100 ms later."""
+    token = _sqlite_write_poll.set(poll)
+    try:
+        yield
+    finally:
+        _sqlite_write_poll.reset(token)
+
+
 @contextmanager
 def write_transactions():
     """Inside, SQLite transactions take the write lock up front again (after a request that
@@ -96,8 +114,8 @@ def make_engine(url: str, busy_timeout: float = 30.0, write_poll: float | None =
                 # straight to the driver, not through a statement's whole execution, as it
                 # opens every read-only request (a good part of a short API request's time).
                 conn.connection.driver_connection.execute("BEGIN")
-            elif write_poll:
-                _begin_polling(conn, busy_timeout, write_poll)
+            elif write_poll or _sqlite_write_poll.get():
+                _begin_polling(conn, busy_timeout, write_poll or _sqlite_write_poll.get() or 0)
             else:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 

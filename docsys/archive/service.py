@@ -58,7 +58,7 @@ from docsys.archive.frontmatter import read_structured
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
                                   number_conflicts, type_heading)
-from docsys.db import read_only_transactions, transaction, write_transactions
+from docsys.db import polling_writes, read_only_transactions, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
 from docsys.drafting.structure import content_hash
@@ -210,6 +210,10 @@ def list_files(directory: str | os.PathLike) -> list[tuple[str, Path]]:
     return found
 
 
+# SQLite: the import's write transactions try for the lock every 2 ms, as the analysis
+# worker's do (its groups commit meanwhile), not after the busy handler's sleeps of up to
+# 100 ms (docsys.db.polling_writes).
+@polling_writes()
 def import_directory(session_factory: sessionmaker, settings: ImportSettings, directory,
                      actor_id: int, *, source: str = "cli",
                      progress: Callable[[FileOutcome], None] | None = None,

@@ -203,6 +203,65 @@ def test_the_polling_writer_gets_the_lock_when_freed_and_keeps_the_busy_timeout(
         engine.dispose()
 
 
+def test_writes_poll_for_the_lock_inside_polling_writes_only(tmp_path, monkeypatch):
+    """db.polling_writes: an engine made without ``write_poll`` polls for SQLite's write
+    lock inside it (every WRITE_POLL_SECONDS), takes it as soon as another writer frees
+    it, and waits with SQLite's busy handler outside it."""
+    from docsys import db
+    url = f"sqlite:///{tmp_path / 'poll.db'}"
+    holder, writer = make_engine(url), make_engine(url, busy_timeout=5)
+    with holder.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    polls: list[float] = []
+    real = db._begin_polling
+    monkeypatch.setattr(db, "_begin_polling",
+                        lambda conn, timeout, poll: polls.append(poll) or real(conn, timeout, poll))
+    with writer.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    assert polls == []
+    held = threading.Event()
+
+    def hold() -> None:
+        with holder.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (2)"))
+            held.set()
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait()
+    with db.polling_writes(), writer.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (3)"))
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    thread.join()
+    assert polls == [db.WRITE_POLL_SECONDS]
+    with read_only_transactions(), db.polling_writes(), writer.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(text("t"))).scalar() == 3
+    assert polls == [db.WRITE_POLL_SECONDS]   # a read-only transaction takes no lock
+    for engine in (holder, writer):
+        engine.dispose()
+
+
+@needs_corpus
+def test_the_import_polls_for_the_write_lock(importer, tmp_path, monkeypatch):
+    """import_directory's write transactions poll for SQLite's lock as the worker's do."""
+    from docsys import db
+    if importer.factory.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    polls: list[float] = []
+    real = db._begin_polling
+    monkeypatch.setattr(db, "_begin_polling",
+                        lambda conn, timeout, poll: polls.append(poll) or real(conn, timeout, poll))
+    folder = tmp_path / "normas"
+    folder.mkdir()
+    for path in sorted(CORPUS.glob("*.md"))[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    summary = import_directory(importer.factory, importer.settings, folder, importer.actor_id)
+    assert len(summary.imported) == 3
+    # the batch, the group of three, the batch's end: each polled
+    assert polls == [db.WRITE_POLL_SECONDS] * 3
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_app(request):
     return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
