@@ -310,6 +310,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # hundreds of no-break spaces): each character of the table is replaced by str.replace, in
 # C, when the text holds it. None is replaced by text holding another.
 _CLEAN_AS = {chr(k): v or "" for k, v in _CLEAN.items()}
+# Three line breaks or more (as "\n{3,}", written with a literal opening: scanned in C)
+_BLANK_LINES = re.compile(r"\n\n\n+")
 
 
 def _normalize(text: str) -> str:
@@ -322,7 +324,7 @@ def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _CONTROLS.sub("", text)
     lines = [line.rstrip(" \t") for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n ")
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
