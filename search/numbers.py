@@ -305,6 +305,9 @@ def extract_number_keys(text: str) -> set[str]:
     return keys
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class NumberMention:
     key: str          # e.g. "OM-12-2019"
@@ -319,6 +322,8 @@ class NumberMention:
 def find_number_in_query(text: str) -> NumberMention | None:
     """The first norm number typed in a query ("ordenanza 12-2019", "RGM 45-2024",
     "ley n° 27972"), or None. Municipal and supreme-decree numbers need their year."""
+    if not _DIGIT.search(text):
+        return None  # every number has digits: most queries (words, phrases) end here
     folded = fold(text)
     if len(folded) != len(text):  # rare characters that change length when folded
         folded = "".join(fold(ch)[:1] or " " for ch in text)
