@@ -1098,11 +1098,17 @@ class EmbeddedBackend:
         search.fitting's order, and its notice."""
         scores: list[tuple[int, float]] = []
         notices: list[str] = []
-        filters = [builder.filter(builder.build(tree, visibility))]
+        filters: list[tantivy.Query] = []  # the search's own query, built once if needed
         for item in tree.numbers:
             keys = item.keys
             if item.sector_key and searcher.doc_freq("number_key", item.sector_key):
                 keys = (item.sector_key,)  # the sector typed names a norm: only its namesakes
+            if sum(searcher.doc_freq("number_key", key) for key in keys) < 2:
+                # at most one entry has the keys (deleted ones count too): nothing to order,
+                # and no need to build or run the whole query again (most numbers typed are so)
+                continue
+            if not filters:
+                filters.append(builder.filter(builder.build(tree, visibility)))
             found, total = self._fitting(searcher, builder, keys, filters)
             if total < 2:
                 continue
@@ -1117,10 +1123,6 @@ class EmbeddedBackend:
                  filters: list[tantivy.Query]) -> tuple[list[fitting.Fitting], int]:
         """The first MAX_FITTING entries whose number has one of ``keys`` (by document id),
         and how many there are."""
-        if sum(searcher.doc_freq("number_key", key) for key in keys) < 2:
-            # at most one entry has the keys (deleted ones count too): nothing to order, and
-            # no need to run the whole query again (most numbers typed are so)
-            return [], 0
         q = builder.every([builder.any([builder.term("number_key", k) for k in keys])]
                           + filters)
         result = searcher.search(q, limit=fitting.MAX_FITTING, count=True,

@@ -132,6 +132,21 @@ def full_year(year: str | int | None) -> int | None:
     return value
 
 
+# A year printed after the sector ("R.M. Nº 0536-RE-2019", as Relaciones Exteriores
+# numbers its resolutions): the last part of the suffix that is a four-digit year.
+_SUFFIX_YEAR = re.compile(r"[-/]((?:19|20)\d{2})(?![0-9])(?!.*[-/](?:19|20)\d{2}(?![0-9]))")
+
+
+def _year_of(match: re.Match) -> str | None:
+    """The year of a matched number (folded text): right after it ("004-2019-jus"), or after
+    its sector ("0536-re-2019"); None when it has none."""
+    year, suffix = match.group("year"), match.group("suffix")
+    if year or not suffix or re.match(r"[-/][a-z](?![a-z0-9])", suffix):
+        return year  # a letter after the number is part of it ("001-A-2004-DE-SG"): no year read
+    found = _SUFFIX_YEAR.search(suffix)
+    return found.group(1) if found else None
+
+
 def _make_key(code: str, num: str, year: str | int | None) -> str:
     digits = num.replace(".", "")
     n = int(digits)
@@ -243,7 +258,7 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
         match = _BARE_NUMBER_RE.search(folded)
         if match is None or not code:
             return ()
-    key = _make_key(code, match.group("num"), match.group("year") or year)
+    key = _make_key(code, match.group("num"), _year_of(match) or year)
     sector, _ = _sector_after(key.split("-")[0], number, folded, match)
     return (key, f"{key}-{sector}") if sector else (key,)
 
@@ -251,7 +266,7 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "4-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "5-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def extract_number_keys(text: str) -> set[str]:
@@ -279,7 +294,7 @@ def extract_number_keys(text: str) -> set[str]:
         if match is None:
             continue
         code = next(c for g, c in groups if match.group(g) is not None)
-        year = match.group("year")
+        year = _year_of(match)
         if code not in NO_YEAR_TYPES and not year:
             continue
         key = _make_key(code, match.group("num"), year)
@@ -288,6 +303,9 @@ def extract_number_keys(text: str) -> set[str]:
         if sector:
             keys.add(f"{key}-{sector}")
     return keys
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -304,12 +322,14 @@ class NumberMention:
 def find_number_in_query(text: str) -> NumberMention | None:
     """The first norm number typed in a query ("ordenanza 12-2019", "RGM 45-2024",
     "ley n° 27972"), or None. Municipal and supreme-decree numbers need their year."""
+    if not _DIGIT.search(text):
+        return None  # every number has digits: most queries (words, phrases) end here
     folded = fold(text)
     if len(folded) != len(text):  # rare characters that change length when folded
         folded = "".join(fold(ch)[:1] or " " for ch in text)
     for match in _QUERY_RE.finditer(folded):
         code = _code_of(match)
-        year = match.group("year")
+        year = _year_of(match)
         if code not in NO_YEAR_TYPES and not year:
             continue
         start = match.start()

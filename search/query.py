@@ -46,11 +46,12 @@ def _plural(word: str) -> str:
     return word + ("es" if word[-1] not in "aeiou" else "s")
 
 
+_NOUN_OF = {form: noun for noun in _TYPE_NOUNS for form in (noun, _plural(noun))}
+
+
 def _singular(word: str) -> str | None:
-    for noun in _TYPE_NOUNS:
-        if word in (noun, _plural(noun)):
-            return noun
-    return None
+    """The type noun ``word`` spells, singular or plural ("ordenanzas" -> "ordenanza")."""
+    return _NOUN_OF.get(word)
 
 MAX_QUERY_CHARS = 500   # longer input is cut at the last space before this many characters
 MAX_CLAUSES = 32        # words, phrases and alternatives beyond this are ignored

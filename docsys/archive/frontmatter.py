@@ -142,7 +142,8 @@ def _official_number(body: str, code: str, number: int | None, year: int | None,
     cut = re.search(r"CONCORDANCIAS|Concordancias", head)
     head = head[:cut.start()] if cut else head
     for heading in _HEADING.finditer(head):
-        found = re.search(r"N\s*[°º.]*\s*°?\s*(?P<label>0*" + str(number) + r"(?:-[0-9A-Z/.-]+)?)",
+        # (SPIJ may bold the marker alone: "## **RESOLUCION MINISTERIAL Nº** 0536-RE-2019")
+        found = re.search(r"N\s*[°º.]*\s*°?[\s*]*(?P<label>0*" + str(number) + r"(?:-[0-9A-Z/.-]+)?)",
                           heading["heading"].upper())
         if found and heading["heading"].upper().lstrip("*# ").startswith(doc_type.heading.split()[0]
                                                                            .replace("Ó", "O")[:6]):
@@ -153,8 +154,10 @@ def _official_number(body: str, code: str, number: int | None, year: int | None,
                       and len(heading["heading"]) == len(heading["heading"].upper()) else None)
             return f"{doc_type.name} N° {label}" + (f" {spaced[0]}" if spaced else "")
     padded = f"{number:03d}"
-    if doc_type.numbering == "sin_anio" or year is None:
+    if doc_type.numbering == "sin_anio":
         return f"{doc_type.name} N° {number}"
+    if year is None:  # a number printed without its year keeps its sector: "N° 032-DE-SG"
+        return f"{doc_type.name} N° " + "-".join(p for p in (padded, sector) if p)
     year_text = str(year)
     two_digits = re.search(rf"-{number:0{len(padded)}d}-(\d{{2}})(?:-|$)", identifier)
     if two_digits and year < 2000:

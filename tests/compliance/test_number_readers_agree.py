@@ -35,6 +35,9 @@ REAL_SPELLINGS = [
      "Resolución Directoral N° 477-2019 MGP/DGCG", " de fecha 12 de julio del 2019",
      "RD-477-2019-MGP"),
     ("RM-225-2012-MINAM.md", "DS Nº 085-2003 PCM", "\n\n14 RM Nº 3", "DS-85-2003-PCM"),
+    # a year printed after the sector (issue 11, known-item-4): read by every reader alike
+    ("RESOLUCION-JEFATURAL-120-RJ-INEN-2008.md", "RESOLUCION JEFATURAL Nº 120-RJ-INEN-2008",
+     "  \n\n", "RJ-120-2008-RJ"),
     # the sector joined to the number, as most copies print it
     ("DS-006-2007-DE-EP.md", "DECRETO SUPREMO Nº 006-2007-DE/EP", "\n\nEL PRESIDENTE",
      "DS-6-2007-DE"),
@@ -80,6 +83,9 @@ def test_heading_reader_and_importer_agree(file, mention, after, key):
     ("RESOLUCIÓN DIRECTORAL N° 1084-2024 MGP/DICAPI", "resolucion_directoral", "RD-1084-2024",
      "RD-1084-2024-MGP"),
     ("DECRETO SUPREMO Nº 005-87 DE/SG", "decreto_supremo", "DS-005-87", "DS-5-1987-DE"),
+    # SPIJ bolds the marker alone, and Relaciones Exteriores prints the year after the sector
+    ("**RESOLUCION MINISTERIAL Nº** 0536-RE-2019", "resolucion_ministerial", "RM-0536-RE-2019",
+     "RM-536-2019-RE"),
 ])
 def test_front_matter_official_number_keeps_a_sector_printed_after_a_space(heading, rank,
                                                                            identifier, key):
@@ -124,3 +130,28 @@ def test_a_typed_query_in_lower_case_reads_no_sector_from_a_word():
     assert mention is not None and (mention.key, mention.sector_key) == ("DS-85-2003", "")
     mention = find_number_in_query("DS 85-2003 PCM")
     assert mention is not None and mention.sector_key == "DS-85-2003-PCM"
+
+
+def test_front_matter_number_printed_without_year_keeps_its_sector():
+    """No heading to read it from: the number composed from the identifier keeps the sector
+    even when it has no year ("DS-032-DE-SG-2001": "Decreto Supremo N° 032-DE-SG")."""
+    structured = read_structured("---\nrank: decreto_supremo\nidentifier: DS-032-DE-SG-2001\n"
+                                 "publication_date: '2001-06-14'\n---\n# Aprueban el reglamento\n")
+    assert structured is not None
+    assert structured.official_number == "Decreto Supremo N° 032-DE-SG"
+
+
+@pytest.mark.parametrize("typed", ["R.M. 0536-RE-2019", "Resolución Ministerial N° 536-RE-2019",
+                                   "RM 536-2019-RE", "resolucion ministerial 536-2019"])
+def test_a_year_after_the_sector_is_read_as_typed_and_as_cited(typed):
+    mention = find_number_in_query(typed)
+    assert mention is not None and mention.key == "RM-536-2019"
+    assert mention.sector_key in ("RM-536-2019-RE", "")
+    cited = "conforme a la Resolución Ministerial Nº 0536-RE-2019, que aprueba el plan"
+    assert extract_number_keys(cited) == {"RM-536-2019", "RM-536-2019-RE"}
+    assert [c.canonical_id for c in extract_citations(cited)] == ["RM-536-2019-RE"]
+
+
+def test_a_letter_after_the_number_is_no_sector_before_a_year():
+    """"001-A-2004-DE-SG": the letter belongs to the number; no year is read after it."""
+    assert find_number_in_query("Decreto Supremo Nº 001-A-2004-DE-SG") is None

@@ -252,6 +252,24 @@ def test_a_number_typed_as_the_open_data_identifier(any_backend):
     assert ids(any_backend.search("DS-003-2009-EF", visibility=ALL))[0] == "doc-61"
 
 
+@pytest.mark.parametrize("typed", ["R.M. 0536-RE-2019", "RM N° 536-RE-2019", "R.M. 536-2019-RE",
+                                   "resolución ministerial 536-2019"])
+def test_a_number_with_its_year_after_the_sector(any_backend, typed):
+    """Relaciones Exteriores prints the year after the sector ("0536-RE-2019"): typed so, or
+    with the year first, it names that resolution, before the norm that cites it."""
+    any_backend.index([
+        make_doc(90, "RM", "Cita el plan", "Conforme a la Resolución Ministerial Nº 0536-RE-2019.",
+                 number="RESOLUCIÓN MINISTERIAL N° 0100-RE-2020", date="2020-02-01"),
+        make_doc(91, "RM", "Aprueban el Plan Estratégico Institucional", "Texto del plan.",
+                 number="RESOLUCIÓN MINISTERIAL N° 0536-RE-2019", date="2019-08-11"),
+        make_doc(92, "RM", "Otra resolución", "Texto.", date="2019-05-01",
+                 number="RESOLUCIÓN MINISTERIAL N° 0536-2019-MINSA"),
+    ])
+    found = ids(any_backend.search(typed, visibility=ALL))
+    assert found[0] in (("doc-91",) if "RE" in typed else ("doc-91", "doc-92"))
+    assert found.index("doc-91") < found.index("doc-90")
+
+
 def test_dl_finds_a_decreto_ley_and_a_decreto_legislativo(any_backend):
     any_backend.index([
         make_doc(80, "DLEY", "Ley de Concesiones Eléctricas", "Texto.",
