@@ -110,6 +110,13 @@ def cited_key(citation, by_key: dict, by_base: dict) -> str:
     return same[0] if len(same) == 1 and not sector_of(citation.issuer) else full
 
 
+def dated_otherwise(rel, entry) -> bool:
+    """The note dates its norm in another year than the sample's norm of that key: another
+    norm ("Decreto Supremo N° 001-2007-PRODUCE ..., publicada el 07 enero 2017" is SPIJ's
+    misprint for 001-2017), not a note about the sample's."""
+    return bool(rel.date and entry.date and rel.date[:4] != entry.date[:4])
+
+
 # A later version of a norm in the sample: the decree approving its Texto Único Ordenado
 # ("Aprueban Texto Único Ordenado de la Ley Nº 29344, ..."), not that of its reglamento.
 _TUO_TITLE = re.compile(r"^(?:aprueban|decreto supremo que aprueba)\s+(?:el\s+)?texto\s+[uú]nico"
@@ -140,7 +147,8 @@ def recorded_elsewhere(entries, by_key: dict, by_base: dict) -> set[tuple[str, s
                                    by_key, by_base)
                 for rel in source_relations(text):
                     by = cited_key(rel.by, by_key, by_base)
-                    if by in by_key and target in by_key and by != target:
+                    if by in by_key and target in by_key and by != target \
+                            and not dated_otherwise(rel, by_key[by]):
                         out.add((by, target, rel.kind))
         for line in _NOTE_LINE.finditer(text):
             link = _LINK.search(line.group(0))
@@ -224,7 +232,7 @@ def main(argv=None) -> int:
             annotated.add(me)
         for rel in notes:
             by = cited_key(rel.by, by_key, by_base)
-            if by in by_key and by != me:
+            if by in by_key and by != me and not dated_otherwise(rel, by_key[by]):
                 gold.add((by, me, rel.kind))
         for mention in find_relations(strip_notes(text), own=own_id(entry)):
             if mention.kind not in ("modifica", "deroga"):

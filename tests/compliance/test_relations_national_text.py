@@ -201,6 +201,26 @@ def test_spij_notes_that_say_del_or_el_for_por():
         ("modifica", "LEY-32396", "Artículo", "2025-07-01")]
 
 
+def test_a_spij_note_on_a_reglamento_names_the_decree_that_approved_it():
+    """DS-038-2017-EM.md: the change is the decree's (it approved the reglamento), not the
+    law's the reglamento regulates; and a date in bold (DS-020-2011-PRODUCE.md)."""
+    from docsys.compliance.spij import source_relations
+    notes = source_relations(
+        "(\\*) Artículo modificado por la [Primera Disposición Complementaria Modificatoria "
+        "del Reglamento de la Ley N° 32213 aprobado por el Artículo 1 del Decreto Supremo Nº "
+        "009-2025-EM](/spij-ext-web/detallenorma/H1404836), publicado el 18 mayo 2025, cuyo "
+        "texto es el siguiente:\n"
+        "**(\\*) Disposición modificada por la [Única Disposición Complementaria Modificatoria"
+        " del Decreto Supremo N° 001-2007-PRODUCE](/spij-ext-web/detallenorma/H1171707), "
+        "publicada el** 07 enero 2017**, cuyo texto es el siguiente:**\n"
+        "(\\*) Artículo modificado por el [Artículo 1 de la Ley N° 31000, que modifica el "
+        "Reglamento aprobado por Decreto Supremo N° 005-2010-EM](/x), publicada el 2 enero "
+        "2020\n")
+    assert [(n.by.canonical_id, n.date) for n in notes] == [
+        ("DS-9-2025-EM", "2025-05-18"), ("DS-1-2007-PRODUCE", "2017-01-07"),
+        ("LEY-31000", "2020-01-02")]
+
+
 def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
     """DLEG-1242-2016.md and DLEG-1260-2016.md: "modificado por el Decreto Legislativo
     1230", "Ley que modifica la Ley 27067" describe the item, they are not repealed."""
