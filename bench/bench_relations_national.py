@@ -46,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import national_corpus  # noqa: E402
 from docsys.compliance.spij import source_relations, strip_notes  # noqa: E402
-from docsys.compliance.citations import canonical_id_for, extract_citations  # noqa: E402
+from docsys.compliance.citations import (Citation, canonical_id_for,  # noqa: E402
+                                         extract_citations)
+from docsys.compliance.titles import TitleIndex  # noqa: E402
 from search.folding import fold  # noqa: E402
 from docsys.compliance.relations import find_relations  # noqa: E402
 from search.registry import registry  # noqa: E402
@@ -97,6 +99,15 @@ def own_id(entry) -> str:
     the relation finder as the norm's own, ``find_relations(own=...)``)."""
     return canonical_id_for(entry.type, entry.number, entry.year,
                             sector_of(suffix_of(entry)) or None)
+
+
+def title_index(entries) -> TitleIndex:
+    """The sample's norms by title, as the archive holds them (a document's title, number
+    and date): what docsys gives the finder (``find_relations(titles=...)``), each norm
+    with the names of those given up to its date (``TitleIndex.until``)."""
+    return TitleIndex((e.title, Citation(0, 0, "", e.type, str(int(e.number)) if str(
+        e.number).isdigit() else str(e.number), e.year, sector_of(suffix_of(e)) or None),
+        e.date or None) for e in entries)
 
 
 def cited_key(citation, by_key: dict, by_base: dict) -> str:
@@ -220,6 +231,7 @@ def main(argv=None) -> int:
     by_base: dict[str, list[str]] = {}
     for k, e in by_key.items():
         by_base.setdefault(key(e.type, e.number, e.year), []).append(k)
+    titles = title_index(entries)
     gold: set[tuple[str, str, str]] = set()
     predicted: set[tuple[str, str, str]] = set()
     evidence: dict = {}
@@ -234,7 +246,8 @@ def main(argv=None) -> int:
             by = cited_key(rel.by, by_key, by_base)
             if by in by_key and by != me and not dated_otherwise(rel, by_key[by]):
                 gold.add((by, me, rel.kind))
-        for mention in find_relations(strip_notes(text), own=own_id(entry)):
+        for mention in find_relations(strip_notes(text), own=own_id(entry),
+                                      titles=titles.until(entry.date)):
             if mention.kind not in ("modifica", "deroga"):
                 continue
             target = cited_key(mention.target, by_key, by_base)

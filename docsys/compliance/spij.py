@@ -16,14 +16,19 @@ from docsys.compliance.citations import Citation, extract_citations
 
 _VERBS = {"modifica": r"modificad|sustituid|incorporad|agregad|adicionad|incluid|reemplazad",
           "deroga": r"derogad|dejad[oa]s?\s+sin\s+efecto"}
+# A note's mark: "(*)", "(**)" (escaped "(\\*\\*)" in the Markdown), or a number at the
+# start of a line ("(1) Literal agregado por el [...]", older copies)
+_MARK = r"(?:\((?:\\?\*)+\)|^[ \t*_]*\(\d{1,2}\)(?=[*_\s]*[a-z]))"
 _NOTE_RE = re.compile(
-    r"\(\\?\*+\)\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
-    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*\s+(?:[^\[\n]{0,60}?\s)?"
+    _MARK + r"\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
+    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*[*_]*\s+(?:[^\[\n]{0,60}?[\s*_])?"
     # "modificado por el [...]", and the slips SPIJ also writes: "modificado del [...]",
-    # "modificado con la [...]", "modificado el [...]"
-    r"(?:(?:por|con)\s+(?:el|la|los|las|lo)?|del|el|la)\s*\[(?P<link>[^\]\n]{3,300})\]",
-    re.IGNORECASE)
-_STARS = re.compile(r"\(\\?\*+\)")
+    # "modificado con la [...]", "modificado el [...]"; SPIJ's bold markers may stand
+    # between ("**(\\*)** **DEROGADO** **por la [...]", "derogada por el** **[...]")
+    r"(?:(?:por|con)\s+(?:el|la|los|las|lo)?|del|el|la)[*_\s]*\[(?P<link>[^\]\n]{3,300})\]",
+    re.IGNORECASE | re.MULTILINE)
+_STARS = re.compile(r"\((?:\\?\*)+\)|^[ \t*_]*\(\d{1,2}\)")
+_EMPHASIS = re.compile(r"[*_]+")        # Markdown bold / italics around the note's words
 _NOTE_LINE = re.compile(r"^[ \t]*\(\\?\*+\).*$", re.MULTILINE)
 # ("publicada el** 07 enero 2017**": the note's bold markers may come between)
 _DATE_RE = re.compile(r"\]\([^)]*\)[*_]*,?[*_\s]*publicad[oa]s?\s+el[*_\s]+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)"
@@ -54,7 +59,8 @@ def source_relations(text: str) -> list[SourceRelation]:
         kind = "modifica" if match["modifica"] else "deroga"
         line_end = text.find("\n", match.end())
         note = text[match.start():line_end if line_end != -1 else len(text)].strip()
-        out.append(SourceRelation(kind, cited[0], " ".join(_STARS.sub(" ", match["what"]).split()), note[:1000],
+        part = " ".join(_EMPHASIS.sub(" ", _STARS.sub(" ", match["what"])).split())
+        out.append(SourceRelation(kind, cited[0], part, note[:1000],
                                   _note_date(text, match.end())))
     return out
 
