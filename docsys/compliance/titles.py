@@ -48,29 +48,42 @@ def _is_name(title: str, words: tuple[str, ...]) -> bool:
 
 
 class TitleIndex:
-    """Norms by name: ``find`` the one a clause names by its title, if only one has it."""
+    """Norms by name: ``find`` the one a clause names by its title, if only one has it.
+    Not changed once built: ``adding`` gives a new index (a caller may share one)."""
 
-    def __init__(self, norms: Iterable[tuple[str, Citation, Optional[str]]]):
-        named: dict[tuple[str, ...], Citation | None] = {}
+    def __init__(self, norms: Iterable[tuple[str, Citation, Optional[str]]] = ()):
+        self._named: dict[tuple[str, ...], Citation | None] = {}
         self._dates: dict[str, str] = {}
         self._until: str | None = None
+        self._add(norms)
+
+    def adding(self, norms: Iterable[tuple[str, Citation, Optional[str]]]) -> "TitleIndex":
+        """This index with more norms (an archive that grew)."""
+        grown = copy.copy(self)
+        grown._named, grown._dates = dict(self._named), dict(self._dates)
+        grown._add(norms)
+        return grown
+
+    def _add(self, norms: Iterable[tuple[str, Citation, Optional[str]]]) -> None:
         for title, citation, date in norms:
             words = _words(title or "")
             if not _is_name(" ".join((title or "").split()), words):
                 continue
             if date:
                 self._dates[citation.canonical_id] = date
-            if words not in named:
-                named[words] = citation
-            elif (named[words] or citation).canonical_id != citation.canonical_id \
-                    or named[words] is None:
-                named[words] = None     # two norms of that name: neither is meant by it
-        self._by_start: dict[tuple[str, ...], list[tuple[tuple[str, ...], Citation]]] = {}
-        for words, citation in named.items():
-            if citation is not None:
-                self._by_start.setdefault(words[:2], []).append((words, citation))
-        for candidates in self._by_start.values():
+            held = self._named.get(words, citation)
+            if words in self._named and (held is None
+                                         or held.canonical_id != citation.canonical_id):
+                self._named[words] = None   # two norms of that name: neither is meant by it
+            else:
+                self._named[words] = citation
+        by_start: dict[tuple[str, ...], list[tuple[tuple[str, ...], Citation]]] = {}
+        for words, named in self._named.items():
+            if named is not None:
+                by_start.setdefault(words[:2], []).append((words, named))
+        for candidates in by_start.values():
             candidates.sort(key=lambda item: -len(item[0]))   # the longest name first
+        self._by_start = by_start
 
     def until(self, date: str | None) -> "TitleIndex":
         """The same index for a text given on ``date``: the norms given after it left out
@@ -93,7 +106,7 @@ class TitleIndex:
 
     def at(self, text: str, folded: str, pos: int) -> Citation | None:
         """The norm whose title is printed at ``pos``, the longest name matching."""
-        spans = []
+        spans: list[tuple[int, int]] = []
         for word in _WORD.finditer(folded, pos, min(len(folded), pos + MAX_TITLE_CHARS + 100)):
             if spans and not _SEPARATOR.fullmatch(folded, spans[-1][1], word.start()):
                 break
