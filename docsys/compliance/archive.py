@@ -20,7 +20,7 @@ from typing import Iterable
 import threading
 import weakref
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from docsys import policy
@@ -104,21 +104,23 @@ def title_index(session: Session) -> TitleIndex:
     it is issued); built again when the archive changed otherwise (a draft issued under an
     older id, a norm removed, another database on the same engine)."""
     archived = Document.official_number.is_not(None)
-    count, last, newest = session.execute(select(
-        func.count(Document.id), func.max(Document.id), func.max(Document.created_at))
-        .where(archived)).one()
-    count, last = int(count or 0), int(last or 0)
     engine = session.get_bind().engine
     with _titles_lock:
         held = _titles.get(engine)
+    # one query: the archive's size, its last id, its newest row, and the newest of the
+    # rows the held index was built from (the same rows still there: it may grow)
+    count, last, newest, newest_held = session.execute(select(
+        func.count(Document.id), func.max(Document.id), func.max(Document.created_at),
+        func.max(case((Document.id <= (held.last if held else 0), Document.created_at))))
+        .where(archived)).one()
+    count, last = int(count or 0), int(last or 0)
     if held is not None and (held.count, held.last, held.newest) == (count, last, newest):
         return held.index
     query = select(Document.id, Document.doc_type, Document.official_number, Document.title,
                    Document.issue_date).where(archived)
     rows = None
-    if held is not None and held.last < last and held.count < count and session.scalar(
-            select(func.max(Document.created_at)).where(archived, Document.id <= held.last)
-    ) == held.newest:
+    if held is not None and held.last < last and held.count < count \
+            and newest_held == held.newest:
         rows = session.execute(query.where(Document.id > held.last)).all()
         if held.count + len(rows) != count:
             rows = None
