@@ -46,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import national_corpus  # noqa: E402
 from docsys.compliance.spij import source_relations, strip_notes  # noqa: E402
-from docsys.compliance.citations import canonical_id_for, extract_citations  # noqa: E402
+from docsys.compliance.citations import (Citation, canonical_id_for,  # noqa: E402
+                                         extract_citations)
+from docsys.compliance.titles import TitleIndex  # noqa: E402
 from search.folding import fold  # noqa: E402
 from docsys.compliance.relations import find_relations  # noqa: E402
 from search.registry import registry  # noqa: E402
@@ -99,6 +101,15 @@ def own_id(entry) -> str:
                             sector_of(suffix_of(entry)) or None)
 
 
+def title_index(entries) -> TitleIndex:
+    """The sample's norms by title, as the archive holds them (a document's title, number
+    and date): what docsys gives the finder (``find_relations(titles=...)``), each norm
+    with the names of those given up to its date (``TitleIndex.until``)."""
+    return TitleIndex((e.title, Citation(0, 0, "", e.type, str(int(e.number)) if str(
+        e.number).isdigit() else str(e.number), e.year, sector_of(suffix_of(e)) or None),
+        e.date or None) for e in entries)
+
+
 def cited_key(citation, by_key: dict, by_base: dict) -> str:
     """A citation's key in the sample: with its sector, or without one when the sample
     holds a single norm of that type, number and year."""
@@ -108,6 +119,13 @@ def cited_key(citation, by_key: dict, by_base: dict) -> str:
     base = key(citation.kind, citation.number, citation.year)
     same = by_base.get(base, [])
     return same[0] if len(same) == 1 and not sector_of(citation.issuer) else full
+
+
+def dated_otherwise(rel, entry) -> bool:
+    """The note dates its norm in another year than the sample's norm of that key: another
+    norm ("Decreto Supremo N° 001-2007-PRODUCE ..., publicada el 07 enero 2017" is SPIJ's
+    misprint for 001-2017), not a note about the sample's."""
+    return bool(rel.date and entry.date and rel.date[:4] != entry.date[:4])
 
 
 # A later version of a norm in the sample: the decree approving its Texto Único Ordenado
@@ -140,7 +158,8 @@ def recorded_elsewhere(entries, by_key: dict, by_base: dict) -> set[tuple[str, s
                                    by_key, by_base)
                 for rel in source_relations(text):
                     by = cited_key(rel.by, by_key, by_base)
-                    if by in by_key and target in by_key and by != target:
+                    if by in by_key and target in by_key and by != target \
+                            and not dated_otherwise(rel, by_key[by]):
                         out.add((by, target, rel.kind))
         for line in _NOTE_LINE.finditer(text):
             link = _LINK.search(line.group(0))
@@ -212,6 +231,7 @@ def main(argv=None) -> int:
     by_base: dict[str, list[str]] = {}
     for k, e in by_key.items():
         by_base.setdefault(key(e.type, e.number, e.year), []).append(k)
+    titles = title_index(entries)
     gold: set[tuple[str, str, str]] = set()
     predicted: set[tuple[str, str, str]] = set()
     evidence: dict = {}
@@ -224,9 +244,10 @@ def main(argv=None) -> int:
             annotated.add(me)
         for rel in notes:
             by = cited_key(rel.by, by_key, by_base)
-            if by in by_key and by != me:
+            if by in by_key and by != me and not dated_otherwise(rel, by_key[by]):
                 gold.add((by, me, rel.kind))
-        for mention in find_relations(strip_notes(text), own=own_id(entry)):
+        for mention in find_relations(strip_notes(text), own=own_id(entry),
+                                      titles=titles.until(entry.date)):
             if mention.kind not in ("modifica", "deroga"):
                 continue
             target = cited_key(mention.target, by_key, by_base)

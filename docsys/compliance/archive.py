@@ -17,11 +17,15 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from sqlalchemy import select
+import threading
+import weakref
+
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from docsys import policy
 from docsys.compliance.citations import Citation, archive_key_for, parse_norm_reference
+from docsys.compliance.titles import TitleIndex
 from docsys.models import Document, NormRelation
 from docsys.states import Status
 
@@ -75,6 +79,60 @@ def _norm(row) -> ArchiveNorm:
 
 def as_archive_norm(document: Document) -> ArchiveNorm:
     return _norm(document)      # a Document has every column _norm reads
+
+
+@lru_cache(maxsize=50_000)
+def _reference(doc_type: str, official_number: str) -> Citation | None:
+    return parse_norm_reference(official_number, doc_type)
+
+
+@dataclass(frozen=True)
+class _HeldTitles:
+    count: int           # archived norms
+    last: int            # their highest id
+    newest: object       # their latest created_at: another database's rows differ
+    index: TitleIndex
+
+
+_titles_lock = threading.Lock()
+_titles: "weakref.WeakKeyDictionary[object, _HeldTitles]" = weakref.WeakKeyDictionary()
+
+
+def title_index(session: Session) -> TitleIndex:
+    """The archive's norms by title (docsys.compliance.titles), for the relation finder.
+    Kept per database and grown with the norms added since (a norm's title is frozen once
+    it is issued); built again when the archive changed otherwise (a draft issued under an
+    older id, a norm removed, another database on the same engine)."""
+    archived = Document.official_number.is_not(None)
+    engine = session.get_bind().engine
+    with _titles_lock:
+        held = _titles.get(engine)
+    # one query: the archive's size, its last id, its newest row, and the newest of the
+    # rows the held index was built from (the same rows still there: it may grow)
+    count, last, newest, newest_held = session.execute(select(
+        func.count(Document.id), func.max(Document.id), func.max(Document.created_at),
+        func.max(case((Document.id <= (held.last if held else 0), Document.created_at))))
+        .where(archived)).one()
+    count, last = int(count or 0), int(last or 0)
+    if held is not None and (held.count, held.last, held.newest) == (count, last, newest):
+        return held.index
+    query = select(Document.id, Document.doc_type, Document.official_number, Document.title,
+                   Document.issue_date).where(archived)
+    rows = None
+    if held is not None and held.last < last and held.count < count \
+            and newest_held == held.newest:
+        rows = session.execute(query.where(Document.id > held.last)).all()
+        if held.count + len(rows) != count:
+            rows = None
+    grow = rows is not None
+    if rows is None:
+        rows = session.execute(query).all()
+    norms = [(row.title, ref, row.issue_date) for row in rows
+             if (ref := _reference(row.doc_type, row.official_number)) is not None]
+    index = held.index.adding(norms) if grow and held is not None else TitleIndex(norms)
+    with _titles_lock:
+        _titles[engine] = _HeldTitles(count, last, newest, index)
+    return index
 
 
 def candidates_by_key(session: Session,

@@ -23,6 +23,7 @@ from docsys.compliance.archive import ArchiveNorm, as_archive_norm, norm_canonic
 from docsys.compliance.citations import Citation, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.text import MAX_CHECK_CHARS, document_text
+from docsys.compliance.titles import TitleIndex
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.ids import MAX_ID, parse_id
 from docsys.compliance.spij import source_relations, strip_notes
@@ -74,8 +75,11 @@ class TextReading:
     mentions: list[RelationMention] = field(default_factory=list)
 
 
-def read_norm_text(full_text: str, own: str | None) -> TextReading:
-    """A norm's text read as ``analyze_norm`` reads it; ``own`` its canonical id."""
+def read_norm_text(full_text: str, own: str | None,
+                   titles: TitleIndex | None = None) -> TextReading:
+    """A norm's text read as ``analyze_norm`` reads it; ``own`` its canonical id;
+    ``titles`` the archive's norms by title as of the norm's date
+    (``archive.title_index(session).until(date)``), for clauses naming one by title only."""
     notes = source_relations(full_text) if "(" in full_text else []
     # SPIJ's notes tell what later norms did to this one: they are not its own clauses.
     text = (strip_notes(full_text) if notes else full_text)[:MAX_CHECK_CHARS]
@@ -83,7 +87,7 @@ def read_norm_text(full_text: str, own: str | None) -> TextReading:
     citations = [c for c in extract_citations(text, folded) if c.canonical_id != own]
     # on a gazette page holding several norms, only the clauses under its own heading
     return TextReading(full_text, own, notes, citations,
-                       find_relations(text, citations, own=own, folded=folded))
+                       find_relations(text, citations, own=own, folded=folded, titles=titles))
 
 
 def analyze_norm(session: Session, document: Document, text: str | None = None, *,
@@ -104,7 +108,7 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     full_text = text or ""
     own = norm_canonical_id(document)
     if reading is None or reading.own != own or reading.text != full_text:
-        reading = read_norm_text(full_text, own)
+        reading = read_norm_text(full_text, own, norm_titles(session, document))
     _record_source_relations(session, document, reading.notes)
     citations = reading.citations
     now = utcnow()
@@ -133,6 +137,12 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
 
 _WHOLE_NORM = ("ley", "decreto", "norma", "resolucion", "resolución", "la presente",
                "el presente", "el decreto", "la ley", "la resolución")
+
+
+def norm_titles(session: Session, document: Document) -> TitleIndex:
+    """The archive's norms by title that ``document``'s text may name: those given up to
+    its date (a name worn later by another norm is not the one it meant)."""
+    return archive.title_index(session).until(document.issue_date)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from docsys.archive.norms import ORIGIN, norm_text
-from docsys.compliance.archive import norm_canonical_id
+from docsys.compliance.archive import norm_canonical_id, title_index
 from docsys.compliance.norms import (TextReading, analyze_norm,  # deletes the norm's queued rows
                                      read_norm_text)
+from docsys.compliance.titles import TitleIndex
 from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.models import Document, DocumentVersion, PendingAnalysis
 
@@ -73,9 +74,10 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
                 .limit(batch_size)))
             if not waiting:
                 return totals
+            titles = title_index(session)
             readings = _read(_prefetch(session, list(session.scalars(
                 select(PendingAnalysis.document_id)
-                .where(PendingAnalysis.id.in_(waiting))))))
+                .where(PendingAnalysis.id.in_(waiting))))), titles)
         with write_transactions(), transaction(session_factory) as session:
             rows = list(session.scalars(
                 select(PendingAnalysis).where(PendingAnalysis.id.in_(waiting),
@@ -96,14 +98,18 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
     return totals
 
 
-def _read(loaded: dict[int, tuple[Document, str | None]]) -> dict[int, TextReading]:
+def _read(loaded: dict[int, tuple[Document, str | None]],
+          titles: TitleIndex | None = None) -> dict[int, TextReading]:
     """The texts of a group read (``read_norm_text``), outside any transaction; a norm
-    whose text cannot be read here is read again, and fails, where it is stored."""
+    whose text cannot be read here is read again, and fails, where it is stored.
+    ``titles``: the archive's norms by title (``archive.title_index``)."""
     readings = {}
     for document_id, (document, text) in loaded.items():
         if document.official_number and text is not None:
             try:
-                readings[document_id] = read_norm_text(text, norm_canonical_id(document))
+                readings[document_id] = read_norm_text(
+                    text, norm_canonical_id(document),
+                    titles.until(document.issue_date) if titles is not None else None)
             except Exception:   # noqa: BLE001 - its failure is recorded by _analyse
                 continue
     return readings

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from docsys.compliance.citations import (KINDS, SECTOR_KINDS, Citation, articles_in,
                                          extract_citations, parse_norm_reference)
+from docsys.compliance.titles import TitleIndex
 from search.folding import fold
 from search.headings import heading_id
 from search.numbers import normalize_type
@@ -151,12 +152,16 @@ class RelationMention:
 
 
 def find_relations(text: str, citations: list[Citation] | None = None, *,
-                   own: str | None = None, folded: str | None = None) -> list[RelationMention]:
+                   own: str | None = None, folded: str | None = None,
+                   titles: TitleIndex | None = None) -> list[RelationMention]:
     """The repeal / modify / regulate clauses of ``text``, in reading order. Pass the
     text's ``citations`` when they are already known (they are extracted otherwise), and
     ``own``, the canonical id of the norm the text is: on a gazette page holding several
     norms only the clauses under its own heading are its relations (:func:`own_spans`).
-    ``folded``: ``fold(text)`` when the caller has it already."""
+    ``folded``: ``fold(text)`` when the caller has it already. ``titles``: the archive's
+    norms by name, for a clause that cites none by number but names one by its title
+    ("Modifícase ... de la Ley Orgánica del Registro Nacional de Identificación y Estado
+    Civil"; :func:`_named_object`)."""
     if not text:
         return []
     folded = fold(text) if folded is None else folded
@@ -182,6 +187,8 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
             continue      # "se incorporan al régimen laboral del Decreto Legislativo 728"
         end = _clause_end(text, verb.end(), citations, starts)
         objects = _objects(folded, verb.end(), end, citations, starts)
+        if not objects and titles is not None and kind != "aprueba":
+            objects = _named_object(text, folded, verb.end(), end, titles)
         if kind == "aprueba":
             if not objects or not _REGLAMENTO_GAP.search(folded[verb.end():objects[0].start]):
                 continue
@@ -328,7 +335,23 @@ def own_spans(text: str, own: str, folded: str | None = None) -> list[tuple[int,
         # a page laid out in columns, read across them: the heading is there but not the
         # norm's articles (they came out under another norm's heading, or under none)
         return _headless_part(folded, headings, own)
-    return spans
+    return [(_after_own_formula(folded, start, end), end) for start, end in spans]
+
+
+_ENACTED = re.compile(r"ha\s+dado\s+(?:la\s+ley|el\s+decreto\s+legislativo)\s+siguiente")
+
+
+def _after_own_formula(folded: str, start: int, end: int) -> int:
+    """Where the norm's own text starts under its heading: past its enacting formula when
+    another law's articles and closing came out between the two (LEY-32238-2025.md, read
+    across columns: "LEY N° 32238 / LA PRESIDENTA DE LA REPÚBLICA POR CUANTO:", then Ley
+    32237's title, article and "Mando se publique y cumpla", then 32238's "EL CONGRESO DE
+    LA REPÚBLICA; Ha dado la Ley siguiente:"). A law's articles follow its formula."""
+    formula = _ENACTED.search(folded, start, end)
+    if formula is None or not _ARTICLE_LABEL.search(folded, start, formula.start()) \
+            or not _CLOSING.search(folded, start, formula.start()):
+        return start
+    return formula.end()
 
 
 def _line_end(folded: str, pos: int, end: int) -> int:
@@ -624,6 +647,7 @@ def _paragraph_start(folded: str, pos: int) -> int:
     return last.end() if last is not None else (0 if window_start == 0 else window_start)
 
 
+_LINE_OPENING = re.compile(r"[\s*_#>]*")
 _TITLE_VERB = re.compile(r"(?<![a-z])que\s+(?:se\s+)?$")
 
 
@@ -644,6 +668,11 @@ def _is_operative(text: str, folded: str, pos: int) -> bool:
     # told from a sentence by its capitals.
     titled = _LABEL_HEADING.match(" ".join(text[para:pos].split()))
     if titled and not re.search(r"[a-záéíóúñü]", titled.group("heading")):
+        return True
+    # "**Tercera.- De la Comisión Nacional sobre la Diversidad Biológica**\n Derógase ...":
+    # a label and its heading on a line of their own, the verb opening the next line
+    if titled and _LINE_OPENING.fullmatch(text, text.rfind("\n", para, pos) + 1, pos) \
+            and "\n" in text[para:pos]:
         return True
     # National laws: "ÚNICA. Derogación Derógase ...", "Artículo único. Modificación de la
     # Ley 29735 ... Se modifica ...": a label, a heading naming the act, then the verb.
@@ -699,6 +728,26 @@ def _objects(folded: str, verb_end: int, clause_end: int, citations: list[Citati
             break
         i += 1
     return objects
+
+
+# what makes a law's title name another instrument: "el Reglamento de la Ley General de
+# ...", "el Texto Único Ordenado de la Ley ...", or the norm that changed the object
+# ("..., modificado por la Ley ...")
+_NOT_THE_NAMED = re.compile(r"(?:reglamento|texto\s+unico\s+ordenado|\btuo|normas?\s+"
+                            r"reglamentarias?|(?:modificad|aprobad|sustituid|"
+                            r"incorporad|derogad)[oa]s?)(?![a-z])")
+
+
+def _named_object(text: str, folded: str, verb_end: int, clause_end: int,
+                  titles: TitleIndex) -> list[Citation]:
+    """The norm a clause that cites none by number names by its title, within
+    ``MAX_OBJECT_GAP`` of the verb; none when the title is that of the law another
+    instrument belongs to (its reglamento, its TUO, its annex) or of a norm that changed
+    the object."""
+    named = titles.find(text, folded, verb_end, min(clause_end, verb_end + MAX_OBJECT_GAP))
+    if named is None or _NOT_THE_NAMED.search(folded, verb_end, named.start):
+        return []
+    return [named]
 
 
 _INTO_A_REGIME = re.compile(r"\s+(?:al|en\s+el)\s+regimen(?![a-z])")

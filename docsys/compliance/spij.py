@@ -16,16 +16,22 @@ from docsys.compliance.citations import Citation, extract_citations
 
 _VERBS = {"modifica": r"modificad|sustituid|incorporad|agregad|adicionad|incluid|reemplazad",
           "deroga": r"derogad|dejad[oa]s?\s+sin\s+efecto"}
+# A note's mark: "(*)", "(**)" (escaped "(\\*\\*)" in the Markdown), or a number at the
+# start of a line ("(1) Literal agregado por el [...]", older copies)
+_MARK = r"(?:\((?:\\?\*)+\)|^[ \t*_]*\(\d{1,2}\)(?=[*_\s]*[a-z]))"
 _NOTE_RE = re.compile(
-    r"\(\\?\*+\)\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
-    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*\s+(?:[^\[\n]{0,60}?\s)?"
+    _MARK + r"\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
+    + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*[*_]*\s+(?:[^\[\n]{0,60}?[\s*_])?"
     # "modificado por el [...]", and the slips SPIJ also writes: "modificado del [...]",
-    # "modificado con la [...]", "modificado el [...]"
-    r"(?:(?:por|con)\s+(?:el|la|los|las|lo)?|del|el|la)\s*\[(?P<link>[^\]\n]{3,300})\]",
-    re.IGNORECASE)
-_STARS = re.compile(r"\(\\?\*+\)")
+    # "modificado con la [...]", "modificado el [...]"; SPIJ's bold markers may stand
+    # between ("**(\\*)** **DEROGADO** **por la [...]", "derogada por el** **[...]")
+    r"(?:(?:por|con)\s+(?:el|la|los|las|lo)?|del|el|la)[*_\s]*\[(?P<link>[^\]\n]{3,300})\]",
+    re.IGNORECASE | re.MULTILINE)
+_STARS = re.compile(r"\((?:\\?\*)+\)|^[ \t*_]*\(\d{1,2}\)")
+_EMPHASIS = re.compile(r"[*_]+")        # Markdown bold / italics around the note's words
 _NOTE_LINE = re.compile(r"^[ \t]*\(\\?\*+\).*$", re.MULTILINE)
-_DATE_RE = re.compile(r"\]\([^)]*\),?\s*publicad[oa]s?\s+el\s+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)"
+# ("publicada el** 07 enero 2017**": the note's bold markers may come between)
+_DATE_RE = re.compile(r"\]\([^)]*\)[*_]*,?[*_\s]*publicad[oa]s?\s+el[*_\s]+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)"
                       r"\s+(?:de\s+)?(?P<year>\d{4})", re.IGNORECASE)
 _MONTHS = {m: n for n, m in enumerate("enero febrero marzo abril mayo junio julio agosto "
                                       "septiembre octubre noviembre diciembre".split(), 1)}
@@ -47,15 +53,37 @@ def source_relations(text: str) -> list[SourceRelation]:
     """Every modify / repeal note of ``text`` whose link names a numbered norm."""
     out: list[SourceRelation] = []
     for match in _NOTE_RE.finditer(text or ""):
-        cited = [c for c in extract_citations(match["link"]) if c.kind != "CONST" and c.number]
+        cited = _source_citations(match["link"])
         if not cited:
             continue
         kind = "modifica" if match["modifica"] else "deroga"
         line_end = text.find("\n", match.end())
         note = text[match.start():line_end if line_end != -1 else len(text)].strip()
-        out.append(SourceRelation(kind, cited[0], " ".join(_STARS.sub(" ", match["what"]).split()), note[:1000],
+        part = " ".join(_EMPHASIS.sub(" ", _STARS.sub(" ", match["what"])).split())
+        out.append(SourceRelation(kind, cited[0], part, note[:1000],
                                   _note_date(text, match.end())))
     return out
+
+
+# "[Primera Disposición Complementaria Modificatoria del Reglamento de la Ley N° 32213
+# aprobado por el Artículo 1 del Decreto Supremo Nº 009-2025-EM]": the part of an instrument
+# (a reglamento, an annex, a TUO) approved by the norm named after "aprobado por"
+_APPROVED_BY = re.compile(r"(?<![a-z])aprobad[oa]s?\s+(?:por|mediante)(?![a-z])", re.IGNORECASE)
+_RELATIVE = re.compile(r"(?<![a-z])que(?![a-z])", re.IGNORECASE)
+
+
+def _source_citations(link: str) -> list[Citation]:
+    """The norms a note's link names, the one that made the change first: in "... del
+    Reglamento de la Ley N° 32213 aprobado por el Artículo 1 del Decreto Supremo Nº
+    009-2025-EM" the decree (which approved that reglamento), not the law it regulates.
+    Not past a relative clause ("Ley N° 1, que modifica el Reglamento aprobado por ...")."""
+    cited = [c for c in extract_citations(link) if c.kind != "CONST" and c.number]
+    approved = _APPROVED_BY.search(link)
+    if approved and not _RELATIVE.search(link, 0, approved.start()):
+        after = [c for c in cited if c.start >= approved.end()]
+        if after:
+            return after
+    return cited
 
 
 def _note_date(text: str, pos: int) -> str | None:

@@ -301,8 +301,8 @@ def test_rows_another_consumer_analysed_meanwhile_are_not_analysed_again(importe
     real_read = queue._read
     raced: list[dict] = []
 
-    def read_then_race(loaded):
-        readings = real_read(loaded)
+    def read_then_race(loaded, *more):
+        readings = real_read(loaded, *more)
         if not raced:                      # once: the other consumer takes everything
             raced.append({})
             raced[0] = pending.process(other)

@@ -249,3 +249,36 @@ def test_a_norms_source_notes_look_up_the_norms_they_name_at_once(session_factor
         assert record_source_notes(session, rof, notes) == 3       # stored once
         assert session.scalar(select(func.count()).select_from(SourceRelation).where(
             SourceRelation.document_id == rof.id)) == 3
+
+
+CODE = ("ORDENANZA MUNICIPAL N° 010-2020-MDM", "2020-09-01",
+        "Código Municipal de Protección del Ambiente de Megantoni",
+        ["Artículo 1.- APROBAR el Código Municipal de Protección del Ambiente.",
+         "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."])
+BY_TITLE = ("ORDENANZA MUNICIPAL N° 006-2023-MDM", "2023-05-02",
+            "Modifica el Código ambiental",
+            ["Artículo 1.- MODIFÍQUESE el artículo 5 del Código Municipal de Protección del "
+             "Ambiente de Megantoni, conforme al anexo de la presente ordenanza.",
+             "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."])
+
+
+def test_a_norm_named_by_its_title_only_is_proposed_with_the_archive_s_norm(session_factory):
+    from docsys.compliance.archive import title_index
+
+    with transaction(session_factory) as session:
+        first = add_norm(session, BY_TITLE)      # analysed before the code was archived
+        assert relations(session, source_document_id=first.id) == []
+        code = add_norm(session, CODE)
+        index = title_index(session)
+        assert title_index(session) is index            # kept while the archive is the same
+        later = add_norm(session, (BY_TITLE[0].replace("006", "007"), *BY_TITLE[1:]))
+        assert title_index(session) is not index        # grown with the norms added since
+        (relation,) = relations(session, source_document_id=later.id)
+        assert (relation.kind, relation.articles, relation.target_document_id) == \
+            ("modifica", ["5"], code.id)
+        analyze_norm(session, first)                    # analysed again: found now
+        assert len(relations(session, source_document_id=first.id)) == 1
+        # a text given before the code's date does not name it (another norm of that name)
+        older = add_norm(session, (BY_TITLE[0].replace("006-2023", "003-2019"), "2019-03-01",
+                                   *BY_TITLE[2:]))
+        assert relations(session, source_document_id=older.id) == []

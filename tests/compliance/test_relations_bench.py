@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ class Norm:
     title: str
     identifier: str
     text: str
+    date: str = ""
 
     def read(self) -> str:
         return self.text
@@ -85,6 +86,21 @@ def test_a_note_that_only_mentions_both_norms_confirms_nothing():
                  "LEY-28933-2006", "Artículo 1.\n" + NOTE_BUDGET)
     entries = sample(other)
     assert bench.recorded_elsewhere(entries, *keys(entries)) == set()
+
+
+def test_a_note_dating_its_norm_in_another_year_is_about_another_norm():
+    """DS-020-2011-PRODUCE.md's note names "Decreto Supremo N° 001-2007-PRODUCE, publicada
+    el 07 enero 2017" (SPIJ's misprint for 001-2017): not the sample's DS 001-2007, of 2007."""
+    from docsys.compliance.spij import source_relations
+    note = ("**(\\*) Disposición modificada por la [Única Disposición Complementaria "
+            "Modificatoria del Decreto Supremo N° 001-2007-PRODUCE](/spij-ext-web/detallenorma/"
+            "H1171707), publicada el** 07 enero 2017**, cuyo texto es el siguiente:**\n")
+    decree = Norm("DS-001-2007-PRODUCE.md", "DS", "1", 2007, "Establecen disposiciones",
+                  "DS-001-2007-PRODUCE", "Artículo 1.", "2007-01-26")
+    [rel] = source_relations(note)
+    assert bench.dated_otherwise(rel, decree)
+    assert not bench.dated_otherwise(rel, replace(decree, date="2017-01-07"))
+    assert not bench.dated_otherwise(rel, replace(decree, date=""))
 
 
 def test_identifiers_with_two_digit_years_keep_their_sector():

@@ -201,6 +201,49 @@ def test_spij_notes_that_say_del_or_el_for_por():
         ("modifica", "LEY-32396", "Artículo", "2025-07-01")]
 
 
+def test_a_spij_note_on_a_reglamento_names_the_decree_that_approved_it():
+    """DS-038-2017-EM.md: the change is the decree's (it approved the reglamento), not the
+    law's the reglamento regulates; and a date in bold (DS-020-2011-PRODUCE.md)."""
+    from docsys.compliance.spij import source_relations
+    notes = source_relations(
+        "(\\*) Artículo modificado por la [Primera Disposición Complementaria Modificatoria "
+        "del Reglamento de la Ley N° 32213 aprobado por el Artículo 1 del Decreto Supremo Nº "
+        "009-2025-EM](/spij-ext-web/detallenorma/H1404836), publicado el 18 mayo 2025, cuyo "
+        "texto es el siguiente:\n"
+        "**(\\*) Disposición modificada por la [Única Disposición Complementaria Modificatoria"
+        " del Decreto Supremo N° 001-2007-PRODUCE](/spij-ext-web/detallenorma/H1171707), "
+        "publicada el** 07 enero 2017**, cuyo texto es el siguiente:**\n"
+        "(\\*) Artículo modificado por el [Artículo 1 de la Ley N° 31000, que modifica el "
+        "Reglamento aprobado por Decreto Supremo N° 005-2010-EM](/x), publicada el 2 enero "
+        "2020\n")
+    assert [(n.by.canonical_id, n.date) for n in notes] == [
+        ("DS-9-2025-EM", "2025-05-18"), ("DS-1-2007-PRODUCE", "2017-01-07"),
+        ("LEY-31000", "2020-01-02")]
+
+
+def test_spij_notes_with_two_marks_a_number_or_bold_between_their_words():
+    """LEY-ORGANICA-27867-2002.md "(**)", LEY-ORGANICA-26497-1995.md "(1)", LEY-31017-2020.md
+    and DS-012-2013-PRODUCE.md with bold markers before "por" and before the link."""
+    from docsys.compliance.spij import source_relations
+    text = ("**(\\*\\*) Párrafo modificado por la [Segunda Disposición Complementaria "
+            "Modificatoria de la Ley N° 30779](/spij-ext-web/detallenorma/H1208564), publicada "
+            "el** 05 junio 2018**, cuyo texto es el siguiente:**\n"
+            "(1) Literal agregado por el [Artículo 1 de la Ley Nº 27706](/spij-ext-web/"
+            "detallenorma/H824703), publicada el 25-04-2002.\n"
+            "**(\\*) DEROGADA DEL ORDENAMIENTO JURÍDICO VIGENTE por el** **[Artículo 1 de la "
+            "Ley Nº 32114](/spij-ext-web/detallenorma/H1384043), publicada el 03 setiembre "
+            "2024.\n"
+            "**(\\*)** **DEROGADO** **por la [Única Disposición Complementaria Derogatoria del "
+            "Decreto Supremo N° 010-2019-PRODUCE](/spij-ext-web/detallenorma/H1239667), "
+            "publicado el** 14 julio 2019**,**\n"
+            "3. Los bienes (2) incorporados por la [Ley N° 30001](/x) al patrimonio\n")
+    assert [(n.kind, n.by.canonical_id, n.part, n.date) for n in source_relations(text)] == [
+        ("modifica", "LEY-30779", "Párrafo", "2018-06-05"),
+        ("modifica", "LEY-27706", "Literal", None),
+        ("deroga", "LEY-32114", "", "2024-09-03"),
+        ("deroga", "DS-10-2019-PRODUCE", "", "2019-07-14")]
+
+
 def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
     """DLEG-1242-2016.md and DLEG-1260-2016.md: "modificado por el Decreto Legislativo
     1230", "Ley que modifica la Ley 27067" describe the item, they are not repealed."""
@@ -394,3 +437,56 @@ def test_a_norm_whose_articles_stand_under_no_heading_between_two_gazette_codes(
                                  "\nRESOLUCIÓN LEGISLATIVA DEL CONGRESO 001-2023-2024-CR\nPOR "
                                  "CUANTO:\nLEY PARA")
     assert [(k, t) for k, t, _ in found(other, own="LEY-31809")] == whole
+
+
+# LEY-32238-2025.md, read across its columns: Ley 32237's title, article and closing come
+# out under "LEY N° 32238" before 32238's own enacting formula.
+INTERLEAVED_PAGE = """# Ley N.° 32238
+
+PODER LEGISLATIVO
+Dado en la Casa de Gobierno, en Lima, a los nueve días del mes de enero del año dos mil veinticinco.
+CONGRESO DE LA REPÚBLICA
+LEY N° 32237
+DINA ERCILIA BOLUARTE ZEGARRA Presidenta de la República
+LA PRESIDENTA DE LA REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado la Ley siguiente:
+2360745-1
+LEY N° 32238
+LA PRESIDENTA DE LA REPÚBLICA POR CUANTO:
+LEY QUE MODIFICA LA LEY 26497, LEY ORGÁNICA DEL REGISTRO NACIONAL DE IDENTIFICACIÓN Y ESTADO CIVIL
+Artículo único. Modificación del artículo 37 de la Ley 26497, Ley Orgánica del Registro Nacional de Identificación y Estado Civil
+Se modifica el numeral 37.1 del artículo 37 de la Ley 26497, Ley Orgánica del Registro Nacional de Identificación y Estado Civil, conforme al siguiente texto:
+Comuníquese a la señora Presidenta de la República para su promulgación.
+POR TANTO:
+Mando se publique y cumpla.
+
+EL CONGRESO DE LA REPÚBLICA;
+Ha dado la Ley siguiente:
+LEY QUE PROMUEVE LA UNIDAD FAMILIAR EN LA CARRERA PÚBLICA MAGISTERIAL
+Artículo 1. Modificación del artículo 68 de la Ley 29944, Ley de Reforma Magisterial
+Se modifica el artículo 68 de la Ley 29944, Ley de Reforma Magisterial, quedando redactado del siguiente modo:
+Comuníquese a la señora Presidenta de la República para su promulgación.
+LEY N° 32239
+LA PRESIDENTA DE LA REPÚBLICA POR CUANTO: EL CONGRESO DE LA REPÚBLICA; Ha dado la Ley siguiente:
+Artículo 1. Objeto de la Ley La presente ley tiene por objeto sanear el límite.
+"""
+
+
+def test_a_law_s_articles_follow_its_enacting_formula_on_a_page_read_across_columns():
+    assert [(k, t) for k, t, _ in found(INTERLEAVED_PAGE, own="LEY-32238")] == [
+        ("modifica", "LEY-29944")]
+    # without another law's closing between them, the heading's text is the law's own
+    unclosed = INTERLEAVED_PAGE.replace("Mando se publique y cumpla.\n", "")
+    assert [(k, t) for k, t, _ in found(unclosed, own="LEY-32238")] == [
+        ("modifica", "LEY-26497"), ("modifica", "LEY-29944")]
+
+
+def test_a_verb_opening_the_line_after_a_labelled_heading_in_lower_case():
+    """LEY-27104-1999.md: the heading in bold on its own line, the repeal on the next."""
+    text = ("     **Tercera.- De la Comisión Nacional sobre la Diversidad Biológica  \n"
+            "**     Derógase el Artículo 32 de la Ley Nº 26839 sobre la conservación y "
+            "aprovechamiento sostenible de la diversidad biológica.\n")
+    assert found(text) == [("deroga", "LEY-26839", ("32",))]
+    # a sentence running on after the label is not a heading: "Que, ... Derógase" stays out
+    sentence = ("Tercera.- Que, la Comisión Nacional sobre la Diversidad Biológica señaló\n"
+                "que derógase el Artículo 32 de la Ley Nº 26839.\n")
+    assert found(sentence) == []
