@@ -34,11 +34,11 @@ from typing import Any, Callable, Mapping
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
+from docsys.checkpoints import SETTINGS as CHECKPOINT_SETTINGS
 from docsys.db import AUDIT_KEY, WRITE_POLL_SECONDS  # how often it tries for the write lock
 
 log = logging.getLogger("docsys.compliance")
 POLL_SECONDS = 0.05   # how often an idle worker looks at the queue again
-_SETTINGS_TYPES = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ class WorkerSpec:
     url: str
     busy_timeout: float = 30.0
     audit_key: bytes | None = None
-    settings: dict[str, Any] = field(default_factory=dict)   # for the audit checkpoints
+    # for the audit checkpoints: only the settings they read (checkpoints.SETTINGS), never
+    # the caller's secrets (SECRET_KEY, signing keys' passphrases...)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,8 +72,8 @@ def spec_for(session_factory: sessionmaker, settings: Mapping[str, Any] | None =
     return WorkerSpec(url=url.render_as_string(hide_password=False),
                       busy_timeout=float(settings.get("DATABASE_BUSY_TIMEOUT", 30)),
                       audit_key=session_factory.kw.get("info", {}).get(AUDIT_KEY),
-                      settings={k: v for k, v in settings.items()
-                                if isinstance(k, str) and isinstance(v, _SETTINGS_TYPES)})
+                      settings={k: settings[k] for k in CHECKPOINT_SETTINGS
+                                if isinstance(settings.get(k), (str, int, float, bool))})
 
 
 class AnalysisWorker:

@@ -47,6 +47,12 @@ FORMAT = "docsys-audit-checkpoint/1"
 ANCHORING = frozenset({"issue", "publish"})
 
 
+# The settings the checkpoint writer reads: what a process that only writes checkpoints
+# (docsys.analysis_worker) is given of its caller's configuration, and nothing more.
+SETTINGS = ("INSTANCE_DIR", "AUDIT_CHECKPOINT_FILE", "AUDIT_SIGNING_KEY_FILE",
+            "AUDIT_CHECKPOINT_EVERY", "MUNICIPALITY_NAME")
+
+
 def _instance(settings: Mapping[str, Any]) -> Path:
     return Path(settings["INSTANCE_DIR"])
 

@@ -398,3 +398,21 @@ def test_has_structured_finds_a_front_matter_anywhere_in_the_folder(tmp_path):
     assert not service.has_structured([f for f in files if f[0] == "a.pdf"])
     assert not service.has_structured([])
     assert not service.has_structured([("gone.md", tmp_path / "gone.md")])   # unreadable
+
+
+def test_the_worker_is_given_the_checkpoint_settings_and_no_secret(tmp_path):
+    """Its spec travels to another process: only what the audit checkpoints read goes."""
+    from docsys.analysis_worker import spec_for
+    from docsys.db import make_engine, make_session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        spec = spec_for(make_session_factory(engine), {
+            "SECRET_KEY": "no-debe-salir", "INSTANCE_DIR": str(tmp_path),
+            "AUDIT_CHECKPOINT_EVERY": 50, "MUNICIPALITY_NAME": "Megantoni",
+            "AUDIT_SIGNING_KEY_FILE": None, "DATABASE_BUSY_TIMEOUT": 7})
+    finally:
+        engine.dispose()
+    assert spec is not None and spec.busy_timeout == 7
+    assert spec.settings == {"INSTANCE_DIR": str(tmp_path), "AUDIT_CHECKPOINT_EVERY": 50,
+                             "MUNICIPALITY_NAME": "Megantoni"}
