@@ -18,7 +18,9 @@ _VERBS = {"modifica": r"modificad|sustituid|incorporad|agregad|adicionad|incluid
           "deroga": r"derogad|dejad[oa]s?\s+sin\s+efecto"}
 # A note's mark: "(*)", "(**)" (escaped "(\\*\\*)" in the Markdown), or a number at the
 # start of a line ("(1) Literal agregado por el [...]", older copies)
-_MARK = r"(?:\((?:\\?\*)+\)|^[ \t*_]*\(\d{1,2}\)(?=[*_\s]*[a-z]))"
+# The pattern opens with the literal "(" so that the scan skips text in C; a numbered mark
+# is checked to open its line in :func:`_at_line_start`.
+_MARK = r"\((?:(?:\\?\*)+|(?P<numbered>\d{1,2}))\)(?(numbered)(?=[*_\s]*[a-z]))"
 _NOTE_RE = re.compile(
     _MARK + r"\s*(?P<what>[^\[\n]{0,160}?)(?<![a-z])(?:(?P<modifica>" + _VERBS["modifica"]
     + r")|(?P<deroga>" + _VERBS["deroga"] + r"))[a-z]*[*_]*\s+(?:[^\[\n]{0,60}?[\s*_])?"
@@ -52,17 +54,32 @@ class SourceRelation:
 def source_relations(text: str) -> list[SourceRelation]:
     """Every modify / repeal note of ``text`` whose link names a numbered norm."""
     out: list[SourceRelation] = []
-    for match in _NOTE_RE.finditer(text or ""):
+    text = text or ""
+    pos = 0
+    while (match := _NOTE_RE.search(text, pos)) is not None:
+        pos, start = match.end(), match.start()
+        if match["numbered"]:
+            start = _at_line_start(text, start)
+            if start < 0:   # a number in running text: no note; look on from the next char
+                pos = match.start() + 1
+                continue
         cited = _source_citations(match["link"])
         if not cited:
             continue
         kind = "modifica" if match["modifica"] else "deroga"
         line_end = text.find("\n", match.end())
-        note = text[match.start():line_end if line_end != -1 else len(text)].strip()
+        note = text[start:line_end if line_end != -1 else len(text)].strip()
         part = " ".join(_EMPHASIS.sub(" ", _STARS.sub(" ", match["what"])).split())
         out.append(SourceRelation(kind, cited[0], part, note[:1000],
                                   _note_date(text, match.end())))
     return out
+
+
+def _at_line_start(text: str, mark: int) -> int:
+    """Where the line of a numbered mark ("(1) Literal agregado por ...") begins, or -1 if
+    anything but spaces and Markdown emphasis comes before the mark on its line."""
+    start = text.rfind("\n", 0, mark) + 1
+    return start if not text[start:mark].strip(" \t*_") else -1
 
 
 # "[Primera Disposición Complementaria Modificatoria del Reglamento de la Ley N° 32213

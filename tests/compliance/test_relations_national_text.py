@@ -244,6 +244,16 @@ def test_spij_notes_with_two_marks_a_number_or_bold_between_their_words():
         ("deroga", "DS-10-2019-PRODUCE", "", "2019-07-14")]
 
 
+def test_a_number_in_running_text_is_no_mark_and_hides_no_note_after_it():
+    """"(2)" inside a line is no note mark; a note mark later on that line is still read."""
+    from docsys.compliance.spij import source_relations
+    text = ("Los bienes (2) y el inciso (\\*) Inciso derogado por la [Ley N° 30002](/x), "
+            "publicada el 3 enero 2013.\n  **(3)** Numeral sustituido por el [Artículo 2 "
+            "de la Ley Nº 30003](/y).\n")
+    assert [(n.kind, n.by.canonical_id, n.part, n.note[:6]) for n in source_relations(text)] == [
+        ("deroga", "LEY-30002", "Inciso", "(\\*) I"), ("modifica", "LEY-30003", "Numeral", "**(3)*")]
+
+
 def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
     """DLEG-1242-2016.md and DLEG-1260-2016.md: "modificado por el Decreto Legislativo
     1230", "Ley que modifica la Ley 27067" describe the item, they are not repealed."""
