@@ -216,7 +216,8 @@ def _record_source_relations(session: Session, document: Document, notes: list) 
             by_archive_key=by.archive_key, by_label=by.canonical_label[:300],
             by_document_id=match.document_id if match else None, part=part, note=note.note,
             effective_date=note.date))
-        whole = part.lower().strip(" .") in _WHOLE_NORM
+        # "(*) DEROGADO por ..." naming no part, under the norm's heading: the whole norm
+        whole = part.lower().strip(" .") in _WHOLE_NORM or (not part and note.opening)
         derived = "derogada" if note.kind == "deroga" and whole else "modificada"
         status = max(status, derived, key=lambda s: STATUS_RANK[s])
     document.legal_status = status

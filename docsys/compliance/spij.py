@@ -49,6 +49,10 @@ class SourceRelation:
     part: str          # what was changed, as the note says ("Numeral", "Artículo 5"...)
     note: str          # the note's line
     date: str | None   # the later norm's publication date (YYYY-MM-DD) when the note gives it
+    # The note stands before the norm's body, under its title and heading ("## DECRETO
+    # SUPREMO Nº 001-2015-JUS (*)" then "(*) DEROGADO por ..."): SPIJ's note on the norm as a
+    # whole, when it names no part.
+    opening: bool = False
 
 
 def source_relations(text: str) -> list[SourceRelation]:
@@ -56,6 +60,7 @@ def source_relations(text: str) -> list[SourceRelation]:
     out: list[SourceRelation] = []
     text = text or ""
     pos = 0
+    body = -1   # where the body begins, found once a note needs it
     while (match := _NOTE_RE.search(text, pos)) is not None:
         pos, start = match.end(), match.start()
         if match["numbered"]:
@@ -70,9 +75,32 @@ def source_relations(text: str) -> list[SourceRelation]:
         line_end = text.find("\n", match.end())
         note = text[start:line_end if line_end != -1 else len(text)].strip()
         part = " ".join(_EMPHASIS.sub(" ", _STARS.sub(" ", match["what"])).split())
+        if body < 0:
+            body = _body_start(text)
         out.append(SourceRelation(kind, cited[0], part, note[:1000],
-                                  _note_date(text, match.end())))
+                                  _note_date(text, match.end()), start < body))
     return out
+
+
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+# What may stand above a norm's body: its title and heading (Markdown "#", bold or italics
+# markers) and other notes; any other line is the body (considerations, articles, signatures).
+_HEADING_LIKE = ("#", "*", "_", "(\\*", "(*")
+
+
+def _body_start(text: str) -> int:
+    """Where the norm's body begins: the first line, past the front matter, that is no
+    heading, note or blank line (the text's length if there is none)."""
+    head = _FRONT_MATTER.match(text)
+    pos = head.end() if head else 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        line = text[pos:end].lstrip()
+        if line and not line.startswith(_HEADING_LIKE):
+            return pos
+        pos = end + 1
+    return len(text)
 
 
 def _at_line_start(text: str, mark: int) -> int:

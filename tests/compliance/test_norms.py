@@ -251,6 +251,29 @@ def test_a_norms_source_notes_look_up_the_norms_they_name_at_once(session_factor
             SourceRelation.document_id == rof.id)) == 3
 
 
+@pytest.mark.parametrize("text, status", [
+    # DS-001-2015-JUS.md, LEY-26574-1996.md, DS-061-2006-EM.md: under the heading, the norm
+    ("# Aprueban el Reglamento de Organización y Funciones  \n\n## ORDENANZA MUNICIPAL N° "
+     "005-2020-MDM (\\*)  \n\n(\\*) DEROGADO por la [Única Disposición Complementaria "
+     "Derogatoria de la Ordenanza Municipal N° 008-2021-MDM](/x), publicada el 15 junio 2021"
+     "\n\nArtículo 1.- Apruébese el reglamento.\n", "derogada"),
+    ("**Aprueban el Reglamento**\n\n**ORDENANZA MUNICIPAL N° 005-2020-MDM(\\*)**\n\n"
+     "**(\\*)** **DEROGADA** **por la [Ordenanza Municipal N° 008-2021-MDM](/x)**\n\n"
+     "CONSIDERANDO:\n", "derogada"),
+    # DS-157-90-EF-1990.md: a note naming no part, in the body, is about what it follows
+    ("## ORDENANZA MUNICIPAL N° 005-2020-MDM\n\nArtículo 1.- Apruébese el reglamento.\n\n"
+     "Artículo 2.- Los plazos se cuentan en días hábiles.\n(\\*) Derogado por la [Ordenanza "
+     "Municipal N° 008-2021-MDM](/x)\n", "modificada"),
+])
+def test_a_repeal_note_under_the_heading_repeals_the_whole_norm(session_factory, text, status):
+    from docsys.compliance.norms import record_source_notes
+    with transaction(session_factory) as session:
+        add_norm(session, MODIFIER, analyze=False)
+        rof = add_norm(session, ROF, analyze=False)
+        assert record_source_notes(session, rof, text) == 1
+        assert rof.legal_status == status
+
+
 CODE = ("ORDENANZA MUNICIPAL N° 010-2020-MDM", "2020-09-01",
         "Código Municipal de Protección del Ambiente de Megantoni",
         ["Artículo 1.- APROBAR el Código Municipal de Protección del Ambiente.",
