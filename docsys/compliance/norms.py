@@ -135,8 +135,9 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     return NormAnalysis(document.id, len(citations), proposed, linked)
 
 
-_WHOLE_NORM = ("ley", "decreto", "norma", "resolucion", "resolución", "la presente",
-               "el presente", "el decreto", "la ley", "la resolución")
+WHOLE_NORM_PART = "norma completa"   # the part stored for a note on the whole norm
+_WHOLE_NORM = (WHOLE_NORM_PART, "ley", "decreto", "norma", "resolucion", "resolución",
+               "la presente", "el presente", "el decreto", "la ley", "la resolución")
 
 
 def norm_titles(session: Session, document: Document) -> TitleIndex:
@@ -201,27 +202,45 @@ def _record_source_relations(session: Session, document: Document, notes: list) 
     status = document.legal_status or "vigente"
     new = []
     for note in notes:
-        row = (note.kind, note.by.canonical_id, note.part[:300])
+        row = (note.kind, note.by.canonical_id, _noted_part(note))
         if note.by.canonical_id == own or row in seen:
             continue
         seen.add(row)
-        new.append(note)
-    matches = archive.find_norms(session, [note.by for note in new]) if new else {}
-    for note in new:
+        new.append((note, row[2]))
+    matches = archive.find_norms(session, [note.by for note, _ in new]) if new else {}
+    for note, part in new:
         by = note.by
-        part = note.part[:300]
         match = matches.get(by.canonical_id)
         session.add(SourceRelation(
             document_id=document.id, kind=note.kind, by_canonical_id=by.canonical_id,
             by_archive_key=by.archive_key, by_label=by.canonical_label[:300],
             by_document_id=match.document_id if match else None, part=part, note=note.note,
             effective_date=note.date))
-        # "(*) DEROGADO por ..." naming no part, under the norm's heading: the whole norm
-        whole = part.lower().strip(" .") in _WHOLE_NORM or (not part and note.opening)
-        derived = "derogada" if note.kind == "deroga" and whole else "modificada"
-        status = max(status, derived, key=lambda s: STATUS_RANK[s])
+        status = max(status, _noted_status(note.kind, part), key=lambda s: STATUS_RANK[s])
     document.legal_status = status
     return len(seen)
+
+
+def _noted_part(note) -> str:
+    """The part a note changed, as stored: "(*) DEROGADO por ..." naming no part under the
+    norm's heading (``note.opening``) repeals the whole norm."""
+    part = note.part[:300]
+    return WHOLE_NORM_PART if not part and note.opening and note.kind == "deroga" else part
+
+
+def _noted_status(kind: str, part: str) -> str:
+    """The legal status a source's note gives its norm."""
+    whole = part.lower().strip(" .") in _WHOLE_NORM
+    return "derogada" if kind == "deroga" and whole else "modificada"
+
+
+def _source_status(session: Session, document: Document) -> str:
+    """The status the source's recorded notes give ``document`` (vigente without any)."""
+    status = "vigente"
+    for kind, part in session.execute(select(SourceRelation.kind, SourceRelation.part).where(
+            SourceRelation.document_id == document.id)):
+        status = max(status, _noted_status(kind, part), key=lambda s: STATUS_RANK[s])
+    return status
 
 
 def _stored_text(session: Session, document: Document) -> str:
@@ -449,14 +468,16 @@ def refresh_legal_status(session: Session, document: Document, *, today: dt.date
                          recompute: bool = False) -> tuple[str, str]:
     """Bring a norm's legal status in line with its confirmed relations. Relations only
     raise the status (a status recorded at import stays unless a relation says more);
-    ``recompute`` (after a confirmation is withdrawn) sets it from the relations alone.
+    ``recompute`` (after a confirmation is withdrawn) sets it from the relations and the
+    source's notes alone.
     The norm is re-queued for the search index when its status changes."""
     relations = session.scalars(select(NormRelation).where(
         NormRelation.target_document_id == document.id))
     derived = status_from(relations, today or today_in_lima())
     before = document.legal_status or "vigente"
-    after = derived if recompute else max(before, derived,
-                                          key=lambda status: STATUS_RANK[status])
+    # recomputed, the status still counts what the source's notes record (SPIJ: confirmed)
+    floor = _source_status(session, document) if recompute else before
+    after = max(floor, derived, key=lambda status: STATUS_RANK[status])
     if after != before:
         document.legal_status = after  # the caller's event re-queues it for the index
         session.flush()

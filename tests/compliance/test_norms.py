@@ -12,7 +12,7 @@ from docsys.compliance.norms import (analyze_norm, confirm_relation, norm_links,
                                      refresh_statuses, reject_relation, status_from)
 from docsys.db import transaction
 from docsys.errors import Conflict, PermissionDenied, ValidationError
-from docsys.models import AuditEntry, NormCitation, NormRelation, SearchOutbox
+from docsys.models import AuditEntry, NormCitation, NormRelation, SearchOutbox, SourceRelation
 from tests.compliance.support import CUIS, DELEGATION, MODIFIER, REPEALER, ROF, add_norm
 from tests.conftest import get_user
 
@@ -272,6 +272,29 @@ def test_a_repeal_note_under_the_heading_repeals_the_whole_norm(session_factory,
         rof = add_norm(session, ROF, analyze=False)
         assert record_source_notes(session, rof, text) == 1
         assert rof.legal_status == status
+        part = session.scalar(select(SourceRelation.part).where(
+            SourceRelation.document_id == rof.id))
+        assert (part == "norma completa") == (status == "derogada")
+        assert record_source_notes(session, rof, text) == 1        # stored once
+
+
+def test_withdrawing_a_confirmation_keeps_what_the_source_records(session_factory):
+    """A status recomputed after a withdrawal still counts the source's notes: SPIJ says
+    the norm was repealed, whatever the archivist decides on docsys's proposals."""
+    from docsys.compliance.norms import record_source_notes
+    repealer = ("ORDENANZA MUNICIPAL N° 003-2023-MDM", "2023-02-01", "Deroga el ROF",
+                ["Artículo 1.- DERÓGUESE la Ordenanza Municipal N° 012-2019-MDM.",
+                 "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."])
+    with transaction(session_factory) as session:
+        rof = add_norm(session, ROF, analyze=False)
+        record_source_notes(session, rof, "## ORDENANZA MUNICIPAL N° 012-2019-MDM (\\*)\n\n"
+                            "(\\*) DEROGADA por la [Ordenanza Municipal N° 008-2021-MDM](/x)\n")
+        assert rof.legal_status == "derogada"
+        source = add_norm(session, repealer)
+        (relation,) = relations(session, source_document_id=source.id)
+        confirm_relation(session, relation, get_user(session, "archivo"), note="Verificado")
+        reject_relation(session, relation, get_user(session, "archivo"), "Era otra ordenanza")
+        assert rof.legal_status == "derogada"
 
 
 CODE = ("ORDENANZA MUNICIPAL N° 010-2020-MDM", "2020-09-01",
