@@ -51,6 +51,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from docsys.compliance.scan import word_matches
 from search.folding import fold
 from search.numbers import SPACED_SECTOR_TYPES, TYPE_CODES, number_key, spaced_sector
 from search.registry import name_pattern, registry
@@ -279,20 +280,6 @@ def _first_letter_trie(words: list[str], bounded: tuple[str, ...]) -> str:
 
 
 _HEAD_START = re.compile(_first_letter_trie(_HEAD_STARTS, _HEAD_BARE_STARTS))
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
-def _heads(folded: str):
-    """_HEAD_RE.finditer(folded), found from the places where a head may start."""
-    end = 0
-    for start in _HEAD_START.finditer(folded):
-        pos = start.start()
-        if pos < end or (pos and folded[pos - 1] in _WORD_CHARS):
-            continue
-        head = _HEAD_RE.match(folded, pos)
-        if head is not None:
-            end = head.end()
-            yield head
 _BARE_ABBREVIATION = re.compile(r"^[a-z]{2,4}$")      # "DS", "RGM": upper case only
 _PLURAL_HEAD = re.compile(r"^(?:leyes|decretos|ordenanzas|resoluciones|acuerdos|directivas)")
 
@@ -443,7 +430,7 @@ def _after_head(folded: str, pos: int) -> int:
 def _numbered_citations(text: str, folded: str) -> list[Citation]:
     found: list[Citation] = []
     consumed = 0
-    for head in _heads(folded):
+    for head in word_matches(_HEAD_START, _HEAD_RE, folded):
         if head.start() < consumed:
             continue
         kind = head.lastgroup or ""
@@ -635,7 +622,7 @@ def _attach_articles(text: str, folded: str, found: list[Citation]) -> list[Cita
     articles: dict[int, list[str]] = {}
     anaphors: list[Citation] = []
     starts = [c.start for c in found]
-    for loc in _locators(folded):
+    for loc in word_matches(_LOCATOR_START, _LOCATOR_RE, folded):
         link = _NORM_LINK.match(folded, loc.end())
         if link is None:
             continue
@@ -681,19 +668,6 @@ def _antecedent(found: list[Citation], starts: list[int], before: int,
         if found[j].kind in kinds:
             return found[j]
     return None
-
-
-def _locators(folded: str):
-    """_LOCATOR_RE.finditer(folded), found from the places where a locator may start."""
-    end = 0
-    for start in _LOCATOR_START.finditer(folded):
-        pos = start.start()
-        if pos < end or (pos and folded[pos - 1] in _WORD_CHARS):
-            continue
-        loc = _LOCATOR_RE.match(folded, pos)
-        if loc is not None:
-            end = loc.end()
-            yield loc
 
 
 def articles_in(fragment: str) -> tuple[str, ...]:

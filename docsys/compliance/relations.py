@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from docsys.compliance.citations import (KINDS, SECTOR_KINDS, Citation, articles_in,
                                          extract_citations, parse_norm_reference)
+from docsys.compliance.scan import LETTERS, word_matches
 from docsys.compliance.titles import TitleIndex
 from search.folding import fold
 from search.headings import heading_id
@@ -56,20 +57,6 @@ _VERB_RE = re.compile(r"(?<![a-z])(?:" + "|".join(
 _VERB_STARTS = ("derog", "dej", "modif", "sustit", "incorp", "adicion", "agreg", "incluy",
                 "reglament", "apru")
 _VERB_START = re.compile("|".join(_VERB_STARTS))
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-
-
-def _verbs(folded: str):
-    """_VERB_RE.finditer(folded), found from the places where a verb may start."""
-    end = 0
-    for start in _VERB_START.finditer(folded):
-        pos = start.start()
-        if pos < end or (pos and folded[pos - 1] in _LETTERS):
-            continue
-        verb = _VERB_RE.match(folded, pos)
-        if verb is not None:
-            end = verb.end()
-            yield verb
 # What may stand before an operative verb in its paragraph: an article label ("articulo
 # segundo.-", "art. 2°.-", "primera.-", "2.-"), or "la presente ordenanza".
 _LABEL = re.compile(r"^(?:[^\n]{0,80}?[.:°º)]\s?[-–—]+|\d+(?:\.\d+)*[.)]|[a-z]+\s?[.:]-?)\s*$")
@@ -175,7 +162,7 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
         # a Texto Único Ordenado printed after the decree that approved it
         spans = [(start, min(end, consolidated)) for start, end in spans or [(0, len(text))]]
     out: list[RelationMention] = []
-    for verb in _verbs(folded):
+    for verb in word_matches(_VERB_START, _VERB_RE, folded, LETTERS):
         if spans is not None and not _within(spans, verb.start()):
             continue      # a clause of another norm of the page
         if not _is_operative(text, folded, verb.start()):

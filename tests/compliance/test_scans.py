@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from docsys.compliance import citations, relations
+from docsys.compliance.scan import LETTERS, WORD_CHARS, word_matches
 from search.folding import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -58,23 +59,31 @@ def _development_texts(count: int = 25) -> list[str]:
 TEXTS = INLINE + _development_texts()
 
 
+def _verbs(folded: str):
+    return word_matches(relations._VERB_START, relations._VERB_RE, folded, LETTERS)
+
+
+def _locators(folded: str):
+    return word_matches(citations._LOCATOR_START, citations._LOCATOR_RE, folded)
+
+
 def _spans(matches) -> list[tuple]:
     return [(m.span(), m.lastgroup, m.groupdict()) for m in matches]
 
 
 def _starts_not_after_word(pattern: re.Pattern, folded: str) -> list[int]:
     return [m.start() for m in pattern.finditer(folded)
-            if not (m.start() and folded[m.start() - 1] in citations._WORD_CHARS)]
+            if not (m.start() and folded[m.start() - 1] in WORD_CHARS)]
 
 
 @pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
 def test_fast_scans_find_what_the_plain_patterns_find(text):
     folded = fold(text)
-    # _heads tries _HEAD_RE where a head may start (not after a letter or digit)
+    # the citation scan tries _HEAD_RE where a head may start (not after a letter or digit)
     assert (_starts_not_after_word(citations._HEAD_START, folded)
             == _starts_not_after_word(_HEAD_START, folded))
-    assert _spans(relations._verbs(folded)) == _spans(_VERB_RE.finditer(folded))
-    assert _spans(citations._locators(folded)) == _spans(_LOCATOR_RE.finditer(folded))
+    assert _spans(_verbs(folded)) == _spans(_VERB_RE.finditer(folded))
+    assert _spans(_locators(folded)) == _spans(_LOCATOR_RE.finditer(folded))
     assert _spans(citations._NAME_RE.finditer(folded)) == _spans(_NAME_RE.finditer(folded))
     assert _spans(citations._CONST_RE.finditer(folded)) == _spans(_CONST_RE.finditer(folded))
     # the line patterns: the same groups (their match starts at the line break instead)
@@ -88,7 +97,7 @@ def test_the_scans_are_exercised():
     """The inline texts reach every scan (else the comparison above proves nothing)."""
     folded = [fold(t) for t in INLINE]
     assert all(any(True for f in folded for _ in scan(f)) for scan in (
-        relations._verbs, citations._locators, citations._NAME_RE.finditer,
+        _verbs, _locators, citations._NAME_RE.finditer,
         citations._CONST_RE.finditer, relations._heading_lines, relations._act_headings))
     assert relations._ACT_HEADING.match("derogacion") is None
     assert [m.start() for m in relations._act_headings("unica.- derogacion x")] == [0]
