@@ -114,8 +114,8 @@ def make_engine(url: str, busy_timeout: float = 30.0, write_poll: float | None =
                 # straight to the driver, not through a statement's whole execution, as it
                 # opens every read-only request (a good part of a short API request's time).
                 conn.connection.driver_connection.execute("BEGIN")
-            elif write_poll or _sqlite_write_poll.get():
-                _begin_polling(conn, busy_timeout, write_poll or _sqlite_write_poll.get() or 0)
+            elif poll := write_poll or _sqlite_write_poll.get():
+                _begin_polling(conn, busy_timeout, poll)
             else:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
