@@ -134,17 +134,18 @@ def full_year(year: str | int | None) -> int | None:
 
 # A year printed after the sector ("R.M. Nº 0536-RE-2019", as Relaciones Exteriores
 # numbers its resolutions): the last part of the suffix that is a four-digit year.
-_SUFFIX_YEAR = re.compile(r"[-/]((?:19|20)\d{2})(?![0-9])(?!.*[-/](?:19|20)\d{2}(?![0-9]))")
+_SUFFIX_YEARS = re.compile(r"[-/]((?:19|20)\d{2})(?![0-9])")
+_LETTER_AFTER_NUMBER = re.compile(r"[-/][a-z](?![a-z0-9])")   # "001-A-2004": part of it
 
 
 def _year_of(match: re.Match) -> str | None:
     """The year of a matched number (folded text): right after it ("004-2019-jus"), or after
     its sector ("0536-re-2019"); None when it has none."""
     year, suffix = match.group("year"), match.group("suffix")
-    if year or not suffix or re.match(r"[-/][a-z](?![a-z0-9])", suffix):
+    if year or not suffix or _LETTER_AFTER_NUMBER.match(suffix):
         return year  # a letter after the number is part of it ("001-A-2004-DE-SG"): no year read
-    found = _SUFFIX_YEAR.search(suffix)
-    return found.group(1) if found else None
+    years = _SUFFIX_YEARS.findall(suffix)
+    return years[-1] if years else None
 
 
 def _make_key(code: str, num: str, year: str | int | None) -> str:
