@@ -216,7 +216,7 @@ def _record_source_relations(session: Session, document: Document, notes: list) 
             by_archive_key=by.archive_key, by_label=by.canonical_label[:300],
             by_document_id=match.document_id if match else None, part=part, note=note.note,
             effective_date=note.date))
-        status = max(status, _noted_status(note.kind, part), key=lambda s: STATUS_RANK[s])
+        status = _stronger(status, _noted_status(note.kind, part))
     document.legal_status = status
     return len(seen)
 
@@ -226,6 +226,11 @@ def _noted_part(note) -> str:
     norm's heading (``note.opening``) repeals the whole norm."""
     part = note.part[:300]
     return WHOLE_NORM_PART if not part and note.opening and note.kind == "deroga" else part
+
+
+def _stronger(*statuses: str) -> str:
+    """The status that says most of ``statuses`` (derogada over modificada over vigente)."""
+    return max(statuses, key=STATUS_RANK.__getitem__)
 
 
 def _noted_status(kind: str, part: str) -> str:
@@ -239,7 +244,7 @@ def _source_status(session: Session, document: Document) -> str:
     status = "vigente"
     for kind, part in session.execute(select(SourceRelation.kind, SourceRelation.part).where(
             SourceRelation.document_id == document.id)):
-        status = max(status, _noted_status(kind, part), key=lambda s: STATUS_RANK[s])
+        status = _stronger(status, _noted_status(kind, part))
     return status
 
 
@@ -477,7 +482,7 @@ def refresh_legal_status(session: Session, document: Document, *, today: dt.date
     before = document.legal_status or "vigente"
     # recomputed, the status still counts what the source's notes record (SPIJ: confirmed)
     floor = _source_status(session, document) if recompute else before
-    after = max(floor, derived, key=lambda status: STATUS_RANK[status])
+    after = _stronger(floor, derived)
     if after != before:
         document.legal_status = after  # the caller's event re-queues it for the index
         session.flush()
