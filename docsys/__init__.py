@@ -16,6 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from docsys.web.request_class import DocsysRequest
+    app.request_class = DocsysRequest  # a query string is never a 500
     app.config.update(load_config())
     if config:
         app.config.update(config)

@@ -24,7 +24,7 @@ from search.analysis import MAX_TOKEN_CHARS, SNIPPET_CHARS, STOP_WORDS, render_m
 from search.base import (
     FACET_FIELDS, MAX_PER_PAGE, MLT_MAX_CHARS, MLT_MAX_TERMS, MLT_MIN_WORD_LENGTH, Hit,
     RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable, Visibility, clamp_warning,
-    order_facets, page_count, plan_page,
+    order_buckets, page_count, plan_page,
 )
 from search import fitting
 from search.query import KnownItem, Phrase, QueryTree, ensure_tree
@@ -613,8 +613,8 @@ class ElasticsearchBackend:
         facet_counts = {}
         if facets:
             for f in FACET_FIELDS:
-                buckets = resp.get("aggregations", {}).get(f, {}).get("buckets", [])
-                facet_counts[f] = order_facets(f, {b["key"]: b["doc_count"] for b in buckets})
+                facet_counts[f] = order_buckets(
+                    f, resp.get("aggregations", {}).get(f, {}).get("buckets", ()))
         hits = [hit_from_es(h, by_date) for h in resp["hits"]["hits"]]
         return SearchResults(hits=hits, total=total, page=page_no, per_page=plan.per_page,
                              pages=pages, sort=sort, facets=facet_counts, warnings=warnings,

@@ -48,7 +48,7 @@ from search.analysis import (
 from search.base import (
     FACET_FIELDS, MAX_PER_PAGE, MLT_MAX_CHARS, MLT_MAX_DOC_SHARE, MLT_MAX_TERMS,
     MLT_MIN_WORD_LENGTH, Hit, RebuildInProgress, SearchDoc, SearchResults, SearchUnavailable,
-    Visibility, clamp_warning, order_facet_pairs, page_count, plan_page,
+    Visibility, clamp_warning, order_buckets, page_count, plan_page,
 )
 from search import fitting
 from search.query import KnownItem, Phrase, QueryTree, Term, ensure_tree
@@ -1075,9 +1075,7 @@ class EmbeddedBackend:
         if pending is not None:
             raw = pending.result()
             for f in FACET_FIELDS:
-                buckets = raw.get(f, {}).get("buckets", [])
-                facet_counts[f] = order_facet_pairs(
-                    f, ((b["key"], b["doc_count"]) for b in buckets))
+                facet_counts[f] = order_buckets(f, raw.get(f, {}).get("buckets", ()))
             total = sum(v.count for v in facet_counts["status"])
         else:
             total = result.count
