@@ -267,7 +267,11 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "5-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "6-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+
+
+# "D." right before a name's "Ley" ("D. Ley N° 25844", "D.Ley"): the decree's initial.
+_DECREE_INITIAL = re.compile(r"(?<![a-z0-9])d\.\s?$")
 
 
 def extract_number_keys(text: str) -> set[str]:
@@ -282,9 +286,10 @@ def extract_number_keys(text: str) -> set[str]:
         return set()
     keys: set[str] = set()
     low = text.lower()
+    consumed = 0   # the end of the last mention read: "Ley" inside "Decreto Ley N° 25844"
     for start in _NAME_START.finditer(low):
         pos = start.start()
-        if pos and low[pos - 1].isalnum():
+        if pos < consumed or (pos and low[pos - 1].isalnum()):
             continue
         found = start.group(0)
         word = _WORD_OF.get(found)
@@ -294,7 +299,10 @@ def extract_number_keys(text: str) -> set[str]:
         match = pattern.match(low, pos)
         if match is None:
             continue
+        consumed = match.end()
         code = next(c for g, c in groups if match.group(g) is not None)
+        if code == "LEY" and _DECREE_INITIAL.search(low, max(0, pos - 4), pos):
+            code = "DLEY"   # "D. Ley N° 25844": a Decreto Ley, not Ley 25844
         year = _year_of(match)
         if code not in NO_YEAR_TYPES and not year:
             continue

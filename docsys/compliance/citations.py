@@ -54,7 +54,7 @@ from functools import lru_cache
 from docsys.compliance.scan import word_matches
 from search.folding import fold
 from search.numbers import SPACED_SECTOR_TYPES, TYPE_CODES, number_key, spaced_sector
-from search.registry import name_pattern, registry
+from search.registry import abbreviation_pattern, name_pattern, registry
 
 # Issuer codes of this municipality: never part of a canonical id.
 OWN_ISSUER_CODES = frozenset({"MDM"})
@@ -252,19 +252,55 @@ _HEADS = [(kind, "|".join(name_pattern(n) for n in _REGISTRY[kind].names) + "|" 
           if kind not in _SPECIAL_HEADS else (kind, pattern) for kind, pattern in _HEADS]
 _HEADS[1:1] = [(t.code, "|".join(name_pattern(n) for n in t.names)) for t in _REGISTRY.types
                if t.code not in {k for k, _ in _HEADS} and t.names]
-_HEAD_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
-    f"(?P<{kind}>{pattern})" for kind, pattern in _HEADS) + r")(?![a-z])")
+
+
+def _compile_heads(heads: list[tuple[str, str]]) -> re.Pattern:
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+        f"(?P<{kind}>{pattern})" for kind, pattern in heads) + r")(?![a-z])")
+
+
+def _unshared_abbreviations() -> dict[str, list[str]]:
+    """The registry's abbreviations of each type that no other type shares ("r.d.", "rj",
+    "d. ley"), lower case. A shared one ("d.l.": Decreto Legislativo and Decreto Ley) keeps
+    the reading written above."""
+    owners: dict[str, set[str]] = {}
+    for t in _REGISTRY.types:
+        for abbreviation in t.abbreviations:
+            owners.setdefault(re.sub(r"[.\s]+", "", abbreviation.lower()), set()).add(t.code)
+    return {t.code: [a.lower() for a in t.abbreviations
+                     if owners[re.sub(r"[.\s]+", "", a.lower())] == {t.code}]
+            for t in _REGISTRY.types}
+
+
+def _unread_abbreviations(heads: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The registry's own abbreviations that ``heads`` do not read as their type yet."""
+    written = _compile_heads(heads)
+    return {kind: [a for a in abbreviations
+                   if not any(m.lastgroup == kind for m in written.finditer(a))]
+            for kind, abbreviations in _unshared_abbreviations().items()}
+
+
+# The registry's abbreviations the patterns above missed ("R.D.", "R.J.", "R.S.", "D. Ley"),
+# added so that the extractor cites what search's number parser finds.
+_ABBREVIATED = _unread_abbreviations(_HEADS)
+_HEADS = [(kind, "|".join([abbreviation_pattern(a) for a in _ABBREVIATED.get(kind, [])]
+                          + [pattern])) for kind, pattern in _HEADS]
+_HEAD_RE = _compile_heads(_HEADS)
 # Where a head may start: the first letters of every head's words and abbreviations. The
 # full alternation above is tried only there, which is several times faster on long texts
 # than letting it scan every position (finding the same heads: tests/compliance).
 # Written as a trie on the first character (every alternative starts with a literal one):
 # the regular expression engine then skips the other characters in C, about twice as fast
 # (only where a match starts counts: ``_heads`` matches _HEAD_RE there).
-_HEAD_STARTS = (sorted({"texto", "resoluci", "decret", "acuerd", "ordenan", "directiv", "ley",
-                        "constit"}
-                       | {fold(name).split()[0][:7] for t in _REGISTRY.types for name in t.names})
-                + [c + "." for c in "tdraoc"] + ["ord.", "dir."])
-_HEAD_BARE_STARTS = ("tuo", "rgm", "ra", "rm", "rg", "dleg", "dl", "ds", "du", "da", "om")
+_HEAD_STARTS = sorted({"texto", "resoluci", "decret", "acuerd", "ordenan", "directiv", "ley",
+                       "constit"}
+                      | {fold(name).split()[0][:7] for t in _REGISTRY.types for name in t.names}
+                      | {c + "." for c in "tdraoc"} | {"ord.", "dir."}
+                      | {a.split(".")[0] + "." for added in _ABBREVIATED.values() for a in added
+                         if not a.isalpha()})
+_HEAD_BARE_STARTS = tuple(sorted(
+    {"tuo", "rgm", "ra", "rm", "rg", "dleg", "dl", "ds", "du", "da", "om"}
+    | {a for added in _ABBREVIATED.values() for a in added if a.isalpha()}))
 
 
 def _first_letter_trie(words: list[str], bounded: tuple[str, ...]) -> str:

@@ -157,3 +157,45 @@ def test_a_year_after_the_sector_is_read_as_typed_and_as_cited(typed, sector_key
 def test_a_letter_after_the_number_is_no_sector_before_a_year():
     """"001-A-2004-DE-SG": the letter belongs to the number; no year is read after it."""
     assert find_number_in_query("Decreto Supremo Nº 001-A-2004-DE-SG") is None
+
+
+# Abbreviations the registry gives (search.registry, doc_types.yaml) as printed in
+# development files: the citation extractor reads them as search's number parser does
+# (it read "R.M." alone and took "D.Ley Nº 25661" for Ley 25661).
+ABBREVIATED = [
+    ("DS-084-98-EF-1998.md", "R.S. N° 045-2006-EF", ", Art. 4]", "RS-45-2006-EF"),
+    ("DS-009-2002-MINCETUR.md", "R.D. N° 682-2003-MINCETUR-VMT-DNT", "](/spij-ext-web",
+     "RD-682-2003-MINCETUR"),
+    ("DS-008-2005-AG.md", "R.J. N° 087-2006-AG-SENASA", "](/spij-ext-web", "RJ-87-2006-AG"),
+    ("DS-005-2013-MC.md", "R.VM. N° 001-2015-VMI-MC", " (Aprueban documento",
+     "RVM-1-2015-VMI"),
+    ("RESOLUCION-DIRECTORAL-0003-2014-MINAGRI-SENASA-DSV.md", "RD Nº 039-2007-AG-SENASA-DSV",
+     ", las cuales consolidan", "RD-39-2007-AG"),
+    ("DS-027-82-EM-RPM-1982.md", "R.J. Nº 516-84-RPM", " (Aprueban Directiva",
+     "RJ-516-1984-RPM"),
+    ("DLEG-681-1991.md", "D.Ley Nº 25661", "](/spij-ext-web", "DLEY-25661"),
+]
+ABBREVIATED_IDS = [f"{file}:{key}" for file, _, _, key in ABBREVIATED]
+
+
+@pytest.mark.parametrize("file, mention, after, key", ABBREVIATED, ids=ABBREVIATED_IDS)
+def test_abbreviated_types_are_read_alike(file, mention, after, key):
+    if (CORPUS / "pe" / file).is_file():
+        assert not held_out(file)
+        assert mention + after in (CORPUS / "pe" / file).read_text(encoding="utf-8")
+    text = "Que, mediante el " + mention + after
+    assert [c.canonical_id for c in extract_citations(text)] == [key]
+    typed = find_number_in_query(text)
+    assert typed is not None and typed.text == mention
+    assert (typed.sector_key or typed.key) == key
+
+
+def test_a_decreto_ley_is_not_also_read_as_a_law():
+    """"Decreto Ley N° 25844" and "D. Ley N° 25844" cite the decree alone: the "Ley" in
+    them is not Ley 25844 (search's keys of the norms a text cites, and the extractor)."""
+    for text in ("el Decreto Ley N° 25844, Ley de Concesiones", "el D. Ley N° 25844",
+                 "los decretos leyes nº 25629 y 25630"):
+        assert not any(k.startswith("LEY-") for k in extract_number_keys(text)), text
+        assert not any(c.canonical_id.startswith("LEY-") for c in extract_citations(text))
+    assert extract_number_keys("el D. Ley N° 25844") == {"DLEY-25844"}
+    assert extract_number_keys("la Ley N° 25844") == {"LEY-25844"}
