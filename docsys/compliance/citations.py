@@ -242,7 +242,7 @@ _HEADS: list[tuple[str, str]] = [
     ("AC", r"acuerdos?\s+del?\s+concejo(?:\s+municipal)?|a\.\s?c\."),
     ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?|o\.\s?m\.|ord\.|om"),
     ("DIR", r"directivas?(?:\s+generale?s?)?(?:" + _NAME_WORDS + r")?|dir\."),
-    ("LEY", r"leyes|ley"),
+    ("LEY", r"ley\s+organica,?|leyes|ley"),     # "Ley Orgánica Nº 27785"
 ]
 # Every other type of the registry by its names (regional ordinances, de Presidencia
 # Ejecutiva...), and the registry's spellings of the types above ("resolución gerencial

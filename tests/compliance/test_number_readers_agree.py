@@ -174,6 +174,8 @@ ABBREVIATED = [
     ("DS-027-82-EM-RPM-1982.md", "R.J. Nº 516-84-RPM", " (Aprueban Directiva",
      "RJ-516-1984-RPM"),
     ("DLEG-681-1991.md", "D.Ley Nº 25661", "](/spij-ext-web", "DLEY-25661"),
+    # a law's rank between its type and its number
+    ("DS-292-2024-EF.md", "Ley Orgánica Nº 27785", " - Ley Orgánica del Sistema", "LEY-27785"),
 ]
 ABBREVIATED_IDS = [f"{file}:{key}" for file, _, _, key in ABBREVIATED]
 
