@@ -164,8 +164,12 @@ def _sector(code: str, suffix: str | None) -> str:
         return ""
     for part in re.split(r"[-/\s]+", suffix):
         if part and not part.isdigit():
-            return part.upper()
+            return _GLUED_YEAR.sub("", part).upper()
     return ""
+
+
+# A year printed glued to the sector ("D.S. N° 132-2017EF", a gazette's slip): not the sector.
+_GLUED_YEAR = re.compile(r"^(?:19|20)\d\d(?=[a-z])", re.IGNORECASE)
 
 
 # A sector printed after a space ("D.S. Nº 021-2006 DE/EP", "DS Nº 085-2003 PCM"), read on

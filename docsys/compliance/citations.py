@@ -214,7 +214,7 @@ def _strip_zeros(number: str) -> str:
 # An OCR'd page may read the degree sign as "*", "?", "”" or '"' ("Ley N* 26410"): taken only
 # right before the digits, never as a marker of its own.
 _MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|n\s?[*?”\"](?=\s?\d)|nros?(?:\s?\.)?(?![a-z])|"
-           r"nos?\s?\.|no(?=\s?\d)|num\s?\.|numeros?(?![a-z]))")
+           r"nos?\s?\.|no(?=\s?\d)|n(?=\d)|num\s?\.|numeros?(?![a-z]))")   # "N1565": glued
 # Words of a gerencia's or directive's name, up to the number marker; never the start of
 # another document ("... y el Informe N° 123-2024-GAJ-MDM").
 _NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedientes?|cartas?|"
@@ -532,6 +532,9 @@ def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plur
     return _make(text, kind, start, end, num, year, issuer), end
 
 
+_GLUED_YEAR = re.compile(r"((?:19|20)\d\d)([a-z]{2,10})")
+
+
 def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | None, str | None]:
     """Year and suffix of "012-2019-MDM"; None when there is no year or it looks like a
     date ("15-03-2019")."""
@@ -545,6 +548,12 @@ def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | Non
         if year_index > 0 and re.fullmatch(r"\d{1,2}", segments[0][1]):
             return None, None             # a date, not a number
         year = int(segments[year_index][1])
+    elif glued := _GLUED_YEAR.fullmatch(segments[0][1]):
+        # "132-2017EF": the year glued to the sector (a gazette's slip)
+        year = int(glued.group(1))
+        sep, _, seg_start, seg_end = segments[0]
+        segments[0] = (sep, glued.group(2), seg_start + 4, seg_end)
+        year_index = -1
     elif re.fullmatch(r"\d\d", segments[0][1]):
         year_index = 0                    # "045-24-GM-MDM"
         yy = int(segments[0][1])

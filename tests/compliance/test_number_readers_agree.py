@@ -176,6 +176,9 @@ ABBREVIATED = [
     ("DLEG-681-1991.md", "D.Ley Nº 25661", "](/spij-ext-web", "DLEY-25661"),
     # a law's rank between its type and its number
     ("DS-292-2024-EF.md", "Ley Orgánica Nº 27785", " - Ley Orgánica del Sistema", "LEY-27785"),
+    # a gazette's slips: the year glued to the sector, the marker glued to the number
+    ("LEY-32416-2025.md", "Decreto Supremo N° 132-2017EF", ", así como", "DS-132-2017-EF"),
+    ("LEY-32379-2025.md", "Ley N31419", ", Ley que establece", "LEY-31419"),
 ]
 ABBREVIATED_IDS = [f"{file}:{key}" for file, _, _, key in ABBREVIATED]
 
