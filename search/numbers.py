@@ -310,6 +310,8 @@ def extract_number_keys(text: str) -> set[str]:
         year = _year_of(match)
         if code not in NO_YEAR_TYPES and not year:
             continue
+        if code == "LEY" and not 3 <= len(match.group("num").replace(".", "")) <= 5:
+            continue   # "la Ley\n3.1. ...": a numeral, as the citation extractor reads it
         key = _make_key(code, match.group("num"), year)
         keys.add(key)
         sector, _ = _sector_after(code, text, low, match)

@@ -204,3 +204,12 @@ def test_a_decreto_ley_is_not_also_read_as_a_law():
         assert not any(c.canonical_id.startswith("LEY-") for c in extract_citations(text))
     assert extract_number_keys("el D. Ley N° 25844") == {"DLEY-25844"}
     assert extract_number_keys("la Ley N° 25844") == {"LEY-25844"}
+
+
+def test_a_numeral_after_the_word_law_is_no_law_number():
+    """"Difusión de la Ley⏎3.1. El Ministerio" (LEY-32289-2025, a heading and its first
+    numeral): no law is cited, for the extractor nor for search's keys."""
+    text = "Artículo 3. Difusión de la Ley\n3.1. El Ministerio de Educación difunde"
+    assert extract_number_keys(text) == set()
+    assert extract_citations(text) == []
+    assert extract_number_keys("la Ley 27.972 y la Ley N° 9024") == {"LEY-27972", "LEY-9024"}
