@@ -49,7 +49,7 @@ _MARKER = (r"(?:n\s*\.?\s*[°ºo]\s*\.?|n\s?[*?”\"](?=\s*\d)|nros?\s*\.?|n[uú
 # suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12.
 _NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
            r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}|\d{2}(?![0-9])))?"
-           r"(?P<suffix>(?:[-/][a-z0-9][a-z0-9]{0,11})*)")
+           r"(?P<suffix>(?:[-/][a-z0-9áéíóúüñ][a-z0-9áéíóúüñ]{0,11})*)")  # "-PROMPERÚ/PE"
 # Typed, a space may part the number from a four-digit year ("DS 4 2019", "ordenanza 12
 # 2019"); in running text it does not (a number followed by a year is something else).
 _TYPED_NUMBER = _NUMBER.replace(r"(?:\s*[-/]\s*(?P<year>",
@@ -164,7 +164,7 @@ def _sector(code: str, suffix: str | None) -> str:
         return ""
     for part in re.split(r"[-/\s]+", suffix):
         if part and not part.isdigit():
-            return _GLUED_YEAR.sub("", part).upper()
+            return fold(_GLUED_YEAR.sub("", part)).upper()   # "PROMPERÚ": PROMPERU
     return ""
 
 
@@ -312,6 +312,8 @@ def extract_number_keys(text: str) -> set[str]:
             continue
         if code == "LEY" and not 3 <= len(match.group("num").replace(".", "")) <= 5:
             continue   # "la Ley\n3.1. ...": a numeral, as the citation extractor reads it
+        if code in NO_YEAR_TYPES and match.group("year"):
+            continue   # "Proyecto de Ley N° 1837-2017-PE": a bill; a law has no year
         key = _make_key(code, match.group("num"), year)
         keys.add(key)
         sector, _ = _sector_after(code, text, low, match)

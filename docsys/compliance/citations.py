@@ -155,7 +155,7 @@ def canonical_id_for(kind: str, number: int | str, year: int | None = None,
     segments = _segments(issuer)
     if kind in SECTOR_KINDS:
         sector = next((s for s in segments if re.search(r"[A-Z]", s)), None)
-        return f"{key}-{sector}" if sector else key
+        return f"{key}-{fold(sector).upper()}" if sector else key   # "PROMPERÚ": PROMPERU
     if kind not in MUNICIPAL_KINDS:
         return key
     tag = _foreign_tag(segments)
@@ -214,7 +214,7 @@ def _strip_zeros(number: str) -> str:
 # An OCR'd page may read the degree sign as "*", "?", "”" or '"' ("Ley N* 26410"): taken only
 # right before the digits, never as a marker of its own.
 _MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|n\s?[*?”\"](?=\s?\d)|nros?(?:\s?\.)?(?![a-z])|"
-           r"nos?\s?\.|no(?=\s?\d)|n(?=\d)|num\s?\.|numeros?(?![a-z]))")   # "N1565": glued
+           r"nos?\s?\.|no(?=\s?\d)|n(?=\s?\d)|num\s?\.|numeros?(?![a-z]))")   # "N 653", "N1565"
 # Words of a gerencia's or directive's name, up to the number marker; never the start of
 # another document ("... y el Informe N° 123-2024-GAJ-MDM").
 _NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedientes?|cartas?|"
