@@ -1,0 +1,171 @@
+"""Where the time of ``GET /api/v1/search`` goes around the engine: each stage of the lean
+search path timed inside real requests, next to raw tantivy doing the same work.
+
+bench_search.py says how much slower the API is than the engine (issue 17's ratio); this
+script says where that difference is spent. It builds the same seeded corpus, index,
+application and queries as bench_search.py, wraps the functions a search request runs
+through (the token check, the database connection, the outbox read, the search layer, the
+JSON, the access line...) with timers, and answers every query through the WSGI
+application, taking turns with raw tantivy query by query. It prints the median of each
+stage per request, and "the rest" (the request's time the stages do not cover: WSGI entry,
+headers, the lean path's own code). A stage timed inside a request costs more than the same
+function timed alone in a loop: the search between stages evicts their code and data from
+the processor's caches. The timers add about a microsecond each.
+
+Run: .venv/bin/python bench/bench_search_stages.py [--docs 100000 --queries 300]
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tqdm import tqdm  # noqa: E402
+
+import bench_search  # noqa: E402
+from bench.corpus import NumberSample, generate, make_queries  # noqa: E402
+
+# (label, where the function lives, its name there): what the lean path calls, in order.
+STAGES = [
+    ("request id (operations.begin)", "docsys.web.lean", "begin"),
+    ("database connection taken", "sqlalchemy.engine.base.Engine", "connect"),
+    ("bearer token check (one read)", "docsys.accounts.TokenCache", "cached"),
+    ("query parameters", "docsys.web.lean", "parse_args"),
+    ("read-your-writes (outbox read)", "docsys.indexing.SearchService", "ensure_fresh"),
+    ("search layer (parse, query, hits, facets)", "docsys.indexing._HealingBackend", "search"),
+    ("results as JSON-ready dicts", "docsys.web.api", "results_json"),
+    ("connection returned", "sqlalchemy.engine.base.Connection", "close"),
+    ("token use bookkeeping", "docsys.web.lean", "finish"),
+    ("access line and metrics", "docsys.web.lean", "record"),
+]
+JSON_LABEL = "JSON encoding (orjson)"
+
+
+def _owner(path: str):
+    module, _, attr = path.rpartition(".")
+    try:
+        return getattr(__import__(module, fromlist=[attr]), attr)  # a class
+    except (ImportError, AttributeError):
+        return __import__(path, fromlist=["_"])  # a module
+
+
+def install_timers(spent: dict[str, float]) -> None:
+    """Wrap every stage so that its time adds up in ``spent`` (seconds, this request)."""
+    for label, path, name in STAGES:
+        owner = _owner(path)
+        inner = getattr(owner, name)
+
+        def timed(*args, __inner=inner, __label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return __inner(*args, **kwargs)
+            finally:
+                spent[__label] += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+    import orjson
+
+    import docsys.web.api as api
+
+    class TimedJson:
+        """orjson as docsys.web.api uses it, timed."""
+
+        def __getattr__(self, name):
+            return getattr(orjson, name)
+
+        @staticmethod
+        def dumps(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return orjson.dumps(*args, **kwargs)
+            finally:
+                spent[JSON_LABEL] += time.perf_counter() - started
+
+    api.orjson = TimedJson()  # type: ignore[assignment]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=3000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=20261125)
+    args = ap.parse_args(argv)
+
+    load_start = os.getloadavg()
+    workdir = Path(tempfile.mkdtemp(prefix="docsys-stages-"))
+    print(f"docsys search stages — {args.docs:,} documents, {args.queries} queries × "
+          f"{args.passes} passes, {os.cpu_count()} CPU, load average "
+          f"{load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f}")
+    try:
+        sample = NumberSample()
+        docs = []
+        for doc in tqdm(generate(args.docs, seed=args.seed), total=args.docs, desc="corpus",
+                        unit="doc", leave=False):
+            sample.add(doc)
+            docs.append(doc)
+        queries = make_queries(args.queries, sample.items)
+        users = bench_search.searchers(len(queries))
+        index_dir, _, _ = bench_search.build_docsys(docs, workdir)
+        del docs
+        site = bench_search.ApiSite(index_dir, workdir)
+        runs = bench_search.docsys_runs(site, queries, users, tantivy_snippets=False)
+        api, raw = runs["runs"]["api"], runs["runs"]["raw"]
+        for i in range(min(20, len(queries))):  # warm up, and remember every token
+            api(i)
+            raw(i)
+        spent: dict[str, float] = defaultdict(float)
+        install_timers(spent)
+        gc.collect()
+        gc.freeze()
+        stages: dict[str, list[float]] = defaultdict(list)
+        totals: dict[str, list[float]] = defaultdict(list)
+        for p in range(args.passes):
+            for i in tqdm(range(len(queries)), desc=f"pasada {p + 1}/{args.passes}",
+                          leave=False):
+                order = [("api", api), ("raw", raw)]
+                if (i + p) % 2:
+                    order.reverse()
+                for name, run in order:
+                    spent.clear()
+                    started = time.perf_counter()
+                    run(i)
+                    elapsed = time.perf_counter() - started
+                    totals[name].append(elapsed)
+                    if name == "api":
+                        for label, _, _ in STAGES:
+                            stages[label].append(spent.get(label, 0.0))
+                        stages[JSON_LABEL].append(spent.get(JSON_LABEL, 0.0))
+                        stages["the rest"].append(elapsed - sum(spent.values()))
+        site.close()
+        runs["close"]()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    def ms(values: list[float]) -> float:
+        return statistics.median(values) * 1000
+
+    api_ms, raw_ms = ms(totals["api"]), ms(totals["raw"])
+    print(f"\nGET /api/v1/search p50 {api_ms:.3f} ms; raw tantivy, same work, p50 {raw_ms:.3f} "
+          f"ms ({api_ms / raw_ms:.2f}×; with the timers in place)")
+    print("stage medians per request (µs):")
+    for label in [s[0] for s in STAGES] + [JSON_LABEL, "the rest"]:
+        print(f"  {label:44} {ms(stages[label]) * 1000:8.1f}")
+    load_end = os.getloadavg()
+    print(f"machine load average at start {load_start[0]:.2f}, at end {load_end[0]:.2f} on "
+          f"{os.cpu_count()} CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
