@@ -12,7 +12,7 @@ headers, the lean path's own code). A stage timed inside a request costs more th
 function timed alone in a loop: the search between stages evicts their code and data from
 the processor's caches. The timers add about a microsecond each.
 
-Run: .venv/bin/python bench/bench_search_stages.py [--docs 100000 --queries 300]
+Run: .venv/bin/python bench/bench_search_stages.py [--docs 100000 --queries 300] [--layer]
 """
 from __future__ import annotations
 
@@ -48,6 +48,16 @@ STAGES = [
     ("token use bookkeeping", "docsys.web.lean", "finish"),
     ("access line and metrics", "docsys.web.lean", "record"),
 ]
+# Inside the search layer (their time is part of its own; ``--layer`` times them too).
+LAYER_STAGES = [
+    ("  parse the query", "search.embedded", "ensure_tree"),
+    ("  index current? (stat calls)", "search.embedded.EmbeddedBackend", "_current"),
+    ("  numbers several norms fit", "search.embedded.EmbeddedBackend", "_fitting_order"),
+    ("  build the query tree", "search.embedded._QueryBuilder", "build"),
+    ("  a hit: stored fields, title, snippet", "search.embedded.EmbeddedBackend", "_hit"),
+    ("  facets in order", "search.embedded", "order_buckets"),
+    ("  incomplete? (after the search)", "docsys.indexing._HealingBackend", "_flag"),
+]
 JSON_LABEL = "JSON encoding (orjson)"
 
 
@@ -59,11 +69,16 @@ def _owner(path: str):
         return __import__(path, fromlist=["_"])  # a module
 
 
-def install_timers(spent: dict[str, float]) -> None:
+def install_timers(spent: dict[str, float], stages: list[tuple[str, str, str]]) -> None:
     """Wrap every stage so that its time adds up in ``spent`` (seconds, this request)."""
-    for label, path, name in STAGES:
+    for label, path, name in stages:
         owner = _owner(path)
-        inner = getattr(owner, name)
+        inner = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        if isinstance(inner, staticmethod):
+            inner = inner.__func__
+            wrap = staticmethod
+        else:
+            wrap = None
 
         def timed(*args, __inner=inner, __label=label, **kwargs):
             started = time.perf_counter()
@@ -72,7 +87,7 @@ def install_timers(spent: dict[str, float]) -> None:
             finally:
                 spent[__label] += time.perf_counter() - started
 
-        setattr(owner, name, timed)
+        setattr(owner, name, wrap(timed) if wrap else timed)
     import orjson
 
     import docsys.web.api as api
@@ -100,6 +115,8 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--layer", action="store_true",
+                    help="also time the search layer's own stages (adds timers inside it)")
     args = ap.parse_args(argv)
 
     load_start = os.getloadavg()
@@ -125,7 +142,8 @@ def main(argv=None) -> int:
             api(i)
             raw(i)
         spent: dict[str, float] = defaultdict(float)
-        install_timers(spent)
+        inner = LAYER_STAGES if args.layer else []
+        install_timers(spent, STAGES + inner)
         gc.collect()
         gc.freeze()
         stages: dict[str, list[float]] = defaultdict(list)
@@ -143,10 +161,11 @@ def main(argv=None) -> int:
                     elapsed = time.perf_counter() - started
                     totals[name].append(elapsed)
                     if name == "api":
-                        for label, _, _ in STAGES:
+                        for label, _, _ in STAGES + inner:
                             stages[label].append(spent.get(label, 0.0))
                         stages[JSON_LABEL].append(spent.get(JSON_LABEL, 0.0))
-                        stages["the rest"].append(elapsed - sum(spent.values()))
+                        outer = sum(v for k, v in spent.items() if not k.startswith("  "))
+                        stages["the rest"].append(elapsed - outer)
         site.close()
         runs["close"]()
     finally:
@@ -159,7 +178,11 @@ def main(argv=None) -> int:
     print(f"\nGET /api/v1/search p50 {api_ms:.3f} ms; raw tantivy, same work, p50 {raw_ms:.3f} "
           f"ms ({api_ms / raw_ms:.2f}×; with the timers in place)")
     print("stage medians per request (µs):")
-    for label in [s[0] for s in STAGES] + [JSON_LABEL, "the rest"]:
+    labels = [s[0] for s in STAGES]
+    if inner:
+        at = labels.index(STAGES[5][0]) + 1
+        labels[at:at] = [s[0] for s in inner]
+    for label in labels + [JSON_LABEL, "the rest"]:
         print(f"  {label:44} {ms(stages[label]) * 1000:8.1f}")
     load_end = os.getloadavg()
     print(f"machine load average at start {load_start[0]:.2f}, at end {load_end[0]:.2f} on "
