@@ -28,7 +28,8 @@ NO_YEAR_TYPES = _REGISTRY.no_year_codes()
 
 # A name, then (types named after an office) up to seven words of the office's name
 # before the number: "Resolución de Gerencia de Desarrollo Urbano N° 21-2024".
-_OFFICE_WORDS = r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|\d))"
+_OFFICE_WORDS = (r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?"
+                 r"(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|n\.?\s*\d|\d))")   # "N 12": a bare N
 _NAME_PHRASES = [(code, phrase) for code, phrase in _REGISTRY.phrases()
                  if _REGISTRY[code].numbering != "ninguna"]
 _NAME_PATTERNS: list[tuple[str, str]] = [

@@ -219,7 +219,8 @@ _MARKER = (r"(?:n\s?\.?\s?[°º˚ª]\s?s?\.?|n\s?[*?”\"](?=\s?\d)|nros?(?:\s?\
 # another document ("... y el Informe N° 123-2024-GAJ-MDM").
 _NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedientes?|cartas?|"
                r"proveidos?|actas?|dictamen(?:es)?|solicitud(?:es)?|el|la|los|las|mediante|con|"
-               r"que|segun|y\s+(?:el|la|los|las))(?![a-z]))[a-z]+){0,10}?(?=\s{0,3}" + _MARKER + ")")
+               r"que|segun|y\s+(?:el|la|los|las))(?![a-z]))[a-z]+){0,10}?"
+               r"(?=\s{0,3}(?:" + _MARKER + r"|\d))")   # the number, with or without its marker
 _RESOL = r"resoluci(?:on|ones)"
 _HEADS: list[tuple[str, str]] = [
     ("TUO", r"texto\s+unico\s+ordenado|t\.\s?u\.\s?o\.?|tuo"),

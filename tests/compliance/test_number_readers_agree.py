@@ -220,3 +220,34 @@ def test_a_numeral_after_the_word_law_is_no_law_number():
     assert extract_number_keys(text) == set()
     assert extract_citations(text) == []
     assert extract_number_keys("la Ley 27.972 y la Ley N° 9024") == {"LEY-27972", "LEY-9024"}
+
+
+def _registry_spellings():
+    """Every name and abbreviation of every numbered type in the registry, with each usual
+    marker (and none), before a number of the type's form."""
+    from search.registry import registry
+    for t in registry().types:
+        if t.code in ("CONST", "TUO") or t.numbering == "ninguna":
+            continue
+        number = ("0123" if t.code in ("LEY", "DLEG", "DLEY") else
+                  "012-2020-MINSA" if t.numbering == "anual_sector" else "012-2020-MDM")
+        for spelling in list(t.names) + list(t.abbreviations):
+            shown = spelling.upper() if len(spelling) < 7 else spelling.title()
+            for marker in ("N° ", "Nº ", "N.° ", "Nro. ", "N ", ""):
+                yield t.code, f"{shown} {marker}{number}", len(spelling) >= 7
+
+
+def test_every_registry_spelling_is_read_alike_by_every_reader():
+    """Point 1 of issue 11: the registry's spellings read the same by the citation
+    extractor, search's number parser and (for spelled-out names) the heading reader."""
+    disagree = []
+    for code, text, spelled_out in _registry_spellings():
+        cited = [c.canonical_id for c in extract_citations(f"Que, mediante la {text} de fecha")]
+        typed = find_number_in_query(text)
+        key = (typed.sector_key or typed.key) if typed else None
+        heading = heading_id(text) if spelled_out else key
+        # a shared abbreviation ("D.L.") names its first type, the others as well
+        codes = {k.split("-")[0] for k in [key or "", *(typed.other_keys if typed else ())]}
+        if not cited or cited[0] != key or heading != key or code not in codes:
+            disagree.append((text, cited, key, heading))
+    assert disagree == []
