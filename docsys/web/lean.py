@@ -36,7 +36,6 @@ from docsys.errors import DocsysError
 from docsys.web import security_headers
 from docsys.web.api import bearer_token, search_answer, token_cache, version_url_builder
 from docsys.web.operations import begin, outside_request_id, record
-from docsys.web.request_class import parse_args
 from docsys.web.session import finish
 
 log = logging.getLogger("docsys.web")
@@ -99,10 +98,11 @@ class LeanSearch:
                 user = token_cache(app).cached(connection, token, touch=bookkeeping.append)
                 if user is None:
                     return None
-                version_url = self._version_url(environ)
+                request = app.request_class(environ)
+                version_url = self._version_url(environ, request)
                 if version_url is None:
                     return None
-                return search_answer(app, connection, user, self.args(environ), version_url)
+                return search_answer(app, connection, user, request.args, version_url)
         except DocsysError:
             return None  # the user's input: the full path gives the message
         except Exception as exc:
@@ -113,20 +113,14 @@ class LeanSearch:
             finish(engine, None, bookkeeping)
             reset_read_only(mode)
 
-    def args(self, environ: dict):
-        """The query's parameters exactly as ``request.args`` (docsys.web.request_class) reads
-        them, without building the request object the search does not otherwise need."""
-        return parse_args(environ.get("QUERY_STRING", "").encode("latin1"),
-                          self.app.request_class.parameter_storage_class)
-
-    def _version_url(self, environ: dict) -> Callable[[int, int], str] | None:
+    def _version_url(self, environ: dict, request) -> Callable[[int, int], str] | None:
         """The hits' version URLs as Flask's router builds them for this request's
         scheme, host and mount point (all an absolute URL depends on), built once per
         such key."""
         key = tuple(environ.get(k) for k in _URL_KEYS)
         builder = self._builders.get(key)
         if builder is None:
-            adapter = self.app.create_url_adapter(self.app.request_class(environ))
+            adapter = self.app.create_url_adapter(request)
             if adapter is None:
                 return None
 

@@ -153,13 +153,10 @@ def record(app: Flask, method: str, endpoint: str, path: str, status: int, elaps
                                          LATENCY.labels(method, endpoint))
         children[0].inc()
         children[1].observe(elapsed)
-    if app.config.get("ACCESS_LOG", True) and log.isEnabledFor(logging.INFO):
-        # The record made directly: ``log.info`` would first walk the stack for the
-        # caller's file and line, which no access line shows.
-        log.handle(log.makeRecord(
-            log.name, logging.INFO, __file__, 0, "%s %s %s", (method, path, status), None,
-            extra={"method": method, "path": path, "status": status,
-                   "duration_ms": round(elapsed * 1000, 1), "remote": remote}))
+    if app.config.get("ACCESS_LOG", True):
+        log.info("%s %s %s", method, path, status, extra={
+            "method": method, "path": path, "status": status,
+            "duration_ms": round(elapsed * 1000, 1), "remote": remote})
 
 
 def _begin_request() -> None:

@@ -19,14 +19,11 @@ from werkzeug.utils import cached_property
 KEEP_ENCODED = "werkzeug.url_quote"
 
 
-def parse_args(query_string: bytes, storage_class: type[MultiDict]) -> MultiDict:
-    """``request.args`` of ``query_string`` (werkzeug's parse, sansio.Request.args), with
-    bytes that are not UTF-8 kept percent-encoded."""
-    return storage_class(parse_qsl(query_string.decode("utf-8", KEEP_ENCODED),
-                                   keep_blank_values=True, errors=KEEP_ENCODED))
-
-
 class DocsysRequest(Request):
     @cached_property
     def args(self) -> MultiDict[str, str]:
-        return parse_args(self.query_string, self.parameter_storage_class)
+        """werkzeug's parse (sansio.Request.args), with bytes that are not UTF-8 kept
+        percent-encoded."""
+        return self.parameter_storage_class(
+            parse_qsl(self.query_string.decode("utf-8", KEEP_ENCODED),
+                      keep_blank_values=True, errors=KEEP_ENCODED))

@@ -158,17 +158,3 @@ def test_a_lean_search_is_logged_with_its_id_counted_and_its_token_use_recorded(
     metrics = app.test_client().get("/metrics").get_data(as_text=True)
     assert 'docsys_http_requests_total{endpoint="/api/v1/search",method="GET",status="200"}' \
         in metrics
-
-
-def test_the_lean_path_reads_the_query_string_as_flask_does(app):
-    """Its parameters are the request's ``args`` for every shape a client may send:
-    repeated keys, blanks, '+', UTF-8 and invalid percent-escapes, raw bytes."""
-    lean = app.wsgi_app
-    for query in ("q=ferias&sort=date&per_page=5", "q=a+b&q=c&page=", "q=%C3%B1and%C3%BA",
-                  "q=%ZZ%C3&x", "q=cuota\xe9", "", "&&=&q"):
-        environ = {"QUERY_STRING": query, "REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/search",
-                   "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
-        expected = app.request_class(environ).args
-        got = lean.args(environ)
-        assert type(got) is type(expected)
-        assert list(got.items(multi=True)) == list(expected.items(multi=True)), query
