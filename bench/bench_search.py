@@ -117,6 +117,18 @@ def searchers(n: int, seed: int = 3) -> list[str]:
             for _ in range(n)]
 
 
+def seeded_workload(docs: int, queries: int, seed: int) -> tuple[list, list, list[str]]:
+    """The benchmark's generated norms, its queries (category, text) and who runs each."""
+    sample = NumberSample()
+    corpus = []
+    for doc in tqdm(generate(docs, seed=seed), total=docs, desc="corpus", unit="doc",
+                    leave=False):
+        sample.add(doc)
+        corpus.append(doc)
+    asked = make_queries(queries, sample.items)
+    return corpus, asked, searchers(len(asked))
+
+
 class ApiSite:
     """A real docsys application (SQLite database with users and API tokens) whose search
     index is the benchmark's. ``call`` runs GET /api/v1/search through the WSGI
@@ -668,14 +680,7 @@ def main(argv=None) -> int:
           f"{args.passes} passes{f', {args.gap:g} ms idle before each' if args.gap else ''}, "
           f"tantivy {getattr(tantivy, '__version__', '?')}, {os.cpu_count()} CPU, "
           f"load average {load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f}")
-    sample = NumberSample()
-    docs = []
-    for doc in tqdm(generate(args.docs, seed=args.seed), total=args.docs, desc="corpus",
-                    unit="doc", leave=False):
-        sample.add(doc)
-        docs.append(doc)
-    queries = make_queries(args.queries, sample.items)
-    users = searchers(len(queries))
+    docs, queries, users = seeded_workload(args.docs, args.queries, args.seed)
     mix: dict[str, int] = defaultdict(int)
     for cat, _ in queries:
         mix[cat] += 1

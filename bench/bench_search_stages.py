@@ -8,9 +8,10 @@ through (the token check, the database connection, the outbox read, the search l
 JSON, the access line...) with timers, and answers every query through the WSGI
 application, taking turns with raw tantivy query by query. It prints the median of each
 stage per request, and "the rest" (the request's time the stages do not cover: WSGI entry,
-headers, the lean path's own code). A stage timed inside a request costs more than the same
-function timed alone in a loop: the search between stages evicts their code and data from
-the processor's caches. The timers add about a microsecond each.
+the request object and its parameters, headers, the lean path's own code). A stage timed
+inside a request costs more than the same function timed alone in a loop: the search
+between stages evicts their code and data from the processor's caches. The timers add
+about a microsecond each.
 
 Run: .venv/bin/python bench/bench_search_stages.py [--docs 100000 --queries 300] [--layer]
 """
@@ -33,16 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tqdm import tqdm  # noqa: E402
 
 import bench_search  # noqa: E402
-from bench.corpus import NumberSample, generate, make_queries  # noqa: E402
 
+LAYER = "search layer (parse, query, hits, facets)"
 # (label, where the function lives, its name there): what the lean path calls, in order.
 STAGES = [
     ("request id (operations.begin)", "docsys.web.lean", "begin"),
     ("database connection taken", "sqlalchemy.engine.base.Engine", "connect"),
     ("bearer token check (one read)", "docsys.accounts.TokenCache", "cached"),
-    ("query parameters", "docsys.web.lean", "parse_args"),
     ("read-your-writes (outbox read)", "docsys.indexing.SearchService", "ensure_fresh"),
-    ("search layer (parse, query, hits, facets)", "docsys.indexing._HealingBackend", "search"),
+    (LAYER, "docsys.indexing._HealingBackend", "search"),
     ("results as JSON-ready dicts", "docsys.web.api", "results_json"),
     ("connection returned", "sqlalchemy.engine.base.Connection", "close"),
     ("token use bookkeeping", "docsys.web.lean", "finish"),
@@ -125,14 +125,7 @@ def main(argv=None) -> int:
           f"{args.passes} passes, {os.cpu_count()} CPU, load average "
           f"{load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f}")
     try:
-        sample = NumberSample()
-        docs = []
-        for doc in tqdm(generate(args.docs, seed=args.seed), total=args.docs, desc="corpus",
-                        unit="doc", leave=False):
-            sample.add(doc)
-            docs.append(doc)
-        queries = make_queries(args.queries, sample.items)
-        users = bench_search.searchers(len(queries))
+        docs, queries, users = bench_search.seeded_workload(args.docs, args.queries, args.seed)
         index_dir, _, _ = bench_search.build_docsys(docs, workdir)
         del docs
         site = bench_search.ApiSite(index_dir, workdir)
@@ -180,7 +173,7 @@ def main(argv=None) -> int:
     print("stage medians per request (µs):")
     labels = [s[0] for s in STAGES]
     if inner:
-        at = labels.index(STAGES[5][0]) + 1
+        at = labels.index(LAYER) + 1
         labels[at:at] = [s[0] for s in inner]
     for label in labels + [JSON_LABEL, "the rest"]:
         print(f"  {label:44} {ms(stages[label]) * 1000:8.1f}")

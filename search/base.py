@@ -264,29 +264,15 @@ def clamp_warning(requested: int, last: int) -> str:
             f"{'página' if last == 1 else 'páginas'} de resultados; se muestra la última.")
 
 
-def order_facets(name: str, counts: Mapping[Any, int]) -> list[FacetValue]:
-    """Years newest first; every other facet by count, then value."""
-    return order_facet_pairs(name, counts.items())
-
-
-def order_facet_pairs(name: str, pairs: Iterable[tuple[Any, int]]) -> list[FacetValue]:
-    """``order_facets`` of (value, count) pairs with distinct values (an engine's buckets),
-    without building a mapping first: it runs for five facets (up to FACET_SIZE values
-    each) on every search, so it sorts once, on a tuple key."""
-    if name == "year":
-        years = [(str(k), int(v)) for k, v in pairs if v > 0 and str(k)]
-        years.sort(key=_newest_first)
-        return [FacetValue(k, v) for k, v in years]
-    items = sorted((-int(v), str(k)) for k, v in pairs if v > 0 and str(k))  # count, value
-    return [FacetValue(k, -c) for c, k in items]
-
-
 def order_buckets(name: str, buckets: Iterable[Mapping[str, Any]]) -> list[FacetValue]:
-    """``order_facets`` of an engine's terms buckets (``{"key": ..., "doc_count": ...}``,
-    distinct keys). The search page counts five facets of up to FACET_SIZE values on every
-    query: the pairs are read straight into sort keys, with no iterator in between."""
+    """The values of a facet as the page shows them, from an engine's terms buckets
+    (``{"key": ..., "doc_count": ...}``, distinct keys): years newest first, every other
+    facet by count, then value; empty values and zero counts left out. It runs for five
+    facets of up to FACET_SIZE values on every search: one sort, on a tuple key."""
     if name == "year":
-        return order_facet_pairs(name, ((b["key"], b["doc_count"]) for b in buckets))
+        years = [(str(b["key"]), b["doc_count"]) for b in buckets]
+        years.sort(key=_newest_first)
+        return [FacetValue(k, c) for k, c in years if c > 0 and k]
     items = [(-b["doc_count"], str(b["key"])) for b in buckets]
     items.sort()  # count (descending), then value
     return [FacetValue(k, -c) for c, k in items if c < 0 and k]

@@ -165,12 +165,14 @@ def _sector(code: str, suffix: str | None) -> str:
         return ""
     for part in re.split(r"[-/\s]+", suffix):
         if part and not part.isdigit():
-            return fold(_GLUED_YEAR.sub("", part)).upper()   # "PROMPERÚ": PROMPERU
+            glued = GLUED_YEAR.fullmatch(part)
+            return fold(glued["sector"] if glued else part).upper()   # "PROMPERÚ": PROMPERU
     return ""
 
 
-# A year printed glued to the sector ("D.S. N° 132-2017EF", a gazette's slip): not the sector.
-_GLUED_YEAR = re.compile(r"^(?:19|20)\d\d(?=[a-z])", re.IGNORECASE)
+# A year printed glued to the sector ("D.S. N° 132-2017EF", a gazette's slip), read by the
+# citation extractor the same way.
+GLUED_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)(?P<sector>[^\W\d_]{2,10})")
 
 
 # A sector printed after a space ("D.S. Nº 021-2006 DE/EP", "DS Nº 085-2003 PCM"), read on
@@ -275,6 +277,12 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 EXTRACTOR_REVISION = "6-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
+def is_law_number(number: str) -> bool:
+    """Laws are numbered with 3 to 5 digits ("Ley 27.972" too); anything else after the
+    word "Ley" is a numeral or a date. The citation extractor reads them alike."""
+    return 3 <= len(number.replace(".", "")) <= 5
+
+
 # "D." right before a name's "Ley" ("D. Ley N° 25844", "D.Ley"): the decree's initial.
 _DECREE_INITIAL = re.compile(r"(?<![a-z0-9])d\.\s?$")
 
@@ -311,8 +319,8 @@ def extract_number_keys(text: str) -> set[str]:
         year = _year_of(match)
         if code not in NO_YEAR_TYPES and not year:
             continue
-        if code == "LEY" and not 3 <= len(match.group("num").replace(".", "")) <= 5:
-            continue   # "la Ley\n3.1. ...": a numeral, as the citation extractor reads it
+        if code == "LEY" and not is_law_number(match.group("num")):
+            continue   # "la Ley\n3.1. ...": a numeral
         if code in NO_YEAR_TYPES and match.group("year"):
             continue   # "Proyecto de Ley N° 1837-2017-PE": a bill; a law has no year
         key = _make_key(code, match.group("num"), year)

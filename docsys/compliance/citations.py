@@ -53,7 +53,8 @@ from functools import lru_cache
 
 from docsys.compliance.scan import word_matches
 from search.folding import fold
-from search.numbers import SPACED_SECTOR_TYPES, TYPE_CODES, number_key, spaced_sector
+from search.numbers import (GLUED_YEAR, SPACED_SECTOR_TYPES, TYPE_CODES, is_law_number,
+                            number_key, spaced_sector)
 from search.registry import abbreviation_pattern, name_pattern, registry
 
 # Issuer codes of this municipality: never part of a canonical id.
@@ -515,7 +516,7 @@ def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plur
         if re.match(r"\s?[-–/]\s?\d", folded[end:end + 4]):
             return None                   # "Ley 012-2019": not a law number
         digits = num.replace(".", "")
-        if kind == "LEY" and not 3 <= len(digits) <= 5:
+        if kind == "LEY" and not is_law_number(digits):
             return None
         if not has_marker and re.fullmatch(r"(?:19|20)\d\d", digits):
             return None                   # "la ley 2024"
@@ -533,9 +534,6 @@ def _item_citation(text: str, folded: str, kind: str, start: int, pos: int, plur
     return _make(text, kind, start, end, num, year, issuer), end
 
 
-_GLUED_YEAR = re.compile(r"((?:19|20)\d\d)([a-z]{2,10})")
-
-
 def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | None, str | None]:
     """Year and suffix of "012-2019-MDM"; None when there is no year or it looks like a
     date ("15-03-2019")."""
@@ -549,11 +547,12 @@ def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | Non
         if year_index > 0 and re.fullmatch(r"\d{1,2}", segments[0][1]):
             return None, None             # a date, not a number
         year = int(segments[year_index][1])
-    elif glued := _GLUED_YEAR.fullmatch(segments[0][1]):
-        # "132-2017EF": the year glued to the sector (a gazette's slip)
-        year = int(glued.group(1))
+    elif glued := GLUED_YEAR.fullmatch(segments[0][1]):
+        # "132-2017EF": the year glued to the sector (a gazette's slip); the segment
+        # becomes the sector alone, and no segment is the year's
+        year = int(glued["year"])
         sep, _, seg_start, seg_end = segments[0]
-        segments[0] = (sep, glued.group(2), seg_start + 4, seg_end)
+        segments[0] = (sep, glued["sector"], seg_start + 4, seg_end)
         year_index = -1
     elif re.fullmatch(r"\d\d", segments[0][1]):
         year_index = 0                    # "045-24-GM-MDM"
