@@ -293,7 +293,8 @@ def docsys_runs(site: ApiSite, queries, users, tantivy_snippets: bool) -> dict:
     }
     if tantivy_snippets:
         runs["raw_tsnip"] = raw_tantivy_snippets
-    return {"runs": runs, "vis": [p[1] for p in pairs], "close": pool.shutdown}
+    return {"runs": runs, "vis": [p[1] for p in pairs], "environs": environs,
+            "close": pool.shutdown}
 
 
 # -- Whoosh -------------------------------------------------------------------------------

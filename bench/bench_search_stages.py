@@ -13,6 +13,16 @@ inside a request costs more than the same function timed alone in a loop: the se
 between stages evicts their code and data from the processor's caches. The timers add
 about a microsecond each.
 
+It also times a "floor" in the same turns: raw tantivy's page plus the least each of the
+API's guarantees costs, done with the fewest Python frames — the query string parsed, the
+token generation and the outbox read on a plain DB-API connection, the API's own page
+encoded with orjson, the metrics and the access line (operations.record). It is not a
+search endpoint (no user, no visibility, no freshness wait, no index checks, no query
+parsing: raw builds its query beforehand); it says how far below the API's ratio a Python
+answer with those guarantees could get on this machine. A second floor does the same around
+the search layer (``backend.search``) instead of raw tantivy: the API's ratio if everything
+around the layer cost no more than the guarantees themselves.
+
 Run: .venv/bin/python bench/bench_search_stages.py [--docs 100000 --queries 300] [--layer]
 """
 from __future__ import annotations
@@ -109,6 +119,44 @@ def install_timers(spent: dict[str, float], stages: list[tuple[str, str, str]]) 
     api.orjson = TimedJson()  # type: ignore[assignment]
 
 
+def floor_runs(site, runs: dict, n: int):
+    """Raw tantivy's page for query i plus the least the API's guarantees cost (see the
+    module's docstring), on a DB-API connection of the application's database; and the
+    same around the search layer instead of raw tantivy."""
+    from urllib.parse import parse_qs
+
+    import orjson
+
+    from docsys.models import AuthGeneration, SearchOutbox
+    from docsys.web.operations import record
+
+    api, raw, layer = runs["runs"]["api"], runs["runs"]["raw"], runs["runs"]["layer"]
+    environs = runs["environs"]
+    pages = [orjson.loads(api(i)) for i in range(n)]  # the API's own page, to encode
+    app = site.app
+    dbapi = app.extensions["docsys.engine"].raw_connection()
+    generation = f"SELECT value FROM {AuthGeneration.__tablename__} WHERE id = 1"
+    outbox = f"SELECT max(id) FROM {SearchOutbox.__tablename__}"
+
+    def around(engine, i: int) -> bytes:
+        started = time.perf_counter()
+        environ = environs[i]
+        parse_qs(environ.get("QUERY_STRING", ""))
+        cursor = dbapi.cursor()
+        for statement in (generation, outbox):
+            cursor.execute(statement)
+            cursor.fetchone()
+        cursor.close()
+        dbapi.rollback()
+        engine(i)
+        body = orjson.dumps(pages[i])
+        record(app, "GET", "/api/v1/search", "/api/v1/search", 200,
+               time.perf_counter() - started, environ.get("REMOTE_ADDR"))
+        return body
+
+    return (lambda i: around(raw, i)), (lambda i: around(layer, i))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=3000)
@@ -131,9 +179,12 @@ def main(argv=None) -> int:
         site = bench_search.ApiSite(index_dir, workdir)
         runs = bench_search.docsys_runs(site, queries, users, tantivy_snippets=False)
         api, raw = runs["runs"]["api"], runs["runs"]["raw"]
+        floor, floor_layer = floor_runs(site, runs, len(queries))
         for i in range(min(20, len(queries))):  # warm up, and remember every token
             api(i)
             raw(i)
+            floor(i)
+            floor_layer(i)
         spent: dict[str, float] = defaultdict(float)
         inner = LAYER_STAGES if args.layer else []
         install_timers(spent, STAGES + inner)
@@ -144,9 +195,10 @@ def main(argv=None) -> int:
         for p in range(args.passes):
             for i in tqdm(range(len(queries)), desc=f"pasada {p + 1}/{args.passes}",
                           leave=False):
-                order = [("api", api), ("raw", raw)]
-                if (i + p) % 2:
-                    order.reverse()
+                order = [("api", api), ("raw", raw), ("floor", floor),
+                         ("floor_layer", floor_layer)]
+                k = (i + p) % len(order)
+                order = order[k:] + order[:k]
                 for name, run in order:
                     spent.clear()
                     started = time.perf_counter()
@@ -168,8 +220,13 @@ def main(argv=None) -> int:
         return statistics.median(values) * 1000
 
     api_ms, raw_ms = ms(totals["api"]), ms(totals["raw"])
+    floor_ms, floor_layer_ms = ms(totals["floor"]), ms(totals["floor_layer"])
     print(f"\nGET /api/v1/search p50 {api_ms:.3f} ms; raw tantivy, same work, p50 {raw_ms:.3f} "
           f"ms ({api_ms / raw_ms:.2f}×; with the timers in place)")
+    print(f"floor (raw + query string, two plain reads, orjson, access line) p50 "
+          f"{floor_ms:.3f} ms ({floor_ms / raw_ms:.2f}× raw)")
+    print(f"the same around the search layer instead of raw tantivy p50 {floor_layer_ms:.3f} ms "
+          f"({floor_layer_ms / raw_ms:.2f}× raw)")
     print("stage medians per request (µs):")
     labels = [s[0] for s in STAGES]
     if inner:
