@@ -47,8 +47,11 @@ _ABBREV_PATTERNS: list[tuple[str, str]] = sorted(
 _MARKER = (r"(?:n\s*\.?\s*[°ºo]\s*\.?|n\s?[*?”\"](?=\s*\d)|nros?\s*\.?|n[uú]m\s*\.|n[uú]mero"
            r"|n\.?(?=\s*\d))")
 # The number, an optional year (old numbers have two digits: "026-99-AG"), optional
-# suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12.
-_NUMBER = (r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
+# suffixes such as -GM-MDM, -A/MDM, -JUS, -MTC/12. A number given by the State's document
+# management system (SGD) opens with a D and six digits ("D000226-2025-MIMP-DM"): the D
+# is left out of the key, as the zeros are.
+SGD_PREFIX = r"(?:d(?=\d{6}(?![0-9])))?"
+_NUMBER = (SGD_PREFIX + r"(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,6})"
            r"(?:\s*[-/]\s*(?P<year>(?:19|20)\d{2}|\d{2}(?![0-9])))?"
            r"(?P<suffix>(?:[-/][a-z0-9áéíóúüñ][a-z0-9áéíóúüñ]{0,11})*)")  # "-PROMPERÚ/PE"
 # Typed, a space may part the number from a four-digit year ("DS 4 2019", "ordenanza 12
@@ -274,7 +277,7 @@ def _own_keys(doc_type: str, number: str, year: int | None) -> tuple[str, ...]:
 # What extract_number_keys finds depends on this code and on the registry: keys stored with
 # another revision (docsys keeps each version's, see docsys.indexing) are found again.
 # Bump the first part when the extraction rules here change.
-EXTRACTOR_REVISION = "6-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+EXTRACTOR_REVISION = "7-" + hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
 
 
 def is_law_number(number: str) -> bool:

@@ -25,7 +25,9 @@ SOURCE = "metadatos del archivo"
 # libyaml's safe loader when PyYAML was built with it (several times faster per file).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_ID_NUMBER = re.compile(r"^(?P<num>\d{1,7})(?:-(?P<year>\d{4}|\d{2}))?(?:-(?P<rest>.*))?$")
+# an SGD number opens with a D ("RM-D000226-2025-MIMP-DM"; search.numbers.SGD_PREFIX)
+_SGD_PART = re.compile(r"D\d{6}")
+_ID_NUMBER = re.compile(r"^D?(?P<num>\d{1,7})(?:-(?P<year>\d{4}|\d{2}))?(?:-(?P<rest>.*))?$")
 _HEADING = re.compile(r"^#{1,3}\s*\**(?P<heading>[^\n]{3,120})$", re.MULTILINE)
 
 
@@ -114,9 +116,10 @@ def _date(value) -> datetime.date | None:
 def _from_identifier(identifier: str, code: str) -> tuple[int | None, int | None, str]:
     """(number, year of the number, sector) of an identifier: "DS-004-2019-JUS" ->
     (4, 2019, "JUS"); "DS-026-99-AG-1999" -> (26, 1999, "AG"); "LEY-27972-2003" ->
-    (27972, 2003, ""); "RESOLUCION-DIRECTORAL-052-2006-MTC-12" -> (52, 2006, "MTC-12")."""
+    (27972, 2003, ""); "RESOLUCION-DIRECTORAL-052-2006-MTC-12" -> (52, 2006, "MTC-12");
+    "RM-D000226-2025-MIMP-DM" -> (226, 2025, "MIMP-DM")."""
     parts = identifier.upper().split("-")
-    while parts and not parts[0].isdigit():
+    while parts and not parts[0].isdigit() and not _SGD_PART.fullmatch(parts[0]):
         parts.pop(0)
     match = _ID_NUMBER.match("-".join(parts))
     if match is None:
@@ -143,7 +146,8 @@ def _official_number(body: str, code: str, number: int | None, year: int | None,
     head = head[:cut.start()] if cut else head
     for heading in _HEADING.finditer(head):
         # (SPIJ may bold the marker alone: "## **RESOLUCION MINISTERIAL Nº** 0536-RE-2019")
-        found = re.search(r"N\s*[°º.]*\s*°?[\s*]*(?P<label>0*" + str(number) + r"(?:-[0-9A-Z/.-]+)?)",
+        found = re.search(r"N\s*[°º.]*\s*°?[\s*]*(?P<label>(?:D(?=\d{6}))?0*" + str(number)
+                          + r"(?:-[0-9A-Z/.-]+)?)",
                           heading["heading"].upper())
         if found and heading["heading"].upper().lstrip("*# ").startswith(doc_type.heading.split()[0]
                                                                            .replace("Ó", "O")[:6]):
@@ -153,7 +157,8 @@ def _official_number(body: str, code: str, number: int | None, year: int | None,
                       if code in SPACED_SECTOR_TYPES and re.fullmatch(r"\d+-\d+", label)
                       and len(heading["heading"]) == len(heading["heading"].upper()) else None)
             return f"{doc_type.name} N° {label}" + (f" {spaced[0]}" if spaced else "")
-    padded = f"{number:03d}"
+    sgd = any(_SGD_PART.fullmatch(part) for part in identifier.upper().split("-"))
+    padded = f"D{number:06d}" if sgd else f"{number:03d}"
     if doc_type.numbering == "sin_anio":
         return f"{doc_type.name} N° {number}"
     if year is None:  # a number printed without its year keeps its sector: "N° 032-DE-SG"

@@ -202,7 +202,7 @@ _TYPE_RE = [(code, re.compile(r"(?<![A-Z])" + _fuzzy(phrase) + r"(?![A-Z])"))
 _DIGITISH = "0-9OQDIL|"
 _NUMBER_RE = re.compile(
     r"(?<![A-Z0-9])N\s*(?:RO|UM(?:ERO)?)?\s*[.:]?(?:\s*[°º*ª'\"”“´`^?]{1,2}|[E0O](?=[\s.]))?\s*[.:]?\s*"
-    rf"(?P<num>[{_DIGITISH}]{{1,6}})\s*[-–—_./]\s*"
+    rf"(?P<sgd>D(?=[0-9]{{6}}[^0-9]))?(?P<num>[{_DIGITISH}]{{1,6}})\s*[-–—_./]\s*"
     rf"(?P<year>[12IL][09OQ][{_DIGITISH}]{{2}})(?![0-9])"
     r"(?P<suffix>(?:\s*[-–—_/.]\s*[A-Z]{1,10}(?![a-z]))*)")
 _DIGIT_FIXES = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1"})
@@ -301,7 +301,7 @@ def _national_heading(original: str, folded: str, meta: GuessedMetadata) -> dict
 
 
 # "Nº 008-2026-MIDIS", also lower case as some copies print it ("## nº 010-2026-minedu")
-_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*[0-9]", re.I)
+_NUMBER_LINE = re.compile(r"\s*N(?:RO|UM(?:ERO)?)?\s*\.?\s*[°º.]*\s*D?[0-9]", re.I)
 
 
 def _type_only(line: str) -> bool:
@@ -313,7 +313,7 @@ def _type_only(line: str) -> bool:
 def _number_label(text: str) -> str:
     """The number as printed after the type and its marker ("004-2019-JUS"), with a sector
     printed after a space that the heading reader took ("1084-2024 MGP/DICAPI")."""
-    match = re.search(r"\d[\w./ \t-]*$", text.strip())
+    match = re.search(r"(?:D(?=\d{6}(?!\d)))?\d[\w./ \t-]*$", text.strip())
     return match.group(0) if match else text.strip()
 
 
@@ -363,7 +363,8 @@ def _parse_number(match: re.Match, muni_code: str) -> dict | None:
     tokens = [t for t in re.split(r"[\s\-–—_/.]+", match.group("suffix")) if t]
     office = next((t for t in tokens if t != muni_code.upper()), None)
     office = _OFFICE_ALIASES.get(office, office) if office else None
-    label = "-".join([number_text, year_text] + tokens)
+    # an SGD number keeps its D ("D000502-2025-AL-MDI", search.numbers.SGD_PREFIX)
+    label = "-".join([("D" if match.group("sgd") else "") + number_text, year_text] + tokens)
     return {"number": number, "year": year, "office": office, "label": label,
             "corrected": number_text != raw_number or year_text != raw_year}
 

@@ -22,7 +22,8 @@ TYPE_NAMES = {code: TYPE_CODES[code] for code in registry().codes()}
 TYPE_LABELS = {**TYPE_NAMES, UNKNOWN_TYPE: "Norma (tipo por confirmar)"}
 # Types whose numbers carry no office: the Concejo's norms ("012-2019-MDM").
 NO_OFFICE_IN_NUMBER = ("OM", "AC")
-_LABEL_RE = re.compile(r"^\s*(?P<num>[0-9]{1,6})(?![0-9])(?:\s*-\s*(?P<year>(?:19|20)[0-9]{2}))?(?P<rest>.*)$")
+# (an SGD number opens with a D: "D000226-2025-MIMP-DM", see search.numbers.SGD_PREFIX)
+_LABEL_RE = re.compile(r"^\s*(?:D(?=[0-9]{6}(?![0-9])))?(?P<num>[0-9]{1,6})(?![0-9])(?:\s*-\s*(?P<year>(?:19|20)[0-9]{2}))?(?P<rest>.*)$")
 
 
 def type_heading(doc_type: str) -> str:

@@ -145,7 +145,7 @@ def _validate(session: Session, values: dict) -> Confirmed:
     parsed = parse_label(label)
     if not parsed or parsed[0] <= 0 or len(label) > 100:
         raise ValidationError("El número debe empezar con cifras, como figura en la norma "
-                              "(p. ej. «045-2024-GM-MDM» o «45»).")
+                              "(p. ej. «045-2024-GM-MDM», «45» o «D000045-2024-GM-MDM»).")
     if parsed[1] is not None and parsed[1] != year:
         raise ValidationError(f"El número indica el año {parsed[1]}, pero el año elegido es "
                               f"{year}. Corrija uno de los dos.")

@@ -53,8 +53,8 @@ from functools import lru_cache
 
 from docsys.compliance.scan import word_matches
 from search.folding import fold
-from search.numbers import (GLUED_YEAR, SPACED_SECTOR_TYPES, TYPE_CODES, is_law_number,
-                            number_key, spaced_sector)
+from search.numbers import (GLUED_YEAR, SGD_PREFIX, SPACED_SECTOR_TYPES, TYPE_CODES,
+                            is_law_number, number_key, spaced_sector)
 from search.registry import abbreviation_pattern, name_pattern, registry
 
 # Issuer codes of this municipality: never part of a canonical id.
@@ -324,7 +324,7 @@ _PLURAL_HEAD = re.compile(r"^(?:leyes|decretos|ordenanzas|resoluciones|acuerdos|
 # A number with its suffix: "012-2019-MDM", "0312-2019-EF/15", "008-2025-A/MPCH".
 _ITEM_RE = re.compile(
     r"(?P<marker>" + _MARKER + r"\s{0,3}:?\s{0,2})?"
-    r"(?P<num>\d{2}\.\d{3}(?!\d)|\d{1,6}(?!\d))"
+    + SGD_PREFIX + r"(?P<num>\d{2}\.\d{3}(?!\d)|\d{1,6}(?!\d))"
     r"(?P<tail>(?:[-–/][a-z0-9]+(?:\.[a-z0-9]+)*|\s?[-–]\s?\d{2,4}(?![\d.]\d)){0,6})")
 _SEGMENT_RE = re.compile(r"\s?([-–/])\s?([a-z0-9]+(?:\.[a-z0-9]+)*)")
 _AFTER_HEAD = re.compile(r"\s{0,3}")

@@ -81,6 +81,18 @@ def test_a_clean_heading_needs_no_confirmation():
     assert meta.sumilla == "APROBAR el expediente técnico del proyecto de agua potable de Kirigueti"
 
 
+@pytest.mark.parametrize("heading, number, label", [
+    # the State's document system (SGD) numbers: a D and six digits, kept in the label
+    ("RESOLUCIÓN DE ALCALDÍA N° D000012-2025-A-MDM", 12, "D000012-2025-A-MDM"),
+    ("ORDENANZA MUNICIPAL N° D000502-2025-MDM", 502, "D000502-2025-MDM"),
+    # an OCR'd zero read as a D is no SGD number ("D45": 045)
+    ("RESOLUCIÓN DE ALCALDÍA N° D45-2025-A-MDM", 45, "045-2025-A-MDM"),
+])
+def test_sgd_numbers_keep_their_d(heading, number, label):
+    meta = guess_metadata(LETTERHEAD + heading + "\nCamisea, 3 de marzo de 2025\nVISTO:\n")
+    assert (meta.number, meta.year, meta.number_label) == (number, 2025, label)
+
+
 def test_sumilla_from_label_ordinance_title_and_directive_title():
     labelled = guess_metadata("RESOLUCIÓN DE ALCALDÍA N° 1-2024-A-MDM\n"
                               "SUMILLA: Designar al Gerente Municipal\n\nVISTO:")

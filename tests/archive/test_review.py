@@ -126,6 +126,20 @@ def test_a_bare_number_is_completed_and_a_taken_number_refused(importer, doubtfu
         assert "ya lo tiene el documento" in taken.value.message
 
 
+def test_an_sgd_number_is_confirmed_as_printed(importer, doubtful):
+    """A number of the State's document system ("D000087-2022-GM-MDM") is accepted as
+    typed, D included, and keyed as the same number without it."""
+    with importer.factory() as session:
+        review.confirm_metadata(session, _norm(session, doubtful),
+                                {**GOOD_VALUES, "number": "N° D000087-2022-GM-MDM"},
+                                get_user(session, "archivo"), 1)
+        session.commit()
+        document = session.get(Document, doubtful)
+        assert document.official_number == \
+            "RESOLUCIÓN DE GERENCIA MUNICIPAL N° D000087-2022-GM-MDM"
+        assert document.number_key == "RGM-87-2022"
+
+
 def test_stale_form_and_wrong_role_are_refused(importer, doubtful):
     with importer.factory() as session:
         norm = _norm(session, doubtful)

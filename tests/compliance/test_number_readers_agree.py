@@ -202,6 +202,79 @@ def test_abbreviated_types_are_read_alike(file, mention, after, key):
         assert typed.key in extract_number_keys(text)   # running text: names spelled out
 
 
+# Numbers given by the State's document management system (SGD): a D and six digits
+# ("D000226-2025-MIMP-DM"), the most common form of ministries' resolutions since about
+# 2020. Before, only the importer's key reader took them (and the front matter import made
+# "RM-D000226-2025-MIMP-DM" into "Resolución Ministerial N° 2025-MIMP-DM"); the extractor
+# and search's parser read none, so a draft citing one was checked against nothing.
+SGD_SPELLINGS = [
+    ("RESOLUCION-SUPREMA-008-2026-MIDIS.md", "Resolución Ministerial Nº D000024-2026-MIDIS",
+     ";", "RM-24-2026-MIDIS"),
+    ("LEY-28923-2006.md", "Resolución Directoral Nº D000091-2023-COFOPRI-DE",
+     "](/spij-ext-web", "RD-91-2023-COFOPRI"),
+    ("RM-D000226-2025-MIMP-DM.md", "RESOLUCIÓN MINISTERIAL N° D000226-2025-MIMP-DM",
+     "**\n\nLima, 11 de junio del 2025", "RM-226-2025-MIMP"),
+]
+
+
+@pytest.mark.parametrize("file, mention, after, key", SGD_SPELLINGS,
+                         ids=[f"{file}:{key}" for file, _, _, key in SGD_SPELLINGS])
+def test_sgd_numbers_are_read_alike(file, mention, after, key):
+    if (CORPUS / "pe" / file).is_file():
+        assert not held_out(file)
+        assert mention + after in (CORPUS / "pe" / file).read_text(encoding="utf-8")
+    text = "Que, mediante la " + mention + after
+    assert [c.canonical_id for c in extract_citations(text)] == [key]
+    typed = find_number_in_query(text)
+    assert typed is not None and typed.text == mention and typed.sector_key == key
+    assert extract_number_keys(text) == {typed.key, key}
+    assert heading_id(mention) == key
+    # typed as a lawyer may: the D and the zeros left out, or the sector too
+    plain_number = key.split("-")[1]
+    typed_short = find_number_in_query(f"{mention.split(' N')[0]} {plain_number}-"
+                                       f"{key.split('-')[2]}-{key.split('-')[3]}")
+    assert typed_short is not None and typed_short.sector_key == key
+    guess = guess_metadata(f"{mention}\n\nCONSIDERANDO:\n\nQue, es necesario aprobar.\n")
+    assert (guess.doc_type, guess.number, guess.number_label) == (
+        key.split("-")[0], int(plain_number), mention.split(" ")[-1])
+    official = compose_official_number(guess.doc_type, guess.number_label, guess.number,
+                                       guess.year, None, "MDM")
+    assert official.endswith(" N° " + mention.split(" ")[-1])
+    assert number_keys(guess.doc_type, official, guess.year) == [typed.key, key]
+
+
+def test_an_sgd_number_in_the_front_matter_keeps_its_d():
+    """The open data's identifier "RM-D000226-2025-MIMP-DM": number 226 of 2025, official
+    number as printed (the real file's heading is bold text, not a Markdown heading, so the
+    number is composed from the identifier)."""
+    text = ("---\nrank: resolucion_ministerial\nidentifier: RM-D000226-2025-MIMP-DM\n"
+            "publication_date: '2025-06-12'\n---\n**RESOLUCIÓN MINISTERIAL N° "
+            "D000226-2025-MIMP-DM**\n\nLima, 11 de junio del 2025\n")
+    path = CORPUS / "pe" / "RM-D000226-2025-MIMP-DM.md"
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+    structured = read_structured(text)
+    assert structured is not None
+    meta = structured.metadata
+    assert (meta.doc_type, meta.number, meta.year) == ("RM", 226, 2025)
+    assert structured.official_number == "Resolución Ministerial N° D000226-2025-MIMP-DM"
+    assert number_keys("RM", structured.official_number, 2025) == [
+        "RM-226-2025", "RM-226-2025-MIMP"]
+    jefatural = read_structured(
+        "---\nrank: resolucion_jefatural\nidentifier: "
+        "RESOLUCION-JEFATURAL-D000264-2025-MIDAGRI-SENASA-JN\n---\n"
+        "## RESOLUCIÓN JEFATURAL N° D000264-2025-MIDAGRI-SENASA-JN\n\nCONSIDERANDO:\n")
+    assert jefatural is not None and jefatural.metadata.number == 264
+    assert jefatural.official_number == "Resolución Jefatural N° D000264-2025-MIDAGRI-SENASA-JN"
+
+
+def test_a_d_before_other_digits_is_no_sgd_number():
+    """Only a D followed by exactly six digits opens an SGD number."""
+    for text in ("la Resolución Ministerial N° D00022-2025-MIMP", "el Decreto Supremo N° "
+                 "D0002260-2025-MIMP", "la Resolución Ministerial N° AD000226-2025-MIMP"):
+        assert extract_citations(text) == [] and extract_number_keys(text) == set(), text
+
+
 def test_a_decreto_ley_is_not_also_read_as_a_law():
     """"Decreto Ley N° 25844" and "D. Ley N° 25844" cite the decree alone: the "Ley" in
     them is not Ley 25844 (search's keys of the norms a text cites, and the extractor)."""

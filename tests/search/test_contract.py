@@ -270,6 +270,22 @@ def test_a_number_with_its_year_after_the_sector(any_backend, typed):
     assert found.index("doc-91") < found.index("doc-90")
 
 
+@pytest.mark.parametrize("typed", ["R.M. N° D000226-2025-MIMP-DM", "RM D000226-2025-MIMP",
+                                   "resolución ministerial 226-2025-MIMP", "R.M. 226-2025"])
+def test_an_sgd_number_typed_with_or_without_its_d(any_backend, typed):
+    """The State's document system numbers resolutions "D000226-2025-MIMP-DM": typed so, or
+    as a plain number, it names that resolution, before the norm that cites it."""
+    any_backend.index([
+        make_doc(93, "RM", "Cita la guía", "Conforme a la Resolución Ministerial N° "
+                 "D000226-2025-MIMP-DM.", number="RESOLUCIÓN MINISTERIAL N° D000300-2025-MIMP-DM",
+                 date="2025-08-01"),
+        make_doc(94, "RM", "Aprueban la Guía de diseño arquitectónico", "Texto de la guía.",
+                 number="RESOLUCIÓN MINISTERIAL N° D000226-2025-MIMP-DM", date="2025-06-12"),
+    ])
+    found = ids(any_backend.search(typed, visibility=ALL))
+    assert found[:2] == ["doc-94", "doc-93"]
+
+
 def test_dl_finds_a_decreto_ley_and_a_decreto_legislativo(any_backend):
     any_backend.index([
         make_doc(80, "DLEY", "Ley de Concesiones Eléctricas", "Texto.",
