@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from docsys.archive import uploads
 from docsys.models import AuditEntry, Document, ImportBatch, ImportedFile
