@@ -127,7 +127,8 @@ class AnalysisWorker:
                timeout: float | None = None,
                helper: sessionmaker | None = None) -> WorkerResult:
         """Tell the worker that the import is over, wait until it has drained the queue
-        (``progress(n)`` as norms are analysed) and return what it did (with the help's).
+        (``progress(n)`` as norms are analysed, from the worker's first: the ``n`` add up
+        to all it and the helper analysed) and return what it did (with the help's).
 
         ``helper``: the caller's session factory, to analyse from the newest end of the
         queue meanwhile, on the core the import no longer uses, until the worker ends."""

@@ -579,9 +579,11 @@ def _finish_worker(worker, quiet: bool, to_stderr: bool) -> None:
     from docsys.db import read_only_transactions
 
     factory = current_app.extensions["docsys.sessions"]
+    done = worker.analysed
     with read_only_transactions(), factory() as session:   # not waiting for the worker's lock
         waiting = pending.count(session)
-    with tqdm(total=worker.analysed + waiting, initial=worker.analysed, unit=" normas",
+    # (``finish`` reports every norm the worker analysed, those before it was called too)
+    with tqdm(total=done + waiting, unit=" normas",
               desc="Analizando citas y relaciones", file=sys.stderr,
               disable=quiet or not waiting, dynamic_ncols=True) as bar:
         result = worker.finish(progress=bar.update, helper=factory)

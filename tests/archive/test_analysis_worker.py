@@ -90,10 +90,12 @@ def test_the_worker_analyses_while_the_import_runs_and_gives_the_inline_analysis
     summary = import_directory(importer.factory, importer.settings, folder,
                                importer.actor_id, progress=progress)
     assert len(summary.imported) == FILES
-    result = worker.finish(helper=importer.factory)
+    reported: list[int] = []
+    result = worker.finish(progress=reported.append, helper=importer.factory)
     assert during == [1]
     assert result.error is None
     assert result.totals == {"analizadas": FILES, "fallidas": 0}
+    assert sum(reported) == FILES       # the progress told: each norm once
     assert result.cpu_seconds > 0
     assert _count(importer.factory, PendingAnalysis) == 0
     assert _proposals_audited_once(importer.factory)
