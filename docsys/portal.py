@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from docsys.errors import NotFound
 from docsys.models import Document
 from docsys.states import Status
+from docsys.compliance.archive import note_label
 from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.models import ArchivedNorm
 
@@ -131,7 +132,11 @@ def public_relations(session: Session, document: Document) -> PublicRelations:
     links = norm_links(session, document)
     confirmed_by = [r for r in links.affected_by if r.status == "confirmada"]
     confirmed = [r for r in links.affects if r.status == "confirmada"]
+    noted = [n for n in links.noted_by   # a source's note, unless confirmed here too
+             if (n.kind, n.by_document_id) not in {(r.kind, r.source_document_id)
+                                                    for r in confirmed_by}]
     ids = ({r.source_document_id for r in confirmed_by}
+           | {n.by_document_id for n in noted if n.by_document_id}
            | {c.match.document_id for c in links.cites if c.match}
            | {n.document_id for n in links.cited_by}
            | {r.target_document_id for r in confirmed if r.target_document_id})
@@ -140,6 +145,10 @@ def public_relations(session: Session, document: Document) -> PublicRelations:
                               addresses.get(r.source_document_id),
                               ", ".join(filter(None, [_scope(r), _since(r.effective_date)])))
                    for r in confirmed_by if r.source_document_id in addresses]
+    affected_by += [PublicLink(note_label(n), n.by_label, addresses.get(n.by_document_id)
+                               if n.by_document_id else None,
+                               ", ".join(filter(None, [_since(n.effective_date), "según SPIJ"])))
+                    for n in noted]
     cites = [PublicLink("", c.match.number if c.match and c.match.document_id in addresses
                         else c.label,
                         addresses.get(c.match.document_id) if c.match else None,

@@ -35,6 +35,23 @@ def test_a_repealed_norm_says_so_and_links_the_norm_that_repealed_it(app):
     assert cuis.id != repealer.id
 
 
+def test_a_norm_repealed_by_the_source_s_notes_says_by_which_norm(app):
+    """A national norm's status from SPIJ's notes: the portal says which norm repealed it
+    (linked when published here) and that SPIJ records it."""
+    from docsys.compliance.norms import record_source_notes
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        cuis = add_norm(session, CUIS)
+        record_source_notes(session, cuis, (
+            "## ORDENANZA MUNICIPAL N° 008-2021-MDM (\\*)\n\n(\\*) DEROGADA por la [Ley N° "
+            "32114](/spij-ext-web/detallenorma/H1), publicada el 03 setiembre 2024\n"))
+    page = app.test_client().get("/normas/om/2021/8").get_data(as_text=True)
+    assert 'id="legal-status">Derogada' in page
+    assert ('Derogada por Ley N° 32114 <span class="muted">(desde el 03/09/2024, según SPIJ)'
+            '</span>') in page
+    assert "Ninguna norma publicada la modifica" not in page
+
+
 def test_unpublished_norms_are_never_linked_from_the_portal(app):
     factory = app.extensions["docsys.sessions"]
     with transaction(factory) as session:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from docsys import policy
 from docsys.compliance.citations import Citation, archive_key_for, parse_norm_reference
 from docsys.compliance.titles import TitleIndex
-from docsys.models import Document, NormRelation
+from docsys.models import Document, NormRelation, SourceRelation
 from docsys.states import Status
 
 NEAR_YEARS = 3            # a citation not found: the same number this many years around
@@ -224,6 +224,40 @@ def visible_ids(session: Session, document_ids: Iterable[int], visibility) -> se
         out.update(session.scalars(select(Document.id).where(
             Document.id.in_(ids[i:i + 500]), visible_to(visibility))))
     return out
+
+
+WHOLE_NORM_PART = "norma completa"   # the part stored for a source's note on the whole norm
+_WHOLE_NORM = (WHOLE_NORM_PART, "ley", "decreto", "norma", "resolucion", "resolución",
+               "la presente", "el presente", "el decreto", "la ley", "la resolución")
+
+
+def whole_norm(part: str) -> bool:
+    """Whether a source's note changed the whole norm (its ``part``), not a part of it."""
+    return part.lower().strip(" .") in _WHOLE_NORM
+
+
+def source_notes(session: Session, document_ids: Iterable[int]) -> dict[int, list[SourceRelation]]:
+    """What the sources of imported texts record about these norms (SPIJ's notes:
+    modified or repealed by ...), oldest first, by document id. Confirmed by the source,
+    they are shown apart from docsys's relations, which the archive decides."""
+    ids = sorted({i for i in document_ids if i is not None})
+    out: dict[int, list[SourceRelation]] = {}
+    for i in range(0, len(ids), 500):
+        for note in session.scalars(select(SourceRelation).where(
+                SourceRelation.document_id.in_(ids[i:i + 500]))):
+            out.setdefault(note.document_id, []).append(note)
+    for notes in out.values():
+        notes.sort(key=lambda n: (n.effective_date or "", n.id))
+    return out
+
+
+def note_label(note: SourceRelation) -> str:
+    """What a source's note says of its norm, before the norm that did it: "Derogada por",
+    "Modificada en parte (Artículo) por"."""
+    verb = {"deroga": "Derogada", "modifica": "Modificada"}.get(note.kind, note.kind.capitalize())
+    if whole_norm(note.part):
+        return f"{verb} por"
+    return f"{verb} en parte" + (f" ({note.part})" if note.part else "") + " por"
 
 
 def relations_affecting(session: Session, document_ids: Iterable[int],

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
 from docsys.compliance import archive
-from docsys.compliance.archive import ArchiveNorm, as_archive_norm, norm_canonical_id
+from docsys.compliance.archive import (WHOLE_NORM_PART, ArchiveNorm, as_archive_norm,
+                                      norm_canonical_id, whole_norm)
 from docsys.compliance.citations import Citation, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.text import MAX_CHECK_CHARS, document_text
@@ -135,9 +136,6 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     return NormAnalysis(document.id, len(citations), proposed, linked)
 
 
-WHOLE_NORM_PART = "norma completa"   # the part stored for a note on the whole norm
-_WHOLE_NORM = (WHOLE_NORM_PART, "ley", "decreto", "norma", "resolucion", "resolución",
-               "la presente", "el presente", "el decreto", "la ley", "la resolución")
 
 
 def norm_titles(session: Session, document: Document) -> TitleIndex:
@@ -235,7 +233,7 @@ def _stronger(*statuses: str) -> str:
 
 def _noted_status(kind: str, part: str) -> str:
     """The legal status a source's note gives its norm."""
-    whole = part.lower().strip(" .") in _WHOLE_NORM
+    whole = whole_norm(part)
     return "derogada" if kind == "deroga" and whole else "modificada"
 
 
@@ -557,6 +555,10 @@ class NormLinks:
     cited_by: list[ArchiveNorm]
     affected_by: list[NormRelation]     # relations that repeal / modify / regulate it
     affects: list[NormRelation]         # relations it states about other norms
+    # what the source of its imported text records (SPIJ's notes), kept apart; a note's
+    # norm (``by_document_id``) is linked only when the reader may see it
+    noted_by: list[SourceRelation] = field(default_factory=list)
+    noted_visible: set[int] = field(default_factory=set)
 
 
 def norm_links(session: Session, document: Document, visibility=None) -> NormLinks:
@@ -585,6 +587,7 @@ def norm_links(session: Session, document: Document, visibility=None) -> NormLin
         if item.match and item.match.document_id not in visible:
             item.match = None
     shown = archive.visible_documents(visibility)
+    noted = archive.source_notes(session, [document.id]).get(document.id, [])
     return NormLinks(
         norm, list(grouped.values()), _cited_by(session, document, norm, shown),
         _relations(session, NormRelation.target_document_id == document.id,
@@ -592,7 +595,9 @@ def norm_links(session: Session, document: Document, visibility=None) -> NormLin
         _relations(session, NormRelation.source_document_id == document.id,
                    or_(NormRelation.target_document_id.is_(None),
                        NormRelation.target_document_id.in_(shown))
-                   if shown is not None else None))
+                   if shown is not None else None),
+        noted, archive.visible_ids(session, (n.by_document_id for n in noted
+                                            if n.by_document_id is not None), visibility))
 
 
 def _cited_by(session: Session, document: Document, norm: ArchiveNorm,

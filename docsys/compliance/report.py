@@ -21,19 +21,20 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from sqlalchemy.orm import Session
 
 from docsys.archive.norms import TYPE_NAMES
 from docsys.compliance import archive
-from docsys.compliance.archive import ArchiveNorm, norm_canonical_id
+from docsys.compliance.archive import ArchiveNorm, norm_canonical_id, whole_norm
 from docsys.compliance.citations import Citation, canonical_label_for, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.similar import DUPLICATE_SHARE, SimilarNorm, similar_norms
 from docsys.compliance.structure_rules import check_structure, detect_doc_type
 from docsys.compliance.text import document_text, prepare_text
 from docsys.errors import ValidationError
-from docsys.models import NormRelation
+from docsys.models import NormRelation, SourceRelation
 from docsys.rendering.ordinals import long_date
 from search import SearchError
 
@@ -263,6 +264,22 @@ def _relation_phrase(relation: NormRelation, kind: str, visible: set[int]) -> st
     return f"{_source(relation, visible)} {what}{when}"
 
 
+MAX_NOTES_TOLD = 3    # a source's notes named in a warning, the newest (a law changed often)
+
+
+def _note_phrase(note: SourceRelation, kind: str) -> str:
+    """"la Ley N° 32114 la derogó, desde el 3 de septiembre de 2024"; "el Decreto
+    Legislativo N° 1262 modificó parte de ella (Artículo), desde …" (a source's note)."""
+    verb = {"deroga": "derogó", "modifica": "modificó"}.get(note.kind, note.kind)
+    pronoun = "lo" if kind.upper() in MASCULINE else "la"
+    what = (f"{pronoun} {verb}" if whole_norm(note.part) else
+            f"{verb} parte de {'él' if pronoun == 'lo' else 'ella'}"
+            + (f" ({note.part})" if note.part else ""))
+    by = _the(note.by_label, note.by_canonical_id.split("-")[0])
+    when = f", desde el {_date(note.effective_date)}" if note.effective_date else ""
+    return f"{by} {what}{when}"
+
+
 def _status_warnings(session: Session, citations: list[Citation],
                      found: dict[str, ArchiveNorm], visibility=None) -> list[Warning]:
     """Cited norms repealed or modified (confirmed), and relations proposed about them.
@@ -275,6 +292,7 @@ def _status_warnings(session: Session, citations: list[Citation],
     ids = [n.document_id for n in found.values()]
     confirmed = archive.relations_affecting(session, ids)
     pending = archive.relations_affecting(session, ids, statuses=("propuesta",))
+    noted = archive.source_notes(session, ids)
     visible = archive.visible_ids(session, (r.source_document_id for relations in
                                             (*confirmed.values(), *pending.values())
                                             for r in relations), visibility)
@@ -285,7 +303,8 @@ def _status_warnings(session: Session, citations: list[Citation],
         name = name[0].upper() + name[1:]
         if norm.legal_status in ("derogada", "modificada", "sin_efecto", "rectificada"):
             out.append(_changed_warning(norm, name, mention, confirmed.get(norm.document_id, []),
-                                        cited_articles.get(cid, set()), visible))
+                                        cited_articles.get(cid, set()), visible,
+                                        noted.get(norm.document_id, [])))
         for relation in pending.get(norm.document_id, []):
             if relation.source_document_id not in visible:
                 continue
@@ -303,10 +322,12 @@ def _status_warnings(session: Session, citations: list[Citation],
 
 def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
                      relations: list[NormRelation], cited_articles: set[str],
-                     visible: set[int]) -> Warning:
+                     visible: set[int], noted: Sequence[SourceRelation] = ()) -> Warning:
     """"La Ordenanza … está derogada: la Ordenanza … la derogó, desde …" (or modified, left
     without effect, rectified). A norm left without effect is not in force, as a repealed
-    one ("repealed"); a rectified one is, with its error corrected ("modified")."""
+    one ("repealed"); a rectified one is, with its error corrected ("modified"). Without
+    a relation of the archive that says it, the source's notes on the imported text do
+    (SPIJ: "la Ley N° 32114 la derogó ..."), named as theirs."""
     kind = norm.doc_type
     repealed = norm.legal_status in ("derogada", "sin_efecto")
     ending = _ending(kind)
@@ -322,9 +343,17 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
     else:
         shown = relations
         state = "fue modificad" + ending
+    notes = [n for n in noted if not repealed or (n.kind == "deroga" and whole_norm(n.part))]
     if shown:
         message = f"{name} {state}: " + "; ".join(
             _relation_phrase(r, kind, visible) for r in shown) + "."
+    elif notes and norm.legal_status in ("derogada", "modificada"):
+        told = notes[-MAX_NOTES_TOLD:]
+        more = len(notes) - len(told)
+        message = (f"{name} {state}: " + "; ".join(_note_phrase(n, kind) for n in told)
+                   + (f"; y {more} cambio{'s' if more > 1 else ''} anterior"
+                      f"{'es' if more > 1 else ''}" if more else "")
+                   + " (según las notas de SPIJ en el texto importado).")
     else:
         message = (f"{name} figura como {norm.legal_status.replace('_', ' ')} en el archivo "
                    "normativo.")

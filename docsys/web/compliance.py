@@ -9,6 +9,7 @@ from flask_login import current_user
 from docsys import services, versions
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms, pending
+from docsys.compliance.archive import note_label
 from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
 from docsys.compliance.text import text_from_file
 from docsys.errors import ValidationError
@@ -129,7 +130,7 @@ def norm_page(document_id):
                            links=norms.norm_links(session, document,
                                                   visibility_for(current_user)),
                            analysis_pending=pending.is_pending(session, document.id),
-                           legal_status_labels=LEGAL_STATUS_LABELS,
+                           note_label=note_label, legal_status_labels=LEGAL_STATUS_LABELS,
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS)
 

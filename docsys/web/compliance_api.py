@@ -14,6 +14,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from docsys.models._common import iso_utc
 from docsys import services, versions
 from docsys.compliance import norms
+from docsys.compliance.archive import whole_norm
 from docsys.compliance.report import check_version
 from docsys.errors import ValidationError
 from docsys.policy import search_visibility as visibility_for
@@ -92,6 +93,13 @@ def norm(document_id):
         "cited_by": [n.to_dict() for n in links.cited_by],
         "affected_by": [relation_json(r) for r in links.affected_by],
         "affects": [relation_json(r) for r in links.affects],
+        # what the source of its imported text records (SPIJ's notes), apart
+        "noted_by": [{"kind": n.kind, "part": n.part, "whole_norm": whole_norm(n.part),
+                      "by": {"canonical_id": n.by_canonical_id, "label": n.by_label,
+                             "document_id": n.by_document_id
+                             if n.by_document_id in links.noted_visible else None},
+                      "effective_date": n.effective_date}
+                     for n in links.noted_by],
     })
 
 

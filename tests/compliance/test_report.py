@@ -107,6 +107,47 @@ def test_pending_relations_are_announced(session_factory):
     assert "podría estar derogada por la Ordenanza Municipal N° 002-2025-MDM" in warning.message
 
 
+SPIJ_REPEAL = ("## ORDENANZA MUNICIPAL N° 012-2019-MDM (\\*)\n\n(\\*) DEROGADA por la [Ley N° "
+               "32114](/spij-ext-web/detallenorma/H1), publicada el 03 setiembre 2024\n")
+SPIJ_CHANGES = "".join(
+    f"(*) Artículo modificado por el [Artículo 1 del Decreto Legislativo N° {n}]"
+    f"(/spij-ext-web/detallenorma/H{n}), publicado el 10 diciembre {year}\n"
+    for n, year in ((1260, 2014), (1261, 2015), (1262, 2016), (1263, 2017)))
+
+
+def test_a_norm_repealed_by_the_source_s_notes_names_what_repealed_it(session_factory):
+    """A national norm's status often comes from SPIJ's notes alone (the norm that
+    repealed it is not in the archive): the warning names it, as the notes' word."""
+    from docsys.compliance.norms import record_source_notes
+    with transaction(session_factory) as session:
+        rof = add_norm(session, ROF)
+        record_source_notes(session, rof, SPIJ_REPEAL)
+        assert rof.legal_status == "derogada"
+        report = check_text(session, "Conforme a la Ordenanza Municipal N° 012-2019-MDM;")
+    (warning,) = report.warnings
+    assert warning.kind == "repealed"
+    assert warning.message == (
+        "La Ordenanza Municipal N° 012-2019-MDM está derogada: la Ley N° 32114 la derogó, "
+        "desde el 3 de setiembre de 2024 (según las notas de SPIJ en el texto importado).")
+
+
+def test_a_norm_modified_many_times_by_the_notes_names_the_newest(session_factory):
+    from docsys.compliance.norms import record_source_notes
+    with transaction(session_factory) as session:
+        rof = add_norm(session, ROF)
+        record_source_notes(session, rof, SPIJ_CHANGES)
+        assert rof.legal_status == "modificada"
+        report = check_text(session, "Conforme a la Ordenanza Municipal N° 012-2019-MDM;")
+    (warning,) = report.warnings
+    assert warning.kind == "modified"
+    assert warning.message.startswith(
+        "La Ordenanza Municipal N° 012-2019-MDM fue modificada: el Decreto Legislativo N° 1261 "
+        "modificó parte de ella (Artículo), desde el 10 de diciembre de 2015; ")
+    assert "N° 1263" in warning.message and "N° 1260" not in warning.message
+    assert warning.message.endswith("; y 1 cambio anterior (según las notas de SPIJ en el "
+                                    "texto importado).")
+
+
 def test_structure_findings_are_warnings(session_factory):
     with transaction(session_factory) as session:
         report = check_text(session, "RESOLUCIÓN DE ALCALDÍA N° 010-2026-A-MDM\nSe aprueba.",

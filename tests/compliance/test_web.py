@@ -127,6 +127,42 @@ def test_norm_page_lists_its_links(app, browser):
     assert b.get("/normas/abc/relaciones").status_code == 404
 
 
+def test_norm_page_shows_what_the_source_s_notes_record(app, browser):
+    """SPIJ's notes, kept apart from docsys's relations: the norm they name is linked when
+    it is in the archive, named otherwise."""
+    from docsys.compliance.norms import record_source_notes
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        rof = add_norm(session, ROF)
+        cuis = add_norm(session, CUIS, analyze=False)
+        record_source_notes(session, rof, (
+            "(*) Artículo modificado por el [Artículo 1 de la Ordenanza Municipal N° "
+            "008-2021-MDM](/spij-ext-web/detallenorma/H1), publicada el 15 junio 2021\n"
+            "(*) Artículo derogado por la [Ley N° 27444](/spij-ext-web/detallenorma/H3)\n"))
+        ids = {"rof": rof.id, "cuis": cuis.id}
+    html = browser("redactor2").get(f"/normas/{ids['rof']}/relaciones").get_data(as_text=True)
+    assert "Según las notas de SPIJ en el texto importado" in html
+    assert (f'Modificada en parte (Artículo) por <a href="/normas/{ids["cuis"]}/relaciones">'
+            f'Ordenanza Municipal N° 008-2021-MDM</a>, desde el 15/06/2021') in html
+    assert "Derogada en parte (Artículo) por Ley N° 27444</li>" in html
+    assert "Ninguna norma la modifica" not in html
+
+
+def test_api_norm_gives_the_source_s_notes_apart(app, api):
+    from docsys.compliance.norms import record_source_notes
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        rof = add_norm(session, ROF)
+        record_source_notes(session, rof, "## ORDENANZA MUNICIPAL N° 012-2019-MDM (\\*)\n\n"
+                            "(\\*) DEROGADA por la [Ley N° 32114](/x), publicada el 03 "
+                            "setiembre 2024\n")
+        rof_id = rof.id
+    body = api("GET", f"/compliance/norms/{rof_id}").get_json()
+    assert body["norm"]["legal_status"] == "derogada" and body["affected_by"] == []
+    assert body["noted_by"] == [{
+        "kind": "deroga", "part": "norma completa", "whole_norm": True,
+        "by": {"canonical_id": "LEY-32114", "label": "Ley N° 32114", "document_id": None},
+        "effective_date": "2024-09-03"}]
+
+
 def test_archivist_confirms_and_rejects_in_the_browser(app, browser):
     ids = seed_archive(app, confirm=False)
     assert browser("redactor").get("/archivo/relaciones").status_code == 403
