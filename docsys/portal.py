@@ -3,7 +3,9 @@ address made of its type, year and number (``/normas/rgm/2026/45``).
 
 Framework-free: the web layer turns these lookups into pages. A norm's address comes from
 its ``number_key`` ("RGM-45-2026", see :mod:`search.numbers`), so the same address works for
-norms issued in docsys and for norms imported into the archive.
+norms issued in docsys and for norms imported into the archive. Laws and legislative
+decrees are numbered without a year ("LEY-30341"): their address takes the year they were
+given (``/normas/ley/2015/30341``).
 """
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ from docsys.states import Status
 from docsys.compliance.archive import note_label
 from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.models import ArchivedNorm
+from search.numbers import NO_YEAR_TYPES
 
 PUBLIC_STATUS = Status.PUBLISHED
 LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
                        "rectificada": "Rectificada", "sin_efecto": "Sin efecto"}
-_KEY = re.compile(r"^(?P<type>[A-Z]+)-(?P<number>\d+)-(?P<year>\d{4})$")
+_KEY = re.compile(r"^(?P<type>[A-Z]+)-(?P<number>\d+)(?:-(?P<year>\d{4}))?$")
 
 
 @dataclass(frozen=True)
@@ -38,16 +41,32 @@ class NormAddress:
         return {"tipo": self.tipo, "anio": self.anio, "numero": self.numero}
 
     @property
+    def yearless(self) -> bool:
+        """A type numbered without the year (laws): the address's year is the issue's."""
+        return self.tipo.upper() in NO_YEAR_TYPES
+
+    @property
     def number_key(self) -> str:
+        if self.yearless:
+            return f"{self.tipo.upper()}-{self.numero}"
         return f"{self.tipo.upper()}-{self.numero}-{self.anio}"
 
 
-def address_of(document: Document) -> NormAddress | None:
-    """The permanent address of a numbered norm (None for drafts)."""
-    match = _KEY.match(document.number_key or "")
+def _address(number_key: str | None, issue_date: str | None) -> NormAddress | None:
+    match = _KEY.match(number_key or "")
     if match is None:
         return None
-    return NormAddress(match["type"].lower(), int(match["year"]), int(match["number"]))
+    year = match["year"] or (issue_date or "")[:4]
+    if not year.isdigit() or (match["year"] is None
+                              and match["type"] not in NO_YEAR_TYPES):
+        return None
+    return NormAddress(match["type"].lower(), int(year), int(match["number"]))
+
+
+def address_of(document: Document) -> NormAddress | None:
+    """The permanent address of a numbered norm (None for drafts, and for a law whose
+    date is unknown)."""
+    return _address(document.number_key, document.issue_date)
 
 
 def published_norms(session: Session, address: NormAddress) -> list[Document]:
@@ -55,10 +74,11 @@ def published_norms(session: Session, address: NormAddress) -> list[Document]:
     repeat across gerencias, so the page lists them when there are several."""
     if not re.fullmatch(r"[a-z]{1,10}", address.tipo or ""):
         return []
-    return list(session.scalars(
-        select(Document).where(Document.number_key == address.number_key,
-                               Document.status == PUBLIC_STATUS)
-        .order_by(Document.id)))
+    found = select(Document).where(Document.number_key == address.number_key,
+                                   Document.status == PUBLIC_STATUS)
+    if address.yearless:   # the year of the address is the law's
+        found = found.where(Document.issue_date.like(f"{address.anio:04d}-%"))
+    return list(session.scalars(found.order_by(Document.id)))
 
 
 def find_published(session: Session, address: NormAddress, office: str | None = None
@@ -79,14 +99,13 @@ def addresses_by_id(session: Session, document_ids) -> dict[int, NormAddress]:
     ids = list(document_ids)
     if not ids:
         return {}
-    rows = session.execute(select(Document.id, Document.number_key)
+    rows = session.execute(select(Document.id, Document.number_key, Document.issue_date)
                            .where(Document.id.in_(ids), Document.status == PUBLIC_STATUS))
     result = {}
-    for document_id, key in rows:
-        match = _KEY.match(key or "")
-        if match:
-            result[document_id] = NormAddress(match["type"].lower(), int(match["year"]),
-                                              int(match["number"]))
+    for document_id, key, issue_date in rows:
+        address = _address(key, issue_date)
+        if address is not None:
+            result[document_id] = address
     return result
 
 

@@ -52,6 +52,33 @@ def test_a_norm_repealed_by_the_source_s_notes_says_by_which_norm(app):
     assert "Ninguna norma publicada la modifica" not in page
 
 
+def test_a_law_has_a_portal_page_at_the_year_it_was_given(app):
+    """Laws and legislative decrees are numbered without a year ("LEY-27972"): the portal
+    gives them the year they were given, and every search hit opens (issue 11, point 6)."""
+    from demo.compliance import store_archive_norm
+    from docsys.models import Office
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        office = session.scalar(select(Office).where(Office.code == "SG"))
+        for doc_type, number, date, title in (
+                ("LEY", "LEY N° 27972", "2003-05-27", "Ley Orgánica de Municipalidades"),
+                ("DLEG", "DECRETO LEGISLATIVO N° 1440", "2018-09-16",
+                 "Decreto Legislativo del Sistema Nacional de Presupuesto Público")):
+            store_archive_norm(session, doc_type=doc_type, number=number, date=date,
+                               sumilla=title, paragraphs=[title, "Artículo 1.- Objeto."],
+                               office=office, author=get_user(session, "archivo"))
+    client = app.test_client()
+    listing = client.get("/normas?q=municipalidades").get_data(as_text=True)
+    assert 'class="hit-title" href="/normas/ley/2003/27972">LEY N° 27972</a>' in listing
+    page = client.get("/normas/ley/2003/27972")
+    assert page.status_code == 200
+    assert "Ley Orgánica de Municipalidades" in page.get_data(as_text=True)
+    assert client.get("/normas/dleg/2018/1440").status_code == 200
+    assert client.get("/normas/ley/2004/27972").status_code == 404   # another year: none
+    found = client.get("/normas?q=decreto+legislativo+1440").get_data(as_text=True)
+    assert 'href="/normas/dleg/2018/1440"' in found and 'href="#"' not in found
+
+
 def test_unpublished_norms_are_never_linked_from_the_portal(app):
     factory = app.extensions["docsys.sessions"]
     with transaction(factory) as session:

@@ -30,8 +30,10 @@ def index():
         if results else {}
 
     def hit_url(hit):
+        """Its page; none for a norm without an address (the Constitution, a law whose
+        date is unknown), shown without a link rather than a dead one."""
         address = addresses.get(hit.document_id)
-        return url_for("portal.norm", **address.as_args()) if address else "#"
+        return url_for("portal.norm", **address.as_args()) if address else None
 
     return render_template(
         "portal/index.html", query=query, sort=sort, results=results, error=error,
