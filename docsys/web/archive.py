@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from docsys import accounts, services
 from docsys.archive import review, uploads
 from docsys.archive.extract import megabytes
+from docsys.archive.markdown_text import is_markdown, markdown_html
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.compliance import pending
 from docsys.errors import DocsysError
@@ -164,8 +165,10 @@ def norm(document_id):
     session = db()
     document, found = review.get_norm_page(session, document_id, current_user)
     version = latest_version(session, document)
-    return render_template("archive/norm.html", norm=found, document=document,
-                           text=norm_text(version.content),
+    text = norm_text(version.content)
+    return render_template("archive/norm.html", norm=found, document=document, text=text,
+                           text_html=markdown_html(text) if found is not None
+                           and is_markdown(found.original_filename) else None,
                            can_review=review.can_review(current_user),
                            analysis_pending=pending.is_pending(session, document.id))
 

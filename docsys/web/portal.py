@@ -11,6 +11,8 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
 
 from docsys import (blobs, checkpoints, institution, issuing, portal, services, verification,
                     versions)
+from docsys.archive.markdown_text import is_markdown, markdown_html
+from docsys.archive.norms import norm_text
 from docsys.archive.review import download_name
 from docsys.drafting.structure import plain_text
 from docsys.errors import NotFound, ValidationError
@@ -78,6 +80,7 @@ def norm(tipo, anio, numero):
     document = norms[0]
     issuance = issuing.issuance_of(session, document)
     original = portal.archived_original(session, document)
+    paragraphs: list[str] = []
     if issuance is not None:
         settings = institution.with_year_names(session, current_app.config, image_urls())
         content = issuing.issued_content(session, issuance)
@@ -85,7 +88,9 @@ def norm(tipo, anio, numero):
                                    issuing.short_number(settings, document, issuance),
                                    issuance.verification_code)
         text_html = render_html(content, meta, standalone=False)
-        paragraphs = []
+    elif original is not None and is_markdown(original.original_filename):
+        # imported from the open-data format: its Markdown shown as what it says
+        text_html = markdown_html(norm_text(versions.latest_version(session, document).content))
     else:  # a norm imported into the archive: its extracted text, as read
         text_html = None
         paragraphs = plain_text(versions.latest_version(session, document).content).split("\n")
