@@ -63,6 +63,7 @@ def number_parts(entry) -> tuple[str, str | None, str]:
 def index_docs(entries):
     try:
         from docsys.archive.frontmatter import read_structured
+        from search.markup import without_markdown   # as docsys indexes an imported text
     except ImportError:
         read_structured = None
     docs = []
@@ -72,7 +73,7 @@ def index_docs(entries):
             found = read_structured(text, entry.file)
             docs.append(SearchDoc(id=f"doc-{i}", document_id=i, version_number=1,
                                   doc_type=found.metadata.doc_type or "NORMA",
-                                  title=found.title, body=found.body,
+                                  title=found.title, body=without_markdown(found.body),
                                   number=found.official_number or "", year=found.metadata.year,
                                   date=entry.date, status="vigente", published=True))
             continue

@@ -25,6 +25,7 @@ from docsys.states import CLOSED, SIGNED, Origin, Status
 from docsys.models import Document, DocumentVersion, Issuance, Office, SearchOutbox, User
 from search import SearchBackend, SearchDoc, SearchError, get_backend, search_id
 from search.base import SearchResults, plan_page
+from search.markup import without_markdown
 from search.numbers import EXTRACTOR_REVISION, extract_number_keys
 from docsys.db import read_only_transactions, scalar
 from docsys.outbox import pending, process_outbox, reindex_all
@@ -71,10 +72,13 @@ def _entry(document_id, doc_type, title, status, official_number, issue_date, up
     reads it so: decoding it here is about half the cost of the column's own type)."""
     if isinstance(content, (str, bytes)):
         content = orjson.loads(content)
+    body = plain_text(content or {})
+    if origin == Origin.IMPORTED:   # the open data's Markdown: its words, not its markup
+        body = without_markdown(body)
     return SearchDoc(
         id=search_id(document_id), document_id=document_id,
         version_number=version_number if version_number is not None else 0,
-        doc_type=doc_type, title=title, body=plain_text(content or {}),
+        doc_type=doc_type, title=title, body=body,
         number=official_number or "", date=issue_date or updated_at.date().isoformat(),
         office=office_code or "", status=_status(official_number, origin, legal_status),
         published=status == Status.PUBLISHED, signer=signer or "", created_by=created_by_id,

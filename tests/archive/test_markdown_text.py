@@ -79,3 +79,11 @@ def test_the_archive_and_portal_pages_show_the_text_rendered(app, browser, tmp_p
     page = portal.get_data(as_text=True)
     assert portal.status_code == 200 and 'class="archive-text archive-markdown"' in page
     assert "](/spij-ext-web" not in page[page.index('id="norm-text"'):]
+    # indexed as its words: the hits' snippets show no markup, the links' addresses are
+    # no words of the norm
+    listing = app.test_client().get("/normas?q=ley+27741").get_data(as_text=True)
+    assert 'href="/normas/ley/2002/27741"' in listing
+    hits = listing[listing.index('class="hit"'):]
+    assert "](/spij" not in hits and "**" not in hits and "\\*" not in hits
+    assert 'href="/normas/ley/2002/27741"' not in app.test_client().get(
+        "/normas?q=detallenorma").get_data(as_text=True)
