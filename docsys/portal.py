@@ -21,7 +21,8 @@ from docsys.states import Status
 from docsys.compliance.archive import note_label
 from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.models import ArchivedNorm
-from search.numbers import NO_YEAR_TYPES
+from search.numbers import NO_YEAR_TYPES, number_keys
+from search.registry import registry
 
 PUBLIC_STATUS = Status.PUBLISHED
 LEGAL_STATUS_LABELS = {"vigente": "Vigente", "modificada": "Modificada", "derogada": "Derogada",
@@ -31,14 +32,19 @@ _KEY = re.compile(r"^(?P<type>[A-Z]+)-(?P<number>\d+)(?:-(?P<year>\d{4}))?$")
 
 @dataclass(frozen=True)
 class NormAddress:
-    """The parts of a norm's permanent address."""
+    """The parts of a norm's permanent address; ``sector`` ("JUS") tells apart the
+    national norms numbered per sector that share a number and year (``?sector=JUS``)."""
 
     tipo: str
     anio: int
     numero: int
+    sector: str | None = None
 
     def as_args(self) -> dict:
-        return {"tipo": self.tipo, "anio": self.anio, "numero": self.numero}
+        args: dict = {"tipo": self.tipo, "anio": self.anio, "numero": self.numero}
+        if self.sector:
+            args["sector"] = self.sector
+        return args
 
     @property
     def yearless(self) -> bool:
@@ -52,7 +58,8 @@ class NormAddress:
         return f"{self.tipo.upper()}-{self.numero}-{self.anio}"
 
 
-def _address(number_key: str | None, issue_date: str | None) -> NormAddress | None:
+def _address(number_key: str | None, issue_date: str | None, doc_type: str | None = None,
+             official_number: str | None = None) -> NormAddress | None:
     match = _KEY.match(number_key or "")
     if match is None:
         return None
@@ -60,13 +67,26 @@ def _address(number_key: str | None, issue_date: str | None) -> NormAddress | No
     if not year.isdigit() or (match["year"] is None
                               and match["type"] not in NO_YEAR_TYPES):
         return None
-    return NormAddress(match["type"].lower(), int(year), int(match["number"]))
+    return NormAddress(match["type"].lower(), int(year), int(match["number"]),
+                       sector_of(doc_type, official_number, int(year)))
+
+
+def sector_of(doc_type: str | None, official_number: str | None,
+              year: int | None = None) -> str | None:
+    """The issuing sector of a national norm numbered per sector ("JUS" for "Decreto
+    Supremo N° 004-2019-JUS"), as search keys it; None for the others."""
+    info = registry().get(doc_type or "")
+    if info is None or info.municipal or not info.has_sector or not official_number:
+        return None
+    keys = number_keys(doc_type or "", official_number, year)
+    return keys[1][len(keys[0]) + 1:] if len(keys) == 2 else None
 
 
 def address_of(document: Document) -> NormAddress | None:
     """The permanent address of a numbered norm (None for drafts, and for a law whose
     date is unknown)."""
-    return _address(document.number_key, document.issue_date)
+    return _address(document.number_key, document.issue_date, document.doc_type,
+                    document.official_number)
 
 
 def published_norms(session: Session, address: NormAddress) -> list[Document]:
@@ -83,11 +103,14 @@ def published_norms(session: Session, address: NormAddress) -> list[Document]:
 
 def find_published(session: Session, address: NormAddress, office: str | None = None
                    ) -> list[Document]:
-    """The published norms at an address (narrowed to one office when given); NotFound
-    when there is none."""
+    """The published norms at an address (narrowed to one office, or to the address's
+    sector, when given); NotFound when there is none."""
     norms = published_norms(session, address)
     if office:
         norms = [d for d in norms if d.office and d.office.code.lower() == office.lower()]
+    if address.sector:
+        norms = [d for d in norms if (sector_of(d.doc_type, d.official_number, address.anio)
+                                      or "").lower() == address.sector.lower()]
     if not norms:
         raise NotFound("No hay una norma publicada con ese número. Verifique el tipo, el año y "
                        "el número, o búsquela en el portal.")
@@ -99,11 +122,12 @@ def addresses_by_id(session: Session, document_ids) -> dict[int, NormAddress]:
     ids = list(document_ids)
     if not ids:
         return {}
-    rows = session.execute(select(Document.id, Document.number_key, Document.issue_date)
+    rows = session.execute(select(Document.id, Document.number_key, Document.issue_date,
+                                  Document.doc_type, Document.official_number)
                            .where(Document.id.in_(ids), Document.status == PUBLIC_STATUS))
     result = {}
-    for document_id, key, issue_date in rows:
-        address = _address(key, issue_date)
+    for document_id, key, issue_date, doc_type, official_number in rows:
+        address = _address(key, issue_date, doc_type, official_number)
         if address is not None:
             result[document_id] = address
     return result

@@ -79,6 +79,52 @@ def test_a_law_has_a_portal_page_at_the_year_it_was_given(app):
     assert 'href="/normas/dleg/2018/1440"' in found and 'href="#"' not in found
 
 
+def test_national_namesakes_of_two_sectors_each_open(app):
+    """"D.S. 003-2001" of two sectors share an address: the page lists both, each link
+    (and each search hit) opens its own norm (before, both pointed back to the list)."""
+    from demo.compliance import store_archive_norm
+    from docsys.models import Office
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        office = session.scalar(select(Office).where(Office.code == "SG"))
+        for sector, title in (("PE", "Refinanciación de deudas pesqueras"),
+                              ("TR", "Comisión especial de regímenes previsionales")):
+            store_archive_norm(session, doc_type="DS", number=f"DECRETO SUPREMO N° 003-2001-{sector}",
+                               date="2001-02-01", sumilla=title, paragraphs=[title],
+                               office=office, author=get_user(session, "archivo"))
+    client = app.test_client()
+    listing = client.get("/normas/ds/2001/3").get_data(as_text=True)
+    assert '<a href="/normas/ds/2001/3?sector=PE">DECRETO SUPREMO N° 003-2001-PE</a>' in listing
+    assert '<a href="/normas/ds/2001/3?sector=TR">DECRETO SUPREMO N° 003-2001-TR</a>' in listing
+    for sector, title in (("PE", "Refinanciación"), ("TR", "Comisión especial")):
+        page = client.get(f"/normas/ds/2001/3?sector={sector}").get_data(as_text=True)
+        assert f'id="norm-number">DECRETO SUPREMO N° 003-2001-{sector}' in page and title in page
+    assert client.get("/normas/ds/2001/3?sector=EF").status_code == 404
+    found = client.get("/normas?q=refinanciaci%C3%B3n+deudas").get_data(as_text=True)
+    assert 'class="hit-title" href="/normas/ds/2001/3?sector=PE"' in found
+
+
+def test_two_gerencias_resolutions_of_one_number_each_open(app):
+    """A Resolución de Gerencia number repeats across gerencias: the list links each by
+    its office."""
+    from demo.compliance import store_archive_norm
+    from docsys.models import Office
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        for code, title in (("GDUR", "Licencia de edificación"), ("GAJ", "Opinión legal")):
+            office = session.scalar(select(Office).where(Office.code == code))
+            store_archive_norm(session, doc_type="RG", date="2024-03-01", sumilla=title,
+                               number=f"RESOLUCIÓN DE GERENCIA N° 021-2024-{code}-MDM",
+                               paragraphs=[title], office=office,
+                               author=get_user(session, "archivo"))
+    client = app.test_client()
+    listing = client.get("/normas/rg/2024/21").get_data(as_text=True)
+    for code, title in (("GDUR", "Licencia de edificación"), ("GAJ", "Opinión legal")):
+        assert f'href="/normas/rg/2024/21?oficina={code}"' in listing
+        page = client.get(f"/normas/rg/2024/21?oficina={code}").get_data(as_text=True)
+        assert f"021-2024-{code}-MDM" in page and title in page
+
+
 def test_unpublished_norms_are_never_linked_from_the_portal(app):
     factory = app.extensions["docsys.sessions"]
     with transaction(factory) as session:

@@ -45,7 +45,8 @@ def index():
 
 
 def _address(tipo: str, anio: int, numero: int) -> portal.NormAddress:
-    return portal.NormAddress(tipo.lower(), anio, numero)
+    sector = request.args.get("sector", "")[:40] or None
+    return portal.NormAddress(tipo.lower(), anio, numero, sector)
 
 
 def _published(session, tipo, anio, numero):
@@ -76,7 +77,11 @@ def norm(tipo, anio, numero):
     address = _address(tipo, anio, numero)
     norms = portal.find_published(session, address, request.args.get("oficina"))
     if len(norms) > 1:
-        return render_template("portal/choose.html", norms=norms, address=address)
+        return render_template("portal/choose.html", choices=[
+            (d, url_for("portal.norm", **own.as_args()) if (own := portal.address_of(d))
+             and own.sector else url_for("portal.norm", oficina=d.office.code,
+                                         **address.as_args()), bool(own and own.sector))
+            for d in norms])
     document = norms[0]
     issuance = issuing.issuance_of(session, document)
     original = portal.archived_original(session, document)
