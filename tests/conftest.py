@@ -18,6 +18,7 @@ from docsys import accounts, migrate, policy, totp
 from docsys.config import PROJECT_ROOT
 from docsys.db import make_engine, make_session_factory, transaction
 from docsys.drafting.service import load_template_files
+from docsys.signing import keystore
 
 # The tests sign with the local demo certification authority, trusted only in demo mode.
 os.environ.setdefault("DOCSYS_DEMO_PKI", "1")
@@ -63,6 +64,23 @@ def _cached_hash_password(password: str) -> str:
 
 
 accounts.hash_password = _cached_hash_password
+
+_real_holder_key = keystore._holder_key
+_holder_keys: dict[tuple[str, bytes], object] = {}
+
+
+def _cached_holder_key(secret: str, salt: bytes):
+    """A real scrypt-derived key (the production cost), derived once per clave de firma
+    and salt per test session: every visto bueno and issue of a test opens the same sealed
+    certificates again, and scrypt is slow on purpose (about a fifth of the suite's time).
+    A wrong clave is another key, derived for real, and refused as in production."""
+    key = (secret, bytes(salt))
+    if key not in _holder_keys:
+        _holder_keys[key] = _real_holder_key(secret, salt)
+    return _holder_keys[key]
+
+
+keystore._holder_key = _cached_holder_key
 
 
 def seed(session_factory) -> None:

@@ -240,6 +240,11 @@ def needs_holder_secret(sealed: bytes) -> bool:
     return bool(sealed) and sealed.startswith(_MAGIC_HOLDER)
 
 
+# scrypt's cost (n; r=8, so n=2^15 takes 32 MiB and about 0.1 s): what an attacker must
+# repeat per guess of a clave de firma, and once per process for the master key.
+HOLDER_KDF_COST = 2 ** 15
+ROOT_KDF_COST = 2 ** 15
+
 # At most this many holder keys are derived at once per process: each takes 32 MiB, and
 # fifty signers pressing «Firmar» together must not take 1.6 GB.
 _KDF_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
@@ -248,7 +253,8 @@ _KDF_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 def _holder_key(secret: str, salt: bytes) -> AESGCM:
     """The slow part an attacker must repeat per guess: scrypt (n=2^15, r=8: 32 MiB)."""
     with _KDF_SLOTS:
-        key = Scrypt(salt=salt, length=32, n=2 ** 15, r=8, p=1).derive(secret.encode("utf-8"))
+        key = Scrypt(salt=salt, length=32, n=HOLDER_KDF_COST, r=8, p=1).derive(
+            secret.encode("utf-8"))
     return AESGCM(key)
 
 
@@ -269,7 +275,7 @@ class KeyStore:
             raise ValueError(
                 "La clave maestra del almacén de certificados debe tener al menos "
                 f"{MIN_MASTER_KEY_CHARS} caracteres.")
-        root = Scrypt(salt=_SCRYPT_SALT, length=32, n=2 ** 15, r=8, p=1).derive(
+        root = Scrypt(salt=_SCRYPT_SALT, length=32, n=ROOT_KDF_COST, r=8, p=1).derive(
             master_key.encode("utf-8"))
         self._root = root
         self._kid = hmac.new(root, b"docsys/keystore/key-id", hashlib.sha256).digest()[:_KID_LEN]
