@@ -1,5 +1,10 @@
-"""Fifty simultaneous issue requests of one type, through the HTTP API, on SQLite and
-PostgreSQL: fifty distinct consecutive numbers, no gaps, every PDF signed and stored."""
+"""Thirty simultaneous issue requests of one type, through the HTTP API, on SQLite and
+PostgreSQL: thirty distinct consecutive numbers, no gaps, every PDF signed and stored.
+
+All thirty are released together (a barrier) against one number sequence, so the
+contention is as high as with more; each request costs a document taken through review
+with two signed vistos buenos, and fifty made these the suite's two slowest tests (about a
+minute each on a slow two-core machine) for no stronger guarantee."""
 from __future__ import annotations
 
 import threading
@@ -12,7 +17,7 @@ from docsys.models import Issuance, NumberSequence
 from tests.conftest import get_user
 from tests.issuing.support import SECRET, approved_document, demo_pki
 
-CONCURRENT = 50
+CONCURRENT = 30
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,7 +25,7 @@ def any_app(request):
     return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
 
 
-def test_fifty_concurrent_issues_get_fifty_consecutive_numbers(any_app):
+def test_concurrent_issues_get_consecutive_numbers(any_app):
     app = any_app
     with transaction(app.extensions["docsys.sessions"]) as session:
         demo_pki(session, app.config)
