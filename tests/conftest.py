@@ -281,3 +281,22 @@ def get_user(session, username):
     from sqlalchemy import select
     from docsys.models import User
     return session.scalar(select(User).where(User.username == username))
+
+
+# The suite's longest tests (each 15–60 s on a slow two-core machine), started first: the
+# two workers then end together instead of one finishing a long test alone at the end.
+# Only the order changes; a test renamed here simply runs in its usual place.
+LONGEST_FIRST = (
+    "tests/issuing/test_concurrent_numbering.py::",
+    "tests/test_policy_matrix.py::test_every_door_gives_the_policys_answer",
+    "tests/operations/test_search_freshness.py::test_an_author_finds_their_save_when_the_index_lags",
+    "tests/archive/test_pending_analysis.py::test_kill_9_mid_import_and_mid_analysis_loses_nothing",
+    "tests/browser/test_review_flow.py::test_review_round_trip_until_approved",
+    "tests/test_demo.py::",
+    "tests/web/test_api_contract.py::test_property_based_run_against_the_contract",
+    "tests/corrections/test_routes.py::test_round_trip_on_",
+)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))   # stable
