@@ -115,16 +115,22 @@ SPIJ_CHANGES = "".join(
     for n, year in ((1260, 2014), (1261, 2015), (1262, 2016), (1263, 2017)))
 
 
-def test_a_norm_repealed_by_the_source_s_notes_names_what_repealed_it(session_factory):
-    """A national norm's status often comes from SPIJ's notes alone (the norm that
-    repealed it is not in the archive): the warning names it, as the notes' word."""
+def _warning_on_a_noted_norm(session_factory, notes: str, status: str):
+    """The one warning of a draft citing the ROF once ``notes`` (SPIJ's) are recorded on it."""
     from docsys.compliance.norms import record_source_notes
     with transaction(session_factory) as session:
         rof = add_norm(session, ROF)
-        record_source_notes(session, rof, SPIJ_REPEAL)
-        assert rof.legal_status == "derogada"
+        record_source_notes(session, rof, notes)
+        assert rof.legal_status == status
         report = check_text(session, "Conforme a la Ordenanza Municipal N° 012-2019-MDM;")
     (warning,) = report.warnings
+    return warning
+
+
+def test_a_norm_repealed_by_the_source_s_notes_names_what_repealed_it(session_factory):
+    """A national norm's status often comes from SPIJ's notes alone (the norm that
+    repealed it is not in the archive): the warning names it, as the notes' word."""
+    warning = _warning_on_a_noted_norm(session_factory, SPIJ_REPEAL, "derogada")
     assert warning.kind == "repealed"
     assert warning.message == (
         "La Ordenanza Municipal N° 012-2019-MDM está derogada: la Ley N° 32114 la derogó, "
@@ -132,13 +138,7 @@ def test_a_norm_repealed_by_the_source_s_notes_names_what_repealed_it(session_fa
 
 
 def test_a_norm_modified_many_times_by_the_notes_names_the_newest(session_factory):
-    from docsys.compliance.norms import record_source_notes
-    with transaction(session_factory) as session:
-        rof = add_norm(session, ROF)
-        record_source_notes(session, rof, SPIJ_CHANGES)
-        assert rof.legal_status == "modificada"
-        report = check_text(session, "Conforme a la Ordenanza Municipal N° 012-2019-MDM;")
-    (warning,) = report.warnings
+    warning = _warning_on_a_noted_norm(session_factory, SPIJ_CHANGES, "modificada")
     assert warning.kind == "modified"
     assert warning.message.startswith(
         "La Ordenanza Municipal N° 012-2019-MDM fue modificada: el Decreto Legislativo N° 1261 "
