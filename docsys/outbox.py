@@ -47,7 +47,10 @@ Total = int | Callable[[Session], int] | None
 # separate schemas must not block each other).
 _ADVISORY_CLASS = 735_120_411
 REINDEX_WAIT = 60.0            # seconds reindex_all waits for a running consumer to finish
-_local = threading.Lock()
+# One in-process lock per database: consumers of the same database in this process skip
+# the cross-process lock; those of another database (a second app, a test's) never wait.
+_local_locks: dict[str, threading.Lock] = {}
+_local_locks_guard = threading.Lock()
 
 # Domain events after which the index must show their document anew.
 REINDEXING = frozenset({"create", "save", "restore", "transition", "issue", "publish",
@@ -96,13 +99,14 @@ def _consumer_lock(session_factory: sessionmaker[Session], wait: float = 0.0) ->
     """Yield True if this call is the only outbox consumer now (waiting up to ``wait``
     seconds for another to finish), else False."""
     deadline = time.monotonic() + wait
-    acquired = _local.acquire(timeout=wait) if wait > 0 else _local.acquire(blocking=False)
+    bind = session_factory.kw.get("bind")
+    engine = bind if isinstance(bind, Engine) else None
+    local = _local_lock(engine)
+    acquired = local.acquire(timeout=wait) if wait > 0 else local.acquire(blocking=False)
     if not acquired:
         yield False
         return
     try:
-        bind = session_factory.kw.get("bind")
-        engine = bind if isinstance(bind, Engine) else None
         if engine is None:
             yield True
         elif engine.dialect.name == "postgresql":
@@ -144,7 +148,13 @@ def _consumer_lock(session_factory: sessionmaker[Session], wait: float = 0.0) ->
         else:
             yield True
     finally:
-        _local.release()
+        local.release()
+
+
+def _local_lock(engine: Engine | None) -> threading.Lock:
+    key = engine.url.render_as_string(hide_password=False) if engine is not None else ""
+    with _local_locks_guard:
+        return _local_locks.setdefault(key, threading.Lock())
 
 
 def _retry(attempt: Callable[[], bool], deadline: float) -> bool:

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from docsys import events
-from docsys.db import transaction
+from docsys.db import make_engine, make_session_factory, transaction
 from docsys.models import Document, Office, SearchOutbox
 from search import SearchDoc, SearchUnavailable, Visibility, search_id
 from search import embedded
 from search.embedded import EmbeddedBackend, _FileLock
-from docsys.outbox import enqueue, pending, process_outbox, reindex_all
+from docsys.outbox import _consumer_lock, enqueue, pending, process_outbox, reindex_all
 from tests.conftest import get_user
 
 ALL = Visibility.everything()
@@ -208,6 +208,23 @@ def test_changes_saved_during_a_reindex_reach_the_new_index(session_factory, bac
     assert titles(backend) == ["Resolución de archivo",
                                "Resolución guardada durante la reindexación"]
     assert outbox_rows(session_factory) == []
+
+
+def test_a_consumer_of_another_database_in_this_process_holds_nothing_back(
+        session_factory, backend, tmp_path):
+
+    other = make_engine(f"sqlite:///{tmp_path / 'otra.db'}")
+    try:
+        add_document(session_factory, "Resolución de esta instalación")
+        # another app of this process (another database) is consuming its own outbox
+        with _consumer_lock(make_session_factory(other)) as alone:
+            assert alone
+            assert process_outbox(session_factory, backend, load_docs) == 1
+            with _consumer_lock(session_factory) as this_one_too:
+                assert this_one_too
+                assert process_outbox(session_factory, backend, load_docs) == 0
+    finally:
+        other.dispose()
 
 
 def test_the_consumer_lock_is_per_schema_on_postgresql(session_factory, backend):
