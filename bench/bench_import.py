@@ -172,7 +172,8 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None =
                                           defer_analysis=mode != "inline")
                 load = os.getloadavg()[0]
                 start, cpu = time.perf_counter(), time.process_time()
-                worker = AnalysisWorker.start(factory) if mode == "worker" else None
+                worker = (AnalysisWorker.start(factory, files=[str(p) for _, p in files])
+                          if mode == "worker" else None)
                 lock = LockTimer()
                 with lock.installed():
                     summary = import_directory(factory, settings, root, user_id, files=files)

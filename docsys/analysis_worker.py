@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
@@ -37,8 +37,12 @@ from sqlalchemy.orm import sessionmaker
 from docsys.checkpoints import SETTINGS as CHECKPOINT_SETTINGS
 from docsys.db import AUDIT_KEY, WRITE_POLL_SECONDS  # how often it tries for the write lock
 
+if TYPE_CHECKING:
+    from docsys.compliance.citations import Citation
+
 log = logging.getLogger("docsys.compliance")
 POLL_SECONDS = 0.05   # how often an idle worker looks at the queue again
+HEAD_BYTES = 16_384   # of each file: its front matter and heading (coming_titles)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class WorkerSpec:
     # for the audit checkpoints: only the settings they read (checkpoints.SETTINGS), never
     # the caller's secrets (SECRET_KEY, signing keys' passphrases...)
     settings: dict[str, Any] = field(default_factory=dict)
+    # the files the import is storing: the norms they hold are named by title (see
+    # coming_titles) before the import reaches them
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,8 +67,8 @@ class WorkerResult:
     cpu_seconds: float = 0.0      # the worker process's CPU time (user + system)
 
 
-def spec_for(session_factory: sessionmaker, settings: Mapping[str, Any] | None = None
-             ) -> WorkerSpec | None:
+def spec_for(session_factory: sessionmaker, settings: Mapping[str, Any] | None = None,
+             files: Iterable[str] = ()) -> WorkerSpec | None:
     """The spec of ``session_factory``'s database, or None when another process cannot
     open it (an in-memory SQLite database)."""
     engine: Engine = session_factory.kw["bind"]
@@ -73,7 +80,8 @@ def spec_for(session_factory: sessionmaker, settings: Mapping[str, Any] | None =
                       busy_timeout=float(settings.get("DATABASE_BUSY_TIMEOUT", 30)),
                       audit_key=session_factory.kw.get("info", {}).get(AUDIT_KEY),
                       settings={k: settings[k] for k in CHECKPOINT_SETTINGS
-                                if isinstance(settings.get(k), (str, int, float, bool))})
+                                if isinstance(settings.get(k), (str, int, float, bool))},
+                      files=tuple(str(f) for f in files))
 
 
 class AnalysisWorker:
@@ -106,8 +114,11 @@ class AnalysisWorker:
 
     @classmethod
     def start(cls, session_factory: sessionmaker,
-              settings: Mapping[str, Any] | None = None) -> "AnalysisWorker | None":
-        spec = spec_for(session_factory, settings)
+              settings: Mapping[str, Any] | None = None,
+              files: Iterable[str] = ()) -> "AnalysisWorker | None":
+        """The worker for the import of ``files`` (their paths), or None when no other
+        process can open the database."""
+        spec = spec_for(session_factory, settings, files)
         if spec is None:
             return None
         try:
@@ -240,7 +251,8 @@ def main() -> int:
     try:
         raw = json.loads(sys.stdin.readline())
         spec = WorkerSpec(**{**raw, "audit_key": bytes.fromhex(raw["audit_key"])
-                             if raw.get("audit_key") else None})
+                             if raw.get("audit_key") else None,
+                             "files": tuple(raw.get("files") or ())})
         done, stop = threading.Event(), threading.Event()
 
         def listen() -> None:
@@ -275,6 +287,7 @@ def drain(spec: WorkerSpec, done: threading.Event, stop: threading.Event,
     if spec.settings.get("INSTANCE_DIR"):
         events.install(factory, checkpoints.after_commit(factory, spec.settings))
     passed: set[int] = set()   # rows failed here (retried by the next run) or taken
+    coming = coming_titles(spec.files)
     try:
         while not stop.is_set():
             over = done.is_set()   # read first: all that the import queued is committed
@@ -283,7 +296,7 @@ def drain(spec: WorkerSpec, done: threading.Event, stop: threading.Event,
                 report(rows, 0)
 
             totals = pending.process(factory, passed=passed, until=stop.is_set,
-                                     progress=group)
+                                     progress=group, coming=coming)
             if totals["fallidas"]:
                 report(0, totals["fallidas"])
             if over:
@@ -292,6 +305,38 @@ def drain(spec: WorkerSpec, done: threading.Event, stop: threading.Event,
                 done.wait(POLL_SECONDS)
     finally:
         engine.dispose()
+
+
+def coming_titles(paths: Iterable[str]) -> list[tuple[str, Citation, str | None]]:
+    """The norms of an import's structured files by title, as the import will store them
+    (the front matter's sumilla, number and date, and the number the heading prints).
+
+    A norm analysed while the import runs finds, in its clauses, a norm named only by its
+    title ("el Código de Procedimientos Penales") among these too: the relations read do
+    not depend on the files' order, and are those an analysis after the import reads.
+    Only each file's first ``HEAD_BYTES`` are read (the front matter and the heading)."""
+    from docsys.archive.frontmatter import read_structured
+    from docsys.archive.metadata import CONFIRM_BELOW
+    from docsys.compliance.citations import parse_norm_reference
+
+    named = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(HEAD_BYTES)
+        except OSError:
+            continue   # the import reports it
+        structured = read_structured(head.decode("utf-8", "ignore"))
+        if structured is None or not structured.official_number:
+            continue
+        meta = structured.metadata
+        reference = parse_norm_reference(structured.official_number, meta.doc_type)
+        if reference is None:
+            continue
+        sure = meta.date is not None and meta.confidence.get("date", 0.0) >= CONFIRM_BELOW
+        named.append((meta.sumilla or structured.official_number, reference,
+                      meta.date.isoformat() if sure and meta.date else None))
+    return named
 
 
 if __name__ == "__main__":

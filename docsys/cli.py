@@ -544,7 +544,8 @@ def import_command(directory, username, as_json, quiet, max_size, later):
     # (the other core), and what it leaves after the import by this one. Only structured
     # files queue theirs (PDF, DOCX and plain text are analysed as they are imported).
     worker = (None if later or not has_structured(files)
-              else AnalysisWorker.start(factory, current_app.config))
+              else AnalysisWorker.start(factory, current_app.config,
+                                        files=[str(path) for _name, path in files]))
     try:
         summary = import_directory(factory, settings, directory, actor_id,
                                    progress=progress, files=files)

@@ -12,13 +12,14 @@ A failed analysis stays queued with its error, retried up to ``MAX_ATTEMPTS`` ti
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from docsys.archive.norms import ORIGIN, norm_text
 from docsys.compliance.archive import norm_canonical_id, title_index
+from docsys.compliance.citations import Citation
 from docsys.compliance.norms import (TextReading, analyze_norm,  # deletes the norm's queued rows
                                      read_norm_text)
 from docsys.compliance.titles import TitleIndex
@@ -49,7 +50,8 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             progress: Callable[[int], object] | None = None,
             passed: set[int] | None = None,
             until: Callable[[], bool] | None = None,
-            newest_first: bool = False) -> dict:
+            newest_first: bool = False,
+            coming: Sequence[tuple[str, Citation, str | None]] = ()) -> dict:
     """Analyse the queued norms, oldest first (so a repeal meets the norm it names), one
     transaction per ``batch_size`` rows. Returns counts: analysed, failed (left queued).
 
@@ -61,9 +63,12 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
     across calls by a caller that calls again). ``until``: stop between groups when true.
     ``newest_first``: a second consumer helping the first one (which goes oldest first)
     from the other end, never retrying a row that failed (that is the first one's), so
-    the two meet once and share at most a group's reading."""
+    the two meet once and share at most a group's reading. ``coming``: the norms an import
+    running meanwhile is yet to store, by title (docsys.analysis_worker.coming_titles),
+    looked for too when a clause names a norm by its title."""
     totals = {"analizadas": 0, "fallidas": 0}
     passed = set() if passed is None else passed
+    grown = _Grown(coming)
     while until is None or not until():
         with read_only_transactions(), transaction(session_factory) as session:
             waiting = list(session.scalars(
@@ -74,7 +79,7 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
                 .limit(batch_size)))
             if not waiting:
                 return totals
-            titles = title_index(session)
+            titles = grown.of(title_index(session))
             readings = _read(_prefetch(session, list(session.scalars(
                 select(PendingAnalysis.document_id)
                 .where(PendingAnalysis.id.in_(waiting))))), titles)
@@ -96,6 +101,23 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
         if progress is not None:
             progress(len(rows))
     return totals
+
+
+class _Grown:
+    """The archive's title index with the ``coming`` norms added, made again only when
+    the archive's own index changed (a group of the import committed)."""
+
+    def __init__(self, coming: Sequence[tuple[str, Citation, str | None]]):
+        self.coming = coming
+        self._base: TitleIndex | None = None
+        self._grown: TitleIndex | None = None
+
+    def of(self, base: TitleIndex) -> TitleIndex:
+        if not self.coming:
+            return base
+        if base is not self._base or self._grown is None:
+            self._base, self._grown = base, base.adding(self.coming)
+        return self._grown
 
 
 def _read(loaded: dict[int, tuple[Document, str | None]],

@@ -21,7 +21,7 @@ from docsys.audit import verify_chain
 from docsys.compliance import pending
 from docsys.compliance.norms import analyze_norm
 from docsys.db import make_engine, read_only_transactions, transaction
-from docsys.models import ArchivedNorm, AuditEntry, Document, PendingAnalysis
+from docsys.models import ArchivedNorm, AuditEntry, Document, NormRelation, PendingAnalysis
 from tests.archive.test_national import CORPUS, needs_corpus
 from tests.archive.test_pending_analysis import _analysis, _count
 
@@ -102,6 +102,31 @@ def test_the_worker_analyses_while_the_import_runs_and_gives_the_inline_analysis
     with importer.factory() as session:
         assert verify_chain(session).ok          # the worker's entries chain with the rest
     _same_as_inline(importer.factory, folder)
+
+
+@needs_corpus
+def test_a_norm_named_by_title_is_found_though_the_import_stores_it_later(importer, tmp_path):
+    """DLEG 52 repeals parts of "el Código de Procedimientos Penales" (Ley 9024), named by
+    title only, and its file comes first: the worker analyses it before the law is stored,
+    yet finds the law among the import's files, as an analysis after the import would."""
+    folder = tmp_path / "marco"
+    folder.mkdir()
+    for name in ("DLEG-52-1981.md", "LEY-9024-1940.md"):
+        os.symlink(CORPUS / name, folder / name)
+    files = service.list_files(folder)
+    worker = AnalysisWorker.start(importer.factory, files=[str(path) for _, path in files])
+    assert worker is not None
+    import_directory(importer.factory, importer.settings, folder, importer.actor_id,
+                     files=files[:1])
+    assert _wait_for(lambda: worker.analysed >= 1)       # the decree, the law not yet stored
+    import_directory(importer.factory, importer.settings, folder, importer.actor_id,
+                     files=files[1:])
+    assert worker.finish(helper=importer.factory).error is None
+    with importer.factory() as session:
+        law = session.scalar(select(Document.id).where(Document.number_key.like("LEY-9024%")))
+        found = session.execute(select(NormRelation.kind, NormRelation.target_document_id)
+                                .where(NormRelation.target_canonical_id == "LEY-9024")).all()
+    assert law is not None and ("deroga", law) in found
 
 
 @needs_corpus
