@@ -5,14 +5,15 @@ Framework-free: the web layer turns these lookups into pages. A norm's address c
 its ``number_key`` ("RGM-45-2026", see :mod:`search.numbers`), so the same address works for
 norms issued in docsys and for norms imported into the archive. Laws and legislative
 decrees are numbered without a year ("LEY-30341"): their address takes the year they were
-given (``/normas/ley/2015/30341``).
+given (``/normas/ley/2015/30341``). A type given without a number (the Constitution) is
+found by its registry's portal slug and its year (``/normas/constitucion/1993``).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from docsys.errors import NotFound
@@ -37,11 +38,13 @@ class NormAddress:
 
     tipo: str
     anio: int
-    numero: int
+    numero: int | None     # None: a type given without a number, ``tipo`` its portal slug
     sector: str | None = None
 
     def as_args(self) -> dict:
-        args: dict = {"tipo": self.tipo, "anio": self.anio, "numero": self.numero}
+        args: dict = {"tipo": self.tipo, "anio": self.anio}
+        if self.numero is not None:
+            args["numero"] = self.numero
         if self.sector:
             args["sector"] = self.sector
         return args
@@ -52,7 +55,9 @@ class NormAddress:
         return self.tipo.upper() in NO_YEAR_TYPES
 
     @property
-    def number_key(self) -> str:
+    def number_key(self) -> str | None:
+        if self.numero is None:
+            return None
         if self.yearless:
             return f"{self.tipo.upper()}-{self.numero}"
         return f"{self.tipo.upper()}-{self.numero}-{self.anio}"
@@ -62,13 +67,30 @@ def _address(number_key: str | None, issue_date: str | None, doc_type: str | Non
              official_number: str | None = None) -> NormAddress | None:
     match = _KEY.match(number_key or "")
     if match is None:
-        return None
+        return _unnumbered_address(doc_type, issue_date) if not number_key else None
     year = match["year"] or (issue_date or "")[:4]
     if not year.isdigit() or (match["year"] is None
                               and match["type"] not in NO_YEAR_TYPES):
         return None
     return NormAddress(match["type"].lower(), int(year), int(match["number"]),
                        sector_of(doc_type, official_number, int(year)))
+
+
+def _unnumbered_address(doc_type: str | None, issue_date: str | None) -> NormAddress | None:
+    """The address of a norm of a type given without a number (the Constitution): its
+    type's portal slug and its year."""
+    info = registry().get(doc_type or "")
+    year = (issue_date or "")[:4]
+    if info is None or info.numbering != "ninguna" or not info.portal_slug \
+            or not year.isdigit():
+        return None
+    return NormAddress(info.portal_slug, int(year), None)
+
+
+def _unnumbered_types(slug: str) -> list[str]:
+    """The codes of the types given without a number whose portal slug is ``slug``."""
+    return [t.code for t in registry().types
+            if t.numbering == "ninguna" and t.portal_slug == slug]
 
 
 def sector_of(doc_type: str | None, official_number: str | None,
@@ -92,6 +114,15 @@ def address_of(document: Document) -> NormAddress | None:
 def published_norms(session: Session, address: NormAddress) -> list[Document]:
     """The published norms at an address: usually one; a Resolución de Gerencia number can
     repeat across gerencias, so the page lists them when there are several."""
+    if address.numero is None:   # a type given without a number: all of that year
+        codes = _unnumbered_types(address.tipo)
+        if not codes:
+            return []
+        return list(session.scalars(select(Document).where(
+            Document.doc_type.in_(codes),
+            or_(Document.number_key.is_(None), Document.number_key == ""),
+            Document.issue_date.like(f"{address.anio:04d}-%"),
+            Document.status == PUBLIC_STATUS).order_by(Document.id)))
     if not re.fullmatch(r"[a-z]{1,10}", address.tipo or ""):
         return []
     found = select(Document).where(Document.number_key == address.number_key,

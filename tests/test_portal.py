@@ -79,6 +79,34 @@ def test_a_law_has_a_portal_page_at_the_year_it_was_given(app):
     assert 'href="/normas/dleg/2018/1440"' in found and 'href="#"' not in found
 
 
+def test_the_constitution_has_a_portal_page_by_its_type_s_slug_and_year(app):
+    """A type given without a number has its address from the registry's portal slug and
+    its year: the Constitution's search hit opens it (before, it was shown unlinked)."""
+    from demo.compliance import store_archive_norm
+    from docsys.models import Office
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        office = session.scalar(select(Office).where(Office.code == "SG"))
+        norm = store_archive_norm(
+            session, doc_type="CONST", number="Constitución Política del Perú",
+            date="1993-12-30", sumilla="Constitución Política del Perú",
+            paragraphs=["Artículo 1.- La defensa de la persona humana y el respeto de su "
+                        "dignidad son el fin supremo de la sociedad y del Estado."],
+            office=office, author=get_user(session, "archivo"))
+        assert not norm.number_key
+    client = app.test_client()
+    found = client.get("/normas?q=dignidad+persona+humana").get_data(as_text=True)
+    assert 'class="hit-title" href="/normas/constitucion/1993">' in found
+    page = client.get("/normas/constitucion/1993")
+    assert page.status_code == 200
+    assert "el fin supremo de la sociedad" in page.get_data(as_text=True)
+    assert 'href="http://localhost/normas/constitucion/1993"' in page.get_data(as_text=True)
+    assert client.get("/normas/constitucion/1979").status_code == 404     # no such year here
+    assert client.get("/normas/leyes/1993").status_code == 404            # a numbered type
+    assert client.get("/normas/constitucion/1993.pdf").status_code == 404  # not signed here
+    assert client.get("/normas/constitucion/1993/original").status_code == 404  # no file
+
+
 def test_national_namesakes_of_two_sectors_each_open(app):
     """"D.S. 003-2001" of two sectors share an address: the page lists both, each link
     (and each search hit) opens its own norm (before, both pointed back to the list)."""

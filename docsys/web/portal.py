@@ -32,8 +32,8 @@ def index():
         if results else {}
 
     def hit_url(hit):
-        """Its page; none for a norm without an address (the Constitution, a law whose
-        date is unknown), shown without a link rather than a dead one."""
+        """Its page; none for a norm without an address (a law whose date is unknown),
+        shown without a link rather than a dead one."""
         address = addresses.get(hit.document_id)
         return url_for("portal.norm", **address.as_args()) if address else None
 
@@ -44,7 +44,7 @@ def index():
         images=services.institution_image_keys(db()))
 
 
-def _address(tipo: str, anio: int, numero: int) -> portal.NormAddress:
+def _address(tipo: str, anio: int, numero: int | None) -> portal.NormAddress:
     sector = request.args.get("sector", "")[:40] or None
     return portal.NormAddress(tipo.lower(), anio, numero, sector)
 
@@ -71,6 +71,7 @@ def institution_image(nombre):
     return response
 
 
+@bp.route("/normas/<tipo>/<int:anio>", defaults={"numero": None})   # the Constitution
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>")
 def norm(tipo, anio, numero):
     session = db()
@@ -106,6 +107,7 @@ def norm(tipo, anio, numero):
                            legal_status_labels=portal.LEGAL_STATUS_LABELS)
 
 
+@bp.route("/normas/<tipo>/<int:anio>/original", defaults={"numero": None})
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>/original")
 def norm_original(tipo, anio, numero):
     """The file an archived norm was imported from (a scan, a PDF, a Word document)."""
@@ -118,6 +120,7 @@ def norm_original(tipo, anio, numero):
                      download_name=download_name(original.original_filename))
 
 
+@bp.route("/normas/<tipo>/<int:anio>.pdf", defaults={"numero": None})
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")
 def norm_pdf(tipo, anio, numero):
     session = db()
