@@ -20,6 +20,13 @@ def demo_command():
     from demo.loader import load_demo
     from docsys import migrate
     from docsys.cli import unit_of_work
+    if not current_app.config.get("DEMO_PKI"):
+        # the demo's norms are signed with the demo authority's certificates, trusted only
+        # in the explicit demo mode: without it every signature would be refused midway
+        raise click.ClickException(
+            "los datos de demostración se firman con la autoridad certificadora de "
+            "demostración, aceptada solo en el modo de demostración: ejecute el comando con "
+            "DOCSYS_DEMO_PKI=1 (p. ej. DOCSYS_DEMO_PKI=1 flask --app wsgi docsys demo).")
     migrate.upgrade(current_app.extensions["docsys.engine"])
     with unit_of_work() as session:
         summary = load_demo(session, current_app.config)

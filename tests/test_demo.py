@@ -242,3 +242,16 @@ def test_cli_demo_command_prints_counts_and_logins(tmp_path):
     again = runner.invoke(args=["docsys", "demo"])
     assert again.exit_code == 0 and f"documentos: {len(DOCUMENTS)}" in again.output
     app.extensions["docsys.engine"].dispose()
+
+
+def test_cli_demo_command_outside_the_demo_mode_says_how_to_run_it(tmp_path):
+    """Without DOCSYS_DEMO_PKI=1 the demo's certificates are not trusted: the command says
+    so before storing anything, instead of failing on the first signature."""
+    app = make_test_app(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, DEMO_PKI=False)
+    register_demo(app)
+    result = app.test_cli_runner().invoke(args=["docsys", "demo"])
+    assert result.exit_code == 1
+    assert "DOCSYS_DEMO_PKI=1" in result.output and "Traceback" not in result.output
+    from sqlalchemy import inspect
+    assert "documents" not in inspect(app.extensions["docsys.engine"]).get_table_names()
+    app.extensions["docsys.engine"].dispose()
