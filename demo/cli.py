@@ -27,7 +27,11 @@ def demo_command():
             "los datos de demostración se firman con la autoridad certificadora de "
             "demostración, aceptada solo en el modo de demostración: ejecute el comando con "
             "DOCSYS_DEMO_PKI=1 (p. ej. DOCSYS_DEMO_PKI=1 flask --app wsgi docsys demo).")
+    from docsys.compliance import pending
     migrate.upgrade(current_app.extensions["docsys.engine"])
+    with unit_of_work() as session:
+        # a new instance: its norms are analysed by this version's readers as they load
+        pending.queue_if_readers_changed(session)
     with unit_of_work() as session:
         summary = load_demo(session, current_app.config)
         related = load_compliance_demo(session, current_app.config)

@@ -59,6 +59,20 @@ def init_command():
     migrate.upgrade(engine)
     click.echo(f"Base de datos al día (revisión {migrate.current_revision(engine)}).")
     _load_templates(update=False)
+    _analyse_again_if_readers_changed()
+
+
+def _analyse_again_if_readers_changed() -> None:
+    """An upgrade whose readers of citations and relations changed analyses the archive
+    again (queued first: an interrupted run leaves the rest for the next one)."""
+    from docsys.compliance import pending
+
+    with unit_of_work() as session:
+        queued = pending.queue_if_readers_changed(session)
+    if queued:
+        click.echo(f"Esta versión lee las citas y relaciones de otro modo: se analizan de nuevo "
+                   f"las {queued} normas del archivo (las relaciones ya decididas se conservan).")
+        _analyse_pending(quiet=False)
 
 
 def _load_templates(update: bool) -> None:

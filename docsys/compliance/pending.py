@@ -24,16 +24,41 @@ from docsys.compliance.norms import (TextReading, analyze_norm,  # deletes the n
                                      read_norm_text)
 from docsys.compliance.titles import TitleIndex
 from docsys.db import read_only_transactions, transaction, write_transactions
-from docsys.models import Document, DocumentVersion, PendingAnalysis
+from docsys.compliance.relations import RULES_REVISION
+from docsys.models import Document, DocumentVersion, PendingAnalysis, SystemMarker
+from search.numbers import EXTRACTOR_REVISION
 
 log = logging.getLogger("docsys.compliance")
 BATCH_SIZE = 50
 MAX_ATTEMPTS = 3
+# The readers an analysis is made with: numbers and citations, then clauses and notes.
+ANALYSIS_REVISION = f"{EXTRACTOR_REVISION} relaciones {RULES_REVISION}"
+READERS_MARKER = "analysis_revision"
 
 
 def enqueue(session: Session, document_id: int) -> None:
     """Ask for ``document_id`` to be analysed once the caller's transaction commits."""
     session.add(PendingAnalysis(document_id=int(document_id), last_error=""))
+
+
+def queue_if_readers_changed(session: Session) -> int:
+    """After an upgrade whose readers of citations or relations read differently: queue
+    every norm of the archive for its analysis again (what is stored was read by the old
+    ones; proposals already made and the archivist's decisions are kept, see
+    ``analyze_norm``), and remember the readers' revision. Returns how many norms were
+    queued: none when the revision is the one remembered, or the archive is empty."""
+    marker = session.get(SystemMarker, READERS_MARKER)
+    if marker is not None and marker.value == ANALYSIS_REVISION:
+        return 0
+    queued = set(session.scalars(select(PendingAnalysis.document_id)))
+    ids = [i for i in session.scalars(select(Document.id).where(
+        Document.official_number.is_not(None)).order_by(Document.id)) if i not in queued]
+    session.add_all([PendingAnalysis(document_id=i, last_error="") for i in ids])
+    if marker is None:
+        session.add(SystemMarker(name=READERS_MARKER, value=ANALYSIS_REVISION))
+    else:
+        marker.value = ANALYSIS_REVISION
+    return len(ids)
 
 
 def is_pending(session: Session, document_id: int) -> bool:

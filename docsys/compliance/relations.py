@@ -22,6 +22,12 @@ Pure functions over text; storing and confirming the relations is
 """
 from __future__ import annotations
 
+# Raise it when a change to these readers (or to the SPIJ notes' reader, or the title
+# index) changes what they find: an upgraded installation then analyses its archive again
+# (docsys.compliance.pending.queue_if_readers_changed). The number readers' changes raise
+# search.numbers.EXTRACTOR_REVISION, which counts too.
+RULES_REVISION = 1
+
 import bisect
 import re
 from dataclasses import dataclass, replace

@@ -15,6 +15,7 @@ from docsys.models.corrections import NormCorrection
 from docsys.models.notifications import LocalHoliday, Notification
 from docsys.models.institution import InstitutionSetting, YearName
 from docsys.models.usage import UsageCounter
+from docsys.models.system import SystemMarker
 
 __all__ = [
     "Base", "ApiToken", "AuthGeneration", "LoginAttempt", "Office", "User", "UserRole", "UserSession", "ROLES", "ROLE_LABELS",
@@ -24,5 +25,5 @@ __all__ = [
     "SigningCopy", "SigningCredential", "ArchivedNorm", "ImportBatch", "ImportedFile",
     "NormCitation", "NormRelation", "PendingAnalysis", "SourceRelation", "NormCorrection",
     "WorkingCopy", "Notification", "LocalHoliday", "YearName",
-    "InstitutionSetting", "UsageCounter",
+    "InstitutionSetting", "UsageCounter", "SystemMarker",
 ]
