@@ -21,7 +21,7 @@ MAX_NAME = 300
 
 
 def year_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(YearName.year, YearName.name)).tuples().all())
+    return {year: name for year, name in session.execute(select(YearName.year, YearName.name))}
 
 
 def with_year_names(session: Session, settings: Any,
@@ -118,7 +118,7 @@ def images_of(session: Session, blob_dir: Any) -> dict[str, StoredImage]:
     rows = session.execute(
         select(InstitutionSetting.key, Blob.sha256, Blob.mimetype)
         .join(Blob, Blob.sha256 == InstitutionSetting.blob_sha256)
-        .where(InstitutionSetting.key.in_(IMAGES))).tuples()
+        .where(InstitutionSetting.key.in_(IMAGES)))
     return {key: StoredImage(blobs.get(blob_dir, digest), mimetype)
             for key, digest, mimetype in rows}
 
