@@ -132,11 +132,14 @@ def published_norms(session: Session, address: NormAddress) -> list[Document]:
     return list(session.scalars(found.order_by(Document.id)))
 
 
-def find_published(session: Session, address: NormAddress, office: str | None = None
-                   ) -> list[Document]:
+def find_published(session: Session, address: NormAddress, office: str | None = None,
+                   document_id: int | None = None) -> list[Document]:
     """The published norms at an address (narrowed to one office, or to the address's
-    sector, when given); NotFound when there is none."""
+    sector, when given; to one document for a type given without a number, whose norms of
+    a year share their address); NotFound when there is none."""
     norms = published_norms(session, address)
+    if document_id is not None and address.numero is None:
+        norms = [d for d in norms if d.id == document_id]
     if office:
         norms = [d for d in norms if d.office and d.office.code.lower() == office.lower()]
     if address.sector:

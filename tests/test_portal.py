@@ -107,6 +107,31 @@ def test_the_constitution_has_a_portal_page_by_its_type_s_slug_and_year(app):
     assert client.get("/normas/constitucion/1993/original").status_code == 404  # no file
 
 
+def test_two_unnumbered_norms_of_one_year_each_open(app):
+    """Texts of a type given without a number share their address within a year: the page
+    lists them and each link opens its own (the office, which they share, could not)."""
+    from demo.compliance import store_archive_norm
+    from docsys.models import Office
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        office = session.scalar(select(Office).where(Office.code == "SG"))
+        ids = [store_archive_norm(
+            session, doc_type="TUO", number=f"Texto Único Ordenado de la {title}", date=date,
+            sumilla=f"TUO de la {title}", paragraphs=[title, "Artículo 1.- Objeto."],
+            office=office, author=get_user(session, "archivo")).id
+            for date, title in (("2019-01-25", "Ley del Procedimiento Administrativo General"),
+                                ("2019-03-12", "Ley de Contrataciones del Estado"))]
+    client = app.test_client()
+    listing = client.get("/normas/textos-unicos-ordenados/2019").get_data(as_text=True)
+    assert "Varias normas del mismo tipo y año" in listing
+    for document_id, title in zip(ids, ("Procedimiento Administrativo", "Contrataciones")):
+        link = f"/normas/textos-unicos-ordenados/2019?documento={document_id}"
+        assert f'href="{link}"' in listing
+        page = client.get(link).get_data(as_text=True)
+        assert "Varias normas" not in page and title in page
+    assert client.get("/normas/textos-unicos-ordenados/2019?documento=999999").status_code == 404
+
+
 def test_national_namesakes_of_two_sectors_each_open(app):
     """"D.S. 003-2001" of two sectors share an address: the page lists both, each link
     (and each search hit) opens its own norm (before, both pointed back to the list)."""

@@ -50,9 +50,25 @@ def _address(tipo: str, anio: int, numero: int | None) -> portal.NormAddress:
 
 
 def _published(session, tipo, anio, numero):
-    """The published norm at that address (the office, ``?oficina=``, picks among several)."""
+    """The published norm at that address (the office, ``?oficina=``, or for a type given
+    without a number the document, ``?documento=``, picks among several)."""
     return portal.find_published(session, _address(tipo, anio, numero),
-                                 request.args.get("oficina"))[0]
+                                 request.args.get("oficina"), _document_arg())[0]
+
+
+def _document_arg() -> int | None:
+    return request.args.get("documento", type=int)
+
+
+def _choice_url(document, address: portal.NormAddress) -> tuple[str, bool]:
+    """The link that opens one of several norms at an address, and whether its sector (not
+    its office) tells it apart."""
+    own = portal.address_of(document)
+    if own is not None and own.sector:
+        return url_for("portal.norm", **own.as_args()), True
+    if address.numero is None:   # a type given without a number: that very document
+        return url_for("portal.norm", documento=document.id, **address.as_args()), False
+    return url_for("portal.norm", oficina=document.office.code, **address.as_args()), False
 
 
 # The public addresses of the letterhead images, by their setting key.
@@ -76,13 +92,11 @@ def institution_image(nombre):
 def norm(tipo, anio, numero):
     session = db()
     address = _address(tipo, anio, numero)
-    norms = portal.find_published(session, address, request.args.get("oficina"))
+    norms = portal.find_published(session, address, request.args.get("oficina"),
+                                  _document_arg())
     if len(norms) > 1:
-        return render_template("portal/choose.html", choices=[
-            (d, url_for("portal.norm", **own.as_args()) if (own := portal.address_of(d))
-             and own.sector else url_for("portal.norm", oficina=d.office.code,
-                                         **address.as_args()), bool(own and own.sector))
-            for d in norms])
+        return render_template("portal/choose.html", unnumbered=address.numero is None,
+                               choices=[(d, *_choice_url(d, address)) for d in norms])
     document = norms[0]
     issuance = issuing.issuance_of(session, document)
     original = portal.archived_original(session, document)
@@ -100,8 +114,13 @@ def norm(tipo, anio, numero):
     else:  # a norm imported into the archive: its extracted text, as read
         text_html = None
         paragraphs = plain_text(versions.latest_version(session, document).content).split("\n")
+    # its files' addresses name the very norm among any that share its address
+    file_args = {**address.as_args(), "oficina": document.office.code}
+    if address.numero is None:
+        file_args["documento"] = document.id
     return render_template("portal/norm.html", document=document, issuance=issuance,
-                           original=original, address=address, text_html=text_html,
+                           original=original, address=address, file_args=file_args,
+                           text_html=text_html,
                            paragraphs=[p for p in paragraphs if p.strip()],
                            relations=portal.public_relations(session, document),
                            legal_status_labels=portal.LEGAL_STATUS_LABELS)
