@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date as Date
 from typing import Any, Iterable, Mapping
 
-from search.numbers import extract_number_keys, normalize_type, number_key, number_keys
+from search.numbers import (extract_number_keys, normalize_type, number_key, number_keys,
+                            yearless_key)
 
 STATUSES = ("vigente", "rectificada", "modificada", "derogada", "sin_efecto", "borrador")
 # The filters offered as facets with counts (dates are faceted by year).
@@ -109,12 +110,19 @@ class SearchDoc:
         return SearchDoc(**d)
 
     def number_keys(self) -> list[str]:
-        """Every key the document is found by (its number key, and the key with its
-        sector for national norms numbered per sector: search.numbers.number_keys)."""
+        """Every key the document is found by: its number key, the same without its year
+        (a yearly number typed without it: ``search.numbers.yearless_key``), and last the
+        key with its sector for national norms numbered per sector
+        (``search.numbers.number_keys``)."""
         if not self.number_key:
             return []
-        keys = number_keys(self.doc_type, self.number, self.year)
-        return [self.number_key] + [k for k in keys if k != self.number_key]
+        keys = [self.number_key]
+        plain = yearless_key(self.number_key)   # "RM 148" typed without its year
+        if plain:
+            keys.append(plain)
+        # the key with the sector last (search.fitting reads it there)
+        return keys + [k for k in number_keys(self.doc_type, self.number, self.year)
+                       if k != self.number_key]
 
     def cited_keys(self) -> list[str]:
         """Keys of the norms this document cites (its own number excluded, with its

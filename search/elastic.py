@@ -34,7 +34,7 @@ log = logging.getLogger("docsys.search")
 
 # The number keys stored in the index are search.numbers' reading of the type registry:
 # an index written under another EXTRACTOR_REVISION is outdated (see search.embedded).
-SCHEMA_VERSION = f"docsys-es-3 keys {EXTRACTOR_REVISION}"
+SCHEMA_VERSION = f"docsys-es-4 keys {EXTRACTOR_REVISION}"
 TITLE_BOOST = 3.0
 # As search.embedded: a title holding every word of the query, and holding them in order.
 TITLE_WORDS_SCORE = 20.0

@@ -66,7 +66,7 @@ log = logging.getLogger("docsys.search")
 # number keys stored in it (``number_key``, ``cites``) are search.numbers' reading of the
 # type registry, and queries are read with today's rules: an index written under another
 # EXTRACTOR_REVISION (rules or registry changed) is outdated too.
-SCHEMA_VERSION = ("docsys-search-4 es_stem(simple,remove_long40,lower,ascii_fold,spanish) "
+SCHEMA_VERSION = ("docsys-search-5 es_stem(simple,remove_long40,lower,ascii_fold,spanish) "
                   "es_exact(simple,remove_long40,lower,stop,ascii_fold) "
                   f"keys {EXTRACTOR_REVISION}")
 

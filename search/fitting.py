@@ -37,7 +37,7 @@ class Fitting:
     document_id: int
     doc_type: str
     number: str                 # the official number as printed
-    keys: tuple[str, ...]       # its number keys: plain, then with the sector
+    keys: tuple[str, ...]       # its number keys: plain, without the year, with the sector
     date: str | None = None     # YYYY-MM-DD
 
 
@@ -103,7 +103,18 @@ def notice(typed: str, ordered: Sequence[Fitting], cited_by: Mapping[str, int],
     text = (f"El número «{typed.strip()}» corresponde a {total} normas; se muestran primero, "
             f"{first_rule}: {listed}.")
     first = list(ordered)[0]
-    if len(first.keys) > 1 and first.keys[-1].startswith(first.keys[0] + "-"):
+    year = _year_of_key(first.keys[0]) if first.keys else None
+    if year and len({f.keys[0] for f in ordered if f.keys}) > 1 \
+            and not typed.strip().endswith(year):
+        # numbers of several years ("RM 148" typed without its year)
+        text += f" Escriba también el año («{typed.strip()}-{year}») para ir a una sola."
+    elif len(first.keys) > 1 and first.keys[-1].startswith(first.keys[0] + "-"):
         sector = first.keys[-1][len(first.keys[0]) + 1:]
         text += f" Escriba también el sector («{typed.strip()}-{sector}») para ir a una sola."
     return text
+
+
+def _year_of_key(key: str) -> str | None:
+    """The year a key ends with ("RM-148-2026" -> "2026"), if any."""
+    last = key.rsplit("-", 1)[-1]
+    return last if len(last) == 4 and last.isdigit() and key.count("-") >= 2 else None

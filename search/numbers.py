@@ -348,9 +348,27 @@ class NumberMention:
     #                                   names ("D.L. 25844": DLEY-25844 beside DLEG-25844)
 
 
-def find_number_in_query(text: str) -> NumberMention | None:
+def yearless_key(key: str) -> str | None:
+    """The key of a yearly number without its year ("RM-148-2026" -> "RM-148"), which the
+    index holds too so a number typed without its year finds every year's; None for the
+    keys that have no year ("LEY-27972") or carry a sector."""
+    match = _YEARLY_KEY.match(key or "")
+    return match.group(1) if match else None
+
+
+_YEARLY_KEY = re.compile(r"^([A-Z]+-\d+)-\d{4}$")
+
+
+def _plausible_year(number: str) -> bool:
+    """"ordenanza 2024" asks for the ordinances of 2024, not for one numbered 2024."""
+    return len(number) == 4 and 1900 <= int(number) <= 2099
+
+
+def find_number_in_query(text: str, *, yearless: bool = False) -> NumberMention | None:
     """The first norm number typed in a query ("ordenanza 12-2019", "RGM 45-2024",
-    "ley n° 27972"), or None. Municipal and supreme-decree numbers need their year."""
+    "ley n° 27972"), or None. Municipal and supreme-decree numbers need their year, unless
+    ``yearless``: then "RM 148" is read too, as every year's RM 148 (``yearless_key``);
+    a number that reads as a year ("ordenanza 2024") is not."""
     if not _DIGIT.search(text):
         return None  # every number has digits: most queries (words, phrases) end here
     folded = fold(text)
@@ -359,13 +377,18 @@ def find_number_in_query(text: str) -> NumberMention | None:
     for match in _QUERY_RE.finditer(folded):
         code = _code_of(match)
         year = _year_of(match)
-        if code not in NO_YEAR_TYPES and not year:
+        without_year = code not in NO_YEAR_TYPES and not year
+        if without_year and (not yearless or _plausible_year(match.group("num"))
+                             or match.group("suffix")):
             continue
         start = match.start()
         key = _make_key(code, match.group("num"), year)
         sector, end = _sector_after(code, text, folded, match)
+        if without_year:   # every year's: the sector's key, with its year, is unknown
+            sector, end = "", match.end()
         others = tuple(_make_key(other, match.group("num"), year)
-                       for other in _other_codes(match) if other in NO_YEAR_TYPES or year)
+                       for other in _other_codes(match)
+                       if other in NO_YEAR_TYPES or year or without_year)
         return NumberMention(key, start, end, text[start:end],
                              f"{key}-{sector}" if sector else "", others)
     return None

@@ -315,7 +315,7 @@ def _detect_numbers(text: str, toks: list[_Tok]) -> list[_Tok]:
         pos = 0
         while pos < len(run):
             a, b = run[pos].start, run[-1].end
-            mention = find_number_in_query(text[a:b])
+            mention = find_number_in_query(text[a:b], yearless=True)
             if mention is None:
                 out.extend(run[pos:])
                 break

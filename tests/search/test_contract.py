@@ -227,6 +227,28 @@ def test_namesakes_come_first_the_most_cited_before(any_backend):
     assert "«D.S. 3-2009-EF»" in notice
 
 
+def test_a_yearly_number_typed_without_its_year_finds_every_year_s(any_backend):
+    """"RM 148" names the RM 148 of each year: all of them first, the one the archive
+    cites first, and the notice says to type the year; a text that only mentions 148
+    comes after them."""
+    any_backend.index([
+        make_doc(80, "RM", "Aprueban el protocolo de extradiciones", "Texto.",
+                 number="RESOLUCIÓN MINISTERIAL N° 148-2024-JUS", date="2024-05-02"),
+        make_doc(81, "RM", "Designan a la directora de administración", "Texto.",
+                 number="RESOLUCIÓN MINISTERIAL N° 0148-2026-JUS", date="2026-03-20"),
+        make_doc(82, "RA", "Resolución que cita", "Conforme a la Resolución Ministerial "
+                 "N° 148-2024-JUS y al artículo 148 del reglamento.", date="2025-01-10",
+                 number="RESOLUCIÓN DE ALCALDÍA N° 010-2025-MDM"),
+    ])
+    r = any_backend.search("RM 148", visibility=ALL)
+    assert ids(r)[:2] == ["doc-80", "doc-81"]   # cited first, though older
+    (notice,) = [w for w in r.warnings if "corresponde a 2 normas" in w]
+    assert "«RM 148-2024»" in notice
+    assert ids(any_backend.search("Resolución Ministerial Nro. 148 extradiciones",
+                                  visibility=ALL))[:1] == ["doc-80"]
+    assert ids(any_backend.search("RM 148-2026", visibility=ALL))[:1] == ["doc-81"]
+
+
 def test_namesakes_nobody_cites_come_newest_first(any_backend):
     any_backend.index([
         _ds(70, "JUS", "2009-01-05", "Decreto supremo 3 2009 aprueba reglamento decreto"),

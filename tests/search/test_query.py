@@ -140,10 +140,19 @@ def test_known_items_in_or():
     assert t.number_key == "LEY-27972"
 
 
-@pytest.mark.parametrize("text", ["ordenanza 12", "ordenanzas 2019", '"ordenanza 12-2019"',
+@pytest.mark.parametrize("text", ["ordenanzas 2019", "ordenanza 2024", '"ordenanza 12-2019"',
                                   "-ordenanza 12-2019", "licencia 2019"])
 def test_not_a_known_item(text):
     assert parse_query(text).number_key is None
+
+
+@pytest.mark.parametrize("text, key", [("ordenanza 12", "OM-12"), ("RM 148", "RM-148"),
+                                       ("Resolución Ministerial Nro. 148", "RM-148"),
+                                       ("D.S. N° 004", "DS-4")])
+def test_a_yearly_number_typed_without_its_year_is_every_year_s(text, key):
+    """"RM 148" asks for the RM 148 of every year (the index keys each yearly number
+    without its year too); a number that reads as a year ("ordenanza 2024") does not."""
+    assert parse_query(text).number_key == key
 
 
 def test_number_filter_without_type_is_explained():
