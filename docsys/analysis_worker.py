@@ -316,7 +316,6 @@ def coming_titles(paths: Iterable[str]) -> list[tuple[str, Citation, str | None]
     not depend on the files' order, and are those an analysis after the import reads.
     Only each file's first ``HEAD_BYTES`` are read (the front matter and the heading)."""
     from docsys.archive.frontmatter import read_structured
-    from docsys.archive.metadata import CONFIRM_BELOW
     from docsys.compliance.citations import parse_norm_reference
 
     named = []
@@ -333,9 +332,8 @@ def coming_titles(paths: Iterable[str]) -> list[tuple[str, Citation, str | None]
         reference = parse_norm_reference(structured.official_number, meta.doc_type)
         if reference is None:
             continue
-        sure = meta.date is not None and meta.confidence.get("date", 0.0) >= CONFIRM_BELOW
         named.append((meta.sumilla or structured.official_number, reference,
-                      meta.date.isoformat() if sure and meta.date else None))
+                      meta.stored_date()))
     return named
 
 

@@ -92,6 +92,12 @@ class GuessedMetadata:
         """Fields the archivist should check: missing or below ``threshold``."""
         return [name for name in FIELDS if self.confidence.get(name, 0.0) < threshold]
 
+    def stored_date(self) -> str | None:
+        """The issue date an import stores (ISO): only a date read with confidence; a
+        doubtful one waits for the archivist."""
+        sure = self.confidence.get("date", 0.0) >= CONFIRM_BELOW
+        return self.date.isoformat() if self.date is not None and sure else None
+
 
 def guess_metadata(text: str, filename: str = "", *, muni_code: str = "MDM") -> GuessedMetadata:
     """Read the metadata of one norm from its extracted text (mostly the first page, where

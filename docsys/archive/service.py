@@ -437,8 +437,7 @@ class StructuredGroup:
         guess = item.guess
         numbered = _official_number(guess, office, self.settings)
         official = numbered[0] if numbered else None
-        date = (guess.date.isoformat() if guess.date
-                and guess.confidence.get("date", 0.0) >= CONFIRM_BELOW else "")
+        date = guess.stored_date() or ""
         heading = _Heading(guess.doc_type or UNKNOWN_TYPE,
                            _title(guess, official, office, self.settings, item.shown),
                            date, guess.place or "", official or "")
@@ -578,7 +577,6 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
     notes = list(guess.notes)
     office = _office_for(session, guess, actor, notes)
     doc_type = guess.doc_type or UNKNOWN_TYPE
-    sure = lambda name: guess.confidence.get(name, 0.0) >= CONFIRM_BELOW  # noqa: E731
 
     official = key = None
     numbered = _official_number(guess, office.code, settings)
@@ -589,7 +587,7 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
             notes.append(clash.message)
             if clash.exact:
                 official = key = None
-    issue_date = guess.date.isoformat() if guess.date and sure("date") else None
+    issue_date = guess.stored_date()
     title = _title(guess, official, office.code, settings, shown)
     heading = _Heading(doc_type, title, issue_date or "", guess.place or "", official or "")
     if draft is None or draft.heading != heading or draft.text != extraction.text:
