@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from search.numbers import key_year
+
 # Fitting norms looked at per typed number; past these, the rest keep their text score.
 MAX_FITTING = 9
 # The fixed score between two neighbours of the order: more than the text scores of the
@@ -103,9 +105,8 @@ def notice(typed: str, ordered: Sequence[Fitting], cited_by: Mapping[str, int],
     text = (f"El número «{typed.strip()}» corresponde a {total} normas; se muestran primero, "
             f"{first_rule}: {listed}.")
     first = list(ordered)[0]
-    year = _year_of_key(first.keys[0]) if first.keys else None
-    if year and len({f.keys[0] for f in ordered if f.keys}) > 1 \
-            and not typed.strip().endswith(year):
+    year = key_year(first.keys[0]) if first.keys else None
+    if year and len({f.keys[0] for f in ordered if f.keys}) > 1:
         # numbers of several years ("RM 148" typed without its year)
         text += f" Escriba también el año («{typed.strip()}-{year}») para ir a una sola."
     elif len(first.keys) > 1 and first.keys[-1].startswith(first.keys[0] + "-"):
@@ -113,8 +114,3 @@ def notice(typed: str, ordered: Sequence[Fitting], cited_by: Mapping[str, int],
         text += f" Escriba también el sector («{typed.strip()}-{sector}») para ir a una sola."
     return text
 
-
-def _year_of_key(key: str) -> str | None:
-    """The year a key ends with ("RM-148-2026" -> "2026"), if any."""
-    last = key.rsplit("-", 1)[-1]
-    return last if len(last) == 4 and last.isdigit() and key.count("-") >= 2 else None

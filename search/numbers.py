@@ -356,7 +356,13 @@ def yearless_key(key: str) -> str | None:
     return match.group(1) if match else None
 
 
-_YEARLY_KEY = re.compile(r"^([A-Z]+-\d+)-\d{4}$")
+def key_year(key: str) -> str | None:
+    """The year of a yearly number's key ("RM-148-2026" -> "2026"); None as above."""
+    match = _YEARLY_KEY.match(key or "")
+    return match.group(2) if match else None
+
+
+_YEARLY_KEY = re.compile(r"^([A-Z]+-\d+)-(\d{4})$")
 
 
 def _plausible_year(number: str) -> bool:
