@@ -24,6 +24,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -47,9 +48,11 @@ Total = int | Callable[[Session], int] | None
 # separate schemas must not block each other).
 _ADVISORY_CLASS = 735_120_411
 REINDEX_WAIT = 60.0            # seconds reindex_all waits for a running consumer to finish
-# One in-process lock per database: consumers of the same database in this process skip
-# the cross-process lock; those of another database (a second app, a test's) never wait.
-_local_locks: dict[str, threading.Lock] = {}
+# One in-process lock per engine (per database): this process's consumers of one database
+# take turns before the cross-process lock; those of another (a second app, a test's)
+# never wait for them. Held weakly: an engine disposed of takes its lock along.
+_local_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_no_engine_lock = threading.Lock()
 _local_locks_guard = threading.Lock()
 
 # Domain events after which the index must show their document anew.
@@ -152,9 +155,10 @@ def _consumer_lock(session_factory: sessionmaker[Session], wait: float = 0.0) ->
 
 
 def _local_lock(engine: Engine | None) -> threading.Lock:
-    key = engine.url.render_as_string(hide_password=False) if engine is not None else ""
+    if engine is None:
+        return _no_engine_lock
     with _local_locks_guard:
-        return _local_locks.setdefault(key, threading.Lock())
+        return _local_locks.setdefault(engine, threading.Lock())
 
 
 def _retry(attempt: Callable[[], bool], deadline: float) -> bool:
