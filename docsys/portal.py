@@ -146,7 +146,9 @@ def find_published(session: Session, address: NormAddress, office: str | None = 
         norms = [d for d in norms if (sector_of(d.doc_type, d.official_number, address.anio)
                                       or "").lower() == address.sector.lower()]
     if not norms:
-        raise NotFound("No hay una norma publicada con ese número. Verifique el tipo, el año y "
+        raise NotFound("No hay una norma publicada de ese tipo en ese año. Verifique el tipo y "
+                       "el año, o búsquela en el portal." if address.numero is None else
+                       "No hay una norma publicada con ese número. Verifique el tipo, el año y "
                        "el número, o búsquela en el portal.")
     return norms
 

@@ -13,6 +13,19 @@ from tests.compliance.support import CUIS, REPEALER, add_norm
 from tests.conftest import get_user
 
 
+def _archive(app, *norms: dict) -> list[int]:
+    """Store norms in the archive as the import stores them (``store_archive_norm``'s
+    fields; ``office`` a code, the Secretaría General's by default); their ids."""
+    from demo.compliance import store_archive_norm
+    from docsys.models import Office
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        author = get_user(session, "archivo")
+        return [store_archive_norm(
+            session, office=session.scalar(select(Office).where(
+                Office.code == fields.pop("office", "SG"))), author=author, **fields).id
+            for fields in (dict(n) for n in norms)]
+
+
 def test_a_repealed_norm_says_so_and_links_the_norm_that_repealed_it(app):
     factory = app.extensions["docsys.sessions"]
     with transaction(factory) as session:
@@ -55,18 +68,12 @@ def test_a_norm_repealed_by_the_source_s_notes_says_by_which_norm(app):
 def test_a_law_has_a_portal_page_at_the_year_it_was_given(app):
     """Laws and legislative decrees are numbered without a year ("LEY-27972"): the portal
     gives them the year they were given, and every search hit opens (issue 11, point 6)."""
-    from demo.compliance import store_archive_norm
-    from docsys.models import Office
-    factory = app.extensions["docsys.sessions"]
-    with transaction(factory) as session:
-        office = session.scalar(select(Office).where(Office.code == "SG"))
-        for doc_type, number, date, title in (
-                ("LEY", "LEY N° 27972", "2003-05-27", "Ley Orgánica de Municipalidades"),
-                ("DLEG", "DECRETO LEGISLATIVO N° 1440", "2018-09-16",
-                 "Decreto Legislativo del Sistema Nacional de Presupuesto Público")):
-            store_archive_norm(session, doc_type=doc_type, number=number, date=date,
-                               sumilla=title, paragraphs=[title, "Artículo 1.- Objeto."],
-                               office=office, author=get_user(session, "archivo"))
+    _archive(app, *(dict(doc_type=doc_type, number=number, date=date, sumilla=title,
+                         paragraphs=[title, "Artículo 1.- Objeto."])
+                    for doc_type, number, date, title in (
+        ("LEY", "LEY N° 27972", "2003-05-27", "Ley Orgánica de Municipalidades"),
+        ("DLEG", "DECRETO LEGISLATIVO N° 1440", "2018-09-16",
+         "Decreto Legislativo del Sistema Nacional de Presupuesto Público"))))
     client = app.test_client()
     listing = client.get("/normas?q=municipalidades").get_data(as_text=True)
     assert 'class="hit-title" href="/normas/ley/2003/27972">LEY N° 27972</a>' in listing
@@ -82,18 +89,11 @@ def test_a_law_has_a_portal_page_at_the_year_it_was_given(app):
 def test_the_constitution_has_a_portal_page_by_its_type_s_slug_and_year(app):
     """A type given without a number has its address from the registry's portal slug and
     its year: the Constitution's search hit opens it (before, it was shown unlinked)."""
-    from demo.compliance import store_archive_norm
-    from docsys.models import Office
-    factory = app.extensions["docsys.sessions"]
-    with transaction(factory) as session:
-        office = session.scalar(select(Office).where(Office.code == "SG"))
-        norm = store_archive_norm(
-            session, doc_type="CONST", number="Constitución Política del Perú",
-            date="1993-12-30", sumilla="Constitución Política del Perú",
-            paragraphs=["Artículo 1.- La defensa de la persona humana y el respeto de su "
-                        "dignidad son el fin supremo de la sociedad y del Estado."],
-            office=office, author=get_user(session, "archivo"))
-        assert not norm.number_key
+    _archive(app, dict(doc_type="CONST", number="Constitución Política del Perú",
+                       date="1993-12-30", sumilla="Constitución Política del Perú",
+                       paragraphs=["Artículo 1.- La defensa de la persona humana y el respeto "
+                                   "de su dignidad son el fin supremo de la sociedad y del "
+                                   "Estado."]))
     client = app.test_client()
     found = client.get("/normas?q=dignidad+persona+humana").get_data(as_text=True)
     assert 'class="hit-title" href="/normas/constitucion/1993">' in found
@@ -101,26 +101,45 @@ def test_the_constitution_has_a_portal_page_by_its_type_s_slug_and_year(app):
     assert page.status_code == 200
     assert "el fin supremo de la sociedad" in page.get_data(as_text=True)
     assert 'href="http://localhost/normas/constitucion/1993"' in page.get_data(as_text=True)
-    assert client.get("/normas/constitucion/1979").status_code == 404     # no such year here
+    missing = client.get("/normas/constitucion/1979")                     # no such year here
+    assert missing.status_code == 404
+    assert "No hay una norma publicada de ese tipo en ese año" in missing.get_data(as_text=True)
     assert client.get("/normas/leyes/1993").status_code == 404            # a numbered type
-    assert client.get("/normas/constitucion/1993.pdf").status_code == 404  # not signed here
-    assert client.get("/normas/constitucion/1993/original").status_code == 404  # no file
+
+
+def test_an_imported_constitution_offers_its_original_at_its_address(app):
+    """The open data's Constitution, imported: its page's download names the document, and
+    the original opens at the unnumbered address (``/normas/constitucion/1993/original``)."""
+    factory = app.extensions["docsys.sessions"]
+    data = ("---\ntitle: Constitución Política del Perú\nidentifier: CON-1993\ncountry: pe\n"
+            "rank: constitucion\npublication_date: '1993-12-30'\n---\n\n"
+            "# CONSTITUCIÓN POLÍTICA DEL PERÚ\n\n**Artículo 1.-** La defensa de la persona "
+            "humana y el respeto de su dignidad son el fin supremo de la sociedad y del "
+            "Estado.\n").encode("utf-8")
+    with transaction(factory) as session:
+        actor_id = get_user(session, "archivo").id
+    batch = start_batch(factory, actor_id, "pruebas", "Prueba")
+    outcome = import_bytes(factory, ImportSettings.from_config(app.config), batch, actor_id,
+                           data, "CON-1993.md")
+    finish_batch(factory, batch)
+    assert outcome.status == "imported", outcome.reason
+    client = app.test_client()
+    html = client.get("/normas/constitucion/1993").get_data(as_text=True)
+    link = f"/normas/constitucion/1993/original?oficina=SG&amp;documento={outcome.document_id}"
+    assert f'id="download-original" href="{link}"' in html
+    original = client.get(link.replace("&amp;", "&"))
+    assert original.status_code == 200 and original.data == data
 
 
 def test_two_unnumbered_norms_of_one_year_each_open(app):
     """Texts of a type given without a number share their address within a year: the page
     lists them and each link opens its own (the office, which they share, could not)."""
-    from demo.compliance import store_archive_norm
-    from docsys.models import Office
-    factory = app.extensions["docsys.sessions"]
-    with transaction(factory) as session:
-        office = session.scalar(select(Office).where(Office.code == "SG"))
-        ids = [store_archive_norm(
-            session, doc_type="TUO", number=f"Texto Único Ordenado de la {title}", date=date,
-            sumilla=f"TUO de la {title}", paragraphs=[title, "Artículo 1.- Objeto."],
-            office=office, author=get_user(session, "archivo")).id
-            for date, title in (("2019-01-25", "Ley del Procedimiento Administrativo General"),
-                                ("2019-03-12", "Ley de Contrataciones del Estado"))]
+    ids = _archive(app, *(dict(doc_type="TUO", number=f"Texto Único Ordenado de la {title}",
+                               date=date, sumilla=f"TUO de la {title}",
+                               paragraphs=[title, "Artículo 1.- Objeto."])
+                          for date, title in (
+        ("2019-01-25", "Ley del Procedimiento Administrativo General"),
+        ("2019-03-12", "Ley de Contrataciones del Estado"))))
     client = app.test_client()
     listing = client.get("/normas/textos-unicos-ordenados/2019").get_data(as_text=True)
     assert "Varias normas del mismo tipo y año" in listing
@@ -135,16 +154,10 @@ def test_two_unnumbered_norms_of_one_year_each_open(app):
 def test_national_namesakes_of_two_sectors_each_open(app):
     """"D.S. 003-2001" of two sectors share an address: the page lists both, each link
     (and each search hit) opens its own norm (before, both pointed back to the list)."""
-    from demo.compliance import store_archive_norm
-    from docsys.models import Office
-    factory = app.extensions["docsys.sessions"]
-    with transaction(factory) as session:
-        office = session.scalar(select(Office).where(Office.code == "SG"))
-        for sector, title in (("PE", "Refinanciación de deudas pesqueras"),
-                              ("TR", "Comisión especial de regímenes previsionales")):
-            store_archive_norm(session, doc_type="DS", number=f"DECRETO SUPREMO N° 003-2001-{sector}",
-                               date="2001-02-01", sumilla=title, paragraphs=[title],
-                               office=office, author=get_user(session, "archivo"))
+    _archive(app, *(dict(doc_type="DS", number=f"DECRETO SUPREMO N° 003-2001-{sector}",
+                         date="2001-02-01", sumilla=title, paragraphs=[title])
+                    for sector, title in (("PE", "Refinanciación de deudas pesqueras"),
+                                          ("TR", "Comisión especial de regímenes previsionales"))))
     client = app.test_client()
     listing = client.get("/normas/ds/2001/3").get_data(as_text=True)
     assert '<a href="/normas/ds/2001/3?sector=PE">DECRETO SUPREMO N° 003-2001-PE</a>' in listing
@@ -160,16 +173,10 @@ def test_national_namesakes_of_two_sectors_each_open(app):
 def test_two_gerencias_resolutions_of_one_number_each_open(app):
     """A Resolución de Gerencia number repeats across gerencias: the list links each by
     its office."""
-    from demo.compliance import store_archive_norm
-    from docsys.models import Office
-    factory = app.extensions["docsys.sessions"]
-    with transaction(factory) as session:
-        for code, title in (("GDUR", "Licencia de edificación"), ("GAJ", "Opinión legal")):
-            office = session.scalar(select(Office).where(Office.code == code))
-            store_archive_norm(session, doc_type="RG", date="2024-03-01", sumilla=title,
-                               number=f"RESOLUCIÓN DE GERENCIA N° 021-2024-{code}-MDM",
-                               paragraphs=[title], office=office,
-                               author=get_user(session, "archivo"))
+    _archive(app, *(dict(doc_type="RG", date="2024-03-01", sumilla=title, paragraphs=[title],
+                         number=f"RESOLUCIÓN DE GERENCIA N° 021-2024-{code}-MDM", office=code)
+                    for code, title in (("GDUR", "Licencia de edificación"),
+                                        ("GAJ", "Opinión legal"))))
     client = app.test_client()
     listing = client.get("/normas/rg/2024/21").get_data(as_text=True)
     for code, title in (("GDUR", "Licencia de edificación"), ("GAJ", "Opinión legal")):
