@@ -195,7 +195,14 @@ def via_api(doors: Doors, username: str, action: Action, doc: int) -> bool:
     return r.status_code < 400
 
 
-def via_cli(doors: Doors, username: str, action: Action, doc: int) -> bool | None:
+# The actions the CLI has a command for (the others have none: viewing, editing, commenting
+# and deriving are the page's and the API's).
+CLI_ACTIONS = frozenset({Action.VISTO_BUENO, Action.ISSUE, Action.PUBLISH,
+                         Action.START_CORRECTION, Action.SEND, Action.OBSERVE, Action.APPROVE,
+                         Action.RETURN})
+
+
+def via_cli(doors: Doors, username: str, action: Action, doc: int) -> bool:
     if action == Action.VISTO_BUENO:
         result = doors.cli("visto-bueno", doc, "--user", username, "--secret-file",
                            doors.secret_file)
@@ -206,16 +213,20 @@ def via_cli(doors: Doors, username: str, action: Action, doc: int) -> bool | Non
     elif action == Action.START_CORRECTION:
         result = doors.cli("correct", doc, "--kind", "rectificar", "--user", username,
                            "--reason", REASON)
-    elif action in (Action.SEND, Action.OBSERVE, Action.APPROVE, Action.RETURN):
+    else:
+        assert action in CLI_ACTIONS, action
         result = doors.cli("transition", doc, action.value, "--user", username,
                            "--reason", REASON)
-    else:
-        return None  # no such command
     assert result.exit_code in (0, 1), result.output
     return result.exit_code == 0
 
 
 DOORS = {"page": via_page, "api": via_api, "cli": via_cli}
+
+# Allowed actions that leave the document's state, version, assignee and number as they
+# were (deriving changes the assignee only), so they are taken on the shared document; any
+# other allowed action gets a fresh one.
+KEEPS_THE_STATE = frozenset({Action.VIEW, Action.DERIVE, Action.COMMENT})
 
 
 @pytest.fixture
@@ -236,13 +247,12 @@ def test_every_door_gives_the_policys_answer(doors, state):
             expected = policy_says(app, username, action, shared)
             allowed_somewhere += expected
             for door, take in DOORS.items():
-                mutates = action not in (Action.VIEW, Action.DERIVE)  # derive: assignee only
+                if door == "cli" and action not in CLI_ACTIONS:
+                    continue
                 doc = (make_document(app, state, vistos=action != Action.VISTO_BUENO)
-                       if expected and mutates else shared)
+                       if expected and action not in KEEPS_THE_STATE else shared)
                 before = snapshot(app, doc)
                 answer = take(doors, username, action, doc)
-                if answer is None:
-                    continue
                 if answer != expected:
                     disagreements.append(f"{door}: {username} {action.value} en {state.value} → "
                                          f"{'sí' if answer else 'no'}, la política dice "
