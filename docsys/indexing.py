@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from contextvars import ContextVar
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import inspect
 
@@ -36,6 +36,10 @@ log = logging.getLogger("docsys.search")
 
 NORM_STATUSES = SIGNED
 POLL_SECONDS = 30.0  # the consumer also wakes on every commit that queued something
+# Another consumer (a process sharing the database) held the outbox when this one woke: it
+# may have found the outbox empty just before this process's commit, so this one tries
+# again soon rather than at the next poll.
+BUSY_RETRY_SECONDS = 0.5
 
 
 def search_status(document: Document) -> str:
@@ -271,9 +275,11 @@ class SearchService:
         """The backend to search (see ``_HealingBackend``)."""
         return _HealingBackend(self)
 
-    def catch_up(self) -> int:
-        """Index whatever the outbox holds (never raises; failed rows stay for later)."""
-        return process_outbox(self.session_factory, self.live_backend(), load_docs)
+    def catch_up(self, on_busy: Callable[[], None] | None = None) -> int:
+        """Index whatever the outbox holds (never raises; failed rows stay for later).
+        ``on_busy()``: called when another consumer holds the outbox."""
+        return process_outbox(self.session_factory, self.live_backend(), load_docs,
+                              on_busy=on_busy)
 
     def pending(self) -> int:
         return pending(self.session_factory)
@@ -467,11 +473,12 @@ class SearchService:
         except Exception:
             log.exception("No se pudo reconstruir el índice de búsqueda.")
         while not self._stopping:
+            busy: list[bool] = []
             try:
-                self.catch_up()
+                self.catch_up(on_busy=lambda: busy.append(True))
             except Exception:
                 log.exception("Fallo del indexador de búsqueda.")
-            self._wake.wait(POLL_SECONDS)
+            self._wake.wait(BUSY_RETRY_SECONDS if busy else POLL_SECONDS)
             self._wake.clear()
 
     def close(self) -> None:

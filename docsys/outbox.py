@@ -210,7 +210,8 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 def process_outbox(session_factory: sessionmaker[Session], backend: SearchBackend,
                    load_docs: LoadDocs, batch_size: int = 500, *,
-                   max_batches: int | None = None, on_error: OnError | None = None) -> int:
+                   max_batches: int | None = None, on_error: OnError | None = None,
+                   on_busy: Callable[[], None] | None = None) -> int:
     """Index what the outbox asks for. Returns the number of outbox rows completed.
 
     ``load_docs(session, document_ids)`` returns the SearchDocs to index for those
@@ -219,11 +220,14 @@ def process_outbox(session_factory: sessionmaker[Session], backend: SearchBacken
     ``attempts`` + 1. When the backend is unavailable the run stops at once; when one
     document fails, the others of its batch still go through. Rows that failed before are
     retried after fresh ones. Another consumer already running makes this call return 0
-    (that one keeps going until the outbox is empty).
+    (that one keeps going until the outbox is empty) and calls ``on_busy()``: a row
+    committed just as that one found the outbox empty is left to this caller's next try.
     """
     done = 0
     with _consumer_lock(session_factory) as alone:
         if not alone:
+            if on_busy is not None:
+                on_busy()
             return 0
         batches = 0
         while max_batches is None or batches < max_batches:

@@ -289,7 +289,6 @@ def get_user(session, username):
 LONGEST_FIRST = (
     "tests/issuing/test_concurrent_numbering.py::",
     "tests/test_policy_matrix.py::test_every_door_gives_the_policys_answer",
-    "tests/operations/test_search_freshness.py::test_an_author_finds_their_save_when_the_index_lags",
     "tests/archive/test_pending_analysis.py::test_kill_9_mid_import_and_mid_analysis_loses_nothing",
     "tests/browser/test_review_flow.py::test_review_round_trip_until_approved",
     "tests/test_demo.py::",
