@@ -22,7 +22,7 @@ from docsys.states import Status
 from docsys.compliance.archive import note_label
 from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.models import ArchivedNorm
-from search.numbers import NO_YEAR_TYPES, number_keys
+from search.numbers import NO_YEAR_TYPES, key_sector, number_keys
 from search.registry import registry
 
 PUBLIC_STATUS = Status.PUBLISHED
@@ -101,7 +101,7 @@ def sector_of(doc_type: str | None, official_number: str | None,
     if info is None or info.municipal or not info.has_sector or not official_number:
         return None
     keys = number_keys(doc_type or "", official_number, year)
-    return keys[1][len(keys[0]) + 1:] if len(keys) == 2 else None
+    return key_sector(keys[0], keys[1]) if len(keys) == 2 else None
 
 
 def address_of(document: Document) -> NormAddress | None:

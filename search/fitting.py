@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from search.numbers import key_year
+from search.numbers import key_sector, key_year
 
 # Fitting norms looked at per typed number; past these, the rest keep their text score.
 MAX_FITTING = 9
@@ -109,8 +109,7 @@ def notice(typed: str, ordered: Sequence[Fitting], cited_by: Mapping[str, int],
     if year and len({f.keys[0] for f in ordered if f.keys}) > 1:
         # numbers of several years ("RM 148" typed without its year)
         text += f" Escriba también el año («{typed.strip()}-{year}») para ir a una sola."
-    elif len(first.keys) > 1 and first.keys[-1].startswith(first.keys[0] + "-"):
-        sector = first.keys[-1][len(first.keys[0]) + 1:]
+    elif len(first.keys) > 1 and (sector := key_sector(first.keys[0], first.keys[-1])):
         text += f" Escriba también el sector («{typed.strip()}-{sector}») para ir a una sola."
     return text
 

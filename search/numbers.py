@@ -365,6 +365,14 @@ def key_year(key: str) -> str | None:
 _YEARLY_KEY = re.compile(r"^([A-Z]+-\d+)-(\d{4})$")
 
 
+def key_sector(key: str, sector_key: str) -> str | None:
+    """The sector a norm's sector key adds to its plain key ("DS-4-2019" and
+    "DS-4-2019-JUS" -> "JUS"); None when the second is not the first with a sector."""
+    if not sector_key.startswith(key + "-"):
+        return None
+    return sector_key[len(key) + 1:] or None
+
+
 def _plausible_year(number: str) -> bool:
     """"ordenanza 2024" asks for the ordinances of 2024, not for one numbered 2024."""
     return len(number) == 4 and 1900 <= int(number) <= 2099

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from search import SearchDoc
-from search.numbers import extract_number_keys, find_number_in_query, normalize_type, number_key
+from search.numbers import (extract_number_keys, find_number_in_query, key_sector, key_year,
+                            normalize_type, number_key, number_keys, yearless_key)
 
 
 @pytest.mark.parametrize("doc_type, number, year, key", [
@@ -141,3 +142,17 @@ def test_ocr_degree_signs_before_the_digits_only():
     # no number right after the sign, or no type before it: nothing
     assert extract_number_keys("¿Qué dice la Ley N? Nada; el Anexo N* 2 tampoco.") == set()
     assert find_number_in_query("ley n?") is None
+
+
+def test_a_key_s_year_sector_and_yearless_form_are_read_from_the_key_alone():
+    """The pieces the index and the notices take from a norm's keys: its year, its key
+    without the year (a number typed without one) and the sector its sector key adds."""
+    plain, with_sector = number_keys("DS", "Decreto Supremo N° 004-2019-JUS", 2019)
+    assert (plain, with_sector) == ("DS-4-2019", "DS-4-2019-JUS")
+    assert key_sector(plain, with_sector) == "JUS"
+    assert key_sector(plain, plain) is None
+    assert key_sector("DS-4-2019", "DS-4-2019") is None
+    assert key_sector("DS-4-2019", "DS-41-2019-JUS") is None  # another number's key
+    assert (key_year("RM-148-2026"), yearless_key("RM-148-2026")) == ("2026", "RM-148")
+    assert key_year("LEY-27972") is None and yearless_key("LEY-27972") is None
+    assert yearless_key(with_sector) is None
