@@ -34,7 +34,7 @@ def store_archive_norm(session: Session, *, doc_type: str, number: str, date: st
     document = Document(
         doc_type=doc_type, title=sumilla, status=NORM_STATUS, office_id=office.id,
         created_by_id=author.id, latest_version=1, official_number=number,
-        number_key=number_key(doc_type, number, int(date[:4])), issue_date=date,
+        number_key=number_key(doc_type, number, int(date[:4])) or None, issue_date=date,
         legal_status=INITIAL_LEGAL_STATUS, origin=ORIGIN, published_at=utcnow())
     session.add(document)
     session.flush()
@@ -61,8 +61,8 @@ def load_compliance_demo(session: Session, settings=None) -> dict:
     ids, created = [], 0
     for spec in data("compliance_norms")["norms"]:
         key = number_key(spec["doc_type"], spec["number"], int(spec["date"][:4]))
-        existing = session.scalar(select(Document).where(Document.number_key == key,
-                                                         Document.official_number.is_not(None)))
+        existing = session.scalar(select(Document).where(
+            Document.number_key == key, Document.official_number.is_not(None))) if key else None
         if existing is None:
             existing = store_archive_norm(
                 session, doc_type=spec["doc_type"], number=spec["number"], date=spec["date"],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docsys.errors import NotFound
@@ -120,7 +120,7 @@ def published_norms(session: Session, address: NormAddress) -> list[Document]:
             return []
         return list(session.scalars(select(Document).where(
             Document.doc_type.in_(codes),
-            or_(Document.number_key.is_(None), Document.number_key == ""),
+            Document.number_key.is_(None),
             Document.issue_date.like(f"{address.anio:04d}-%"),
             Document.status == PUBLIC_STATUS).order_by(Document.id)))
     if not re.fullmatch(r"[a-z]{1,10}", address.tipo or ""):

@@ -220,3 +220,34 @@ def test_an_imported_norm_shows_its_text_and_offers_its_original(app):
     original = client.get(address + "/original")
     assert original.status_code == 200 and original.data == data
     assert client.get("/normas/ra/1999/1/original").status_code == 404
+
+
+def test_unnumbered_imports_of_one_office_are_not_taken_for_one_number(app):
+    """Two norms of a type given without a number (the Constitutions of 1979 and 1993),
+    imported for one office: each is filed without a number key (NULL, as every look-up
+    expects) and neither is reported as carrying the other's number (an empty key used to
+    match every other empty key)."""
+    from docsys.models import ArchivedNorm, Document
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        actor_id = get_user(session, "archivo").id
+    settings = ImportSettings.from_config(app.config)
+    batch = start_batch(factory, actor_id, "pruebas", "Prueba")
+    outcomes = [import_bytes(factory, settings, batch, actor_id, (
+        f"---\ntitle: Constitución Política del Perú\nidentifier: CON-{year}\ncountry: pe\n"
+        f"rank: constitucion\npublication_date: '{year}-07-12'\n---\n\n"
+        f"# CONSTITUCIÓN POLÍTICA DEL PERÚ\n\n**Artículo 1.-** {article}\n"
+    ).encode("utf-8"), f"CON-{year}.md") for year, article in (
+        (1979, "La persona humana es el fin supremo de la sociedad y del Estado."),
+        (1993, "La defensa de la persona humana y el respeto de su dignidad son el fin "
+               "supremo de la sociedad y del Estado."))]
+    finish_batch(factory, batch)
+    assert [o.status for o in outcomes] == ["imported", "imported"]
+    with transaction(factory) as session:
+        for outcome in outcomes:
+            document = session.get(Document, outcome.document_id)
+            assert document.doc_type == "CONST" and document.number_key is None
+            norm = session.scalar(select(ArchivedNorm).where(
+                ArchivedNorm.document_id == document.id))
+            notes = norm.guessed.get("notes", [])
+            assert not any("mismo número" in note for note in notes), notes

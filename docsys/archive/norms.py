@@ -83,11 +83,12 @@ def number_conflicts(session: Session, official: str, key: str, office_id: int,
                      exclude_id: int | None = None) -> NumberConflict | None:
     """Another document with this official number, or with the same number key in the same
     office (the same norm written differently: "045" and "0045"). National norms numbered
-    per sector share keys across sectors ("DS-4-2019" of JUS and of EF): only their
-    official number counts."""
+    per sector share keys across sectors ("DS-4-2019" of JUS and of EF), and a number
+    without a key (the Constitution's) has nothing to compare: only the official number
+    counts."""
     info = registry().get(key.split("-")[0]) if key else None
     same_key: ColumnElement[bool] = (Document.number_key == key) & (Document.office_id == office_id)
-    if info is not None and info.has_sector and not info.municipal:
+    if not key or (info is not None and info.has_sector and not info.municipal):
         same_key = Document.id.is_(None)  # never true: only the official number counts
     query = select(Document.id, Document.title, Document.official_number).where(
         (Document.official_number == official) | same_key)

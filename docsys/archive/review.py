@@ -200,7 +200,7 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     result = session.execute(
         update(Document).where(Document.id == document.id, Document.latest_version == base)
         .values(latest_version=base + 1, doc_type=data.doc_type, title=data.sumilla,
-                office_id=data.office.id, official_number=official, number_key=key,
+                office_id=data.office.id, official_number=official, number_key=key or None,
                 issue_date=data.date, updated_at=now)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult

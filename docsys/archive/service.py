@@ -597,7 +597,8 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
     needs_review = bool(to_confirm) or len(notes) > len(guess.notes) or doc_type == UNKNOWN_TYPE
     document = Document(
         doc_type=doc_type, title=title, status=NORM_STATUS, office_id=office.id,
-        created_by_id=actor.id, latest_version=1, official_number=official, number_key=key,
+        created_by_id=actor.id, latest_version=1, official_number=official,
+        number_key=key or None,
         issue_date=issue_date, legal_status=INITIAL_LEGAL_STATUS, published_at=utcnow(),
         origin=ORIGIN)
     session.add(document)
