@@ -143,7 +143,11 @@ def norm_original(tipo, anio, numero):
 @bp.route("/normas/<tipo>/<int:anio>/<int:numero>.pdf")
 def norm_pdf(tipo, anio, numero):
     session = db()
-    issuance = issuing.issuance_of(session, _published(session, tipo, anio, numero))
+    return _signed_pdf(issuing.issuance_of(session, _published(session, tipo, anio, numero)))
+
+
+def _signed_pdf(issuance):
+    """The signed PDF of an issued norm, as it was stored (404 when there is none)."""
     if issuance is None:
         abort(404)
     data = issuing.signed_pdf(current_app.config, issuance)
@@ -195,12 +199,7 @@ def verify_code(code):
 
 @bp.route("/verificar/<code>/documento.pdf")
 def verified_pdf(code):
-    issuance = issuing.by_code(db(), code)
-    if issuance is None:
-        abort(404)
-    data = issuing.signed_pdf(current_app.config, issuance)
-    return send_file(BytesIO(data), mimetype="application/pdf",
-                     download_name=issuing.pdf_filename(issuance))
+    return _signed_pdf(issuing.by_code(db(), code))
 
 
 # ---- the audit trail's checkpoints ------------------------------------------------------------
