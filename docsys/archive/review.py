@@ -24,9 +24,12 @@ from docsys.models._common import utcnow
 from docsys.drafting.structure import content_hash
 from docsys.versions import latest_version
 from search.numbers import number_key
+from search.registry import registry
 
 MAX_SUMILLA = 1000
-FIRST_YEAR = 1950  # no norm of the archive is older
+# The Republic's first norms (1821): the national framework reaches back to them (the open
+# dataset's oldest are of 1825).
+FIRST_YEAR = 1821
 FORM_FIELDS = FIELDS  # the form confirms each guessed field
 
 
@@ -117,7 +120,7 @@ def form_values(norm: ArchivedNorm) -> dict[str, str]:
 @dataclass(frozen=True)
 class Confirmed:
     doc_type: str
-    number: int
+    number: int | None   # None for the types given without a number (the Constitution, a TUO)
     label: str
     year: int
     office: Office
@@ -142,13 +145,20 @@ def _validate(session: Session, values: dict) -> Confirmed:
     label = " ".join(text("number").split())
     if label.upper().startswith(("N°", "Nº", "NO.", "NRO")):
         label = label.split(None, 1)[1] if " " in label else ""
-    parsed = parse_label(label)
-    if not parsed or parsed[0] <= 0 or len(label) > 100:
-        raise ValidationError("El número debe empezar con cifras, como figura en la norma "
-                              "(p. ej. «045-2024-GM-MDM», «45» o «D000045-2024-GM-MDM»).")
-    if parsed[1] is not None and parsed[1] != year:
-        raise ValidationError(f"El número indica el año {parsed[1]}, pero el año elegido es "
-                              f"{year}. Corrija uno de los dos.")
+    number: int | None = None
+    if registry()[doc_type].numbering == "ninguna":   # the Constitution, a TUO
+        if label:
+            raise ValidationError(f"Una norma de tipo «{TYPE_NAMES[doc_type]}» no lleva número: "
+                                  "deje el número en blanco.")
+    else:
+        parsed = parse_label(label)
+        if not parsed or parsed[0] <= 0 or len(label) > 100:
+            raise ValidationError("El número debe empezar con cifras, como figura en la norma "
+                                  "(p. ej. «045-2024-GM-MDM», «45» o «D000045-2024-GM-MDM»).")
+        if parsed[1] is not None and parsed[1] != year:
+            raise ValidationError(f"El número indica el año {parsed[1]}, pero el año elegido es "
+                                  f"{year}. Corrija uno de los dos.")
+        number = parsed[0]
     office = session.scalar(select(Office).where(Office.code == text("office")))
     if office is None:
         raise ValidationError("Elija la oficina que emitió la norma.")
@@ -167,7 +177,7 @@ def _validate(session: Session, values: dict) -> Confirmed:
         raise ValidationError("Escriba la sumilla: de qué trata la norma.")
     if len(sumilla) > MAX_SUMILLA:
         raise ValidationError(f"La sumilla supera los {MAX_SUMILLA} caracteres.")
-    return Confirmed(doc_type, parsed[0], label, year, office, date, sumilla)
+    return Confirmed(doc_type, number, label, year, office, date, sumilla)
 
 
 def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: User,
@@ -183,10 +193,14 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     if base is None:
         raise ValidationError("Falta la versión de la norma sobre la que trabajó.")
     data = _validate(session, values)
-    official = compose_official_number(data.doc_type, data.label, data.number, data.year,
-                                       data.office.code, muni_code)
-    key = number_key(data.doc_type, official, data.year)
-    clash = number_conflicts(session, official, key, data.office.id, exclude_id=document.id)
+    official = key = None
+    clash = None
+    if data.number is not None:
+        official = compose_official_number(data.doc_type, data.label, data.number, data.year,
+                                           data.office.code, muni_code)
+        key = number_key(data.doc_type, official, data.year)
+        clash = number_conflicts(session, official, key, data.office.id,
+                                 exclude_id=document.id)
     if clash and clash.exact:
         raise Conflict(f"El número «{official}» ya lo tiene el documento {clash.document_id}. "
                        "Revise el número; si es la misma norma importada dos veces, avise al "
@@ -195,7 +209,7 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     previous = latest_version(session, document)
     content = norm_content(data.doc_type, "", sumilla=data.sumilla, date=data.date or "",
                            place=previous.content.get("fields", {}).get("lugar", ""),
-                           number=official, sections=previous.content.get("sections"))
+                           number=official or "", sections=previous.content.get("sections"))
     now = utcnow()
     result = session.execute(
         update(Document).where(Document.id == document.id, Document.latest_version == base)

@@ -8,6 +8,7 @@ from docsys.archive import review
 from docsys.archive.service import import_bytes, start_batch
 from docsys.drafting.structure import plain_text
 from docsys.errors import Conflict, PermissionDenied, ValidationError, VersionConflict
+from docsys.portal import address_of
 from docsys.models import ArchivedNorm, AuditEntry, Document, DocumentVersion, NormCitation
 from docsys.versions import latest_version
 from tests.conftest import get_user
@@ -83,6 +84,8 @@ INVALID = [
     ({"doc_type": "XYZ"}, "Elija el tipo"),  # national types are valid now (issue 11)
     ({"year": "20x2"}, "cuatro cifras"),
     ({"year": "1492"}, "no es válido"),
+    ({"year": "1820"}, "no es válido"),  # before the Republic's first norms
+    ({"doc_type": "CONST", "number": "1-2022"}, "no lleva número"),
     ({"number": "sin número"}, "empezar con cifras"),
     ({"number": "0"}, "empezar con cifras"),
     ({"number": "1234567-2022"}, "empezar con cifras"),
@@ -105,6 +108,27 @@ def test_invalid_values_are_refused_in_spanish_and_change_nothing(importer, doub
             assert message in refused.value.message, change
             session.rollback()
             assert session.get(Document, doubtful).official_number is None
+
+
+def test_a_norm_given_without_a_number_and_older_than_1950_is_confirmed(importer, doubtful):
+    """The national framework in the review form: the Constitution of 1933 is confirmed with
+    no number (its type has none, as the registry says) and a year before 1950; it is filed
+    under no number key, so its portal address is its type's and year's."""
+    values = {**GOOD_VALUES, "doc_type": "CONST", "number": "", "year": "1933",
+              "date": "1933-04-09", "office": "SG",
+              "sumilla": "Constitución Política del Perú de 1933"}
+    with importer.factory() as session:
+        review.confirm_metadata(session, _norm(session, doubtful), values,
+                                get_user(session, "archivo"), 1)
+        session.commit()
+    with importer.factory() as session:
+        document = session.get(Document, doubtful)
+        assert (document.doc_type, document.official_number, document.number_key) == (
+            "CONST", None, None)
+        assert document.issue_date == "1933-04-09" and document.latest_version == 2
+        assert latest_version(session, document).content["fields"]["numero"] == ""
+        assert review.form_values(_norm(session, doubtful))["number"] == ""
+        assert address_of(document).as_args() == {"tipo": "constitucion", "anio": 1933}
 
 
 def test_a_bare_number_is_completed_and_a_taken_number_refused(importer, doubtful):

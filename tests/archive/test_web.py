@@ -126,6 +126,27 @@ def test_review_queue_form_and_confirmation(archive_app, browser):
             "archive_confirm"
 
 
+def test_the_review_form_confirms_a_type_given_without_a_number(archive_app, browser):
+    """The form no longer requires a number: a Constitution is confirmed with the number left
+    blank (a number for it is refused in Spanish), and its page opens on the portal."""
+    archivist = browser("archivo")
+    _upload(archivist, [("constitución.txt", DOUBTFUL.encode())])
+    with archive_app.extensions["docsys.sessions"]() as session:
+        document_id = session.scalar(select(Document.id))
+    form = _text(archivist.get(f"/archivo/normas/{document_id}/revisar"))
+    assert 'name="number" value="" placeholder' in form and "En blanco para la Constitución" in form
+    values = {"doc_type": "CONST", "number": "", "year": "1933", "office": "SG",
+              "date": "1933-04-09", "sumilla": "Constitución Política del Perú de 1933",
+              "version": "1"}
+    numbered = archivist.post_form(f"/archivo/normas/{document_id}/revisar",
+                                   {**values, "number": "1-1933"})
+    assert numbered.status_code == 400 and "no lleva número" in _text(numbered)
+    done = archivist.post_form(f"/archivo/normas/{document_id}/revisar", values)
+    assert done.status_code == 302
+    page = archive_app.test_client().get("/normas/constitucion/1933")
+    assert page.status_code == 200 and "Constitución Política del Perú de 1933" in _text(page)
+
+
 def test_norm_page_original_download_inbox_editor_and_api(archive_app, browser, api_token,
                                                           pdf_of, norms):
     archivist = browser("archivo")
