@@ -81,7 +81,7 @@ def _unnumbered_address(doc_type: str | None, issue_date: str | None) -> NormAdd
     type's portal slug and its year."""
     info = registry().get(doc_type or "")
     year = (issue_date or "")[:4]
-    if info is None or info.numbering != "ninguna" or not info.portal_slug \
+    if info is None or not info.unnumbered or not info.portal_slug \
             or not year.isdigit():
         return None
     return NormAddress(info.portal_slug, int(year), None)
@@ -90,7 +90,7 @@ def _unnumbered_address(doc_type: str | None, issue_date: str | None) -> NormAdd
 def _unnumbered_types(slug: str) -> list[str]:
     """The codes of the types given without a number whose portal slug is ``slug``."""
     return [t.code for t in registry().types
-            if t.numbering == "ninguna" and t.portal_slug == slug]
+            if t.unnumbered and t.portal_slug == slug]
 
 
 def sector_of(doc_type: str | None, official_number: str | None,

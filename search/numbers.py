@@ -31,7 +31,7 @@ NO_YEAR_TYPES = _REGISTRY.no_year_codes()
 _OFFICE_WORDS = (r"(?:\s+(?!n\b)[a-záéíóúñ]+){0,7}?"
                  r"(?=\s*(?:n\s*\.?\s*[°ºo]|nro\b|n[uú]mero\b|n\.?\s*\d|\d))")   # "N 12": a bare N
 _NAME_PHRASES = [(code, phrase) for code, phrase in _REGISTRY.phrases()
-                 if _REGISTRY[code].numbering != "ninguna"]
+                 if not _REGISTRY[code].unnumbered]
 _NAME_PATTERNS: list[tuple[str, str]] = [
     (code, name_pattern(phrase) + (_OFFICE_WORDS if _REGISTRY[code].named_office else ""))
     for code, phrase in _NAME_PHRASES]

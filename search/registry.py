@@ -50,6 +50,11 @@ class DocType:
         return self.numbering == "anual_sector"
 
     @property
+    def unnumbered(self) -> bool:
+        """Given without a number (the Constitution, a TUO): found by its title and year."""
+        return self.numbering == "ninguna"
+
+    @property
     def municipal(self) -> bool:
         return self.level == "municipal"
 

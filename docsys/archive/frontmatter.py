@@ -68,7 +68,7 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
     sector = ""
     if doc_type is not None:
         _set(meta, "doc_type", doc_type.code)
-        if doc_type.numbering != "ninguna":
+        if not doc_type.unnumbered:
             number, year, sector = _from_identifier(identifier, doc_type.code)
     if number is not None:
         _set(meta, "number", number)
@@ -83,7 +83,7 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
         meta.sumilla = title[:240]
         meta.confidence["sumilla"], meta.sources["sumilla"] = 0.99, SOURCE
     official = None
-    if doc_type is not None and (number is not None or doc_type.numbering == "ninguna"):
+    if doc_type is not None and (number is not None or doc_type.unnumbered):
         official = _official_number(body, doc_type.code, number, year, sector, identifier)
         meta.number_label = official.split(" N° ", 1)[-1] if " N° " in official else None
     meta.office = None

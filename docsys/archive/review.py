@@ -146,7 +146,7 @@ def _validate(session: Session, values: dict) -> Confirmed:
     if label.upper().startswith(("N°", "Nº", "NO.", "NRO")):
         label = label.split(None, 1)[1] if " " in label else ""
     number: int | None = None
-    if registry()[doc_type].numbering == "ninguna":   # the Constitution, a TUO
+    if registry()[doc_type].unnumbered:   # the Constitution, a TUO
         if label:
             raise ValidationError(f"Una norma de tipo «{TYPE_NAMES[doc_type]}» no lleva número: "
                                   "deje el número en blanco.")

@@ -300,7 +300,7 @@ def _registry_spellings():
     marker (and none), before a number of the type's form."""
     from search.registry import registry
     for t in registry().types:
-        if t.code in ("CONST", "TUO") or t.numbering == "ninguna":
+        if t.code in ("CONST", "TUO") or t.unnumbered:
             continue
         number = ("0123" if t.code in ("LEY", "DLEG", "DLEY") else
                   "012-2020-MINSA" if t.numbering == "anual_sector" else "012-2020-MDM")
