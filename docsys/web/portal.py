@@ -60,15 +60,22 @@ def _document_arg() -> int | None:
     return request.args.get("documento", type=int)
 
 
+def _picking(document, address: portal.NormAddress) -> dict:
+    """The address arguments that pick ``document`` among the norms sharing ``address``:
+    its office (a Resolución de Gerencia number repeats across gerencias) or, for a type
+    given without a number, the document itself (its office could not tell them apart)."""
+    if address.numero is None:
+        return {**address.as_args(), "documento": document.id}
+    return {**address.as_args(), "oficina": document.office.code}
+
+
 def _choice_url(document, address: portal.NormAddress) -> tuple[str, bool]:
     """The link that opens one of several norms at an address, and whether its sector (not
     its office) tells it apart."""
     own = portal.address_of(document)
     if own is not None and own.sector:
         return url_for("portal.norm", **own.as_args()), True
-    if address.numero is None:   # a type given without a number: that very document
-        return url_for("portal.norm", documento=document.id, **address.as_args()), False
-    return url_for("portal.norm", oficina=document.office.code, **address.as_args()), False
+    return url_for("portal.norm", **_picking(document, address)), False
 
 
 # The public addresses of the letterhead images, by their setting key.
@@ -114,12 +121,9 @@ def norm(tipo, anio, numero):
     else:  # a norm imported into the archive: its extracted text, as read
         text_html = None
         paragraphs = plain_text(versions.latest_version(session, document).content).split("\n")
-    # its files' addresses name the very norm among any that share its address
-    file_args = {**address.as_args(), "oficina": document.office.code}
-    if address.numero is None:
-        file_args["documento"] = document.id
     return render_template("portal/norm.html", document=document, issuance=issuance,
-                           original=original, address=address, file_args=file_args,
+                           original=original, address=address,
+                           file_args=_picking(document, address),  # the very norm's files
                            text_html=text_html,
                            paragraphs=[p for p in paragraphs if p.strip()],
                            relations=portal.public_relations(session, document),
