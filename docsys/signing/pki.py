@@ -216,27 +216,10 @@ def issue_person_certificate(ca: DemoCA, full_name: str, position: str, email: s
     if dni:
         attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, f"PNOPE-{dni}"))
     attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(full_name)))
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name(attributes))
-        .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=valid_days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=False,
-            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([
+    builder = _end_entity(ca, x509.Name(attributes), key, start, valid_days).add_extension(
+        x509.ExtendedKeyUsage([
             EKU_DOCUMENT_SIGNING, EKU_MS_DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION,
         ]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                       critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-            ca.key.public_key()), critical=False)
-    )
     if email:
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
@@ -261,6 +244,20 @@ def issue_tsa_certificate(ca: DemoCA, name: str = "Sellado de Tiempo de Demostra
         x509.NameAttribute(NameOID.COMMON_NAME, _fit(name)),
     ])
     cert = (
+        _end_entity(ca, subject, key, start, valid_days)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                       critical=True)
+        .sign(ca.key, hashes.SHA256())
+    )
+    return cert, key
+
+
+def _end_entity(ca: DemoCA, subject: x509.Name, key: rsa.RSAPrivateKey, start: dt.datetime,
+                valid_days: int) -> x509.CertificateBuilder:
+    """What every certificate ``ca`` issues to a signer (a person, the TSA) carries: not a
+    CA, digital signature and non-repudiation only, both key identifiers. The caller adds
+    its extended key usage."""
+    return (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca.cert.subject)
@@ -273,15 +270,11 @@ def issue_tsa_certificate(ca: DemoCA, name: str = "Sellado de Tiempo de Demostra
             digital_signature=True, content_commitment=True, key_encipherment=False,
             data_encipherment=False, key_agreement=False, key_cert_sign=False,
             crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
-                       critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                        critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
             ca.key.public_key()), critical=False)
-        .sign(ca.key, hashes.SHA256())
     )
-    return cert, key
 
 
 def export_pkcs12(cert: x509.Certificate, key: rsa.RSAPrivateKey,
