@@ -38,7 +38,7 @@ from docsys.checkpoints import SETTINGS as CHECKPOINT_SETTINGS
 from docsys.db import AUDIT_KEY, WRITE_POLL_SECONDS  # how often it tries for the write lock
 
 if TYPE_CHECKING:
-    from docsys.compliance.citations import Citation
+    from docsys.compliance.titles import NamedNorm
 
 log = logging.getLogger("docsys.compliance")
 POLL_SECONDS = 0.05   # how often an idle worker looks at the queue again
@@ -307,7 +307,7 @@ def drain(spec: WorkerSpec, done: threading.Event, stop: threading.Event,
         engine.dispose()
 
 
-def coming_titles(paths: Iterable[str]) -> list[tuple[str, Citation, str | None]]:
+def coming_titles(paths: Iterable[str]) -> list[NamedNorm]:
     """The norms of an import's structured files by title, as the import will store them
     (the front matter's sumilla, number and date, and the number the heading prints).
 

@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from docsys.archive.norms import ORIGIN, norm_text
 from docsys.compliance.archive import norm_canonical_id, title_index
-from docsys.compliance.citations import Citation
 from docsys.compliance.norms import (TextReading, analyze_norm,  # deletes the norm's queued rows
                                      read_norm_text)
-from docsys.compliance.titles import TitleIndex
+from docsys.compliance.titles import NamedNorm, TitleIndex
 from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.compliance.relations import RULES_REVISION
 from docsys.models import Document, DocumentVersion, PendingAnalysis, SystemMarker
@@ -76,7 +75,7 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             passed: set[int] | None = None,
             until: Callable[[], bool] | None = None,
             newest_first: bool = False,
-            coming: Sequence[tuple[str, Citation, str | None]] = ()) -> dict:
+            coming: Sequence[NamedNorm] = ()) -> dict:
     """Analyse the queued norms, oldest first (so a repeal meets the norm it names), one
     transaction per ``batch_size`` rows. Returns counts: analysed, failed (left queued).
 
@@ -132,7 +131,7 @@ class _Grown:
     """The archive's title index with the ``coming`` norms added, made again only when
     the archive's own index changed (a group of the import committed)."""
 
-    def __init__(self, coming: Sequence[tuple[str, Citation, str | None]]):
+    def __init__(self, coming: Sequence[NamedNorm]):
         self.coming = coming
         self._base: TitleIndex | None = None
         self._grown: TitleIndex | None = None

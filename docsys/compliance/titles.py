@@ -26,6 +26,10 @@ from typing import Iterable, Optional
 from docsys.compliance.citations import Citation, extract_citations
 from search.folding import fold
 
+# A norm as the index takes it: its title, its citation (what a clause naming it cites)
+# and its issue date (ISO, or None).
+NamedNorm = tuple[str, Citation, Optional[str]]
+
 MIN_WORDS = 4             # "Ley General de Salud"; "Código Civil" is a known name already
 MAX_TITLE_CHARS = 300
 _WORD = re.compile(r"[a-z0-9]+")
@@ -51,20 +55,20 @@ class TitleIndex:
     """Norms by name: ``find`` the one a clause names by its title, if only one has it.
     Not changed once built: ``adding`` gives a new index (a caller may share one)."""
 
-    def __init__(self, norms: Iterable[tuple[str, Citation, Optional[str]]] = ()):
+    def __init__(self, norms: Iterable[NamedNorm] = ()):
         self._named: dict[tuple[str, ...], Citation | None] = {}
         self._dates: dict[str, str] = {}
         self._until: str | None = None
         self._add(norms)
 
-    def adding(self, norms: Iterable[tuple[str, Citation, Optional[str]]]) -> "TitleIndex":
+    def adding(self, norms: Iterable[NamedNorm]) -> "TitleIndex":
         """This index with more norms (an archive that grew)."""
         grown = copy.copy(self)
         grown._named, grown._dates = dict(self._named), dict(self._dates)
         grown._add(norms)
         return grown
 
-    def _add(self, norms: Iterable[tuple[str, Citation, Optional[str]]]) -> None:
+    def _add(self, norms: Iterable[NamedNorm]) -> None:
         for title, citation, date in norms:
             words = _words(title or "")
             if not _is_name(" ".join((title or "").split()), words):
