@@ -165,11 +165,25 @@ class BackupSummary:
 
 
 def create_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
-    """Copy the database (online), then the files, then write the manifest."""
+    """Copy the database (online), then the files, then write the manifest. A destination
+    that cannot be written (not a folder, no permission, the disk full) is a BackupError
+    that says so; what was written before it has no manifest, so no restore takes it."""
     dest = Path(dest)
-    if dest.exists() and any(dest.iterdir()):
-        raise BackupError(f"La carpeta de destino {dest} no está vacía.")
-    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if dest.exists() and not dest.is_dir():
+            raise BackupError(f"El destino {dest} no es una carpeta.")
+        if dest.exists() and any(dest.iterdir()):
+            raise BackupError(f"La carpeta de destino {dest} no está vacía.")
+        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _write_backup(settings, engine, dest)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BackupError(f"No se pudo escribir la copia en {dest}: {reason}. Lo que se "
+                          "haya escrito no es una copia utilizable (no tiene manifiesto)."
+                          ) from exc
+
+
+def _write_backup(settings, engine: Engine, dest: Path) -> BackupSummary:
     revision = migrate.current_revision(engine)
     schema = None
     if _is_sqlite(engine):

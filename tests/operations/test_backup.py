@@ -162,6 +162,22 @@ def test_cli_backup_names_the_keys_it_leaves_out(app, tmp_path):
     assert search.backend.search("Pichari", visibility=Visibility.everything()).total == 0
 
 
+def test_a_destination_that_cannot_be_written_is_an_error_not_a_traceback(app, tmp_path):
+    """A file where the folder should be, or a folder that cannot be made (here under a
+    file): the command says so in Spanish and fails; nothing is left that looks like a
+    copy (no manifest)."""
+    runner = app.test_cli_runner()
+    a_file = tmp_path / "copia.txt"
+    a_file.write_text("no es una carpeta")
+    result = runner.invoke(args=["docsys", "backup", str(a_file)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "no es una carpeta" in result.output
+    result = runner.invoke(args=["docsys", "backup", str(a_file / "dentro")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "No se pudo escribir la copia en" in result.output
+    assert a_file.read_text() == "no es una carpeta"
+
+
 def test_missing_keystore_key_refuses_to_start(seeded_sqlite, tmp_path):
     from docsys.signing.demo_setup import setup_demo_pki
     db = tmp_path / "app.db"
