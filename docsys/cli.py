@@ -253,8 +253,11 @@ def audit_export_command(output):
     """Exporta el registro de auditoría completo a CSV."""
     with unit_of_work() as session:
         data = export_csv(session)
-    with open(output, "w", encoding="utf-8", newline="") as handle:
-        handle.write(data)
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"no se pudo escribir «{output}»: {exc.strerror}.") from exc
     click.echo(f"Auditoría exportada a {output} ({data.count(chr(10)) - 1} entradas).")
 
 

@@ -82,3 +82,17 @@ def test_load_templates_update_creates_new_version_only_when_file_changed(tmp_pa
     path.write_text("key: [roto", encoding="utf-8")
     broken = runner.invoke(args=["docsys", "load-templates", "--update"])
     assert broken.exit_code == 1 and "decreto-alcaldia.yaml" in broken.output
+
+
+def test_the_audit_exports_to_a_file_or_says_why_it_cannot(tmp_path):
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["docsys", "init"]).exit_code == 0
+    exported = runner.invoke(args=["docsys", "audit", "export", str(tmp_path / "auditoria.csv")])
+    assert exported.exit_code == 0, exported.output
+    assert (tmp_path / "auditoria.csv").read_text(encoding="utf-8").count("\n") >= 1
+    blocked = tmp_path / "un-archivo"
+    blocked.write_text("x")
+    refused = runner.invoke(args=["docsys", "audit", "export", str(blocked / "auditoria.csv")])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.output
+    assert "no se pudo escribir" in refused.output
