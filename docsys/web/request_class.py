@@ -1,5 +1,5 @@
-"""docsys's request class: werkzeug's, except that a query string is never a 500, and a
-NUL character is never read from a request.
+"""docsys's request class: werkzeug's, except that a query string or a JSON body is never a
+500, and a NUL character is never read from a request.
 
 werkzeug keeps an invalid percent-escape ("%E9") as it came, but a raw byte that is not
 UTF-8 (a hand-made or badly encoded link: "?q=cuota\\xe9") makes ``request.args`` raise
@@ -57,8 +57,16 @@ class DocsysRequest(Request):
     def get_json(self, force: bool = False, silent: bool = False,
                  cache: bool = True) -> Any | None:
         """Flask's, then refused if a string of it (a key included) holds a NUL character
-        (``silent`` is about a body that is not JSON; this one is)."""
-        value = super().get_json(force=force, silent=silent, cache=cache)
+        (``silent`` is about a body that is not JSON; this one is). A body nested deeper
+        than the parser goes (Flask lets its RecursionError through, a 500) is no JSON
+        docsys reads: None when ``silent``, else a 400 that says so."""
+        try:
+            value = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError as exc:
+            if silent:
+                return None
+            raise ValidationError("El cuerpo de la solicitud no es un JSON válido: está "
+                                  "anidado a demasiada profundidad.") from exc
         if value is not None and self.__dict__.get("_checked_json") is not value:
             if _holds_nul(value):
                 raise ValidationError(NUL_REFUSED)
