@@ -54,12 +54,13 @@ def latest_version(session: Session, document: Document) -> DocumentVersion:
 
 
 def _parse_base(base_version) -> int:
-    if isinstance(base_version, bool):
+    """The version a save was made over: a whole number (or its digits), as every id."""
+    if isinstance(base_version, (bool, float)):
         raise ValidationError("La versión base debe ser un número entero.")
-    try:
-        return int(base_version)
-    except (TypeError, ValueError):
-        raise ValidationError("Indique la versión sobre la que trabajó (versión base).") from None
+    base = parse_id(base_version)
+    if base is None:
+        raise ValidationError("Indique la versión sobre la que trabajó (versión base).")
+    return base
 
 
 ISSUED_MESSAGE = ("La norma ya fue emitida y firmada: su texto es inmutable. Para cambiarla, "

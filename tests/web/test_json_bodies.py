@@ -1,7 +1,8 @@
-"""A JSON body nested deeper than the parser goes (a 2 MB body of brackets fits the
-request limit) is no JSON docsys reads: every JSON endpoint, API and pages alike, answers
-400 with its own message, never a 500 (Flask lets the parser's RecursionError through).
-Real requests through the WSGI application."""
+"""Odd JSON bodies, never a 500. One nested deeper than the parser goes (a 2 MB body of
+brackets fits the request limit) is no JSON docsys reads: every JSON endpoint, API and
+pages alike, answers 400 with its own message (Flask lets the parser's RecursionError
+through). A base version that is no whole number from 1 (1e999, which json reads as
+infinity; 1.5) is refused. Real requests through the WSGI application."""
 from __future__ import annotations
 
 import pytest
@@ -41,3 +42,24 @@ def test_get_json_says_why_when_it_is_not_silent(app):
         assert request.get_json(silent=True) is None
         with pytest.raises(ValidationError, match="demasiada profundidad"):
             request.get_json()
+
+
+@pytest.mark.parametrize("base", ["1e999", "-1e999", "Infinity", "NaN", "1.5", "true", "-1",
+                                  "0", '"uno"', "[]", "null"])
+def test_a_base_version_that_is_no_whole_number_is_refused(app, base):
+    """json reads 1e999 as infinity, which int() cannot take (a 500 before); 1.5 was taken
+    as version 1. A version is a whole number from 1, as every id; nothing is saved."""
+    headers = {"Authorization": f"Bearer {make_token(app, 'redactor')}",
+               "Content-Type": "application/json"}
+    client = app.test_client()
+    created = client.post("/api/v1/documents", headers=headers, data=(
+        '{"template": "resolucion-gerencia-municipal", "fields": {"sumilla": "Aprobar el '
+        'plan de trabajo"}}'))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    document = created.get_json()
+    saved = client.post(f"/api/v1/documents/{document['id']}/versions", headers=headers,
+                        data='{"content": {}, "base_version": %s}' % base)
+    assert saved.status_code == 400, saved.get_data(as_text=True)
+    assert "versión" in saved.get_json()["error"]["message"]
+    again = client.get(f"/api/v1/documents/{document['id']}", headers=headers).get_json()
+    assert again["latest_version"] == 1
