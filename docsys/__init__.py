@@ -16,8 +16,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    from docsys.web.request_class import DocsysRequest
+    from docsys.web.request_class import DocsysRequest, refuse_nul_in_path
     app.request_class = DocsysRequest  # a query string is never a 500
+    app.url_value_preprocessor(refuse_nul_in_path)
     app.config.update(load_config())
     if config:
         app.config.update(config)

@@ -15,13 +15,15 @@ stored: a form field or a JSON string holding one is refused with a message (400
 databases alike, when the body is read (by the view, or by the CSRF check before it), so
 a view's own size limit still applies first (the archive's upload lifts the site's).
 Uploaded files are not looked at: their bytes are checked by content where they are read.
+No address holds one either: a NUL in a URL's path ("/admin/usuarios/a%00b") is a 404
+(``refuse_nul_in_path``, run before every view).
 """
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Request
+from flask import Request, abort
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import cached_property
 
@@ -72,6 +74,13 @@ class DocsysRequest(Request):
                 raise ValidationError(NUL_REFUSED)
             self.__dict__["_checked_json"] = value
         return value
+
+
+def refuse_nul_in_path(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Flask's URL value preprocessor: a value of the address holding a NUL character
+    names nothing docsys has (404), before any view looks it up."""
+    if values and any(isinstance(value, str) and "\x00" in value for value in values.values()):
+        abort(404)
 
 
 def _holds_nul(value: Any) -> bool:

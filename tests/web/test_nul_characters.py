@@ -1,7 +1,8 @@
 """A NUL character (U+0000) in what a request sends: refused with a Spanish message when
 it would be stored (a form field, a JSON string), dropped from a query string (a reading),
-on both databases. PostgreSQL cannot store or compare it: before, a login form, a comment
-or the inbox's filter given one answered 500 there. Real requests through the WSGI app."""
+a 404 in an address, on both databases. PostgreSQL cannot store or compare it: before, a
+login form, a comment, the inbox's filter or an account's page given one answered 500
+there. Real requests through the WSGI app."""
 from __future__ import annotations
 
 import pytest
@@ -74,3 +75,15 @@ def test_the_api_search_reads_a_query_without_its_nul_characters(any_app):
     any_app.config["LEAN_SEARCH"] = False  # the full Flask path reads it the same way
     full = client.get("/api/v1/search", query_string={"q": "arbi\x00trios"}, headers=headers)
     assert full.status_code == 200 and full.get_data() == plain.get_data()
+
+
+@pytest.mark.parametrize("path", ["/admin/usuarios/redac%00tor", "/verificar/AB%00CDEFGHIJK",
+                                  "/normas/r%00a/2024/1"])
+def test_an_address_holding_a_nul_character_is_not_found(any_app, path):
+    """An account's page looked up by a name holding a NUL was a 500 on PostgreSQL."""
+    browser = Browser(any_app.test_client(), any_app)
+    assert browser.login("admin").status_code == 302
+    page = browser.get(path)
+    assert page.status_code == 404
+    assert "La página solicitada no existe" in page.get_data(as_text=True)
+    assert browser.get("/admin/usuarios/redactor").status_code == 200
