@@ -6,13 +6,12 @@ a NUL character, which it cannot store or compare, made the login form, the comm
 the inbox's filter answer 500 there (docsys.web.request_class)."""
 from __future__ import annotations
 
-import uuid
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
 
+from tests.conftest import fresh_pg_schema
 from tests.web.demo_site import ORIGIN, USERS, demo_app, visitor, walk
 
 # A NUL character; quotes, markup and a letter with a tilde; a number too long for any
@@ -49,18 +48,10 @@ class _Forms(HTMLParser):
 
 @pytest.fixture(scope="module")
 def site(postgres_url, tmp_path_factory):
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in postgres_url else "?"
-    app = demo_app(f"{postgres_url}{separator}options=-csearch_path%3D{schema}",
-                   tmp_path_factory.mktemp("forms"))
-    yield app
-    app.extensions["docsys.engine"].dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_pg_schema(postgres_url) as url:
+        app = demo_app(url, tmp_path_factory.mktemp("forms"))
+        yield app
+        app.extensions["docsys.engine"].dispose()
 
 
 def _forms(pages: list[tuple[str, str]]) -> list[tuple[str, str, str, list]]:
