@@ -54,10 +54,11 @@ def child_exit(server, worker):
 def worker_int(worker):
     """A quick shutdown (SIGINT, SIGQUIT: Ctrl-C) ends the worker at once, without
     Python's interpreter shutdown. That shutdown freezes daemon threads (the index
-    consumer, the archive importer) wherever they are, and a lock one of them held then
-    (a log handler's, mid-write, for one) can leave the worker hanging until gunicorn
-    kills it 30 s later: CI saw it once. Nothing is lost by skipping it: every transaction is committed or rolled back by
-    the database, the log writes each line as it goes, and the index is rebuilt from the
-    outbox. A graceful stop (SIGTERM) still lets requests in flight finish."""
+    consumer, the archive importer) wherever they are, and a lock one of them held then (a
+    log handler's, mid-write, for one) can leave the worker hanging until gunicorn kills it
+    30 s later: CI saw it once; the cause is not proven. Nothing is lost by skipping it:
+    every transaction is committed or rolled back by the database, the log writes each line
+    as it goes, and the index catches up from its outbox. A graceful stop (SIGTERM) still
+    lets requests in flight finish."""
     sys.stderr.flush()
     os._exit(0)

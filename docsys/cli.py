@@ -257,7 +257,8 @@ def audit_export_command(output):
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(data)
     except OSError as exc:
-        raise click.ClickException(f"no se pudo escribir «{output}»: {exc.strerror}.") from exc
+        raise click.ClickException(
+            f"no se pudo escribir «{output}»: {exc.strerror or exc}.") from exc
     click.echo(f"Auditoría exportada a {output} ({data.count(chr(10)) - 1} entradas).")
 
 

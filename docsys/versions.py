@@ -54,12 +54,12 @@ def latest_version(session: Session, document: Document) -> DocumentVersion:
 
 
 def _parse_base(base_version) -> int:
-    """The version a save was made over: a whole number (or its digits), as every id."""
-    if isinstance(base_version, (bool, float)):
-        raise ValidationError("La versión base debe ser un número entero.")
+    """The version a save was made over: a whole number from 1 (or its digits), read as
+    every id (no bool, no float: 1.5 is no version, 1e999 is infinity to json)."""
     base = parse_id(base_version)
     if base is None:
-        raise ValidationError("Indique la versión sobre la que trabajó (versión base).")
+        raise ValidationError("Indique la versión sobre la que trabajó (versión base): un "
+                              "número entero desde 1.")
     return base
 
 
