@@ -66,8 +66,9 @@ class NormAddress:
 def _address(number_key: str | None, issue_date: str | None, doc_type: str | None = None,
              official_number: str | None = None) -> NormAddress | None:
     match = _KEY.match(number_key or "")
-    if match is None:
-        return _unnumbered_address(doc_type, issue_date) if not number_key else None
+    if match is None:   # no number, or the Constitution's key (its type's code)
+        return (_unnumbered_address(doc_type, issue_date)
+                if not number_key or number_key == doc_type else None)
     year = match["year"] or (issue_date or "")[:4]
     if not year.isdigit() or (match["year"] is None
                               and match["type"] not in NO_YEAR_TYPES):
@@ -120,7 +121,6 @@ def published_norms(session: Session, address: NormAddress) -> list[Document]:
             return []
         return list(session.scalars(select(Document).where(
             Document.doc_type.in_(codes),
-            Document.number_key.is_(None),
             Document.issue_date.like(f"{address.anio:04d}-%"),
             Document.status == PUBLIC_STATUS).order_by(Document.id)))
     if not re.fullmatch(r"[a-z]{1,10}", address.tipo or ""):

@@ -19,7 +19,7 @@ from search.analysis import accent_pattern
 
 DATA_FILE = Path(__file__).with_name("doc_types.yaml")
 LEVELS = ("nacional", "regional", "municipal")
-NUMBERINGS = ("ninguna", "sin_anio", "anual", "anual_sector")
+NUMBERINGS = ("unica", "ninguna", "sin_anio", "anual", "anual_sector")
 _CONNECTORS = frozenset({"de", "del", "la", "el", "y", "los", "las"})
 
 
@@ -52,7 +52,13 @@ class DocType:
     @property
     def unnumbered(self) -> bool:
         """Given without a number (the Constitution, a TUO): found by its title and year."""
-        return self.numbering == "ninguna"
+        return self.numbering in ("unica", "ninguna")
+
+    @property
+    def single(self) -> bool:
+        """The type is one norm (the Constitution): the archive files it under its code,
+        so every citation of it finds it."""
+        return self.numbering == "unica"
 
     @property
     def municipal(self) -> bool:

@@ -41,3 +41,35 @@ def test_an_empty_number_key_becomes_null_on_upgrade(database_url):
             assert list(keys) == [None, "OM-8-2021", None]
     finally:
         engine.dispose()
+
+
+def test_the_constitutions_get_their_key_and_official_number_on_upgrade(database_url):
+    """Before 0023 an imported Constitution had neither number nor key; the upgrade files
+    each under CONST with its name and year (a second copy of one keeps waiting for
+    review), and leaves other norms alone. (0023 changes data only.)"""
+    from sqlalchemy import select
+    from docsys.db import make_session_factory, transaction
+    from docsys.models import Document, User
+    from tests.conftest import seed
+    engine = make_engine(database_url)
+    try:
+        migrate.upgrade(engine, "0022")
+        factory = make_session_factory(engine)
+        seed(factory)
+        with transaction(factory) as session:
+            author = session.scalar(select(User).where(User.username == "archivo"))
+            session.add_all(Document(doc_type=doc_type, title="Norma", status="publicado",
+                                     office_id=author.office_id, created_by_id=author.id,
+                                     latest_version=1, issue_date=date)
+                            for doc_type, date in (("CONST", "1979-07-12"),
+                                                   ("CONST", "1993-12-30"),
+                                                   ("CONST", "1993-12-30"), ("OM", None)))
+        migrate.upgrade(engine)
+        with transaction(factory) as session:
+            rows = session.execute(select(Document.official_number, Document.number_key)
+                                   .order_by(Document.id)).all()
+        assert [tuple(r) for r in rows] == [
+            ("Constitución Política del Perú de 1979", "CONST"),
+            ("Constitución Política del Perú de 1993", "CONST"), (None, None), (None, None)]
+    finally:
+        engine.dispose()

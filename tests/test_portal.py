@@ -227,12 +227,12 @@ def test_an_imported_norm_shows_its_text_and_offers_its_original(app):
     assert client.get("/normas/ra/1999/1/original").status_code == 404
 
 
-def test_unnumbered_imports_of_one_office_are_not_taken_for_one_number(app):
-    """Two norms of a type given without a number (the Constitutions of 1979 and 1993),
-    imported for one office: each is filed without a number key (NULL, which the portal's
-    look-up of such norms asks for alone since migration 0022) and neither is reported as
-    carrying the other's number. (The import already filed them so; the review form's
-    confirmation is tested in tests/archive/test_review.py.)"""
+def test_the_constitutions_are_norms_of_the_archive_that_citations_find(app):
+    """Two Constitutions (1979 and 1993), imported for one office: each is filed under its
+    type's code (CONST), with its name and year as its official number, neither is taken
+    for a copy of the other nor sent to review for a number it cannot have, each has its
+    portal address, and a citation of "la Constitución" finds the one in force."""
+    from docsys.compliance.report import check_text
     from docsys.models import ArchivedNorm, Document
     factory = app.extensions["docsys.sessions"]
     with transaction(factory) as session:
@@ -250,10 +250,29 @@ def test_unnumbered_imports_of_one_office_are_not_taken_for_one_number(app):
     finish_batch(factory, batch)
     assert [o.status for o in outcomes] == ["imported", "imported"]
     with transaction(factory) as session:
-        for outcome in outcomes:
+        for outcome, year in zip(outcomes, (1979, 1993)):
             document = session.get(Document, outcome.document_id)
-            assert document.doc_type == "CONST" and document.number_key is None
+            assert (document.doc_type, document.number_key, document.official_number) == (
+                "CONST", "CONST", f"Constitución Política del Perú de {year}")
             norm = session.scalar(select(ArchivedNorm).where(
                 ArchivedNorm.document_id == document.id))
+            assert not norm.needs_review, norm.guessed
             notes = norm.guessed.get("notes", [])
             assert not any("mismo número" in note for note in notes), notes
+        report = check_text(session, "Que, el artículo 194 de la Constitución Política del "
+                                     "Perú reconoce a las municipalidades autonomía política.")
+        [cited] = report.citations
+        assert cited.match is not None and cited.match.document_id == outcomes[1].document_id
+        add_norm(session, ("ORDENANZA MUNICIPAL N° 004-2024-MDM", "2024-03-01",
+                           "Aprueba el reglamento de organización y funciones",
+                           ["Que, el artículo 194 de la Constitución Política del Perú "
+                            "reconoce a las municipalidades autonomía política.",
+                            "Artículo 1.- Aprobar el reglamento."]))
+    client = app.test_client()
+    for outcome, year in zip(outcomes, (1979, 1993)):
+        page = client.get(f"/normas/constitucion/{year}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and f"Constitución Política del Perú de {year}" in html
+        # the ordinance is stored as citing the Constitution in force when it was given,
+        # whose page lists it; the one of 1979 does not
+        assert ("004-2024-MDM" in html) == (year == 1993)

@@ -89,8 +89,13 @@ class GuessedMetadata:
         return [name for name in FIELDS if getattr(self, name) is None]
 
     def to_confirm(self, threshold: float = CONFIRM_BELOW) -> list[str]:
-        """Fields the archivist should check: missing or below ``threshold``."""
-        return [name for name in FIELDS if self.confidence.get(name, 0.0) < threshold]
+        """Fields the archivist should check: missing or below ``threshold``. The
+        Constitution, a type that is one norm, has no number to check."""
+        info = registry().get(self.doc_type or "")
+        single = (info is not None and info.single
+                  and self.confidence.get("doc_type", 0.0) >= threshold)
+        return [name for name in FIELDS if self.confidence.get(name, 0.0) < threshold
+                and not (single and name == "number")]
 
     def stored_date(self) -> str | None:
         """The issue date an import stores (ISO): only a date read with confidence; a

@@ -63,6 +63,17 @@ def compose_official_number(doc_type: str, label: str | None, number: int, year:
     return f"{type_heading(doc_type)} N° {label.strip()}"
 
 
+def single_norm_number(doc_type: str, year: int | None) -> tuple[str, str] | None:
+    """(official number, number key) of a norm whose type is one norm: a Constitution is
+    "Constitución Política del Perú de 1993" (its year tells the 1979 one apart), filed
+    under ``CONST``, the key its citations carry (see
+    ``docsys.compliance.citations.archive_key_for``). None for the other types."""
+    info = registry().get(doc_type or "")
+    if info is None or not info.single:
+        return None
+    return (f"{info.name} de {year}" if year else info.name), info.code
+
+
 def parse_label(label: str) -> tuple[int, int | None, str] | None:
     """(number, year or None, the rest) of "0045-2024-GM-MDM"; None if it is not one."""
     match = _LABEL_RE.match(label or "")
@@ -83,12 +94,11 @@ def number_conflicts(session: Session, official: str, key: str, office_id: int,
                      exclude_id: int | None = None) -> NumberConflict | None:
     """Another document with this official number, or with the same number key in the same
     office (the same norm written differently: "045" and "0045"). National norms numbered
-    per sector share keys across sectors ("DS-4-2019" of JUS and of EF), and a number
-    without a key (the Constitution's) has nothing to compare: only the official number
-    counts."""
+    per sector share keys across sectors ("DS-4-2019" of JUS and of EF), and every
+    Constitution is filed under ``CONST``: only the official number counts."""
     info = registry().get(key.split("-")[0]) if key else None
     same_key: ColumnElement[bool] = (Document.number_key == key) & (Document.office_id == office_id)
-    if not key or (info is not None and info.has_sector and not info.municipal):
+    if not key or (info is not None and (info.single or info.has_sector and not info.municipal)):
         same_key = Document.id.is_(None)  # never true: only the official number counts
     query = select(Document.id, Document.title, Document.official_number).where(
         (Document.official_number == official) | same_key)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from docsys import events, policy
 from docsys.archive.metadata import FIELDS
 from docsys.archive.norms import (ORIGIN, TYPE_NAMES, compose_official_number, norm_content,
-                                  number_conflicts, parse_label)
+                                  number_conflicts, parse_label, single_norm_number)
 from docsys.errors import Conflict, NotFound, ValidationError, VersionConflict
 from docsys.ids import parse_id
 from docsys.models import ArchivedNorm, Document, DocumentVersion, Office, User
@@ -195,7 +195,12 @@ def confirm_metadata(session: Session, norm: ArchivedNorm, values: dict, actor: 
     data = _validate(session, values)
     official = key = None
     clash = None
-    if data.number is not None:
+    single = single_norm_number(data.doc_type, data.year)
+    if single is not None:
+        official, key = single
+        clash = number_conflicts(session, official, key, data.office.id,
+                                 exclude_id=document.id)
+    elif data.number is not None:
         official = compose_official_number(data.doc_type, data.label, data.number, data.year,
                                            data.office.code, muni_code)
         key = number_key(data.doc_type, official, data.year)

@@ -57,7 +57,7 @@ from docsys.archive.extract import (DEFAULT_MAX_BYTES, MAX_PDF_PAGES, Extraction
 from docsys.archive.frontmatter import read_structured
 from docsys.archive.metadata import CONFIRM_BELOW, FIELDS, GuessedMetadata, guess_metadata
 from docsys.archive.norms import (ORIGIN, UNKNOWN_TYPE, compose_official_number, norm_content,
-                                  number_conflicts, type_heading)
+                                  number_conflicts, single_norm_number, type_heading)
 from docsys.db import polling_writes, read_only_transactions, transaction, write_transactions
 from docsys.models import ArchivedNorm, Document, DocumentVersion, ImportBatch, ImportedFile, Office, User
 from docsys.models._common import utcnow
@@ -545,7 +545,12 @@ def _import_payload(text: str, analyze: str) -> dict:
 def _official_number(guess: GuessedMetadata, office_code: str, settings: ImportSettings
                      ) -> tuple[str, str] | None:
     """The official number and its key when type, number and year were read with
-    confidence (before any check against the numbers already taken)."""
+    confidence (before any check against the numbers already taken); for the
+    Constitution, a type that is one norm, its name and code when the type was."""
+    if guess.doc_type and guess.confidence.get("doc_type", 0.0) >= CONFIRM_BELOW:
+        single = single_norm_number(guess.doc_type, guess.year)
+        if single is not None:
+            return single
     if not (guess.doc_type and guess.number and guess.year and all(
             guess.confidence.get(n, 0.0) >= CONFIRM_BELOW for n in ("doc_type", "number", "year"))):
         return None

@@ -152,11 +152,12 @@ def candidates_by_key(session: Session,
 def pick(citation_id: str, archive_key: str | None,
          candidates: list[ArchiveNorm]) -> ArchiveNorm | None:
     """The stored norm a citation names, among those filed under its archive key: the one
-    with the same canonical id; or the only one, when the citation gives no office or
-    sector to tell them apart."""
-    for norm in candidates:
-        if norm.canonical_id == citation_id:
-            return norm
+    with the same canonical id (the newest of several: a citation of "la Constitución"
+    means the one in force); or the only one, when the citation gives no office or sector
+    to tell them apart."""
+    named = [norm for norm in candidates if norm.canonical_id == citation_id]
+    if named:
+        return max(named, key=lambda norm: (norm.issue_date or "", norm.document_id))
     if citation_id == archive_key and len(candidates) == 1:
         return candidates[0]
     return None

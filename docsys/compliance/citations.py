@@ -172,10 +172,14 @@ def canonical_id_for(kind: str, number: int | str, year: int | None = None,
 def archive_key_for(kind: str, number: int | str, year: int | None = None) -> str | None:
     """The key the archive files this norm under: ``documents.number_key``, made by the
     same :func:`search.numbers.number_key` — type, number and year, without offices or
-    sectors: ``archive_key_for("RG", "021", 2024) == "RG-21-2024"``. None for the
-    Constitution and TUOs, which are not filed under a number of their own."""
+    sectors: ``archive_key_for("RG", "021", 2024) == "RG-21-2024"``. The Constitution, a
+    type that is one norm, is filed under its code (``CONST``); a TUO under none (it is
+    found as the decree that approved it)."""
     kind = kind.upper()
-    if kind in ("CONST", "TUO"):
+    info = _REGISTRY.get(kind)
+    if info is not None and info.single:
+        return kind
+    if kind == "TUO":
         return None
     num = _strip_zeros(str(number))
     if not num.isdigit():

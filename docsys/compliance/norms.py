@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, insert, or_, select
+from sqlalchemy import Table, delete, func, insert, or_, select, true
 from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
@@ -615,10 +615,25 @@ def _cited_by(session: Session, document: Document, norm: ArchiveNorm,
         NormCitation.canonical_id.in_(sorted(a for a in accepted if a)),
         NormCitation.document_id != document.id)
     query = select(Document).where(Document.id.in_(citing))
+    if document.number_key == document.doc_type:
+        query = query.where(_while_in_force(session, document))
     if shown is not None:
         query = query.where(Document.id.in_(shown))
     documents = session.scalars(query.order_by(Document.issue_date.desc(), Document.id.desc()))
     return [as_archive_norm(d) for d in documents]
+
+
+def _while_in_force(session: Session, document: Document):
+    """For a Constitution (every one is filed under CONST): the norms dated while it was
+    the one in force, from its date to the next one's; a norm without a date cites the
+    newest."""
+    later = session.scalar(select(func.min(Document.issue_date)).where(
+        Document.number_key == document.number_key,
+        Document.issue_date > (document.issue_date or "")))
+    since = Document.issue_date >= document.issue_date if document.issue_date else true()
+    if later is not None:
+        return since & (Document.issue_date < later)
+    return or_(since, Document.issue_date.is_(None))
 
 
 def _relations(session: Session, condition, visible=None) -> list[NormRelation]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 # index) changes what they find: an upgraded installation then analyses its archive again
 # (docsys.compliance.pending.queue_if_readers_changed). The number readers' changes raise
 # search.numbers.EXTRACTOR_REVISION, which counts too.
-RULES_REVISION = 1
+RULES_REVISION = 2   # 2: citations of the Constitution carry its key (CONST)
 
 import bisect
 import re

@@ -113,7 +113,8 @@ def test_invalid_values_are_refused_in_spanish_and_change_nothing(importer, doub
 def test_a_norm_given_without_a_number_and_older_than_1950_is_confirmed(importer, doubtful):
     """The national framework in the review form: the Constitution of 1933 is confirmed with
     no number (its type has none, as the registry says) and a year before 1950; it is filed
-    under no number key, so its portal address is its type's and year's."""
+    under its type's code, its name and year its official number, and its portal address
+    is its type's and year's."""
     values = {**GOOD_VALUES, "doc_type": "CONST", "number": "", "year": "1933",
               "date": "1933-04-09", "office": "SG",
               "sumilla": "Constitución Política del Perú de 1933"}
@@ -124,9 +125,10 @@ def test_a_norm_given_without_a_number_and_older_than_1950_is_confirmed(importer
     with importer.factory() as session:
         document = session.get(Document, doubtful)
         assert (document.doc_type, document.official_number, document.number_key) == (
-            "CONST", None, None)
+            "CONST", "Constitución Política del Perú de 1933", "CONST")
         assert document.issue_date == "1933-04-09" and document.latest_version == 2
-        assert latest_version(session, document).content["fields"]["numero"] == ""
+        assert latest_version(session, document).content["fields"]["numero"] == \
+            "Constitución Política del Perú de 1933"
         assert review.form_values(_norm(session, doubtful))["number"] == ""
         assert address_of(document).as_args() == {"tipo": "constitucion", "anio": 1933}
 
