@@ -20,7 +20,7 @@ from docsys.errors import NotFound
 from docsys.models import Document
 from docsys.states import Status
 from docsys.compliance.archive import note_label
-from docsys.compliance.norms import RELATION_LABELS, norm_links
+from docsys.compliance.norms import RELATION_LABELS, Paging, norm_links
 from docsys.models import ArchivedNorm
 from search.numbers import NO_YEAR_TYPES, key_sector, number_keys
 from search.registry import registry
@@ -184,8 +184,9 @@ class PublicLink:
 class PublicRelations:
     affected_by: list[PublicLink]   # confirmed repeals / modifications of this norm
     cites: list[PublicLink]
-    cited_by: list[PublicLink]
+    cited_by: list[PublicLink]      # one page of the published norms that cite it
     affects: list[PublicLink]       # what this norm repealed or modified (confirmed)
+    cited_by_paging: Paging = Paging(0)
 
 
 def _scope(relation) -> str:
@@ -205,10 +206,12 @@ def _since(date) -> str:
     return f"desde el {text[8:10]}/{text[5:7]}/{text[:4]}" if len(text) >= 10 else ""
 
 
-def public_relations(session: Session, document: Document) -> PublicRelations:
+def public_relations(session: Session, document: Document,
+                     cited_by_page: int = 1) -> PublicRelations:
     """What the portal shows of a norm's links: only confirmed relations, and addresses
-    only for published norms (nothing internal is revealed to the public)."""
-    links = norm_links(session, document)
+    only for published norms (nothing internal is revealed to the public); page
+    ``cited_by_page`` of the published norms that cite it."""
+    links = norm_links(session, document, cited_by_page=cited_by_page, published_only=True)
     confirmed_by = [r for r in links.affected_by if r.status == "confirmada"]
     confirmed = [r for r in links.affects if r.status == "confirmada"]
     noted = [n for n in links.noted_by   # a source's note, unless confirmed here too
@@ -243,7 +246,7 @@ def public_relations(session: Session, document: Document) -> PublicRelations:
                                   else r.target_label,
                                   addresses[target.id] if target is not None else None,
                                   _scope(r)))
-    return PublicRelations(affected_by, cites, cited_by, affects)
+    return PublicRelations(affected_by, cites, cited_by, affects, links.cited_by.paging)
 
 
 def archived_original(session: Session, document: Document):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select, true
 from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
@@ -31,6 +31,7 @@ from docsys.compliance.spij import source_relations, strip_notes
 from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
                            PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
+from docsys.states import Status
 from search.folding import fold
 
 log = logging.getLogger("docsys.compliance")
@@ -552,7 +553,7 @@ class NormLinks:
 
     norm: ArchiveNorm
     cites: list[CitedNorm]
-    cited_by: list[ArchiveNorm]
+    cited_by: CitedBy
     affected_by: list[NormRelation]     # relations that repeal / modify / regulate it
     affects: list[NormRelation]         # relations it states about other norms
     # what the source of its imported text records (SPIJ's notes), kept apart; a note's
@@ -561,10 +562,55 @@ class NormLinks:
     noted_visible: set[int] = field(default_factory=set)
 
 
-def norm_links(session: Session, document: Document, visibility=None) -> NormLinks:
-    """What ``document`` cites, what cites it and the relations between them; with
-    ``visibility``, no norm the reader may not see is named (a cited one is left as the
-    citation's label, the others are left out)."""
+# The norms that cite one, a page at a time: the Constitution is cited by nearly every
+# norm of an archive (1,519 of the 3,000 national norms of the open data), a law such as
+# Ley 27444 by hundreds.
+CITED_BY_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a list is shown: ``page`` of ``pages``, items ``first`` to ``last``
+    (from 1) of ``total``."""
+
+    total: int
+    page: int = 1
+    size: int = CITED_BY_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.page - 1) * self.size + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.size)
+
+
+@dataclass
+class CitedBy:
+    """One page of the norms that cite a norm, newest first."""
+
+    norms: list[ArchiveNorm]
+    paging: Paging
+
+    def __iter__(self):
+        return iter(self.norms)
+
+    def __bool__(self) -> bool:
+        return bool(self.norms)
+
+
+def norm_links(session: Session, document: Document, visibility=None, *,
+               cited_by_page: int = 1, published_only: bool = False) -> NormLinks:
+    """What ``document`` cites, what cites it (page ``cited_by_page`` of them) and the
+    relations between them; with ``visibility``, no norm the reader may not see is named
+    (a cited one is left as the citation's label, the others are left out).
+    ``published_only``: only published norms are counted among those that cite it (the
+    portal's)."""
     norm = as_archive_norm(document)
     rows = list(session.scalars(select(NormCitation).where(
         NormCitation.document_id == document.id).order_by(NormCitation.start)))
@@ -589,7 +635,8 @@ def norm_links(session: Session, document: Document, visibility=None) -> NormLin
     shown = archive.visible_documents(visibility)
     noted = archive.source_notes(session, [document.id]).get(document.id, [])
     return NormLinks(
-        norm, list(grouped.values()), _cited_by(session, document, norm, shown),
+        norm, list(grouped.values()),
+        _cited_by(session, document, norm, shown, cited_by_page, published_only),
         _relations(session, NormRelation.target_document_id == document.id,
                    NormRelation.source_document_id.in_(shown) if shown is not None else None),
         _relations(session, NormRelation.source_document_id == document.id,
@@ -600,10 +647,11 @@ def norm_links(session: Session, document: Document, visibility=None) -> NormLin
                                             if n.by_document_id is not None), visibility))
 
 
-def _cited_by(session: Session, document: Document, norm: ArchiveNorm,
-              shown=None) -> list[ArchiveNorm]:
+def _cited_by(session: Session, document: Document, norm: ArchiveNorm, shown=None,
+              page: int = 1, published_only: bool = False) -> CitedBy:
+    """Page ``page`` (from 1; past the last, the last) of the norms that cite ``document``."""
     if not document.number_key:
-        return []
+        return CitedBy([], Paging(0))
     same_key = int(session.scalar(select(func.count()).select_from(Document).where(
         Document.number_key == document.number_key,
         Document.official_number.is_not(None))) or 0)
@@ -614,13 +662,22 @@ def _cited_by(session: Session, document: Document, norm: ArchiveNorm,
         NormCitation.archive_key == document.number_key,
         NormCitation.canonical_id.in_(sorted(a for a in accepted if a)),
         NormCitation.document_id != document.id)
-    query = select(Document).where(Document.id.in_(citing))
+    conditions: list[ColumnElement[bool]] = [Document.id.in_(citing)]
     if document.number_key == document.doc_type:
-        query = query.where(_while_in_force(session, document))
+        conditions.append(_while_in_force(session, document))
     if shown is not None:
-        query = query.where(Document.id.in_(shown))
-    documents = session.scalars(query.order_by(Document.issue_date.desc(), Document.id.desc()))
-    return [as_archive_norm(d) for d in documents]
+        conditions.append(Document.id.in_(shown))
+    if published_only:
+        conditions.append(Document.status == Status.PUBLISHED)
+    condition = and_(*conditions)
+    total = int(session.scalar(select(func.count()).select_from(Document).where(condition))
+                or 0)
+    paging = Paging(total)
+    paging = Paging(total, min(max(1, page), paging.pages))
+    documents = session.scalars(select(Document).where(condition)
+                                .order_by(Document.issue_date.desc(), Document.id.desc())
+                                .offset(paging.first - 1 if total else 0).limit(paging.size))
+    return CitedBy([as_archive_norm(d) for d in documents], paging)
 
 
 def _while_in_force(session: Session, document: Document):

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from docsys import services, versions
+from docsys.ids import parse_id
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms, pending
 from docsys.compliance.archive import note_label
@@ -128,11 +129,17 @@ def norm_page(document_id):
     document = norms.get_norm(session, document_id, current_user)
     return render_template("compliance/norm.html", document=document,
                            links=norms.norm_links(session, document,
-                                                  visibility_for(current_user)),
+                                                  visibility_for(current_user),
+                                                  cited_by_page=_cited_by_page()),
                            analysis_pending=pending.is_pending(session, document.id),
                            note_label=note_label, legal_status_labels=LEGAL_STATUS_LABELS,
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS)
+
+
+def _cited_by_page() -> int:
+    """The page of a norm's "Citada por" list asked for (``?citada_por=N``); 1 for junk."""
+    return parse_id(request.args.get("citada_por")) or 1
 
 
 @bp.route("/archivo/relaciones")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from docsys.ids import parse_id
 from docsys.models._common import iso_utc
 from docsys import services, versions
 from docsys.compliance import norms
@@ -84,13 +85,18 @@ def relation_json(relation) -> dict:
 def norm(document_id):
     session = db()
     document = norms.get_norm(session, document_id, g.api_user)
-    links = norms.norm_links(session, document, visibility_for(g.api_user))
+    links = norms.norm_links(session, document, visibility_for(g.api_user),
+                             cited_by_page=parse_id(request.args.get("cited_by_page")) or 1)
     return jsonify({
         "norm": links.norm.to_dict(),
         "cites": [{"canonical_id": c.canonical_id, "label": c.label, "articles": c.articles,
                    "mentions": c.mentions, "match": c.match.to_dict() if c.match else None}
                   for c in links.cites],
+        # a page of them, newest first (the Constitution is cited by nearly every norm)
         "cited_by": [n.to_dict() for n in links.cited_by],
+        "cited_by_page": {"page": links.cited_by.paging.page,
+                          "pages": links.cited_by.paging.pages,
+                          "total": links.cited_by.paging.total},
         "affected_by": [relation_json(r) for r in links.affected_by],
         "affects": [relation_json(r) for r in links.affects],
         # what the source of its imported text records (SPIJ's notes), apart

@@ -11,6 +11,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
 
 from docsys import (blobs, checkpoints, institution, issuing, portal, services, verification,
                     versions)
+from docsys.ids import parse_id
 from docsys.archive.markdown_text import is_markdown, markdown_html
 from docsys.archive.norms import norm_text
 from docsys.archive.review import download_name
@@ -126,7 +127,9 @@ def norm(tipo, anio, numero):
                            file_args=_picking(document, address),  # the very norm's files
                            text_html=text_html,
                            paragraphs=[p for p in paragraphs if p.strip()],
-                           relations=portal.public_relations(session, document),
+                           relations=portal.public_relations(
+                               session, document,
+                               parse_id(request.args.get("citada_por")) or 1),
                            legal_status_labels=portal.LEGAL_STATUS_LABELS)
 
 
