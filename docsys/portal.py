@@ -229,7 +229,8 @@ def public_relations(session: Session, document: Document,
                    for r in confirmed_by if r.source_document_id in addresses]
     affected_by += [PublicLink(note_label(n), n.by_label, addresses.get(n.by_document_id)
                                if n.by_document_id else None,
-                               ", ".join(filter(None, [_since(n.effective_date), "según SPIJ"])))
+                               ", ".join(filter(None, [_since(n.effective_date),
+                                                       "según las notas de su texto"])))
                     for n in noted]
     cites = [PublicLink("", c.match.number if c.match and c.match.document_id in addresses
                         else c.label,

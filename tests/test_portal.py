@@ -71,7 +71,7 @@ def test_a_norm_repealed_by_the_source_s_notes_says_by_which_norm(app):
             "32114](/spij-ext-web/detallenorma/H1), publicada el 03 setiembre 2024\n"))
     page = app.test_client().get("/normas/om/2021/8").get_data(as_text=True)
     assert 'id="legal-status">Derogada' in page
-    assert ('Derogada por Ley N° 32114 <span class="muted">(desde el 03/09/2024, según SPIJ)'
+    assert ('Derogada por Ley N° 32114 <span class="muted">(desde el 03/09/2024, según las notas de su texto)'
             '</span>') in page
     assert "Ninguna norma publicada la modifica" not in page
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 import yaml
 
-from docsys.archive.metadata import FIELDS, GuessedMetadata
+from docsys.archive.metadata import FIELDS, GuessedMetadata, guess_metadata
 from search.numbers import SPACED_SECTOR_TYPES, full_year, spaced_sector
 from search.registry import registry
 
 SOURCE = "metadatos del archivo"
+HEADING_SOURCE = "encabezado de la norma (el identificador no trae su número)"
 # libyaml's safe loader when PyYAML was built with it (several times faster per file).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -66,15 +67,19 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
     identifier = str(data.get("identifier") or "")
     number = year = None
     sector = ""
+    date = _date(data.get("publication_date"))
+    confidence = 0.99
     if doc_type is not None:
         _set(meta, "doc_type", doc_type.code)
         if not doc_type.unnumbered:
-            number, year, sector = _from_identifier(identifier, doc_type.code)
+            number, year, sector = _from_identifier(identifier, doc_type.code,
+                                                    date.year if date else None)
+            if number is None:   # the identifier has none: the norm's own heading may
+                number, year, sector, confidence = _from_heading(body, doc_type.code)
     if number is not None:
-        _set(meta, "number", number)
+        _set(meta, "number", number, confidence)
     if year is not None:
-        _set(meta, "year", year)
-    date = _date(data.get("publication_date"))
+        _set(meta, "year", year, confidence)
     if date is not None:
         _set(meta, "date", date)
         if meta.year is None:
@@ -98,10 +103,26 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
                       str(data.get("source") or ""))
 
 
-def _set(meta: GuessedMetadata, name: str, value) -> None:
+def _set(meta: GuessedMetadata, name: str, value, confidence: float = 0.99) -> None:
     setattr(meta, name, value)
-    meta.confidence[name] = 0.99
-    meta.sources[name] = SOURCE
+    meta.confidence[name] = confidence
+    meta.sources[name] = SOURCE if confidence == 0.99 else HEADING_SOURCE
+
+
+def _from_heading(body: str, code: str) -> tuple[int | None, int | None, str, float]:
+    """(number, year, sector, confidence) as the norm's own heading prints them, when the
+    text reader finds a heading of this very type ("DECRETO LEGISLATIVO 295" in the Código
+    Civil, whose identifier is "DLEG-CIVIL-1984"); else nothing, and the archivist gives
+    the number."""
+    guess = guess_metadata(body)
+    if guess.doc_type != code or guess.number is None:
+        return None, None, "", 0.0
+    read = ("doc_type", "number", "year") if registry()[code].has_year else ("doc_type", "number")
+    confidence = min(guess.confidence.get(n, 0.0) for n in read)
+    label = guess.number_label or ""
+    parts = label.split("-")
+    sector = "-".join(parts[2:]) if len(parts) > 2 and registry()[code].has_sector else ""
+    return guess.number, guess.year if registry()[code].has_year else None, sector, confidence
 
 
 def _date(value) -> datetime.date | None:
@@ -113,14 +134,19 @@ def _date(value) -> datetime.date | None:
         return None
 
 
-def _from_identifier(identifier: str, code: str) -> tuple[int | None, int | None, str]:
+def _from_identifier(identifier: str, code: str, published: int | None = None
+                     ) -> tuple[int | None, int | None, str]:
     """(number, year of the number, sector) of an identifier: "DS-004-2019-JUS" ->
     (4, 2019, "JUS"); "DS-026-99-AG-1999" -> (26, 1999, "AG"); "LEY-27972-2003" ->
     (27972, 2003, ""); "RESOLUCION-DIRECTORAL-052-2006-MTC-12" -> (52, 2006, "MTC-12");
-    "RM-D000226-2025-MIMP-DM" -> (226, 2025, "MIMP-DM")."""
+    "RM-D000226-2025-MIMP-DM" -> (226, 2025, "MIMP-DM"). None for "DLEG-PENAL-1991",
+    whose only figure is the year it was ``published``: the Código Penal is no Decreto
+    Legislativo N° 1991."""
     parts = identifier.upper().split("-")
     while parts and not parts[0].isdigit() and not _SGD_PART.fullmatch(parts[0]):
         parts.pop(0)
+    if parts == [str(published)]:
+        return None, None, ""
     match = _ID_NUMBER.match("-".join(parts))
     if match is None:
         return None, None, ""

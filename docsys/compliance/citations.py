@@ -241,7 +241,8 @@ _HEADS: list[tuple[str, str]] = [
     ("RG", _RESOL + r"\s+(?:de\s+(?:la\s+)?)?(?:sub\s?)?gerencia(?:l(?:es)?)?" + _NAME_WORDS
      + r"|r\.\s?g\.|rg"),
     ("DLEY", r"decretos?(?:\s+|\s?-\s?)ley(?:es)?"),
-    ("DLEG", r"decretos?\s+legislativos?|d\.\s?leg(?:islativo)?\.?|d\.\s?l\.|dleg|dl"),
+    # ("D-L 25940": LP's spelling of a Decreto Ley; its number tells it, see ``_make``)
+    ("DLEG", r"decretos?\s+legislativos?|d\.\s?leg(?:islativo)?\.?|d\.\s?l\.|d-l|dleg|dl"),
     ("DS", r"decretos?\s+supremos?|d\.\s?s\.|ds"),
     ("DU", r"decretos?\s+de\s+urgencia|d\.\s?u\.|du"),
     ("DA", r"decretos?\s+de\s+alcaldia|d\.\s?a\.|da"),
@@ -301,7 +302,7 @@ _HEAD_RE = _compile_heads(_HEADS)
 _HEAD_STARTS = sorted({"texto", "resoluci", "decret", "acuerd", "ordenan", "directiv", "ley",
                        "constit"}
                       | {fold(name).split()[0][:7] for t in _REGISTRY.types for name in t.names}
-                      | {c + "." for c in "tdraoc"} | {"ord.", "dir."}
+                      | {c + "." for c in "tdraoc"} | {"ord.", "dir.", "d-l"}
                       | {a.split(".")[0] + "." for added in _ABBREVIATED.values() for a in added
                          if not a.isalpha()})
 _HEAD_BARE_STARTS = tuple(sorted(
@@ -352,6 +353,9 @@ _KNOWN_NAMES: dict[str, tuple[str, str]] = {
     "ley organica de gobiernos regionales": ("LEY", "27867"),
     "codigo penal": ("DLEG", "635"),
     "codigo civil": ("DLEG", "295"),
+    "codigo procesal civil": ("DLEG", "768"),
+    "codigo procesal penal": ("DLEG", "957"),
+    "codigo de ejecucion penal": ("DLEG", "654"),
 }
 # Each name's first word comes before the look-behind that says no letter or digit
 # precedes it ("ley(?<![a-z0-9]ley)"): the same matches, but every alternative starts with
@@ -576,10 +580,19 @@ def _year_and_issuer(text: str, folded: str, match: re.Match) -> tuple[int | Non
     return year, "".join(parts)
 
 
+# "D.L." and "DL" name a Decreto Legislativo and a Decreto Ley alike; their numbers never
+# met: legislative decrees count from 1 (1,700 by 2025), decree-laws from 17,000 or so
+# (1968-1980) and 25,000 (1992-1993).
+FIRST_DECREE_LAW = 10_000
+
+
 def _make(text: str, kind: str, start: int, end: int, number: str, year: int | None,
           issuer: str | None, **extra) -> Citation:
+    number = _strip_zeros(number)
+    if kind == "DLEG" and number.isdigit() and int(number) >= FIRST_DECREE_LAW:
+        kind = "DLEY"
     return Citation(start=start, end=end, text=text[start:end], kind=kind,
-                    number=_strip_zeros(number), year=year, issuer=issuer, **extra)
+                    number=number, year=year, issuer=issuer, **extra)
 
 
 def _tuo_citation(text: str, folded: str, head: re.Match) -> Citation | None:

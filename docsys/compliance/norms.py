@@ -27,7 +27,7 @@ from docsys.compliance.text import MAX_CHECK_CHARS, document_text
 from docsys.compliance.titles import TitleIndex
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.ids import MAX_ID, parse_id
-from docsys.compliance.spij import source_relations, strip_notes
+from docsys.compliance.spij import may_hold_notes, source_relations, strip_notes
 from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
                            PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
@@ -82,7 +82,7 @@ def read_norm_text(full_text: str, own: str | None,
     """A norm's text read as ``analyze_norm`` reads it; ``own`` its canonical id;
     ``titles`` the archive's norms by title as of the norm's date
     (``archive.title_index(session).until(date)``), for clauses naming one by title only."""
-    notes = source_relations(full_text) if "(" in full_text else []
+    notes = source_relations(full_text) if may_hold_notes(full_text) else []
     # SPIJ's notes tell what later norms did to this one: they are not its own clauses.
     text = (strip_notes(full_text) if notes else full_text)[:MAX_CHECK_CHARS]
     folded = fold(text)   # once for both readings
@@ -156,7 +156,7 @@ class SourceNotes:
 def read_source_notes(text: str | None) -> SourceNotes:
     """The SPIJ notes of a norm's text (pure CPU: no database)."""
     text = text or ""
-    return SourceNotes(text, source_relations(text) if "(" in text else [])
+    return SourceNotes(text, source_relations(text) if may_hold_notes(text) else [])
 
 
 def record_source_notes(session: Session, document: Document, text: str | None,

@@ -26,7 +26,7 @@ from __future__ import annotations
 # index) changes what they find: an upgraded installation then analyses its archive again
 # (docsys.compliance.pending.queue_if_readers_changed). The number readers' changes raise
 # search.numbers.EXTRACTOR_REVISION, which counts too.
-RULES_REVISION = 2   # 2: citations of the Constitution carry its key (CONST)
+RULES_REVISION = 2   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number
 
 import bisect
 import re

@@ -353,7 +353,7 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
         message = (f"{name} {state}: " + "; ".join(_note_phrase(n, kind) for n in told)
                    + (f"; y {more} cambio{'s' if more > 1 else ''} anterior"
                       f"{'es' if more > 1 else ''}" if more else "")
-                   + " (según las notas de SPIJ en el texto importado).")
+                   + " (según las notas del texto importado).")
     else:
         message = (f"{name} figura como {norm.legal_status.replace('_', ' ')} en el archivo "
                    "normativo.")

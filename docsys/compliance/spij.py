@@ -9,8 +9,9 @@ gold for the operative-text finder (which never reads them: :func:`strip_notes`)
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docsys.compliance.citations import Citation, extract_citations
 
@@ -56,9 +57,23 @@ class SourceRelation:
 
 
 def source_relations(text: str) -> list[SourceRelation]:
-    """Every modify / repeal note of ``text`` whose link names a numbered norm."""
-    out: list[SourceRelation] = []
+    """Every modify / repeal note of ``text`` whose link names a numbered norm, and every
+    such footnote of the codes and laws the open data takes from LP (``_lp_notes``)."""
     text = text or ""
+    out = _spij_notes(text)
+    if "\n*" in text:
+        body = _body_start(text)
+        out += [replace(note, opening=start < body) for note, start, _ in _lp_notes(text)]
+    return out
+
+
+def may_hold_notes(text: str) -> bool:
+    """Whether ``text`` may hold a source's notes at all (a cheap test before reading)."""
+    return "(" in text or "\n*" in text
+
+
+def _spij_notes(text: str) -> list[SourceRelation]:
+    out: list[SourceRelation] = []
     pos = 0
     body = -1   # where the body begins, found once a note needs it
     while (match := _NOTE_RE.search(text, pos)) is not None:
@@ -142,6 +157,144 @@ def _note_date(text: str, pos: int) -> str | None:
 
 
 def strip_notes(text: str) -> str:
-    """The text without SPIJ's editorial note lines (they describe later norms' acts,
-    not this norm's own clauses)."""
-    return _NOTE_LINE.sub("", text or "")
+    """The text without its source's editorial notes, SPIJ's and LP's (they describe
+    later norms' acts, not this norm's own clauses)."""
+    text = _NOTE_LINE.sub("", text or "")
+    if "\n*" not in text:
+        return text
+    spans = sorted({(start, end) for _, start, end in _lp_notes(text)})
+    kept, pos = [], 0
+    for start, end in spans:
+        if start >= pos:
+            kept.append(text[pos:start])
+            pos = end
+    return "".join(kept) + text[pos:]
+
+
+# The footnotes of the codes and laws the open data takes from LP (lpderecho.pe): a line
+# opened by one to three asterisks, under the article it speaks of:
+#   "* Artículo modificado por el artículo único de la Ley 30305, publicada el 10 de marzo
+#   de 2015."   "** Literal a) derogado por el literal c) de la Única Disposición
+#   Complementaria Derogatoria del Decreto Legislativo 1384, publicado el 4 de setiembre
+#   de 2018.*"   "* Artículo modificado por el D-L 25940, publicado el 11 de diciembre de
+#   1992 (link: lpd.pe/kPLGb). Luego, este artículo fue derogado por la Ley 27524, ..."
+# or a list of the norms that did it, a line each, after "... por los siguientes
+# dispositivos:" ("Artículo único de la Ley 31305, publicada el 23 de julio de 2021.").
+_LP_LINE = re.compile(r"^[ \t]*\*{1,3}[ \t]*(?P<note>[^*\s(\\][^\n]*)$", re.MULTILINE)
+_LP_ACT = re.compile(
+    r"(?<![a-z])(?:(?P<modifica>modificad|sustituid|incorporad|agregad|adicionad|"
+    r"reemplazad)|(?P<deroga>derogad|dejad[oa]s?\s+sin\s+efecto))[oa]?s?\s+"
+    r"(?:por|mediante)\s+", re.IGNORECASE)
+# The act's verb comes after the part it changed ("Artículo", "El numeral 5", "Párrafos
+# segundo y tercero"), which holds no full stop: "**Artículo 2.- Incorporado por ...**"
+# is an article's heading, not a note.
+_LP_PART = re.compile(r"[^.\n]{0,80}")
+# "Posteriormente, fue derogado por la Ley 27765 ...; la misma que fue derogada por el DL
+# 1106": what follows speaks of that law, not of this norm
+_LP_OF_THAT = re.compile(r"(?<![a-z])(?:(?:la|el|los|las)\s+mism[oa]s?\s+que|cambio\s+que|"
+                         r"(?:la|el)\s+cual)(?![a-z])", re.IGNORECASE)
+# "... fue modificado por el DL 1616, publicado el ...; y por el DL 1697, publicado ...":
+# a further norm that did the same
+_LP_ALSO = re.compile(r"[;,]?\s+y\s+(?:luego\s+|despu[eé]s\s+)?(?:por|mediante)\s+", re.I)
+_LP_LIST = re.compile(r"(?:los|las)\s+siguientes\s+(?:dispositivos|normas)\s*:", re.I)
+_LP_ITEMS = 20
+# ("publicada el 23 de julio de 2021", "publicado el 30 diciembre de 2016", "publicado en
+# El Peruano el 30 de marzo de 2021")
+_LP_DATE = re.compile(r"publicad[oa]s?\s+(?:en\s+el\s+diario\s+oficial\s+|en\s+)?"
+                      r"(?:el\s+peruano\s+)?el\s+(?P<day>\d{1,2})\s+(?:de\s+)?(?P<month>[a-z]+)"
+                      r"\s+(?:de\s+|del\s+)?(?P<year>\d{4})", re.IGNORECASE)
+_LP_WAS = re.compile(r"\s+(?:fue|fueron|ha\s+sido|han\s+sido)$", re.IGNORECASE)
+# "La presente Ley QUEDARÁ DEROGADA por ...": an act to come is no act yet
+_LP_TO_COME = re.compile(r"(?<![a-z])quedar[aá]n?$", re.IGNORECASE)
+
+
+# An article's heading, which LP's footnotes stand under: "Artículo 2. [Derechos ...]",
+# "#### **Artículo 413-B.- Evasión ...**", "Artículo 170.-"
+# (the Título Preliminar's in Roman numerals: "Artículo III.- Fines del proceso")
+_ARTICLE_HEADING = re.compile(r"^[ \t#*_]*(?i:art[íi]culo)\s+(?P<number>\d{1,4}(?:-[A-Z])?|"
+                              r"[IVXL]{1,6})(?![\w-])\s*[.°º:\-–]", re.MULTILINE)
+# A part named without its article ("Artículo", "Párrafo segundo", "Literal a)"), which the
+# heading above completes ("Artículo 170", "Párrafo segundo del artículo 2")
+_PART_ALONE = re.compile(r"^(?:(?P<article>art[íi]culo)|(?:(?:el|la|los|las)\s+)?(?:p[áa]rrafos?|literal(?:es)?|"
+                         r"incisos?|numeral(?:es)?|sumilla|denominaci[óo]n)\b(?!.*\bart[íi]culo\b)"
+                         r".*)$", re.IGNORECASE)
+
+
+def _with_article(part: str, heading: re.Match | None) -> str:
+    """``part`` with the article whose heading stands above the note, when it names none."""
+    alone = _PART_ALONE.match(part)
+    if heading is None or alone is None:
+        return part
+    if alone["article"]:
+        return f"Artículo {heading['number']}"
+    return f"{part} del artículo {heading['number']}"
+
+
+def _lp_notes(text: str) -> list[tuple[SourceRelation, int, int]]:
+    """LP's footnotes in ``text``: (relation, where its note starts, where it ends)."""
+    out: list[tuple[SourceRelation, int, int]] = []
+    headings = list(_ARTICLE_HEADING.finditer(text)) if "\n*" in text else []
+    starts = [h.start() for h in headings]
+    for line in _LP_LINE.finditer(text):
+        if "](" in line["note"]:
+            continue     # a note with a link: SPIJ's, read by ``_spij_notes``
+        # (SPIJ's mark without a link: "**_(\*) Artículo modificado por el Artículo 2 del
+        # Decreto Supremo 117-84-AG, publicado el ..._**", read here)
+        note = " ".join(_EMPHASIS.sub(" ", _STARS.sub(" ", line["note"])).split())
+        acts = list(_LP_ACT.finditer(note))
+        if not acts or not _LP_PART.fullmatch(note, 0, acts[0].start()):
+            continue
+        part = _LP_WAS.sub("", note[:acts[0].start()].strip(" ,;:"))
+        if _LP_TO_COME.search(part):
+            continue
+        above = bisect.bisect_left(starts, line.start()) - 1
+        part = _with_article(part, headings[above] if above >= 0 else None)
+        for n, act in enumerate(acts):
+            if n and _LP_OF_THAT.search(note, acts[n - 1].end(), act.start()):
+                break    # "..., la misma que fue derogada por ...": an act on that norm
+            kind = "modifica" if act["modifica"] else "deroga"
+            said = note[act.end():acts[n + 1].start() if n + 1 < len(acts) else len(note)]
+            if _LP_LIST.match(said):
+                items, end = _lp_list(text, line.end())
+                out += [(SourceRelation(kind, by, part, note[:1000], date), line.start(), end)
+                        for by, date in items]
+                continue
+            for each in _LP_ALSO.split(said):
+                named = _source_citations(each[:_published(each)])
+                if named:
+                    out.append((SourceRelation(kind, named[0], part, note[:1000],
+                                               _lp_date(each)), line.start(), line.end()))
+    return out
+
+
+def _published(said: str) -> int:
+    """Where a note's "publicado el ..." begins: the norm that acted is named before it."""
+    found = re.search(r"publicad[oa]", said, re.IGNORECASE)
+    return found.start() if found else len(said)
+
+
+def _lp_list(text: str, pos: int) -> tuple[list[tuple[Citation, str | None]], int]:
+    """The norms listed a line each from ``pos`` (after blank lines) up to the next blank
+    line, and where the list ends."""
+    items: list[tuple[Citation, str | None]] = []
+    end = pos
+    for line in re.finditer(r"\n([^\n]*)", text[pos:pos + 4000]):
+        item = " ".join(_EMPHASIS.sub(" ", line[1]).split())
+        if not item:
+            if items:
+                break
+            continue
+        named = _source_citations(item[:_published(item)])
+        if not named or len(items) >= _LP_ITEMS:
+            break
+        items.append((named[0], _lp_date(item)))
+        end = pos + line.end()
+    return items, end
+
+
+def _lp_date(said: str) -> str | None:
+    found = _LP_DATE.search(said)
+    month = _MONTHS.get(found["month"].lower()) if found else None
+    if not found or not month:
+        return None
+    return f"{int(found['year']):04d}-{month:02d}-{int(found['day']):02d}"

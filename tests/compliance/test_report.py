@@ -134,7 +134,7 @@ def test_a_norm_repealed_by_the_source_s_notes_names_what_repealed_it(session_fa
     assert warning.kind == "repealed"
     assert warning.message == (
         "La Ordenanza Municipal N° 012-2019-MDM está derogada: la Ley N° 32114 la derogó, "
-        "desde el 3 de setiembre de 2024 (según las notas de SPIJ en el texto importado).")
+        "desde el 3 de setiembre de 2024 (según las notas del texto importado).")
 
 
 def test_a_norm_modified_many_times_by_the_notes_names_the_newest(session_factory):
@@ -144,8 +144,8 @@ def test_a_norm_modified_many_times_by_the_notes_names_the_newest(session_factor
         "La Ordenanza Municipal N° 012-2019-MDM fue modificada: el Decreto Legislativo N° 1261 "
         "modificó parte de ella (Artículo), desde el 10 de diciembre de 2015; ")
     assert "N° 1263" in warning.message and "N° 1260" not in warning.message
-    assert warning.message.endswith("; y 1 cambio anterior (según las notas de SPIJ en el "
-                                    "texto importado).")
+    assert warning.message.endswith("; y 1 cambio anterior (según las notas del texto "
+                                    "importado).")
 
 
 def test_structure_findings_are_warnings(session_factory):

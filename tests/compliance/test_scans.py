@@ -23,7 +23,7 @@ import national_corpus  # noqa: E402
 _HEAD_START = re.compile("(?:" + "|".join(sorted(
     {"texto", "resoluci", "decret", "acuerd", "ordenan", "directiv", "ley", "constit"}
     | {fold(name).split()[0][:7] for t in citations._REGISTRY.types for name in t.names}))
-    + r"|[tdraoc]\.|ord\.|dir\.|(?:tuo|rgm|ra|rm|rg|dleg|dl|ds|du|da|om"
+    + r"|[tdraoc]\.|ord\.|dir\.|d-l|(?:tuo|rgm|ra|rm|rg|dleg|dl|ds|du|da|om"
     + r"|rs|rvm|rd|rj|dley|ac)(?![a-z]))")   # the registry's abbreviations (R.D., R.J.)
 _VERB_RE = relations._VERB_RE
 _LOCATOR_RE = re.compile(r"(?<![a-z0-9])" + citations._LOCATOR)
