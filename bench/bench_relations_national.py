@@ -2,10 +2,12 @@
 finder (docsys.compliance.relations.find_relations) against SPIJ's own notes.
 
 Gold: the modify / repeal notes SPIJ writes into a norm's text ("(*) Artículo modificado
-por el Artículo 1 de la Ley Nº 31433 ...", read by docsys.compliance.spij), kept where both
-norms are in the legalize-pe sample: "source modifies/repeals target". Predictions: the
-finder run on each norm's own text with every SPIJ note line removed (the notes are
-never fed to it), kept where the target is in the sample. A pair (source, target, kind)
+por el Artículo 1 de la Ley Nº 31433 ...", read by docsys.compliance.spij), and since stop
+29 the footnotes of the codes and laws taken from LP ("* Artículo modificado por la Ley
+30293, publicada el ..."; ``--gold spij`` leaves them out, as the earlier stops did), kept
+where both norms are in the legalize-pe sample: "source modifies/repeals target".
+Predictions: the finder run on each norm's own text with every note removed (the notes
+are never fed to it), kept where the target is in the sample. A pair (source, target, kind)
 is right when SPIJ records it; "deroga" and "modifica" are told apart.
 
 Scored on pairs whose source norm is held out, and on the development slice. Headline
@@ -219,6 +221,9 @@ def main(argv=None) -> int:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--unlabelled", action="store_true")
     parser.add_argument("--slice", choices=("development", "held-out"), default="development")
+    parser.add_argument("--gold", choices=("notes", "spij"), default="notes",
+                        help="notes: SPIJ's notes and LP's footnotes (since stop 29); spij: "
+                             "SPIJ's linked notes alone, the gold of the earlier stops")
     args = parser.parse_args(argv)
     if args.errors and args.slice != "development":
         parser.error("--errors lists the development slice only")
@@ -239,7 +244,7 @@ def main(argv=None) -> int:
     for entry in entries:
         text = entry.read()
         me = entry_key(entry)
-        notes = source_relations(text)
+        notes = source_relations(text, footnotes=args.gold == "notes")
         if notes:
             annotated.add(me)
         for rel in notes:

@@ -144,6 +144,14 @@ class RelationMention:
                 "start": self.start, "end": self.end, "evidence": self.evidence}
 
 
+# A law delegating legislative powers lists what the executive may do ("2.1.4. Modificar el
+# Código Penal, Decreto Legislativo 635, a fin de ..."): an infinitive there is a matter of
+# the delegation, not an act of the law (a municipality's "MODIFICAR el artículo 5 de la
+# Ordenanza ..." is one, and no such phrase stands before it).
+_DELEGATION = re.compile(r"facultad(?:es)?\s+(?:legislativas?|(?:de|para)\s+legislar)")
+DELEGATION_REACH = 6000
+
+
 def find_relations(text: str, citations: list[Citation] | None = None, *,
                    own: str | None = None, folded: str | None = None,
                    titles: TitleIndex | None = None) -> list[RelationMention]:
@@ -178,6 +186,9 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
         kind = _VERBS[int(group[1:])][0]
         if _INTO_A_REGIME.match(folded, verb.end()):
             continue      # "se incorporan al régimen laboral del Decreto Legislativo 728"
+        if folded[verb.end() - 1] == "r" and _DELEGATION.search(
+                folded, max(0, verb.start() - DELEGATION_REACH), verb.start()):
+            continue      # "delega facultades para legislar en: ... Modificar el Código Penal"
         end = _clause_end(text, verb.end(), citations, starts)
         objects = _objects(folded, verb.end(), end, citations, starts)
         if not objects and titles is not None and kind != "aprueba":

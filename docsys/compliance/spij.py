@@ -56,12 +56,13 @@ class SourceRelation:
     opening: bool = False
 
 
-def source_relations(text: str) -> list[SourceRelation]:
-    """Every modify / repeal note of ``text`` whose link names a numbered norm, and every
-    such footnote of the codes and laws the open data takes from LP (``_lp_notes``)."""
+def source_relations(text: str, *, footnotes: bool = True) -> list[SourceRelation]:
+    """Every modify / repeal note of ``text`` whose link names a numbered norm, and (unless
+    ``footnotes`` is False: SPIJ's linked notes alone) every such footnote of the codes and
+    laws the open data takes from LP (``_lp_notes``)."""
     text = text or ""
     out = _spij_notes(text)
-    if "\n*" in text:
+    if footnotes and "\n*" in text:
         body = _body_start(text)
         out += [replace(note, opening=start < body) for note, start, _ in _lp_notes(text)]
     return out

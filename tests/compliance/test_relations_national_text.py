@@ -500,3 +500,18 @@ def test_a_verb_opening_the_line_after_a_labelled_heading_in_lower_case():
     sentence = ("Tercera.- Que, la Comisión Nacional sobre la Diversidad Biológica señaló\n"
                 "que derógase el Artículo 32 de la Ley Nº 26839.\n")
     assert found(sentence) == []
+
+
+def test_what_a_law_delegates_is_no_act_of_its_own():
+    """LEY-32527-2025.md delegates legislative powers; its list of matters ("2.1.4.
+    Modificar el Código Penal ...") is what the executive may do. A municipality's
+    infinitive ("MODIFICAR el artículo 5 de la Ordenanza ...") is its act."""
+    delegation = ("Artículo 2. Materias de la delegación de facultades legislativas\nEl "
+                  "Congreso de la República delega facultades para legislar al Poder Ejecutivo "
+                  "en las siguientes materias:\n2.1.4. Modificar el Código Penal, Decreto "
+                  "Legislativo 635, a fin de tipificar un delito.\n2.1.5. Derogar la Ley 30000."
+                  "\nDISPOSICIÓN FINAL ÚNICA. Derógase la Ley 29000.\n")
+    assert found(delegation) == [("deroga", "LEY-29000", ())]
+    municipal = ("SE RESUELVE:\nARTÍCULO PRIMERO.- MODIFICAR el artículo 5 de la Ordenanza "
+                 "Municipal N° 012-2019-MDM.\n")
+    assert found(municipal) == [("modifica", "OM-12-2019", ("5",))]
