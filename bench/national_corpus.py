@@ -65,7 +65,7 @@ def manifest() -> list[Entry]:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     fixes = json.loads(CORRECTIONS.read_text(encoding="utf-8"))["corrections"]
     return [Entry(r["file"], r["type"], fixes.get(r["file"], {}).get("number", r["number"]),
-                  int(r["year"]) if r["year"] else None,
+                  fixes.get(r["file"], {}).get("year", int(r["year"]) if r["year"] else None),
                   r["date"], r["title"], r["rank"], r["identifier"]) for r in rows]
 
 
