@@ -199,8 +199,9 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None =
             imported = summary.imported
             review = sum(f.needs_review for f in imported)
             counts = (f"importados {len(imported)}, a revisión {review}, fallidos "
-                      f"{len(summary.failed)}, relaciones de las notas de la fuente {noted}, relaciones "
-                      f"propuestas {proposed}, citas {cited}, análisis pendientes {left}")
+                      f"{len(summary.failed)}, relaciones de las notas de la fuente {noted}, "
+                      f"relaciones propuestas {proposed}, citas {cited}, análisis pendientes "
+                      f"{left}")
             files_n = len(summary.files)
             if mode == "worker":
                 # The import and the worker's analysis at once: wall time until both ended;

@@ -273,7 +273,7 @@ def main(argv=None) -> int:
         # figure (every proposal) is printed beside it.
         noted = {x for x in p if x[1] in annotated}
         checked = len(g & noted) / len(noted) if noted else 0.0
-        print(f"{label}: precision {checked:.3f} on targets with SPIJ notes (proposed "
+        print(f"{label}: precision {checked:.3f} on targets with the source's notes (proposed "
               f"{len(noted)}, right {len(g & noted)}), recall {recall:.3f} (gold {len(g)}); "
               f"raw precision {precision:.3f} (proposed {len(p)}, right {right})")
         # Proposals SPIJ does not note on the target's copy: some are recorded by SPIJ

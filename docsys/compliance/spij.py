@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from docsys.compliance.citations import Citation, extract_citations
 
@@ -181,7 +182,9 @@ def strip_notes(text: str) -> str:
 #   1992 (link: lpd.pe/kPLGb). Luego, este artículo fue derogado por la Ley 27524, ..."
 # or a list of the norms that did it, a line each, after "... por los siguientes
 # dispositivos:" ("Artículo único de la Ley 31305, publicada el 23 de julio de 2021.").
-_LP_LINE = re.compile(r"^[ \t]*\*{1,3}[ \t]*(?P<note>[^*\s(\\][^\n]*)$", re.MULTILINE)
+# (a line that says no "…ado por" / "…ada mediante" is skipped by the pattern itself)
+_LP_LINE = re.compile(r"^[ \t]*\*{1,3}[ \t]*(?P<note>[^*\s(\\][^\n]*?[ado]s?\**\s+\**"
+                      r"(?:por|mediante)\s[^\n]*)$", re.MULTILINE | re.IGNORECASE)
 _LP_ACT = re.compile(
     r"(?<![a-z])(?:(?P<modifica>modificad|sustituid|incorporad|agregad|adicionad|"
     r"reemplazad)|(?P<deroga>derogad|dejad[oa]s?\s+sin\s+efecto))[oa]?s?\s+"
@@ -231,11 +234,12 @@ def _with_article(part: str, heading: re.Match | None) -> str:
     return f"{part} del artículo {heading['number']}"
 
 
-def _lp_notes(text: str) -> list[tuple[SourceRelation, int, int]]:
+@lru_cache(maxsize=4)   # a norm's analysis reads its notes, then strips them
+def _lp_notes(text: str) -> tuple[tuple[SourceRelation, int, int], ...]:
     """LP's footnotes in ``text``: (relation, where its note starts, where it ends)."""
     out: list[tuple[SourceRelation, int, int]] = []
-    headings = list(_ARTICLE_HEADING.finditer(text)) if "\n*" in text else []
-    starts = [h.start() for h in headings]
+    headings: list[re.Match] | None = None     # read once a note needs them
+    starts: list[int] = []
     for line in _LP_LINE.finditer(text):
         if "](" in line["note"]:
             continue     # a note with a link: SPIJ's, read by ``_spij_notes``
@@ -248,6 +252,9 @@ def _lp_notes(text: str) -> list[tuple[SourceRelation, int, int]]:
         part = _LP_WAS.sub("", note[:acts[0].start()].strip(" ,;:"))
         if _LP_TO_COME.search(part):
             continue
+        if headings is None:
+            headings = list(_ARTICLE_HEADING.finditer(text))
+            starts = [h.start() for h in headings]
         above = bisect.bisect_left(starts, line.start()) - 1
         part = _with_article(part, headings[above] if above >= 0 else None)
         for n, act in enumerate(acts):
@@ -265,7 +272,7 @@ def _lp_notes(text: str) -> list[tuple[SourceRelation, int, int]]:
                 if named:
                     out.append((SourceRelation(kind, named[0], part, note[:1000],
                                                _lp_date(each)), line.start(), line.end()))
-    return out
+    return tuple(out)
 
 
 def _published(said: str) -> int:
