@@ -19,6 +19,7 @@ and a pending relation it proposes is not announced.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -302,9 +303,11 @@ def _status_warnings(session: Session, citations: list[Citation],
         name = _the(norm.label or norm.number, norm.doc_type)
         name = name[0].upper() + name[1:]
         if norm.legal_status in ("derogada", "modificada", "sin_efecto", "rectificada"):
-            out.append(_changed_warning(norm, name, mention, confirmed.get(norm.document_id, []),
-                                        cited_articles.get(cid, set()), visible,
-                                        noted.get(norm.document_id, [])))
+            changed = _changed_warning(norm, name, mention, confirmed.get(norm.document_id, []),
+                                       cited_articles.get(cid, set()), visible,
+                                       noted.get(norm.document_id, []))
+            if changed is not None:
+                out.append(changed)
         for relation in pending.get(norm.document_id, []):
             if relation.source_document_id not in visible:
                 continue
@@ -322,12 +325,15 @@ def _status_warnings(session: Session, citations: list[Citation],
 
 def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
                      relations: list[NormRelation], cited_articles: set[str],
-                     visible: set[int], noted: Sequence[SourceRelation] = ()) -> Warning:
+                     visible: set[int], noted: Sequence[SourceRelation] = ()
+                     ) -> Warning | None:
     """"La Ordenanza … está derogada: la Ordenanza … la derogó, desde …" (or modified, left
     without effect, rectified). A norm left without effect is not in force, as a repealed
     one ("repealed"); a rectified one is, with its error corrected ("modified"). Without
     a relation of the archive that says it, the source's notes on the imported text do
-    (SPIJ: "la Ley N° 32114 la derogó ..."), named as theirs."""
+    (SPIJ: "la Ley N° 32114 la derogó ..."), named as theirs. A norm in force that the
+    notes show changed article by article (the Constitution's reforms) is told only of the
+    cited articles they name: None when they name none of them."""
     kind = norm.doc_type
     repealed = norm.legal_status in ("derogada", "sin_efecto")
     ending = _ending(kind)
@@ -344,6 +350,16 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
         shown = relations
         state = "fue modificad" + ending
     notes = [n for n in noted if not repealed or (n.kind == "deroga" and whole_norm(n.part))]
+    noted_cited: list[str] = []
+    if notes and not shown and not repealed and cited_articles:
+        articles = [noted_article(n.part) for n in notes]
+        cited = {a.split(".")[0].upper() for a in cited_articles}
+        about = [n for n, a in zip(notes, articles) if a in cited]
+        if not about and None not in articles:
+            return None       # changed, but in none of the articles the text cites
+        if about:
+            notes = about
+            noted_cited = sorted({a for a in articles if a in cited}, key=_article_order)
     if shown:
         message = f"{name} {state}: " + "; ".join(
             _relation_phrase(r, kind, visible) for r in shown) + "."
@@ -358,7 +374,7 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
         message = (f"{name} figura como {norm.legal_status.replace('_', ' ')} en el archivo "
                    "normativo.")
     touched = {a for r in relations for a in (r.articles or [])}
-    hit = sorted(touched & cited_articles)
+    hit = sorted(touched & cited_articles) or noted_cited
     if not repealed and hit:
         message += (f" Se cita {_articles_text(hit)}, que fue modificado o derogado: "
                     "verifique su texto vigente.")
@@ -366,6 +382,23 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
     return Warning("repealed" if repealed else "modified", message, mention.canonical_id,
                    mention.start, mention.end, norm.document_id,
                    by if by in visible else None)
+
+
+_NOTED_ARTICLE = re.compile(r"art[íi]culo\s+(\d{1,4}(?:-[A-Z])?|[IVXL]{1,6})(?![\w-])",
+                            re.IGNORECASE)
+
+
+def noted_article(part: str) -> str | None:
+    """The article a source's note names in the part it changed ("Artículo 194",
+    "Párrafo primero del artículo 23" -> "23"), upper case; None when it names none
+    ("Capítulo", "Disposición", "Subtítulo")."""
+    found = _NOTED_ARTICLE.search(part or "")
+    return found.group(1).upper() if found else None
+
+
+def _article_order(article: str) -> tuple:
+    number = re.match(r"\d+", article)
+    return (0, int(number.group(0)), article) if number else (1, 0, article)
 
 
 def _not_found_warnings(session: Session, citations: list[Citation],

@@ -148,6 +148,33 @@ def test_a_norm_modified_many_times_by_the_notes_names_the_newest(session_factor
                                     "importado).")
 
 
+LP_CHANGES = ("Artículo 5.- Del domicilio\nTexto.\n* Artículo modificado por la Ley 30305, "
+              "publicada el 10 de marzo de 2015.\nArtículo 9.- De la sede\nTexto.\n* Párrafo "
+              "segundo modificado por la Ley 31000, publicada el 2 de enero de 2020.\n")
+
+
+def test_a_norm_changed_article_by_article_is_told_only_of_the_cited_articles(session_factory):
+    """The notes name the article each change touched (LP's, as in the Constitution): a
+    draft citing article 5 hears of article 5's change only; one citing article 7, which
+    no note names, hears nothing; one citing the norm without an article hears of all."""
+    from docsys.compliance.norms import record_source_notes
+    with transaction(session_factory) as session:
+        rof = add_norm(session, ROF)
+        record_source_notes(session, rof, LP_CHANGES)
+        assert rof.legal_status == "modificada"
+
+        def warnings(text):
+            return [w.message for w in check_text(session, text).warnings]
+
+        (told,) = warnings("Conforme al artículo 5 de la Ordenanza Municipal N° 012-2019-MDM;")
+        assert "la Ley N° 30305 modificó parte de ella (Artículo 5)" in told
+        assert "31000" not in told and told.endswith(
+            "Se cita el artículo 5, que fue modificado o derogado: verifique su texto vigente.")
+        assert warnings("Conforme al artículo 7 de la Ordenanza Municipal N° 012-2019-MDM;") == []
+        (whole,) = warnings("Conforme a la Ordenanza Municipal N° 012-2019-MDM;")
+        assert "30305" in whole and "31000" in whole
+
+
 def test_structure_findings_are_warnings(session_factory):
     with transaction(session_factory) as session:
         report = check_text(session, "RESOLUCIÓN DE ALCALDÍA N° 010-2026-A-MDM\nSe aprueba.",
