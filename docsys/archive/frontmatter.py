@@ -68,7 +68,7 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
     number = year = None
     sector = ""
     date = _date(data.get("publication_date"))
-    confidence = 0.99
+    confidence, source = 0.99, SOURCE
     if doc_type is not None:
         _set(meta, "doc_type", doc_type.code)
         if not doc_type.unnumbered:
@@ -76,10 +76,11 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
                                                     date.year if date else None)
             if number is None:   # the identifier has none: the norm's own heading may
                 number, year, sector, confidence = _from_heading(body, doc_type.code)
+                source = HEADING_SOURCE
     if number is not None:
-        _set(meta, "number", number, confidence)
+        _set(meta, "number", number, confidence, source)
     if year is not None:
-        _set(meta, "year", year, confidence)
+        _set(meta, "year", year, confidence, source)
     if date is not None:
         _set(meta, "date", date)
         if meta.year is None:
@@ -103,10 +104,11 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
                       str(data.get("source") or ""))
 
 
-def _set(meta: GuessedMetadata, name: str, value, confidence: float = 0.99) -> None:
+def _set(meta: GuessedMetadata, name: str, value, confidence: float = 0.99,
+         source: str = SOURCE) -> None:
     setattr(meta, name, value)
     meta.confidence[name] = confidence
-    meta.sources[name] = SOURCE if confidence == 0.99 else HEADING_SOURCE
+    meta.sources[name] = source
 
 
 def _from_heading(body: str, code: str) -> tuple[int | None, int | None, str, float]:

@@ -2,6 +2,10 @@
 [Artículo 1 de la Ley Nº 31433](/spij-ext-web/detallenorma/H1306629), publicada el 06
 marzo 2022, ...", "(*) Derogado por ...", "(*) Artículo dejado sin efecto por ...".
 
+The codes and laws the open data takes from LP (lpderecho.pe) carry footnotes of their
+own: "* Artículo modificado por la Ley 30293, publicada el 28 de diciembre de 2014", under
+the article they speak of (``_lp_notes``). Both are read here, by ``source_relations``.
+
 Each note says that a later norm (the linked one) modified or repealed this norm (or a
 part of it). The structured import stores them as relations confirmed by the source, apart
 from the ones docsys proposes from operative text; the relations benchmark uses them as
@@ -219,9 +223,9 @@ _ARTICLE_HEADING = re.compile(r"^[ \t#*_]*(?i:art[íi]culo)\s+(?P<number>\d{1,4}
                               r"[IVXL]{1,6})(?![\w-])\s*[.°º:\-–]", re.MULTILINE)
 # A part named without its article ("Artículo", "Párrafo segundo", "Literal a)"), which the
 # heading above completes ("Artículo 170", "Párrafo segundo del artículo 2")
-_PART_ALONE = re.compile(r"^(?:(?P<article>art[íi]culo)|(?:(?:el|la|los|las)\s+)?(?:p[áa]rrafos?|literal(?:es)?|"
-                         r"incisos?|numeral(?:es)?|sumilla|denominaci[óo]n)\b(?!.*\bart[íi]culo\b)"
-                         r".*)$", re.IGNORECASE)
+_PART_ALONE = re.compile(r"^(?:(?P<article>art[íi]culo)|(?:(?:el|la|los|las)\s+)?"
+                         r"(?:p[áa]rrafos?|literal(?:es)?|incisos?|numeral(?:es)?|sumilla|"
+                         r"denominaci[óo]n)\b(?!.*\bart[íi]culo\b).*)$", re.IGNORECASE)
 
 
 def _with_article(part: str, heading: re.Match | None) -> str:
