@@ -16,60 +16,48 @@ def test_migrations_match_models(database_url):
     assert diff == [], f"the models changed without a migration: {diff}"
 
 
-def test_an_empty_number_key_becomes_null_on_upgrade(database_url):
-    """Before 0022 imports could file a norm without a number under "" as well as NULL;
-    the upgrade leaves NULL only, and keeps every real key. (0022 changes data only, so the
-    models describe the 0021 schema too.)"""
+def _upgraded(database_url, revision: str, documents: list[dict], *columns):
+    """Store ``documents`` (an archivist's, published) on a database at ``revision``, upgrade
+    it, and give ``columns`` of every document, in order."""
     from sqlalchemy import select
     from docsys.db import make_session_factory, transaction
     from docsys.models import Document, User
     from tests.conftest import seed
     engine = make_engine(database_url)
     try:
-        migrate.upgrade(engine, "0021")
+        migrate.upgrade(engine, revision)
         factory = make_session_factory(engine)
         seed(factory)
         with transaction(factory) as session:
             author = session.scalar(select(User).where(User.username == "archivo"))
-            session.add_all(Document(doc_type="OM", title=f"Norma {n}", status="publicado",
+            session.add_all(Document(title="Norma", status="publicado", latest_version=1,
                                      office_id=author.office_id, created_by_id=author.id,
-                                     latest_version=1, number_key=key)
-                            for n, key in enumerate(("", "OM-8-2021", None)))
+                                     **values) for values in documents)
         migrate.upgrade(engine)
         with transaction(factory) as session:
-            keys = session.scalars(select(Document.number_key).order_by(Document.id))
-            assert list(keys) == [None, "OM-8-2021", None]
+            return [tuple(row) for row in session.execute(
+                select(*(getattr(Document, c) for c in columns)).order_by(Document.id))]
     finally:
         engine.dispose()
+
+
+def test_an_empty_number_key_becomes_null_on_upgrade(database_url):
+    """Before 0022 imports could file a norm without a number under "" as well as NULL;
+    the upgrade leaves NULL only, and keeps every real key. (0022 changes data only, so the
+    models describe the 0021 schema too.)"""
+    rows = _upgraded(database_url, "0021", [dict(doc_type="OM", number_key=key)
+                                            for key in ("", "OM-8-2021", None)], "number_key")
+    assert rows == [(None,), ("OM-8-2021",), (None,)]
 
 
 def test_the_constitutions_get_their_key_and_official_number_on_upgrade(database_url):
     """Before 0023 an imported Constitution had neither number nor key; the upgrade files
     each under CONST with its name and year (a second copy of one keeps waiting for
     review), and leaves other norms alone. (0023 changes data only.)"""
-    from sqlalchemy import select
-    from docsys.db import make_session_factory, transaction
-    from docsys.models import Document, User
-    from tests.conftest import seed
-    engine = make_engine(database_url)
-    try:
-        migrate.upgrade(engine, "0022")
-        factory = make_session_factory(engine)
-        seed(factory)
-        with transaction(factory) as session:
-            author = session.scalar(select(User).where(User.username == "archivo"))
-            session.add_all(Document(doc_type=doc_type, title="Norma", status="publicado",
-                                     office_id=author.office_id, created_by_id=author.id,
-                                     latest_version=1, issue_date=date)
-                            for doc_type, date in (("CONST", "1979-07-12"),
-                                                   ("CONST", "1993-12-30"),
-                                                   ("CONST", "1993-12-30"), ("OM", None)))
-        migrate.upgrade(engine)
-        with transaction(factory) as session:
-            rows = session.execute(select(Document.official_number, Document.number_key)
-                                   .order_by(Document.id)).all()
-        assert [tuple(r) for r in rows] == [
-            ("Constitución Política del Perú de 1979", "CONST"),
-            ("Constitución Política del Perú de 1993", "CONST"), (None, None), (None, None)]
-    finally:
-        engine.dispose()
+    rows = _upgraded(database_url, "0022", [
+        dict(doc_type=doc_type, issue_date=date) for doc_type, date in (
+            ("CONST", "1979-07-12"), ("CONST", "1993-12-30"), ("CONST", "1993-12-30"),
+            ("OM", None))], "official_number", "number_key")
+    assert rows == [("Constitución Política del Perú de 1979", "CONST"),
+                    ("Constitución Política del Perú de 1993", "CONST"), (None, None),
+                    (None, None)]
