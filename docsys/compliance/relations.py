@@ -144,12 +144,18 @@ class RelationMention:
                 "start": self.start, "end": self.end, "evidence": self.evidence}
 
 
-# A law delegating legislative powers lists what the executive may do ("2.1.4. Modificar el
-# Código Penal, Decreto Legislativo 635, a fin de ..."): an infinitive there is a matter of
-# the delegation, not an act of the law (a municipality's "MODIFICAR el artículo 5 de la
-# Ordenanza ..." is one, and no such phrase stands before it).
-_DELEGATION = re.compile(r"facultad(?:es)?\s+(?:legislativas?|(?:de|para)\s+legislar)")
+# A law delegating legislative powers lists what the executive may do ("El Congreso de la
+# República delega facultades para legislar ... 2.1.4. Modificar el Código Penal, Decreto
+# Legislativo 635, a fin de ..."): an infinitive opening an item there is a matter of the
+# delegation, not an act of the law. The legislative decree made under it cites that law
+# ("la Ley N° 32089, Ley que delega en el Poder Ejecutivo la facultad de legislar") and its
+# "Artículo 2.- Modificar los artículos 36 ... de la Ley N° 27444" is its act, as is a
+# municipality's "ARTÍCULO PRIMERO.- MODIFICAR ...".
+_DELEGATION = re.compile(r"(?:congreso\s+de\s+la\s+republica\s+delega|tiene\s+por\s+objeto\s+"
+                         r"delegar|delegase|deleguese)\s+(?:en\s+el\s+poder\s+ejecutivo\s+)?"
+                         r"(?:la\s+|las\s+)?facultad(?:es)?")
 DELEGATION_REACH = 6000
+_ITEM_LABEL = re.compile(r"(?:^|\n)[ \t*_]*(?:\d+(?:\.\d+)*\.?|[a-z]\))[ \t*_]*$")
 
 
 def find_relations(text: str, citations: list[Citation] | None = None, *,
@@ -186,9 +192,10 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
         kind = _VERBS[int(group[1:])][0]
         if _INTO_A_REGIME.match(folded, verb.end()):
             continue      # "se incorporan al régimen laboral del Decreto Legislativo 728"
-        if folded[verb.end() - 1] == "r" and _DELEGATION.search(
+        if folded[verb.end() - 1] == "r" and _ITEM_LABEL.search(
+                folded, max(0, verb.start() - 40), verb.start()) and _DELEGATION.search(
                 folded, max(0, verb.start() - DELEGATION_REACH), verb.start()):
-            continue      # "delega facultades para legislar en: ... Modificar el Código Penal"
+            continue      # "delega facultades para legislar en: ... 2.1.4. Modificar el ..."
         end = _clause_end(text, verb.end(), citations, starts)
         objects = _objects(folded, verb.end(), end, citations, starts)
         if not objects and titles is not None and kind != "aprueba":

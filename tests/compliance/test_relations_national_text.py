@@ -515,3 +515,9 @@ def test_what_a_law_delegates_is_no_act_of_its_own():
     municipal = ("SE RESUELVE:\nARTÍCULO PRIMERO.- MODIFICAR el artículo 5 de la Ordenanza "
                  "Municipal N° 012-2019-MDM.\n")
     assert found(municipal) == [("modifica", "OM-12-2019", ("5",))]
+    # DLEG-1561-2023.md: the decree made under a delegation cites it, and acts
+    decree = ("Que, el literal b) del numeral 2.2 del artículo 2 de la Ley N° 31696, Ley que "
+              "delega en el Poder Ejecutivo la facultad de legislar, permite modificar la Ley "
+              "27444;\nDECRETA:\nArtículo 2.- Modificar los artículos 36 y 37 de la Ley N° "
+              "27444, Ley del Procedimiento Administrativo General\n")
+    assert found(decree) == [("modifica", "LEY-27444", ("36", "37"))]
