@@ -20,7 +20,8 @@ from docsys.errors import NotFound
 from docsys.models import Document
 from docsys.states import Status
 from docsys.compliance.archive import note_label
-from docsys.compliance.norms import RELATION_LABELS, Paging, norm_links
+from docsys.compliance.norms import RELATION_LABELS, norm_links
+from docsys.paging import Paging
 from docsys.models import ArchivedNorm
 from search.numbers import NO_YEAR_TYPES, key_sector, number_keys
 from search.registry import registry

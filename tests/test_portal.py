@@ -10,7 +10,7 @@ from docsys.compliance.norms import confirm_relation
 from docsys.db import transaction
 from docsys.models import NormRelation
 from tests.compliance.support import CUIS, REPEALER, add_norm
-from tests.conftest import get_user
+from tests.conftest import Browser, get_user
 
 
 def _archive(app, *norms: dict) -> list[int]:
@@ -276,3 +276,7 @@ def test_the_constitutions_are_norms_of_the_archive_that_citations_find(app):
         # the ordinance is stored as citing the Constitution in force when it was given,
         # whose page lists it; the one of 1979 does not
         assert ("004-2024-MDM" in html) == (year == 1993)
+    archivist = Browser(app.test_client(), app)
+    assert archivist.login("archivo").status_code == 302
+    page = archivist.get(f"/archivo/normas/{outcomes[1].document_id}").get_data(as_text=True)
+    assert "<dt>Número</dt><dd>No lleva número</dd>" in page

@@ -119,12 +119,12 @@ def _from_heading(body: str, code: str) -> tuple[int | None, int | None, str, fl
     guess = guess_metadata(body)
     if guess.doc_type != code or guess.number is None:
         return None, None, "", 0.0
-    read = ("doc_type", "number", "year") if registry()[code].has_year else ("doc_type", "number")
+    doc_type = registry()[code]
+    read = ("doc_type", "number", "year") if doc_type.has_year else ("doc_type", "number")
     confidence = min(guess.confidence.get(n, 0.0) for n in read)
-    label = guess.number_label or ""
-    parts = label.split("-")
-    sector = "-".join(parts[2:]) if len(parts) > 2 and registry()[code].has_sector else ""
-    return guess.number, guess.year if registry()[code].has_year else None, sector, confidence
+    parts = (guess.number_label or "").split("-")   # "018-2013-JUS"
+    sector = "-".join(parts[2:]) if doc_type.has_sector else ""
+    return guess.number, guess.year if doc_type.has_year else None, sector, confidence
 
 
 def _date(value) -> datetime.date | None:

@@ -31,6 +31,7 @@ from docsys.compliance.spij import may_hold_notes, source_relations, strip_notes
 from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
                            PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
+from docsys.paging import Paging
 from docsys.states import Status
 from search.folding import fold
 
@@ -562,32 +563,9 @@ class NormLinks:
     noted_visible: set[int] = field(default_factory=set)
 
 
-# The norms that cite one, a page at a time: the Constitution is cited by nearly every
-# norm of an archive (1,519 of the 3,000 national norms of the open data), a law such as
-# Ley 27444 by hundreds.
+# The norms that cite one, a page at a time: the Constitution is cited by most norms of an
+# archive, a law such as Ley 27444 by hundreds.
 CITED_BY_PAGE = 50
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Which page of a list is shown: ``page`` of ``pages``, items ``first`` to ``last``
-    (from 1) of ``total``."""
-
-    total: int
-    page: int = 1
-    size: int = CITED_BY_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first(self) -> int:
-        return min(self.total, (self.page - 1) * self.size + 1)
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.page * self.size)
 
 
 @dataclass
@@ -651,7 +629,7 @@ def _cited_by(session: Session, document: Document, norm: ArchiveNorm, shown=Non
               page: int = 1, published_only: bool = False) -> CitedBy:
     """Page ``page`` (from 1; past the last, the last) of the norms that cite ``document``."""
     if not document.number_key:
-        return CitedBy([], Paging(0))
+        return CitedBy([], Paging(0, size=CITED_BY_PAGE))
     same_key = int(session.scalar(select(func.count()).select_from(Document).where(
         Document.number_key == document.number_key,
         Document.official_number.is_not(None))) or 0)
@@ -672,11 +650,10 @@ def _cited_by(session: Session, document: Document, norm: ArchiveNorm, shown=Non
     condition = and_(*conditions)
     total = int(session.scalar(select(func.count()).select_from(Document).where(condition))
                 or 0)
-    paging = Paging(total)
-    paging = Paging(total, min(max(1, page), paging.pages))
+    paging = Paging.clamped(total, page, CITED_BY_PAGE)
     documents = session.scalars(select(Document).where(condition)
                                 .order_by(Document.issue_date.desc(), Document.id.desc())
-                                .offset(paging.first - 1 if total else 0).limit(paging.size))
+                                .offset(paging.offset).limit(paging.size))
     return CitedBy([as_archive_norm(d) for d in documents], paging)
 
 

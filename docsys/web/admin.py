@@ -12,6 +12,7 @@ from docsys.ids import parse_id
 from docsys.models import ROLES
 from docsys.policy import Action
 from docsys.web.auth import roles_required
+from docsys.web.request_class import page_arg
 from docsys.web.session import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -122,7 +123,7 @@ def user(username):
 def audit_log():
     session = db()
     document_id = parse_id(request.args.get("documento"))
-    page = parse_id(request.args.get("pagina")) or 1
+    page = page_arg("pagina")
     entries = audit.list_entries(session, document_id, limit=100, offset=(page - 1) * 100)
     # Verifying walks the whole chain (about 20 000 entries a second): on request only.
     report = services.verify_audit(session, current_app.config) \

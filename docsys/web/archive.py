@@ -18,11 +18,12 @@ from docsys.archive.markdown_text import is_markdown, markdown_html
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.compliance import pending
 from docsys.errors import DocsysError
-from docsys.ids import parse_id
+from docsys.paging import Paging
 from docsys.versions import latest_version
 from docsys.web import csrf, error_response, rate_limited, records_audit
 from docsys.policy import Action
 from docsys.web.auth import roles_required
+from docsys.web.request_class import page_arg
 from docsys.web.session import db
 
 bp = Blueprint("archive", __name__, url_prefix="/archivo")
@@ -119,10 +120,10 @@ def batch(batch_id):
 @bp.route("/revision")
 @roles_required(Action.REVIEW_METADATA)
 def queue():
-    page = parse_id(request.args.get("pagina")) or 1
+    page = page_arg("pagina")
     norms, total = review.review_queue(db(), page=page, per_page=50)
     return render_template("archive/queue.html", norms=norms, total=total, page=page,
-                           pages=max(1, -(-total // 50)))
+                           pages=Paging(total, page, 50).pages)
 
 
 @bp.route("/normas/<document_id>/revisar", methods=["GET", "POST"])

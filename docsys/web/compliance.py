@@ -7,7 +7,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from docsys import services, versions
-from docsys.ids import parse_id
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms, pending
 from docsys.compliance.archive import note_label
@@ -20,6 +19,7 @@ from docsys.states import STATUS_LABELS
 from docsys.web import rate_limited, reads_only
 from docsys.policy import Action
 from docsys.web.auth import roles_required
+from docsys.web.request_class import page_arg
 from docsys.web.session import db
 
 bp = Blueprint("compliance", __name__)
@@ -130,16 +130,11 @@ def norm_page(document_id):
     return render_template("compliance/norm.html", document=document,
                            links=norms.norm_links(session, document,
                                                   visibility_for(current_user),
-                                                  cited_by_page=_cited_by_page()),
+                                                  cited_by_page=page_arg("citada_por")),
                            analysis_pending=pending.is_pending(session, document.id),
                            note_label=note_label, legal_status_labels=LEGAL_STATUS_LABELS,
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS)
-
-
-def _cited_by_page() -> int:
-    """The page of a norm's "Citada por" list asked for (``?citada_por=N``); 1 for junk."""
-    return parse_id(request.args.get("citada_por")) or 1
 
 
 @bp.route("/archivo/relaciones")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from docsys.ids import parse_id
 from docsys.models._common import iso_utc
 from docsys import services, versions
 from docsys.compliance import norms
@@ -22,6 +21,7 @@ from docsys.policy import search_visibility as visibility_for
 from docsys.web import rate_limited, reads_only
 from docsys.web.api import token_required
 from docsys.web.compliance import check_request, search_context
+from docsys.web.request_class import page_arg
 from docsys.web.session import db
 
 bp = Blueprint("compliance_api", __name__, url_prefix="/api/v1/compliance")
@@ -86,7 +86,7 @@ def norm(document_id):
     session = db()
     document = norms.get_norm(session, document_id, g.api_user)
     links = norms.norm_links(session, document, visibility_for(g.api_user),
-                             cited_by_page=parse_id(request.args.get("cited_by_page")) or 1)
+                             cited_by_page=page_arg("cited_by_page"))
     return jsonify({
         "norm": links.norm.to_dict(),
         "cites": [{"canonical_id": c.canonical_id, "label": c.label, "articles": c.articles,

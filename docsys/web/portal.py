@@ -11,7 +11,6 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
 
 from docsys import (blobs, checkpoints, institution, issuing, portal, services, verification,
                     versions)
-from docsys.ids import parse_id
 from docsys.archive.markdown_text import is_markdown, markdown_html
 from docsys.archive.norms import norm_text
 from docsys.archive.review import download_name
@@ -20,6 +19,7 @@ from docsys.errors import NotFound, ValidationError
 from docsys.rendering import render_html
 from docsys.signing import identity
 from docsys.web.search import (FACET_LABELS, STATUS_LABELS, run_search, with_filter)
+from docsys.web.request_class import page_arg
 from docsys.web.session import db, image_urls
 from search import FACET_FIELDS, Visibility
 
@@ -127,9 +127,8 @@ def norm(tipo, anio, numero):
                            file_args=_picking(document, address),  # the very norm's files
                            text_html=text_html,
                            paragraphs=[p for p in paragraphs if p.strip()],
-                           relations=portal.public_relations(
-                               session, document,
-                               parse_id(request.args.get("citada_por")) or 1),
+                           relations=portal.public_relations(session, document,
+                                                             page_arg("citada_por")),
                            legal_status_labels=portal.LEGAL_STATUS_LABELS)
 
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Request, abort
+from flask import Request, abort, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import cached_property
 
 from docsys.errors import ValidationError
+from docsys.ids import parse_id
 
 NUL_REFUSED = ("La solicitud contiene un carácter nulo (U+0000), que no se admite en ningún "
                "dato. Revise lo escrito o pegado.")
@@ -74,6 +75,12 @@ class DocsysRequest(Request):
                 raise ValidationError(NUL_REFUSED)
             self.__dict__["_checked_json"] = value
         return value
+
+
+def page_arg(name: str) -> int:
+    """The page number a query argument asks for (``?pagina=2``, ``?citada_por=3``): a whole
+    number from 1, read as every id; 1 for anything else."""
+    return parse_id(request.args.get(name)) or 1
 
 
 def refuse_nul_in_path(_endpoint: str | None, values: dict[str, Any] | None) -> None:

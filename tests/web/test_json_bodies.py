@@ -13,6 +13,12 @@ from tests.search.test_app_search import make_token
 DEEP = "[" * 100_000 + "]" * 100_000
 
 
+def _redactor_json(app) -> dict:
+    """The headers of a JSON request to the API as the redactor."""
+    return {"Authorization": f"Bearer {make_token(app, 'redactor')}",
+            "Content-Type": "application/json"}
+
+
 def _draft(app, headers) -> int:
     """A draft of the redactor's, so that each endpoint reaches the body it reads."""
     created = app.test_client().post("/api/v1/documents", headers=headers, data=(
@@ -25,8 +31,7 @@ def _draft(app, headers) -> int:
 @pytest.mark.parametrize("path", ["/api/v1/documents", "/api/v1/compliance/check",
                                   "/api/v1/documents/{id}/comments"])
 def test_the_api_refuses_a_body_nested_too_deep(app, path):
-    headers = {"Authorization": f"Bearer {make_token(app, 'redactor')}",
-               "Content-Type": "application/json"}
+    headers = _redactor_json(app)
     path = path.format(id=_draft(app, headers))
     response = app.test_client().post(path, data=DEEP, headers=headers)
     assert response.status_code == 400, response.get_data(as_text=True)
@@ -36,8 +41,7 @@ def test_the_api_refuses_a_body_nested_too_deep(app, path):
 @pytest.mark.parametrize("path", ["/cumplimiento", "/documentos/{id}/guardar",
                                   "/documentos/{id}/comentarios"])
 def test_the_pages_refuse_a_body_nested_too_deep(app, path):
-    headers = {"Authorization": f"Bearer {make_token(app, 'redactor')}",
-               "Content-Type": "application/json"}
+    headers = _redactor_json(app)
     path = path.format(id=_draft(app, headers))
     browser = Browser(app.test_client(), app)
     assert browser.login("redactor").status_code == 302
@@ -62,8 +66,7 @@ def test_get_json_says_why_when_it_is_not_silent(app):
 def test_a_base_version_that_is_no_whole_number_is_refused(app, base):
     """json reads 1e999 as infinity, which int() cannot take (a 500 before); 1.5 was taken
     as version 1. A version is a whole number from 1, as every id; nothing is saved."""
-    headers = {"Authorization": f"Bearer {make_token(app, 'redactor')}",
-               "Content-Type": "application/json"}
+    headers = _redactor_json(app)
     client = app.test_client()
     document_id = _draft(app, headers)
     saved = client.post(f"/api/v1/documents/{document_id}/versions", headers=headers,
