@@ -59,7 +59,19 @@ def init_command():
     migrate.upgrade(engine)
     click.echo(f"Base de datos al día (revisión {migrate.current_revision(engine)}).")
     _load_templates(update=False)
+    _read_earlier_sources()
     _analyse_again_if_readers_changed()
+
+
+def _read_earlier_sources() -> None:
+    """Norms imported before docsys kept where their text came from gain it (once)."""
+    from docsys.archive.provenance import fill_earlier_sources
+
+    with unit_of_work() as session:
+        filled = fill_earlier_sources(session, current_app.config["BLOB_DIR"])
+    if filled:
+        click.echo(f"Fuente del texto leída de su archivo original: {filled} normas importadas "
+                   "antes de esta versión.")
 
 
 def _analyse_again_if_readers_changed() -> None:

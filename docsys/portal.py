@@ -67,7 +67,7 @@ class NormAddress:
 def _address(number_key: str | None, issue_date: str | None, doc_type: str | None = None,
              official_number: str | None = None) -> NormAddress | None:
     match = _KEY.match(number_key or "")
-    if match is None:   # no number, or the Constitution's key (its type's code)
+    if match is None:   # no number, or a single norm's key (Document.is_single_norm)
         return (_unnumbered_address(doc_type, issue_date)
                 if not number_key or number_key == doc_type else None)
     year = match["year"] or (issue_date or "")[:4]
@@ -224,6 +224,8 @@ def public_relations(session: Session, document: Document,
            | {n.document_id for n in links.cited_by}
            | {r.target_document_id for r in confirmed if r.target_document_id})
     addresses = addresses_by_id(session, ids)
+    noted_from = ("según las notas de su texto"
+                  + (f" ({links.source.name})" if links.source is not None else ""))
     affected_by = [PublicLink(_PASSIVE[r.kind], r.source.official_number,
                               addresses.get(r.source_document_id),
                               ", ".join(filter(None, [_scope(r), _since(r.effective_date)])))
@@ -231,7 +233,7 @@ def public_relations(session: Session, document: Document,
     affected_by += [PublicLink(note_label(n), n.by_label, addresses.get(n.by_document_id)
                                if n.by_document_id else None,
                                ", ".join(filter(None, [_since(n.effective_date),
-                                                       "según las notas de su texto"])))
+                                                       noted_from])))
                     for n in noted]
     cites = [PublicLink("", c.match.number if c.match and c.match.document_id in addresses
                         else c.label,

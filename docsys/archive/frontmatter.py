@@ -4,9 +4,10 @@ as in the legalize-pe dataset of Peruvian national norms).
 The front matter is the source's word on the norm: ``rank`` gives the type (through the
 registry of document types), ``identifier`` the number, year and sector
 ("DS-004-2019-JUS", "DS-026-99-AG-1999", "LEY-ORGANICA-27972-2003"), ``publication_date``
-the date, ``title`` the sumilla. The official number is taken from the norm's own
-heading when it agrees ("## DECRETO SUPREMO Nº 004-2019-JUS", never from a CONCORDANCIAS
-block further down), else composed from the identifier.
+the date, ``title`` the sumilla, ``source`` where the text was taken from (SPIJ, El
+Peruano...). The official number is taken from the norm's own heading when it agrees
+("## DECRETO SUPREMO Nº 004-2019-JUS", never from a CONCORDANCIAS block further down),
+else composed from the identifier.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import datetime
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -38,8 +40,6 @@ class Structured:
     title: str
     body: str
     official_number: str | None
-    identifier: str
-    source_url: str
 
 
 def has_front_matter(text: str) -> bool:
@@ -100,8 +100,17 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
         meta.notes.append(f"La fecha de publicación de los metadatos ({date.isoformat()}) "
                           "no es creíble: revísela.")
         meta.confidence["date"] = 0.3
-    return Structured(meta, title or official or filename, body, official, identifier,
-                      str(data.get("source") or ""))
+    meta.source_url = _web_address(data.get("source"))
+    meta.source_identifier = identifier[:200] or None
+    return Structured(meta, title or official or filename, body, official)
+
+
+def _web_address(value) -> str | None:
+    """The source's address when it is one a browser may open (http or https): the
+    archive links to it, so anything else (``javascript:``, a file path) is dropped."""
+    url = " ".join(str(value or "").split())
+    scheme = urlsplit(url).scheme.lower() if len(url) <= 1000 else ""
+    return url if scheme in ("http", "https") else None
 
 
 def _set(meta: GuessedMetadata, name: str, value, confidence: float = 0.99,

@@ -83,6 +83,10 @@ class GuessedMetadata:
     confidence: dict[str, float] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Where the text was taken from, as a structured export says (its front matter's
+    # ``source`` and ``identifier``); kept with the archived norm (ArchivedNorm.source_url).
+    source_url: str | None = None
+    source_identifier: str | None = None
 
     @property
     def missing(self) -> list[str]:

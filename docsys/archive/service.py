@@ -617,6 +617,7 @@ def _create_norm(session: Session, settings: ImportSettings, batch_id: int, acto
         method=extraction.method, pages=extraction.pages, ocr=extraction.ocr,
         ocr_confidence=extraction.ocr_confidence, ocr_pages=list(extraction.ocr_pages),
         guessed=guess_json(guess, notes), warnings=list(extraction.warnings),
+        source_url=guess.source_url, source_identifier=guess.source_identifier,
         metadata_confidence=min(guess.confidence.get(n, 0.0) for n in FIELDS),
         needs_review=needs_review, imported_by_id=actor.id)
     session.add(norm)

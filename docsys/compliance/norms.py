@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, se
 from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
+from docsys.archive.provenance import TextSource, source_of
 from docsys.compliance import archive
 from docsys.compliance.archive import (WHOLE_NORM_PART, ArchiveNorm, as_archive_norm,
                                       norm_canonical_id, whole_norm)
@@ -561,6 +562,8 @@ class NormLinks:
     # norm (``by_document_id``) is linked only when the reader may see it
     noted_by: list[SourceRelation] = field(default_factory=list)
     noted_visible: set[int] = field(default_factory=set)
+    # where its imported text was taken from (SPIJ, LP...): the notes are that source's
+    source: TextSource | None = None
 
 
 # The norms that cite one, a page at a time: the Constitution is cited by most norms of an
@@ -622,7 +625,8 @@ def norm_links(session: Session, document: Document, visibility=None, *,
                        NormRelation.target_document_id.in_(shown))
                    if shown is not None else None),
         noted, archive.visible_ids(session, (n.by_document_id for n in noted
-                                            if n.by_document_id is not None), visibility))
+                                            if n.by_document_id is not None), visibility),
+        source_of(session, document.id))
 
 
 def _cited_by(session: Session, document: Document, norm: ArchiveNorm, shown=None,
@@ -641,7 +645,7 @@ def _cited_by(session: Session, document: Document, norm: ArchiveNorm, shown=Non
         NormCitation.canonical_id.in_(sorted(a for a in accepted if a)),
         NormCitation.document_id != document.id)
     conditions: list[ColumnElement[bool]] = [Document.id.in_(citing)]
-    if document.number_key == document.doc_type:
+    if document.is_single_norm:
         conditions.append(_while_in_force(session, document))
     if shown is not None:
         conditions.append(Document.id.in_(shown))

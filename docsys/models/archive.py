@@ -57,6 +57,10 @@ class ArchivedNorm(Base):
     # {"values": {...}, "confidence": {...}, "sources": {...}, "notes": [...]} as guessed.
     guessed: Mapped[dict] = mapped_column(JSON, default=dict)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    # Where the text was taken from, when a structured export says (its front matter):
+    # the address (http or https only) and the source's identifier ("LEY-27444-2001").
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    source_identifier: Mapped[str | None] = mapped_column(String(200))
     metadata_confidence: Mapped[float] = mapped_column(Float, default=0.0)  # lowest field
     needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -61,6 +61,12 @@ class Document(Base):
         back_populates="document", order_by="DocumentVersion.number", lazy="select"
     )
 
+    @property
+    def is_single_norm(self) -> bool:
+        """A norm of a type with one norm (the Constitution): filed under its type's code,
+        it has no number of its own (docsys.archive.norms.single_norm_number)."""
+        return self.number_key is not None and self.number_key == self.doc_type
+
 
 class DocumentVersion(Base):
     """One saved state of a document. Written once, never updated or deleted."""

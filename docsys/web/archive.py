@@ -15,6 +15,7 @@ from docsys import accounts, services
 from docsys.archive import review, uploads
 from docsys.archive.extract import megabytes
 from docsys.archive.markdown_text import is_markdown, markdown_html
+from docsys.archive.provenance import text_source
 from docsys.archive.norms import TYPE_LABELS, TYPE_NAMES, norm_text
 from docsys.compliance import pending
 from docsys.errors import DocsysError
@@ -168,6 +169,7 @@ def norm(document_id):
     version = latest_version(session, document)
     text = norm_text(version.content)
     return render_template("archive/norm.html", norm=found, document=document, text=text,
+                           source=text_source(found),
                            text_html=markdown_html(text) if found is not None
                            and is_markdown(found.original_filename) else None,
                            can_review=review.can_review(current_user),

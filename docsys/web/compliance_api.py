@@ -99,7 +99,11 @@ def norm(document_id):
                           "total": links.cited_by.paging.total},
         "affected_by": [relation_json(r) for r in links.affected_by],
         "affects": [relation_json(r) for r in links.affects],
-        # what the source of its imported text records (SPIJ's notes), apart
+        # where its imported text was taken from, and what that source's notes record
+        # (SPIJ's, LP's), apart
+        "source": ({"name": links.source.name, "full_name": links.source.full_name,
+                    "url": links.source.url, "identifier": links.source.identifier}
+                   if links.source is not None else None),
         "noted_by": [{"kind": n.kind, "part": n.part, "whole_norm": whole_norm(n.part),
                       "by": {"canonical_id": n.by_canonical_id, "label": n.by_label,
                              "document_id": n.by_document_id

@@ -13,6 +13,7 @@ from docsys import (blobs, checkpoints, institution, issuing, portal, services, 
                     versions)
 from docsys.archive.markdown_text import is_markdown, markdown_html
 from docsys.archive.norms import norm_text
+from docsys.archive.provenance import text_source
 from docsys.archive.review import download_name
 from docsys.drafting.structure import plain_text
 from docsys.errors import NotFound, ValidationError
@@ -123,7 +124,7 @@ def norm(tipo, anio, numero):
         text_html = None
         paragraphs = plain_text(versions.latest_version(session, document).content).split("\n")
     return render_template("portal/norm.html", document=document, issuance=issuance,
-                           original=original, address=address,
+                           original=original, source=text_source(original), address=address,
                            file_args=_picking(document, address),  # the very norm's files
                            text_html=text_html,
                            paragraphs=[p for p in paragraphs if p.strip()],
