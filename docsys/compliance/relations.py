@@ -26,7 +26,8 @@ from __future__ import annotations
 # index) changes what they find: an upgraded installation then analyses its archive again
 # (docsys.compliance.pending.queue_if_readers_changed). The number readers' changes raise
 # search.numbers.EXTRACTOR_REVISION, which counts too.
-RULES_REVISION = 2   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number
+RULES_REVISION = 3   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number;
+                    # 3: a TUO modified with its law, SPIJ's notes on a TUO's article
 
 import bisect
 import re
@@ -80,8 +81,9 @@ _HEADING_ACTS = (r"(?:(?:disposicion(?:es)?|dispositivos?)\s+)?(?:" + _ACT_NOUNS
                  + r"|derogatori[oa]s?|modificatori[oa]s?|derogan?|modifican?)")
 # "Artículo 3. Decretos supremos que se dejan sin efecto Se dejan sin efecto ..."
 _WHAT_IS_ACTED_ON = (r"[^.;]{0,120}?\s+que\s+se\s+(?:derogan?|modifican?|dejan?\s+sin\s+efecto)")
+# (a period inside a word or number, "numeral 207.2", "N.°", "D.S.", does not end the heading)
 _LABEL_ACT_HEADING = re.compile(r"^" + _CLAUSE_LABEL + r"(?:" + _HEADING_ACTS
-                                + r"(?![a-z])[^.;]{0,300}?\.?|" + _WHAT_IS_ACTED_ON
+                                + r"(?![a-z])(?:[^.;]|\.(?=\S)){0,300}?\.?|" + _WHAT_IS_ACTED_ON
                                 + r")?(?:\s+se)?[*_\s]*$")
 _ACT_HEADING = re.compile(r"(?:^|\n)" + _CLAUSE_LABEL.replace("(?:[*#_\\s]*)", "[ \t*#_]*")
                           + r"(?P<noun>" + _ACT_NOUNS + r")(?![a-z])(?P<rest>[^\n]{0,400})")
@@ -235,7 +237,30 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
                 articles = ()
             out.append(RelationMention(kind, target, tuple(articles), start, end, evidence))
     out += _heading_mentions(text, folded, citations, starts, out, spans)
+    if titles is not None:
+        out += _consolidations(out, titles)
     return _unique(out)
+
+
+def _consolidations(mentions: list[RelationMention], titles: TitleIndex
+                    ) -> list[RelationMention]:
+    """A law modified after its Texto Único Ordenado was approved: the TUO, the text in
+    force that drafters cite, is modified too ("Modifícase el artículo 45 de la Ley 27444"
+    in 2023 changes the TUO approved by Decreto Supremo 004-2019-JUS). Its articles are
+    numbered otherwise, so none is named; a repeal carries over only for the whole law."""
+    named = {m.target.canonical_id for m in mentions}
+    out = []
+    for mention in mentions:
+        if mention.kind not in ("modifica", "deroga") or (
+                mention.kind == "deroga" and mention.articles):
+            continue
+        tuo = titles.consolidation(mention.target)
+        if tuo is not None and tuo.canonical_id not in named:
+            named.add(tuo.canonical_id)
+            out.append(replace(mention, target=replace(
+                tuo, start=mention.target.start, end=mention.target.end,
+                text=mention.target.text, articles=(), anaphoric=False), articles=()))
+    return out
 
 
 # A norm's own heading on its line ("LEY N° 31761", "## DECRETO SUPREMO Nº 004-2019-JUS",

@@ -35,6 +35,19 @@ _NOTE_RE = re.compile(
     # between ("**(\\*)** **DEROGADO** **por la [...]", "derogada por el** **[...]")
     r"(?:(?:por|con)\s+(?:el|la|los|las|lo)?|del|el|la)[*_\s]*\[(?P<link>[^\]\n]{3,300})\]",
     re.IGNORECASE | re.MULTILINE)
+# A change made to the law a TUO consolidates, noted on the TUO's article that stands for
+# the law's: "(*) De conformidad con el [Artículo 2 del Decreto Legislativo Nº 1559](...),
+# publicado el 25 mayo 2023, se dispone la modificación del artículo 4 del Decreto
+# Legislativo Nº 1192, correspondiendo al presente artículo del Texto Único Ordenado ...".
+# Only with "correspondiendo al presente": SPIJ's other "De conformidad con" notes tell of
+# acts on other norms, or of no act at all.
+_CORRESPONDING_RE = re.compile(
+    _MARK + r"[*_\s]*De\s+conformidad\s+con\s+(?:el|la|los|las)?[*_\s]*"
+    r"\[(?P<link>[^\]\n]{3,300})\][^\n]{0,120}?,\s*se\s+(?:dispone\s+|dispuso\s+)?(?:la\s+)?"
+    r"(?P<act>[a-záéíóú]+)[^\n]{0,400}?correspondiendo\s+al\s+presente",
+    re.IGNORECASE | re.MULTILINE)
+_CORRESPONDING_ACTS = {"modific": "modifica", "incorpor": "modifica", "sustitu": "modifica",
+                       "derog": "deroga"}
 _STARS = re.compile(r"\((?:\\?\*)+\)|^[ \t*_]*\(\d{1,2}\)")
 _EMPHASIS = re.compile(r"[*_]+")        # Markdown bold / italics around the note's words
 _NOTE_LINE = re.compile(r"^[ \t]*\(\\?\*+\).*$", re.MULTILINE)
@@ -100,6 +113,24 @@ def _spij_notes(text: str) -> list[SourceRelation]:
             body = _body_start(text)
         out.append(SourceRelation(kind, cited[0], part, note[:1000],
                                   _note_date(text, match.end()), start < body))
+    if "correspondiendo al presente" in text:
+        out += _corresponding_notes(text)
+    return out
+
+
+def _corresponding_notes(text: str) -> list[SourceRelation]:
+    """The notes of ``_CORRESPONDING_RE``: each changes the article it stands under."""
+    out = []
+    for match in _CORRESPONDING_RE.finditer(text):
+        kind = next((k for stem, k in _CORRESPONDING_ACTS.items()
+                     if match["act"].lower().startswith(stem)), None)
+        cited = _source_citations(match["link"])
+        if kind is None or not cited:
+            continue
+        line_end = text.find("\n", match.end())
+        note = text[match.start():line_end if line_end != -1 else len(text)].strip()
+        out.append(SourceRelation(kind, cited[0], "Artículo", note[:1000],
+                                  _note_date(text, match.end("link") + 1)))
     return out
 
 

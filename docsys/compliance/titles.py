@@ -13,6 +13,11 @@ A name is also worn by the laws that replaced each other under it ("Ley Orgánic
 Poder Judicial": Decreto Ley 14605, then Decreto Legislativo 767 of 1991): a text names
 one in force when it was given, so the norms given after it are left out (``until``).
 
+A law consolidated in a Texto Único Ordenado ("TUO de la Ley del Procedimiento
+Administrativo General", "Aprueban Texto Único Ordenado de la Ley Nº 29344, ...") is
+known by that decree too (``consolidation``): a later law modifying the law modifies the
+text in force, the TUO, which drafters cite.
+
 Pure: built from (title, citation, date) triples, the caller's norms
 (docsys.compliance.archive); dates "YYYY-MM-DD" or None (unknown: never left out).
 """
@@ -38,6 +43,14 @@ _NAME_START = re.compile(r"(?<![a-z0-9])(?:ley|codigo)(?![a-z0-9])")
 _SEPARATOR = re.compile(r"[\s\-–,]{1,4}")
 # what may follow a title: punctuation, the end, or a word in lower case ("..., con el")
 _AFTER = re.compile(r"[ \t]*(?:[,;:.)”\"]|\n|$)|\s+[a-záéíóúñü]")
+# A decree's title saying it is (or approves) the TUO of a law, folded: what follows names
+# the law, by number or by name up to a comma or dash ("TUO del D.Leg. 728 - Ley de ...").
+# Not a TUO of a reglamento (a decree's, found as such) nor a title that only mentions one
+# ("Precisan que ... del TUO de la Ley del Impuesto General a las Ventas").
+_TUO_TITLE = re.compile(r"(?:decreto supremo que )?(?:aprueban? )?(?:el )?"
+                        r"(?:tuo|texto unico ordenado) (?:de la |del |de )"
+                        r"(?!reglamento|normatividad)(?P<law>.+)")
+_NAME_END = re.compile(r"\s*(?:,|\s[-–]\s|$)")
 
 
 def _words(title: str) -> tuple[str, ...]:
@@ -58,6 +71,10 @@ class TitleIndex:
     def __init__(self, norms: Iterable[NamedNorm] = ()):
         self._named: dict[tuple[str, ...], Citation | None] = {}
         self._dates: dict[str, str] = {}
+        self._names_of: dict[str, tuple[str, ...]] = {}   # a named norm's title words
+        # TUOs: (the decree, the law it consolidates if its title numbers it, else the
+        # law's name's words)
+        self._tuos: list[tuple[Citation, Citation | None, tuple[str, ...]]] = []
         self._until: str | None = None
         self._add(norms)
 
@@ -65,16 +82,20 @@ class TitleIndex:
         """This index with more norms (an archive that grew)."""
         grown = copy.copy(self)
         grown._named, grown._dates = dict(self._named), dict(self._dates)
+        grown._names_of, grown._tuos = dict(self._names_of), list(self._tuos)
         grown._add(norms)
         return grown
 
     def _add(self, norms: Iterable[NamedNorm]) -> None:
         for title, citation, date in norms:
-            words = _words(title or "")
-            if not _is_name(" ".join((title or "").split()), words):
-                continue
             if date:
                 self._dates[citation.canonical_id] = date
+            words = _words(title or "")
+            if words[:1] in (("tuo",), ("texto",), ("aprueban",), ("aprueba",), ("decreto",)):
+                self._add_consolidation(title, citation)
+            if not _is_name(" ".join((title or "").split()), words):
+                continue
+            self._names_of[citation.canonical_id] = words
             held = self._named.get(words, citation)
             if words in self._named and (held is None
                                          or held.canonical_id != citation.canonical_id):
@@ -88,6 +109,36 @@ class TitleIndex:
         for candidates in by_start.values():
             candidates.sort(key=lambda item: -len(item[0]))   # the longest name first
         self._by_start = by_start
+
+    def _add_consolidation(self, title: str, citation: Citation) -> None:
+        printed = " ".join(title.split())
+        folded = fold(printed)      # same offsets
+        tuo = _TUO_TITLE.fullmatch(folded)
+        if tuo is None:
+            return
+        law = printed[tuo.start("law"):]
+        numbered = next((c for c in extract_citations(law) if c.number), None)
+        if numbered is not None and numbered.start > 0:
+            numbered = None       # a number further on, not the law's own
+        name = law[:_NAME_END.search(law).start()]   # type: ignore[union-attr]
+        self._tuos.append((citation, numbered, _words(name)))
+
+    def consolidation(self, law: Citation) -> Citation | None:
+        """The TUO of ``law`` in force on this index's date (the latest given before it;
+        any, without a date), or None when the archive holds none."""
+        name = self._names_of.get(law.canonical_id)
+        found: Citation | None = None
+        for tuo, numbered, words in self._tuos:
+            of_law = (numbered.canonical_id == law.canonical_id if numbered is not None
+                      else name is not None and words == name)
+            if not of_law or tuo.canonical_id == law.canonical_id:
+                continue
+            date = self._dates.get(tuo.canonical_id)
+            if self._until and (date is None or date >= self._until):
+                continue      # given with or after the text: not the text it changed
+            if found is None or (date or "") > self._dates.get(found.canonical_id, ""):
+                found = tuo
+        return found
 
     def until(self, date: str | None) -> "TitleIndex":
         """The same index for a text given on ``date``: the norms given after it left out
