@@ -82,7 +82,11 @@ _HEADING_ACTS = (r"(?:(?:disposicion(?:es)?|dispositivos?)\s+)?(?:" + _ACT_NOUNS
 # "Artículo 3. Decretos supremos que se dejan sin efecto Se dejan sin efecto ..."
 _WHAT_IS_ACTED_ON = (r"[^.;]{0,120}?\s+que\s+se\s+(?:derogan?|modifican?|dejan?\s+sin\s+efecto)")
 # (a period inside a word or number, "numeral 207.2", "N.°", "D.S.", does not end the heading)
-_LABEL_ACT_HEADING = re.compile(r"^" + _CLAUSE_LABEL + r"(?:" + _HEADING_ACTS
+# The heading of the section the clause opens, on the line above with no stop after it
+# ("DISPOSICIÓN COMPLEMENTARIA DEROGATORIA\nÚNICA. Derogación Se deroga ...")
+_SECTION_HEADING = (r"(?:[*#_\s]*disposicion(?:es)?\s+complementarias?\s+(?:finale?s?|"
+                    r"transitorias?|modificatorias?|derogatorias?)[*_\s]+)?")
+_LABEL_ACT_HEADING = re.compile(r"^" + _SECTION_HEADING + _CLAUSE_LABEL + r"(?:" + _HEADING_ACTS
                                 + r"(?![a-z])(?:[^.;]|\.(?=\S)){0,300}?\.?|" + _WHAT_IS_ACTED_ON
                                 + r")?(?:\s+se)?[*_\s]*$")
 _ACT_HEADING = re.compile(r"(?:^|\n)" + _CLAUSE_LABEL.replace("(?:[*#_\\s]*)", "[ \t*#_]*")

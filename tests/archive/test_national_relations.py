@@ -57,6 +57,10 @@ def found(text):
      "crea la Secretaría de Seguridad y Defensa Nacional y su Reglamento de Organización y "
      "Funciones aprobado por Decreto Supremo Nº 036-2013-PCM.",
      [("deroga", "DLEG-1131", ()), ("deroga", "DS-36-2013-PCM", ())]),
+    # the section's heading on the line above, with no stop after it (LEY-32006-2024.md)
+    ("Texto.\n\nDISPOSICIÓN COMPLEMENTARIA DEROGATORIA\nÚNICA. Derogación Se deroga el "
+     "tercer párrafo del artículo 481 del Decreto Legislativo 295, Código Civil.\nPOR TANTO:",
+     [("deroga", "DLEG-295", ("481",))]),
 ])
 def test_national_clause_layouts(text, expected):
     assert found(text) == expected
