@@ -227,6 +227,16 @@ _NAME_WORDS = (r"(?:\s+(?!(?:informes?|oficios?|memorandos?|memorandums?|expedie
                r"que|segun|y\s+(?:el|la|los|las))(?![a-z]))[a-z]+){0,10}?"
                r"(?=\s{0,3}(?:" + _MARKER + r"|\d))")   # the number, with or without its marker
 _RESOL = r"resoluci(?:on|ones)"
+# A law cited by its name, then its number with an explicit marker: "Ley General de Salud Nº
+# 26842", "Ley de Creación N° 23844", "Ley Orgánica de Elecciones, Nº 26859". Never across
+# another norm's head or a document ("Ley de Extranjería aprobada por Decreto Legislativo Nº
+# 703", "Ley ... y el Reglamento N° 5", "Ley de Promoción ... y Nº 877"): the name's words
+# are none of those, it ends in no conjunction, and the marker is written.
+_LAW_NAME = (r"ley(?:\s+(?!(?:leye?s?|decretos?|resolucion(?:es)?|reglamentos?|ordenanzas?|"
+             r"acuerdos?|directivas?|codigos?|texto|tuo|aprobad[oa]s?|que|informes?|oficios?|"
+             r"expedientes?|articulos?|dl|ds|du|dleg|rm|rs|rd|om|ra|n|nro|nros|no|num|"
+             r"numero)(?![a-z]))[a-z]+){1,12}?(?<!\sy)(?<!\se)(?<!\so),?"
+             r"(?=\s{0,3}(?:n\s?\.?\s?[°º˚]\s?\.?|nro\s?\.?)\s{0,3}\d)")
 _HEADS: list[tuple[str, str]] = [
     ("TUO", r"texto\s+unico\s+ordenado|t\.\s?u\.\s?o\.?|tuo"),
     ("RGM", _RESOL + r"\s+de\s+gerencia\s+municipal|r\.\s?g\.\s?m\.?|rgm"),
@@ -249,7 +259,7 @@ _HEADS: list[tuple[str, str]] = [
     ("AC", r"acuerdos?\s+del?\s+concejo(?:\s+municipal)?|a\.\s?c\."),
     ("OM", r"ordenanzas?(?:\s+municipal(?:es)?)?|o\.\s?m\.|ord\.|om"),
     ("DIR", r"directivas?(?:\s+generale?s?)?(?:" + _NAME_WORDS + r")?|dir\."),
-    ("LEY", r"ley\s+organica,?|leyes|ley"),     # "Ley Orgánica Nº 27785"
+    ("LEY", _LAW_NAME + r"|ley\s+organica,?|leyes|ley"),     # "Ley Orgánica Nº 27785"
 ]
 # Every other type of the registry by its names (regional ordinances, de Presidencia
 # Ejecutiva...), and the registry's spellings of the types above ("resolución gerencial

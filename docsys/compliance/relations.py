@@ -27,7 +27,8 @@ from __future__ import annotations
 # (docsys.compliance.pending.queue_if_readers_changed). The number readers' changes raise
 # search.numbers.EXTRACTOR_REVISION, which counts too.
 RULES_REVISION = 3   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number;
-                    # 3: a TUO modified with its law, SPIJ's notes on a TUO's article
+                    # 3: a TUO modified with its law, SPIJ's notes on a TUO's article,
+                    # a law cited by its name and then its number
 
 import bisect
 import re

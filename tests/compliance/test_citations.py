@@ -116,3 +116,24 @@ def test_ocr_markers_and_sectors_after_a_space(text, expected):
 ])
 def test_no_citation_or_sector_from_ordinary_text(text, expected):
     assert [c.canonical_id for c in extract_citations(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a law cited by its name, then its number (RM-614-2007-MINSA.md, LEY-27853-2002.md, ...)
+    ("Modifícase el artículo 22 de la Ley General de Salud Nº 26842, en los términos:",
+     [("LEY-26842", "Ley General de Salud Nº 26842", ("22",))]),
+    ("conforme a la Ley Orgánica de Elecciones, Nº 26859 y la Ley de Partidos Políticos, Nº "
+     "28094;", [("LEY-26859", "Ley Orgánica de Elecciones, Nº 26859", ()),
+                ("LEY-28094", "Ley de Partidos Políticos, Nº 28094", ())]),
+    ("los límites de la Ley de creación Nº 23760, del 31 de diciembre de 1983",
+     [("LEY-23760", "Ley de creación Nº 23760", ())]),
+    # never across another norm's head, a document, a conjunction, or without a marker
+    ("la Ley de Extranjería aprobada por Decreto Legislativo Nº 703",
+     [("DLEG-703", "Decreto Legislativo Nº 703", ())]),
+    ("la Ley y el Reglamento N° 5 del sector", []),
+    ("la Ley de Promoción del Sector Agrario y Nº 877", []),
+    ("la Ley de Presupuesto del Sector Público para el Año Fiscal 2025, Ley N° 32185",
+     [("LEY-32185", "Ley N° 32185", ())]),
+])
+def test_a_law_cited_by_its_name_and_then_its_number(text, expected):
+    assert [(c.canonical_id, c.text, c.articles) for c in extract_citations(text)] == expected
