@@ -67,7 +67,9 @@ _VERB_STARTS = ("derog", "dej", "modif", "sustit", "incorp", "adicion", "agreg",
 _VERB_START = re.compile("|".join(_VERB_STARTS))
 # What may stand before an operative verb in its paragraph: an article label ("articulo
 # segundo.-", "art. 2°.-", "primera.-", "2.-"), or "la presente ordenanza".
-_LABEL = re.compile(r"^(?:[^\n]{0,80}?[.:°º)]\s?[-–—]+|\d+(?:\.\d+)*[.)]|[a-z]+\s?[.:]-?)\s*$")
+# ("7.1 Deróguese ...": a numbered paragraph of an article needs no stop after its number)
+_LABEL = re.compile(r"^(?:[^\n]{0,80}?[.:°º)]\s?[-–—]+|\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+|"
+                    r"[a-z]+\s?[.:]-?)\s*$")
 _LABEL_HEADING = re.compile(r"^[^\n]{0,80}?[.:°º)]\s?[-–—]+\s*(?P<heading>[^.;:]{1,100})$")
 _SUBJECT = re.compile(r"(?:^|[.:]\s?[-–—]*\s*)(?:la\s+presente|el\s+presente|por\s+la\s+presente,?"
                       r"\s+se|mediante\s+la\s+presente,?\s+se|se)\s+"
@@ -101,8 +103,10 @@ _PARAGRAPH_END = re.compile(r"(?:[.;:]\s*\n|\n\s*\n|\n(?=[ \t]*#))")
 _CLAUSE_END = re.compile(r";|:|\.(?=\s*(?:\n|$))|\.\s+(?=[A-ZÁÉÍÓÚÑ])|\n\s*\n")
 # Between two objects of the same verb: ", ", " y la ", ", así como la ".
 _LIST_GAP = re.compile(r"^\s?(?:,|;)?\s?(?:(?:y|e)\s+|asi\s+como\s+)?(?:(?:el|la|los|las)\s+)?"
-                       r"(?:(?:articulos?|numerales?|incisos?|literales?)[^,;]{0,60}?"
-                       r"(?:del?|de\s+la)\s+)?$")
+                       r"(?:(?:articulos?|numerales?|incisos?|literales?)(?:[^,;]{0,60}?|"
+                       # "los artículos 238, 239 y 240 del Código Penal"
+                       r"(?:\s?(?:,\s?|\s(?:y|e)\s)?\s?\d[0-9a-z.°º-]*){1,30})"
+                       r"\s?(?:del?|de\s+la)\s+)?$")
 _REGLAMENTO_GAP = re.compile(r"reglamento\s+(?:general\s+)?(?:de\s+la|del|de)\s+$")
 MAX_OBJECT_GAP = 200      # characters between the verb and its first object
 _APPROVED_BY = re.compile(r"aprobad[oa]s?\s+(?:por|mediante|a\s+traves\s+del?|con)"
@@ -116,6 +120,9 @@ _OWN_REGLAMENTO = re.compile(r"(?:^|[^a-z])(?:y|e)\s+(?:su|sus)\s+reglamento")
 _LIST_INTRO = re.compile(r"(?:el|la|los|las)\s+siguientes?\s+(?P<noun>[a-z]+(?:\s+(?:de\s+)?"
                          r"(?!que)[a-z]+)?)\s*:?\s*$|siguientes?\s+(?P<any>normas|disposiciones|"
                          r"dispositivos)")
+# A verb whose list follows its colon at once: "Se derogan expresamente: el Decreto Ley N°
+# 26122; el Decreto Legislativo N° 691; ...", "Deróganse:"
+_BARE_LIST = re.compile(r"\s*(?:expresamente|asimismo|tambien|ademas)?\s*:")
 # Where a list of norms ends: the next clause, the closing formulas, SPIJ's CONCORDANCIAS
 # block or a link to the annexes, or its last item "- Las demás que se opongan ..."
 _NEXT_CLAUSE = re.compile(r"\n[\s*#_\-–•\[]*(?:articulo|art\.|disposicion|(?:primer|segund|tercer|"
@@ -226,7 +233,8 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
             objects += _approved_items(folded, verb.end(), end, objects, citations, starts)
             intro = _LIST_INTRO.search(folded, verb.end(), end) if folded[end - 1:end] == ":" \
                 else None
-            if intro and _names_norms(intro):
+            if (intro and _names_norms(intro)) or (
+                    not objects and _BARE_LIST.fullmatch(folded, verb.end(), end)):
                 listed = _listed_norms(text, folded, end, citations, starts)
                 objects += listed
                 if listed:

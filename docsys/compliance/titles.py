@@ -50,7 +50,8 @@ _AFTER = re.compile(r"[ \t]*(?:[,;:.)”\"]|\n|$)|\s+[a-záéíóúñü]")
 _TUO_TITLE = re.compile(r"(?:decreto supremo que )?(?:aprueban? )?(?:el )?"
                         r"(?:tuo|texto unico ordenado) (?:de la |del |de )"
                         r"(?!reglamento|normatividad)(?P<law>.+)")
-_NAME_END = re.compile(r"\s*(?:,|\s[-–]\s|$)")
+_NAME_END = re.compile(r"\s*(?:,|\s[-–]\s)")
+_TUO_OPENINGS = frozenset({"tuo", "texto", "aprueban", "aprueba", "decreto"})   # cheap test
 
 
 def _words(title: str) -> tuple[str, ...]:
@@ -91,7 +92,7 @@ class TitleIndex:
             if date:
                 self._dates[citation.canonical_id] = date
             words = _words(title or "")
-            if words[:1] in (("tuo",), ("texto",), ("aprueban",), ("aprueba",), ("decreto",)):
+            if words and words[0] in _TUO_OPENINGS:
                 self._add_consolidation(title, citation)
             if not _is_name(" ".join((title or "").split()), words):
                 continue
@@ -120,7 +121,7 @@ class TitleIndex:
         numbered = next((c for c in extract_citations(law) if c.number), None)
         if numbered is not None and numbered.start > 0:
             numbered = None       # a number further on, not the law's own
-        name = law[:_NAME_END.search(law).start()]   # type: ignore[union-attr]
+        name = _NAME_END.split(law, maxsplit=1)[0]
         self._tuos.append((citation, numbered, _words(name)))
 
     def consolidation(self, law: Citation) -> Citation | None:

@@ -61,6 +61,18 @@ def found(text):
     ("Texto.\n\nDISPOSICIÓN COMPLEMENTARIA DEROGATORIA\nÚNICA. Derogación Se deroga el "
      "tercer párrafo del artículo 481 del Decreto Legislativo 295, Código Civil.\nPOR TANTO:",
      [("deroga", "DLEG-295", ("481",))]),
+    # a numbered paragraph of an article, no stop after its number (DU-012-2006.md)
+    ("Artículo 7.- Derogación y suspensión de disposiciones de las Leyes Nº s. 28773 y "
+     "28653\n\n      7.1 Deróguese la Quinta Disposición Final de la Ley Nº 28773, Ley que "
+     "autoriza un Crédito Suplementario.\n\n      7.2 Suspéndase la aplicación.",
+     [("deroga", "LEY-28773", ())]),
+    # the list right after the verb's colon, articles of a code among its items
+    # (DLEG-1044-2008.md)
+    ("Segunda.- Derogación expresa\n\nSe derogan expresamente: el Decreto Ley N° 26122; el "
+     "Decreto Legislativo N° 691; el D.S. N° 039-2000-ITINCI; y los artículos 238, 239 y 240 "
+     "del Código Penal.\n\n---\n",
+     [("deroga", "DLEY-26122", ()), ("deroga", "DLEG-691", ()),
+      ("deroga", "DS-39-2000-ITINCI", ()), ("deroga", "DLEG-635", ("238", "239", "240"))]),
 ])
 def test_national_clause_layouts(text, expected):
     assert found(text) == expected

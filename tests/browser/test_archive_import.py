@@ -72,3 +72,37 @@ def test_upload_review_and_confirm(new_page, archivist, tmp_path, screenshot):
         page.get_by_role("link", name="Descargar el original").click()
     assert download.value.suggested_filename == "resolución sin número.txt"
     assert page.js_errors == []
+
+
+SPIJ = "https://spij.minjus.gob.pe/spij-ext-web/#/detallenorma/H682684"
+
+
+def test_an_open_data_norm_shows_where_its_text_came_from(new_page, archivist, tmp_path):
+    """A Markdown file of the open data (front matter with its SPIJ address): the archive
+    page and the portal page name SPIJ and link to the text there."""
+    law = tmp_path / "LEY-27444-2001.md"
+    law.write_text("---\ntitle: Ley del Procedimiento Administrativo General\nidentifier: "
+                   f"LEY-27444-2001\ncountry: pe\nrank: ley\npublication_date: '2001-04-11'\n"
+                   f"source: '{SPIJ}'\n---\n\n# LEY N° 27444\n\nArtículo 1.- Concepto de acto "
+                   "administrativo\nSon actos administrativos las declaraciones.\n",
+                   encoding="utf-8")
+    page = new_page(archivist)
+    page.get_by_role("link", name="Importar al archivo").click()
+    page.get_by_label(re.compile("^Archivos")).set_input_files([str(law)])
+    page.get_by_role("button", name="Importar").click()
+    expect(page.locator("#batch-state")).to_contain_text("Terminada.", timeout=30_000)
+    result = page.get_by_role("link", name=re.compile("27444"))
+    for _ in range(10):  # the index may be busy with the server's own indexer a moment
+        page.goto("/buscar?q=" + "ley 27444")
+        if result.count():
+            break
+        page.wait_for_timeout(500)
+    result.first.click()
+    source = page.locator("#text-source a")
+    expect(source).to_have_text("SPIJ")
+    expect(source).to_have_attribute("href", SPIJ)
+    expect(page.locator("#text-source")).to_contain_text("LEY-27444-2001")
+    page.goto("/normas/ley/2001/27444")
+    expect(page.locator("#text-source")).to_contain_text("Fuente del texto: SPIJ")
+    expect(page.locator("#text-source a")).to_have_attribute("href", SPIJ)
+    assert page.js_errors == []
