@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from docsys.errors import NotFound
 from docsys.models import Document
 from docsys.states import Status
-from docsys.compliance.archive import note_label
+from docsys.compliance.archive import note_label, relation_scope
 from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.paging import Paging
 from docsys.models import ArchivedNorm
@@ -191,10 +191,7 @@ class PublicRelations:
 
 
 def _scope(relation) -> str:
-    if not relation.articles:
-        return ""
-    noun = "el artículo" if len(relation.articles) == 1 else "los artículos"
-    return f"{noun} {', '.join(relation.articles)}"
+    return relation_scope(relation.articles)
 
 
 _PASSIVE = {"deroga": "Derogada por", "modifica": "Modificada por",

@@ -252,6 +252,20 @@ def source_notes(session: Session, document_ids: Iterable[int]) -> dict[int, lis
     return out
 
 
+def relation_scope(parts: Iterable[str]) -> str:
+    """What a relation changed, in words: "el artículo 5", "los artículos 5, 6 y 7", "la
+    Quinta Disposición Complementaria Final", or both joined. Articles are stored by their
+    numbers ("20.6", "129-Q"); any other part as the text names it, with its article
+    (relations.find_relations), so it holds a space."""
+    parts = list(parts)
+    articles = [p for p in parts if " " not in p]
+    said = [p for p in parts if " " in p]
+    if articles:
+        said.insert(0, f"el artículo {articles[0]}" if len(articles) == 1 else
+                    "los artículos " + ", ".join(articles[:-1]) + " y " + articles[-1])
+    return ", ".join(said[:-1]) + " y " + said[-1] if len(said) > 1 else "".join(said)
+
+
 def note_label(note: SourceRelation) -> str:
     """What a source's note says of its norm, before the norm that did it: "Derogada por",
     "Modificada en parte (Artículo) por"."""

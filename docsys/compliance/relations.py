@@ -246,6 +246,11 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
             if not articles and n == 0:
                 # "MODIFÍQUESE el artículo 12 del Reglamento ..., aprobado por la Ordenanza"
                 articles = articles_in(text[verb.end():target.start])
+            if not articles and kind != "reglamenta":
+                # "Deróguese la Quinta Disposición Final de la Ley Nº 28773": that part
+                part = _part_before(text, folded, objects[n - 1].end if n else verb.end(),
+                                    target.start)
+                articles = (part,) if part else ()
             if kind == "reglamenta":
                 articles = ()
             out.append(RelationMention(kind, target, tuple(articles), start, end, evidence))
@@ -253,6 +258,30 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
     if titles is not None:
         out += _consolidations(out, titles)
     return _unique(out)
+
+
+# A part of a norm other than its articles, named right before it: "la Quinta Disposición
+# Complementaria Final de la", "; y la disposición complementaria transitoria única de la",
+# "el Título III del", "el Anexo I del", "el segundo párrafo de la disposición ... de la".
+# (never across a sentence's end: "... el Decreto Legislativo 1230. b. La Tercera ...")
+_PART_CHAR = r"(?:[^,;:.]|\.(?=\S))"
+_PART_BEFORE = re.compile(r"(?:^|[\s,;:.])(?P<part>(?:la|el|las|los)\s" + _PART_CHAR
+                          + r"{0,80}?(?<![a-z])(?:disposicion(?:es)?|titulo|capitulo|anexos?|"
+                          r"seccion|subcapitulo)(?![a-z])" + _PART_CHAR
+                          + r"{0,100}?)\s+(?:de\s+la|del|de)\s+(?:[*_\[\s]*)$")
+PART_CHARS = 120
+_MARKUP = re.compile(r"[*_\[\]]+|\([^)]*spij[^)]*\)")   # bold, links ("[Octava ...](/spij-ext...)")
+
+
+def _part_before(text: str, folded: str, start: int, end: int) -> str | None:
+    """The part of the norm cited at ``end`` that a clause names just before it, as
+    printed ("la Quinta Disposición Complementaria Final"), or None: a relation on it is
+    on that part, not the whole norm (its articles are read by ``articles_in``)."""
+    start = max(start, end - PART_CHARS - 20)
+    match = _PART_BEFORE.search(folded, start, end)
+    if match is None or "artic" in match["part"]:
+        return None
+    return " ".join(_MARKUP.sub(" ", text[match.start("part"):match.end("part")]).split())
 
 
 def _consolidations(mentions: list[RelationMention], titles: TitleIndex
@@ -697,6 +726,7 @@ def _paragraph_start(folded: str, pos: int) -> int:
 
 
 _LINE_OPENING = re.compile(r"[\s*_#>]*")
+_LOWER = re.compile(r"[a-záéíóúñü]")
 _TITLE_VERB = re.compile(r"(?<![a-z])que\s+(?:se\s+)?$")
 
 
@@ -706,6 +736,11 @@ def _is_operative(text: str, folded: str, pos: int) -> bool:
         # title of the norm acted on, not this clause's act
         return False
     para = _paragraph_start(folded, pos)
+    line = text.rfind("\n", para, pos) + 1
+    if line > para and not _LOWER.search(text, para, line):
+        # lines in capitals above the clause's own (the norm's title, a section's name,
+        # with no stop after them): the clause starts on its line
+        para = line
     prefix = " ".join(folded[para:pos].split())
     if not prefix:
         return True

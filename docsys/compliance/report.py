@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from docsys.archive.norms import TYPE_NAMES
 from docsys.compliance import archive
-from docsys.compliance.archive import ArchiveNorm, norm_canonical_id, whole_norm
+from docsys.compliance.archive import (ArchiveNorm, norm_canonical_id, relation_scope,
+                                       whole_norm)
 from docsys.compliance.citations import Citation, canonical_label_for, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.similar import DUPLICATE_SHARE, SimilarNorm, similar_norms
@@ -234,13 +235,6 @@ def _ending(kind: str) -> str:
     return "o" if kind.upper() in MASCULINE else "a"
 
 
-def _articles_text(articles) -> str:
-    articles = list(articles)
-    if len(articles) == 1:
-        return f"el artículo {articles[0]}"
-    return "los artículos " + ", ".join(articles[:-1]) + " y " + articles[-1]
-
-
 def _source(relation: NormRelation, visible: set[int]) -> str:
     """The norm that states ``relation``, named only if the reader may see it."""
     source = relation.source
@@ -256,7 +250,7 @@ def _relation_phrase(relation: NormRelation, kind: str, visible: set[int]) -> st
     verb = {"deroga": "derogó", "modifica": "modificó", "rectifica": "rectificó",
             "deja_sin_efecto": "dejó sin efecto"}.get(relation.kind, relation.kind)
     if relation.articles:
-        what = f"{verb} {_articles_text(relation.articles)}"
+        what = f"{verb} {relation_scope(relation.articles)}"
     elif relation.kind == "deja_sin_efecto":
         what = ("lo " if kind.upper() in MASCULINE else "la ") + "dejó sin efecto"
     else:
@@ -313,7 +307,7 @@ def _status_warnings(session: Session, citations: list[Citation],
                 continue
             verb = {"deroga": "derogad", "modifica": "modificad"}.get(relation.kind,
                                                                      "afectad")
-            scope = f" en {_articles_text(relation.articles)}" if relation.articles else ""
+            scope = f" en {relation_scope(relation.articles)}" if relation.articles else ""
             out.append(Warning(
                 "relation_pending",
                 f"{name} podría estar {verb}{_ending(norm.doc_type)}{scope} por "
@@ -376,7 +370,7 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
     touched = {a for r in relations for a in (r.articles or [])}
     hit = sorted(touched & cited_articles) or noted_cited
     if not repealed and hit:
-        message += (f" Se cita {_articles_text(hit)}, que fue modificado o derogado: "
+        message += (f" Se cita {relation_scope(hit)}, que fue modificado o derogado: "
                     "verifique su texto vigente.")
     by = shown[-1].source_document_id if shown else None
     return Warning("repealed" if repealed else "modified", message, mention.canonical_id,

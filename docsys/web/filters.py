@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
+from docsys.compliance.archive import relation_scope
 from docsys.models import ROLE_LABELS
 
 # Peru keeps UTC-5 all year (no daylight saving time).
@@ -54,3 +55,4 @@ def register_filters(app) -> None:
     app.jinja_env.filters["role_labels"] = role_labels
     app.jinja_env.filters["dmy"] = dmy
     app.jinja_env.filters["readable"] = readable
+    app.jinja_env.filters["relation_scope"] = relation_scope

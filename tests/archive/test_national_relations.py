@@ -65,7 +65,7 @@ def found(text):
     ("Artículo 7.- Derogación y suspensión de disposiciones de las Leyes Nº s. 28773 y "
      "28653\n\n      7.1 Deróguese la Quinta Disposición Final de la Ley Nº 28773, Ley que "
      "autoriza un Crédito Suplementario.\n\n      7.2 Suspéndase la aplicación.",
-     [("deroga", "LEY-28773", ())]),
+     [("deroga", "LEY-28773", ("la Quinta Disposición Final",))]),
     # the list right after the verb's colon, articles of a code among its items
     # (DLEG-1044-2008.md)
     ("Segunda.- Derogación expresa\n\nSe derogan expresamente: el Decreto Ley N° 26122; el "

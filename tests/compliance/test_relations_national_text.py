@@ -262,7 +262,8 @@ def test_each_item_of_a_list_names_one_norm_not_those_its_title_cites():
             "Nacional del Perú modificado por el Decreto Legislativo 1230.\n\n b. La Tercera "
             "Disposición Complementaria Final del Decreto Legislativo 1150 Ley del Régimen "
             "Disciplinario de la Policía Nacional del Perú.\n\nPOR TANTO:\n")
-    assert found(text) == [("deroga", "DLEG-1149", ("46",)), ("deroga", "DLEG-1150", ())]
+    assert found(text) == [("deroga", "DLEG-1149", ("46",)), (
+        "deroga", "DLEG-1150", ("La Tercera Disposición Complementaria Final",))]
     laws = ("**Única.-** Deróganse las siguientes leyes:\n\n 1.[Ley 27067](/x)Ley del Cuerpo "
             "General de Bomberos Voluntarios del Perú.\n\n 2.[Ley 27140](/y), Ley que modifica "
             "la Ley 27067 - Ley del Cuerpo General de Bomberos.\n\nPOR TANTO:\n")
@@ -287,7 +288,8 @@ def test_a_copy_that_opens_with_the_end_of_the_norm_printed_before_it():
     # the same page without its closing formula before the heading is read whole
     whole = page.replace("Mando se publique y cumpla", "Se publica").replace(
         "Dado en la Casa de Gobierno", "En la sede")
-    assert ("modifica", "LEY-32323", ()) in found(whole, own="DLEG-1724")
+    assert ("modifica", "LEY-32323", ("la única Disposición Complementaria Final",)) in found(
+        whole, own="DLEG-1724")
     # a closing formula after the norm's own articles is its own: nothing is cut
     assert own_spans(page.split("2484948-6\n")[1] + "Mando se publique y cumpla.\n"
                      "DECRETO LEGISLATIVO N° 1724\nEL PRESIDENTE DE LA REPÚBLICA\n",
@@ -348,7 +350,7 @@ def test_the_tuo_printed_after_its_approving_decree_is_not_the_decrees_act():
     assert found(decree) == [("deroga", "DS-5-1990-PCM", ())]
     assert found(decree, own="DS-7-2010-PCM") == [("deroga", "DS-5-1990-PCM", ())]
     # the same words without the decree's closing formula before them: a norm's own title
-    assert ("deroga", "LEY-28175", ()) in found(decree.replace("Dado en la Casa de Gobierno",
+    assert ("deroga", "LEY-28175", ("el Título II",)) in found(decree.replace("Dado en la Casa de Gobierno",
                                                                "En la sede"))
 
 

@@ -63,7 +63,7 @@ def test_a_name_the_text_does_not_end_a_later_norm_or_another_instrument_are_not
     text = ("**Artículo 105.-** Deróganse el Título XXIII de la Ley Orgánica del Poder Judicial "
             "y los artículos 20, 29 y 30.")
     assert relations(text, index, "1981-03-18") == []
-    assert relations(text, index, "1995-01-01") == [("deroga", "DLEG-767", ())]
+    assert relations(text, index, "1995-01-01") == [("deroga", "DLEG-767", ("el Título XXIII",))]
     # the reglamento of a law, or the law that changed the object, is not the law named
     text = ("Modifícase el artículo 5 del Reglamento del Código de los Niños y Adolescentes, "
             "en los términos siguientes:")

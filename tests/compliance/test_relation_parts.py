@@ -1,0 +1,80 @@
+"""A relation on a part of a norm other than its articles ("Deróguese la Quinta Disposición
+Final de la Ley Nº 28773", "el Título II de la Ley Nº 28175"): proposed on that part, not
+on the whole norm, so that confirming it leaves the norm in force («modificada», never
+«derogada»), and said in words on every page (docsys.compliance.archive.relation_scope)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from docsys.compliance.archive import relation_scope
+from docsys.compliance.norms import confirm_relation
+from docsys.compliance.relations import find_relations
+from docsys.db import transaction
+from docsys.models import Document, NormRelation
+from tests.compliance.support import CUIS, add_norm
+from tests.conftest import get_user
+
+
+def found(text):
+    return [(m.kind, m.target.canonical_id, m.articles) for m in find_relations(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Artículo 2.- Deróguese la Quinta Disposición Final de la Ley Nº 28773, Ley que autoriza "
+     "un Crédito Suplementario.", [("deroga", "LEY-28773", ("la Quinta Disposición Final",))]),
+    # a later item of the list, and a part named through SPIJ's link
+    ("Única. Deróganse el artículo 25 de la Ley 26366, Ley de creación del Sistema; y la "
+     "disposición complementaria transitoria única de la Ley 30065, Ley de Fortalecimiento.",
+     [("deroga", "LEY-26366", ("25",)),
+      ("deroga", "LEY-30065", ("la disposición complementaria transitoria única",))]),
+    ("Artículo 2.- Deróguese la [Primera Disposición Complementaria Transitoria](/spij-ext-web/"
+     "detallenorma/H1035931) de la Ley Nº 29763.",
+     [("deroga", "LEY-29763", ("la Primera Disposición Complementaria Transitoria",))]),
+    ("Única.- Deróguese el Título II de la Ley Nº 28175, Ley Marco del Empleo Público.",
+     [("deroga", "LEY-28175", ("el Título II",))]),
+    # a whole norm stays whole (and a part is never read across a sentence's end:
+    # tests/compliance/test_relations_national_text.py, DLEG-1150)
+    ("Artículo 2.- Deróganse la Ley N° 27444 y el Decreto Supremo N° 004-2019-JUS.",
+     [("deroga", "LEY-27444", ()), ("deroga", "DS-4-2019-JUS", ())]),
+])
+def test_a_part_named_before_the_norm_is_the_relation_s_part(text, expected):
+    assert found(text) == expected
+
+
+def test_what_a_relation_changed_is_said_in_words():
+    assert relation_scope(["5"]) == "el artículo 5"
+    assert relation_scope(["5", "6", "7"]) == "los artículos 5, 6 y 7"
+    assert relation_scope(["la Quinta Disposición Final"]) == "la Quinta Disposición Final"
+    assert relation_scope(["12", "el Título II"]) == "el artículo 12 y el Título II"
+    assert relation_scope([]) == ""
+
+
+DISPOSITION = ("ORDENANZA MUNICIPAL N° 003-2025-MDM", "2025-03-10",
+               "Modifica el régimen de sanciones",
+               ["Artículo 1.- DERÓGUESE la Primera Disposición Complementaria Final de la "
+                "Ordenanza Municipal N° 008-2021-MDM.",
+                "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."])
+
+
+def test_confirming_the_repeal_of_a_disposition_leaves_the_norm_in_force(app, browser):
+    factory = app.extensions["docsys.sessions"]
+    with transaction(factory) as session:
+        cuis = add_norm(session, CUIS)
+        repealer = add_norm(session, DISPOSITION)
+        relation = session.scalars(select(NormRelation).where(
+            NormRelation.source_document_id == repealer.id)).one()
+        assert (relation.kind, relation.articles) == ("deroga",
+                                                      ["la Primera Disposición Complementaria Final"])
+        confirm_relation(session, relation, get_user(session, "archivo"),
+                         effective_date="2025-03-11")
+        assert session.get_one(Document, cuis.id).legal_status == "modificada"
+        ids = cuis.id, repealer.id
+    b = browser("asesor")
+    page = b.get(f"/normas/{ids[0]}/relaciones").get_data(as_text=True)
+    assert "deroga la Primera Disposición Complementaria Final, desde el 11/03/2025" in page
+    page = b.get(f"/normas/{ids[1]}/relaciones").get_data(as_text=True)
+    assert "Deroga la Primera Disposición Complementaria Final de" in page
+    portal = app.test_client().get("/normas/om/2021/8").get_data(as_text=True)
+    assert "Derogada por" in portal and "la Primera Disposición Complementaria Final" in portal
+    assert 'id="legal-status">Modificada' in portal
