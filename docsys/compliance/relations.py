@@ -137,8 +137,9 @@ _HEADING_LINK = re.compile(r"^\s*(?:de|del|de\s+la|de\s+los|de\s+las|al|a\s+la|e
 
 @dataclass(frozen=True)
 class RelationMention:
-    """One relation stated in a text: ``kind`` applied to ``target`` (its ``articles``, or
-    the whole norm when empty). ``start``/``end`` span the operative clause."""
+    """One relation stated in a text: ``kind`` applied to ``target`` (its ``articles``, by
+    number, or a part other than articles as the text names it, "la Quinta Disposición
+    Final"; the whole norm when empty). ``start``/``end`` span the operative clause."""
 
     kind: str
     target: Citation

@@ -57,7 +57,9 @@ class NormRelation(Base):
     target_archive_key: Mapped[str | None] = mapped_column(String(100), index=True)
     target_label: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20))
-    articles: Mapped[list] = mapped_column(JSON, default=list)   # [] = the whole norm
+    # article numbers, or a part named otherwise ("la Quinta Disposición Final"); [] = the
+    # whole norm (docsys.compliance.archive.relation_scope says them in words)
+    articles: Mapped[list] = mapped_column(JSON, default=list)
     articles_key: Mapped[str] = mapped_column(String(200), default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
     effective_date: Mapped[str | None] = mapped_column(String(10))
