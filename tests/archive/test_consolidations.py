@@ -20,6 +20,7 @@ from docsys.compliance.titles import TitleIndex
 from docsys.db import transaction
 from docsys.models import Document, NormRelation
 from search import Visibility
+from tests.archive.test_national_relations import write_norm
 from tests.conftest import get_user
 
 
@@ -113,23 +114,17 @@ def test_spij_s_note_on_the_tuo_article_that_stands_for_the_law_s_is_read():
         ("deroga", "DLEG-1595", "Artículo", "2023-12-17")]
 
 
-def _norm(folder, name, rank, title, identifier, date, body):
-    (folder / name).write_text(f"---\ntitle: {title}\nidentifier: {identifier}\ncountry: pe\n"
-                               f"rank: {rank}\npublication_date: '{date}'\n---\n\n{body}\n",
-                               encoding="utf-8")
-
-
 def test_the_archive_proposes_the_tuo_and_a_draft_citing_it_hears_of_the_change(importer,
                                                                                   tmp_path):
     folder = tmp_path / "marco"
     folder.mkdir()
-    _norm(folder, "LEY-27444-2001.md", "ley", "Ley del Procedimiento Administrativo General",
+    write_norm(folder, "LEY-27444-2001.md", "ley", "Ley del Procedimiento Administrativo General",
           "LEY-27444-2001", "2001-04-11", "# LEY N° 27444\n\nArtículo 45.- Plazos\nTexto.")
-    _norm(folder, "DS-004-2019-JUS.md", "decreto_supremo",
+    write_norm(folder, "DS-004-2019-JUS.md", "decreto_supremo",
           "TUO de la Ley del Procedimiento Administrativo General", "DS-004-2019-JUS",
           "2019-01-25", "# DECRETO SUPREMO Nº 004-2019-JUS\n\nArtículo 1.- Apruébase el Texto "
           "Único Ordenado de la Ley N° 27444.")
-    _norm(folder, "LEY-31724-2023.md", "ley", "Ley que modifica la Ley 27444",
+    write_norm(folder, "LEY-31724-2023.md", "ley", "Ley que modifica la Ley 27444",
           "LEY-31724-2023", "2023-03-10",
           "# LEY N° 31724\n\n**ÚNICA.- Modificación del artículo 45 de la Ley 27444**\n\nSe "
           "modifica el párrafo 45.2 del artículo 45 de la Ley 27444, Ley del Procedimiento "

@@ -83,7 +83,8 @@ def test_a_considerando_states_no_relation():
                  "27806;") == []
 
 
-def _norm(folder, name, rank, title, identifier, date, body):
+def write_norm(folder, name, rank, title, identifier, date, body):
+    """A file of the open data (Markdown with its front matter) in ``folder``."""
     (folder / name).write_text(
         f"---\ntitle: {title}\nidentifier: {identifier}\ncountry: pe\nrank: {rank}\n"
         f"publication_date: '{date}'\nstatus: in_force\n---\n\n{body}\n", encoding="utf-8")
@@ -92,10 +93,10 @@ def _norm(folder, name, rank, title, identifier, date, body):
 def test_a_repealed_national_norm_warns_the_draft_that_cites_it(importer, tmp_path):
     folder = tmp_path / "marco"
     folder.mkdir()
-    _norm(folder, "LEY-29033-2007.md", "ley", "Ley de Creación del Bono del Buen Pagador",
+    write_norm(folder, "LEY-29033-2007.md", "ley", "Ley de Creación del Bono del Buen Pagador",
           "LEY-29033-2007", "2007-06-07",
           "# Ley N° 29033\n\n**LEY N° 29033**\n\nArtículo 1.- Objeto\nCréase el Bono.")
-    _norm(folder, "LEY-31999-2024.md", "ley", "Ley que deroga la Ley 29033",
+    write_norm(folder, "LEY-31999-2024.md", "ley", "Ley que deroga la Ley 29033",
           "LEY-31999-2024", "2024-03-01",
           "# Ley N° 31999\n\n**LEY N° 31999**\n\n**ÚNICA. Derogación**\n\nDerógase la Ley "
           "N° 29033, Ley de Creación del Bono del Buen Pagador.")

@@ -27,6 +27,18 @@ def archivist(live_server):
     return "archivera"
 
 
+def _search_hit(page, query: str, name: str):
+    """The link of the hit named ``name`` on the search page for ``query``, once it shows
+    (the index may be busy with the server's own indexer a moment)."""
+    result = page.get_by_role("link", name=re.compile(re.escape(name)))
+    for _ in range(10):
+        page.goto("/buscar?q=" + query)
+        if result.count():
+            break
+        page.wait_for_timeout(500)
+    return result
+
+
 def test_upload_review_and_confirm(new_page, archivist, tmp_path, screenshot):
     norm = specimens.specimens(1, seed=21, types=("RA",))[0]
     clean = tmp_path / "RA antigua.pdf"
@@ -59,12 +71,7 @@ def test_upload_review_and_confirm(new_page, archivist, tmp_path, screenshot):
         "RESOLUCIÓN DE GERENCIA MUNICIPAL N° 0087-2022-GM-MDM")
     expect(page.locator("main")).to_contain_text("No hay normas por revisar")
 
-    result = page.get_by_role("link", name=re.compile("N° 0087-2022-GM-MDM"))
-    for _ in range(10):  # the index may be busy with the server's own indexer a moment
-        page.goto("/buscar?q=" + "rgm 87-2022")
-        if result.count():
-            break
-        page.wait_for_timeout(500)
+    result = _search_hit(page, "rgm 87-2022", "N° 0087-2022-GM-MDM")
     expect(result).to_be_visible()
     result.click()
     expect(page.locator("#norm-meta")).to_contain_text("22/08/2022")  # dd/mm/yyyy, as everywhere
@@ -91,13 +98,7 @@ def test_an_open_data_norm_shows_where_its_text_came_from(new_page, archivist, t
     page.get_by_label(re.compile("^Archivos")).set_input_files([str(law)])
     page.get_by_role("button", name="Importar").click()
     expect(page.locator("#batch-state")).to_contain_text("Terminada.", timeout=30_000)
-    result = page.get_by_role("link", name=re.compile("27444"))
-    for _ in range(10):  # the index may be busy with the server's own indexer a moment
-        page.goto("/buscar?q=" + "ley 27444")
-        if result.count():
-            break
-        page.wait_for_timeout(500)
-    result.first.click()
+    _search_hit(page, "ley 27444", "27444").first.click()
     source = page.locator("#text-source a")
     expect(source).to_have_text("SPIJ")
     expect(source).to_have_attribute("href", SPIJ)

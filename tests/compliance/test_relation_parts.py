@@ -64,8 +64,8 @@ def test_confirming_the_repeal_of_a_disposition_leaves_the_norm_in_force(app, br
         repealer = add_norm(session, DISPOSITION)
         relation = session.scalars(select(NormRelation).where(
             NormRelation.source_document_id == repealer.id)).one()
-        assert (relation.kind, relation.articles) == ("deroga",
-                                                      ["la Primera Disposición Complementaria Final"])
+        assert (relation.kind, relation.articles) == (
+            "deroga", ["la Primera Disposición Complementaria Final"])
         confirm_relation(session, relation, get_user(session, "archivo"),
                          effective_date="2025-03-11")
         assert session.get_one(Document, cuis.id).legal_status == "modificada"

@@ -350,8 +350,8 @@ def test_the_tuo_printed_after_its_approving_decree_is_not_the_decrees_act():
     assert found(decree) == [("deroga", "DS-5-1990-PCM", ())]
     assert found(decree, own="DS-7-2010-PCM") == [("deroga", "DS-5-1990-PCM", ())]
     # the same words without the decree's closing formula before them: a norm's own title
-    assert ("deroga", "LEY-28175", ("el Título II",)) in found(decree.replace("Dado en la Casa de Gobierno",
-                                                               "En la sede"))
+    signed_elsewhere = decree.replace("Dado en la Casa de Gobierno", "En la sede")
+    assert ("deroga", "LEY-28175", ("el Título II",)) in found(signed_elsewhere)
 
 
 def test_an_ocr_marker_before_the_law_number():
