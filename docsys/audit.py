@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "relation_propose": "Relación entre normas propuesta",
     "relation_confirm": "Relación entre normas confirmada",
     "relation_reject": "Relación entre normas rechazada",
+    "relation_withdraw": "Propuesta de relación retirada (el texto, leído de nuevo, ya no la dice)",
     "legal_status": "Cambio de estado de vigencia",
     "issue_refused": "Emisión rechazada", "sign_refused": "Firma rechazada",
     "visto_bueno_refused": "Visto bueno rechazado",

@@ -29,8 +29,8 @@ from docsys.compliance.titles import TitleIndex
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.ids import MAX_ID, parse_id
 from docsys.compliance.spij import may_hold_notes, source_relations, strip_notes
-from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
-                           PendingAnalysis, SourceRelation, User)
+from docsys.models import (Document, DocumentVersion, NormCitation, NormCorrection,
+                           NormRelation, PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
 from docsys.paging import Paging
 from docsys.states import Status
@@ -100,7 +100,8 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
 
     ``text`` is the norm's full text (an importer passes what it extracted); by default
     the latest version as it prints. Runs again safely: citations are replaced, proposals
-    already made (and the archivist's decisions on them) are kept. Call it inside the
+    already made (and the archivist's decisions on them) are kept, but an undecided one
+    the text no longer states is withdrawn (``_propose_all``). Call it inside the
     transaction that issues or imports the norm. ``reading``: the text already read
     (``read_norm_text``), used only if it is still this norm's text and identity.
     """
@@ -125,13 +126,15 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
             text=" ".join(c.text.split())[:500], start=c.start, created_at=now)
             for c in citations])
-    proposed = _propose_all(session, document, reading.mentions)
+    proposed, withdrawn = _propose_all(session, document, reading.mentions)
     linked = _link_waiting(session, document, own)
     _link_source_notes(session, document)
     # Analysed now: no longer pending (docsys.compliance.pending), whoever asked.
     session.execute(delete(PendingAnalysis).where(PendingAnalysis.document_id == document.id)
                     .execution_options(synchronize_session=False))
     session.flush()
+    if withdrawn:
+        events.record(session, "relation_withdraw", actor, document.id, relations=withdrawn)
     if proposed:
         events.record(session, "relation_propose", actor, document.id,
                      relations=[{"id": r.id, "kind": r.kind, "target": r.target_label,
@@ -263,23 +266,42 @@ def _stored_text(session: Session, document: Document) -> str:
 _PLAIN = (lazyload("*"),)
 
 
-def _propose_all(session: Session, source: Document,
-                 mentions: list[RelationMention]) -> list[NormRelation]:
+def _propose_all(session: Session, source: Document, mentions: list[RelationMention]
+                 ) -> tuple[list[NormRelation], list[dict]]:
     """Propose the relations ``mentions`` state, each (kind, target, articles) once and
     never again if already proposed (whatever the archivist decided on it), nor one that
-    the confirmed correction this norm was issued for already records. The source's
-    relations are read in one query and the targets in another, for all its mentions."""
-    if not mentions:
-        return []
+    the confirmed correction this norm was issued for already records; and withdraw the
+    undecided proposals the text, read again, no longer states (after an upgrade of the
+    readers, "la Quinta Disposición Final de la Ley N° 28773" where the old ones read a
+    repeal of the whole law: the archivist is not left a stale one to decide beside the
+    new). Decided ones, and any a correction names, stay. The source's relations are read
+    in one query and the targets in another, for all its mentions. Returns the proposed
+    relations and what was withdrawn (for the audit trail)."""
+    stated = {(m.kind, m.target.canonical_id, ",".join(m.articles)[:200]) for m in mentions}
     made: set[tuple[str, str, str]] = set()
     corrected: set[str] = set()
-    for kind, target_id, articles_key, status in session.execute(
-            select(NormRelation.kind, NormRelation.target_canonical_id,
-                   NormRelation.articles_key, NormRelation.status)
-            .where(NormRelation.source_document_id == source.id)):
-        made.add((kind, target_id, articles_key))
+    withdrawn: list[dict] = []
+    named = select(NormCorrection.relation_id).where(NormCorrection.relation_id.is_not(None))
+    for relation_id, kind, target_id, articles_key, status, label, articles, kept in \
+            session.execute(select(
+                NormRelation.id, NormRelation.kind, NormRelation.target_canonical_id,
+                NormRelation.articles_key, NormRelation.status, NormRelation.target_label,
+                NormRelation.articles, NormRelation.id.in_(named))
+                .where(NormRelation.source_document_id == source.id)):
+        clause = (kind, target_id, articles_key)
+        if status == "propuesta" and clause not in stated and not kept:
+            withdrawn.append({"id": relation_id, "kind": kind, "target": label,
+                              "articles": articles})
+            continue
+        made.add(clause)
         if status == "confirmada" and kind in CORRECTION_RELATIONS:
             corrected.add(target_id)
+    if withdrawn:
+        session.execute(delete(NormRelation).where(
+            NormRelation.id.in_([w["id"] for w in withdrawn]))
+            .execution_options(synchronize_session=False))
+    if not mentions:
+        return [], withdrawn
     matches = archive.find_norms(session, [m.target for m in mentions])
     proposed = []
     for mention in mentions:
@@ -301,7 +323,7 @@ def _propose_all(session: Session, source: Document,
             decision_note="")
         session.add(relation)
         proposed.append(relation)
-    return proposed
+    return proposed, withdrawn
 
 
 def _link_waiting(session: Session, document: Document, own: str | None) -> int:

@@ -78,3 +78,41 @@ def test_confirming_the_repeal_of_a_disposition_leaves_the_norm_in_force(app, br
     portal = app.test_client().get("/normas/om/2021/8").get_data(as_text=True)
     assert "Derogada por" in portal and "la Primera Disposición Complementaria Final" in portal
     assert 'id="legal-status">Modificada' in portal
+
+
+def test_analysed_again_an_undecided_proposal_the_text_no_longer_states_is_withdrawn(
+        session_factory):
+    """An archive analysed by older readers holds "deroga the whole Ordenanza" for a clause
+    on its disposition: read again (an upgrade), the stale proposal is withdrawn, with an
+    entry in the audit trail, and the disposition's is proposed; a decided relation stays
+    (SQLite and PostgreSQL)."""
+    from docsys import audit
+    from docsys.compliance.norms import analyze_norm, reject_relation
+    from docsys.models import AuditEntry
+
+    with transaction(session_factory) as session:
+        cuis = add_norm(session, CUIS)
+        source = add_norm(session, DISPOSITION, analyze=False)
+        old = {"source_document_id": source.id, "target_document_id": cuis.id,
+               "target_canonical_id": "OM-8-2021", "target_archive_key": "OM-8-2021",
+               "target_label": "Ordenanza Municipal N° 008-2021-MDM", "articles": [],
+               "articles_key": "", "evidence": "DERÓGUESE …", "decision_note": ""}
+        session.add(NormRelation(kind="deroga", status="propuesta", **old))
+        decided = NormRelation(kind="modifica", status="propuesta", **old)
+        session.add(decided)
+        session.flush()
+        reject_relation(session, decided, get_user(session, "archivo"), "Revisada a mano")
+        analysis = analyze_norm(session, source)
+        assert [(r.kind, r.articles) for r in analysis.proposed] == [
+            ("deroga", ["la Primera Disposición Complementaria Final"])]
+        left = sorted((r.kind, r.articles, r.status) for r in session.scalars(
+            select(NormRelation).where(NormRelation.source_document_id == source.id)))
+        assert left == [("deroga", ["la Primera Disposición Complementaria Final"], "propuesta"),
+                        ("modifica", [], "rechazada")]
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "relation_withdraw"))
+        assert entry.document_id == source.id
+        assert [(w["kind"], w["articles"]) for w in entry.details["relations"]] == [("deroga", [])]
+        assert audit.verify_chain(session).ok
+        assert analyze_norm(session, source).proposed == []       # and nothing more after
+        assert session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "relation_withdraw").order_by(AuditEntry.id.desc())).id == entry.id
