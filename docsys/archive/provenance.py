@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docsys import blobs
@@ -59,23 +59,26 @@ def source_of(session: Session, document_id: int) -> TextSource | None:
 
 def fill_earlier_sources(session: Session, blob_dir: str | Path) -> int:
     """Read the source of every norm imported from a structured file before docsys kept it
-    (migration 0024), from its original; once per installation. Returns how many norms
-    gained one."""
+    (migration 0024), from its original; once per installation. Reads columns and writes
+    with UPDATE, so an archive of any size is not loaded into memory. Returns how many
+    norms gained one."""
     if session.get(SystemMarker, FILLED_MARKER) is not None:
         return 0
     filled = 0
-    for norm in session.scalars(select(ArchivedNorm).where(
-            ArchivedNorm.method == "txt", ArchivedNorm.source_url.is_(None),
-            ArchivedNorm.source_identifier.is_(None)).order_by(ArchivedNorm.id)):
+    for norm_id, digest in session.execute(select(ArchivedNorm.id, ArchivedNorm.original_sha256)
+                                           .where(ArchivedNorm.method == "txt",
+                                                  ArchivedNorm.source_url.is_(None),
+                                                  ArchivedNorm.source_identifier.is_(None))
+                                           .order_by(ArchivedNorm.id)).all():
         try:
-            text = blobs.get(blob_dir, norm.original_sha256).decode("utf-8", "replace")
+            text = blobs.get(blob_dir, digest).decode("utf-8", "replace")
         except NotFound:   # an original missing or damaged: ``docsys blobs verify`` says so
             continue
         structured = read_structured(text) if has_front_matter(text) else None
-        if structured is not None and (structured.metadata.source_url
-                                       or structured.metadata.source_identifier):
-            norm.source_url = structured.metadata.source_url
-            norm.source_identifier = structured.metadata.source_identifier
+        meta = structured.metadata if structured is not None else None
+        if meta is not None and (meta.source_url or meta.source_identifier):
+            session.execute(update(ArchivedNorm).where(ArchivedNorm.id == norm_id).values(
+                source_url=meta.source_url, source_identifier=meta.source_identifier))
             filled += 1
     session.add(SystemMarker(name=FILLED_MARKER, value="1"))
     return filled
