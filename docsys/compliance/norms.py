@@ -95,7 +95,8 @@ def read_norm_text(full_text: str, own: str | None,
 
 
 def analyze_norm(session: Session, document: Document, text: str | None = None, *,
-                 actor: User | None = None, reading: TextReading | None = None) -> NormAnalysis:
+                 actor: User | None = None, reading: TextReading | None = None,
+                 proposed_before: bool | None = None) -> NormAnalysis:
     """Store the citations of a norm's text and propose the relations it states.
 
     ``text`` is the norm's full text (an importer passes what it extracted); by default
@@ -104,6 +105,9 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
     the text no longer states is withdrawn (``_propose_all``). Call it inside the
     transaction that issues or imports the norm. ``reading``: the text already read
     (``read_norm_text``), used only if it is still this norm's text and identity.
+    ``proposed_before``: whether the norm has relations of its own stored, when the caller
+    knows it for a whole group (None: looked up; False spares a text stating none the
+    query).
     """
     if not document.official_number:
         raise ValidationError("Solo se analizan normas emitidas o importadas (con número "
@@ -126,7 +130,8 @@ def analyze_norm(session: Session, document: Document, text: str | None = None, 
             kind=c.kind, label=c.canonical_label[:300], articles=list(c.articles),
             text=" ".join(c.text.split())[:500], start=c.start, created_at=now)
             for c in citations])
-    proposed, withdrawn = _propose_all(session, document, reading.mentions)
+    proposed, withdrawn = (_propose_all(session, document, reading.mentions)
+                           if reading.mentions or proposed_before is not False else ([], []))
     linked = _link_waiting(session, document, own)
     _link_source_notes(session, document)
     # Analysed now: no longer pending (docsys.compliance.pending), whoever asked.

@@ -24,7 +24,8 @@ from docsys.compliance.norms import (TextReading, analyze_norm,  # deletes the n
 from docsys.compliance.titles import NamedNorm, TitleIndex
 from docsys.db import read_only_transactions, transaction, write_transactions
 from docsys.compliance.relations import RULES_REVISION
-from docsys.models import Document, DocumentVersion, PendingAnalysis, SystemMarker
+from docsys.models import (Document, DocumentVersion, NormRelation, PendingAnalysis,
+                           SystemMarker)
 from search.numbers import EXTRACTOR_REVISION
 
 log = logging.getLogger("docsys.compliance")
@@ -116,8 +117,14 @@ def process(session_factory: sessionmaker, *, batch_size: int = BATCH_SIZE,
             # Left to another consumer: the rows it took (locked or already analysed).
             passed.update(set(waiting) - {row.id for row in rows})
             loaded = _prefetch(session, [row.document_id for row in rows])
+            # which of them have relations of their own (to withdraw a stale one): one
+            # query for the group, not one a norm
+            proposing = set(session.scalars(select(NormRelation.source_document_id).where(
+                NormRelation.source_document_id.in_([row.document_id for row in rows]))
+                .distinct()))
             for row in rows:
-                if _analyse(session, row, loaded, readings.get(row.document_id)):
+                if _analyse(session, row, loaded, readings.get(row.document_id),
+                            row.document_id in proposing):
                     totals["analizadas"] += 1
                 else:
                     totals["fallidas"] += 1
@@ -196,15 +203,13 @@ def _text_from(document: Document, content: dict | None) -> str | None:
 
 def _analyse(session: Session, row: PendingAnalysis,
              loaded: dict[int, tuple[Document, str | None]],
-             reading: TextReading | None = None) -> bool:
+             reading: TextReading | None = None, proposed_before: bool | None = None) -> bool:
     document, text = loaded.get(row.document_id, (None, None))
     try:
         with session.begin_nested():
             if document is not None and document.official_number:
-                if reading is not None:
-                    analyze_norm(session, document, text, reading=reading)
-                else:
-                    analyze_norm(session, document, text)
+                analyze_norm(session, document, text, reading=reading,
+                             proposed_before=proposed_before)
             else:  # no number (yet): analysed when the archivist confirms it
                 session.execute(delete(PendingAnalysis).where(
                     PendingAnalysis.document_id == row.document_id))

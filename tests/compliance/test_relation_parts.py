@@ -116,3 +116,30 @@ def test_analysed_again_an_undecided_proposal_the_text_no_longer_states_is_withd
         assert analyze_norm(session, source).proposed == []       # and nothing more after
         assert session.scalar(select(AuditEntry).where(
             AuditEntry.action == "relation_withdraw").order_by(AuditEntry.id.desc())).id == entry.id
+
+
+def test_the_analysis_queue_withdraws_them_too(session_factory):
+    """`flask docsys init` analyses again through the queue, which looks up for a whole
+    group which norms have relations of their own: a stale proposal is withdrawn there,
+    also from a norm whose text now states none at all (the ROF's)."""
+    from docsys.compliance import pending
+    from tests.compliance.support import ROF
+
+    with transaction(session_factory) as session:
+        cuis = add_norm(session, CUIS)
+        rof = add_norm(session, ROF)
+        source = add_norm(session, DISPOSITION, analyze=False)
+        for stating in (source, rof):
+            session.add(NormRelation(
+                source_document_id=stating.id, target_document_id=cuis.id,
+                target_canonical_id="OM-8-2021", target_archive_key="OM-8-2021",
+                target_label="Ordenanza Municipal N° 008-2021-MDM", kind="deroga",
+                articles=[], articles_key="", evidence="DERÓGUESE …", decision_note="",
+                status="propuesta"))
+            pending.enqueue(session, stating.id)
+        pending.enqueue(session, cuis.id)
+    assert pending.process(session_factory) == {"analizadas": 3, "fallidas": 0}
+    with session_factory() as session:
+        assert [(r.source_document_id, r.kind, r.articles)
+                for r in session.scalars(select(NormRelation))] == [
+            (source.id, "deroga", ["la Primera Disposición Complementaria Final"])]
