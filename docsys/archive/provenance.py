@@ -57,6 +57,20 @@ def source_of(session: Session, document_id: int) -> TextSource | None:
         ArchivedNorm.document_id == document_id)))
 
 
+def sources_of(session: Session, document_ids) -> dict[int, TextSource]:
+    """The sources of several norms' texts at once, by document id (those that name one)."""
+    ids = sorted({i for i in document_ids if i is not None})
+    out: dict[int, TextSource] = {}
+    for i in range(0, len(ids), 500):
+        for norm in session.scalars(select(ArchivedNorm).where(
+                ArchivedNorm.document_id.in_(ids[i:i + 500]),
+                ArchivedNorm.source_url.is_not(None))):
+            source = text_source(norm)
+            if source is not None:
+                out[norm.document_id] = source
+    return out
+
+
 def fill_earlier_sources(session: Session, blob_dir: str | Path) -> int:
     """Read the source of every norm imported from a structured file before docsys kept it
     (migration 0024), from its original; once per installation. Reads columns and writes

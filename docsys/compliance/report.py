@@ -27,6 +27,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from docsys.archive.norms import TYPE_NAMES
+from docsys.archive.provenance import TextSource, sources_of
 from docsys.compliance import archive
 from docsys.compliance.archive import (ArchiveNorm, norm_canonical_id, relation_scope,
                                        whole_norm)
@@ -288,6 +289,7 @@ def _status_warnings(session: Session, citations: list[Citation],
     confirmed = archive.relations_affecting(session, ids)
     pending = archive.relations_affecting(session, ids, statuses=("propuesta",))
     noted = archive.source_notes(session, ids)
+    sources = sources_of(session, noted.keys())   # whose notes they are: SPIJ's, LP's...
     visible = archive.visible_ids(session, (r.source_document_id for relations in
                                             (*confirmed.values(), *pending.values())
                                             for r in relations), visibility)
@@ -299,7 +301,8 @@ def _status_warnings(session: Session, citations: list[Citation],
         if norm.legal_status in ("derogada", "modificada", "sin_efecto", "rectificada"):
             changed = _changed_warning(norm, name, mention, confirmed.get(norm.document_id, []),
                                        cited_articles.get(cid, set()), visible,
-                                       noted.get(norm.document_id, []))
+                                       noted.get(norm.document_id, []),
+                                       sources.get(norm.document_id))
             if changed is not None:
                 out.append(changed)
         for relation in pending.get(norm.document_id, []):
@@ -319,13 +322,14 @@ def _status_warnings(session: Session, citations: list[Citation],
 
 def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
                      relations: list[NormRelation], cited_articles: set[str],
-                     visible: set[int], noted: Sequence[SourceRelation] = ()
-                     ) -> Warning | None:
+                     visible: set[int], noted: Sequence[SourceRelation] = (),
+                     source: TextSource | None = None) -> Warning | None:
     """"La Ordenanza … está derogada: la Ordenanza … la derogó, desde …" (or modified, left
     without effect, rectified). A norm left without effect is not in force, as a repealed
     one ("repealed"); a rectified one is, with its error corrected ("modified"). Without
     a relation of the archive that says it, the source's notes on the imported text do
-    (SPIJ: "la Ley N° 32114 la derogó ..."), named as theirs. A norm in force that the
+    (SPIJ: "la Ley N° 32114 la derogó ..."), named as theirs (``source``: the text's, when
+    its file named it). A norm in force that the
     notes show changed article by article (the Constitution's reforms) is told only of the
     cited articles they name: None when they name none of them."""
     kind = norm.doc_type
@@ -363,7 +367,8 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
         message = (f"{name} {state}: " + "; ".join(_note_phrase(n, kind) for n in told)
                    + (f"; y {more} cambio{'s' if more > 1 else ''} anterior"
                       f"{'es' if more > 1 else ''}" if more else "")
-                   + " (según las notas del texto importado).")
+                   + " (según las notas del texto importado"
+                   + (f" de {source.name}" if source is not None else "") + ").")
     else:
         message = (f"{name} figura como {norm.legal_status.replace('_', ' ')} en el archivo "
                    "normativo.")

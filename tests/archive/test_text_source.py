@@ -12,8 +12,10 @@ from sqlalchemy import delete, select
 from docsys.archive.frontmatter import read_structured
 from docsys.archive.provenance import FILLED_MARKER
 from docsys.archive.service import ImportSettings, finish_batch, import_bytes, start_batch
+from docsys.compliance.report import check_text
 from docsys.db import transaction
 from docsys.models import ArchivedNorm, SystemMarker
+from search import Visibility
 from tests.conftest import get_user
 from tests.web.test_api import api  # noqa: F401  (the API client fixture)
 
@@ -66,6 +68,13 @@ def test_an_imported_norm_shows_its_source_on_its_pages_and_in_the_api(app, brow
     portal = app.test_client().get("/normas/ley/2001/27444").get_data(as_text=True)
     assert 'id="text-source">Fuente del texto: <a href="' + SPIJ in portal
     assert "según las notas de su texto (SPIJ)" in portal
+    with transaction(app.extensions["docsys.sessions"]) as session:   # a draft citing it
+        report = check_text(session, "Que, conforme a la Ley N° 27444, se resuelve;",
+                            visibility=Visibility.everything())
+    assert [w.message for w in report.warnings if w.kind == "modified"] == [
+        "La Ley N° 27444 fue modificada: el Decreto Legislativo N° 1272 modificó parte de ella "
+        "(Artículo), desde el 21 de diciembre de 2016 (según las notas del texto importado de "
+        "SPIJ)."]
     body = api("GET", f"/compliance/norms/{document_id}").get_json()
     assert body["source"] == {"name": "SPIJ",
                               "full_name": "Sistema Peruano de Información Jurídica (MINJUSDH)",
