@@ -70,8 +70,9 @@ def _read_earlier_sources() -> None:
     with unit_of_work() as session:
         filled = fill_earlier_sources(session, current_app.config["BLOB_DIR"])
     if filled:
-        click.echo(f"Fuente del texto leída de su archivo original: {filled} normas importadas "
-                   "antes de esta versión.")
+        click.echo("Fuente del texto leída de su archivo original: "
+                   + (f"{filled} normas importadas" if filled > 1 else "1 norma importada")
+                   + " antes de esta versión.")
 
 
 def _analyse_again_if_readers_changed() -> None:

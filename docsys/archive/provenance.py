@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docsys import blobs
-from docsys.archive.frontmatter import has_front_matter, read_structured
+from docsys.archive.frontmatter import read_structured
 from docsys.errors import NotFound
 from docsys.models import ArchivedNorm, SystemMarker
 
@@ -53,8 +53,7 @@ def text_source(norm: ArchivedNorm | None) -> TextSource | None:
 def source_of(session: Session, document_id: int) -> TextSource | None:
     """The source of the text of the norm ``document_id`` (None when it was not imported
     from a file that names one)."""
-    return text_source(session.scalar(select(ArchivedNorm).where(
-        ArchivedNorm.document_id == document_id)))
+    return sources_of(session, [document_id]).get(document_id)
 
 
 def sources_of(session: Session, document_ids) -> dict[int, TextSource]:
@@ -88,7 +87,7 @@ def fill_earlier_sources(session: Session, blob_dir: str | Path) -> int:
             text = blobs.get(blob_dir, digest).decode("utf-8", "replace")
         except NotFound:   # an original missing or damaged: ``docsys blobs verify`` says so
             continue
-        structured = read_structured(text) if has_front_matter(text) else None
+        structured = read_structured(text)    # None without a front matter
         meta = structured.metadata if structured is not None else None
         if meta is not None and (meta.source_url or meta.source_identifier):
             session.execute(update(ArchivedNorm).where(ArchivedNorm.id == norm_id).values(

@@ -29,8 +29,8 @@ from docsys.compliance.titles import TitleIndex
 from docsys.errors import Conflict, NotFound, ValidationError
 from docsys.ids import MAX_ID, parse_id
 from docsys.compliance.spij import may_hold_notes, source_relations, strip_notes
-from docsys.models import (Document, DocumentVersion, NormCitation, NormCorrection,
-                           NormRelation, PendingAnalysis, SourceRelation, User)
+from docsys.models import (Document, DocumentVersion, NormCitation, NormRelation,
+                           PendingAnalysis, SourceRelation, User)
 from docsys.models._common import utcnow
 from docsys.paging import Paging
 from docsys.states import Status
@@ -279,22 +279,21 @@ def _propose_all(session: Session, source: Document, mentions: list[RelationMent
     undecided proposals the text, read again, no longer states (after an upgrade of the
     readers, "la Quinta Disposición Final de la Ley N° 28773" where the old ones read a
     repeal of the whole law: the archivist is not left a stale one to decide beside the
-    new). Decided ones, and any a correction names, stay. The source's relations are read
-    in one query and the targets in another, for all its mentions. Returns the proposed
-    relations and what was withdrawn (for the audit trail)."""
+    new). Decided ones stay (a correction's relation is confirmed as it is recorded,
+    docsys.corrections.flow.record_issued, so none is undecided). The source's relations
+    are read in one query and the targets in another, for all its mentions. Returns the
+    proposed relations and what was withdrawn (for the audit trail)."""
     stated = {(m.kind, m.target.canonical_id, ",".join(m.articles)[:200]) for m in mentions}
     made: set[tuple[str, str, str]] = set()
     corrected: set[str] = set()
     withdrawn: list[dict] = []
-    named = select(NormCorrection.relation_id).where(NormCorrection.relation_id.is_not(None))
-    for relation_id, kind, target_id, articles_key, status, label, articles, kept in \
+    for relation_id, kind, target_id, articles_key, status, label, articles in \
             session.execute(select(
                 NormRelation.id, NormRelation.kind, NormRelation.target_canonical_id,
                 NormRelation.articles_key, NormRelation.status, NormRelation.target_label,
-                NormRelation.articles, NormRelation.id.in_(named))
-                .where(NormRelation.source_document_id == source.id)):
+                NormRelation.articles).where(NormRelation.source_document_id == source.id)):
         clause = (kind, target_id, articles_key)
-        if status == "propuesta" and clause not in stated and not kept:
+        if status == "propuesta" and clause not in stated:
             withdrawn.append({"id": relation_id, "kind": kind, "target": label,
                               "articles": articles})
             continue
@@ -302,9 +301,9 @@ def _propose_all(session: Session, source: Document, mentions: list[RelationMent
         if status == "confirmada" and kind in CORRECTION_RELATIONS:
             corrected.add(target_id)
     if withdrawn:
+        # (rare: the session is kept in step, a relation it holds is not left behind)
         session.execute(delete(NormRelation).where(
-            NormRelation.id.in_([w["id"] for w in withdrawn]))
-            .execution_options(synchronize_session=False))
+            NormRelation.id.in_([w["id"] for w in withdrawn])))
     if not mentions:
         return [], withdrawn
     matches = archive.find_norms(session, [m.target for m in mentions])

@@ -84,11 +84,12 @@ _HEADING_ACTS = (r"(?:(?:disposicion(?:es)?|dispositivos?)\s+)?(?:" + _ACT_NOUNS
                  + r"|derogatori[oa]s?|modificatori[oa]s?|derogan?|modifican?)")
 # "Artículo 3. Decretos supremos que se dejan sin efecto Se dejan sin efecto ..."
 _WHAT_IS_ACTED_ON = (r"[^.;]{0,120}?\s+que\s+se\s+(?:derogan?|modifican?|dejan?\s+sin\s+efecto)")
-# (a period inside a word or number, "numeral 207.2", "N.°", "D.S.", does not end the heading)
 # The heading of the section the clause opens, on the line above with no stop after it
-# ("DISPOSICIÓN COMPLEMENTARIA DEROGATORIA\nÚNICA. Derogación Se deroga ...")
+# ("Disposición Complementaria Derogatoria\nÚNICA. Derogación Se deroga ..."; in capitals,
+# such a line is left out of the paragraph anyway, see ``_is_operative``)
 _SECTION_HEADING = (r"(?:[*#_\s]*disposicion(?:es)?\s+complementarias?\s+(?:finale?s?|"
                     r"transitorias?|modificatorias?|derogatorias?)[*_\s]+)?")
+# (a period inside a word or number, "numeral 207.2", "N.°", "D.S.", does not end the heading)
 _LABEL_ACT_HEADING = re.compile(r"^" + _SECTION_HEADING + _CLAUSE_LABEL + r"(?:" + _HEADING_ACTS
                                 + r"(?![a-z])(?:[^.;]|\.(?=\S)){0,300}?\.?|" + _WHAT_IS_ACTED_ON
                                 + r")?(?:\s+se)?[*_\s]*$")

@@ -329,9 +329,9 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
     one ("repealed"); a rectified one is, with its error corrected ("modified"). Without
     a relation of the archive that says it, the source's notes on the imported text do
     (SPIJ: "la Ley N° 32114 la derogó ..."), named as theirs (``source``: the text's, when
-    its file named it). A norm in force that the
-    notes show changed article by article (the Constitution's reforms) is told only of the
-    cited articles they name: None when they name none of them."""
+    its file named it). A norm in force that the notes show changed article by article
+    (the Constitution's reforms) is told only of the cited articles they name: None when
+    they name none of them."""
     kind = norm.doc_type
     repealed = norm.legal_status in ("derogada", "sin_efecto")
     ending = _ending(kind)

@@ -61,6 +61,11 @@ def found(text):
     ("Texto.\n\nDISPOSICIÓN COMPLEMENTARIA DEROGATORIA\nÚNICA. Derogación Se deroga el "
      "tercer párrafo del artículo 481 del Decreto Legislativo 295, Código Civil.\nPOR TANTO:",
      [("deroga", "DLEG-295", ("481",))]),
+    # the norm's title in capitals on the lines above, no stop after it (LEY-31823-2023.md)
+    ("Ha dado la Ley siguiente:\nLEY QUE MODIFICA EL ARTÍCULO 190 DEL CÓDIGO PENAL, PARA "
+     "SANCIONAR\nEN MATERIA DE SEGURIDAD SOCIAL\nArtículo único. Modifícase el artículo 190 "
+     "del Código Penal, el cual queda redactado en los siguientes términos:",
+     [("modifica", "DLEG-635", ("190",))]),
     # a numbered paragraph of an article, no stop after its number (DU-012-2006.md)
     ("Artículo 7.- Derogación y suspensión de disposiciones de las Leyes Nº s. 28773 y "
      "28653\n\n      7.1 Deróguese la Quinta Disposición Final de la Ley Nº 28773, Ley que "

@@ -120,7 +120,7 @@ def test_init_reads_the_source_of_norms_imported_before_it_was_kept(database, re
     runner = app.test_cli_runner()
     first = runner.invoke(args=["docsys", "init"])
     assert first.exit_code == 0, first.output
-    assert "Fuente del texto leída de su archivo original: 1 normas" in first.output
+    assert "Fuente del texto leída de su archivo original: 1 norma importada antes" in first.output
     with transaction(factory) as session:
         norm = session.scalar(select(ArchivedNorm).where(ArchivedNorm.document_id == document_id))
         assert (norm.source_url, norm.source_identifier) == (SPIJ, "LEY-27444-2001")
