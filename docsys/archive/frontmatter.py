@@ -106,11 +106,18 @@ def read_structured(text: str, filename: str = "") -> Structured | None:
 
 
 def _web_address(value) -> str | None:
-    """The source's address when it is one a browser may open (http or https): the
-    archive links to it, so anything else (``javascript:``, a file path) is dropped."""
+    """The source's address when it is one a browser may open (http or https, with a
+    host, which names the source on the pages): the archive links to it, so anything else
+    (``javascript:``, a file path, "http://") is dropped."""
     url = " ".join(str(value or "").split())
-    scheme = urlsplit(url).scheme.lower() if len(url) <= 1000 else ""
-    return url if scheme in ("http", "https") else None
+    if len(url) > 1000:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:    # "http://[::1" and the like
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and host else None
 
 
 def _set(meta: GuessedMetadata, name: str, value, confidence: float = 0.99,

@@ -45,7 +45,8 @@ def _import(app, data: bytes, name: str = "LEY-27444-2001.md") -> int:
 def test_the_front_matter_s_source_is_read_only_when_a_browser_may_open_it():
     meta = read_structured(_norm_file(SPIJ).decode()).metadata
     assert (meta.source_url, meta.source_identifier) == (SPIJ, "LEY-27444-2001")
-    for unsafe in ("javascript:alert(1)", "file:///etc/passwd", "spij.minjus.gob.pe/x", ""):
+    for unsafe in ("javascript:alert(1)", "file:///etc/passwd", "spij.minjus.gob.pe/x", "",
+                   "http://", "https://[::1"):
         assert read_structured(_norm_file(unsafe).decode()).metadata.source_url is None
 
 
