@@ -301,7 +301,8 @@ def build_query(tree: QueryTree | str | None, visibility: Visibility, sort: str 
 def build_fitting(keys: str | Sequence[str], tree: QueryTree,
                   visibility: Visibility) -> dict[str, Any]:
     """The request for the first MAX_FITTING entries whose number has one of ``keys`` among
-    the results of the search (by document id), with their count. Pure."""
+    the results of the search (by document id), with their count, and how many entries of
+    the whole index have it (a global aggregation: whoever may see them). Pure."""
     keys = [keys] if isinstance(keys, str) else list(keys)
     number = {"term": {"number_key": keys[0]}} if len(keys) == 1 else {
         "terms": {"number_key": keys}}
@@ -309,7 +310,8 @@ def build_fitting(keys: str | Sequence[str], tree: QueryTree,
                                           build_query(tree, visibility, facets=False)["query"]]}},
             "size": fitting.MAX_FITTING, "track_total_hits": True,
             "sort": [{"document_id": "asc"}],
-            "_source": ["document_id", "doc_type", "number", "number_key", "date"]}
+            "_source": ["document_id", "doc_type", "number", "number_key", "date"],
+            "aggs": {"archive": {"global": {}, "aggs": {"fits": {"filter": number}}}}}
 
 
 def fitting_from_es(resp: dict) -> tuple[list[fitting.Fitting], int]:
@@ -323,6 +325,12 @@ def fitting_from_es(resp: dict) -> tuple[list[fitting.Fitting], int]:
             number=src.get("number", ""),
             keys=tuple([keys] if isinstance(keys, str) else keys), date=src.get("date")))
     return found, int(resp["hits"]["total"]["value"])
+
+
+def fits_anywhere(resp: dict) -> bool:
+    """Whether any entry of the index has the number of a ``build_fitting`` request."""
+    return bool(resp.get("aggregations", {}).get("archive", {}).get("fits", {})
+                .get("doc_count", 0))
 
 
 def build_citations(keys: Iterable[str]) -> dict[str, Any]:
@@ -623,7 +631,8 @@ class ElasticsearchBackend:
     def _fitting_order(self, tree: QueryTree, visibility: Visibility
                        ) -> tuple[list[tuple[int, float]], list[str]]:
         """As EmbeddedBackend._fitting_order: for each typed number that several norms fit,
-        the fixed scores of search.fitting's order, and its notice."""
+        the fixed scores of search.fitting's order, and its notice; for one that no entry
+        has, the notice that says so."""
         scores: list[tuple[int, float]] = []
         notices: list[str] = []
         for item in tree.numbers:
@@ -634,9 +643,11 @@ class ElasticsearchBackend:
                     self.client.search, index=self.alias,
                     body=build_fitting(item.sector_key, tree, visibility)))
             if not total:
-                found, total = fitting_from_es(self._call(
-                    self.client.search, index=self.alias,
-                    body=build_fitting(item.keys, tree, visibility)))
+                resp = self._call(self.client.search, index=self.alias,
+                                  body=build_fitting(item.keys, tree, visibility))
+                found, total = fitting_from_es(resp)
+                if not total and not fits_anywhere(resp):
+                    notices.append(fitting.absent_notice(item.text))
             if total < 2:
                 continue
             keys = set(fitting.citation_keys(found).values())

@@ -1093,7 +1093,8 @@ class EmbeddedBackend:
                        visibility: Visibility) -> tuple[list[tuple[int, float]], list[str]]:
         """For each typed number that several norms fit (among the results of the search:
         its words, filters and visibility hold): the fixed scores that put them in
-        search.fitting's order, and its notice."""
+        search.fitting's order, and its notice; for one that no entry has, the notice
+        that says so."""
         scores: list[tuple[int, float]] = []
         notices: list[str] = []
         filters: list[tantivy.Query] = []  # the search's own query, built once if needed
@@ -1101,9 +1102,13 @@ class EmbeddedBackend:
             keys = item.keys
             if item.sector_key and searcher.doc_freq("number_key", item.sector_key):
                 keys = (item.sector_key,)  # the sector typed names a norm: only its namesakes
-            if sum(searcher.doc_freq("number_key", key) for key in keys) < 2:
-                # at most one entry has the keys (deleted ones count too): nothing to order,
-                # and no need to build or run the whole query again (most numbers typed are so)
+            present = sum(searcher.doc_freq("number_key", key) for key in keys)
+            if not present:  # no entry has the number (deleted ones count: none at all)
+                notices.append(fitting.absent_notice(item.text))
+                continue
+            if present < 2:
+                # one entry has the keys: nothing to order, and no need to build or run
+                # the whole query again (most numbers typed are so)
                 continue
             if not filters:
                 filters.append(builder.filter(builder.build(tree, visibility)))

@@ -14,7 +14,9 @@ among them:
 Both engines compute it from the index when the query is run (a candidate lookup and a
 citation count for the few fitting norms: nothing is stored, so it is always current
 and a rebuild from the database gives it back) and both turn it into the same fixed
-scores; the results carry a Spanish notice naming the fitting norms. Pure: no engine here.
+scores; the results carry a Spanish notice naming the fitting norms. A typed number no
+entry of the index carries (whoever may see it) gets a notice too: what is shown only
+mentions it. Pure: no engine here.
 """
 from __future__ import annotations
 
@@ -84,6 +86,14 @@ def scores(ordered: Sequence[Fitting]) -> list[tuple[int, float]]:
     top = list(ordered)[:MAX_FITTING]
     return [(f.document_id, ORDER_STEP * (len(top) - 1 - i))
             for i, f in enumerate(top) if i < len(top) - 1]
+
+
+def absent_notice(typed: str) -> str:
+    """The Spanish notice when no norm of the archive carries the typed number: the results
+    are then texts that mention it (a national law cited by every ordinance but never
+    imported, say), and the first of them is not the norm asked for."""
+    return (f"Ninguna norma del archivo tiene el número «{typed.strip()}»; se muestran los "
+            "documentos que lo mencionan.")
 
 
 def notice(typed: str, ordered: Sequence[Fitting], cited_by: Mapping[str, int],

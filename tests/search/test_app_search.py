@@ -300,3 +300,18 @@ def test_the_results_page_says_when_a_number_fits_several_norms(app):
     assert "corresponde a 2 normas" in html
     assert html.index(f"/documentos/{ef}/") < html.index(f"/documentos/{produce}/")
     assert "003-2009-EF (citada por 1 norma del archivo)" in html
+
+
+def test_the_results_page_says_when_no_norm_has_the_number(app):
+    """A drafter looks for Ley 27972, which the archive does not hold: the draft citing it
+    comes first, and the page says it only mentions the law."""
+    rosa = login(app, "redactor")
+    citing = create_draft(rosa, "Horario de atención")
+    content = with_article(content_of(rosa, citing, 1),
+                           "Conforme a la Ley N° 27972, Ley Orgánica de Municipalidades.")
+    assert rosa.post_json(f"/documentos/{citing}/guardar",
+                          {"content": content, "base_version": 1}).status_code == 200
+    html = rosa.get("/buscar", query_string={"q": "Ley 27972"}).get_data(as_text=True)
+    assert ("Ninguna norma del archivo tiene el número «Ley 27972»; se muestran los "
+            "documentos que lo mencionan.") in html
+    assert f"/documentos/{citing}/" in html

@@ -186,8 +186,36 @@ def test_known_item_with_more_words(loaded):
 def test_known_item_not_in_archive_falls_back_to_words(loaded):
     r = loaded.search("ordenanza 99-2030", visibility=ALL)
     assert r.total == 0
+    assert r.warnings == ["Ninguna norma del archivo tiene el número «ordenanza 99-2030»; "
+                          "se muestran los documentos que lo mencionan."]
     r = loaded.search("ley 2019", visibility=ALL)  # not a law here: the words still match
     assert "doc-1" in ids(r)
+    assert any("ningu" in w.lower() and "«ley 2019»" in w for w in r.warnings)
+
+
+def test_a_number_no_norm_has_is_said_so_above_the_texts_citing_it(any_backend):
+    """A law every ordinance cites but nobody imported: the page says that what it shows
+    only mentions it; a number one norm has, or one the searcher may not see, says
+    nothing (the notice tells of the whole index, whoever may see it); a sector typed
+    wrong falls back to its namesakes, which exist."""
+    any_backend.index([
+        make_doc(95, "OM", "Ordenanza de licencias", "Conforme a la Ley N° 27972, Ley "
+                 "Orgánica de Municipalidades.", number="ORDENANZA MUNICIPAL N° 010-2024-MDM"),
+        make_doc(96, "DS", "Reglamento de transporte", "Texto.", date="2009-02-01",
+                 number="DECRETO SUPREMO N° 003-2009-MTC"),
+        make_doc(97, "RA", "Resolución por publicar", "Texto.", date="2026-01-10",
+                 number="RESOLUCIÓN DE ALCALDÍA N° 005-2026-MDM", published=False),
+    ])
+    absent = [w for w in any_backend.search("Ley N° 27972", visibility=ALL).warnings
+              if w.startswith("Ninguna norma")]
+    assert absent == ["Ninguna norma del archivo tiene el número «Ley N° 27972»; se muestran "
+                      "los documentos que lo mencionan."]
+    assert ids(any_backend.search("Ley N° 27972", visibility=ALL))[0] == "doc-95"
+    for typed, visibility in (("DS 3-2009", ALL), ("D.S. 003-2009-MTC", ALL),
+                              ("D.S. 003-2009-EF", ALL),
+                              ("RA 5-2026", Visibility.public())):
+        r = any_backend.search(typed, visibility=visibility)
+        assert not any(w.startswith("Ninguna norma") for w in r.warnings), typed
 
 
 # -- a number that fits several norms (search.fitting) --------------------------------------

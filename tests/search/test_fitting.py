@@ -6,10 +6,10 @@ from __future__ import annotations
 from search import Visibility, parse_query
 from search.elastic import (
     ElasticsearchBackend, build_citations, build_fitting, build_query, citations_from_es,
-    fitting_from_es,
+    fitting_from_es, fits_anywhere,
 )
 from search.fitting import (
-    MAX_FITTING, ORDER_STEP, Fitting, citation_keys, notice, order, scores,
+    MAX_FITTING, ORDER_STEP, Fitting, absent_notice, citation_keys, notice, order, scores,
 )
 
 ALL = Visibility.everything()
@@ -73,6 +73,10 @@ def test_fitting_request_keeps_the_whole_search():
     assert first == {"term": {"number_key": "DS-3-2009"}}
     assert search == build_query(tree, Visibility.public(), facets=False)["query"]
     assert body["size"] == MAX_FITTING and body["sort"] == [{"document_id": "asc"}]
+    # whether any entry of the whole index has the number, whoever may see it
+    assert body["aggs"] == {"archive": {"global": {}, "aggs": {"fits": {"filter": first}}}}
+    assert fits_anywhere({"aggregations": {"archive": {"fits": {"doc_count": 1}}}})
+    assert not fits_anywhere({"aggregations": {"archive": {"fits": {"doc_count": 0}}}})
 
 
 def test_citation_request_leaves_drafts_out():
@@ -114,6 +118,24 @@ def test_elasticsearch_orders_namesakes_as_the_embedded_engine():
     (text,) = [w for w in r.warnings if "corresponde a 2 normas" in w]
     assert text.index("MTC") < text.index("EF (sin citas")
     assert fitting_from_es(backend.client.search("x", lookup))[1] == 2
+
+
+class EmptyClient:
+    """An index where no entry has any number and no text matches."""
+
+    def search(self, index, body):
+        return {"hits": {"total": {"value": 0}, "hits": []},
+                "aggregations": {"archive": {"fits": {"doc_count": 0}}}}
+
+
+def test_elasticsearch_says_when_no_norm_has_the_number():
+    backend = ElasticsearchBackend("http://localhost:9200", client=EmptyClient())
+    backend._ready = True
+    r = backend.search("Ley 27972", visibility=ALL, facets=False)
+    assert r.warnings == [absent_notice("Ley 27972")]
+    assert absent_notice(" Ley 27972 ") == ("Ninguna norma del archivo tiene el número "
+                                            "«Ley 27972»; se muestran los documentos que lo "
+                                            "mencionan.")
 
 
 def test_elasticsearch_reads_dl_as_both_types():

@@ -67,6 +67,13 @@ def test_review_flow_over_http(app, browser):
     back = carmen.post_form(f"/documentos/{doc}/acciones/observar", {"reason": "Precisar el monto."})
     assert back.status_code == 302
     assert "Observado" in rosa.get(f"/documentos/{doc}/revision").get_data(as_text=True)
+    # her inbox's counts, a draft beside the returned one, read as two ("…: 1 Observado: 1")
+    other = create_draft(rosa, "Otro proyecto de la oficina")
+    heading = re.search(r'<h2 id="h-awaiting">(.*?)</h2>', rosa.get("/").get_data(as_text=True),
+                        re.S).group(1)
+    counts = " ".join(re.sub(r"<[^>]+>", "", heading).split())  # as the text reads
+    assert re.fullmatch(r"Pendientes para usted (Borrador: 1 Observado: 1|Observado: 1 Borrador: 1)",
+                        counts), counts
     # fix, answer and resubmit; the old vistos buenos no longer hold
     saved = rosa.post_json(f"/documentos/{doc}/guardar",
                            {"content": fill_prompts(with_article(content_of(rosa, doc, 1),
@@ -74,7 +81,6 @@ def test_review_flow_over_http(app, browser):
                             "base_version": 1, "note": "Se precisa el monto"})
     assert saved.status_code == 200
     page = rosa.get(f"/documentos/{doc}/revision").get_data(as_text=True)
-    import re
     comment_id = re.search(r'id="comment-(\d+)"', page).group(1)
     rosa.post_form(f"/documentos/{doc}/comentarios", {"body": "Corregido.", "thread_id": comment_id})
     assert submit(rosa, doc).status_code == 302
