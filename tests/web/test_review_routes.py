@@ -68,7 +68,7 @@ def test_review_flow_over_http(app, browser):
     assert back.status_code == 302
     assert "Observado" in rosa.get(f"/documentos/{doc}/revision").get_data(as_text=True)
     # her inbox's counts, a draft beside the returned one, read as two ("…: 1 Observado: 1")
-    other = create_draft(rosa, "Otro proyecto de la oficina")
+    create_draft(rosa, "Otro proyecto de la oficina")
     heading = re.search(r'<h2 id="h-awaiting">(.*?)</h2>', rosa.get("/").get_data(as_text=True),
                         re.S).group(1)
     counts = " ".join(re.sub(r"<[^>]+>", "", heading).split())  # as the text reads
