@@ -71,6 +71,10 @@ def test_confirming_the_repeal_of_a_disposition_leaves_the_norm_in_force(app, br
         assert session.get_one(Document, cuis.id).legal_status == "modificada"
         ids = cuis.id, repealer.id
     b = browser("asesor")
+    # the norm's archive page (where a search hit opens it) leads to what changed it
+    page = b.get(f"/archivo/normas/{ids[0]}").get_data(as_text=True)
+    assert (f'Modificada · <a id="norm-links" href="/normas/{ids[0]}/relaciones">'
+            "Modificaciones, derogaciones y citas</a>") in page
     page = b.get(f"/normas/{ids[0]}/relaciones").get_data(as_text=True)
     assert "deroga la Primera Disposición Complementaria Final, desde el 11/03/2025" in page
     page = b.get(f"/normas/{ids[1]}/relaciones").get_data(as_text=True)
