@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import textwrap
 from email.message import EmailMessage
 from typing import Iterable
 
@@ -39,14 +40,21 @@ def _recipients_of_move(session: Session, document: Document, event: DomainEvent
     return chosen
 
 
+def _shortened(text: str, width: int = 200) -> str:
+    """``text`` cut at a word, with an ellipsis: a number cut in two («Ley N° 274» of «Ley
+    N° 27444») would name another norm."""
+    return textwrap.shorten(text, width, placeholder=" …")
+
+
 def _message(document: Document, event: DomainEvent) -> tuple[str, str]:
-    name = f"{document.doc_type} «{document.title[:200]}»"
+    name = f"{document.doc_type} «{_shortened(document.title)}»"
     if event.name == "derive":
         who = event.actor.full_name if event.actor else "Alguien"
         return "derivado", f"{who} le derivó {name}."
     status = event.details.get("to_status", document.status)
     if status == Status.OBSERVED:
-        return "observado", f"{name} fue devuelto con observaciones: {event.details.get('reason', '')[:200]}"
+        reason = _shortened(event.details.get("reason", ""))
+        return "observado", f"{name} fue devuelto con observaciones: {reason}"
     return "pendiente", f"{name} está en estado «{label(status)}» y espera su atención."
 
 

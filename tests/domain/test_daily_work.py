@@ -141,6 +141,18 @@ def _moves_leave_notices_for_whoever_has_the_next_step(session_factory):
         assert notifications.unread_count(s, rosa) == 0
         assert s.scalar(select(Notification).where(Notification.user_id == asesor.id)
                         .order_by(Notification.id.desc()).limit(1)).emailed_at is None
+    # a long reason is cut at a word, never inside a norm's number
+    long_reason = ("Se devuelve con observaciones: el horario del artículo primero no cumple el mínimo de ocho horas diarias "
+                   "consecutivas de atención exigido por el numeral 149.1 del artículo 149 "
+                   "del TUO de la Ley N° 27444, Ley del Procedimiento Administrativo General.")
+    cut_at = long_reason.index("27444") + 3
+    assert 190 < cut_at <= 200   # where a cut at 200 characters would split the number
+    doc = new_doc(session_factory, sumilla="Horario de atención")
+    act(session_factory, doc, "enviar", "redactor")
+    act(session_factory, doc, "observar", "asesor", long_reason)
+    with transaction(session_factory) as s:
+        message = notifications.list_for(s, get_user(s, "redactor"))[0].message
+        assert message.endswith("del TUO de la Ley N° …"), message
 
 
 def _deadlines_skip_weekends_national_and_local_holidays(session_factory):
