@@ -541,7 +541,9 @@ def verify_command(pdf_file, as_json):
               help="No analizar ahora las citas y relaciones de las normas importadas en "
               "lote: quedan pendientes para «flask docsys compliance analyze --pendientes».")
 def import_command(directory, username, as_json, quiet, max_size, later):
-    """Importa al archivo normativo los PDF, DOCX, DOC y TXT de DIRECTORY (y subcarpetas).
+    """Importa al archivo normativo los PDF, DOCX, DOC, TXT y Markdown de DIRECTORY (y
+    subcarpetas); un Markdown con encabezado YAML (el formato de datos abiertos de
+    legalize-pe) aporta sus datos y las relaciones que anotan sus notas.
 
     Cada archivo se guarda por separado: si se interrumpe, volver a ejecutar continúa
     donde quedó; lo ya importado se omite como duplicado (misma huella SHA-256)."""

@@ -95,7 +95,9 @@ def test_an_open_data_norm_shows_where_its_text_came_from(new_page, archivist, t
                    encoding="utf-8")
     page = new_page(archivist)
     page.get_by_role("link", name="Importar al archivo").click()
-    page.get_by_label(re.compile("^Archivos")).set_input_files([str(law)])
+    picker = page.get_by_label(re.compile("^Archivos"))
+    assert ".md" in picker.get_attribute("accept").split(",")  # offered by the file chooser
+    picker.set_input_files([str(law)])
     page.get_by_role("button", name="Importar").click()
     expect(page.locator("#batch-state")).to_contain_text("Terminada.", timeout=30_000)
     _search_hit(page, "ley 27444", "27444").first.click()
