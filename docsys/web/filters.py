@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from docsys.compliance.archive import relation_scope
 from docsys.models import ROLE_LABELS
+from search.registry import registry
 
 # Peru keeps UTC-5 all year (no daylight saving time).
 PERU_TZ = timezone(timedelta(hours=-5), "PET")
@@ -50,9 +51,18 @@ def role_labels(roles) -> str:
     return ", ".join(ROLE_LABELS.get(r, r) for r in sorted(roles))
 
 
+def issuer(doc_type: str) -> str:
+    """Who gives a norm of a type the municipality does not (a Ley: «Congreso de la
+    República»), from the registry of types; "" for a municipal type, whose office is
+    shown instead (a national norm's office is only the one that filed it)."""
+    found = registry().get(doc_type)
+    return found.body if found is not None and not found.municipal else ""
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["role_labels"] = role_labels
     app.jinja_env.filters["dmy"] = dmy
     app.jinja_env.filters["readable"] = readable
     app.jinja_env.filters["relation_scope"] = relation_scope
+    app.jinja_env.filters["issuer"] = issuer

@@ -64,11 +64,16 @@ def test_an_imported_norm_shows_its_source_on_its_pages_and_in_the_api(app, brow
     assert (f'<a href="{SPIJ}" rel="noopener noreferrer external" title="Sistema Peruano de '
             'Información Jurídica (MINJUSDH)">SPIJ</a>') in shown[1]
     assert "<code>LEY-27444-2001</code>" in shown[1]
+    # a law is given by the Congreso: its office is only the one that filed it
+    assert '<dt>Emitida por</dt><dd id="issuer">Congreso de la República</dd>' in page
+    assert "<dt>Archivada por</dt><dd>SG · " in page and "<dt>Oficina</dt>" not in page
     links = b.get(f"/normas/{document_id}/relaciones").get_data(as_text=True)
     assert "Según las notas del texto importado de SPIJ</h3>" in links
     portal = app.test_client().get("/normas/ley/2001/27444").get_data(as_text=True)
     assert 'id="text-source">Fuente del texto: <a href="' + SPIJ in portal
     assert "según las notas de su texto (SPIJ)" in portal
+    assert '<dt>Emitida por</dt><dd id="issuer">Congreso de la República</dd>' in portal
+    assert "<dt>Oficina</dt>" not in portal
     with transaction(app.extensions["docsys.sessions"]) as session:   # a draft citing it
         report = check_text(session, "Que, conforme a la Ley N° 27444, se resuelve;",
                             visibility=Visibility.everything())

@@ -75,6 +75,7 @@ def test_confirming_the_repeal_of_a_disposition_leaves_the_norm_in_force(app, br
     page = b.get(f"/archivo/normas/{ids[0]}").get_data(as_text=True)
     assert (f'Modificada · <a id="norm-links" href="/normas/{ids[0]}/relaciones">'
             "Modificaciones, derogaciones y citas</a>") in page
+    assert "<dt>Oficina</dt>" in page and 'id="issuer"' not in page  # the municipality's own
     page = b.get(f"/normas/{ids[0]}/relaciones").get_data(as_text=True)
     assert "deroga la Primera Disposición Complementaria Final, desde el 11/03/2025" in page
     page = b.get(f"/normas/{ids[1]}/relaciones").get_data(as_text=True)
