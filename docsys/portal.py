@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from docsys.errors import NotFound
 from docsys.models import Document
 from docsys.states import Status
-from docsys.compliance.archive import note_label, relation_scope
+from docsys.compliance.archive import note_lines, relation_scope
 from docsys.compliance.norms import RELATION_LABELS, norm_links
 from docsys.paging import Paging
 from docsys.models import ArchivedNorm
@@ -227,11 +227,11 @@ def public_relations(session: Session, document: Document,
                               addresses.get(r.source_document_id),
                               ", ".join(filter(None, [_scope(r), _since(r.effective_date)])))
                    for r in confirmed_by if r.source_document_id in addresses]
-    affected_by += [PublicLink(note_label(n), n.by_label, addresses.get(n.by_document_id)
+    affected_by += [PublicLink(n.label, n.by_label, addresses.get(n.by_document_id)
                                if n.by_document_id else None,
                                ", ".join(filter(None, [_since(n.effective_date),
                                                        noted_from])))
-                    for n in noted]
+                    for n in note_lines(noted)]
     cites = [PublicLink("", c.match.number if c.match and c.match.document_id in addresses
                         else c.label,
                         addresses.get(c.match.document_id) if c.match else None,

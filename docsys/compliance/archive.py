@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Iterable
 
+import re
 import threading
 import weakref
 
@@ -266,13 +267,51 @@ def relation_scope(parts: Iterable[str]) -> str:
     return ", ".join(said[:-1]) + " y " + said[-1] if len(said) > 1 else "".join(said)
 
 
-def note_label(note: SourceRelation) -> str:
-    """What a source's note says of its norm, before the norm that did it: "Derogada por",
-    "Modificada en parte (Artículo) por"."""
-    verb = {"deroga": "Derogada", "modifica": "Modificada"}.get(note.kind, note.kind.capitalize())
-    if whole_norm(note.part):
+@dataclass(frozen=True)
+class NoteLine:
+    """What a source's notes say of one change (one norm, one act, one date), as one
+    line: SPIJ notes each article a law changed, so the copy of Ley 27444 notes the
+    Decreto Legislativo 1272 twenty-seven times."""
+    label: str                  # "Modificada en parte (artículos I, II y 5) por"
+    kind: str
+    by_label: str
+    by_document_id: int | None
+    effective_date: str | None
+
+
+def note_lines(notes: Iterable[SourceRelation]) -> list[NoteLine]:
+    """``notes`` (oldest first) as lines, one per change, in the order of their first note;
+    a whole-norm note is a line of its own."""
+    groups: dict[tuple, list[SourceRelation]] = {}
+    for note in notes:
+        key = (note.kind, note.by_document_id or note.by_label, note.effective_date,
+               whole_norm(note.part))
+        groups.setdefault(key, []).append(note)
+    lines = []
+    for (kind, _, effective_date, whole), members in groups.items():
+        parts = list(dict.fromkeys(m.part for m in members))
+        lines.append(NoteLine(_label(kind, whole, parts), kind, members[0].by_label,
+                              members[0].by_document_id, effective_date))
+    return lines
+
+
+_ARTICLE_PART = re.compile(r"Art[íi]culo (\S+)", re.IGNORECASE)
+
+
+def _label(kind: str, whole: bool, parts: list[str]) -> str:
+    """"Derogada por" (the whole norm), "Modificada en parte (artículos 5 y 6; El numeral 5
+    del artículo 2) por"; a part the note did not name ("Artículo") is said as it is."""
+    verb = {"deroga": "Derogada", "modifica": "Modificada"}.get(kind, kind.capitalize())
+    if whole:
         return f"{verb} por"
-    return f"{verb} en parte" + (f" ({note.part})" if note.part else "") + " por"
+    parts = [p for p in parts if p]
+    articles = [m[1] for p in parts if (m := _ARTICLE_PART.fullmatch(p))]
+    said = [p for p in parts if not _ARTICLE_PART.fullmatch(p)]
+    if len(articles) > 1:
+        said.insert(0, "artículos " + ", ".join(articles[:-1]) + " y " + articles[-1])
+    elif articles:
+        said.insert(0, next(p for p in parts if _ARTICLE_PART.fullmatch(p)))
+    return f"{verb} en parte" + (f" ({'; '.join(said)})" if said else "") + " por"
 
 
 def relations_affecting(session: Session, document_ids: Iterable[int],

@@ -9,7 +9,7 @@ from flask_login import current_user
 from docsys import services, versions
 from docsys.archive.extract import ExtractionError
 from docsys.compliance import norms, pending
-from docsys.compliance.archive import note_label
+from docsys.compliance.archive import note_lines
 from docsys.compliance.report import DOC_TYPE_LABELS, check_text, check_version
 from docsys.compliance.text import text_from_file
 from docsys.errors import ValidationError
@@ -132,7 +132,7 @@ def norm_page(document_id):
                                                   visibility_for(current_user),
                                                   cited_by_page=page_arg("citada_por")),
                            analysis_pending=pending.is_pending(session, document.id),
-                           note_label=note_label, legal_status_labels=LEGAL_STATUS_LABELS,
+                           note_lines=note_lines, legal_status_labels=LEGAL_STATUS_LABELS,
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS)
 
