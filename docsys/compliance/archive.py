@@ -272,11 +272,22 @@ class NoteLine:
     """What a source's notes say of one change (one norm, one act, one date), as one
     line: SPIJ notes each article a law changed, so the copy of Ley 27444 notes the
     Decreto Legislativo 1272 twenty-seven times."""
-    label: str                  # "Modificada en parte (artículos I, II y 5) por"
     kind: str
+    whole: bool                 # the whole norm, not a part of it
+    scope: str                  # the parts named: "artículos I y 5; El numeral 5 del artículo 2"
     by_label: str
+    by_canonical_id: str
     by_document_id: int | None
     effective_date: str | None
+
+    @property
+    def label(self) -> str:
+        """"Derogada por", "Modificada en parte (artículos I y 5) por"."""
+        verb = {"deroga": "Derogada", "modifica": "Modificada"}.get(self.kind,
+                                                                   self.kind.capitalize())
+        if self.whole:
+            return f"{verb} por"
+        return f"{verb} en parte" + (f" ({self.scope})" if self.scope else "") + " por"
 
 
 def note_lines(notes: Iterable[SourceRelation]) -> list[NoteLine]:
@@ -287,31 +298,27 @@ def note_lines(notes: Iterable[SourceRelation]) -> list[NoteLine]:
         key = (note.kind, note.by_document_id or note.by_label, note.effective_date,
                whole_norm(note.part))
         groups.setdefault(key, []).append(note)
-    lines = []
-    for (kind, _, effective_date, whole), members in groups.items():
-        parts = list(dict.fromkeys(m.part for m in members))
-        lines.append(NoteLine(_label(kind, whole, parts), kind, members[0].by_label,
-                              members[0].by_document_id, effective_date))
-    return lines
+    return [NoteLine(kind, whole, "" if whole else _parts_said([m.part for m in members]),
+                     members[0].by_label, members[0].by_canonical_id,
+                     members[0].by_document_id, effective_date)
+            for (kind, _, effective_date, whole), members in groups.items()]
 
 
 _ARTICLE_PART = re.compile(r"Art[íi]culo (\S+)", re.IGNORECASE)
 
 
-def _label(kind: str, whole: bool, parts: list[str]) -> str:
-    """"Derogada por" (the whole norm), "Modificada en parte (artículos 5 y 6; El numeral 5
-    del artículo 2) por"; a part the note did not name ("Artículo") is said as it is."""
-    verb = {"deroga": "Derogada", "modifica": "Modificada"}.get(kind, kind.capitalize())
-    if whole:
-        return f"{verb} por"
-    parts = [p for p in parts if p]
+def _parts_said(parts: list[str]) -> str:
+    """The parts the notes named, once each: "artículos 5 y 6; El numeral 5 del artículo 2";
+    one article as the note wrote it ("Artículo 5"), a part it did not name ("Artículo")
+    too."""
+    parts = list(dict.fromkeys(p for p in parts if p))
     articles = [m[1] for p in parts if (m := _ARTICLE_PART.fullmatch(p))]
     said = [p for p in parts if not _ARTICLE_PART.fullmatch(p)]
     if len(articles) > 1:
         said.insert(0, "artículos " + ", ".join(articles[:-1]) + " y " + articles[-1])
     elif articles:
         said.insert(0, next(p for p in parts if _ARTICLE_PART.fullmatch(p)))
-    return f"{verb} en parte" + (f" ({'; '.join(said)})" if said else "") + " por"
+    return "; ".join(said)
 
 
 def relations_affecting(session: Session, document_ids: Iterable[int],

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from docsys.archive.norms import TYPE_NAMES
 from docsys.archive.provenance import TextSource, sources_of
 from docsys.compliance import archive
-from docsys.compliance.archive import (ArchiveNorm, norm_canonical_id, relation_scope,
-                                       whole_norm)
+from docsys.compliance.archive import (ArchiveNorm, NoteLine, norm_canonical_id,
+                                       relation_scope, whole_norm)
 from docsys.compliance.citations import Citation, canonical_label_for, extract_citations
 from docsys.compliance.relations import RelationMention, find_relations
 from docsys.compliance.similar import DUPLICATE_SHARE, SimilarNorm, similar_norms
@@ -260,19 +260,21 @@ def _relation_phrase(relation: NormRelation, kind: str, visible: set[int]) -> st
     return f"{_source(relation, visible)} {what}{when}"
 
 
-MAX_NOTES_TOLD = 3    # a source's notes named in a warning, the newest (a law changed often)
+MAX_NOTES_TOLD = 3    # the changes a source's notes name in a warning, the newest (a law
+#                       changed often)
 
 
-def _note_phrase(note: SourceRelation, kind: str) -> str:
+def _note_phrase(line: NoteLine, kind: str) -> str:
     """"la Ley N° 32114 la derogó, desde el 3 de septiembre de 2024"; "el Decreto
-    Legislativo N° 1262 modificó parte de ella (Artículo), desde …" (a source's note)."""
-    verb = {"deroga": "derogó", "modifica": "modificó"}.get(note.kind, note.kind)
+    Legislativo N° 1262 modificó parte de ella (artículos 5 y 6), desde …" (a source's
+    notes of one change)."""
+    verb = {"deroga": "derogó", "modifica": "modificó"}.get(line.kind, line.kind)
     pronoun = "lo" if kind.upper() in MASCULINE else "la"
-    what = (f"{pronoun} {verb}" if whole_norm(note.part) else
+    what = (f"{pronoun} {verb}" if line.whole else
             f"{verb} parte de {'él' if pronoun == 'lo' else 'ella'}"
-            + (f" ({note.part})" if note.part else ""))
-    by = _the(note.by_label, note.by_canonical_id.split("-")[0])
-    when = f", desde el {_date(note.effective_date)}" if note.effective_date else ""
+            + (f" ({line.scope})" if line.scope else ""))
+    by = _the(line.by_label, line.by_canonical_id.split("-")[0])
+    when = f", desde el {_date(line.effective_date)}" if line.effective_date else ""
     return f"{by} {what}{when}"
 
 
@@ -362,8 +364,9 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
         message = f"{name} {state}: " + "; ".join(
             _relation_phrase(r, kind, visible) for r in shown) + "."
     elif notes and norm.legal_status in ("derogada", "modificada"):
-        told = notes[-MAX_NOTES_TOLD:]
-        more = len(notes) - len(told)
+        changes = archive.note_lines(notes)
+        told = changes[-MAX_NOTES_TOLD:]
+        more = len(changes) - len(told)
         message = (f"{name} {state}: " + "; ".join(_note_phrase(n, kind) for n in told)
                    + (f"; y {more} cambio{'s' if more > 1 else ''} anterior"
                       f"{'es' if more > 1 else ''}" if more else "")
@@ -376,7 +379,9 @@ def _changed_warning(norm: ArchiveNorm, name: str, mention: Citation,
     hit = sorted(touched & cited_articles) or noted_cited
     if not repealed and hit:
         message += (f" Se cita {relation_scope(hit)}, que fue modificado o derogado: "
-                    "verifique su texto vigente.")
+                    if len(hit) == 1 else
+                    f" Se citan {relation_scope(hit)}, que fueron modificados o derogados: ")
+        message += "verifique su texto vigente."
     by = shown[-1].source_document_id if shown else None
     return Warning("repealed" if repealed else "modified", message, mention.canonical_id,
                    mention.start, mention.end, norm.document_id,

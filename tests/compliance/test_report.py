@@ -175,6 +175,29 @@ def test_a_norm_changed_article_by_article_is_told_only_of_the_cited_articles(se
         assert "30305" in whole and "31000" in whole
 
 
+ONE_LAW_TWO_ARTICLES = (
+    "Artículo 5.- Del domicilio\nTexto.\n* Artículo modificado por la Ley 30305, publicada el "
+    "10 de marzo de 2015.\nArtículo 9.- De la sede\nTexto.\n* Artículo modificado por la Ley "
+    "30305, publicada el 10 de marzo de 2015.\n")
+
+
+def test_one_change_of_several_articles_is_told_once(session_factory):
+    """The notes name each article a law changed: the warning names the law once, with
+    them, and says that both cited articles were changed."""
+    from docsys.compliance.norms import record_source_notes
+    with transaction(session_factory) as session:
+        rof = add_norm(session, ROF)
+        record_source_notes(session, rof, ONE_LAW_TWO_ARTICLES)
+        (told,) = [w.message for w in check_text(
+            session, "Conforme a los artículos 5 y 9 de la Ordenanza Municipal N° "
+                     "012-2019-MDM;").warnings]
+    assert told == (
+        "La Ordenanza Municipal N° 012-2019-MDM fue modificada: la Ley N° 30305 modificó parte "
+        "de ella (artículos 5 y 9), desde el 10 de marzo de 2015 (según las notas del texto "
+        "importado). Se citan los artículos 5 y 9, que fueron modificados o derogados: "
+        "verifique su texto vigente.")
+
+
 def test_structure_findings_are_warnings(session_factory):
     with transaction(session_factory) as session:
         report = check_text(session, "RESOLUCIÓN DE ALCALDÍA N° 010-2026-A-MDM\nSe aprueba.",
