@@ -67,6 +67,9 @@ def test_an_imported_norm_shows_its_source_on_its_pages_and_in_the_api(app, brow
     # a law is given by the Congreso: its office is only the one that filed it
     assert '<dt>Emitida por</dt><dd id="issuer">Congreso de la República</dd>' in page
     assert "<dt>Archivada por</dt><dd>SG · " in page and "<dt>Oficina</dt>" not in page
+    hits = b.get("/buscar", query_string={"q": "ley 27444"}).get_data(as_text=True)
+    assert '<div class="hit-meta">11/04/2001 · Congreso de la República · versión 1</div>' in hits
+    assert '" title="Ley">LEY</a>' in hits   # the type facet names the type
     links = b.get(f"/normas/{document_id}/relaciones").get_data(as_text=True)
     assert "Según las notas del texto importado de SPIJ</h3>" in links
     portal = app.test_client().get("/normas/ley/2001/27444").get_data(as_text=True)
