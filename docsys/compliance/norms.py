@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select, true
+from sqlalchemy import (ColumnElement, Table, and_, delete, func, insert, or_, select, true,
+                        update)
 from sqlalchemy.orm import Session, lazyload
 
 from docsys import events, policy
@@ -279,24 +280,31 @@ def _propose_all(session: Session, source: Document, mentions: list[RelationMent
     undecided proposals the text, read again, no longer states (after an upgrade of the
     readers, "la Quinta Disposición Final de la Ley N° 28773" where the old ones read a
     repeal of the whole law: the archivist is not left a stale one to decide beside the
-    new). Decided ones stay (a correction's relation is confirmed as it is recorded,
+    new); an undecided one still stated takes the clause as the readers quote it now.
+    Decided ones stay (a correction's relation is confirmed as it is recorded,
     docsys.corrections.flow.record_issued, so none is undecided). The source's relations
     are read in one query and the targets in another, for all its mentions. Returns the
     proposed relations and what was withdrawn (for the audit trail)."""
-    stated = {(m.kind, m.target.canonical_id, ",".join(m.articles)[:200]) for m in mentions}
+    stated = {(m.kind, m.target.canonical_id, ",".join(m.articles)[:200]): m.evidence
+              for m in reversed(mentions)}   # the first mention's quote, as proposed
     made: set[tuple[str, str, str]] = set()
     corrected: set[str] = set()
     withdrawn: list[dict] = []
-    for relation_id, kind, target_id, articles_key, status, label, articles in \
+    for relation_id, kind, target_id, articles_key, status, label, articles, evidence in \
             session.execute(select(
                 NormRelation.id, NormRelation.kind, NormRelation.target_canonical_id,
                 NormRelation.articles_key, NormRelation.status, NormRelation.target_label,
-                NormRelation.articles).where(NormRelation.source_document_id == source.id)):
+                NormRelation.articles, NormRelation.evidence)
+                .where(NormRelation.source_document_id == source.id)):
         clause = (kind, target_id, articles_key)
         if status == "propuesta" and clause not in stated:
             withdrawn.append({"id": relation_id, "kind": kind, "target": label,
                               "articles": articles})
             continue
+        if status == "propuesta" and evidence != stated[clause]:
+            # the readers now quote it otherwise (without an imported text's markup)
+            session.execute(update(NormRelation).where(NormRelation.id == relation_id)
+                            .values(evidence=stated[clause]))
         made.add(clause)
         if status == "confirmada" and kind in CORRECTION_RELATIONS:
             corrected.add(target_id)
@@ -559,6 +567,26 @@ def list_relations(session: Session, status: str | None = "propuesta", limit: in
                                                NormRelation.id.desc())
                                 .offset(min(max(0, offset), MAX_ID))
                                 .limit(min(max(1, limit), 500))))
+
+
+QUEUE_PAGE = 50
+
+
+def relation_queue(session: Session, status: str, page: int = 1
+                   ) -> tuple[list[NormRelation], Paging, int]:
+    """The archive's page of relations of ``status``, newest first, QUEUE_PAGE at a time;
+    among the proposed, those the archive can decide (their target is in it) first: a
+    national import proposes many repeals of norms it never imported, which wait for them.
+    Also how many of this status have no target in the archive."""
+    paging = Paging.clamped(count_relations(session, status), page, QUEUE_PAGE)
+    waiting = int(session.scalar(select(func.count()).select_from(NormRelation).where(
+        NormRelation.status == status, NormRelation.target_document_id.is_(None))) or 0)
+    order: list[ColumnElement] = [NormRelation.proposed_at.desc(), NormRelation.id.desc()]
+    if status == "propuesta":
+        order.insert(0, NormRelation.target_document_id.is_(None))  # false (decidable) first
+    rows = session.scalars(select(NormRelation).where(NormRelation.status == status)
+                           .order_by(*order).offset(paging.offset).limit(paging.size))
+    return list(rows), paging, waiting
 
 
 def count_relations(session: Session, status: str = "propuesta") -> int:

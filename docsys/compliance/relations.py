@@ -26,9 +26,10 @@ from __future__ import annotations
 # index) changes what they find: an upgraded installation then analyses its archive again
 # (docsys.compliance.pending.queue_if_readers_changed). The number readers' changes raise
 # search.numbers.EXTRACTOR_REVISION, which counts too.
-RULES_REVISION = 3   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number;
+RULES_REVISION = 4   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number;
                     # 3: a TUO modified with its law, SPIJ's notes on a TUO's article,
-                    # a law cited by its name and then its number
+                    # a law cited by its name and then its number; 4: the quoted clause
+                    # without Markdown's marks
 
 import bisect
 import re
@@ -40,6 +41,7 @@ from docsys.compliance.scan import LETTERS, word_matches
 from docsys.compliance.titles import TitleIndex
 from search.folding import fold
 from search.headings import heading_id
+from search.markup import without_markdown
 from search.numbers import normalize_type
 
 EVIDENCE_CHARS = 600
@@ -174,6 +176,16 @@ DELEGATION_REACH = 6000
 _ITEM_LABEL = re.compile(r"(?:^|\n)[ \t*_]*(?:\d+(?:\.\d+)*\.?|[a-z]\))[ \t*_]*$")
 
 
+def _quoted(clause: str) -> str:
+    """A clause as the proposal quotes it to the archivist: its words on one line, without
+    the marks of an imported Markdown text («**Única.-** Deróganse…»), cut with an ellipsis
+    past EVIDENCE_CHARS."""
+    evidence = " ".join(without_markdown(clause).split())
+    if len(evidence) > EVIDENCE_CHARS:
+        evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
+    return evidence
+
+
 def find_relations(text: str, citations: list[Citation] | None = None, *,
                    own: str | None = None, folded: str | None = None,
                    titles: TitleIndex | None = None) -> list[RelationMention]:
@@ -221,9 +233,7 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
                 continue
             kind = "reglamenta"
         start = _clause_start(folded, verb.start())
-        evidence = " ".join(text[start:end].split())
-        if len(evidence) > EVIDENCE_CHARS:
-            evidence = evidence[:EVIDENCE_CHARS - 1].rstrip() + "…"
+        evidence = _quoted(text[start:end])
         if kind != "reglamenta":
             if kind == "deroga" and objects and text[end - 1:end] == ";" \
                     and _ITEM_START.match(folded, verb.end()):
@@ -710,7 +720,7 @@ def _heading_mentions(text: str, folded: str, citations: list[Citation], starts:
             if target.kind == "CONST" or (kind, target.canonical_id) in known:
                 continue
             known.add((kind, target.canonical_id))
-            evidence = " ".join(text[heading.start():rest_end].split())[:EVIDENCE_CHARS]
+            evidence = _quoted(text[heading.start():rest_end])
             out.append(RelationMention(kind, target, tuple(target.articles or articles_in(
                 text[rest_start:target.start])), heading.start(), rest_end, evidence))
     return out

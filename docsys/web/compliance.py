@@ -19,6 +19,7 @@ from docsys.states import STATUS_LABELS
 from docsys.web import rate_limited, reads_only
 from docsys.policy import Action
 from docsys.web.auth import roles_required
+from docsys.ids import parse_id
 from docsys.web.request_class import page_arg
 from docsys.web.session import db
 
@@ -144,8 +145,9 @@ def relations():
     status = request.args.get("estado", "propuesta")
     if status not in norms.RELATION_STATUS_LABELS:
         status = "propuesta"
+    relations, paging, waiting = norms.relation_queue(session, status, page_arg("pagina"))
     return render_template("compliance/relations.html", status=status,
-                           relations=norms.list_relations(session, status),
+                           relations=relations, paging=paging, waiting=waiting,
                            counts={s: norms.count_relations(session, s)
                                    for s in norms.RELATION_STATUS_LABELS},
                            relation_labels=norms.RELATION_LABELS,
@@ -168,5 +170,7 @@ def decide(relation_id, decision):
         message = "Relación rechazada."
     flash(message, "success")
     back = request.form.get("volver")
+    page = parse_id(request.form.get("pagina"))   # the page it was decided on
     return redirect(url_for("compliance.relations",
-                            estado=back if back in norms.RELATION_STATUS_LABELS else "propuesta"))
+                            estado=back if back in norms.RELATION_STATUS_LABELS else "propuesta",
+                            pagina=page if page and page > 1 else None))

@@ -328,3 +328,24 @@ def test_a_norm_named_by_its_title_only_is_proposed_with_the_archive_s_norm(sess
         older = add_norm(session, (BY_TITLE[0].replace("006-2023", "003-2019"), "2019-03-01",
                                    *BY_TITLE[2:]))
         assert relations(session, source_document_id=older.id) == []
+
+
+def test_the_relation_queue_puts_the_decidable_first_on_both_databases(session_factory):
+    """Proposed relations whose target is in the archive come before those waiting for
+    theirs, however new those are; decided ones are newest first."""
+    from docsys.compliance.norms import relation_queue
+    with transaction(session_factory) as session:
+        add_norm(session, CUIS)
+        repealer = add_norm(session, REPEALER)
+        decidable = session.scalar(select(NormRelation.id))
+        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
+        session.add_all(NormRelation(
+            source_document_id=repealer.id, target_canonical_id=f"LEY-{9000 + n}",
+            target_label=f"Ley N° {9000 + n}", kind="deroga", proposed_at=later
+            + dt.timedelta(seconds=n)) for n in range(3))
+    with transaction(session_factory) as session:
+        rows, paging, waiting = relation_queue(session, "propuesta")
+        assert [r.id for r in rows][0] == decidable and waiting == 3
+        assert [r.target_label for r in rows[1:]] == ["Ley N° 9002", "Ley N° 9001", "Ley N° 9000"]
+        assert (paging.total, paging.pages) == (4, 1)
+        assert relation_queue(session, "confirmada", page=5)[0] == []

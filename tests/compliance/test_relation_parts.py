@@ -148,3 +148,33 @@ def test_the_analysis_queue_withdraws_them_too(session_factory):
         assert [(r.source_document_id, r.kind, r.articles)
                 for r in session.scalars(select(NormRelation))] == [
             (source.id, "deroga", ["la Primera Disposición Complementaria Final"])]
+
+
+MARKED = ("ORDENANZA MUNICIPAL N° 004-2025-MDM", "2025-04-02",
+          "Ordenanza que deroga una disposición",
+          ["**Artículo 1.-** DERÓGUESE la Primera Disposición Complementaria Final de la "
+           "Ordenanza Municipal N° 008-2021-MDM.", "REGÍSTRESE, PUBLÍQUESE Y CÚMPLASE."])
+
+
+def test_the_clause_is_quoted_without_an_imported_text_s_markup(session_factory):
+    """A norm imported as Markdown: its proposal quotes «Artículo 1.- DERÓGUESE …», not
+    «**Artículo 1.-** …»; one quoted so by older readers is quoted anew when the norm is
+    analysed again (SQLite and PostgreSQL)."""
+    from sqlalchemy import update
+
+    from docsys.compliance.norms import analyze_norm
+    with transaction(session_factory) as session:
+        add_norm(session, CUIS)
+        source = add_norm(session, MARKED)
+        (relation,) = session.scalars(select(NormRelation).where(
+            NormRelation.source_document_id == source.id))
+        assert "*" not in relation.evidence
+        analyze_norm(session, source)      # the version's text, as an upgrade reads it
+        clean = session.scalar(select(NormRelation.evidence).where(
+            NormRelation.id == relation.id))
+        assert "Artículo 1.- DERÓGUESE la Primera Disposición" in clean and "*" not in clean
+        session.execute(update(NormRelation).where(NormRelation.id == relation.id)
+                        .values(evidence="**Artículo 1.-** DERÓGUESE …"))
+        assert analyze_norm(session, source).proposed == []
+        assert session.scalar(select(NormRelation.evidence).where(
+            NormRelation.id == relation.id)) == clean

@@ -357,6 +357,40 @@ def test_only_the_archive_decides_and_every_form_needs_its_token(app, browser):
         .endswith("/archivo/relaciones?estado=propuesta")
 
 
+def test_the_queue_shows_first_what_the_archive_can_decide_a_page_at_a_time(app, browser):
+    """A national import proposes repeals of many norms it never imported: they cannot be
+    confirmed, so the one the archivist can decide comes first, though older, the others
+    a page of 50 at a time, and a decision keeps the page."""
+    from datetime import timedelta
+
+    from docsys.models._common import utcnow
+    ids = seed_archive(app, confirm=False)
+    later = utcnow() + timedelta(minutes=5)
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        session.add_all(NormRelation(
+            source_document_id=ids["repealer"], target_canonical_id=f"LEY-{9000 + n}",
+            target_label=f"Ley N° {9000 + n}", kind="deroga", evidence="Deróganse las leyes:",
+            proposed_at=later + timedelta(seconds=n)) for n in range(55))
+    b = browser("archivo")
+    first = b.get("/archivo/relaciones").get_data(as_text=True)
+    assert "Propuestas (56)" in first
+    assert 'id="waiting-targets">55 de ellas afectan a normas que no están en el archivo' in first
+    listed = first.split('id="relation-list"')[1]
+    assert listed.index(f'id="relation-{ids["relation"]}"') < listed.index("Ley N° 9054")
+    assert listed.count('class="card relation"') == 50
+    assert "Relaciones 1 a 50 de 56." in first and "Página 1 de 2" in first
+    second = b.get("/archivo/relaciones?pagina=2").get_data(as_text=True)
+    assert second.count('class="card relation"') == 6 and "Ley N° 9000 <span" in second
+    assert b.get("/archivo/relaciones?pagina=9").get_data(as_text=True).count(
+        'class="card relation"') == 6          # past the last: the last
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        last = session.scalar(select(NormRelation.id).where(
+            NormRelation.target_label == "Ley N° 9000"))
+    response = b.post_form(f"/archivo/relaciones/{last}/rechazar",
+                           {"note": "No es una derogación", "pagina": "2"})
+    assert response.headers["Location"].endswith("/archivo/relaciones?estado=propuesta&pagina=2")
+
+
 def test_a_check_reads_while_another_request_writes(app, browser, api_token):
     """Checks are POSTs that only read: on SQLite they take no write lock, so a check runs
     (and the index catches up) while another transaction holds it."""
