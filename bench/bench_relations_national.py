@@ -21,6 +21,12 @@ notes, are counted as unverifiable, never as right. The finder is given each fil
 norm (``own_id``): on a gazette page holding several norms it reads only the clauses
 under that norm's heading.
 
+Down to the article: for the right pairs whose notes name each article they changed (LP's
+"* Artículo modificado por ..." under an article's heading; SPIJ's notes that name none
+leave the pair out), how often the finder reads the same articles (top-level: "38.3" is
+article 38), and how often it reads every noted one. ``--errors`` lists the development
+pairs where they differ.
+
 Precision by reading: SPIJ notes only some of the acts a text states, so a proposal SPIJ
 does not record is not thereby wrong. ``bench/labels/relations_national.json`` holds a
 verdict per proposal ("right" / "wrong" and a one-line reason; identifiers only, never
@@ -53,6 +59,7 @@ from docsys.compliance.citations import (Citation, canonical_id_for,  # noqa: E4
 from docsys.compliance.titles import TitleIndex  # noqa: E402
 from search.folding import fold  # noqa: E402
 from docsys.compliance.relations import find_relations  # noqa: E402
+from docsys.compliance.report import noted_article  # noqa: E402
 from search.registry import registry  # noqa: E402
 
 NO_YEAR = {"LEY", "DLEG", "DLEY"}
@@ -239,6 +246,10 @@ def main(argv=None) -> int:
     titles = title_index(entries)
     gold: set[tuple[str, str, str]] = set()
     predicted: set[tuple[str, str, str]] = set()
+    # the articles each pair changed: as the notes name them (None: a note naming none, or
+    # the whole norm) and as the finder reads them (top-level: "38.3" is article 38)
+    noted_articles: dict[tuple[str, str, str], set] = {}
+    read_articles: dict[tuple[str, str, str], set] = {}
     evidence: dict = {}
     annotated: set[str] = set()      # norms whose text carries SPIJ notes
     for entry in entries:
@@ -251,6 +262,7 @@ def main(argv=None) -> int:
             by = cited_key(rel.by, by_key, by_base)
             if by in by_key and by != me and not dated_otherwise(rel, by_key[by]):
                 gold.add((by, me, rel.kind))
+                noted_articles.setdefault((by, me, rel.kind), set()).add(noted_article(rel.part))
         for mention in find_relations(strip_notes(text), own=own_id(entry),
                                       titles=titles.until(entry.date)):
             if mention.kind not in ("modifica", "deroga"):
@@ -259,6 +271,8 @@ def main(argv=None) -> int:
             if target in by_key and target != me:
                 predicted.add((me, target, mention.kind))
                 evidence[(me, target, mention.kind)] = mention.evidence[:200]
+                read_articles.setdefault((me, target, mention.kind), set()).update(
+                    a.split(".")[0].upper() for a in mention.articles)
     elsewhere = recorded_elsewhere(entries, by_key, by_base) - gold
     for label, held in (("held-out", True), ("development", False)):
         g = {p for p in gold if national_corpus.held_out(by_key[p[0]].file) == held}
@@ -289,6 +303,14 @@ def main(argv=None) -> int:
               f"(target without SPIJ notes, recorded nowhere); precision on the checkable "
               f"{(right + len(confirmed)) / checkable if checkable else 0.0:.3f} (checkable "
               f"{checkable}, right {right + len(confirmed)})")
+        # Down to the article: the right pairs whose notes name each article changed
+        named = [x for x in g & p if None not in noted_articles[x]]
+        same = sum(read_articles.get(x, set()) == noted_articles[x] for x in named)
+        every = sum(noted_articles[x] <= read_articles.get(x, set()) for x in named)
+        print(f"  {label}: articles, of {len(named)} right pairs whose notes name each "
+              f"article changed: the same articles read for {same} "
+              f"({same / len(named) if named else 0.0:.3f}), every noted article among "
+              f"those read for {every} ({every / len(named) if named else 0.0:.3f})")
         good, judged, unlabelled = by_reading(p, gold | elsewhere, labels)
         print(f"  {label}: precision by reading {good / judged if judged else 0.0:.3f} "
               f"(read {judged}: recorded by SPIJ or labelled, right {good}; "
@@ -301,6 +323,10 @@ def main(argv=None) -> int:
                       "|", evidence[p])
     if args.errors:  # the development slice only: the held-out errors are never looked at
         development = lambda p: not national_corpus.held_out(by_key[p[0]].file)  # noqa: E731
+        for p in sorted(filter(development, gold & predicted)):
+            noted, read = noted_articles[p], read_articles.get(p, set())
+            if None not in noted and noted != read:
+                print("  articles", p, "noted", sorted(noted), "read", sorted(read))
         for p in sorted(filter(development, gold - predicted)):
             print("  missed", p, by_key[p[0]].file)
         for p in sorted(filter(development, predicted - gold)):

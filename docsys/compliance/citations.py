@@ -394,15 +394,17 @@ _ORDINAL = (r"(?:" + _TENS_ORDINAL + r"|undecimo|duodecimo|primero|segundo|terce
 _ROMAN = r"(?:x{1,3}(?:ix|iv|v?i{0,3})|ix|iv|v?i{1,3}|v)(?![a-z0-9])"
 _NUM_ITEM = r"\d{1,4}(?:\.\d{1,3}){0,3}(?:\s?-\s?[a-z](?![a-z]))?"
 _ART_ITEM = r"(?:" + _NUM_ITEM + "|" + _ROMAN + "|" + _ORDINAL + r")(?:\s?[°º])?"
-_SUB_ITEM = r"(?:" + _NUM_ITEM + r"|[a-z](?=\)|[^a-z0-9]|$))(?:\s?[°º])?(?:\s?\))?"
+_SUB_ITEM = (r"(?:" + _NUM_ITEM + "|" + _ORDINAL + r"|[a-z](?=\)|[^a-z0-9]|$))(?:\s?[°º])?"
+             r"(?:\s?\))?")   # "numeral 3", "literal a)", "inciso octavo"
 _ITEM_SEP = r"(?:\s?,\s?(?:y\s+|e\s+)?|\s+(?:y|e|o|al|a|hasta(?:\s+el)?)\s+)"
 _ART_UNIT = r"(?:articulos?|arts?\.)\s?" + _ART_ITEM + "(?:" + _ITEM_SEP + _ART_ITEM + "){0,30}"
 _SUB_UNIT = (r"(?:numerales|numeral|incisos?|literales|literal)\s?" + _SUB_ITEM
              + "(?:" + _ITEM_SEP + _SUB_ITEM + "){0,30}")
 _UNIT = "(?:" + _ART_UNIT + "|" + _SUB_UNIT + ")"
-_CHAIN = (r"(?:\s+(?:del|de\s+la|de\s+los|de\s+las|de)\s+|\s?,\s?(?:en\s+(?:su|sus|el|los)\s+)?"
+_CHAIN = (r"(?:\s+(?:del|de\s+la|de\s+los|de\s+las|de)\s+"
+          r"|\s?,\s?(?:(?:y|e)\s+)?(?:(?:el|los|la|las|en\s+(?:su|sus|el|los))\s+)?"
           r"|\s?,?\s(?:y|e)\s+(?:el|los|la|las|en\s+(?:el|los))\s+|\s+)")
-_LOCATOR = (_UNIT + "(?:" + _CHAIN + _UNIT + "){0,4}"
+_LOCATOR = (_UNIT + "(?:" + _CHAIN + _UNIT + "){0,12}"
             r"(?:\s+(?:del|de\s+la|de\s+su)\s+titulo\s+preliminar)?")
 _LOCATOR_RE = re.compile(r"(?<![a-z0-9])" + _LOCATOR)
 # Where a locator may start (its unit's first letters): ``_locators`` matches _LOCATOR_RE
@@ -750,10 +752,15 @@ def articles_in(fragment: str) -> tuple[str, ...]:
 
 
 def _locator_articles(locator: str) -> list[str]:
-    """'numeral 6 del artículo 20' -> ['20.6']; see the module docstring."""
+    """'numeral 6 del artículo 20' -> ['20.6']; see the module docstring. A list of
+    locators ("los artículos 36 y 36-A, los numerales 37.3 y 37.4 del artículo 37 y el
+    numeral 44.7 del artículo 44") is each of them: a unit after "y" starts another, and a
+    unit read as the child of the one before ("artículo 5, el numeral 7.2") is moved to
+    its own when its own parent follows ("... del artículo 7")."""
     groups: list[list[list[str]]] = []      # each group: units, outermost first
     ranks: list[list[int]] = []
     prev_end = 0
+    was_child = False
     for unit in _UNIT_RE.finditer(locator):
         word = unit.group(0)
         rank = 0 if word.startswith("art") else 2 if word.startswith("lit") else 1
@@ -763,14 +770,20 @@ def _locator_articles(locator: str) -> list[str]:
         gap = locator[prev_end:unit.start()]
         prev_end = unit.end()
         if groups and re.search(r"(?<![a-z])de", gap):
+            if was_child:                 # "artículo 5, el numeral 7.2 del artículo 7"
+                groups.append([groups[-1].pop()])
+                ranks.append([ranks[-1].pop()])
             groups[-1].insert(0, items)   # "numeral 6 del artículo 20": parent follows
             ranks[-1].insert(0, rank)
-        elif groups and rank > ranks[-1][-1]:
+            was_child = False
+        elif groups and rank > ranks[-1][-1] and not re.search(r"(?<![a-z])[ye](?![a-z])", gap):
             groups[-1].append(items)      # "artículo 20, numeral 6": child follows
             ranks[-1].append(rank)
+            was_child = True
         else:
             groups.append([items])
             ranks.append([rank])
+            was_child = False
     out: list[str] = []
     for group in groups:
         paths = [""]

@@ -29,7 +29,8 @@ from __future__ import annotations
 RULES_REVISION = 4   # 2: the Constitution's key (CONST), LP's footnotes, "D.L." told by number;
                     # 3: a TUO modified with its law, SPIJ's notes on a TUO's article,
                     # a law cited by its name and then its number; 4: the quoted clause
-                    # without Markdown's marks
+                    # without Markdown's marks, every locator of a list of articles, LP's
+                    # footnote under a heading that is the article's number alone
 
 import bisect
 import re

@@ -248,10 +248,11 @@ _LP_TO_COME = re.compile(r"(?<![a-z])quedar[aá]n?$", re.IGNORECASE)
 
 
 # An article's heading, which LP's footnotes stand under: "Artículo 2. [Derechos ...]",
-# "#### **Artículo 413-B.- Evasión ...**", "Artículo 170.-"
+# "#### **Artículo 413-B.- Evasión ...**", "Artículo 170.-", or the number alone on its
+# line, a footnote's mark after it ("**Artículo 22***")
 # (the Título Preliminar's in Roman numerals: "Artículo III.- Fines del proceso")
 _ARTICLE_HEADING = re.compile(r"^[ \t#*_]*(?i:art[íi]culo)\s+(?P<number>\d{1,4}(?:-[A-Z])?|"
-                              r"[IVXL]{1,6})(?![\w-])\s*[.°º:\-–]", re.MULTILINE)
+                              r"[IVXL]{1,6})(?![\w-])(?:\s*[.°º:\-–]|[ \t*_]*$)", re.MULTILINE)
 # A part named without its article ("Artículo", "Párrafo segundo", "Literal a)"), which the
 # heading above completes ("Artículo 170", "Párrafo segundo del artículo 2")
 _PART_ALONE = re.compile(r"^(?:(?P<article>art[íi]culo)|(?:(?:el|la|los|las)\s+)?"

@@ -137,3 +137,25 @@ def test_no_citation_or_sector_from_ordinary_text(text, expected):
 ])
 def test_a_law_cited_by_its_name_and_then_its_number(text, expected):
     assert [(c.canonical_id, c.text, c.articles) for c in extract_citations(text)] == expected
+
+
+@pytest.mark.parametrize("text, articles", [
+    # a list of locators, each with its own parent (DLEG-1561's clause on Ley 27444)
+    ("Modificar los artículos 36, 36-A, los numerales 37.3 y 37.4 del artículo 37, los "
+     "numerales 38.3 y 38.8 del artículo 38 y el numeral 44.7 del artículo 44 de la Ley N° "
+     "27444", ("36", "36-A", "37.3", "37.4", "38.3", "38.8", "44.7")),
+    ("Modificar el artículo 5, el numeral 7.2 del artículo 7 y el artículo 9 de la Ley N° 27444",
+     ("5", "7.2", "9")),
+    ("Modificar los artículos 5 y 6, y el numeral 7.2 del artículo 7 de la Ley N° 27444",
+     ("5", "6", "7.2")),
+    # a part numbered by an ordinal (Ley 27809 on the Código Civil)
+    ("Modifícanse los artículos 95, 330, 846 y 852 y el inciso octavo del artículo 2030 del "
+     "Código Civil", ("95", "330", "846", "852", "2030.8")),
+    # as before: a child after its article, a chain of parents, two lists joined by "y"
+    ("conforme al artículo 20, numeral 6 de la Ley N° 27972", ("20.6",)),
+    ("el literal a) del numeral 6 del artículo 20 de la Ley N° 27972", ("20.6.a",)),
+    ("el artículo 20, numeral 6 y el artículo 42 de la Ley N° 27972", ("20.6", "42")),
+])
+def test_every_locator_of_a_list_is_read(text, articles):
+    (citation,) = [c for c in extract_citations(text) if c.articles]
+    assert citation.articles == articles

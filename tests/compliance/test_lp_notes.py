@@ -159,3 +159,18 @@ def test_an_imported_code_records_its_footnotes_and_its_page_shows_them(app, bro
     html = browser("asesor").get(f"/normas/{code.document_id}/relaciones").get_data(as_text=True)
     assert "Según las notas del texto importado" in html
     assert "Modificada en parte (Artículo 5) por" in html and "Ley N° 30293" in html
+
+
+def test_a_heading_that_is_the_article_s_number_alone_holds_its_footnote():
+    """The Ley General de Salud's copy: "**Artículo 22***" (the footnote's mark after the
+    number, nothing else on the line) is the heading its note stands under, not the
+    article before it."""
+    text = ("**Artículo 21.-** Toda persona tiene el deber de participar.\n\n**Artículo 22***\n\n"
+            "Para desempeñar actividades profesionales propias de la medicina se requiere "
+            "tener título.\n\n** Artículo modificado por la Quinta Disposición Complementaria, "
+            "Derogatoria y Final de la Ley 27853, publicada el 23 de octubre de 2002.*\n")
+    assert _read(text) == [("modifica", "LEY-27853", "Artículo 22", "2002-10-23")]
+    # a line that begins with an article and goes on is prose, not a heading
+    prose = ("Artículo 5.- Del domicilio\nTexto.\nArtículo 9 de la Ley 26842 establece el "
+             "deber.\n* Artículo modificado por la Ley 30305, publicada el 10 de marzo de 2015.\n")
+    assert [n[2] for n in _read(prose)] == ["Artículo 5"]
