@@ -48,6 +48,8 @@ def test_check_page_with_pasted_text(app, browser):
     assert f'/normas/{ids["cuis"]}/relaciones' in html
     assert 'class="cite cite-repealed"' in html and "Normas similares del archivo" in html
     assert "ORDENANZA MUNICIPAL N° 008-2021-MDM</a>" in html          # a similar norm
+    # Ley 27972 is not in this archive: said so, not only that it is national
+    assert "No está en el archivo: norma nacional o de otra entidad</span>" in html
     assert "&lt;script&gt;" in b.post_form("/cumplimiento", {
         "text": TEXT + "\n<script>alert(1)</script>"}).get_data(as_text=True)
 
