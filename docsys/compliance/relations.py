@@ -30,7 +30,8 @@ RULES_REVISION = 4   # 2: the Constitution's key (CONST), LP's footnotes, "D.L."
                     # 3: a TUO modified with its law, SPIJ's notes on a TUO's article,
                     # a law cited by its name and then its number; 4: the quoted clause
                     # without Markdown's marks, every locator of a list of articles, LP's
-                    # footnote under a heading that is the article's number alone
+                    # footnote under a heading that is the article's number alone, the
+                    # article incorporated after its norm
 
 import bisect
 import re
@@ -177,6 +178,11 @@ DELEGATION_REACH = 6000
 _ITEM_LABEL = re.compile(r"(?:^|\n)[ \t*_]*(?:\d+(?:\.\d+)*\.?|[a-z]\))[ \t*_]*$")
 
 
+# What stands between the norm an article is incorporated into and the article: "al Código
+# Penal el artículo 279-D", "a la Ley N° 27444, los artículos 32-A y 32-B"
+_ARTICLE_AFTER = re.compile(r"\s?,?\s?(?:el|los)\s+(?=articulos?\s|arts?\.)")
+
+
 def _quoted(clause: str) -> str:
     """A clause as the proposal quotes it to the archivist: its words on one line, without
     the marks of an imported Markdown text («**Única.-** Deróganse…»), cut with an ellipsis
@@ -259,6 +265,10 @@ def find_relations(text: str, citations: list[Citation] | None = None, *,
             if not articles and n == 0:
                 # "MODIFÍQUESE el artículo 12 del Reglamento ..., aprobado por la Ordenanza"
                 articles = articles_in(text[verb.end():target.start])
+            if not articles and len(objects) == 1 and folded.startswith("incorpor", verb.start()):
+                # "Incorpórase al Código Penal el artículo 279-D": the article after the norm
+                after = _ARTICLE_AFTER.match(folded, target.end)
+                articles = articles_in(text[after.end():end]) if after else ()
             if not articles and kind != "reglamenta":
                 # "Deróguese la Quinta Disposición Final de la Ley Nº 28773": that part
                 part = _part_before(text, folded, objects[n - 1].end if n else verb.end(),

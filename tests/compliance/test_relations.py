@@ -82,3 +82,20 @@ def test_a_reglamento_approved_by_a_linked_decree_is_that_decree():
             "(/spij-ext-web/detallenorma/H672513).")
     assert [(m.kind, m.target.canonical_id) for m in find_relations(text)] == [
         ("deroga", "DS-3-2008-VIVIENDA")]
+
+
+@pytest.mark.parametrize("text, target, articles", [
+    ("Artículo 1.- Incorpora al Código Penal el artículo 279-D", "DLEG-635", ("279-D",)),
+    ("Artículo 1.- Incorpórase a la Sección Segunda, Capítulo III del Título XII del Código "
+     "Penal el Artículo 296-D, el que queda redactado de la siguiente manera:", "DLEG-635",
+     ("296-D",)),
+    ("Artículo 2.- Incorpórase a la Ley N° 27444, los artículos 32-A y 32-B, con el texto "
+     "siguiente:", "LEY-27444", ("32-A", "32-B")),
+    ("Artículo 1.- Incorpórase el artículo 8-A a la Ley N° 27444.", "LEY-27444", ("8-A",)),
+])
+def test_an_article_incorporated_after_the_norm_is_the_relation_s(text, target, articles):
+    """An incorporation names the norm first and the new article after it (Leyes 28824 and
+    26332 on the Código Penal)."""
+    (mention,) = find_relations(text)
+    assert (mention.kind, mention.target.canonical_id, mention.articles) == (
+        "modifica", target, articles)
