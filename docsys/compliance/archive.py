@@ -263,8 +263,13 @@ def relation_scope(parts: Iterable[str]) -> str:
     said = [p for p in parts if " " in p]
     if articles:
         said.insert(0, f"el artículo {articles[0]}" if len(articles) == 1 else
-                    "los artículos " + ", ".join(articles[:-1]) + " y " + articles[-1])
-    return ", ".join(said[:-1]) + " y " + said[-1] if len(said) > 1 else "".join(said)
+                    "los artículos " + _listed(articles))
+    return _listed(said)
+
+
+def _listed(items: list[str]) -> str:
+    """"5", "5 y 6", "5, 6 y 7"."""
+    return ", ".join(items[:-1]) + " y " + items[-1] if len(items) > 1 else "".join(items)
 
 
 @dataclass(frozen=True)
@@ -315,7 +320,7 @@ def _parts_said(parts: list[str]) -> str:
     articles = [m[1] for p in parts if (m := _ARTICLE_PART.fullmatch(p))]
     said = [p for p in parts if not _ARTICLE_PART.fullmatch(p)]
     if len(articles) > 1:
-        said.insert(0, "artículos " + ", ".join(articles[:-1]) + " y " + articles[-1])
+        said.insert(0, "artículos " + _listed(articles))
     elif articles:
         said.insert(0, next(p for p in parts if _ARTICLE_PART.fullmatch(p)))
     return "; ".join(said)
