@@ -352,6 +352,15 @@ def decide_relation(session: Session, actor: User, relation_id: Any, decision: s
         return norms.reject_relation(session, relation, actor, note)
 
 
+def confirm_noted_relations(session: Session, actor: User) -> int:
+    """Confirm, in one decision, the proposed relations the notes of their target's
+    imported text record; how many."""
+    policy.require(actor, policy.Action.CONFIRM_RELATION, None,
+                   "Solo el archivo (Secretaría General) decide sobre las relaciones entre normas.")
+    with unit_of_work(session):
+        return norms.confirm_noted_proposals(session, actor)
+
+
 def stage_uploads(session: Session, settings, actor: User, files):
     """Files uploaded to «Importar al archivo», kept as a pending batch for the worker."""
     with unit_of_work(session):

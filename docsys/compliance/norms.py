@@ -589,6 +589,43 @@ def relation_queue(session: Session, status: str, page: int = 1
     return list(rows), paging, waiting
 
 
+def _noted_by_source() -> ColumnElement[bool]:
+    """A relation the notes of its target's imported text record too (the same norm, the
+    same act): SPIJ or LP already says so."""
+    return select(SourceRelation.id).where(
+        SourceRelation.document_id == NormRelation.target_document_id,
+        SourceRelation.by_document_id == NormRelation.source_document_id,
+        SourceRelation.kind == NormRelation.kind).exists()
+
+
+def noted_by_source(session: Session, relations: Iterable[NormRelation]) -> set[int]:
+    """Which of ``relations`` their source's notes record, shown so beside the clause."""
+    ids = [r.id for r in relations if r.target_document_id is not None]
+    if not ids:
+        return set()
+    return set(session.scalars(select(NormRelation.id).where(NormRelation.id.in_(ids),
+                                                             _noted_by_source())))
+
+
+def count_noted_proposals(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(NormRelation).where(
+        NormRelation.status == "propuesta", _noted_by_source())) or 0)
+
+
+NOTED_NOTE = "Confirmada con las demás que registran las notas del texto de la norma afectada."
+
+
+def confirm_noted_proposals(session: Session, actor: User) -> int:
+    """Confirm every proposed relation the notes of its target's imported text record (an
+    import of national norms proposes hundreds, most of which SPIJ notes): each as
+    ``confirm_relation`` does one, audited; their effective date the source's."""
+    noted = list(session.scalars(select(NormRelation).where(
+        NormRelation.status == "propuesta", _noted_by_source()).order_by(NormRelation.id)))
+    for relation in noted:
+        confirm_relation(session, relation, actor, note=NOTED_NOTE)
+    return len(noted)
+
+
 def count_relations(session: Session, status: str = "propuesta") -> int:
     return int(session.scalar(select(func.count()).select_from(NormRelation)
                               .where(NormRelation.status == status)) or 0)

@@ -148,11 +148,23 @@ def relations():
     relations, paging, waiting = norms.relation_queue(session, status, page_arg("pagina"))
     return render_template("compliance/relations.html", status=status,
                            relations=relations, paging=paging, waiting=waiting,
+                           noted=norms.noted_by_source(session, relations),
+                           noted_count=(norms.count_noted_proposals(session)
+                                        if status == "propuesta" else 0),
                            counts={s: norms.count_relations(session, s)
                                    for s in norms.RELATION_STATUS_LABELS},
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS,
                            legal_status_labels=LEGAL_STATUS_LABELS)
+
+
+@bp.route("/archivo/relaciones/confirmar-registradas", methods=["POST"])
+@roles_required(Action.CONFIRM_RELATION)
+def confirm_noted():
+    done = services.confirm_noted_relations(db(), current_user)
+    flash(f"{done} {'relación confirmada' if done == 1 else 'relaciones confirmadas'}: "
+          "las registran las notas del texto importado de la norma afectada.", "success")
+    return redirect(url_for("compliance.relations", estado="propuesta"))
 
 
 @bp.route("/archivo/relaciones/<relation_id>/<decision>", methods=["POST"])

@@ -349,3 +349,34 @@ def test_the_relation_queue_puts_the_decidable_first_on_both_databases(session_f
         assert [r.target_label for r in rows[1:]] == ["Ley N° 9002", "Ley N° 9001", "Ley N° 9000"]
         assert (paging.total, paging.pages) == (4, 1)
         assert relation_queue(session, "confirmada", page=5)[0] == []
+
+
+def test_a_proposal_the_target_s_notes_record_is_known_on_both_databases(session_factory):
+    """The Ordenanza 008-2021's text notes its repeal by the Ordenanza 002-2025, which states
+    it: that proposal is recorded by the source; a modification it does not note is not."""
+    from docsys.compliance.norms import noted_by_source, record_source_notes
+    with transaction(session_factory) as session:
+        cuis = add_norm(session, CUIS)
+        repealer = add_norm(session, REPEALER)
+        record_source_notes(session, cuis, (
+            "## ORDENANZA MUNICIPAL N° 008-2021-MDM (\\*)\n\n(\\*) DEROGADA por la [Ordenanza "
+            "Municipal N° 002-2025-MDM](/spij-ext-web/detallenorma/H1), publicada el 14 "
+            "febrero 2025\n"))
+        (repeal,) = relations(session, source_document_id=repealer.id)
+        other = NormRelation(source_document_id=repealer.id, target_document_id=cuis.id,
+                             target_canonical_id="OM-8-2021", target_label="Ordenanza",
+                             kind="modifica")
+        session.add(other)
+        session.flush()
+        assert noted_by_source(session, [repeal, other]) == {repeal.id}
+        assert noted_by_source(session, []) == set()
+        from docsys.compliance.norms import confirm_noted_proposals, count_noted_proposals
+        assert count_noted_proposals(session) == 1
+        with pytest.raises(PermissionDenied):
+            confirm_noted_proposals(session, get_user(session, "redactor"))
+        assert confirm_noted_proposals(session, get_user(session, "archivo")) == 1
+        assert (repeal.status, other.status, cuis.legal_status) == (
+            "confirmada", "propuesta", "derogada")
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "relation_confirm")) == 1
+        assert count_noted_proposals(session) == 0

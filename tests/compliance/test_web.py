@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -414,3 +415,48 @@ def test_a_check_reads_while_another_request_writes(app, browser, api_token):
         writer.close()
     assert page.status_code == 200 and "está derogada" in page.get_data(as_text=True)
     assert api.status_code == 200 and api.get_json()["warnings"][0]["kind"] == "repealed"
+
+
+def test_a_proposal_the_source_s_notes_record_is_shown_so(app, browser):
+    """Ley 27444's imported text notes that the Decreto Legislativo 1272 modified it; the
+    decree, imported after it, states it: its proposal says the source records it, one the
+    notes do not record says nothing."""
+    from tests.archive.test_text_source import SPIJ, _import
+
+    note = ("\n(\\*) Artículo modificado por el [Decreto Legislativo N° 1272]"
+            "(/spij-ext-web/detallenorma/H1), publicado el 21 diciembre 2016\n")
+    law = (f"---\ntitle: Ley del Procedimiento Administrativo General\nidentifier: "
+           f"LEY-27444-2001\ncountry: pe\nrank: ley\npublication_date: '2001-04-11'\n"
+           f"source: '{SPIJ}'\n---\n\n# LEY N° 27444\n\nArtículo 1.- Concepto\nTexto.\n"
+           + note).encode()
+    _import(app, law)
+    decree = ("---\ntitle: Decreto Legislativo que modifica la Ley N° 27444\nidentifier: "
+              "DLEG-1272-2016\ncountry: pe\nrank: decreto_legislativo\npublication_date: "
+              "'2016-12-21'\n---\n\n# DECRETO LEGISLATIVO N° 1272\n\nArtículo 1.- Modifícase el "
+              "artículo 1 de la Ley N° 27444, Ley del Procedimiento Administrativo General.\n\n"
+              "Artículo 2.- Derógase la Ley N° 27000.\n").encode()
+    _import(app, decree, "DLEG-1272-2016.md")
+    page = browser("archivo").get("/archivo/relaciones").get_data(as_text=True)
+    cards = {m: page.split(f'id="relation-{m}"')[1].split("</li>")[0]
+             for m in re.findall(r'id="relation-(\d+)"', page)}
+    noted = [c for c in cards.values() if "Registrada por la fuente" in c]
+    assert len(cards) == 2 and len(noted) == 1
+    assert "modifica" in noted[0] and "LEY N° 27444" in noted[0]
+    assert "Las notas del texto importado de LEY N° 27444 registran este cambio." in noted[0]
+    # ... and is confirmed with the others so recorded, by the archive only
+    assert 'id="confirm-noted"' in page and "Confirmar la registrada por la fuente" in page
+    assert browser("redactor").post_form("/archivo/relaciones/confirmar-registradas") \
+        .status_code == 403
+    archivist = browser("archivo")
+    done = archivist.post_form("/archivo/relaciones/confirmar-registradas")
+    assert done.status_code == 302
+    with transaction(app.extensions["docsys.sessions"]) as session:
+        decided = {(r.kind, r.target_label, r.status, r.effective_date, r.decision_note)
+                   for r in session.scalars(select(NormRelation))}
+    assert decided == {
+        ("modifica", "Ley N° 27444", "confirmada", "2016-12-21",
+         "Confirmada con las demás que registran las notas del texto de la norma afectada."),
+        ("deroga", "Ley N° 27000", "propuesta", "2016-12-21", "")}
+    after = archivist.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 relación confirmada: las registran las notas" in after
+    assert 'id="confirm-noted"' not in after
