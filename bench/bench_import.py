@@ -37,6 +37,7 @@ from docsys.analysis_worker import AnalysisWorker  # noqa: E402
 from docsys.archive import extract_file  # noqa: E402
 from docsys.archive.service import ImportSettings, import_directory  # noqa: E402
 from docsys.db import make_engine, make_session_factory, transaction  # noqa: E402
+from docsys.compliance.norms import count_noted_proposals  # noqa: E402
 from docsys.indexing import SearchService  # noqa: E402
 
 OFFICES = {"A": "Alcaldía", "GM": "Gerencia Municipal", "SG": "Secretaría General",
@@ -191,6 +192,10 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None =
                 with transaction(factory) as session:
                     noted = session.scalar(text("SELECT count(*) FROM source_relations"))
                     proposed = session.scalar(text("SELECT count(*) FROM norm_relations"))
+                    decidable = session.scalar(text(
+                        "SELECT count(*) FROM norm_relations WHERE target_document_id "
+                        "IS NOT NULL"))
+                    recorded = count_noted_proposals(session)
                     cited = session.scalar(text("SELECT count(*) FROM norm_citations"))
                     left = session.scalar(text("SELECT count(*) FROM pending_analyses"))
             finally:
@@ -200,7 +205,9 @@ def legalize_rate(count: int, tmp: Path, rounds: int = 1, postgres: str | None =
             review = sum(f.needs_review for f in imported)
             counts = (f"importados {len(imported)}, a revisión {review}, fallidos "
                       f"{len(summary.failed)}, relaciones de las notas de la fuente {noted}, "
-                      f"relaciones propuestas {proposed}, citas {cited}, análisis pendientes "
+                      f"relaciones propuestas {proposed} ({decidable} sobre normas del "
+                      f"archivo, {recorded} registradas por la fuente), citas {cited}, "
+                      f"análisis pendientes "
                       f"{left}")
             files_n = len(summary.files)
             if mode == "worker":
