@@ -41,13 +41,19 @@ def make_token(app, username):
         return accounts.create_api_token(session, get_user(session, username), "pruebas")
 
 
+def saved_draft(b, title: str, article: str) -> int:
+    """A new draft whose first article is ``article``, saved as its version 2."""
+    doc_id = create_draft(b, title)
+    content = with_article(content_of(b, doc_id, 1), article)
+    assert b.post_json(f"/documentos/{doc_id}/guardar",
+                       {"content": content, "base_version": 1}).status_code == 200
+    return doc_id
+
+
 def test_a_saved_draft_is_found_by_its_words_at_once(any_app):
     rosa = login(any_app, "redactor")
-    doc_id = create_draft(rosa, "Aprobar el plan de arborización del malecón de Camisea")
-    content = with_article(content_of(rosa, doc_id, 1),
-                           "APROBAR las ordenanzas de ornato y la licencia de edificación.")
-    assert rosa.post_json(f"/documentos/{doc_id}/guardar",
-                          {"content": content, "base_version": 1}).status_code == 200
+    doc_id = saved_draft(rosa, "Aprobar el plan de arborización del malecón de Camisea",
+                         "APROBAR las ordenanzas de ornato y la licencia de edificación.")
     html = rosa.get("/buscar", query_string={"q": "arborizacion malecon"}).get_data(as_text=True)
     assert "plan de <mark>arborización</mark>" in html
     # Spanish stemming and accent folding, on the text of the latest version.
@@ -281,11 +287,8 @@ def test_the_results_page_says_when_a_number_fits_several_norms(app):
     rosa = login(app, "redactor")
     ef = create_draft(rosa, "Reglamento del impuesto")
     produce = create_draft(rosa, "Reglamento de pesca")
-    citing = create_draft(rosa, "Aplicación del reglamento")
-    content = with_article(content_of(rosa, citing, 1),
-                           "Conforme al Decreto Supremo N° 003-2009-EF, se aplica el reglamento.")
-    assert rosa.post_json(f"/documentos/{citing}/guardar",
-                          {"content": content, "base_version": 1}).status_code == 200
+    citing = saved_draft(rosa, "Aplicación del reglamento",
+                         "Conforme al Decreto Supremo N° 003-2009-EF, se aplica el reglamento.")
     with transaction(app.extensions["docsys.sessions"]) as session:
         for doc_id, number, when in ((ef, "DECRETO SUPREMO N° 003-2009-EF", "2009-01-10"),
                                      (produce, "DECRETO SUPREMO N° 003-2009-PRODUCE",
@@ -306,11 +309,8 @@ def test_the_results_page_says_when_no_norm_has_the_number(app):
     """A drafter looks for Ley 27972, which the archive does not hold: the draft citing it
     comes first, and the page says it only mentions the law."""
     rosa = login(app, "redactor")
-    citing = create_draft(rosa, "Horario de atención")
-    content = with_article(content_of(rosa, citing, 1),
-                           "Conforme a la Ley N° 27972, Ley Orgánica de Municipalidades.")
-    assert rosa.post_json(f"/documentos/{citing}/guardar",
-                          {"content": content, "base_version": 1}).status_code == 200
+    citing = saved_draft(rosa, "Horario de atención",
+                         "Conforme a la Ley N° 27972, Ley Orgánica de Municipalidades.")
     html = rosa.get("/buscar", query_string={"q": "Ley 27972"}).get_data(as_text=True)
     assert ("Ninguna norma del archivo tiene el número «Ley 27972»; se muestran los "
             "documentos que lo mencionan.") in html
