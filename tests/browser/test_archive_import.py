@@ -109,3 +109,43 @@ def test_an_open_data_norm_shows_where_its_text_came_from(new_page, archivist, t
     expect(page.locator("#text-source")).to_contain_text("Fuente del texto: SPIJ")
     expect(page.locator("#text-source a")).to_have_attribute("href", SPIJ)
     assert page.js_errors == []
+
+
+def test_the_archivist_confirms_what_the_source_records(new_page, archivist, tmp_path):
+    """A law whose text notes its change by a decree, and the decree, uploaded together:
+    the relation queue says the source records the decree's proposal, the archivist
+    confirms it (asked first), and the law's archive page leads to the change."""
+    law = tmp_path / "LEY-27000-1998.md"
+    law.write_text("---\ntitle: Ley de prueba de relaciones\nidentifier: LEY-27000-1998\n"
+                   "country: pe\nrank: ley\npublication_date: '1998-05-10'\n---\n\n"
+                   "# LEY N° 27000\n\nArtículo 1.- Objeto\nTexto del artículo.\n\n(\\*) Artículo "
+                   "modificado por el [Decreto Legislativo N° 1300](/spij-ext-web/detallenorma/"
+                   "H9), publicado el 30 diciembre 2016\n", encoding="utf-8")
+    decree = tmp_path / "DLEG-1300-2016.md"
+    decree.write_text("---\ntitle: Decreto Legislativo que modifica la Ley N° 27000\n"
+                      "identifier: DLEG-1300-2016\ncountry: pe\nrank: decreto_legislativo\n"
+                      "publication_date: '2016-12-30'\n---\n\n# DECRETO LEGISLATIVO N° 1300\n\n"
+                      "Artículo 1.- Modifícase el artículo 1 de la Ley N° 27000.\n",
+                      encoding="utf-8")
+    page = new_page(archivist)
+    page.get_by_role("link", name="Importar al archivo").click()
+    page.get_by_label(re.compile("^Archivos")).set_input_files([str(decree), str(law)])
+    page.get_by_role("button", name="Importar").click()
+    expect(page.locator("#batch-state")).to_contain_text("Terminada.", timeout=30_000)
+    page.get_by_role("link", name="Relaciones", exact=True).click()
+    card = page.locator(".relation", has_text="DECRETO LEGISLATIVO N° 1300")
+    expect(card).to_contain_text("Registrada por la fuente")
+    expect(card).to_contain_text("el artículo 1 de")
+    form = page.locator("#confirm-noted")
+    form.get_by_text("Confirmar la registrada por la fuente…").click()
+    form.get_by_role("button", name="Sí, confirmar la registrada por la fuente").click()
+    expect(page.locator(".flash")).to_contain_text("1 relación confirmada")
+    expect(page.locator("#confirm-noted")).to_have_count(0)
+    _search_hit(page, "ley 27000", "LEY N° 27000").first.click()
+    page.get_by_role("link", name="Modificaciones, derogaciones y citas").click()
+    affected = page.locator("#affected-by")
+    expect(affected).to_contain_text("DECRETO LEGISLATIVO N° 1300 modifica el artículo 1")
+    expect(affected).to_contain_text("Confirmada")
+    expect(page.locator("#noted-by")).to_contain_text(   # SPIJ's note names no article
+        "Modificada en parte (Artículo) por Decreto Legislativo N° 1300, desde el 30/12/2016")
+    assert page.js_errors == []
