@@ -190,6 +190,40 @@ def recorded_elsewhere(entries, by_key: dict, by_base: dict) -> set[tuple[str, s
     return out
 
 
+# An article's new text after SPIJ's "cuyo texto es el siguiente:", quoted or not: its
+# heading is an independent reading of the article the note changed
+_NEW_TEXT_HEADING = re.compile(r"^(?:[^\S\n]|[#*_\"“”])*(?i:art[íi]culo)\s+(?P<number>\d{1,4}"
+                               r"(?:-[A-Z])?|[IVXL]{1,6})(?![\w-])", re.MULTILINE)
+
+
+def note_articles_checked(entries) -> dict[bool, tuple[int, int]]:
+    """SPIJ's notes naming no article ("(*) Artículo modificado por ...") are given the one
+    whose heading stands above them (docsys.compliance.spij). Checked where the note gives
+    the article's new text: (agreeing, checked) with that text's own heading, by slice
+    (held out or not)."""
+    from docsys.compliance import spij
+    out = {True: [0, 0], False: [0, 0]}
+    for entry in entries:
+        text = entry.read()
+        headings, body = spij._Headings(text), spij._body_start(text)
+        for note in spij._NOTE_RE.finditer(text):
+            part = " ".join(spij._EMPHASIS.sub(" ", spij._STARS.sub(" ", note["what"])).split())
+            if note.start() < body or part.lower() != "artículo":
+                continue
+            end = text.find("\n", note.end())
+            end = len(text) if end < 0 else end
+            if "cuyo texto es el siguiente" not in text[note.start():end]:
+                continue
+            new, above = _NEW_TEXT_HEADING.search(text, end, end + 400), headings.above(
+                note.start())
+            if new is None or above is None:
+                continue
+            tally = out[national_corpus.held_out(entry.file)]
+            tally[0] += new["number"] == above["number"]
+            tally[1] += 1
+    return {held: (agree, checked) for held, (agree, checked) in out.items()}
+
+
 def read_labels(path: Path = LABELS) -> dict[tuple[str, str, str], str]:
     """The hand verdicts, keyed (source, target, kind) as the bench keys proposals. A
     malformed file is an error, not an empty set: a silent empty set would print a
@@ -274,6 +308,7 @@ def main(argv=None) -> int:
                 read_articles.setdefault((me, target, mention.kind), set()).update(
                     a.split(".")[0].upper() for a in mention.articles)
     elsewhere = recorded_elsewhere(entries, by_key, by_base) - gold
+    attributed = note_articles_checked(entries)
     for label, held in (("held-out", True), ("development", False)):
         g = {p for p in gold if national_corpus.held_out(by_key[p[0]].file) == held}
         p = {p for p in predicted if national_corpus.held_out(by_key[p[0]].file) == held}
@@ -311,6 +346,10 @@ def main(argv=None) -> int:
               f"article changed: the same articles read for {same} "
               f"({same / len(named) if named else 0.0:.3f}), every noted article among "
               f"those read for {every} ({every / len(named) if named else 0.0:.3f})")
+        agree, checked = attributed[held]
+        print(f"  {label}: SPIJ's notes naming no article, given the one they stand under: "
+              f"the article of the new text they give for {agree} of {checked} "
+              f"({agree / checked if checked else 0.0:.3f})")
         good, judged, unlabelled = by_reading(p, gold | elsewhere, labels)
         print(f"  {label}: precision by reading {good / judged if judged else 0.0:.3f} "
               f"(read {judged}: recorded by SPIJ or labelled, right {good}; "

@@ -31,7 +31,8 @@ RULES_REVISION = 4   # 2: the Constitution's key (CONST), LP's footnotes, "D.L."
                     # a law cited by its name and then its number; 4: the quoted clause
                     # without Markdown's marks, every locator of a list of articles, LP's
                     # footnote under a heading that is the article's number alone, the
-                    # article incorporated after its norm
+                    # article incorporated after its norm, SPIJ's note naming no article
+                    # given the one it stands under
 
 import bisect
 import re

@@ -93,6 +93,7 @@ def may_hold_notes(text: str) -> bool:
 
 def _spij_notes(text: str) -> list[SourceRelation]:
     out: list[SourceRelation] = []
+    headings = _Headings(text)
     pos = 0
     body = -1   # where the body begins, found once a note needs it
     while (match := _NOTE_RE.search(text, pos)) is not None:
@@ -111,6 +112,8 @@ def _spij_notes(text: str) -> list[SourceRelation]:
         part = " ".join(_EMPHASIS.sub(" ", _STARS.sub(" ", match["what"])).split())
         if body < 0:
             body = _body_start(text)
+        if start >= body:   # under an article: "Artículo" is that one (its heading above)
+            part = _with_article(part, headings.above(start))
         out.append(SourceRelation(kind, cited[0], part, note[:1000],
                                   _note_date(text, match.end()), start < body))
     if "correspondiendo al presente" in text:
@@ -121,6 +124,7 @@ def _spij_notes(text: str) -> list[SourceRelation]:
 def _corresponding_notes(text: str) -> list[SourceRelation]:
     """The notes of ``_CORRESPONDING_RE``: each changes the article it stands under."""
     out = []
+    headings = _Headings(text)
     for match in _CORRESPONDING_RE.finditer(text):
         kind = next((k for stem, k in _CORRESPONDING_ACTS.items()
                      if match["act"].lower().startswith(stem)), None)
@@ -129,8 +133,9 @@ def _corresponding_notes(text: str) -> list[SourceRelation]:
             continue
         line_end = text.find("\n", match.end())
         note = text[match.start():line_end if line_end != -1 else len(text)].strip()
-        out.append(SourceRelation(kind, cited[0], "Artículo", note[:1000],
-                                  _note_date(text, match.end("link") + 1)))
+        out.append(SourceRelation(kind, cited[0],
+                                  _with_article("Artículo", headings.above(match.start())),
+                                  note[:1000], _note_date(text, match.end("link") + 1)))
     return out
 
 
@@ -251,8 +256,11 @@ _LP_TO_COME = re.compile(r"(?<![a-z])quedar[aá]n?$", re.IGNORECASE)
 # "#### **Artículo 413-B.- Evasión ...**", "Artículo 170.-", or the number alone on its
 # line, a footnote's mark after it ("**Artículo 22***")
 # (the Título Preliminar's in Roman numerals: "Artículo III.- Fines del proceso")
-_ARTICLE_HEADING = re.compile(r"^[ \t#*_]*(?i:art[íi]culo)\s+(?P<number>\d{1,4}(?:-[A-Z])?|"
-                              r"[IVXL]{1,6})(?![\w-])(?:\s*[.°º:\-–]|[ \t*_]*$)", re.MULTILINE)
+# (SPIJ's copies indent with no-break spaces: any space but a new line; an article's new
+# text, after "cuyo texto es el siguiente:", opens with a quote: «“Artículo 27.-»)
+_ARTICLE_HEADING = re.compile(r"^(?:[^\S\n]|[#*_\"“])*(?i:art[íi]culo)\s+(?P<number>\d{1,4}"
+                              r"(?:-[A-Z])?|[IVXL]{1,6})(?![\w-])(?:\s*[.°º:\-–]"
+                              r"|(?:[^\S\n]|[*_])*$)", re.MULTILINE)
 # A part named without its article ("Artículo", "Párrafo segundo", "Literal a)"), which the
 # heading above completes ("Artículo 170", "Párrafo segundo del artículo 2")
 _PART_ALONE = re.compile(r"^(?:(?P<article>art[íi]culo)|(?:(?:el|la|los|las)\s+)?"
@@ -270,12 +278,28 @@ def _with_article(part: str, heading: re.Match | None) -> str:
     return f"{part} del artículo {heading['number']}"
 
 
+class _Headings:
+    """The articles' headings of a text, read once a note needs them."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._found: list[re.Match] | None = None
+        self._starts: list[int] = []
+
+    def above(self, pos: int) -> re.Match | None:
+        """The heading of the article ``pos`` stands in (the last one before it)."""
+        if self._found is None:
+            self._found = list(_ARTICLE_HEADING.finditer(self.text))
+            self._starts = [h.start() for h in self._found]
+        i = bisect.bisect_left(self._starts, pos) - 1
+        return self._found[i] if i >= 0 else None
+
+
 @lru_cache(maxsize=4)   # a norm's analysis reads its notes, then strips them
 def _lp_notes(text: str) -> tuple[tuple[SourceRelation, int, int], ...]:
     """LP's footnotes in ``text``: (relation, where its note starts, where it ends)."""
     out: list[tuple[SourceRelation, int, int]] = []
-    headings: list[re.Match] | None = None     # read once a note needs them
-    starts: list[int] = []
+    headings = _Headings(text)
     for line in _LP_LINE.finditer(text):
         if "](" in line["note"]:
             continue     # a note with a link: SPIJ's, read by ``_spij_notes``
@@ -288,11 +312,7 @@ def _lp_notes(text: str) -> tuple[tuple[SourceRelation, int, int], ...]:
         part = _LP_WAS.sub("", note[:acts[0].start()].strip(" ,;:"))
         if _LP_TO_COME.search(part):
             continue
-        if headings is None:
-            headings = list(_ARTICLE_HEADING.finditer(text))
-            starts = [h.start() for h in headings]
-        above = bisect.bisect_left(starts, line.start()) - 1
-        part = _with_article(part, headings[above] if above >= 0 else None)
+        part = _with_article(part, headings.above(line.start()))
         for n, act in enumerate(acts):
             if n and _LP_OF_THAT.search(note, acts[n - 1].end(), act.start()):
                 break    # "..., la misma que fue derogada por ...": an act on that norm

@@ -110,8 +110,8 @@ def test_spij_s_note_on_the_tuo_article_that_stands_for_the_law_s_is_read():
             "(/spij-ext-web/detallenorma/H3), publicado el 02 marzo 2021, se dispone que el "
             "plazo se computa en días hábiles.\n")
     assert [(n.kind, n.by.canonical_id, n.part, n.date) for n in source_relations(text)] == [
-        ("modifica", "DLEG-1559", "Artículo", "2023-05-25"),
-        ("deroga", "DLEG-1595", "Artículo", "2023-12-17")]
+        ("modifica", "DLEG-1559", "Artículo 4", "2023-05-25"),    # the article above
+        ("deroga", "DLEG-1595", "Artículo 4", "2023-12-17")]
 
 
 def test_the_archive_proposes_the_tuo_and_a_draft_citing_it_hears_of_the_change(importer,

@@ -82,7 +82,7 @@ def test_an_imported_norm_shows_its_source_on_its_pages_and_in_the_api(app, brow
                             visibility=Visibility.everything())
     assert [w.message for w in report.warnings if w.kind == "modified"] == [
         "La Ley N° 27444 fue modificada: el Decreto Legislativo N° 1272 modificó parte de ella "
-        "(Artículo), desde el 21 de diciembre de 2016 (según las notas del texto importado de "
+        "(Artículo 1), desde el 21 de diciembre de 2016 (según las notas del texto importado de "
         "SPIJ)."]
     body = api("GET", f"/compliance/norms/{document_id}").get_json()
     assert body["source"] == {"name": "SPIJ",

@@ -146,6 +146,6 @@ def test_the_archivist_confirms_what_the_source_records(new_page, archivist, tmp
     affected = page.locator("#affected-by")
     expect(affected).to_contain_text("DECRETO LEGISLATIVO N° 1300 modifica el artículo 1")
     expect(affected).to_contain_text("Confirmada")
-    expect(page.locator("#noted-by")).to_contain_text(   # SPIJ's note names no article
-        "Modificada en parte (Artículo) por Decreto Legislativo N° 1300, desde el 30/12/2016")
+    expect(page.locator("#noted-by")).to_contain_text(   # the article SPIJ's note stands under
+        "Modificada en parte (Artículo 1) por Decreto Legislativo N° 1300, desde el 30/12/2016")
     assert page.js_errors == []

@@ -174,3 +174,23 @@ def test_a_heading_that_is_the_article_s_number_alone_holds_its_footnote():
     prose = ("Artículo 5.- Del domicilio\nTexto.\nArtículo 9 de la Ley 26842 establece el "
              "deber.\n* Artículo modificado por la Ley 30305, publicada el 10 de marzo de 2015.\n")
     assert [n[2] for n in _read(prose)] == ["Artículo 5"]
+
+
+def test_spij_s_note_names_the_article_it_stands_under():
+    """SPIJ's "(*) Artículo modificado por ..." names no article: the one whose heading
+    stands above it (indented with no-break spaces, as SPIJ's copies are; an article's new
+    text, quoted after "cuyo texto es el siguiente:", is that article's too)."""
+    nbsp = "\xa0 \xa0 "
+    text = ("## DECRETO LEGISLATIVO N° 1260\n\n"
+            f"{nbsp}**Artículo 25.- Titular de la Intendencia**\n\nEl Jefe de la entidad.(\\*)\n\n"
+            "(\\*) Artículo modificado por el [Artículo 2 del Decreto Legislativo Nº 1593]"
+            "(/spij-ext-web/detallenorma/H1), publicado el 16 diciembre 2023, cuyo texto es el "
+            f"siguiente:\n\n{nbsp}“**Artículo 25.- Titular**\n\nEl Intendente Nacional.”\n\n"
+            "(\\*) Literal incorporado por el [Artículo 2 de la Ley Nº 31417]"
+            "(/spij-ext-web/detallenorma/H2), publicada el 15 febrero 2022.\n\n"
+            f"{nbsp}“**Artículo 26.-** La adjudicación.”(\\*)\n\n"
+            "(\\*) Artículo modificado por el [Artículo 1 de la Ley Nº 31000]"
+            "(/spij-ext-web/detallenorma/H3), publicada el 2 enero 2020.\n")
+    assert [(n.by.canonical_id, n.part) for n in source_relations(text)] == [
+        ("DLEG-1593", "Artículo 25"), ("LEY-31417", "Literal del artículo 25"),
+        ("LEY-31000", "Artículo 26")]
