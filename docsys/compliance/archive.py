@@ -276,7 +276,7 @@ def _listed(items: list[str]) -> str:
 class NoteLine:
     """What a source's notes say of one change (one norm, one act, one date), as one
     line: SPIJ notes each article a law changed, so the copy of Ley 27444 notes the
-    Decreto Legislativo 1272 twenty-seven times."""
+    Decreto Legislativo 1272 once per article, twenty-three times."""
     kind: str
     whole: bool                 # the whole norm, not a part of it
     scope: str                  # the parts named: "artículos I y 5; El numeral 5 del artículo 2"
