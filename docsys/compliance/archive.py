@@ -275,7 +275,7 @@ def _listed(items: list[str]) -> str:
 @dataclass(frozen=True)
 class NoteLine:
     """What a source's notes say of one change (one norm, one act, one date), as one
-    line: SPIJ notes each article a law changed, so the copy of Ley 27444 notes the
+    line: SPIJ and LP note each article a law changed, so LP's copy of Ley 27444 notes the
     Decreto Legislativo 1272 once per article, twenty-three times."""
     kind: str
     whole: bool                 # the whole norm, not a part of it
