@@ -196,20 +196,25 @@ _NEW_TEXT_HEADING = re.compile(r"^(?:[^\S\n]|[#*_\"“”])*(?i:art[íi]culo)\s+
                                r"(?:-[A-Z])?|[IVXL]{1,6})(?![\w-])", re.MULTILINE)
 
 
-def note_articles_checked(entries) -> dict[bool, tuple[int, int]]:
+def note_articles_checked(entries) -> dict[bool, tuple[int, int, int, int]]:
     """SPIJ's notes naming no article ("(*) Artículo modificado por ...") are given the one
     whose heading stands above them (docsys.compliance.spij). Checked where the note gives
-    the article's new text: (agreeing, checked) with that text's own heading, by slice
-    (held out or not)."""
+    the article's new text: by slice (held out or not), (agreeing, checked) with that text's
+    own heading, and (notes saying «Artículo» alone, SPIJ's notes in the body)."""
     from docsys.compliance import spij
-    out = {True: [0, 0], False: [0, 0]}
+    out = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}
     for entry in entries:
         text = entry.read()
         headings, body = spij._Headings(text), spij._body_start(text)
+        tally = out[national_corpus.held_out(entry.file)]
         for note in spij._NOTE_RE.finditer(text):
             part = " ".join(spij._EMPHASIS.sub(" ", spij._STARS.sub(" ", note["what"])).split())
-            if note.start() < body or part.lower() != "artículo":
+            if note.start() < body:
                 continue
+            tally[3] += 1
+            if part.lower() != "artículo":
+                continue
+            tally[2] += 1
             end = text.find("\n", note.end())
             end = len(text) if end < 0 else end
             if "cuyo texto es el siguiente" not in text[note.start():end]:
@@ -218,10 +223,9 @@ def note_articles_checked(entries) -> dict[bool, tuple[int, int]]:
                 note.start())
             if new is None or above is None:
                 continue
-            tally = out[national_corpus.held_out(entry.file)]
             tally[0] += new["number"] == above["number"]
             tally[1] += 1
-    return {held: (agree, checked) for held, (agree, checked) in out.items()}
+    return {held: (tally[0], tally[1], tally[2], tally[3]) for held, tally in out.items()}
 
 
 def read_labels(path: Path = LABELS) -> dict[tuple[str, str, str], str]:
@@ -346,9 +350,10 @@ def main(argv=None) -> int:
               f"article changed: the same articles read for {same} "
               f"({same / len(named) if named else 0.0:.3f}), every noted article among "
               f"those read for {every} ({every / len(named) if named else 0.0:.3f})")
-        agree, checked = attributed[held]
-        print(f"  {label}: SPIJ's notes naming no article, given the one they stand under: "
-              f"the article of the new text they give for {agree} of {checked} "
+        agree, checked, alone, notes = attributed[held]
+        print(f"  {label}: SPIJ's notes naming no article ({alone} of {notes} in the texts' "
+              f"bodies say «Artículo» alone), given the one they stand under: the article of "
+              f"the new text they give for {agree} of {checked} "
               f"({agree / checked if checked else 0.0:.3f})")
         good, judged, unlabelled = by_reading(p, gold | elsewhere, labels)
         print(f"  {label}: precision by reading {good / judged if judged else 0.0:.3f} "

@@ -577,12 +577,13 @@ def relation_queue(session: Session, status: str, page: int = 1
     """The archive's page of relations of ``status``, newest first, QUEUE_PAGE at a time;
     among the proposed, those the archive can decide (their target is in it) first: a
     national import proposes many repeals of norms it never imported, which wait for them.
-    Also how many of this status have no target in the archive."""
+    Also how many proposed ones have no target in the archive (0 for the decided)."""
     paging = Paging.clamped(count_relations(session, status), page, QUEUE_PAGE)
-    waiting = int(session.scalar(select(func.count()).select_from(NormRelation).where(
-        NormRelation.status == status, NormRelation.target_document_id.is_(None))) or 0)
+    waiting = 0
     order: list[ColumnElement] = [NormRelation.proposed_at.desc(), NormRelation.id.desc()]
-    if status == "propuesta":
+    if status == "propuesta":   # a decided relation always has its target
+        waiting = int(session.scalar(select(func.count()).select_from(NormRelation).where(
+            NormRelation.status == status, NormRelation.target_document_id.is_(None))) or 0)
         order.insert(0, NormRelation.target_document_id.is_(None))  # false (decidable) first
     rows = session.scalars(select(NormRelation).where(NormRelation.status == status)
                            .order_by(*order).offset(paging.offset).limit(paging.size))

@@ -117,14 +117,13 @@ def _spij_notes(text: str) -> list[SourceRelation]:
         out.append(SourceRelation(kind, cited[0], part, note[:1000],
                                   _note_date(text, match.end()), start < body))
     if "correspondiendo al presente" in text:
-        out += _corresponding_notes(text)
+        out += _corresponding_notes(text, headings)
     return out
 
 
-def _corresponding_notes(text: str) -> list[SourceRelation]:
+def _corresponding_notes(text: str, headings: "_Headings") -> list[SourceRelation]:
     """The notes of ``_CORRESPONDING_RE``: each changes the article it stands under."""
     out = []
-    headings = _Headings(text)
     for match in _CORRESPONDING_RE.finditer(text):
         kind = next((k for stem, k in _CORRESPONDING_ACTS.items()
                      if match["act"].lower().startswith(stem)), None)

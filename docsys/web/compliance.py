@@ -151,7 +151,8 @@ def relations():
                            noted=norms.noted_by_source(session, relations),
                            noted_count=(norms.count_noted_proposals(session)
                                         if status == "propuesta" else 0),
-                           counts={s: norms.count_relations(session, s)
+                           counts={s: paging.total if s == status
+                                   else norms.count_relations(session, s)
                                    for s in norms.RELATION_STATUS_LABELS},
                            relation_labels=norms.RELATION_LABELS,
                            relation_status_labels=norms.RELATION_STATUS_LABELS,
@@ -162,8 +163,11 @@ def relations():
 @roles_required(Action.CONFIRM_RELATION)
 def confirm_noted():
     done = services.confirm_noted_relations(db(), current_user)
-    flash(f"{done} {'relación confirmada' if done == 1 else 'relaciones confirmadas'}: "
-          "las registran las notas del texto importado de la norma afectada.", "success")
+    if done:
+        flash(f"{done} {'relación confirmada' if done == 1 else 'relaciones confirmadas'}: "
+              "las registran las notas del texto importado de la norma afectada.", "success")
+    else:   # another archivist decided them meanwhile
+        flash("No quedan propuestas que registren las notas de la fuente.", "info")
     return redirect(url_for("compliance.relations", estado="propuesta"))
 
 

@@ -460,3 +460,7 @@ def test_a_proposal_the_source_s_notes_record_is_shown_so(app, browser):
     after = archivist.get(done.headers["Location"]).get_data(as_text=True)
     assert "1 relación confirmada: las registran las notas" in after
     assert 'id="confirm-noted"' not in after
+    # sent again (another archivist was quicker): nothing left, said so
+    again = archivist.post_form("/archivo/relaciones/confirmar-registradas")
+    assert "No quedan propuestas que registren las notas de la fuente." in archivist.get(
+        again.headers["Location"]).get_data(as_text=True)
